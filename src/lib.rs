@@ -1,0 +1,9 @@
+//! eje: a knowledge-graph builder with a query REPL.
+//!
+//! Curated RON files go in (`load`), a property graph comes out (`model`),
+//! and people ask it questions in an openCypher subset (`query`) from the
+//! REPL, scripts or the command line, or export it (`export`).
+
+pub mod model;
+pub mod load;
+pub mod query;

@@ -1,0 +1,271 @@
+//! The serde types that mirror the RON files, field for field.
+//!
+//! They are the file format and nothing more: the loader checks them and
+//! converts them into the in-memory model (`crate::model`), which knows
+//! nothing of serde. Options are written bare in the files (the loader
+//! enables RON's `implicit_some`): `when: On("2025-10-27")`, `at: "moscow"`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// `data/schema.ron`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaFile {
+    pub kinds: Vec<KindSpec>,
+    pub relations: Vec<RelationSpec>,
+    #[serde(default)]
+    pub units: Vec<UnitSpec>,
+}
+
+/// An entity kind: `(name: "Summit", parent: "Meeting", description: "...",
+/// shape: "doubleoctagon", color: "#d62728")`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindSpec {
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Graphviz node shape.
+    #[serde(default)]
+    pub shape: Option<String>,
+    /// Graphviz colour (`#rrggbb` or a colour name).
+    #[serde(default)]
+    pub color: Option<String>,
+}
+
+/// A relation type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Kinds allowed as subject (a kind allows its descendants); empty: any.
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// Kinds allowed as object; empty: any.
+    #[serde(default)]
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub symmetric: bool,
+    pub time: TimeShapeSpec,
+    /// The unit a quantity on this relation is measured in.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Participant roles this relation accepts (for `participant_in`).
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub enum TimeShapeSpec {
+    Point,
+    Interval,
+    Any,
+    Timeless,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Every other file under `data/`: a dossier. Each section is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataFile {
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+    #[serde(default)]
+    pub entities: Vec<EntitySpec>,
+    #[serde(default)]
+    pub claims: Vec<ClaimSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub enum SourceKind {
+    NewsArticle,
+    WireReport,
+    Analysis,
+    OfficialStatement,
+    Other,
+}
+
+/// A cited article.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    pub id: String,
+    pub kind: SourceKind,
+    pub title: String,
+    /// Entity id of the outlet that published it, where known.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// Publication date (ISO prefix), where known or derivable.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// ISO 639-1 code (`es`).
+    pub language: String,
+    /// The article's file name in the corpus (`000_375e9f70fc535df5.txt`).
+    pub file: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An entity. Events and agreements also take `when`, `at`,
+/// `participants` and `cite`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntitySpec {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub props: BTreeMap<String, PropValue>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    /// Entity id of the place it happened.
+    #[serde(default)]
+    pub at: Option<String>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantSpec>,
+    /// The evidence for the event itself (required when it has `when`, `at`
+    /// or participants).
+    #[serde(default)]
+    pub cite: Vec<CitationSpec>,
+}
+
+/// `(entity: "putin", role: "host")`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantSpec {
+    pub entity: String,
+    pub role: String,
+}
+
+/// A property value: string, number, boolean or a list of them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum PropValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<PropValue>),
+}
+
+/// `On("2025-10-27")` or `Span(from: "2024-08", to: "2025-05")` (either end
+/// may be left out).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub enum WhenSpec {
+    On(String),
+    Span {
+        #[serde(default)]
+        from: Option<String>,
+        #[serde(default)]
+        to: Option<String>,
+    },
+}
+
+/// A claim: subject, relation, object, with time, quantity and evidence.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimSpec {
+    /// Needed when another claim names it in `conflicts_with`.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub subject: String,
+    pub relation: String,
+    pub object: String,
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    #[serde(default)]
+    pub quantity: Option<QuantitySpec>,
+    #[serde(default)]
+    pub cite: Vec<CitationSpec>,
+    #[serde(default)]
+    pub rank: Option<RankSpec>,
+    #[serde(default)]
+    pub conflicts_with: Vec<String>,
+    #[serde(default)]
+    pub props: BTreeMap<String, PropValue>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `(value: 15000, approx: true, unit: "troops", text: "unos 15.000 efectivos")`
+/// or `(low: 10000, high: 12000, ...)`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuantitySpec {
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub low: Option<f64>,
+    #[serde(default)]
+    pub high: Option<f64>,
+    #[serde(default)]
+    pub approx: bool,
+    pub unit: String,
+    /// The wording in the source, verbatim.
+    pub text: String,
+}
+
+/// One piece of evidence: where a claim is said, in whose words, how firmly.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitationSpec {
+    pub source: String,
+    /// A short verbatim quote from the source (at most ~25 words).
+    pub quote: String,
+    /// Who the source attributes it to; absent when the source says it in
+    /// its own voice.
+    #[serde(default)]
+    pub claimant: Option<ClaimantSpec>,
+    pub hedge: Hedge,
+}
+
+/// `Entity("south_korean_intelligence")` or `Unnamed("fuentes diplomáticas")`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub enum ClaimantSpec {
+    Entity(String),
+    Unnamed(String),
+}
+
+/// How firmly the source words a claim, strongest first.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hedge {
+    /// Stated as fact in the source's own voice, or on the record by the actor.
+    Asserted,
+    /// Attributed to someone else ("según...", "informes de...").
+    Reported,
+    /// A figure the source or its claimant estimates ("estiman", "unos").
+    Estimated,
+    /// Conditional or alleged ("habría", "alegan", "acusan").
+    Alleged,
+    /// Announced or expected, not yet happened ("participarán", "se espera").
+    Expected,
+    /// Denied by the source or its claimant.
+    Denied,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub enum RankSpec {
+    Preferred,
+    Normal,
+    /// With the reason.
+    Deprecated(String),
+}

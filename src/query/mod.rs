@@ -1,0 +1,4 @@
+//! The query language: parse (`parser`) → syntax tree (`ast`) → plan
+//! (`plan`) → evaluate (`eval`) over a `model::Graph`.
+
+pub mod ast;
