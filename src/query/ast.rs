@@ -177,7 +177,7 @@ pub struct NodePattern {
     pub labels: Vec<Ident>,
     pub entity: Option<EntityRef>,
     /// A map literal or a parameter.
-    pub properties: Option<Expr>,
+    pub properties: Option<Box<Expr>>,
     pub span: Span,
 }
 
@@ -206,7 +206,7 @@ pub struct RelationshipPattern {
     pub direction: Direction,
     /// Present for a variable-length relationship.
     pub length: Option<Range>,
-    pub properties: Option<Expr>,
+    pub properties: Option<Box<Expr>>,
     pub span: Span,
 }
 
