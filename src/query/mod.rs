@@ -2,3 +2,8 @@
 //! (`plan`) → evaluate (`eval`) over a `model::Graph`.
 
 pub mod ast;
+pub mod error;
+pub mod result;
+
+pub use error::{ErrorKind, QueryError};
+pub use result::ResultSet;

@@ -1,0 +1,79 @@
+//! Query errors: values with a kind, a message written for the user, the
+//! span of the query text they point at, and a suggestion where one exists.
+
+use std::fmt;
+
+use super::ast::Span;
+
+/// Which stage raised the error, and what sort it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The text does not follow the grammar.
+    Syntax,
+    /// The text stops where more was needed (unclosed bracket, string or
+    /// comment, a clause still missing). The REPL keeps reading on this one.
+    UnexpectedEnd,
+    /// Well-formed but meaningless here: unknown label, undefined variable,
+    /// unknown or ambiguous entity reference, misplaced aggregate...
+    Semantic,
+    /// Raised while evaluating: a type error, division by zero...
+    Runtime,
+    /// A budget ran out: too many rows, too much work, too deep.
+    Limit,
+    /// The user cancelled the query (Ctrl-C).
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryError {
+    pub kind: ErrorKind,
+    /// openCypher's name for the error, where it has one (`UndefinedVariable`,
+    /// `VariableAlreadyBound`, `InvalidAggregation`...), so conformance tests
+    /// can compare kinds.
+    pub code: Option<&'static str>,
+    pub message: String,
+    pub span: Option<Span>,
+    /// A suggested fix ("did you mean `Person`?").
+    pub help: Option<String>,
+}
+
+impl QueryError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Self {
+        QueryError { kind, code: None, message: message.into(), span, help: None }
+    }
+
+    pub fn syntax(message: impl Into<String>, span: Span) -> Self {
+        QueryError::new(ErrorKind::Syntax, message, Some(span))
+    }
+
+    pub fn semantic(message: impl Into<String>, span: Span) -> Self {
+        QueryError::new(ErrorKind::Semantic, message, Some(span))
+    }
+
+    pub fn runtime(message: impl Into<String>, span: Option<Span>) -> Self {
+        QueryError::new(ErrorKind::Runtime, message, span)
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True when more input could complete the statement.
+    pub fn is_incomplete(&self) -> bool {
+        self.kind == ErrorKind::UnexpectedEnd
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for QueryError {}
