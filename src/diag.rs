@@ -231,6 +231,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::reversed_empty_ranges)]
     fn render_survives_spans_outside_the_text() {
         let mut sources = SourceMap::new();
         sources.insert("a.ron".into(), "x".into());

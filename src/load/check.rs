@@ -13,7 +13,7 @@ use super::files::{
     SchemaFile, WhenSpec,
 };
 use super::outline::{self, Item, Step};
-use super::schema::{self as schema_rules, HELD_AT, LOCATED_IN, PARTICIPANT_IN, PLACE_KIND};
+use super::schema::{self as schema_rules, HELD_AT, LOCATED_IN, PARTICIPANT_IN};
 use super::{InputFile, Options, SCHEMA_FILE, build, parse_ron};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::names::{nearest, normalize};
@@ -698,11 +698,12 @@ impl Ctx<'_> {
                 .when
                 .as_ref()
                 .and_then(|w| self.check_when(fi, Section::Claim, i, w));
-            let ok = match (rel.time, point) {
-                (TimeShape::Timeless, Some(_)) => false,
-                (TimeShape::Point, Some(false)) | (TimeShape::Interval, Some(true)) => false,
-                _ => true,
-            };
+            let ok = !matches!(
+                (rel.time, point),
+                (TimeShape::Timeless, Some(_))
+                    | (TimeShape::Point, Some(false))
+                    | (TimeShape::Interval, Some(true))
+            );
             if !ok {
                 let span = self.span(fi, Section::Claim, i, &[Step::Field("when")]);
                 self.err(
@@ -1265,9 +1266,4 @@ fn or_any(kinds: &[String]) -> String {
 /// The weakest hedge of a set of citations.
 pub fn weakest(cites: &[CitationSpec]) -> Option<Hedge> {
     cites.iter().map(|c| c.hedge).max()
-}
-
-/// Whether an entity id has a kind that is (or descends from) `Place`.
-pub fn is_place(schema: &Schema, kind: &str) -> bool {
-    schema.is_a(kind, PLACE_KIND)
 }
