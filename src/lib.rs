@@ -9,4 +9,5 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod query;
+pub mod render;
 pub mod stats;
