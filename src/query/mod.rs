@@ -3,6 +3,9 @@
 
 pub mod ast;
 pub mod error;
+pub mod lexer;
+pub mod parser;
+mod print;
 pub mod result;
 
 pub use error::{ErrorKind, QueryError};
