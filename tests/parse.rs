@@ -21,7 +21,10 @@ fn scratch() {
     ] {
         match parse(q) {
             Ok(s) => println!("OK  {q}\n => {s}\n => {s:#}"),
-            Err(e) => println!("ERR {q}\n => {:?} {} {:?} {:?}", e.kind, e.message, e.span, e.help),
+            Err(e) => println!(
+                "ERR {q}\n => {:?} {} {:?} {:?}",
+                e.kind, e.message, e.span, e.help
+            ),
         }
     }
 }

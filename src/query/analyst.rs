@@ -6,6 +6,11 @@ use super::eval::Options;
 use super::result::ResultSet;
 use crate::model::Graph;
 
-pub fn execute(_graph: &Graph, _text: &str, stmt: &ast::Statement, _opts: &Options) -> Result<ResultSet, QueryError> {
+pub fn execute(
+    _graph: &Graph,
+    _text: &str,
+    stmt: &ast::Statement,
+    _opts: &Options,
+) -> Result<ResultSet, QueryError> {
     Err(QueryError::semantic("not yet", stmt.span()))
 }

@@ -74,51 +74,177 @@ const MANY: usize = usize::MAX;
 
 macro_rules! f {
     ($name:literal, $min:expr, $max:expr, $call:expr, $doc:literal) => {
-        Function { name: $name, min_args: $min, max_args: $max, call: $call, doc: $doc }
+        Function {
+            name: $name,
+            min_args: $min,
+            max_args: $max,
+            call: $call,
+            doc: $doc,
+        }
     };
 }
 
 pub static FUNCTIONS: &[Function] = &[
     f!("id", 1, 1, id, "the id of a node (`putin`) or relation"),
-    f!("kind", 1, 1, kind, "the kind of an entity: its most specific label"),
-    f!("labels", 1, 1, labels, "the labels of a node, most specific first"),
+    f!(
+        "kind",
+        1,
+        1,
+        kind,
+        "the kind of an entity: its most specific label"
+    ),
+    f!(
+        "labels",
+        1,
+        1,
+        labels,
+        "the labels of a node, most specific first"
+    ),
     f!("type", 1, 1, rel_type, "the type of a relation"),
-    f!("name", 1, 1, name, "the display name of a node (its id when it has no name)"),
-    f!("properties", 1, 1, properties, "the properties of a node, relation or map, as a map"),
-    f!("keys", 1, 1, keys, "the property keys of a node, relation or map"),
+    f!(
+        "name",
+        1,
+        1,
+        name,
+        "the display name of a node (its id when it has no name)"
+    ),
+    f!(
+        "properties",
+        1,
+        1,
+        properties,
+        "the properties of a node, relation or map, as a map"
+    ),
+    f!(
+        "keys",
+        1,
+        1,
+        keys,
+        "the property keys of a node, relation or map"
+    ),
     f!("length", 1, 1, length, "the number of relations in a path"),
     f!("nodes", 1, 1, nodes, "the nodes of a path"),
-    f!("relationships", 1, 1, relationships, "the relations of a path"),
+    f!(
+        "relationships",
+        1,
+        1,
+        relationships,
+        "the relations of a path"
+    ),
     f!("size", 1, 1, size, "the length of a list or a string"),
-    f!("coalesce", 1, MANY, coalesce, "the first argument that is not null"),
+    f!(
+        "coalesce",
+        1,
+        MANY,
+        coalesce,
+        "the first argument that is not null"
+    ),
     f!("toLower", 1, 1, to_lower, "a string in lower case"),
     f!("toUpper", 1, 1, to_upper, "a string in upper case"),
-    f!("trim", 1, 1, trim, "a string without leading and trailing spaces"),
+    f!(
+        "trim",
+        1,
+        1,
+        trim,
+        "a string without leading and trailing spaces"
+    ),
     f!("ltrim", 1, 1, ltrim, "a string without leading spaces"),
     f!("rtrim", 1, 1, rtrim, "a string without trailing spaces"),
-    f!("toString", 1, 1, to_string, "a number, boolean, date or string as a string"),
-    f!("toInteger", 1, 1, to_integer, "a number, boolean or string as an integer (null if it is not one)"),
-    f!("toFloat", 1, 1, to_float, "a number or string as a float (null if it is not one)"),
-    f!("toBoolean", 1, 1, to_boolean, "a boolean or string as a boolean (null if it is not one)"),
-    f!("date", 1, 1, date, "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or {year, month, day}"),
+    f!(
+        "toString",
+        1,
+        1,
+        to_string,
+        "a number, boolean, date or string as a string"
+    ),
+    f!(
+        "toInteger",
+        1,
+        1,
+        to_integer,
+        "a number, boolean or string as an integer (null if it is not one)"
+    ),
+    f!(
+        "toFloat",
+        1,
+        1,
+        to_float,
+        "a number or string as a float (null if it is not one)"
+    ),
+    f!(
+        "toBoolean",
+        1,
+        1,
+        to_boolean,
+        "a boolean or string as a boolean (null if it is not one)"
+    ),
+    f!(
+        "date",
+        1,
+        1,
+        date,
+        "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or {year, month, day}"
+    ),
     f!("startNode", 1, 1, start_node, "the node a relation leaves"),
     f!("endNode", 1, 1, end_node, "the node a relation enters"),
-    f!("degree", 1, 1, degree, "the number of relations of a node, both directions"),
+    f!(
+        "degree",
+        1,
+        1,
+        degree,
+        "the number of relations of a node, both directions"
+    ),
     f!("head", 1, 1, head, "the first element of a list"),
     f!("last", 1, 1, last, "the last element of a list"),
     f!("tail", 1, 1, tail, "a list without its first element"),
-    f!("range", 2, 3, range, "the integers from start to end inclusive, by step"),
+    f!(
+        "range",
+        2,
+        3,
+        range,
+        "the integers from start to end inclusive, by step"
+    ),
     f!("reverse", 1, 1, reverse, "a list or string reversed"),
-    f!("substring", 2, 3, substring, "part of a string from start (0-based), of length"),
+    f!(
+        "substring",
+        2,
+        3,
+        substring,
+        "part of a string from start (0-based), of length"
+    ),
     f!("left", 2, 2, left, "the first n characters of a string"),
     f!("right", 2, 2, right, "the last n characters of a string"),
-    f!("replace", 3, 3, replace, "a string with every occurrence of one text replaced"),
+    f!(
+        "replace",
+        3,
+        3,
+        replace,
+        "a string with every occurrence of one text replaced"
+    ),
     f!("split", 2, 2, split, "a string split at a delimiter"),
     f!("abs", 1, 1, abs, "the absolute value of a number"),
     f!("sign", 1, 1, sign, "-1, 0 or 1"),
-    f!("ceil", 1, 1, ceil, "the smallest integral float not below a number"),
-    f!("floor", 1, 1, floor, "the largest integral float not above a number"),
-    f!("round", 1, 1, round, "a number rounded to the nearest integral float"),
+    f!(
+        "ceil",
+        1,
+        1,
+        ceil,
+        "the smallest integral float not below a number"
+    ),
+    f!(
+        "floor",
+        1,
+        1,
+        floor,
+        "the largest integral float not above a number"
+    ),
+    f!(
+        "round",
+        1,
+        1,
+        round,
+        "a number rounded to the nearest integral float"
+    ),
     f!("sqrt", 1, 1, sqrt, "the square root of a number"),
     f!("exists", 1, 1, exists, "whether a value is not null"),
 ];
@@ -160,9 +286,13 @@ fn kind(g: &Graph, a: &[Value]) -> FnResult {
 fn labels(g: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Node(ix) => {
-            Value::List(g.node(*ix).labels.iter().map(|l| Value::from(l.as_str())).collect())
-        }
+        Value::Node(ix) => Value::List(
+            g.node(*ix)
+                .labels
+                .iter()
+                .map(|l| Value::from(l.as_str()))
+                .collect(),
+        ),
         v => return Err(arg_error("labels", "a node", v)),
     })
 }
@@ -219,7 +349,9 @@ fn length(_: &Graph, a: &[Value]) -> FnResult {
 fn nodes(_: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Path(Path { nodes, .. }) => Value::List(nodes.iter().map(|n| Value::Node(*n)).collect()),
+        Value::Path(Path { nodes, .. }) => {
+            Value::List(nodes.iter().map(|n| Value::Node(*n)).collect())
+        }
         v => return Err(arg_error("nodes", "a path", v)),
     })
 }
@@ -227,7 +359,9 @@ fn nodes(_: &Graph, a: &[Value]) -> FnResult {
 fn relationships(_: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Path(Path { rels, .. }) => Value::List(rels.iter().map(|r| Value::Rel(*r)).collect()),
+        Value::Path(Path { rels, .. }) => {
+            Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
+        }
         v => return Err(arg_error("relationships", "a path", v)),
     })
 }
@@ -243,7 +377,10 @@ fn size(_: &Graph, a: &[Value]) -> FnResult {
 }
 
 fn coalesce(_: &Graph, a: &[Value]) -> FnResult {
-    Ok(a.iter().find(|v| !v.is_null()).cloned().unwrap_or(Value::Null))
+    Ok(a.iter()
+        .find(|v| !v.is_null())
+        .cloned()
+        .unwrap_or(Value::Null))
 }
 
 fn string_fn(func: &str, a: &[Value], f: impl Fn(&str) -> String) -> FnResult {
@@ -282,7 +419,13 @@ fn to_string(_: &Graph, a: &[Value]) -> FnResult {
         Value::Float(f) => Value::Str(crate::model::value::format_float(*f)),
         Value::Bool(b) => Value::Str(b.to_string()),
         Value::Date(d) => Value::Str(d.to_string()),
-        v => return Err(arg_error("toString", "a number, boolean, date or string", v)),
+        v => {
+            return Err(arg_error(
+                "toString",
+                "a number, boolean, date or string",
+                v,
+            ));
+        }
     })
 }
 
@@ -306,7 +449,11 @@ fn to_integer(_: &Graph, a: &[Value]) -> FnResult {
             let s = s.trim();
             match s.parse::<i64>() {
                 Ok(i) => Value::Int(i),
-                Err(_) => s.parse::<f64>().ok().and_then(float_to_int).map_or(Value::Null, Value::Int),
+                Err(_) => s
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(float_to_int)
+                    .map_or(Value::Null, Value::Int),
             }
         }
         v => return Err(arg_error("toInteger", "a number, boolean or string", v)),
@@ -419,7 +566,9 @@ fn last(_: &Graph, a: &[Value]) -> FnResult {
 }
 
 fn tail(_: &Graph, a: &[Value]) -> FnResult {
-    list_fn("tail", a, |l| Value::List(l.iter().skip(1).cloned().collect()))
+    list_fn("tail", a, |l| {
+        Value::List(l.iter().skip(1).cloned().collect())
+    })
 }
 
 fn int_arg(func: &str, v: &Value) -> Result<Option<i64>, QueryError> {
@@ -480,8 +629,10 @@ fn reverse(_: &Graph, a: &[Value]) -> FnResult {
 fn non_negative(func: &str, v: &Value) -> Result<Option<usize>, QueryError> {
     match int_arg(func, v)? {
         None => Ok(None),
-        Some(i) if i < 0 => Err(value_error(format!("`{func}` expects a non-negative integer, got {i}"))
-            .with_code("NegativeIntegerArgument")),
+        Some(i) if i < 0 => Err(value_error(format!(
+            "`{func}` expects a non-negative integer, got {i}"
+        ))
+        .with_code("NegativeIntegerArgument")),
         Some(i) => Ok(Some(i as usize)),
     }
 }
@@ -527,12 +678,16 @@ fn right(_: &Graph, a: &[Value]) -> FnResult {
         return Err(value_error("`right` needs a length, got null".into()));
     };
     let total = s.chars().count();
-    Ok(Value::Str(s.chars().skip(total.saturating_sub(n)).collect()))
+    Ok(Value::Str(
+        s.chars().skip(total.saturating_sub(n)).collect(),
+    ))
 }
 
 fn replace(_: &Graph, a: &[Value]) -> FnResult {
     match (&a[0], &a[1], &a[2]) {
-        (Value::Str(s), Value::Str(from), Value::Str(to)) => Ok(Value::Str(s.replace(from.as_str(), to))),
+        (Value::Str(s), Value::Str(from), Value::Str(to)) => {
+            Ok(Value::Str(s.replace(from.as_str(), to)))
+        }
         (Value::Null, _, _) | (_, Value::Null, _) | (_, _, Value::Null) => Ok(Value::Null),
         (v, _, _) if v.as_str().is_none() => Err(arg_error("replace", "a string", v)),
         (_, v, _) if v.as_str().is_none() => Err(arg_error("replace", "a string", v)),
@@ -555,7 +710,12 @@ fn split(_: &Graph, a: &[Value]) -> FnResult {
     }
 }
 
-fn number_fn(func: &str, a: &[Value], int: impl Fn(i64) -> FnResult, float: impl Fn(f64) -> Value) -> FnResult {
+fn number_fn(
+    func: &str,
+    a: &[Value],
+    int: impl Fn(i64) -> FnResult,
+    float: impl Fn(f64) -> Value,
+) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         Value::Int(i) => int(*i),
@@ -570,7 +730,8 @@ fn abs(_: &Graph, a: &[Value]) -> FnResult {
         a,
         |i| {
             i.checked_abs().map(Value::Int).ok_or_else(|| {
-                QueryError::new(ErrorKind::Runtime, "integer overflow in `abs`", None).with_code("IntegerOverflow")
+                QueryError::new(ErrorKind::Runtime, "integer overflow in `abs`", None)
+                    .with_code("IntegerOverflow")
             })
         },
         |f| Value::Float(f.abs()),
@@ -595,20 +756,40 @@ fn sign(_: &Graph, a: &[Value]) -> FnResult {
 }
 
 fn ceil(_: &Graph, a: &[Value]) -> FnResult {
-    number_fn("ceil", a, |i| Ok(Value::Float(i as f64)), |f| Value::Float(f.ceil()))
+    number_fn(
+        "ceil",
+        a,
+        |i| Ok(Value::Float(i as f64)),
+        |f| Value::Float(f.ceil()),
+    )
 }
 
 fn floor(_: &Graph, a: &[Value]) -> FnResult {
-    number_fn("floor", a, |i| Ok(Value::Float(i as f64)), |f| Value::Float(f.floor()))
+    number_fn(
+        "floor",
+        a,
+        |i| Ok(Value::Float(i as f64)),
+        |f| Value::Float(f.floor()),
+    )
 }
 
 fn round(_: &Graph, a: &[Value]) -> FnResult {
     // Cypher rounds half up (toward positive infinity): round(-1.5) = -1.0.
-    number_fn("round", a, |i| Ok(Value::Float(i as f64)), |f| Value::Float((f + 0.5).floor()))
+    number_fn(
+        "round",
+        a,
+        |i| Ok(Value::Float(i as f64)),
+        |f| Value::Float((f + 0.5).floor()),
+    )
 }
 
 fn sqrt(_: &Graph, a: &[Value]) -> FnResult {
-    number_fn("sqrt", a, |i| Ok(Value::Float((i as f64).sqrt())), |f| Value::Float(f.sqrt()))
+    number_fn(
+        "sqrt",
+        a,
+        |i| Ok(Value::Float((i as f64).sqrt())),
+        |f| Value::Float(f.sqrt()),
+    )
 }
 
 fn exists(_: &Graph, a: &[Value]) -> FnResult {
@@ -638,9 +819,21 @@ mod tests {
         assert_eq!(call("toFloat", &[Value::Int(2)]), Value::Float(2.0));
         assert_eq!(call("toBoolean", &[" TRUE ".into()]), Value::Bool(true));
         assert_eq!(call("round", &[Value::Float(-1.5)]), Value::Float(-1.0));
-        assert_eq!(call("range", &[Value::Int(1), Value::Int(5), Value::Int(2)]).to_string(), "[1, 3, 5]");
-        assert_eq!(call("range", &[Value::Int(5), Value::Int(1)]).to_string(), "[]");
-        assert_eq!(call("substring", &["hello".into(), Value::Int(1), Value::Int(3)]), Value::from("ell"));
-        assert_eq!(call("right", &["hello".into(), Value::Int(2)]), Value::from("lo"));
+        assert_eq!(
+            call("range", &[Value::Int(1), Value::Int(5), Value::Int(2)]).to_string(),
+            "[1, 3, 5]"
+        );
+        assert_eq!(
+            call("range", &[Value::Int(5), Value::Int(1)]).to_string(),
+            "[]"
+        );
+        assert_eq!(
+            call("substring", &["hello".into(), Value::Int(1), Value::Int(3)]),
+            Value::from("ell")
+        );
+        assert_eq!(
+            call("right", &["hello".into(), Value::Int(2)]),
+            Value::from("lo")
+        );
     }
 }

@@ -194,7 +194,13 @@ pub fn parse_expr(text: &str) -> Result<Expr, QueryError> {
 fn finish(e: Err<PErr>, text: &str) -> QueryError {
     match e {
         Err::Error(e) | Err::Failure(e) => into_query_error(e, text),
-        Err::Incomplete(_) => into_query_error(PErr { offset: text.len(), reason: Reason::Nom }, text),
+        Err::Incomplete(_) => into_query_error(
+            PErr {
+                offset: text.len(),
+                reason: Reason::Nom,
+            },
+            text,
+        ),
     }
 }
 

@@ -55,14 +55,31 @@ pub enum PKind {
     Binary(BinaryOp, Box<PExpr>, Box<PExpr>),
     IsNull(Box<PExpr>, bool),
     Call(&'static Function, Vec<PExpr>),
-    Case { operand: Option<Box<PExpr>>, whens: Vec<(PExpr, PExpr)>, else_: Option<Box<PExpr>> },
+    Case {
+        operand: Option<Box<PExpr>>,
+        whens: Vec<(PExpr, PExpr)>,
+        else_: Option<Box<PExpr>>,
+    },
     /// `[x IN list WHERE pred | proj]`; `slot` holds `x`.
-    ListComp { slot: Slot, list: Box<PExpr>, pred: Option<Box<PExpr>>, proj: Option<Box<PExpr>> },
-    Quantified { q: Quantifier, slot: Slot, list: Box<PExpr>, pred: Box<PExpr> },
+    ListComp {
+        slot: Slot,
+        list: Box<PExpr>,
+        pred: Option<Box<PExpr>>,
+        proj: Option<Box<PExpr>>,
+    },
+    Quantified {
+        q: Quantifier,
+        slot: Slot,
+        list: Box<PExpr>,
+        pred: Box<PExpr>,
+    },
     /// A pattern predicate: true when the pattern matches at least once.
     Exists(Box<MatchPlan>),
     /// `[(a)-->(b) WHERE pred | proj]`: the match carries the predicate.
-    PatternComp { pattern: Box<MatchPlan>, proj: Box<PExpr> },
+    PatternComp {
+        pattern: Box<MatchPlan>,
+        proj: Box<PExpr>,
+    },
 }
 
 impl PExpr {
@@ -75,9 +92,11 @@ impl PExpr {
         match &self.kind {
             PKind::Const(_) => {}
             PKind::Slot(s) => out.push(*s),
-            PKind::Prop(e, _) | PKind::HasLabels(e, _) | PKind::Not(e) | PKind::Neg(e) | PKind::IsNull(e, _) => {
-                e.slots(out)
-            }
+            PKind::Prop(e, _)
+            | PKind::HasLabels(e, _)
+            | PKind::Not(e)
+            | PKind::Neg(e)
+            | PKind::IsNull(e, _) => e.slots(out),
             PKind::List(items) | PKind::Call(_, items) => items.iter().for_each(|e| e.slots(out)),
             PKind::Map(items) => items.iter().for_each(|(_, e)| e.slots(out)),
             PKind::Index(a, b) | PKind::Binary(_, a, b) => {
@@ -88,14 +107,20 @@ impl PExpr {
                 a.slots(out);
                 b.iter().chain(c).for_each(|e| e.slots(out));
             }
-            PKind::Case { operand, whens, else_ } => {
+            PKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 operand.iter().chain(else_).for_each(|e| e.slots(out));
                 for (w, t) in whens {
                     w.slots(out);
                     t.slots(out);
                 }
             }
-            PKind::ListComp { list, pred, proj, .. } => {
+            PKind::ListComp {
+                list, pred, proj, ..
+            } => {
                 list.slots(out);
                 pred.iter().chain(proj).for_each(|e| e.slots(out));
             }
@@ -133,7 +158,10 @@ pub enum Op {
     Match(MatchPlan),
     /// Binds `slot` to each element of the list (null: no row; a non-list
     /// value: one row).
-    Unwind { expr: PExpr, slot: Slot },
+    Unwind {
+        expr: PExpr,
+        slot: Slot,
+    },
     Filter(PExpr),
     /// Computes each expression into its slot.
     Project(Vec<(PExpr, Slot)>),
@@ -284,7 +312,9 @@ pub struct TypeFilter {
 
 impl TypeFilter {
     pub fn matches(&self, t: &str) -> bool {
-        self.types.as_ref().is_none_or(|ts| ts.iter().any(|x| x == t))
+        self.types
+            .as_ref()
+            .is_none_or(|ts| ts.iter().any(|x| x == t))
     }
 
     pub fn is_symmetric(&self, t: &str) -> bool {
@@ -398,7 +428,13 @@ struct Cx {
 
 impl Cx {
     fn new(scope: Scope, place: &'static str) -> Self {
-        Cx { scope, subst: Vec::new(), aggs: None, in_agg: false, place }
+        Cx {
+            scope,
+            subst: Vec::new(),
+            aggs: None,
+            in_agg: false,
+            place,
+        }
     }
 }
 
@@ -441,7 +477,11 @@ pub fn plan_query(
             parts.push(plan);
         }
     }
-    Ok(QueryPlan { columns, parts, distinct })
+    Ok(QueryPlan {
+        columns,
+        parts,
+        distinct,
+    })
 }
 
 struct Planner<'a> {
@@ -459,8 +499,26 @@ struct Planner<'a> {
 const NODE_KEYS: &[&str] = &["id", "kind", "name", "aliases", "description", "note"];
 /// Relation keys the loader sets (SPEC §3).
 const REL_KEYS: &[&str] = &[
-    "type", "date", "start", "end", "quantity", "unit", "hedge", "rank", "sources", "claimants", "quotes",
-    "derived", "citations", "id", "note", "role", "quantity_low", "quantity_high", "approx", "quantity_text",
+    "type",
+    "date",
+    "start",
+    "end",
+    "quantity",
+    "unit",
+    "hedge",
+    "rank",
+    "sources",
+    "claimants",
+    "quotes",
+    "derived",
+    "citations",
+    "id",
+    "note",
+    "role",
+    "quantity_low",
+    "quantity_high",
+    "approx",
+    "quantity_text",
     "conflicts_with",
 ];
 
@@ -474,7 +532,10 @@ fn did_you_mean(near: &[&str]) -> Option<String> {
         [one] => Some(format!("did you mean `{one}`?")),
         many => Some(format!(
             "did you mean one of {}?",
-            many.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -514,22 +575,37 @@ fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
             visit(a, f);
             b.iter().chain(c).for_each(|x| visit(x, f));
         }
-        Case { operand, whens, else_ } => {
+        Case {
+            operand,
+            whens,
+            else_,
+        } => {
             operand.iter().chain(else_).for_each(|x| visit(x, f));
             for (w, t) in whens {
                 visit(w, f);
                 visit(t, f);
             }
         }
-        ListComprehension { list, predicate, projection, .. } => {
+        ListComprehension {
+            list,
+            predicate,
+            projection,
+            ..
+        } => {
             visit(list, f);
             predicate.iter().chain(projection).for_each(|x| visit(x, f));
         }
-        Quantified { list, predicate, .. } => {
+        Quantified {
+            list, predicate, ..
+        } => {
             visit(list, f);
             visit(predicate, f);
         }
-        PatternComprehension { predicate, projection, .. } => {
+        PatternComprehension {
+            predicate,
+            projection,
+            ..
+        } => {
             predicate.iter().for_each(|x| visit(x, f));
             visit(projection, f);
         }
@@ -575,7 +651,12 @@ struct PPart {
 }
 
 impl<'a> Planner<'a> {
-    fn new(graph: &'a Graph, text: &'a str, params: &'a BTreeMap<String, Value>, max_hops: u32) -> Self {
+    fn new(
+        graph: &'a Graph,
+        text: &'a str,
+        params: &'a BTreeMap<String, Value>,
+        max_hops: u32,
+    ) -> Self {
         Planner {
             graph,
             text,
@@ -593,7 +674,11 @@ impl<'a> Planner<'a> {
     }
 
     fn source(&self, span: Span) -> String {
-        self.text.get(span.range()).map(str::trim).unwrap_or("?").to_string()
+        self.text
+            .get(span.range())
+            .map(str::trim)
+            .unwrap_or("?")
+            .to_string()
     }
 
     // ----- single queries and clauses -------------------------------------------------
@@ -606,7 +691,13 @@ impl<'a> Planner<'a> {
         for (i, clause) in q.clauses.iter().enumerate() {
             match clause {
                 ast::Clause::Match(m) => {
-                    let plan = self.plan_match(&m.pattern, m.where_.as_ref(), &mut scope, m.optional, true)?;
+                    let plan = self.plan_match(
+                        &m.pattern,
+                        m.where_.as_ref(),
+                        &mut scope,
+                        m.optional,
+                        true,
+                    )?;
                     ops.push(Op::Match(plan));
                 }
                 ast::Clause::Unwind(u) => {
@@ -621,11 +712,18 @@ impl<'a> Planner<'a> {
                         ));
                     }
                     let slot = self.slot();
-                    scope.vars.insert(u.alias.name.clone(), Var { slot, ty: VarType::Any });
+                    scope.vars.insert(
+                        u.alias.name.clone(),
+                        Var {
+                            slot,
+                            ty: VarType::Any,
+                        },
+                    );
                     ops.push(Op::Unwind { expr, slot });
                 }
                 ast::Clause::With(w) => {
-                    let (new_scope, _) = self.projection(&w.projection, &scope, false, w.where_.as_ref(), &mut ops)?;
+                    let (new_scope, _) =
+                        self.projection(&w.projection, &scope, false, w.where_.as_ref(), &mut ops)?;
                     scope = new_scope;
                 }
                 ast::Clause::Return(r) => {
@@ -653,7 +751,13 @@ impl<'a> Planner<'a> {
             )
             .with_help("add `RETURN ...` to say what the query answers"));
         };
-        Ok((SinglePlan { nslots: self.nslots, ops }, columns))
+        Ok((
+            SinglePlan {
+                nslots: self.nslots,
+                ops,
+            },
+            columns,
+        ))
     }
 
     /// Plans `WITH` or `RETURN`: pushes its operators and returns the new
@@ -682,7 +786,10 @@ impl<'a> Planner<'a> {
             }
             for name in names {
                 let e = ast::Expr {
-                    kind: ast::ExprKind::Variable(ast::Ident { name: name.clone(), span: Span::default() }),
+                    kind: ast::ExprKind::Variable(ast::Ident {
+                        name: name.clone(),
+                        span: Span::default(),
+                    }),
                     span: Span::default(),
                 };
                 items.push((name, e, Span::default()));
@@ -735,13 +842,22 @@ impl<'a> Planner<'a> {
                 let slot = self.slot();
                 planned.push((pe, slot));
                 out.push((name.clone(), slot));
-                new_scope.vars.insert(name.clone(), Var { slot, ty: type_of(e) });
+                new_scope.vars.insert(
+                    name.clone(),
+                    Var {
+                        slot,
+                        ty: type_of(e),
+                    },
+                );
                 subst.push((e.clone(), slot));
             }
             ops.push(Op::Project(planned));
         } else {
-            let keys_ast: Vec<&ast::Expr> =
-                items.iter().filter(|(_, e, _)| !contains_aggregate(e)).map(|(_, e, _)| e).collect();
+            let keys_ast: Vec<&ast::Expr> = items
+                .iter()
+                .filter(|(_, e, _)| !contains_aggregate(e))
+                .map(|(_, e, _)| e)
+                .collect();
             let mut keys = Vec::new();
             let mut post = Vec::new();
             let mut cx = Cx::new(scope.clone(), clause);
@@ -757,7 +873,13 @@ impl<'a> Planner<'a> {
                     keys.push((pe, slot));
                 }
                 out.push((name.clone(), slot));
-                new_scope.vars.insert(name.clone(), Var { slot, ty: type_of(e) });
+                new_scope.vars.insert(
+                    name.clone(),
+                    Var {
+                        slot,
+                        ty: type_of(e),
+                    },
+                );
                 subst.push((e.clone(), slot));
             }
             let aggs = cx.aggs.take().unwrap_or_default();
@@ -773,7 +895,8 @@ impl<'a> Planner<'a> {
                 new_scope.clone()
             } else {
                 let mut s = scope.clone();
-                s.vars.extend(new_scope.vars.iter().map(|(k, v)| (k.clone(), *v)));
+                s.vars
+                    .extend(new_scope.vars.iter().map(|(k, v)| (k.clone(), *v)));
                 s
             };
             let mut cx = Cx::new(sort_scope, "ORDER BY");
@@ -800,7 +923,12 @@ impl<'a> Planner<'a> {
 
     /// In an item that mixes aggregates and other expressions, everything
     /// outside the aggregates must be a grouping key.
-    fn check_ambiguous(&self, e: &ast::Expr, keys: &[&ast::Expr], span: Span) -> Result<(), QueryError> {
+    fn check_ambiguous(
+        &self,
+        e: &ast::Expr,
+        keys: &[&ast::Expr],
+        span: Span,
+    ) -> Result<(), QueryError> {
         use ast::ExprKind::*;
         if keys.iter().any(|k| *k == e) {
             return Ok(());
@@ -818,19 +946,28 @@ impl<'a> Planner<'a> {
                 ),
                 v.span,
             )
-            .with_help(format!("return `{}` as a column of its own to group by it", v.name))),
+            .with_help(format!(
+                "return `{}` as a column of its own to group by it",
+                v.name
+            ))),
             Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => {
                 self.check_ambiguous(x, keys, span)
             }
-            List(items) | Function { args: items, .. } => {
-                items.iter().try_for_each(|x| self.check_ambiguous(x, keys, span))
-            }
-            Map(items) => items.iter().try_for_each(|(_, x)| self.check_ambiguous(x, keys, span)),
+            List(items) | Function { args: items, .. } => items
+                .iter()
+                .try_for_each(|x| self.check_ambiguous(x, keys, span)),
+            Map(items) => items
+                .iter()
+                .try_for_each(|(_, x)| self.check_ambiguous(x, keys, span)),
             Index(a, b) | Binary(_, a, b) => {
                 self.check_ambiguous(a, keys, span)?;
                 self.check_ambiguous(b, keys, span)
             }
-            Case { operand, whens, else_ } => {
+            Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 for x in operand.iter().chain(else_) {
                     self.check_ambiguous(x, keys, span)?;
                 }
@@ -848,7 +985,10 @@ impl<'a> Planner<'a> {
     fn constant_count(&mut self, e: &ast::Expr, clause: &'static str) -> Result<usize, QueryError> {
         let mut has_var = false;
         visit(e, &mut |x| {
-            if matches!(x.kind, ast::ExprKind::Variable(_) | ast::ExprKind::Pattern(_)) {
+            if matches!(
+                x.kind,
+                ast::ExprKind::Variable(_) | ast::ExprKind::Pattern(_)
+            ) {
                 has_var = true;
             }
         });
@@ -874,7 +1014,10 @@ impl<'a> Planner<'a> {
             v => Err(err_code(
                 ErrorKind::Semantic,
                 "InvalidArgumentType",
-                format!("`{clause}` takes a non-negative integer, got {}", v.type_name()),
+                format!(
+                    "`{clause}` takes a non-negative integer, got {}",
+                    v.type_name()
+                ),
                 e.span,
             )),
         }
@@ -895,7 +1038,11 @@ impl<'a> Planner<'a> {
         if let Some(l) = labels.iter().find(|l| l.eq_ignore_ascii_case(&id.name)) {
             return Ok(l.to_string());
         }
-        let schema = self.graph.schema.as_ref().expect("curated graphs have a schema");
+        let schema = self
+            .graph
+            .schema
+            .as_ref()
+            .expect("curated graphs have a schema");
         if let Some(k) = schema.kind_ci(&id.name) {
             return Ok(k.name.clone());
         }
@@ -904,7 +1051,8 @@ impl<'a> Planner<'a> {
         all.sort_unstable();
         all.dedup();
         let near = names::nearest(&id.name, all.iter().copied(), 3);
-        let mut err = QueryError::semantic(format!("unknown label `{}`", id.name), id.span).with_code("UnknownLabel");
+        let mut err = QueryError::semantic(format!("unknown label `{}`", id.name), id.span)
+            .with_code("UnknownLabel");
         if let Some(h) = did_you_mean(&near) {
             err = err.with_help(h);
         }
@@ -915,13 +1063,20 @@ impl<'a> Planner<'a> {
         if !self.curated {
             return Ok(id.name.clone());
         }
-        let schema = self.graph.schema.as_ref().expect("curated graphs have a schema");
+        let schema = self
+            .graph
+            .schema
+            .as_ref()
+            .expect("curated graphs have a schema");
         if let Some(r) = schema.relation_ci(&id.name) {
             return Ok(r.name.clone());
         }
         // Types present in the data but not in the schema (derived ones).
         let g = &self.graph.graph;
-        if let Some(e) = g.edge_weights().find(|r| r.rel_type.eq_ignore_ascii_case(&id.name)) {
+        if let Some(e) = g
+            .edge_weights()
+            .find(|r| r.rel_type.eq_ignore_ascii_case(&id.name))
+        {
             return Ok(e.rel_type.clone());
         }
         let mut all: Vec<&str> = schema.relations.keys().map(String::as_str).collect();
@@ -932,8 +1087,8 @@ impl<'a> Planner<'a> {
             }
         }
         let near = names::nearest(&id.name, all.iter().copied(), 3);
-        let mut err =
-            QueryError::semantic(format!("unknown relation type `{}`", id.name), id.span).with_code("UnknownRelType");
+        let mut err = QueryError::semantic(format!("unknown relation type `{}`", id.name), id.span)
+            .with_code("UnknownRelType");
         if let Some(h) = did_you_mean(&near) {
             err = err.with_help(h);
         }
@@ -944,7 +1099,12 @@ impl<'a> Planner<'a> {
         let resolved = if types.is_empty() {
             None
         } else {
-            Some(types.iter().map(|t| self.rel_type(t)).collect::<Result<Vec<_>, _>>()?)
+            Some(
+                types
+                    .iter()
+                    .map(|t| self.rel_type(t))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
         };
         let mut symmetric = Vec::new();
         if let Some(schema) = &self.graph.schema {
@@ -954,7 +1114,10 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok(TypeFilter { types: resolved, symmetric })
+        Ok(TypeFilter {
+            types: resolved,
+            symmetric,
+        })
     }
 
     /// Resolves a property key read from a node or relation over curated
@@ -974,7 +1137,11 @@ impl<'a> Planner<'a> {
                 Ok(k)
             }
             None => {
-                let mut all: Vec<String> = NODE_KEYS.iter().chain(REL_KEYS).map(|s| s.to_string()).collect();
+                let mut all: Vec<String> = NODE_KEYS
+                    .iter()
+                    .chain(REL_KEYS)
+                    .map(|s| s.to_string())
+                    .collect();
                 for n in self.graph.graph.node_weights() {
                     all.extend(n.props.keys().cloned());
                 }
@@ -1044,7 +1211,11 @@ impl<'a> Planner<'a> {
             }
             if let Some(s) = shortest {
                 if rels.len() != 1 {
-                    let which = if s { "allShortestPaths" } else { "shortestPath" };
+                    let which = if s {
+                        "allShortestPaths"
+                    } else {
+                        "shortestPath"
+                    };
                     return Err(err_code(
                         ErrorKind::Semantic,
                         "InvalidShortestPathPattern",
@@ -1072,13 +1243,25 @@ impl<'a> Planner<'a> {
                         ));
                     }
                     let slot = self.slot();
-                    scope.vars.insert(v.name.clone(), Var { slot, ty: VarType::Path });
+                    scope.vars.insert(
+                        v.name.clone(),
+                        Var {
+                            slot,
+                            ty: VarType::Path,
+                        },
+                    );
                     binds.push(slot);
                     Some(slot)
                 }
                 None => None,
             };
-            pparts.push(PPart { nodes, rels, path: path_slot, shortest, span: part.span });
+            pparts.push(PPart {
+                nodes,
+                rels,
+                path: path_slot,
+                shortest,
+                span: part.span,
+            });
         }
 
         // Pass 2: property maps and WHERE, with every variable known.
@@ -1092,7 +1275,11 @@ impl<'a> Planner<'a> {
         for part in &pparts {
             let mut checks = Vec::new();
             for n in &part.nodes {
-                let mut check = NodeCheck { labels: n.labels.clone(), props: Vec::new(), entity: n.entity };
+                let mut check = NodeCheck {
+                    labels: n.labels.clone(),
+                    props: Vec::new(),
+                    entity: n.entity,
+                };
                 for (k, e) in &n.props {
                     let pe = self.expr(e, &mut cx)?;
                     let mut deps = Vec::new();
@@ -1101,7 +1288,10 @@ impl<'a> Planner<'a> {
                         extra.push(prop_eq(n.slot, k, pe));
                     } else {
                         if k == "id" || k == "name" {
-                            hints.entry(n.slot).or_default().push((k.clone(), pe.clone()));
+                            hints
+                                .entry(n.slot)
+                                .or_default()
+                                .push((k.clone(), pe.clone()));
                         }
                         check.props.push((k.clone(), pe));
                     }
@@ -1144,7 +1334,10 @@ impl<'a> Planner<'a> {
                             let mut deps = Vec::new();
                             rhs.slots(&mut deps);
                             if deps.iter().all(|d| before.contains(d)) {
-                                hints.entry(s).or_default().push((key.clone(), (**rhs).clone()));
+                                hints
+                                    .entry(s)
+                                    .or_default()
+                                    .push((key.clone(), (**rhs).clone()));
                             }
                         }
                     }
@@ -1186,7 +1379,10 @@ impl<'a> Planner<'a> {
                             bound_at.insert(s, steps.len());
                         }
                     }
-                    steps.push(Step { kind: step, filters: Vec::new() });
+                    steps.push(Step {
+                        kind: step,
+                        filters: Vec::new(),
+                    });
                 };
                 if let Some(all) = part.shortest {
                     for ni in 0..2 {
@@ -1216,7 +1412,11 @@ impl<'a> Planner<'a> {
                 let n = &part.nodes[anchor];
                 let step = self.node_step(n, &checks[anchor], &bound, &hints);
                 push(StepKind::Node(step), vec![n.slot], &mut bound);
-                let mut expand = |from: usize, ri: usize, to: usize, reversed: bool, bound: &mut HashSet<Slot>| {
+                let mut expand = |from: usize,
+                                  ri: usize,
+                                  to: usize,
+                                  reversed: bool,
+                                  bound: &mut HashSet<Slot>| {
                     let r = &part.rels[ri];
                     let tn = &part.nodes[to];
                     let x = Expand {
@@ -1267,10 +1467,22 @@ impl<'a> Planner<'a> {
                 None => pre.push(c),
             }
         }
-        Ok(MatchPlan { optional, pre, steps, paths, post, binds })
+        Ok(MatchPlan {
+            optional,
+            pre,
+            steps,
+            paths,
+            post,
+            binds,
+        })
     }
 
-    fn node_cost(&self, n: &PNode, bound: &HashSet<Slot>, hints: &HashMap<Slot, Vec<(String, PExpr)>>) -> u64 {
+    fn node_cost(
+        &self,
+        n: &PNode,
+        bound: &HashSet<Slot>,
+        hints: &HashMap<Slot, Vec<(String, PExpr)>>,
+    ) -> u64 {
         if bound.contains(&n.slot) {
             return 0;
         }
@@ -1286,7 +1498,12 @@ impl<'a> Planner<'a> {
             }
         }
         let scan = self.graph.node_count() as u64 + 4;
-        n.labels.iter().map(|l| self.graph.by_label(l).len() as u64 + 4).min().unwrap_or(scan).min(scan)
+        n.labels
+            .iter()
+            .map(|l| self.graph.by_label(l).len() as u64 + 4)
+            .min()
+            .unwrap_or(scan)
+            .min(scan)
     }
 
     fn node_step(
@@ -1300,16 +1517,26 @@ impl<'a> Planner<'a> {
             NodeSource::Bound
         } else if let Some(ix) = n.entity {
             NodeSource::Entity(ix)
-        } else if let Some(e) = hints.get(&n.slot).and_then(|h| h.iter().find(|(k, _)| k == "id" && self.curated)) {
+        } else if let Some(e) = hints
+            .get(&n.slot)
+            .and_then(|h| h.iter().find(|(k, _)| k == "id" && self.curated))
+        {
             NodeSource::Id(e.1.clone())
-        } else if let Some(e) = hints.get(&n.slot).and_then(|h| h.iter().find(|(k, _)| k == "name")) {
+        } else if let Some(e) = hints
+            .get(&n.slot)
+            .and_then(|h| h.iter().find(|(k, _)| k == "name"))
+        {
             NodeSource::Name(e.1.clone())
         } else if let Some(l) = n.labels.iter().min_by_key(|l| self.graph.by_label(l).len()) {
             NodeSource::Label(l.clone())
         } else {
             NodeSource::All
         };
-        NodeStep { slot: n.slot, source, check: check.clone() }
+        NodeStep {
+            slot: n.slot,
+            source,
+            check: check.clone(),
+        }
     }
 
     fn pattern_node(
@@ -1320,44 +1547,61 @@ impl<'a> Planner<'a> {
         binds: &mut Vec<Slot>,
     ) -> Result<PNode, QueryError> {
         let slot = match &n.variable {
-            Some(v) => match scope.get(&v.name) {
-                Some(var) => {
-                    if !matches!(var.ty, VarType::Node | VarType::Any) {
-                        return Err(err_code(
-                            ErrorKind::Semantic,
-                            "VariableTypeConflict",
-                            format!("`{}` is {}, not a node", v.name, var.ty.describe()),
-                            v.span,
-                        ));
+            Some(v) => {
+                match scope.get(&v.name) {
+                    Some(var) => {
+                        if !matches!(var.ty, VarType::Node | VarType::Any) {
+                            return Err(err_code(
+                                ErrorKind::Semantic,
+                                "VariableTypeConflict",
+                                format!("`{}` is {}, not a node", v.name, var.ty.describe()),
+                                v.span,
+                            ));
+                        }
+                        var.slot
                     }
-                    var.slot
-                }
-                None => {
-                    if !introduce {
-                        return Err(err_code(
+                    None => {
+                        if !introduce {
+                            return Err(err_code(
                             ErrorKind::Semantic,
                             "UndefinedVariable",
                             format!("variable `{}` is not defined", v.name),
                             v.span,
                         )
                         .with_help("a pattern used as a predicate can only use variables bound before it"));
+                        }
+                        let slot = self.slot();
+                        scope.vars.insert(
+                            v.name.clone(),
+                            Var {
+                                slot,
+                                ty: VarType::Node,
+                            },
+                        );
+                        binds.push(slot);
+                        slot
                     }
-                    let slot = self.slot();
-                    scope.vars.insert(v.name.clone(), Var { slot, ty: VarType::Node });
-                    binds.push(slot);
-                    slot
                 }
-            },
+            }
             None => {
                 let slot = self.slot();
                 binds.push(slot);
                 slot
             }
         };
-        let labels = n.labels.iter().map(|l| self.label(l)).collect::<Result<Vec<_>, _>>()?;
+        let labels = n
+            .labels
+            .iter()
+            .map(|l| self.label(l))
+            .collect::<Result<Vec<_>, _>>()?;
         let props = self.pattern_props(n.properties.as_deref())?;
         let entity = n.entity.as_ref().map(|e| self.entity(e)).transpose()?;
-        Ok(PNode { slot, labels, props, entity })
+        Ok(PNode {
+            slot,
+            labels,
+            props,
+            entity,
+        })
     }
 
     fn pattern_rel(
@@ -1378,7 +1622,10 @@ impl<'a> Planner<'a> {
                     return Err(err_code(
                         ErrorKind::Semantic,
                         "RelationshipUniquenessViolation",
-                        format!("relationship `{}` appears twice in one pattern, which can never match", v.name),
+                        format!(
+                            "relationship `{}` appears twice in one pattern, which can never match",
+                            v.name
+                        ),
                         v.span,
                     ));
                 }
@@ -1389,12 +1636,19 @@ impl<'a> Planner<'a> {
                             _ => false,
                         };
                         if !ok {
-                            let code =
-                                if var.ty == VarType::Node || var.ty == VarType::Path { "VariableTypeConflict" } else { "VariableAlreadyBound" };
+                            let code = if var.ty == VarType::Node || var.ty == VarType::Path {
+                                "VariableTypeConflict"
+                            } else {
+                                "VariableAlreadyBound"
+                            };
                             return Err(err_code(
                                 ErrorKind::Semantic,
                                 code,
-                                format!("`{}` is {}, not a relationship", v.name, var.ty.describe()),
+                                format!(
+                                    "`{}` is {}, not a relationship",
+                                    v.name,
+                                    var.ty.describe()
+                                ),
                                 v.span,
                             ));
                         }
@@ -1411,7 +1665,11 @@ impl<'a> Planner<'a> {
                             ));
                         }
                         let slot = self.slot();
-                        let ty = if var_len.is_some() { VarType::RelList } else { VarType::Rel };
+                        let ty = if var_len.is_some() {
+                            VarType::RelList
+                        } else {
+                            VarType::Rel
+                        };
                         scope.vars.insert(v.name.clone(), Var { slot, ty });
                         local.insert(v.name.clone());
                         binds.push(slot);
@@ -1432,11 +1690,22 @@ impl<'a> Planner<'a> {
         };
         let types = self.type_filter(&r.types)?;
         let props = self.pattern_props(r.properties.as_deref())?;
-        Ok(PRel { slot, bound, dir, types, props, var_len, named: r.variable.is_some() })
+        Ok(PRel {
+            slot,
+            bound,
+            dir,
+            types,
+            props,
+            var_len,
+            named: r.variable.is_some(),
+        })
     }
 
     /// A pattern's property map: a map literal, or a parameter holding one.
-    fn pattern_props(&mut self, e: Option<&ast::Expr>) -> Result<Vec<(String, ast::Expr)>, QueryError> {
+    fn pattern_props(
+        &mut self,
+        e: Option<&ast::Expr>,
+    ) -> Result<Vec<(String, ast::Expr)>, QueryError> {
         let Some(e) = e else { return Ok(Vec::new()) };
         match &e.kind {
             ast::ExprKind::Map(items) => {
@@ -1455,18 +1724,33 @@ impl<'a> Planner<'a> {
                 v => Err(err_code(
                     ErrorKind::Semantic,
                     "InvalidParameterUse",
-                    format!("a pattern's properties must be a map, `${}` is {}", p.name, v.type_name()),
+                    format!(
+                        "a pattern's properties must be a map, `${}` is {}",
+                        p.name,
+                        v.type_name()
+                    ),
                     p.span,
                 )),
             },
-            _ => Err(QueryError::semantic("a pattern's properties must be a map", e.span)),
+            _ => Err(QueryError::semantic(
+                "a pattern's properties must be a map",
+                e.span,
+            )),
         }
     }
 
     fn param(&self, p: &ast::Ident) -> Result<Value, QueryError> {
         self.params.get(&p.name).cloned().ok_or_else(|| {
-            err_code(ErrorKind::Semantic, "ParameterMissing", format!("parameter `${}` has no value", p.name), p.span)
-                .with_help(format!("set it with `--param {}=VALUE` or `:param {} VALUE`", p.name, p.name))
+            err_code(
+                ErrorKind::Semantic,
+                "ParameterMissing",
+                format!("parameter `${}` has no value", p.name),
+                p.span,
+            )
+            .with_help(format!(
+                "set it with `--param {}=VALUE` or `:param {} VALUE`",
+                p.name, p.name
+            ))
         })
     }
 
@@ -1514,15 +1798,27 @@ impl<'a> Planner<'a> {
                     _ => false,
                 };
                 let b = self.expr(base, cx)?;
-                let k = if is_entity { self.prop_key(key)? } else { key.name.clone() };
+                let k = if is_entity {
+                    self.prop_key(key)?
+                } else {
+                    key.name.clone()
+                };
                 PKind::Prop(boxed(b), k)
             }
             K::HasLabels(base, labels) => {
                 let b = self.expr(base, cx)?;
-                let ls = labels.iter().map(|l| self.label(l)).collect::<Result<Vec<_>, _>>()?;
+                let ls = labels
+                    .iter()
+                    .map(|l| self.label(l))
+                    .collect::<Result<Vec<_>, _>>()?;
                 PKind::HasLabels(boxed(b), ls)
             }
-            K::List(items) => PKind::List(items.iter().map(|x| self.expr(x, cx)).collect::<Result<_, _>>()?),
+            K::List(items) => PKind::List(
+                items
+                    .iter()
+                    .map(|x| self.expr(x, cx))
+                    .collect::<Result<_, _>>()?,
+            ),
             K::Map(items) => PKind::Map(
                 items
                     .iter()
@@ -1532,8 +1828,16 @@ impl<'a> Planner<'a> {
             K::Index(a, b) => PKind::Index(boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?)),
             K::Slice(a, b, c) => {
                 let a = self.expr(a, cx)?;
-                let b = b.as_ref().map(|x| self.expr(x, cx)).transpose()?.map(Box::new);
-                let c = c.as_ref().map(|x| self.expr(x, cx)).transpose()?.map(Box::new);
+                let b = b
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
+                let c = c
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
                 PKind::Slice(boxed(a), b, c)
             }
             K::Unary(op, x) => {
@@ -1541,17 +1845,25 @@ impl<'a> Planner<'a> {
                 match op {
                     UnaryOp::Not => PKind::Not(boxed(x)),
                     UnaryOp::Neg => match x.kind {
-                        PKind::Const(Value::Int(i)) if i != i64::MIN => PKind::Const(Value::Int(-i)),
+                        PKind::Const(Value::Int(i)) if i != i64::MIN => {
+                            PKind::Const(Value::Int(-i))
+                        }
                         PKind::Const(Value::Float(f)) => PKind::Const(Value::Float(-f)),
                         _ => PKind::Neg(boxed(x)),
                     },
                     UnaryOp::Pos => return Ok(x),
                 }
             }
-            K::Binary(op, a, b) => PKind::Binary(*op, boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?)),
+            K::Binary(op, a, b) => {
+                PKind::Binary(*op, boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?))
+            }
             K::IsNull { expr, negated } => PKind::IsNull(boxed(self.expr(expr, cx)?), *negated),
             K::CountStar => return self.aggregate(AggKind::Count, false, None, span, cx),
-            K::Function { name, distinct, args } => {
+            K::Function {
+                name,
+                distinct,
+                args,
+            } => {
                 if let Some(kind) = functions::aggregate(&name.name) {
                     if args.len() != 1 {
                         return Err(err_code(
@@ -1565,7 +1877,10 @@ impl<'a> Planner<'a> {
                 }
                 if *distinct {
                     return Err(QueryError::semantic(
-                        format!("`DISTINCT` only applies to aggregates, not to `{}`", name.name),
+                        format!(
+                            "`DISTINCT` only applies to aggregates, not to `{}`",
+                            name.name
+                        ),
                         span,
                     ));
                 }
@@ -1601,38 +1916,97 @@ impl<'a> Planner<'a> {
                 if f.name == "exists" && matches!(args[0].kind, K::Pattern(_)) {
                     return self.expr(&args[0], cx);
                 }
-                let args = args.iter().map(|x| self.expr(x, cx)).collect::<Result<_, _>>()?;
+                let args = args
+                    .iter()
+                    .map(|x| self.expr(x, cx))
+                    .collect::<Result<_, _>>()?;
                 PKind::Call(f, args)
             }
-            K::Case { operand, whens, else_ } => {
-                let operand = operand.as_ref().map(|x| self.expr(x, cx)).transpose()?.map(Box::new);
+            K::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                let operand = operand
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
                 let whens = whens
                     .iter()
                     .map(|(w, t)| Ok((self.expr(w, cx)?, self.expr(t, cx)?)))
                     .collect::<Result<_, QueryError>>()?;
-                let else_ = else_.as_ref().map(|x| self.expr(x, cx)).transpose()?.map(Box::new);
-                PKind::Case { operand, whens, else_ }
+                let else_ = else_
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
+                PKind::Case {
+                    operand,
+                    whens,
+                    else_,
+                }
             }
-            K::ListComprehension { variable, list, predicate, projection } => {
+            K::ListComprehension {
+                variable,
+                list,
+                predicate,
+                projection,
+            } => {
                 let list = self.expr(list, cx)?;
                 let slot = self.slot();
-                let old = cx.scope.vars.insert(variable.name.clone(), Var { slot, ty: VarType::Any });
+                let old = cx.scope.vars.insert(
+                    variable.name.clone(),
+                    Var {
+                        slot,
+                        ty: VarType::Any,
+                    },
+                );
                 let r = (|| {
-                    let pred = predicate.as_ref().map(|x| self.expr(x, cx)).transpose()?.map(Box::new);
-                    let proj = projection.as_ref().map(|x| self.expr(x, cx)).transpose()?.map(Box::new);
+                    let pred = predicate
+                        .as_ref()
+                        .map(|x| self.expr(x, cx))
+                        .transpose()?
+                        .map(Box::new);
+                    let proj = projection
+                        .as_ref()
+                        .map(|x| self.expr(x, cx))
+                        .transpose()?
+                        .map(Box::new);
                     Ok::<_, QueryError>((pred, proj))
                 })();
                 restore(&mut cx.scope, &variable.name, old);
                 let (pred, proj) = r?;
-                PKind::ListComp { slot, list: boxed(list), pred, proj }
+                PKind::ListComp {
+                    slot,
+                    list: boxed(list),
+                    pred,
+                    proj,
+                }
             }
-            K::Quantified { quantifier, variable, list, predicate } => {
+            K::Quantified {
+                quantifier,
+                variable,
+                list,
+                predicate,
+            } => {
                 let list = self.expr(list, cx)?;
                 let slot = self.slot();
-                let old = cx.scope.vars.insert(variable.name.clone(), Var { slot, ty: VarType::Any });
+                let old = cx.scope.vars.insert(
+                    variable.name.clone(),
+                    Var {
+                        slot,
+                        ty: VarType::Any,
+                    },
+                );
                 let pred = self.expr(predicate, cx);
                 restore(&mut cx.scope, &variable.name, old);
-                PKind::Quantified { q: *quantifier, slot, list: boxed(list), pred: boxed(pred?) }
+                PKind::Quantified {
+                    q: *quantifier,
+                    slot,
+                    list: boxed(list),
+                    pred: boxed(pred?),
+                }
             }
             K::Pattern(p) => {
                 let part = ast::PatternPart {
@@ -1641,21 +2015,36 @@ impl<'a> Planner<'a> {
                     span: p.span,
                 };
                 let mut scope = cx.scope.clone();
-                let m = self.plan_match(std::slice::from_ref(&part), None, &mut scope, false, false)?;
+                let m =
+                    self.plan_match(std::slice::from_ref(&part), None, &mut scope, false, false)?;
                 PKind::Exists(Box::new(m))
             }
-            K::PatternComprehension { variable, pattern, predicate, projection } => {
+            K::PatternComprehension {
+                variable,
+                pattern,
+                predicate,
+                projection,
+            } => {
                 let part = ast::PatternPart {
                     variable: variable.clone(),
                     element: ast::PatternElement::Path(pattern.clone()),
                     span: pattern.span,
                 };
                 let mut scope = cx.scope.clone();
-                let m = self.plan_match(std::slice::from_ref(&part), predicate.as_deref(), &mut scope, false, true)?;
+                let m = self.plan_match(
+                    std::slice::from_ref(&part),
+                    predicate.as_deref(),
+                    &mut scope,
+                    false,
+                    true,
+                )?;
                 let saved = std::mem::replace(&mut cx.scope, scope);
                 let proj = self.expr(projection, cx);
                 cx.scope = saved;
-                PKind::PatternComp { pattern: Box::new(m), proj: boxed(proj?) }
+                PKind::PatternComp {
+                    pattern: Box::new(m),
+                    proj: boxed(proj?),
+                }
             }
         };
         Ok(PExpr::new(kind, span))
@@ -1691,7 +2080,12 @@ impl<'a> Planner<'a> {
         cx.in_agg = false;
         let arg = arg?;
         let slot = self.slot();
-        cx.aggs.as_mut().expect("checked above").push(AggCall { kind, distinct, arg, slot });
+        cx.aggs.as_mut().expect("checked above").push(AggCall {
+            kind,
+            distinct,
+            arg,
+            slot,
+        });
         Ok(PExpr::new(PKind::Slot(slot), span))
     }
 }
@@ -1710,8 +2104,17 @@ fn restore(scope: &mut Scope, name: &str, old: Option<Var>) {
 /// `slot.key = value` as a filter.
 fn prop_eq(slot: Slot, key: &str, value: PExpr) -> PExpr {
     let span = value.span;
-    let lhs = PExpr::new(PKind::Prop(Box::new(PExpr::new(PKind::Slot(slot), span)), key.to_string()), span);
-    PExpr::new(PKind::Binary(BinaryOp::Eq, Box::new(lhs), Box::new(value)), span)
+    let lhs = PExpr::new(
+        PKind::Prop(
+            Box::new(PExpr::new(PKind::Slot(slot), span)),
+            key.to_string(),
+        ),
+        span,
+    );
+    PExpr::new(
+        PKind::Binary(BinaryOp::Eq, Box::new(lhs), Box::new(value)),
+        span,
+    )
 }
 
 /// A parameter's value as a literal expression, for property maps given
@@ -1724,15 +2127,27 @@ fn value_to_ast(v: Value, span: Span) -> ast::Expr {
         Value::Float(f) => ast::ExprKind::Literal(ast::Literal::Float(f)),
         Value::Str(s) => ast::ExprKind::Literal(ast::Literal::String(s)),
         Value::Date(d) => ast::ExprKind::Function {
-            name: ast::Ident { name: "date".into(), span },
+            name: ast::Ident {
+                name: "date".into(),
+                span,
+            },
             distinct: false,
-            args: vec![ast::Expr { kind: ast::ExprKind::Literal(ast::Literal::String(d.to_string())), span }],
+            args: vec![ast::Expr {
+                kind: ast::ExprKind::Literal(ast::Literal::String(d.to_string())),
+                span,
+            }],
         },
-        Value::List(items) => ast::ExprKind::List(items.into_iter().map(|x| value_to_ast(x, span)).collect()),
+        Value::List(items) => {
+            ast::ExprKind::List(items.into_iter().map(|x| value_to_ast(x, span)).collect())
+        }
         Value::Map(m) => ast::ExprKind::Map(
-            m.into_iter().map(|(k, x)| (ast::Ident { name: k, span }, value_to_ast(x, span))).collect(),
+            m.into_iter()
+                .map(|(k, x)| (ast::Ident { name: k, span }, value_to_ast(x, span)))
+                .collect(),
         ),
-        Value::Node(_) | Value::Rel(_) | Value::Path(_) => ast::ExprKind::Literal(ast::Literal::Null),
+        Value::Node(_) | Value::Rel(_) | Value::Path(_) => {
+            ast::ExprKind::Literal(ast::Literal::Null)
+        }
     };
     ast::Expr { kind, span }
 }
@@ -1762,7 +2177,12 @@ pub fn resolve_entity(graph: &Graph, r: &ast::EntityRef) -> Result<NodeIndex, Qu
                 })
                 .collect();
             Err(QueryError::semantic(
-                format!("`{}` is ambiguous: it names {} entities: {}", r.text, ixs.len(), list.join(", ")),
+                format!(
+                    "`{}` is ambiguous: it names {} entities: {}",
+                    r.text,
+                    ixs.len(),
+                    list.join(", ")
+                ),
                 r.span,
             )
             .with_code("AmbiguousEntity")

@@ -7,9 +7,9 @@
 use super::super::ast::{BinaryOp, Quantifier, Span};
 use super::super::error::QueryError;
 use super::super::plan::{PExpr, PKind};
+use super::Exec;
 use super::matcher::Sink;
 use super::ops::{self, type_error};
-use super::Exec;
 use crate::model::Value;
 
 impl Exec<'_> {
@@ -30,7 +30,12 @@ impl Exec<'_> {
                     let have = &self.graph.node(ix).labels;
                     Value::Bool(labels.iter().all(|l| have.contains(l)))
                 }
-                v => return Err(type_error(format!("labels can only be tested on a node, not {}", v.type_name()), e.span)),
+                v => {
+                    return Err(type_error(
+                        format!("labels can only be tested on a node, not {}", v.type_name()),
+                        e.span,
+                    ));
+                }
             },
             PKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -51,7 +56,9 @@ impl Exec<'_> {
                 let b = self.eval(base, row)?;
                 let i = self.eval(idx, row)?;
                 match (&b, &i) {
-                    (Value::Node(_) | Value::Rel(_), Value::Str(k)) => return self.property(&b, k, e.span),
+                    (Value::Node(_) | Value::Rel(_), Value::Str(k)) => {
+                        return self.property(&b, k, e.span);
+                    }
                     _ => ops::index(&b, &i, e.span)?,
                 }
             }
@@ -64,7 +71,12 @@ impl Exec<'_> {
             PKind::Not(x) => match self.eval(x, row)? {
                 Value::Bool(b) => Value::Bool(!b),
                 Value::Null => Value::Null,
-                v => return Err(type_error(format!("`NOT` expects a boolean, got {}", v.type_name()), e.span)),
+                v => {
+                    return Err(type_error(
+                        format!("`NOT` expects a boolean, got {}", v.type_name()),
+                        e.span,
+                    ));
+                }
             },
             PKind::Neg(x) => match self.eval(x, row)? {
                 Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| {
@@ -73,7 +85,12 @@ impl Exec<'_> {
                 })?),
                 Value::Float(f) => Value::Float(-f),
                 Value::Null => Value::Null,
-                v => return Err(type_error(format!("cannot negate {}", v.type_name()), e.span)),
+                v => {
+                    return Err(type_error(
+                        format!("cannot negate {}", v.type_name()),
+                        e.span,
+                    ));
+                }
             },
             PKind::Binary(op, a, b) => return self.binary(*op, a, b, e.span, row),
             PKind::IsNull(x, negated) => Value::Bool(self.eval(x, row)?.is_null() != *negated),
@@ -87,7 +104,11 @@ impl Exec<'_> {
                     err
                 });
             }
-            PKind::Case { operand, whens, else_ } => {
+            PKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
                 let subject = operand.as_ref().map(|o| self.eval(o, row)).transpose()?;
                 for (w, t) in whens {
                     let v = self.eval(w, row)?;
@@ -104,11 +125,21 @@ impl Exec<'_> {
                     None => Value::Null,
                 }
             }
-            PKind::ListComp { slot, list, pred, proj } => {
+            PKind::ListComp {
+                slot,
+                list,
+                pred,
+                proj,
+            } => {
                 let items = match self.eval(list, row)? {
                     Value::Null => return Ok(Value::Null),
                     Value::List(items) => items,
-                    v => return Err(type_error(format!("`IN` expects a list, got {}", v.type_name()), list.span)),
+                    v => {
+                        return Err(type_error(
+                            format!("`IN` expects a list, got {}", v.type_name()),
+                            list.span,
+                        ));
+                    }
                 };
                 let mut out = Vec::new();
                 for item in items {
@@ -126,11 +157,21 @@ impl Exec<'_> {
                 }
                 Value::List(out)
             }
-            PKind::Quantified { q, slot, list, pred } => {
+            PKind::Quantified {
+                q,
+                slot,
+                list,
+                pred,
+            } => {
                 let items = match self.eval(list, row)? {
                     Value::Null => return Ok(Value::Null),
                     Value::List(items) => items,
-                    v => return Err(type_error(format!("`IN` expects a list, got {}", v.type_name()), list.span)),
+                    v => {
+                        return Err(type_error(
+                            format!("`IN` expects a list, got {}", v.type_name()),
+                            list.span,
+                        ));
+                    }
                 };
                 let (mut trues, mut nulls, mut falses) = (0usize, 0usize, 0usize);
                 for item in items {
@@ -176,7 +217,10 @@ impl Exec<'_> {
                 matches!(sink, Sink::Exists(true)).into()
             }
             PKind::PatternComp { pattern, proj } => {
-                let mut sink = Sink::Collect { proj, out: Vec::new() };
+                let mut sink = Sink::Collect {
+                    proj,
+                    out: Vec::new(),
+                };
                 self.match_from(pattern, row, &mut sink)?;
                 match sink {
                     Sink::Collect { out, .. } => Value::List(out),
@@ -186,12 +230,22 @@ impl Exec<'_> {
         })
     }
 
-    fn binary(&mut self, op: BinaryOp, a: &PExpr, b: &PExpr, span: Span, row: &mut [Value]) -> Result<Value, QueryError> {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        a: &PExpr,
+        b: &PExpr,
+        span: Span,
+        row: &mut [Value],
+    ) -> Result<Value, QueryError> {
         let logic = |v: Value, side: &PExpr| -> Result<Option<bool>, QueryError> {
             match v {
                 Value::Bool(x) => Ok(Some(x)),
                 Value::Null => Ok(None),
-                v => Err(type_error(format!("a logical operator expects booleans, got {}", v.type_name()), side.span)),
+                v => Err(type_error(
+                    format!("a logical operator expects booleans, got {}", v.type_name()),
+                    side.span,
+                )),
             }
         };
         match op {
@@ -231,11 +285,16 @@ impl Exec<'_> {
                 let x = self.eval(a, row)?;
                 let y = self.eval(b, row)?;
                 match op {
-                    BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                        Ok(ops::comparison(op, &x, &y))
-                    }
+                    BinaryOp::Eq
+                    | BinaryOp::Ne
+                    | BinaryOp::Lt
+                    | BinaryOp::Le
+                    | BinaryOp::Gt
+                    | BinaryOp::Ge => Ok(ops::comparison(op, &x, &y)),
                     BinaryOp::In => ops::in_list(&x, &y, span),
-                    BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => Ok(ops::string_op(op, &x, &y)),
+                    BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => {
+                        Ok(ops::string_op(op, &x, &y))
+                    }
                     BinaryOp::RegexMatch => match (&x, &y) {
                         (Value::Str(s), Value::Str(p)) => {
                             let re = self.regex(p, b.span)?;
@@ -280,9 +339,19 @@ impl Exec<'_> {
                 "year" => Value::Int(i64::from(d.year)),
                 "month" => d.month.map_or(Value::Null, |m| Value::Int(i64::from(m))),
                 "day" => d.day.map_or(Value::Null, |x| Value::Int(i64::from(x))),
-                _ => return Err(type_error(format!("a date has `year`, `month` and `day`, not `{key}`"), span)),
+                _ => {
+                    return Err(type_error(
+                        format!("a date has `year`, `month` and `day`, not `{key}`"),
+                        span,
+                    ));
+                }
             },
-            v => return Err(type_error(format!("cannot read property `{key}` of {}", v.type_name()), span)),
+            v => {
+                return Err(type_error(
+                    format!("cannot read property `{key}` of {}", v.type_name()),
+                    span,
+                ));
+            }
         })
     }
 }

@@ -36,7 +36,10 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
         (Int(i), Float(f)) | (Float(f), Int(i)) => (*i as f64) == *f && integral(*f) == Some(*i),
         (List(x), List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equivalent(a, b)),
         (Map(x), Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && equivalent(v1, v2))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && equivalent(v1, v2))
         }
         _ => a == b,
     }
@@ -44,7 +47,8 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
 
 /// The integer a float equals exactly, if any.
 fn integral(f: f64) -> Option<i64> {
-    (f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18).then_some(f as i64)
+    (f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18)
+        .then_some(f as i64)
 }
 
 fn hash_value<H: Hasher>(v: &Value, h: &mut H) {

@@ -18,7 +18,8 @@ use petgraph::visit::EdgeRef;
 
 use super::super::error::QueryError;
 use super::super::plan::{
-    Dir, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest, StepKind, TypeFilter,
+    Dir, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest, StepKind,
+    TypeFilter,
 };
 use super::ops::{self, type_error};
 use super::{Exec, Flow};
@@ -40,8 +41,16 @@ impl Exec<'_> {
     /// Runs a `MATCH` for one incoming row, pushing every match to `next`;
     /// an optional match with no match pushes the row with its variables
     /// null.
-    pub(crate) fn run_match(&mut self, m: &MatchPlan, next: usize, row: &mut [Value]) -> Result<Flow, QueryError> {
-        let mut sink = Sink::Next { op: next, emitted: false };
+    pub(crate) fn run_match(
+        &mut self,
+        m: &MatchPlan,
+        next: usize,
+        row: &mut [Value],
+    ) -> Result<Flow, QueryError> {
+        let mut sink = Sink::Next {
+            op: next,
+            emitted: false,
+        };
         let flow = self.match_from(m, row, &mut sink)?;
         if m.optional && matches!(sink, Sink::Next { emitted: false, .. }) {
             for s in &m.binds {
@@ -52,7 +61,12 @@ impl Exec<'_> {
         Ok(flow)
     }
 
-    pub(crate) fn match_from(&mut self, m: &MatchPlan, row: &mut [Value], sink: &mut Sink) -> Result<Flow, QueryError> {
+    pub(crate) fn match_from(
+        &mut self,
+        m: &MatchPlan,
+        row: &mut [Value],
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
         for f in &m.pre {
             if !self.test(f, row)? {
                 return Ok(Flow::Continue);
@@ -62,14 +76,23 @@ impl Exec<'_> {
         self.step(m, 0, row, &mut used, sink)
     }
 
-    fn step(&mut self, m: &MatchPlan, i: usize, row: &mut [Value], used: &mut Used, sink: &mut Sink) -> Result<Flow, QueryError> {
+    fn step(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
         let Some(step) = m.steps.get(i) else {
             return self.complete(m, row, sink);
         };
         match &step.kind {
             StepKind::Node(n) => self.node_step(m, i, n, row, used, sink),
             StepKind::Expand(x) if x.var_len.is_some() => {
-                let Some(from) = self.node_at(row, x.from)? else { return Ok(Flow::Continue) };
+                let Some(from) = self.node_at(row, x.from)? else {
+                    return Ok(Flow::Continue);
+                };
                 let mut trail = Vec::new();
                 self.var_dfs(m, i, x, from, 0, &mut trail, row, used, sink)
             }
@@ -79,7 +102,14 @@ impl Exec<'_> {
     }
 
     /// Step `i` has bound its variables: apply its filters, go on.
-    fn bound(&mut self, m: &MatchPlan, i: usize, row: &mut [Value], used: &mut Used, sink: &mut Sink) -> Result<Flow, QueryError> {
+    fn bound(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
         for f in &m.steps[i].filters {
             if !self.test(f, row)? {
                 return Ok(Flow::Continue);
@@ -88,7 +118,12 @@ impl Exec<'_> {
         self.step(m, i + 1, row, used, sink)
     }
 
-    fn complete(&mut self, m: &MatchPlan, row: &mut [Value], sink: &mut Sink) -> Result<Flow, QueryError> {
+    fn complete(
+        &mut self,
+        m: &MatchPlan,
+        row: &mut [Value],
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
         for p in &m.paths {
             row[p.slot] = self.build_path(p, row);
         }
@@ -119,7 +154,10 @@ impl Exec<'_> {
         match &row[slot] {
             Value::Node(ix) => Ok(Some(*ix)),
             Value::Null => Ok(None),
-            v => Err(type_error(format!("expected a node, got {}", v.type_name()), Default::default())),
+            v => Err(type_error(
+                format!("expected a node, got {}", v.type_name()),
+                Default::default(),
+            )),
         }
     }
 
@@ -135,7 +173,9 @@ impl Exec<'_> {
         let g = self.graph;
         match &n.source {
             NodeSource::Bound => {
-                let Some(ix) = self.node_at(row, n.slot)? else { return Ok(Flow::Continue) };
+                let Some(ix) = self.node_at(row, n.slot)? else {
+                    return Ok(Flow::Continue);
+                };
                 if self.node_ok(ix, &n.check, row)? {
                     return self.bound(m, i, row, used, sink);
                 }
@@ -161,7 +201,9 @@ impl Exec<'_> {
                 // Not indexed: look at every node.
                 _ => self.scan(m, i, n, g.nodes(), row, used, sink),
             },
-            NodeSource::Label(l) => self.scan(m, i, n, g.by_label(l).iter().copied(), row, used, sink),
+            NodeSource::Label(l) => {
+                self.scan(m, i, n, g.by_label(l).iter().copied(), row, used, sink)
+            }
             NodeSource::All => self.scan(m, i, n, g.nodes(), row, used, sink),
         }
     }
@@ -204,7 +246,12 @@ impl Exec<'_> {
         self.bound(m, i, row, used, sink)
     }
 
-    fn node_ok(&mut self, ix: NodeIndex, check: &NodeCheck, row: &mut [Value]) -> Result<bool, QueryError> {
+    fn node_ok(
+        &mut self,
+        ix: NodeIndex,
+        check: &NodeCheck,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
         if check.entity.is_some_and(|e| e != ix) {
             return Ok(false);
         }
@@ -222,7 +269,12 @@ impl Exec<'_> {
         Ok(true)
     }
 
-    fn rel_ok(&mut self, e: EdgeIndex, props: &[(String, PExpr)], row: &mut [Value]) -> Result<bool, QueryError> {
+    fn rel_ok(
+        &mut self,
+        e: EdgeIndex,
+        props: &[(String, PExpr)],
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
         for (k, x) in props {
             let want = self.eval(x, row)?;
             let have = self.property(&Value::Rel(e), k, x.span)?;
@@ -235,7 +287,12 @@ impl Exec<'_> {
 
     /// The relations of `from` a pattern step may follow, with the node at
     /// their other end, in the order they were added.
-    pub(crate) fn adjacent(&self, from: NodeIndex, dir: Dir, types: &TypeFilter) -> Vec<(EdgeIndex, NodeIndex)> {
+    pub(crate) fn adjacent(
+        &self,
+        from: NodeIndex,
+        dir: Dir,
+        types: &TypeFilter,
+    ) -> Vec<(EdgeIndex, NodeIndex)> {
         let g = &self.graph.graph;
         let mut out = Vec::new();
         let (fwd, back) = match dir {
@@ -244,7 +301,11 @@ impl Exec<'_> {
         };
         for e in g.edges_directed(from, fwd) {
             if types.matches(&e.weight().rel_type) {
-                let other = if fwd == Direction::Outgoing { e.target() } else { e.source() };
+                let other = if fwd == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 out.push((e.id(), other));
             }
         }
@@ -257,7 +318,11 @@ impl Exec<'_> {
                 }
                 let t = &e.weight().rel_type;
                 if types.matches(t) && (both || types.is_symmetric(t)) {
-                    let other = if back == Direction::Outgoing { e.target() } else { e.source() };
+                    let other = if back == Direction::Outgoing {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
                     out.push((e.id(), other));
                 }
             }
@@ -266,30 +331,55 @@ impl Exec<'_> {
         out
     }
 
-    fn to_ok(&mut self, x: &Expand, node: NodeIndex, row: &mut [Value]) -> Result<bool, QueryError> {
+    fn to_ok(
+        &mut self,
+        x: &Expand,
+        node: NodeIndex,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
         if x.to_bound && row[x.to] != Value::Node(node) {
             return Ok(false);
         }
         self.node_ok(node, &x.to_check, row)
     }
 
-    fn expand(&mut self, m: &MatchPlan, i: usize, x: &Expand, row: &mut [Value], used: &mut Used, sink: &mut Sink) -> Result<Flow, QueryError> {
-        let Some(from) = self.node_at(row, x.from)? else { return Ok(Flow::Continue) };
+    fn expand(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
         let candidates = if x.rel_bound {
             match &row[x.rel] {
                 Value::Rel(e) => {
                     let e = *e;
-                    self.adjacent_one(from, e, x.dir, &x.types).into_iter().collect()
+                    self.adjacent_one(from, e, x.dir, &x.types)
+                        .into_iter()
+                        .collect()
                 }
                 Value::Null => return Ok(Flow::Continue),
-                v => return Err(type_error(format!("expected a relationship, got {}", v.type_name()), Default::default())),
+                v => {
+                    return Err(type_error(
+                        format!("expected a relationship, got {}", v.type_name()),
+                        Default::default(),
+                    ));
+                }
             }
         } else {
             self.adjacent(from, x.dir, &x.types)
         };
         for (e, other) in candidates {
             self.tick()?;
-            if used.contains(&e) || !self.rel_ok(e, &x.rel_props, row)? || !self.to_ok(x, other, row)? {
+            if used.contains(&e)
+                || !self.rel_ok(e, &x.rel_props, row)?
+                || !self.to_ok(x, other, row)?
+            {
                 continue;
             }
             row[x.rel] = Value::Rel(e);
@@ -305,7 +395,13 @@ impl Exec<'_> {
     }
 
     /// Whether a given relation leaves `from` the way the step goes.
-    fn adjacent_one(&self, from: NodeIndex, e: EdgeIndex, dir: Dir, types: &TypeFilter) -> Option<(EdgeIndex, NodeIndex)> {
+    fn adjacent_one(
+        &self,
+        from: NodeIndex,
+        e: EdgeIndex,
+        dir: Dir,
+        types: &TypeFilter,
+    ) -> Option<(EdgeIndex, NodeIndex)> {
         let (s, t) = self.graph.endpoints(e);
         let ty = &self.graph.rel(e).rel_type;
         if !types.matches(ty) {
@@ -368,8 +464,13 @@ impl Exec<'_> {
     }
 
     fn build_path(&self, p: &PathBuild, row: &[Value]) -> Value {
-        let Value::Node(start) = row[p.start] else { return Value::Null };
-        let mut path = Path { nodes: vec![start], rels: Vec::new() };
+        let Value::Node(start) = row[p.start] else {
+            return Value::Null;
+        };
+        let mut path = Path {
+            nodes: vec![start],
+            rels: Vec::new(),
+        };
         let walk = |e: EdgeIndex, path: &mut Path| {
             let cur = *path.nodes.last().expect("a path has a first node");
             let (s, t) = self.graph.endpoints(e);
@@ -392,7 +493,15 @@ impl Exec<'_> {
         Value::Path(path)
     }
 
-    fn shortest(&mut self, m: &MatchPlan, i: usize, s: &Shortest, row: &mut [Value], used: &mut Used, sink: &mut Sink) -> Result<Flow, QueryError> {
+    fn shortest(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        s: &Shortest,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
         let (Some(a), Some(b)) = (self.node_at(row, s.from)?, self.node_at(row, s.to)?) else {
             return Ok(Flow::Continue);
         };
@@ -416,9 +525,18 @@ impl Exec<'_> {
     }
 
     /// One shortest path by bidirectional breadth-first search.
-    fn one_shortest(&mut self, a: NodeIndex, b: NodeIndex, s: &Shortest, row: &mut [Value]) -> Result<Option<Path>, QueryError> {
+    fn one_shortest(
+        &mut self,
+        a: NodeIndex,
+        b: NodeIndex,
+        s: &Shortest,
+        row: &mut [Value],
+    ) -> Result<Option<Path>, QueryError> {
         if a == b {
-            return Ok((s.min == 0).then(|| Path { nodes: vec![a], rels: Vec::new() }));
+            return Ok((s.min == 0).then(|| Path {
+                nodes: vec![a],
+                rels: Vec::new(),
+            }));
         }
         // parent pointers: node → (node it was reached from, relation)
         let mut fwd: HashMap<NodeIndex, (NodeIndex, EdgeIndex)> = HashMap::new();
@@ -459,9 +577,22 @@ impl Exec<'_> {
     }
 
     /// Every shortest path, by breadth-first search keeping every parent.
-    fn all_shortest(&mut self, a: NodeIndex, b: NodeIndex, s: &Shortest, row: &mut [Value]) -> Result<Vec<Path>, QueryError> {
+    fn all_shortest(
+        &mut self,
+        a: NodeIndex,
+        b: NodeIndex,
+        s: &Shortest,
+        row: &mut [Value],
+    ) -> Result<Vec<Path>, QueryError> {
         if a == b {
-            return Ok(if s.min == 0 { vec![Path { nodes: vec![a], rels: Vec::new() }] } else { Vec::new() });
+            return Ok(if s.min == 0 {
+                vec![Path {
+                    nodes: vec![a],
+                    rels: Vec::new(),
+                }]
+            } else {
+                Vec::new()
+            });
         }
         let mut dist: HashMap<NodeIndex, u32> = HashMap::from([(a, 0)]);
         let mut parents: HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = HashMap::new();
@@ -494,7 +625,8 @@ impl Exec<'_> {
         }
         // Walk the parents back from b.
         let mut out = Vec::new();
-        let mut stack: Vec<(NodeIndex, Vec<NodeIndex>, Vec<EdgeIndex>)> = vec![(b, vec![b], Vec::new())];
+        let mut stack: Vec<(NodeIndex, Vec<NodeIndex>, Vec<EdgeIndex>)> =
+            vec![(b, vec![b], Vec::new())];
         while let Some((v, nodes, rels)) = stack.pop() {
             self.tick()?;
             if v == a {
@@ -505,7 +637,13 @@ impl Exec<'_> {
                 out.push(Path { nodes, rels });
                 continue;
             }
-            for &(u, e) in parents.get(&v).map(Vec::as_slice).unwrap_or(&[]).iter().rev() {
+            for &(u, e) in parents
+                .get(&v)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .rev()
+            {
                 let mut n2 = nodes.clone();
                 n2.push(u);
                 let mut r2 = rels.clone();

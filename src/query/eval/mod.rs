@@ -67,7 +67,12 @@ impl Default for Options {
 /// Runs one statement. `text` is the text its spans point into (the
 /// statement's source or the whole script it came from): unaliased return
 /// items are named after their text there.
-pub fn execute(graph: &Graph, text: &str, stmt: &ast::Statement, opts: &Options) -> Result<ResultSet, QueryError> {
+pub fn execute(
+    graph: &Graph,
+    text: &str,
+    stmt: &ast::Statement,
+    opts: &Options,
+) -> Result<ResultSet, QueryError> {
     match stmt {
         ast::Statement::Query(q) => {
             let plan = plan::plan_query(graph, text, q, &opts.params, opts.max_hops)?;
@@ -92,13 +97,20 @@ pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<Resul
         let mut seen = HashSet::new();
         rows.retain(|r: &Vec<Value>| seen.insert(Key(r.clone())));
     }
-    Ok(ResultSet { columns: plan.columns.clone(), rows, header: Vec::new() })
+    Ok(ResultSet {
+        columns: plan.columns.clone(),
+        rows,
+        header: Vec::new(),
+    })
 }
 
 /// Evaluates an expression that reads no variables (for `SKIP`/`LIMIT`).
 pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, QueryError> {
     let opts = Options::default();
-    let plan = SinglePlan { nslots, ops: Vec::new() };
+    let plan = SinglePlan {
+        nslots,
+        ops: Vec::new(),
+    };
     let mut ex = Exec::new(graph, &opts, &plan);
     let mut row = vec![Value::Null; nslots];
     ex.eval(e, &mut row)
@@ -137,8 +149,15 @@ struct Group {
 enum Acc {
     Count(i64),
     Collect(Vec<Value>),
-    Sum { int: i64, float: f64, is_float: bool },
-    Avg { sum: f64, n: u64 },
+    Sum {
+        int: i64,
+        float: f64,
+        is_float: bool,
+    },
+    Avg {
+        sum: f64,
+        n: u64,
+    },
     Min(Value),
     Max(Value),
 }
@@ -148,7 +167,11 @@ impl Acc {
         match kind {
             AggKind::Count => Acc::Count(0),
             AggKind::Collect => Acc::Collect(Vec::new()),
-            AggKind::Sum => Acc::Sum { int: 0, float: 0.0, is_float: false },
+            AggKind::Sum => Acc::Sum {
+                int: 0,
+                float: 0.0,
+                is_float: false,
+            },
             AggKind::Avg => Acc::Avg { sum: 0.0, n: 0 },
             AggKind::Min => Acc::Min(Value::Null),
             AggKind::Max => Acc::Max(Value::Null),
@@ -159,7 +182,11 @@ impl Acc {
         match self {
             Acc::Count(n) => *n += 1,
             Acc::Collect(l) => l.push(v),
-            Acc::Sum { int, float, is_float } => match v {
+            Acc::Sum {
+                int,
+                float,
+                is_float,
+            } => match v {
                 Value::Int(i) if !*is_float => {
                     *int = int.checked_add(i).ok_or_else(|| {
                         QueryError::new(ErrorKind::Runtime, "integer overflow in `sum`", Some(span))
@@ -174,7 +201,12 @@ impl Acc {
                     }
                     *float += f;
                 }
-                v => return Err(ops::type_error(format!("`sum` expects numbers, got {}", v.type_name()), span)),
+                v => {
+                    return Err(ops::type_error(
+                        format!("`sum` expects numbers, got {}", v.type_name()),
+                        span,
+                    ));
+                }
             },
             Acc::Avg { sum, n } => match v {
                 Value::Int(i) => {
@@ -185,7 +217,12 @@ impl Acc {
                     *sum += f;
                     *n += 1;
                 }
-                v => return Err(ops::type_error(format!("`avg` expects numbers, got {}", v.type_name()), span)),
+                v => {
+                    return Err(ops::type_error(
+                        format!("`avg` expects numbers, got {}", v.type_name()),
+                        span,
+                    ));
+                }
             },
             Acc::Min(m) => {
                 if m.is_null() || v.total_cmp(m) == std::cmp::Ordering::Less {
@@ -205,7 +242,11 @@ impl Acc {
         match self {
             Acc::Count(n) => Value::Int(n),
             Acc::Collect(l) => Value::List(l),
-            Acc::Sum { int, float, is_float } => {
+            Acc::Sum {
+                int,
+                float,
+                is_float,
+            } => {
                 if is_float {
                     Value::Float(float)
                 } else {
@@ -290,7 +331,11 @@ impl<'a> Exec<'a> {
         if let Some(c) = &self.opts.cancel
             && c.load(AtomicOrdering::Relaxed)
         {
-            return Err(QueryError::new(ErrorKind::Cancelled, "the query was cancelled", None));
+            return Err(QueryError::new(
+                ErrorKind::Cancelled,
+                "the query was cancelled",
+                None,
+            ));
         }
         Ok(())
     }
@@ -298,7 +343,9 @@ impl<'a> Exec<'a> {
     /// Pushes a row into operator `ix`.
     pub(crate) fn push(&mut self, ix: usize, row: &mut [Value]) -> Result<Flow, QueryError> {
         let plan = self.plan;
-        let Some(op) = plan.ops.get(ix) else { return Ok(Flow::Continue) };
+        let Some(op) = plan.ops.get(ix) else {
+            return Ok(Flow::Continue);
+        };
         match op {
             Op::Match(m) => self.run_match(m, ix + 1, row),
             Op::Unwind { expr, slot } => match self.eval(expr, row)? {
@@ -341,20 +388,30 @@ impl<'a> Exec<'a> {
             }
             Op::Distinct(slots) => {
                 let key = Key(slots.iter().map(|s| row[*s].clone()).collect());
-                let State::Seen(seen) = &mut self.states[ix] else { unreachable!("state made for the op") };
-                if seen.insert(key) { self.push(ix + 1, row) } else { Ok(Flow::Continue) }
+                let State::Seen(seen) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                if seen.insert(key) {
+                    self.push(ix + 1, row)
+                } else {
+                    Ok(Flow::Continue)
+                }
             }
             Op::Sort(keys) => {
                 let mut k = Vec::with_capacity(keys.len());
                 for (e, _) in keys {
                     k.push(self.eval(e, row)?);
                 }
-                let State::Sort(buf) = &mut self.states[ix] else { unreachable!("state made for the op") };
+                let State::Sort(buf) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
                 buf.push((k, row.to_vec()));
                 Ok(Flow::Continue)
             }
             Op::Skip(n) => {
-                let State::Count(c) = &mut self.states[ix] else { unreachable!("state made for the op") };
+                let State::Count(c) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
                 if *c < *n {
                     *c += 1;
                     Ok(Flow::Continue)
@@ -363,7 +420,9 @@ impl<'a> Exec<'a> {
                 }
             }
             Op::Limit(n) => {
-                let State::Count(c) = &mut self.states[ix] else { unreachable!("state made for the op") };
+                let State::Count(c) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
                 if *c >= *n {
                     return Ok(Flow::Stop);
                 }
@@ -383,7 +442,8 @@ impl<'a> Exec<'a> {
                         None,
                     ));
                 }
-                self.out.push(slots.iter().map(|s| row[*s].clone()).collect());
+                self.out
+                    .push(slots.iter().map(|s| row[*s].clone()).collect());
                 Ok(Flow::Continue)
             }
         }
@@ -392,7 +452,9 @@ impl<'a> Exec<'a> {
     /// The input of operator `ix` has ended: flush what it holds.
     fn finish(&mut self, ix: usize) -> Result<(), QueryError> {
         let plan = self.plan;
-        let Some(op) = plan.ops.get(ix) else { return Ok(()) };
+        let Some(op) = plan.ops.get(ix) else {
+            return Ok(());
+        };
         match op {
             Op::Aggregate(a) => {
                 let State::Agg(state) = std::mem::replace(&mut self.states[ix], State::None) else {
@@ -425,7 +487,8 @@ impl<'a> Exec<'a> {
                 }
             }
             Op::Sort(keys) => {
-                let State::Sort(mut buf) = std::mem::replace(&mut self.states[ix], State::None) else {
+                let State::Sort(mut buf) = std::mem::replace(&mut self.states[ix], State::None)
+                else {
                     unreachable!("state made for the op")
                 };
                 buf.sort_by(|(a, _), (b, _)| {
@@ -449,7 +512,12 @@ impl<'a> Exec<'a> {
         self.finish(ix + 1)
     }
 
-    fn aggregate_row(&mut self, ix: usize, a: &AggregatePlan, row: &mut [Value]) -> Result<(), QueryError> {
+    fn aggregate_row(
+        &mut self,
+        ix: usize,
+        a: &AggregatePlan,
+        row: &mut [Value],
+    ) -> Result<(), QueryError> {
         let mut keys = Vec::with_capacity(a.keys.len());
         for (e, _) in &a.keys {
             keys.push(self.eval(e, row)?);
@@ -461,7 +529,9 @@ impl<'a> Exec<'a> {
                 None => None,
             });
         }
-        let State::Agg(state) = &mut self.states[ix] else { unreachable!("state made for the op") };
+        let State::Agg(state) = &mut self.states[ix] else {
+            unreachable!("state made for the op")
+        };
         let key = Key(keys);
         let gi = match state.index.get(&key) {
             Some(i) => *i,
@@ -498,7 +568,10 @@ impl<'a> Exec<'a> {
         match self.eval(e, row)? {
             Value::Bool(b) => Ok(b),
             Value::Null => Ok(false),
-            v => Err(ops::type_error(format!("a predicate must be a boolean, got {}", v.type_name()), e.span)),
+            v => Err(ops::type_error(
+                format!("a predicate must be a boolean, got {}", v.type_name()),
+                e.span,
+            )),
         }
     }
 
@@ -507,7 +580,10 @@ impl<'a> Exec<'a> {
             let re = Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
                 QueryError::new(
                     ErrorKind::Runtime,
-                    format!("invalid regular expression `{pattern}`: {}", e.to_string().lines().last().unwrap_or("")),
+                    format!(
+                        "invalid regular expression `{pattern}`: {}",
+                        e.to_string().lines().last().unwrap_or("")
+                    ),
                     Some(span),
                 )
                 .with_code("InvalidArgumentValue")

@@ -170,8 +170,10 @@ pub fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value,
             BinaryOp::Sub => Int(x.checked_sub(y).ok_or_else(|| overflow(span))?),
             BinaryOp::Mul => Int(x.checked_mul(y).ok_or_else(|| overflow(span))?),
             BinaryOp::Div | BinaryOp::Mod if y == 0 => {
-                return Err(QueryError::new(ErrorKind::Runtime, "division by zero", Some(span))
-                    .with_code("DivisionByZero"));
+                return Err(
+                    QueryError::new(ErrorKind::Runtime, "division by zero", Some(span))
+                        .with_code("DivisionByZero"),
+                );
             }
             BinaryOp::Div => Int(x.checked_div(y).ok_or_else(|| overflow(span))?),
             BinaryOp::Mod => Int(x.checked_rem(y).ok_or_else(|| overflow(span))?),
@@ -200,18 +202,25 @@ pub fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value,
             y.insert(0, x);
             List(y)
         }
-        (x @ Str(_), y) | (x, y @ Str(_)) if op == BinaryOp::Add => match (scalar_text(&x), scalar_text(&y)) {
-            (Some(p), Some(q)) => Str(p + &q),
-            _ => {
-                return Err(type_error(
-                    format!("cannot add {} and {}", x.type_name(), y.type_name()),
-                    span,
-                ));
+        (x @ Str(_), y) | (x, y @ Str(_)) if op == BinaryOp::Add => {
+            match (scalar_text(&x), scalar_text(&y)) {
+                (Some(p), Some(q)) => Str(p + &q),
+                _ => {
+                    return Err(type_error(
+                        format!("cannot add {} and {}", x.type_name(), y.type_name()),
+                        span,
+                    ));
+                }
             }
-        },
+        }
         (x, y) => {
             return Err(type_error(
-                format!("`{}` cannot be applied to {} and {}", op_name(op), x.type_name(), y.type_name()),
+                format!(
+                    "`{}` cannot be applied to {} and {}",
+                    op_name(op),
+                    x.type_name(),
+                    y.type_name()
+                ),
                 span,
             ));
         }
@@ -231,9 +240,16 @@ pub fn in_list(x: &Value, list: &Value, span: Span) -> Result<Value, QueryError>
                     Some(false) => {}
                 }
             }
-            Ok(if unknown { Value::Null } else { Value::Bool(false) })
+            Ok(if unknown {
+                Value::Null
+            } else {
+                Value::Bool(false)
+            })
         }
-        v => Err(type_error(format!("`IN` expects a list on its right, got {}", v.type_name()), span)),
+        v => Err(type_error(
+            format!("`IN` expects a list on its right, got {}", v.type_name()),
+            span,
+        )),
     }
 }
 
@@ -264,9 +280,16 @@ pub fn index(base: &Value, idx: &Value, span: Span) -> Result<Value, QueryError>
         (Value::List(l), Value::Int(i)) => {
             let len = l.len() as i64;
             let i = if *i < 0 { len + *i } else { *i };
-            Ok(if (0..len).contains(&i) { l[i as usize].clone() } else { Value::Null })
+            Ok(if (0..len).contains(&i) {
+                l[i as usize].clone()
+            } else {
+                Value::Null
+            })
         }
-        (Value::List(_), v) => Err(type_error(format!("a list index must be an integer, got {}", v.type_name()), span)),
+        (Value::List(_), v) => Err(type_error(
+            format!("a list index must be an integer, got {}", v.type_name()),
+            span,
+        )),
         (Value::Map(m), Value::Str(k)) => Ok(m.get(k).cloned().unwrap_or(Value::Null)),
         (Value::Map(_), v) => Err(QueryError::new(
             ErrorKind::Runtime,
@@ -274,12 +297,20 @@ pub fn index(base: &Value, idx: &Value, span: Span) -> Result<Value, QueryError>
             Some(span),
         )
         .with_code("MapElementAccessByNonString")),
-        (v, _) => Err(type_error(format!("cannot index into {}", v.type_name()), span)),
+        (v, _) => Err(type_error(
+            format!("cannot index into {}", v.type_name()),
+            span,
+        )),
     }
 }
 
 /// `list[from..to]`.
-pub fn slice(base: &Value, from: Option<&Value>, to: Option<&Value>, span: Span) -> Result<Value, QueryError> {
+pub fn slice(
+    base: &Value,
+    from: Option<&Value>,
+    to: Option<&Value>,
+    span: Span,
+) -> Result<Value, QueryError> {
     let l = match base {
         Value::Null => return Ok(Value::Null),
         Value::List(l) => l,
@@ -290,13 +321,20 @@ pub fn slice(base: &Value, from: Option<&Value>, to: Option<&Value>, span: Span)
             None => Ok(Some(default)),
             Some(Value::Null) => Ok(None),
             Some(Value::Int(i)) => Ok(Some(clamp_index(*i, l.len()))),
-            Some(v) => Err(type_error(format!("a slice bound must be an integer, got {}", v.type_name()), span)),
+            Some(v) => Err(type_error(
+                format!("a slice bound must be an integer, got {}", v.type_name()),
+                span,
+            )),
         }
     };
     let (Some(a), Some(b)) = (bound(from, 0)?, bound(to, l.len())?) else {
         return Ok(Value::Null);
     };
-    Ok(Value::List(if a < b { l[a..b].to_vec() } else { Vec::new() }))
+    Ok(Value::List(if a < b {
+        l[a..b].to_vec()
+    } else {
+        Vec::new()
+    }))
 }
 
 #[cfg(test)]
@@ -309,10 +347,22 @@ mod tests {
 
     #[test]
     fn three_valued_comparisons() {
-        assert_eq!(comparison(BinaryOp::Lt, &Value::Int(1), &Value::Float(1.5)), Value::Bool(true));
-        assert_eq!(comparison(BinaryOp::Lt, &Value::Int(1), &"a".into()), Value::Null);
-        assert_eq!(comparison(BinaryOp::Eq, &Value::Int(1), &"a".into()), Value::Bool(false));
-        assert_eq!(comparison(BinaryOp::Eq, &Value::Null, &Value::Null), Value::Null);
+        assert_eq!(
+            comparison(BinaryOp::Lt, &Value::Int(1), &Value::Float(1.5)),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            comparison(BinaryOp::Lt, &Value::Int(1), &"a".into()),
+            Value::Null
+        );
+        assert_eq!(
+            comparison(BinaryOp::Eq, &Value::Int(1), &"a".into()),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            comparison(BinaryOp::Eq, &Value::Null, &Value::Null),
+            Value::Null
+        );
         let l1 = Value::List(vec![Value::Int(1), Value::Null]);
         let l2 = Value::List(vec![Value::Int(2), Value::Null]);
         assert_eq!(comparison(BinaryOp::Eq, &l1, &l2), Value::Bool(false));
@@ -321,11 +371,26 @@ mod tests {
 
     #[test]
     fn dates_compare_as_intervals() {
-        assert_eq!(comparison(BinaryOp::Lt, &d("2024-06"), &d("2024-07-01")), Value::Bool(true));
-        assert_eq!(comparison(BinaryOp::Lt, &d("2024-06"), &d("2024-06-19")), Value::Null);
-        assert_eq!(comparison(BinaryOp::Eq, &d("2024-06"), &d("2024-06-19")), Value::Null);
-        assert_eq!(comparison(BinaryOp::Ge, &d("2024-06-19"), &"2024-01-01".into()), Value::Bool(true));
-        assert_eq!(comparison(BinaryOp::Eq, &d("2024-06"), &"2024-06".into()), Value::Bool(true));
+        assert_eq!(
+            comparison(BinaryOp::Lt, &d("2024-06"), &d("2024-07-01")),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            comparison(BinaryOp::Lt, &d("2024-06"), &d("2024-06-19")),
+            Value::Null
+        );
+        assert_eq!(
+            comparison(BinaryOp::Eq, &d("2024-06"), &d("2024-06-19")),
+            Value::Null
+        );
+        assert_eq!(
+            comparison(BinaryOp::Ge, &d("2024-06-19"), &"2024-01-01".into()),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            comparison(BinaryOp::Eq, &d("2024-06"), &"2024-06".into()),
+            Value::Bool(true)
+        );
     }
 
     #[test]
@@ -333,10 +398,22 @@ mod tests {
         let s = Span::default();
         assert!(arithmetic(BinaryOp::Add, Value::Int(i64::MAX), Value::Int(1), s).is_err());
         assert!(arithmetic(BinaryOp::Div, Value::Int(1), Value::Int(0), s).is_err());
-        assert_eq!(arithmetic(BinaryOp::Div, Value::Int(7), Value::Int(2), s).unwrap(), Value::Int(3));
-        assert_eq!(arithmetic(BinaryOp::Mod, Value::Int(-7), Value::Int(2), s).unwrap(), Value::Int(-1));
-        assert_eq!(arithmetic(BinaryOp::Pow, Value::Int(2), Value::Int(3), s).unwrap(), Value::Float(8.0));
-        assert_eq!(arithmetic(BinaryOp::Add, "a".into(), Value::Int(1), s).unwrap(), Value::from("a1"));
+        assert_eq!(
+            arithmetic(BinaryOp::Div, Value::Int(7), Value::Int(2), s).unwrap(),
+            Value::Int(3)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Mod, Value::Int(-7), Value::Int(2), s).unwrap(),
+            Value::Int(-1)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Pow, Value::Int(2), Value::Int(3), s).unwrap(),
+            Value::Float(8.0)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Add, "a".into(), Value::Int(1), s).unwrap(),
+            Value::from("a1")
+        );
     }
 
     #[test]
@@ -345,7 +422,10 @@ mod tests {
         let l = Value::List(vec![Value::Int(1), Value::Null]);
         assert_eq!(in_list(&Value::Int(1), &l, s).unwrap(), Value::Bool(true));
         assert_eq!(in_list(&Value::Int(2), &l, s).unwrap(), Value::Null);
-        assert_eq!(in_list(&Value::Null, &Value::List(vec![]), s).unwrap(), Value::Bool(false));
+        assert_eq!(
+            in_list(&Value::Null, &Value::List(vec![]), s).unwrap(),
+            Value::Bool(false)
+        );
     }
 
     #[test]
@@ -354,7 +434,17 @@ mod tests {
         let l = Value::List((1..=5).map(Value::Int).collect());
         assert_eq!(index(&l, &Value::Int(-1), s).unwrap(), Value::Int(5));
         assert_eq!(index(&l, &Value::Int(9), s).unwrap(), Value::Null);
-        assert_eq!(slice(&l, Some(&Value::Int(1)), Some(&Value::Int(-1)), s).unwrap().to_string(), "[2, 3, 4]");
-        assert_eq!(slice(&l, Some(&Value::Int(-2)), None, s).unwrap().to_string(), "[4, 5]");
+        assert_eq!(
+            slice(&l, Some(&Value::Int(1)), Some(&Value::Int(-1)), s)
+                .unwrap()
+                .to_string(),
+            "[2, 3, 4]"
+        );
+        assert_eq!(
+            slice(&l, Some(&Value::Int(-2)), None, s)
+                .unwrap()
+                .to_string(),
+            "[4, 5]"
+        );
     }
 }
