@@ -159,8 +159,24 @@ pub struct ExportArgs {
 pub struct GraphArgs {
     /// Folder of curated RON files (else $EJE_DATA, else ./data when it holds
     /// a schema.ron, else the dataset bundled into eje).
-    #[arg(long, value_name = "DIR", env = "EJE_DATA")]
+    // $EJE_DATA is read by `DataLocation::resolve`, not by clap, so that it
+    // does not conflict with `--graph-script` the way `--data` does.
+    #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// A Cypher script of CREATE statements to build the graph from, instead
+    /// of curated data (no schema applies).
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub graph_script: Option<PathBuf>,
+}
+
+impl GraphArgs {
+    /// Where these arguments say the graph comes from.
+    pub fn source(&self) -> GraphSource {
+        match &self.graph_script {
+            Some(file) => GraphSource::Script(file.clone()),
+            None => GraphSource::Data(DataLocation::resolve(self.data.as_ref())),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +225,9 @@ impl DataLocation {
     pub fn resolve(explicit: Option<&PathBuf>) -> DataLocation {
         if let Some(dir) = explicit {
             return DataLocation::Dir(dir.clone());
+        }
+        if let Some(dir) = std::env::var_os("EJE_DATA").filter(|d| !d.is_empty()) {
+            return DataLocation::Dir(PathBuf::from(dir));
         }
         let local = PathBuf::from("data");
         if local.join(load::SCHEMA_FILE).is_file() {
@@ -355,7 +374,7 @@ fn open_session(
     err_color: bool,
 ) -> anyhow::Result<Option<Session>> {
     let params = parse_params(&exec.params)?;
-    let source = GraphSource::Data(DataLocation::resolve(graph.data.as_ref()));
+    let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
             s.options.params = params;
@@ -574,8 +593,8 @@ fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Exit> {
 /// Loads the graph, printing the diagnostics on failure and warnings on
 /// success to stderr.
 pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
-    let location = DataLocation::resolve(args.data.as_ref());
-    match location.load(&load::Options::default()) {
+    let location = args.source();
+    match location.load() {
         Ok(loaded) => Some(loaded),
         Err(failure) => {
             eprint!("{}", failure.render(color));
@@ -590,11 +609,15 @@ pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
 }
 
 fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
-    let location = DataLocation::resolve(args.graph.data.as_ref());
+    let location = args.graph.source();
     let opts = load::Options {
         corpus: args.corpus.clone(),
     };
-    let (diags, sources, graph) = match location.load(&opts) {
+    let loaded = match &location {
+        GraphSource::Data(d) => d.load(&opts),
+        GraphSource::Script(_) => location.load(),
+    };
+    let (diags, sources, graph) = match loaded {
         Ok(l) => (l.warnings, l.sources, Some(l.graph)),
         Err(f) => (f.diagnostics, f.sources, None),
     };
