@@ -203,71 +203,84 @@ fn discover(dir: &Path, prefix: &str, graph_dirs: &[PathBuf]) -> Vec<Scenario> {
             None => prefix.to_string(),
         };
         let text = std::fs::read_to_string(&file).expect("read feature");
-        let feature = gherkin::Feature::parse(escape_table_backslashes(&text), Default::default())
+        let parsed = parse_feature(&text, &rel, &folder, graph_dirs)
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let background: Vec<Step> = feature
-            .background
+        out.extend(parsed);
+    }
+    out
+}
+
+/// The scenarios of one feature file's text, outlines expanded.
+fn parse_feature(
+    text: &str,
+    rel: &str,
+    folder: &str,
+    graph_dirs: &[PathBuf],
+) -> Result<Vec<Scenario>, gherkin::ParseError> {
+    let mut out = Vec::new();
+    let feature = gherkin::Feature::parse(escape_table_backslashes(text), Default::default())?;
+    let background: Vec<Step> = feature
+        .background
+        .iter()
+        .flat_map(|b| b.steps.iter().map(step))
+        .collect();
+    let scenarios = feature
+        .scenarios
+        .iter()
+        .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
+    for sc in scenarios {
+        let mut tags = feature.tags.clone();
+        tags.extend(sc.tags.iter().cloned());
+        let steps: Vec<Step> = background
             .iter()
-            .flat_map(|b| b.steps.iter().map(step))
+            .cloned()
+            .chain(sc.steps.iter().map(step))
             .collect();
-        let scenarios = feature
-            .scenarios
-            .iter()
-            .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
-        for sc in scenarios {
-            let mut tags = feature.tags.clone();
-            tags.extend(sc.tags.iter().cloned());
-            let steps: Vec<Step> = background
-                .iter()
-                .cloned()
-                .chain(sc.steps.iter().map(step))
-                .collect();
-            let base = Scenario {
-                feature: rel.clone(),
-                folder: folder.clone(),
-                name: sc.name.clone(),
-                example: None,
-                tags,
-                steps,
-                graph_dirs: graph_dirs.to_vec(),
-            };
-            if sc.examples.is_empty() {
-                out.push(base);
+        let base = Scenario {
+            feature: rel.to_string(),
+            folder: folder.to_string(),
+            name: sc.name.clone(),
+            example: None,
+            tags,
+            steps,
+            graph_dirs: graph_dirs.to_vec(),
+        };
+        if sc.examples.is_empty() {
+            out.push(base);
+            continue;
+        }
+        let mut k = 0;
+        for ex in &sc.examples {
+            let Some(table) = &ex.table else { continue };
+            let Some((header, rows)) = table.rows.split_first() else {
                 continue;
-            }
-            let mut k = 0;
-            for ex in &sc.examples {
-                let Some(table) = &ex.table else { continue };
-                let Some((header, rows)) = table.rows.split_first() else {
-                    continue;
+            };
+            for row in rows {
+                k += 1;
+                let subst = |s: &str| {
+                    let mut s = s.to_string();
+                    for (h, v) in header.iter().zip(row) {
+                        s = s.replace(&format!("<{h}>"), v);
+                    }
+                    s
                 };
-                for row in rows {
-                    k += 1;
-                    let subst = |s: &str| {
-                        let mut s = s.to_string();
-                        for (h, v) in header.iter().zip(row) {
-                            s = s.replace(&format!("<{h}>"), v);
-                        }
-                        s
-                    };
-                    let mut s = base.clone();
-                    s.example = Some(k);
-                    s.tags.extend(ex.tags.iter().cloned());
-                    for st in &mut s.steps {
-                        st.text = subst(&st.text);
-                        st.docstring = st.docstring.as_deref().map(subst);
-                        if let Some(t) = &mut st.table {
-                            for cell in t.iter_mut().flatten() {
-                                *cell = subst(cell);
-                            }
+                let mut s = base.clone();
+                s.example = Some(k);
+                s.tags.extend(ex.tags.iter().cloned());
+                for st in &mut s.steps {
+                    st.text = subst(&st.text);
+                    st.docstring = st.docstring.as_deref().map(subst);
+                    if let Some(t) = &mut st.table {
+                        for cell in t.iter_mut().flatten() {
+                            *cell = subst(cell);
                         }
                     }
-                    out.push(s);
                 }
+                out.push(s);
             }
         }
     }
-    out
+    Ok(out)
 }
 
 fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -513,6 +526,8 @@ impl<'s> Runner<'s> {
                     Outcome::fail("side effects", "expects side effects from a read query")
                 })
             }
+            // For the harness's own tests: a panic, as a bug in eje would.
+            "the harness panics" => panic!("a panic on purpose"),
             "the header should be" => {
                 self.checked = true;
                 self.check_header(st)
@@ -959,5 +974,211 @@ fn shorten(s: &str, max: usize) -> String {
     } else {
         let cut: String = s.chars().take(max).collect();
         format!("{cut}…")
+    }
+}
+
+/// The harness judges honestly: wrong answers fail, errors must match.
+mod harness {
+    use super::*;
+
+    fn outcome(steps: &str) -> Outcome {
+        let text = format!("Feature: f\n\n  Scenario: s\n{steps}");
+        let scenarios = parse_feature(&text, "self/f.feature", "self", &[])
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(scenarios.len(), 1);
+        run_scenario(&scenarios[0])
+    }
+
+    fn query(setup: &str, q: &str, then: &str) -> Outcome {
+        let setup = if setup.is_empty() {
+            String::new()
+        } else {
+            format!("    And having executed:\n      \"\"\"\n      {setup}\n      \"\"\"\n")
+        };
+        outcome(&format!(
+            "    Given an empty graph\n{setup}    When executing query:\n      \"\"\"\n      {q}\n      \"\"\"\n    Then {then}\n"
+        ))
+    }
+
+    #[track_caller]
+    fn passes(o: Outcome) {
+        assert!(matches!(o, Outcome::Pass), "{o:?}");
+    }
+
+    #[track_caller]
+    fn fails(o: Outcome, category: &str) {
+        match o {
+            Outcome::Fail { category: c, .. } if c.contains(category) => {}
+            o => panic!("expected a failure `{category}`, got {o:?}"),
+        }
+    }
+
+    #[track_caller]
+    fn skips(o: Outcome, reason: &str) {
+        match o {
+            Outcome::Skip(r) if r.contains(reason) => {}
+            o => panic!("expected a skip `{reason}`, got {o:?}"),
+        }
+    }
+
+    const NODES: &str = "CREATE (:A {name: 'a'})-[:T {w: 1}]->(:B {name: 'b'})";
+
+    #[test]
+    fn right_answers_pass_and_wrong_ones_fail() {
+        let table =
+            |rows: &str| format!("the result should be, in any order:\n      | x |\n{rows}");
+        passes(query(
+            "",
+            "UNWIND [1, 2] AS x RETURN x",
+            &table("      | 2 |\n      | 1 |"),
+        ));
+        fails(
+            query(
+                "",
+                "UNWIND [1, 2] AS x RETURN x",
+                &table("      | 1 |\n      | 3 |"),
+            ),
+            "wrong result: values",
+        );
+        fails(
+            query("", "UNWIND [1, 2] AS x RETURN x", &table("      | 1 |")),
+            "row count",
+        );
+        fails(
+            query("", "RETURN 1.0 AS x", &table("      | 1 |")),
+            "values",
+        );
+        fails(
+            query("", "RETURN 1 AS y", &table("      | 1 |")),
+            "wrong columns",
+        );
+        let in_order = "the result should be, in order:\n      | x |\n      | 2 |\n      | 1 |";
+        fails(query("", "UNWIND [1, 2] AS x RETURN x", in_order), "order");
+        passes(query("", "UNWIND [2, 1] AS x RETURN x", in_order));
+        fails(
+            query("", "RETURN 1 AS x", "the result should be empty"),
+            "rows where none",
+        );
+        passes(query(
+            "",
+            "UNWIND [] AS x RETURN x",
+            "the result should be empty",
+        ));
+    }
+
+    #[test]
+    fn graph_values_compare_by_labels_properties_and_direction() {
+        let t = |header: &str, row: &str| {
+            format!("the result should be, in any order:\n      | {header} |\n      | {row} |")
+        };
+        passes(query(
+            NODES,
+            "MATCH (n:A) RETURN n",
+            &t("n", "(:A {name: 'a'})"),
+        ));
+        fails(
+            query(NODES, "MATCH (n:A) RETURN n", &t("n", "(:A)")),
+            "values",
+        );
+        fails(
+            query(NODES, "MATCH (n:A) RETURN n", &t("n", "(:B {name: 'a'})")),
+            "values",
+        );
+        passes(query(
+            NODES,
+            "MATCH ()-[r]->() RETURN r",
+            &t("r", "[:T {w: 1}]"),
+        ));
+        let p = "MATCH p = (:B)<--(:A) RETURN p";
+        passes(query(
+            NODES,
+            p,
+            &t("p", "<(:B {name: 'b'})<-[:T {w: 1}]-(:A {name: 'a'})>"),
+        ));
+        fails(
+            query(
+                NODES,
+                p,
+                &t("p", "<(:B {name: 'b'})-[:T {w: 1}]->(:A {name: 'a'})>"),
+            ),
+            "values",
+        );
+        let lists = "the result should be (ignoring element order for lists):\n      | l |\n      | [2, 1] |";
+        passes(query("", "RETURN [1, 2] AS l", lists));
+        fails(
+            query(
+                "",
+                "RETURN [1, 2] AS l",
+                "the result should be, in any order:\n      | l |\n      | [2, 1] |",
+            ),
+            "values",
+        );
+    }
+
+    #[test]
+    fn errors_must_be_the_expected_ones() {
+        let e = |what: &str| format!("a SyntaxError should be raised at compile time: {what}");
+        passes(query("", "RETURN x", &e("UndefinedVariable")));
+        fails(
+            query("", "RETURN x", &e("VariableTypeConflict")),
+            "wrong error",
+        );
+        fails(
+            query("", "RETURN 1 AS x", &e("UndefinedVariable")),
+            "no error",
+        );
+        passes(query("", "RETURN (1", &e("UnexpectedSyntax")));
+        fails(query("", "RETURN x", &e("UnexpectedSyntax")), "wrong error");
+        fails(
+            query(
+                "",
+                "RETURN x",
+                "the result should be, in any order:\n      | x |\n      | 1 |",
+            ),
+            "unexpected error",
+        );
+    }
+
+    #[test]
+    fn what_does_not_fit_is_skipped_with_a_reason() {
+        skips(
+            query("", "CREATE (n) RETURN n", "the result should be empty"),
+            "write query",
+        );
+        skips(
+            query(
+                "CREATE (a) SET a.x = 1",
+                "MATCH (n) RETURN n",
+                "the result should be empty",
+            ),
+            "setup query",
+        );
+        skips(
+            query("", "RETURN time() AS t", "the result should be empty"),
+            "temporal",
+        );
+        skips(
+            outcome("    Given an empty graph\n    When something else happens\n"),
+            "unsupported step",
+        );
+    }
+
+    #[test]
+    fn panics_are_caught_and_counted_as_failures() {
+        fails(
+            outcome("    Given an empty graph\n    And the harness panics\n"),
+            "eje panicked",
+        );
+    }
+
+    #[test]
+    fn outlines_expand_one_scenario_per_example() {
+        let text = "Feature: f\n\n  Scenario Outline: o\n    Given any graph\n    When executing query:\n      \"\"\"\n      RETURN <v> AS v\n      \"\"\"\n    Then the result should be, in any order:\n      | v   |\n      | <v> |\n\n    Examples:\n      | v |\n      | 1 |\n      | 'a\\'b' |\n";
+        let s = parse_feature(text, "self/o.feature", "self", &[]).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].id(), "self/o.feature: o #2");
+        for sc in &s {
+            passes(run_scenario(sc));
+        }
     }
 }

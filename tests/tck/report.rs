@@ -257,7 +257,7 @@ impl<'a> Report<'a> {
                 if c.evaluated > 0 && c.passed * 10 >= c.evaluated * 9 {
                     "met"
                 } else {
-                    "90%"
+                    "below"
                 }
             } else {
                 ""
