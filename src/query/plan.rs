@@ -2153,6 +2153,14 @@ fn value_to_ast(v: Value, span: Span) -> ast::Expr {
     ast::Expr { kind, span }
 }
 
+/// Resolves relation type names (`VIA met_with, ...` of the analyst
+/// statements) the way patterns do.
+pub fn resolve_rel_types(graph: &Graph, types: &[ast::Ident]) -> Result<Vec<String>, QueryError> {
+    let params = BTreeMap::new();
+    let planner = Planner::new(graph, "", &params, 0);
+    types.iter().map(|t| planner.rel_type(t)).collect()
+}
+
 /// Resolves an entity reference to one node, or explains why it cannot.
 pub fn resolve_entity(graph: &Graph, r: &ast::EntityRef) -> Result<NodeIndex, QueryError> {
     match graph.resolve(&r.text) {
