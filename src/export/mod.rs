@@ -28,7 +28,7 @@ use std::str::FromStr;
 
 use crate::model::Graph;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_with};
 pub use subgraph::Subgraph;
 
 /// What an export writes.
@@ -240,7 +240,8 @@ pub fn render(
     })
 }
 
-/// Renders an export and writes it to `path` atomically.
+/// Renders an export and writes it to `path` atomically: on any error,
+/// rendering included, an existing file is left as it was.
 pub fn export_to_file(
     graph: &Graph,
     sub: &Subgraph,
@@ -248,6 +249,8 @@ pub fn export_to_file(
     dialect: Dialect,
     path: &std::path::Path,
 ) -> Result<(), ExportError> {
+    // Render first: a renderer that fails (Graphviz missing) should not
+    // even create the temporary file.
     let bytes = render(graph, sub, format, dialect)?;
     write_atomic(path, &bytes)
 }
