@@ -4,7 +4,11 @@
 //! and people ask it questions in an openCypher subset (`query`) from the
 //! REPL, scripts or the command line, or export it (`export`).
 
-pub mod model;
-pub mod load;
-pub mod query;
+pub mod cli;
+pub mod diag;
 pub mod export;
+pub mod load;
+pub mod model;
+pub mod query;
+pub mod render;
+pub mod stats;
