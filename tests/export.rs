@@ -1077,5 +1077,13 @@ fn bundled_data_exports_in_every_format_and_reads_back() {
         ] {
             std::fs::write(format!("{dir}/{name}.dot"), dot_of(&g, &sub)).unwrap();
         }
+        for (file, format, dialect) in [
+            ("graph.neo4j.cypher", Format::Cypher, Dialect::Neo4j),
+            ("graph.kuzu.cypher", Format::Cypher, Dialect::Kuzu),
+            ("graph.json", Format::Json, Dialect::Neo4j),
+            ("graph.graphml", Format::GraphMl, Dialect::Neo4j),
+        ] {
+            std::fs::write(format!("{dir}/{file}"), render(&g, &whole, format, dialect)).unwrap();
+        }
     }
 }
