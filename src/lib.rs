@@ -11,4 +11,6 @@ pub mod load;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod repl;
+pub mod session;
 pub mod stats;

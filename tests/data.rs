@@ -49,12 +49,20 @@ fn every_relation_cites_a_source_with_a_quote() {
     let g = bundled();
     for r in g.rels() {
         let p = &g.rel(r).props;
-        let Some(Value::List(cites)) = p.get("citations") else { panic!("relation without citations: {p:?}") };
+        let Some(Value::List(cites)) = p.get("citations") else {
+            panic!("relation without citations: {p:?}")
+        };
         assert!(!cites.is_empty(), "{p:?}");
         for c in cites {
             let Value::Map(m) = c else { panic!("{c:?}") };
-            assert!(matches!(m.get("quote"), Some(Value::Str(q)) if !q.trim().is_empty()), "{m:?}");
-            assert!(matches!(m.get("source"), Some(Value::Str(s)) if g.sources.contains_key(s)), "{m:?}");
+            assert!(
+                matches!(m.get("quote"), Some(Value::Str(q)) if !q.trim().is_empty()),
+                "{m:?}"
+            );
+            assert!(
+                matches!(m.get("source"), Some(Value::Str(s)) if g.sources.contains_key(s)),
+                "{m:?}"
+            );
         }
     }
 }
@@ -63,24 +71,39 @@ fn every_relation_cites_a_source_with_a_quote() {
 fn every_spelling_in_the_articles_resolves_to_its_entity() {
     let g = bundled();
     let text = std::fs::read_to_string(root().join("tests/data/spellings.ron")).unwrap();
-    let pairs: Vec<(String, String)> = ron::from_str(&text).expect("spellings.ron is a list of (spelling, id)");
+    let pairs: Vec<(String, String)> =
+        ron::from_str(&text).expect("spellings.ron is a list of (spelling, id)");
     assert!(pairs.len() > 50);
     let mut failures = Vec::new();
     for (spelling, id) in &pairs {
-        let want = g.by_id(id).unwrap_or_else(|| panic!("spellings.ron names unknown id `{id}`"));
+        let want = g
+            .by_id(id)
+            .unwrap_or_else(|| panic!("spellings.ron names unknown id `{id}`"));
         match g.resolve(spelling) {
             Resolution::One(got) if got == want => {}
             other => failures.push(format!("`{spelling}` → {other:?}, expected `{id}`")),
         }
     }
-    assert!(failures.is_empty(), "{} spellings do not resolve:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} spellings do not resolve:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // Spellings must also be in the articles, when they are at hand.
     if let Some(dir) = corpus() {
         let all: String = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
             .collect();
-        let missing: Vec<&str> = pairs.iter().map(|(s, _)| s.as_str()).filter(|s| !all.contains(s)).collect();
-        assert!(missing.is_empty(), "spellings not found in any article: {missing:?}");
+        let missing: Vec<&str> = pairs
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .filter(|s| !all.contains(s))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "spellings not found in any article: {missing:?}"
+        );
     }
 }
