@@ -970,7 +970,10 @@ fn an_unwritable_path_is_named_with_the_reason_and_nothing_changes() {
             && msg.contains("No such file or directory"),
         "{msg}"
     );
-    assert!(!msg.contains("os error") && !msg.contains(" at path "), "{msg}");
+    assert!(
+        !msg.contains("os error") && !msg.contains(" at path "),
+        "{msg}"
+    );
     assert!(!dir.path().join("no").exists());
     // A file where a folder should be.
     let file = dir.path().join("file");

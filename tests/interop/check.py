@@ -15,8 +15,10 @@
    PATH, TIMELINE, EVIDENCE), entity references in node patterns
    (`("Kim Jong Un")`) and parameters are eje's own and are skipped. Labels
    and relation types are written in the data's spelling for the peers (eje
-   ignores their case over curated data), and in Kuzu a parent kind
-   (`:Agent`) becomes the union of the tables of its kinds.
+   ignores their case over curated data), a directed pattern over a
+   symmetric type (`-[:met_with]->`) becomes undirected (eje matches those
+   both ways), and in Kuzu a parent kind (`:Agent`) becomes the union of the
+   tables of its kinds.
 
 A statement a peer cannot run is reported as not comparable, not as a
 failure; a different answer, or a graph that does not load or differs, is.
@@ -28,6 +30,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 import kuzu
 import networkx as nx
@@ -167,6 +170,12 @@ def compare_graph(name, want_nodes, want_rels, got_nodes, got_rels, fails):
 
 def load_falkordb(port, script, fails):
     db = FalkorDB(host="127.0.0.1", port=port)
+    for _ in range(100):  # the server may still be starting
+        try:
+            db.connection.ping()
+            break
+        except Exception:
+            time.sleep(0.1)
     g = db.select_graph("eje_interop")
     try:
         g.delete()
@@ -250,6 +259,7 @@ def check_networkx(work, doc, fails):
 ENTITY_REF = re.compile(r"\(\s*(?:[A-Za-z_]\w*)?\s*(?::\s*(?:`[^`]*`|\w+)\s*)*[\"']")
 NODE_LABELS = re.compile(r"(\(\s*(?:[A-Za-z_]\w*)?\s*)((?::\s*(?:`[^`]*`|\w+)\s*)+)")
 REL_TYPES = re.compile(r"(\[\s*(?:[A-Za-z_]\w*)?\s*:\s*)((?:`[^`]*`|\w+)(?:\s*\|\s*:?\s*(?:`[^`]*`|\w+))*)")
+RELATION = re.compile(r"(<)?-\[([^\]]*)\]-(>)?")
 STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
@@ -278,6 +288,7 @@ class Translator:
                 self.spelling[label.lower()] = label
         for l in doc["links"]:
             self.spelling.setdefault(l["type"].lower(), l["type"])
+        self.symmetric = {t.lower() for t in doc["graph"].get("symmetric", [])}
 
     def name(self, raw):
         return raw.strip().strip("`")
@@ -297,12 +308,24 @@ class Translator:
             names = [self.name(x).lstrip(":").strip() for x in m.group(2).split("|")]
             return m.group(1) + "|".join(self.spelling.get(x.lower(), x) for x in names)
 
+        def direction(m):
+            # eje matches a symmetric type in both directions: so does an
+            # undirected pattern.
+            types = re.match(r"\s*(?:[A-Za-z_]\w*)?\s*:\s*([^*{\]]*)", m.group(2))
+            names = [self.name(x).lstrip(":").strip().lower() for x in types.group(1).split("|")] if types else []
+            if names and all(x in self.symmetric for x in names):
+                return "-[" + m.group(2) + "]-"
+            return m.group(0)
+
+        def both(text):
+            return RELATION.sub(direction, NODE_LABELS.sub(node, REL_TYPES.sub(rel, text)))
+
         parts, last = [], 0
         for s in STRING.finditer(stmt):  # leave string literals alone
-            parts.append(NODE_LABELS.sub(node, REL_TYPES.sub(rel, stmt[last:s.start()])))
+            parts.append(both(stmt[last:s.start()]))
             parts.append(s.group(0))
             last = s.end()
-        parts.append(NODE_LABELS.sub(node, REL_TYPES.sub(rel, stmt[last:])))
+        parts.append(both(stmt[last:]))
         return "".join(parts)
 
 
@@ -376,7 +399,8 @@ def run_queries(files, eje, g, falkor_ids, conn, kuzu_ids, translator, fails):
             want = bag([cell_eje(c) for c in row] for row in answer["rows"])
             peers = {}
             try:
-                res = g.query(translator.labels(stmt, kuzu=False), read_only=True).result_set
+                q = translator.labels(stmt, kuzu=False)
+                res = (g.ro_query(q) if hasattr(g, "ro_query") else g.query(q)).result_set
                 peers["falkordb"] = bag([cell_falkordb(c, falkor_ids) for c in row] for row in res)
             except Exception as e:
                 peers["falkordb"] = f"error: {str(e).splitlines()[0][:120]}"
@@ -396,8 +420,12 @@ def run_queries(files, eje, g, falkor_ids, conn, kuzu_ids, translator, fails):
                 else:
                     tally[f"{peer} DIFFERENT"] += 1
                     verdicts.append(f"{peer} DIFFERENT")
+                    note = ""
+                    if translator.symmetric and re.search(r"->|<-", stmt):
+                        note = ("\n    note: eje matches the symmetric types "
+                                f"({', '.join(sorted(translator.symmetric))}) both ways, even in a directed pattern")
                     fails.add(f"{peer} answers differently: {label}\n    eje:  {sorted(want.items())[:3]}\n"
-                              f"    {peer}: {sorted(got.items())[:3]}")
+                              f"    {peer}: {sorted(got.items())[:3]}{note}")
             print(f"  {len(answer['rows'])} rows; {'; '.join(verdicts)}: {label}")
     return tally
 
