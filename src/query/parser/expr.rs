@@ -497,7 +497,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
             }
         }
     }
-    let _depth = enter(&i)?;
     let mut items = Vec::new();
     let mut rest = rest;
     if !at_sym(rest, "]") {
@@ -523,7 +522,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
 }
 
 fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<'a, Expr> {
-    let _depth = enter(&rest)?;
     let (mut rest, list) = required_expression(rest)?;
     let mut predicate = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
@@ -553,7 +551,6 @@ fn pattern_comprehension<'a>(
     variable: Option<Ident>,
     pattern: PathPattern,
 ) -> PResult<'a, Expr> {
-    let _depth = enter(&rest)?;
     let mut rest = rest;
     let mut predicate = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
@@ -570,7 +567,6 @@ fn pattern_comprehension<'a>(
 
 /// `map_literal = "{" [schema_name ":" expression { "," schema_name ":" expression }] "}"`
 pub(super) fn map_literal(i: In) -> PResult<Expr> {
-    let _depth = enter(&i)?;
     let (mut rest, open) = sym("{").parse(i)?;
     let mut entries = Vec::new();
     if !at_sym(rest, "}") {
@@ -618,7 +614,6 @@ fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
         Err(Err::Error(e)) => e,
         Err(e) => return Err(e),
     };
-    let _depth = enter(&i)?;
     let (rest, open) = sym("(").parse(i)?;
     let (rest, inner) = match expression(rest) {
         Ok(ok) => ok,
