@@ -34,7 +34,13 @@ fn render(text: &str, e: &QueryError) -> String {
         writeln!(out, "{gutter}--> {line_no}:{col}").unwrap();
         writeln!(out, "{gutter} |").unwrap();
         writeln!(out, "{line_no} | {source}").unwrap();
-        writeln!(out, "{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width)).unwrap();
+        writeln!(
+            out,
+            "{gutter} | {}{}",
+            " ".repeat(col - 1),
+            "^".repeat(width)
+        )
+        .unwrap();
     }
     if let Some(help) = &e.help {
         writeln!(out, "help: {help}").unwrap();
@@ -52,8 +58,12 @@ fn read(path: &std::path::Path) -> String {
 fn round_trip(text: &str) -> Result<Script, String> {
     let script = parse(text).map_err(|e| render(text, &e))?;
     let printed = script.to_string();
-    let again = parse(&printed)
-        .map_err(|e| format!("the print does not parse:\n{printed}\n{}", render(&printed, &e)))?;
+    let again = parse(&printed).map_err(|e| {
+        format!(
+            "the print does not parse:\n{printed}\n{}",
+            render(&printed, &e)
+        )
+    })?;
     if again != script {
         return Err(format!(
             "the print parses to another tree:\n{printed}\n{script:#?}\n{again:#?}"
@@ -139,7 +149,12 @@ fn incomplete_input_is_unexpected_end() {
     for text in incomplete {
         match parse(text) {
             Ok(_) => panic!("{text:?} parsed"),
-            Err(e) => assert_eq!(e.kind, ErrorKind::UnexpectedEnd, "{text:?}: {}", render(text, &e)),
+            Err(e) => assert_eq!(
+                e.kind,
+                ErrorKind::UnexpectedEnd,
+                "{text:?}: {}",
+                render(text, &e)
+            ),
         }
     }
 }
@@ -183,27 +198,57 @@ fn semicolons_in_strings_and_comments_do_not_end_statements() {
 fn spans_point_into_the_text() {
     let text = "MATCH (n:Person)\nRETURN n.name AS name, count(*)";
     let script = parse(text).unwrap();
-    let Statement::Query(q) = &script.statements[0] else { panic!() };
+    let Statement::Query(q) = &script.statements[0] else {
+        panic!()
+    };
     assert_eq!(&text[q.span.range()], text);
-    let Clause::Return(r) = &q.first.clauses[1] else { panic!() };
-    let items: Vec<_> = r.projection.items.iter().map(|i| &text[i.expr.span.range()]).collect();
+    let Clause::Return(r) = &q.first.clauses[1] else {
+        panic!()
+    };
+    let items: Vec<_> = r
+        .projection
+        .items
+        .iter()
+        .map(|i| &text[i.expr.span.range()])
+        .collect();
     assert_eq!(items, ["n.name", "count(*)"]);
     let e = parse_expr("(a + b) * 2").unwrap();
     assert_eq!(e.span, Span::new(0, 11));
-    let ExprKind::Binary(_, l, _) = &e.kind else { panic!() };
-    assert_eq!((l.span.start, l.span.end), (0, 7), "a parenthesized expression spans its parentheses");
+    let ExprKind::Binary(_, l, _) = &e.kind else {
+        panic!()
+    };
+    assert_eq!(
+        (l.span.start, l.span.end),
+        (0, 7),
+        "a parenthesized expression spans its parentheses"
+    );
 }
 
 #[test]
 fn parse_statement_and_parse_expr() {
-    assert!(matches!(parse_statement("DESCRIBE putin;"), Ok(Statement::Describe { .. })));
-    assert_eq!(parse_statement("").unwrap_err().kind, ErrorKind::UnexpectedEnd);
-    assert_eq!(parse_statement("DESCRIBE a; DESCRIBE b").unwrap_err().kind, ErrorKind::Syntax);
+    assert!(matches!(
+        parse_statement("DESCRIBE putin;"),
+        Ok(Statement::Describe { .. })
+    ));
+    assert_eq!(
+        parse_statement("").unwrap_err().kind,
+        ErrorKind::UnexpectedEnd
+    );
+    assert_eq!(
+        parse_statement("DESCRIBE a; DESCRIBE b").unwrap_err().kind,
+        ErrorKind::Syntax
+    );
     let e = parse_expr("n.name STARTS WITH 'Kim'").unwrap();
     assert!(matches!(e.kind, ExprKind::Binary(BinaryOp::StartsWith, ..)));
     let err = parse_expr("1 2").unwrap_err();
-    assert_eq!(err.message, "unexpected text after the end of the expression: `2`");
-    assert_eq!(parse_expr("1 +").unwrap_err().kind, ErrorKind::UnexpectedEnd);
+    assert_eq!(
+        err.message,
+        "unexpected text after the end of the expression: `2`"
+    );
+    assert_eq!(
+        parse_expr("1 +").unwrap_err().kind,
+        ErrorKind::UnexpectedEnd
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -254,7 +299,11 @@ fn pathological_backtracking_stays_fast() {
     let text = format!("RETURN {}1{}", "({a: ".repeat(n), "} + 1)".repeat(n));
     let start = std::time::Instant::now();
     let _ = parse(&text);
-    let text = format!("RETURN {}1{}", "[(a)--(b {x: ".repeat(n), "}) + 1]".repeat(n));
+    let text = format!(
+        "RETURN {}1{}",
+        "[(a)--(b {x: ".repeat(n),
+        "}) + 1]".repeat(n)
+    );
     let _ = parse(&text);
     assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
 }
@@ -297,14 +346,99 @@ fn odd_text_does_not_panic() {
 // Property tests.
 
 const FRAGMENTS: &[&str] = &[
-    "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "AS", "ORDER", "BY", "SKIP",
-    "LIMIT", "UNION", "ALL", "DISTINCT", "AND", "OR", "NOT", "XOR", "IN", "IS", "NULL", "CASE",
-    "WHEN", "THEN", "ELSE", "END", "STARTS", "ENDS", "CONTAINS", "DESCRIBE", "NEIGHBORS", "PATH",
-    "TO", "FROM", "TIMELINE", "EVIDENCE", "DEPTH", "VIA", "(", ")", "[", "]", "{", "}", ":", ",",
-    ";", ".", "..", "-", "->", "<-", "--", "*", "|", "=", "<>", "<", ">", "=~", "+", "/", "%",
-    "^", "$p", "$0", "n", "m", "`x y`", "'s'", "\"t\"", "'", "\"", "`", "1", "0x1F", "1.5",
-    ".5", "1e3", "true", "null", "count", "(*)", "any", "shortestPath", "/*", "*/", "//", "\n",
-    " ", "é", "\\", "'\\u00e9'",
+    "MATCH",
+    "OPTIONAL",
+    "WHERE",
+    "RETURN",
+    "WITH",
+    "UNWIND",
+    "AS",
+    "ORDER",
+    "BY",
+    "SKIP",
+    "LIMIT",
+    "UNION",
+    "ALL",
+    "DISTINCT",
+    "AND",
+    "OR",
+    "NOT",
+    "XOR",
+    "IN",
+    "IS",
+    "NULL",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "STARTS",
+    "ENDS",
+    "CONTAINS",
+    "DESCRIBE",
+    "NEIGHBORS",
+    "PATH",
+    "TO",
+    "FROM",
+    "TIMELINE",
+    "EVIDENCE",
+    "DEPTH",
+    "VIA",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ";",
+    ".",
+    "..",
+    "-",
+    "->",
+    "<-",
+    "--",
+    "*",
+    "|",
+    "=",
+    "<>",
+    "<",
+    ">",
+    "=~",
+    "+",
+    "/",
+    "%",
+    "^",
+    "$p",
+    "$0",
+    "n",
+    "m",
+    "`x y`",
+    "'s'",
+    "\"t\"",
+    "'",
+    "\"",
+    "`",
+    "1",
+    "0x1F",
+    "1.5",
+    ".5",
+    "1e3",
+    "true",
+    "null",
+    "count",
+    "(*)",
+    "any",
+    "shortestPath",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    " ",
+    "é",
+    "\\",
+    "'\\u00e9'",
 ];
 
 fn fragments() -> impl Strategy<Value = String> {
@@ -328,16 +462,31 @@ fn ident(names: &'static [&'static str]) -> impl Strategy<Value = Ident> {
         prop::sample::select(names).prop_map(String::from),
         "[a-z][a-z0-9_]{0,4}",
     ]
-    .prop_map(|name| Ident { name, span: Span::default() })
+    .prop_map(|name| Ident {
+        name,
+        span: Span::default(),
+    })
 }
 
-const VARIABLES: &[&str] =
-    &["n", "m", "path", "count", "end", "match", "x y", "a`b", "ünï", "_0", "to", "from"];
+const VARIABLES: &[&str] = &[
+    "n", "m", "path", "count", "end", "match", "x y", "a`b", "ünï", "_0", "to", "from",
+];
 const SCHEMA_NAMES: &[&str] = &["Person", "KNOWS", "name", "end", "MATCH", "has space", "α"];
-const FUNCTIONS: &[&str] = &["f", "toLower", "coalesce", "apoc.coll.sum", "any", "exists", "size"];
+const FUNCTIONS: &[&str] = &[
+    "f",
+    "toLower",
+    "coalesce",
+    "apoc.coll.sum",
+    "any",
+    "exists",
+    "size",
+];
 
 fn e(kind: ExprKind) -> Expr {
-    Expr { kind, span: Span::default() }
+    Expr {
+        kind,
+        span: Span::default(),
+    }
 }
 
 fn leaf() -> impl Strategy<Value = Expr> {
@@ -346,15 +495,23 @@ fn leaf() -> impl Strategy<Value = Expr> {
         any::<bool>().prop_map(Literal::Bool),
         any::<i64>().prop_map(Literal::Int),
         (-3i64..20).prop_map(Literal::Int),
-        any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(Literal::Float),
+        any::<f64>()
+            .prop_filter("finite", |x| x.is_finite())
+            .prop_map(Literal::Float),
         (-1000i32..1000).prop_map(|x| Literal::Float(f64::from(x) / 8.0)),
         any::<String>().prop_map(Literal::String),
         "[a-z';\\\\\"\n]{0,5}".prop_map(Literal::String),
     ]
     .prop_map(|l| e(ExprKind::Literal(l)))
     .boxed()
-    .prop_union(ident(VARIABLES).prop_map(|v| e(ExprKind::Variable(v))).boxed())
-    .or(ident(&["p", "0", "12", "match", "x y"]).prop_map(|p| e(ExprKind::Parameter(p))).boxed())
+    .prop_union(
+        ident(VARIABLES)
+            .prop_map(|v| e(ExprKind::Variable(v)))
+            .boxed(),
+    )
+    .or(ident(&["p", "0", "12", "match", "x y"])
+        .prop_map(|p| e(ExprKind::Parameter(p)))
+        .boxed())
     .or(Just(e(ExprKind::CountStar)).boxed())
 }
 
@@ -374,7 +531,10 @@ fn node() -> impl Strategy<Value = NodePattern> {
         prop::option::of(prop_oneof![
             Just(e(ExprKind::Map(vec![]))),
             leaf().prop_map(|v| e(ExprKind::Map(vec![(
-                Ident { name: "name".into(), span: Span::default() },
+                Ident {
+                    name: "name".into(),
+                    span: Span::default()
+                },
                 v
             )]))),
             ident(&["p"]).prop_map(|p| e(ExprKind::Parameter(p))),
@@ -383,7 +543,11 @@ fn node() -> impl Strategy<Value = NodePattern> {
         .prop_map(|(variable, labels, entity, properties)| NodePattern {
             variable,
             labels,
-            entity: entity.map(|text| EntityRef { text, quoted: true, span: Span::default() }),
+            entity: entity.map(|text| EntityRef {
+                text,
+                quoted: true,
+                span: Span::default(),
+            }),
             properties: properties.map(Box::new),
             span: Span::default(),
         })
@@ -397,20 +561,28 @@ fn relationship() -> impl Strategy<Value = RelationshipPattern> {
         prop::option::of((prop::option::of(0u32..5), prop::option::of(0u32..5))),
         prop::option::of(Just(e(ExprKind::Map(vec![])))),
     )
-        .prop_map(|(variable, types, direction, length, properties)| RelationshipPattern {
-            variable,
-            types,
-            direction,
-            length: length.map(|(min, max)| Range { min, max }),
-            properties: properties.map(Box::new),
-            span: Span::default(),
-        })
+        .prop_map(
+            |(variable, types, direction, length, properties)| RelationshipPattern {
+                variable,
+                types,
+                direction,
+                length: length.map(|(min, max)| Range { min, max }),
+                properties: properties.map(Box::new),
+                span: Span::default(),
+            },
+        )
 }
 
 fn path(min_hops: usize) -> impl Strategy<Value = PathPattern> {
-    (node(), prop::collection::vec((relationship(), node()), min_hops..3)).prop_map(
-        |(start, chain)| PathPattern { start, chain, span: Span::default() },
+    (
+        node(),
+        prop::collection::vec((relationship(), node()), min_hops..3),
     )
+        .prop_map(|(start, chain)| PathPattern {
+            start,
+            chain,
+            span: Span::default(),
+        })
 }
 
 fn expr() -> impl Strategy<Value = Expr> {
@@ -426,31 +598,51 @@ fn expr() -> impl Strategy<Value = Expr> {
             (b(), b()).prop_map(|(x, i)| e(ExprKind::Index(x, i))),
             (b(), prop::option::of(b()), prop::option::of(b()))
                 .prop_map(|(x, f, t)| e(ExprKind::Slice(x, f, t))),
-            (prop::sample::select(vec![UnaryOp::Not, UnaryOp::Neg, UnaryOp::Pos]), b())
+            (
+                prop::sample::select(vec![UnaryOp::Not, UnaryOp::Neg, UnaryOp::Pos]),
+                b()
+            )
                 .prop_map(|(op, x)| e(ExprKind::Unary(op, x))),
             (binary_op(), b(), b()).prop_map(|(op, l, r)| e(ExprKind::Binary(op, l, r))),
             (binary_op(), b(), b()).prop_map(|(op, l, r)| e(ExprKind::Binary(op, l, r))),
             (b(), any::<bool>()).prop_map(|(x, negated)| e(ExprKind::IsNull { expr: x, negated })),
-            (ident(FUNCTIONS), any::<bool>(), prop::collection::vec(inner.clone(), 0..3)).prop_map(
-                |(name, distinct, args)| {
+            (
+                ident(FUNCTIONS),
+                any::<bool>(),
+                prop::collection::vec(inner.clone(), 0..3)
+            )
+                .prop_map(|(name, distinct, args)| {
                     let distinct = distinct && !args.is_empty();
-                    e(ExprKind::Function { name, distinct, args })
-                }
-            ),
+                    e(ExprKind::Function {
+                        name,
+                        distinct,
+                        args,
+                    })
+                }),
             (
                 prop::option::of(b()),
                 prop::collection::vec((inner.clone(), inner.clone()), 1..3),
                 prop::option::of(b())
             )
-                .prop_map(|(operand, whens, else_)| e(ExprKind::Case { operand, whens, else_ })),
-            (ident(VARIABLES), b(), prop::option::of(b()), prop::option::of(b())).prop_map(
-                |(variable, list, predicate, projection)| e(ExprKind::ListComprehension {
-                    variable,
-                    list,
-                    predicate,
-                    projection
-                })
-            ),
+                .prop_map(|(operand, whens, else_)| e(ExprKind::Case {
+                    operand,
+                    whens,
+                    else_
+                })),
+            (
+                ident(VARIABLES),
+                b(),
+                prop::option::of(b()),
+                prop::option::of(b())
+            )
+                .prop_map(|(variable, list, predicate, projection)| e(
+                    ExprKind::ListComprehension {
+                        variable,
+                        list,
+                        predicate,
+                        projection
+                    }
+                )),
             (
                 prop::sample::select(vec![
                     Quantifier::All,
@@ -462,21 +654,29 @@ fn expr() -> impl Strategy<Value = Expr> {
                 b(),
                 b()
             )
-                .prop_map(|(quantifier, variable, list, predicate)| e(ExprKind::Quantified {
-                    quantifier,
-                    variable,
-                    list,
-                    predicate
-                })),
+                .prop_map(|(quantifier, variable, list, predicate)| e(
+                    ExprKind::Quantified {
+                        quantifier,
+                        variable,
+                        list,
+                        predicate
+                    }
+                )),
             path(1).prop_map(|p| e(ExprKind::Pattern(p))),
-            (prop::option::of(ident(VARIABLES)), path(1), prop::option::of(b()), b()).prop_map(
-                |(variable, pattern, predicate, projection)| e(ExprKind::PatternComprehension {
-                    variable,
-                    pattern,
-                    predicate,
-                    projection
-                })
-            ),
+            (
+                prop::option::of(ident(VARIABLES)),
+                path(1),
+                prop::option::of(b()),
+                b()
+            )
+                .prop_map(|(variable, pattern, predicate, projection)| e(
+                    ExprKind::PatternComprehension {
+                        variable,
+                        pattern,
+                        predicate,
+                        projection
+                    }
+                )),
         ]
     })
 }
@@ -495,9 +695,16 @@ fn projection() -> impl Strategy<Value = Projection> {
             star: star || items.is_empty(),
             items: items
                 .into_iter()
-                .map(|(expr, alias)| ProjectionItem { expr, alias, span: Span::default() })
+                .map(|(expr, alias)| ProjectionItem {
+                    expr,
+                    alias,
+                    span: Span::default(),
+                })
                 .collect(),
-            order_by: order.into_iter().map(|(expr, descending)| SortItem { expr, descending }).collect(),
+            order_by: order
+                .into_iter()
+                .map(|(expr, descending)| SortItem { expr, descending })
+                .collect(),
             skip,
             limit,
         })
@@ -518,29 +725,42 @@ fn clause() -> impl Strategy<Value = Clause> {
             span: Span::default(),
         });
     prop_oneof![
-        (any::<bool>(), prop::collection::vec(part, 1..3), prop::option::of(expr())).prop_map(
-            |(optional, pattern, where_)| Clause::Match(MatchClause {
+        (
+            any::<bool>(),
+            prop::collection::vec(part, 1..3),
+            prop::option::of(expr())
+        )
+            .prop_map(|(optional, pattern, where_)| Clause::Match(MatchClause {
                 optional,
                 pattern,
                 where_,
                 span: Span::default()
-            })
-        ),
+            })),
         (expr(), ident(VARIABLES)).prop_map(|(expr, alias)| Clause::Unwind(UnwindClause {
             expr,
             alias,
             span: Span::default()
         })),
         (projection(), prop::option::of(expr())).prop_map(|(projection, where_)| Clause::With(
-            WithClause { projection, where_, span: Span::default() }
+            WithClause {
+                projection,
+                where_,
+                span: Span::default()
+            }
         )),
     ]
 }
 
 fn single_query() -> impl Strategy<Value = SingleQuery> {
     (prop::collection::vec(clause(), 0..3), projection()).prop_map(|(mut clauses, projection)| {
-        clauses.push(Clause::Return(ReturnClause { projection, span: Span::default() }));
-        SingleQuery { clauses, span: Span::default() }
+        clauses.push(Clause::Return(ReturnClause {
+            projection,
+            span: Span::default(),
+        }));
+        SingleQuery {
+            clauses,
+            span: Span::default(),
+        }
     })
 }
 
@@ -552,33 +772,73 @@ fn entity() -> impl Strategy<Value = EntityRef> {
     .prop_filter("not an analyst keyword", |(text, quoted)| {
         *quoted || !["to", "from", "depth", "via"].contains(&text.as_str())
     })
-    .prop_map(|(text, quoted)| EntityRef { text, quoted, span: Span::default() })
+    .prop_map(|(text, quoted)| EntityRef {
+        text,
+        quoted,
+        span: Span::default(),
+    })
 }
 
 fn date() -> impl Strategy<Value = DateText> {
-    prop_oneof![Just("2024"), Just("2024-06"), Just("2024-06-19"), Just("last spring")]
-        .prop_map(|text| DateText { text: text.into(), span: Span::default() })
+    prop_oneof![
+        Just("2024"),
+        Just("2024-06"),
+        Just("2024-06-19"),
+        Just("last spring")
+    ]
+    .prop_map(|text| DateText {
+        text: text.into(),
+        span: Span::default(),
+    })
 }
 
 fn statement() -> impl Strategy<Value = Statement> {
     let via = || prop::collection::vec(ident(SCHEMA_NAMES), 0..3);
     let span = Span::default();
     prop_oneof![
-        (single_query(), prop::collection::vec((any::<bool>(), single_query()), 0..2)).prop_map(
-            move |(first, unions)| Statement::Query(Query {
+        (
+            single_query(),
+            prop::collection::vec((any::<bool>(), single_query()), 0..2)
+        )
+            .prop_map(move |(first, unions)| Statement::Query(Query {
                 first,
-                unions: unions.into_iter().map(|(all, query)| Union { all, query }).collect(),
+                unions: unions
+                    .into_iter()
+                    .map(|(all, query)| Union { all, query })
+                    .collect(),
                 span
-            })
-        ),
+            })),
         entity().prop_map(move |entity| Statement::Describe { entity, span }),
-        (entity(), prop::option::of(0u32..5), via())
-            .prop_map(move |(entity, depth, via)| Statement::Neighbors { entity, depth, via, span }),
-        (entity(), entity(), via()).prop_map(move |(from, to, via)| Statement::Path { from, to, via, span }),
-        (prop::option::of(entity()), prop::option::of(date()), prop::option::of(date()))
-            .prop_map(move |(entity, from, to)| Statement::Timeline { entity, from, to, span }),
-        (entity(), prop::option::of(entity()))
-            .prop_map(move |(entity, to)| Statement::Evidence { entity, to, span }),
+        (entity(), prop::option::of(0u32..5), via()).prop_map(move |(entity, depth, via)| {
+            Statement::Neighbors {
+                entity,
+                depth,
+                via,
+                span,
+            }
+        }),
+        (entity(), entity(), via()).prop_map(move |(from, to, via)| Statement::Path {
+            from,
+            to,
+            via,
+            span
+        }),
+        (
+            prop::option::of(entity()),
+            prop::option::of(date()),
+            prop::option::of(date())
+        )
+            .prop_map(move |(entity, from, to)| Statement::Timeline {
+                entity,
+                from,
+                to,
+                span
+            }),
+        (entity(), prop::option::of(entity())).prop_map(move |(entity, to)| Statement::Evidence {
+            entity,
+            to,
+            span
+        }),
     ]
 }
 

@@ -268,7 +268,10 @@ pub(crate) fn skip_trivia(text: &str, mut at: usize) -> usize {
 
 /// The end of the run of characters from `from` that satisfy `pred`.
 fn run(text: &str, from: usize, pred: impl Fn(char) -> bool) -> usize {
-    text[from..].char_indices().find(|&(_, c)| !pred(c)).map_or(text.len(), |(k, _)| from + k)
+    text[from..]
+        .char_indices()
+        .find(|&(_, c)| !pred(c))
+        .map_or(text.len(), |(k, _)| from + k)
 }
 
 /// End of a quoted run starting at `at` (the quote itself): `\` escapes the
@@ -299,7 +302,10 @@ pub(crate) fn scan(text: &str, at: usize) -> Option<(Raw, usize)> {
     let token = if rest.starts_with("//") {
         (Raw::Comment, rest.find('\n').map_or(text.len(), |k| at + k))
     } else if rest.starts_with("/*") {
-        (Raw::Comment, rest[2..].find("*/").map_or(text.len(), |k| at + 2 + k + 2))
+        (
+            Raw::Comment,
+            rest[2..].find("*/").map_or(text.len(), |k| at + 2 + k + 2),
+        )
     } else if c == '\'' || c == '"' {
         (Raw::String, quoted(text, at, c, false))
     } else if c == '`' {
@@ -368,7 +374,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
         let rest = &text[at..];
         let trimmed = rest.trim_start();
         at += rest.len() - trimmed.len();
-        let Some((raw, end)) = scan(text, at) else { break };
+        let Some((raw, end)) = scan(text, at) else {
+            break;
+        };
         let word = &text[at..end];
         let kind = match raw {
             Raw::Comment => TokenKind::Comment,
@@ -379,8 +387,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
             Raw::Word | Raw::QuotedName => {
                 let followed_by_paren = text[end..].trim_start().starts_with('(');
                 let unquoted = raw == Raw::Word;
-                let analyst_statement =
-                    ANALYST_STATEMENTS.iter().any(|w| w.eq_ignore_ascii_case(word));
+                let analyst_statement = ANALYST_STATEMENTS
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(word));
                 let analyst_word = ANALYST_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word));
                 if let Some(kind) = name_kind {
                     kind
@@ -391,11 +400,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                     TokenKind::Keyword
                 } else if followed_by_paren && (is_function(word) || !is_keyword(word)) {
                     TokenKind::Function
-                } else if unquoted
-                    && is_keyword(word)
-                    && !analyst_statement
-                    && !analyst_word
-                {
+                } else if unquoted && is_keyword(word) && !analyst_statement && !analyst_word {
                     TokenKind::Keyword
                 } else if stack.last() == Some(&Bracket::Brace)
                     && text[end..].trim_start().starts_with(':')
@@ -448,7 +453,10 @@ pub fn tokens(text: &str) -> Vec<Token> {
         if kind != TokenKind::Comment && word != ";" {
             statement_start = false;
         }
-        out.push(Token { kind, span: Span::new(at, end) });
+        out.push(Token {
+            kind,
+            span: Span::new(at, end),
+        });
         at = end;
     }
     out
@@ -459,13 +467,18 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(String, TokenKind)> {
-        tokens(text).into_iter().map(|t| (text[t.span.range()].to_string(), t.kind)).collect()
+        tokens(text)
+            .into_iter()
+            .map(|t| (text[t.span.range()].to_string(), t.kind))
+            .collect()
     }
 
     #[test]
     fn classifies_by_context() {
         use TokenKind::*;
-        let got = kinds("MATCH (n:Person)-[r:MET_WITH|:ALLY*1..2]->(m) WHERE n.name = $p RETURN count(*)");
+        let got = kinds(
+            "MATCH (n:Person)-[r:MET_WITH|:ALLY*1..2]->(m) WHERE n.name = $p RETURN count(*)",
+        );
         let want = [
             ("MATCH", Keyword),
             ("(", Punct),
@@ -521,12 +534,25 @@ mod tests {
 
     #[test]
     fn never_fails_on_unterminated_input() {
-        for text in ["'abc", "/* comment", "`name", "$`p", "\"x\\", "é", "1e", ".5e+", "0x"] {
+        for text in [
+            "'abc",
+            "/* comment",
+            "`name",
+            "$`p",
+            "\"x\\",
+            "é",
+            "1e",
+            ".5e+",
+            "0x",
+        ] {
             let toks = tokens(text);
             assert!(!toks.is_empty(), "{text}");
             assert_eq!(toks.last().unwrap().span.end, text.len(), "{text}");
         }
-        assert_eq!(tokens("MATCH // to the end\n(n)")[1].kind, TokenKind::Comment);
+        assert_eq!(
+            tokens("MATCH // to the end\n(n)")[1].kind,
+            TokenKind::Comment
+        );
         assert_eq!(kinds("1..3").len(), 3);
         assert_eq!(kinds("1.5e-3")[0].1, TokenKind::Number);
         assert_eq!(kinds("{name: 'x'}")[1].1, TokenKind::Property);

@@ -162,7 +162,9 @@ fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
             .stack_size(PARSE_STACK)
             .spawn_scoped(scope, || take().map(|f| f()));
         let done = match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             Err(_) => None,
         };
         // No thread to be had: parse here, with the stack we have.
@@ -225,7 +227,13 @@ fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
 fn finish(e: Err<PErr>, text: &str) -> QueryError {
     match e {
         Err::Error(e) | Err::Failure(e) => into_query_error(e, text),
-        Err::Incomplete(_) => into_query_error(PErr { offset: text.len(), reason: Reason::Nom }, text),
+        Err::Incomplete(_) => into_query_error(
+            PErr {
+                offset: text.len(),
+                reason: Reason::Nom,
+            },
+            text,
+        ),
     }
 }
 
@@ -248,4 +256,3 @@ fn script<'a>(i: In<'a>, text: &str) -> Result<Script, Err<PErr>> {
     }
     Ok(Script { statements })
 }
-

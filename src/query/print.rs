@@ -74,22 +74,33 @@ fn level(e: &Expr) -> u8 {
         ExprKind::IsNull { .. } => PREDICATE,
         ExprKind::Literal(Literal::Int(n)) if *n < 0 => UNARY,
         ExprKind::Literal(Literal::Float(x)) if x.is_sign_negative() => UNARY,
-        ExprKind::Property(..) | ExprKind::Index(..) | ExprKind::Slice(..) | ExprKind::HasLabels(..) => {
-            POSTFIX
-        }
+        ExprKind::Property(..)
+        | ExprKind::Index(..)
+        | ExprKind::Slice(..)
+        | ExprKind::HasLabels(..) => POSTFIX,
         _ => ATOM,
     }
 }
 
 fn is_compound(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::IsNull { .. })
+    matches!(
+        e.kind,
+        ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::IsNull { .. }
+    )
 }
 
 /// Prints `e` as the operand of an operator, in parentheses when `parens`,
 /// when the alternate form asks for it, or when it is a pattern (whose
 /// path could otherwise run on into the operator's text).
 fn operand(f: &mut Formatter, e: &Expr, parens: bool) -> Result {
-    let parens = parens || (f.alternate() && is_compound(e)) || matches!(e.kind, ExprKind::Pattern(_));
+    let parens = parens || matches!(e.kind, ExprKind::Pattern(_));
+    logical_operand(f, e, parens)
+}
+
+/// Prints `e` as the operand of `AND`, `OR`, `XOR` or `NOT`, where a
+/// pattern needs no parentheses: no `-` or `<` can follow it there.
+fn logical_operand(f: &mut Formatter, e: &Expr, parens: bool) -> Result {
+    let parens = parens || (f.alternate() && is_compound(e));
     if parens {
         f.write_char('(')?;
         expr(f, e)?;
@@ -154,10 +165,7 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
         }
         ExprKind::Unary(UnaryOp::Not, x) => {
             f.write_str("NOT ")?;
-            if let ExprKind::Pattern(p) = &x.kind {
-                return Display::fmt(p, f);
-            }
-            operand(f, x, level(x) < NOT)
+            logical_operand(f, x, level(x) < NOT)
         }
         ExprKind::Unary(op, x) => {
             f.write_char(if *op == UnaryOp::Neg { '-' } else { '+' })?;
@@ -165,22 +173,36 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
                 f.write_char(' ')?;
             }
             // `-5` would read as a negative literal.
-            let numeric = matches!(x.kind, ExprKind::Literal(Literal::Int(_) | Literal::Float(_)));
+            let numeric = *op == UnaryOp::Neg
+                && matches!(
+                    x.kind,
+                    ExprKind::Literal(Literal::Int(_) | Literal::Float(_))
+                );
             operand(f, x, level(x) < UNARY || numeric)
         }
         ExprKind::Binary(op, l, r) => {
             let lvl = binary_level(*op);
             // Comparisons do not associate: `a < b < c` reads as a chain.
-            let left_parens = if lvl == COMPARISON { level(l) <= lvl } else { level(l) < lvl };
-            operand(f, l, left_parens)?;
+            let left_parens = if lvl == COMPARISON {
+                level(l) <= lvl
+            } else {
+                level(l) < lvl
+            };
+            let logical = matches!(op, BinaryOp::Or | BinaryOp::Xor | BinaryOp::And);
+            let print = if logical { logical_operand } else { operand };
+            print(f, l, left_parens)?;
             write!(f, " {} ", binary_symbol(*op))?;
-            operand(f, r, level(r) <= lvl)
+            print(f, r, level(r) <= lvl)
         }
         ExprKind::IsNull { expr: x, negated } => {
             operand(f, x, level(x) < PREDICATE)?;
             f.write_str(if *negated { " IS NOT NULL" } else { " IS NULL" })
         }
-        ExprKind::Function { name, distinct, args } => {
+        ExprKind::Function {
+            name,
+            distinct,
+            args,
+        } => {
             for (k, part) in name.name.split('.').enumerate() {
                 if k > 0 {
                     f.write_char('.')?;
@@ -196,8 +218,9 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             if *distinct {
                 f.write_str("DISTINCT ")?;
             }
-            let quantifier_like =
-                ["all", "any", "none", "single"].iter().any(|q| q.eq_ignore_ascii_case(&name.name));
+            let quantifier_like = ["all", "any", "none", "single"]
+                .iter()
+                .any(|q| q.eq_ignore_ascii_case(&name.name));
             for (k, arg) in args.iter().enumerate() {
                 if k > 0 {
                     f.write_str(", ")?;
@@ -211,7 +234,11 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             f.write_char(')')
         }
         ExprKind::CountStar => f.write_str("count(*)"),
-        ExprKind::Case { operand: subject, whens, else_ } => {
+        ExprKind::Case {
+            operand: subject,
+            whens,
+            else_,
+        } => {
             f.write_str("CASE")?;
             if let Some(subject) = subject {
                 f.write_char(' ')?;
@@ -229,7 +256,12 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             }
             f.write_str(" END")
         }
-        ExprKind::ListComprehension { variable: v, list, predicate, projection } => {
+        ExprKind::ListComprehension {
+            variable: v,
+            list,
+            predicate,
+            projection,
+        } => {
             f.write_char('[')?;
             variable(f, &v.name)?;
             f.write_str(" IN ")?;
@@ -244,7 +276,12 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             }
             f.write_char(']')
         }
-        ExprKind::Quantified { quantifier, variable: v, list, predicate } => {
+        ExprKind::Quantified {
+            quantifier,
+            variable: v,
+            list,
+            predicate,
+        } => {
             let name = match quantifier {
                 Quantifier::All => "all",
                 Quantifier::Any => "any",
@@ -260,7 +297,12 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             f.write_char(')')
         }
         ExprKind::Pattern(p) => Display::fmt(p, f),
-        ExprKind::PatternComprehension { variable: v, pattern, predicate, projection } => {
+        ExprKind::PatternComprehension {
+            variable: v,
+            pattern,
+            predicate,
+            projection,
+        } => {
             f.write_char('[')?;
             if let Some(v) = v {
                 variable(f, &v.name)?;
@@ -355,7 +397,11 @@ fn variable(f: &mut Formatter, name: &str) -> Result {
 
 /// A label, relationship type or property key: reserved words are fine.
 fn schema_name(f: &mut Formatter, name: &str) -> Result {
-    if is_plain_name(name) { f.write_str(name) } else { quoted_name(f, name) }
+    if is_plain_name(name) {
+        f.write_str(name)
+    } else {
+        quoted_name(f, name)
+    }
 }
 
 fn parameter(f: &mut Formatter, name: &str) -> Result {
@@ -430,7 +476,11 @@ impl Display for DateText {
             && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
             && parts[0].len() == 4
             && parts[1..].iter().all(|p| p.len() == 2);
-        if bare { f.write_str(&self.text) } else { string(f, &self.text) }
+        if bare {
+            f.write_str(&self.text)
+        } else {
+            string(f, &self.text)
+        }
     }
 }
 
@@ -447,18 +497,30 @@ impl Display for Statement {
         match self {
             Statement::Query(q) => Display::fmt(q, f),
             Statement::Describe { entity, .. } => write!(f, "DESCRIBE {entity}"),
-            Statement::Neighbors { entity, depth, via: types, .. } => {
+            Statement::Neighbors {
+                entity,
+                depth,
+                via: types,
+                ..
+            } => {
                 write!(f, "NEIGHBORS {entity}")?;
                 if let Some(depth) = depth {
                     write!(f, " DEPTH {depth}")?;
                 }
                 via(f, types)
             }
-            Statement::Path { from, to, via: types, .. } => {
+            Statement::Path {
+                from,
+                to,
+                via: types,
+                ..
+            } => {
                 write!(f, "PATH {from} TO {to}")?;
                 via(f, types)
             }
-            Statement::Timeline { entity, from, to, .. } => {
+            Statement::Timeline {
+                entity, from, to, ..
+            } => {
                 f.write_str("TIMELINE")?;
                 if let Some(entity) = entity {
                     write!(f, " {entity}")?;
@@ -528,7 +590,11 @@ fn where_(f: &mut Formatter, w: &Option<Expr>) -> Result {
 
 impl Display for MatchClause {
     fn fmt(&self, f: &mut Formatter) -> Result {
-        f.write_str(if self.optional { "OPTIONAL MATCH " } else { "MATCH " })?;
+        f.write_str(if self.optional {
+            "OPTIONAL MATCH "
+        } else {
+            "MATCH "
+        })?;
         for (k, part) in self.pattern.iter().enumerate() {
             if k > 0 {
                 f.write_str(", ")?;
@@ -629,7 +695,11 @@ impl Display for PatternElement {
         match self {
             PatternElement::Path(p) => Display::fmt(p, f),
             PatternElement::Shortest { all, path } => {
-                f.write_str(if *all { "allShortestPaths(" } else { "shortestPath(" })?;
+                f.write_str(if *all {
+                    "allShortestPaths("
+                } else {
+                    "shortestPath("
+                })?;
                 Display::fmt(path, f)?;
                 f.write_char(')')
             }
@@ -680,7 +750,11 @@ impl Display for NodePattern {
 
 impl Display for RelationshipPattern {
     fn fmt(&self, f: &mut Formatter) -> Result {
-        f.write_str(if self.direction == Direction::Left { "<-" } else { "-" })?;
+        f.write_str(if self.direction == Direction::Left {
+            "<-"
+        } else {
+            "-"
+        })?;
         let detail = self.variable.is_some()
             || !self.types.is_empty()
             || self.length.is_some()
@@ -705,7 +779,11 @@ impl Display for RelationshipPattern {
             }
             f.write_char(']')?;
         }
-        f.write_str(if self.direction == Direction::Right { "->" } else { "-" })
+        f.write_str(if self.direction == Direction::Right {
+            "->"
+        } else {
+            "-"
+        })
     }
 }
 

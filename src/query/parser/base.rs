@@ -52,14 +52,21 @@ pub(super) enum Reason {
     /// "expected {0}, found ..."
     Expected(&'static str),
     /// "expected {expected} to close {what} opened at {line:col}, found ..."
-    Unclosed { expected: &'static str, what: &'static str, open: usize },
+    Unclosed {
+        expected: &'static str,
+        what: &'static str,
+        open: usize,
+    },
     /// A finished error.
     Custom(Box<QueryError>),
 }
 
 impl<'a> ParseError<In<'a>> for PErr {
     fn from_error_kind(input: In<'a>, _: NomKind) -> Self {
-        PErr { offset: input.location_offset(), reason: Reason::Nom }
+        PErr {
+            offset: input.location_offset(),
+            reason: Reason::Nom,
+        }
     }
 
     fn append(_: In<'a>, _: NomKind, other: Self) -> Self {
@@ -84,12 +91,18 @@ impl PErr {
     }
 
     pub fn at(i: &In, reason: Reason) -> Self {
-        PErr { offset: i.location_offset(), reason }
+        PErr {
+            offset: i.location_offset(),
+            reason,
+        }
     }
 
     pub fn custom(error: QueryError) -> Self {
         let offset = error.span.map_or(0, |s| s.start);
-        PErr { offset, reason: Reason::Custom(Box::new(error)) }
+        PErr {
+            offset,
+            reason: Reason::Custom(Box::new(error)),
+        }
     }
 }
 
@@ -135,7 +148,14 @@ pub(super) fn closing<'a>(
 ) -> PResult<'a, Span> {
     match sym(close).parse(i) {
         Ok(ok) => Ok(ok),
-        Err(Err::Error(_)) => failure(&i, Reason::Unclosed { expected, what, open: open.start }),
+        Err(Err::Error(_)) => failure(
+            &i,
+            Reason::Unclosed {
+                expected,
+                what,
+                open: open.start,
+            },
+        ),
         Err(e) => Err(e),
     }
 }
@@ -191,7 +211,10 @@ pub(super) fn offset(i: &In) -> usize {
 
 /// The span of a matched piece of input.
 pub(super) fn span_of(m: &In) -> Span {
-    Span::new(m.location_offset(), m.location_offset() + m.fragment().len())
+    Span::new(
+        m.location_offset(),
+        m.location_offset() + m.fragment().len(),
+    )
 }
 
 /// The next character, if any.
@@ -267,10 +290,18 @@ pub(super) fn name(i: In) -> PResult<(Ident, bool)> {
     if next_char(&i) == Some('`') {
         return quoted_name(i);
     }
-    let (rest, m) =
-        recognize((satisfy(is_ident_start), take_while(is_ident_char))).parse(i)?;
+    let (rest, m) = recognize((satisfy(is_ident_start), take_while(is_ident_char))).parse(i)?;
     let (rest, _) = ws(rest)?;
-    Ok((rest, (Ident { name: m.fragment().to_string(), span: span_of(&m) }, false)))
+    Ok((
+        rest,
+        (
+            Ident {
+                name: m.fragment().to_string(),
+                span: span_of(&m),
+            },
+            false,
+        ),
+    ))
 }
 
 fn quoted_name(i: In) -> PResult<(Ident, bool)> {
@@ -328,7 +359,10 @@ pub(super) fn variable<'a>(i: In<'a>, strict: bool) -> PResult<'a, Ident> {
 
 pub(super) fn reserved_word(ident: &Ident) -> QueryError {
     QueryError::syntax(
-        format!("`{}` is a reserved word and cannot be used as a variable", ident.name),
+        format!(
+            "`{}` is a reserved word and cannot be used as a variable",
+            ident.name
+        ),
         ident.span,
     )
     .with_help(format!("quote it with backticks: `` `{}` ``", ident.name))
@@ -351,17 +385,21 @@ pub(super) fn string_literal(i: In) -> PResult<(String, Span)> {
                     "unterminated string",
                     Some(Span::new(start, start + 1)),
                 )
-                .with_help(format!("close the string with {quote}")),
+                .with_help(format!("close the string with `{quote}`")),
             )
         };
-        let Ok((r, c)) = anychar::<_, PErr>(r) else { return unterminated() };
+        let Ok((r, c)) = anychar::<_, PErr>(r) else {
+            return unterminated();
+        };
         if c == quote {
             rest = r;
             break;
         }
         // A backslash: an escape sequence.
         let escape_at = offset(&r) - 1;
-        let Ok((r, e)) = anychar::<_, PErr>(r) else { return unterminated() };
+        let Ok((r, e)) = anychar::<_, PErr>(r) else {
+            return unterminated();
+        };
         let (r, decoded) = match e {
             '\\' => (r, '\\'),
             '\'' => (r, '\''),
@@ -375,13 +413,24 @@ pub(super) fn string_literal(i: In) -> PResult<(String, Span)> {
                 let len = if e == 'u' { 4 } else { 8 };
                 let (r2, hex) = take_while(|c: char| c.is_ascii_hexdigit()).parse(r)?;
                 let hex = &hex.fragment()[..hex.fragment().len().min(len)];
-                let r2 = if hex.len() == len { r.take_from(len) } else { r2 };
+                let r2 = if hex.len() == len {
+                    r.take_from(len)
+                } else {
+                    r2
+                };
                 let decoded = (hex.len() == len)
                     .then(|| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32))
                     .flatten();
                 match decoded {
                     Some(c) => (r2, c),
                     None => {
+                        let shown: String = r
+                            .fragment()
+                            .chars()
+                            .take_while(|&c| c != quote)
+                            .take(len)
+                            .collect();
+                        let hex = shown.as_str();
                         let end = offset(&r) + hex.len();
                         return fail_with(
                             QueryError::syntax(
@@ -432,7 +481,11 @@ pub(super) fn number(i: In) -> PResult<(Number, Span)> {
     let start = offset(&i);
     let decimal_digits = || take_while1(|c: char| c.is_ascii_digit());
     let exponent = || {
-        (satisfy(|c| c == 'e' || c == 'E'), opt(satisfy(|c| c == '+' || c == '-')), decimal_digits())
+        (
+            satisfy(|c| c == 'e' || c == 'E'),
+            opt(satisfy(|c| c == '+' || c == '-')),
+            decimal_digits(),
+        )
     };
     let (rest, (text, kind)) = if let Ok((rest, (digits, radix))) =
         prefixed_digits(i, "0x", 16).or_else(|_| prefixed_digits(i, "0o", 8))
@@ -454,14 +507,17 @@ pub(super) fn number(i: In) -> PResult<(Number, Span)> {
         (rest, (*m.fragment(), (!is_float).then_some(10)))
     };
     // A number glued to letters (`12abc`, `0x`, `1e`) is one bad token.
-    let glued = take_while::<_, _, PErr>(is_ident_char).parse(rest).map_or(0, |(_, g)| g.len());
+    let glued = take_while::<_, _, PErr>(is_ident_char)
+        .parse(rest)
+        .map_or(0, |(_, g)| g.len());
     let end = offset(&rest) + glued;
     let span = Span::new(start, end);
     let written = &i.fragment()[..end - start];
     if glued > 0 || text.is_empty() {
-        return fail_with(QueryError::syntax(format!("invalid number `{written}`"), span).with_help(
-            "numbers are written `42`, `0x2A`, `0o52`, `4.2`, `.5` or `4.2e-3`",
-        ));
+        return fail_with(
+            QueryError::syntax(format!("invalid number `{written}`"), span)
+                .with_help("numbers are written `42`, `0x2A`, `0o52`, `4.2`, `.5` or `4.2e-3`"),
+        );
     }
     let number = match kind {
         Some(radix) => match u64::from_str_radix(text, radix) {
@@ -490,9 +546,8 @@ fn prefixed_digits<'a>(i: In<'a>, prefix: &'static str, radix: u32) -> PResult<'
 }
 
 pub(super) fn too_large(written: &str, span: Span) -> QueryError {
-    QueryError::syntax(format!("integer `{written}` is too large"), span).with_help(
-        "integers are 64-bit, from -9223372036854775808 to 9223372036854775807",
-    )
+    QueryError::syntax(format!("integer `{written}` is too large"), span)
+        .with_help("integers are 64-bit, from -9223372036854775808 to 9223372036854775807")
 }
 
 /// An unsigned decimal integer that fits in `u32` (range bounds, `DEPTH`).
@@ -520,15 +575,29 @@ pub(super) fn parameter(i: In) -> PResult<Ident> {
     let (rest, ident) = match take_while1::<_, _, PErr>(|c: char| c.is_ascii_digit()).parse(rest) {
         Ok((r, digits)) if !next_char(&r).is_some_and(is_ident_char) => {
             let (r, _) = ws(r)?;
-            (r, Ident { name: digits.fragment().to_string(), span: span_of(&digits) })
+            (
+                r,
+                Ident {
+                    name: digits.fragment().to_string(),
+                    span: span_of(&digits),
+                },
+            )
         }
         _ => match name(rest) {
             Ok((r, (ident, _))) => (r, ident),
-            Err(Err::Error(_)) => return failure(&rest, Reason::Expected("a parameter name after `$`")),
+            Err(Err::Error(_)) => {
+                return failure(&rest, Reason::Expected("a parameter name after `$`"));
+            }
             Err(e) => return Err(e),
         },
     };
-    Ok((rest, Ident { name: ident.name, span: Span::new(offset(&i), ident.span.end) }))
+    Ok((
+        rest,
+        Ident {
+            name: ident.name,
+            span: Span::new(offset(&i), ident.span.end),
+        },
+    ))
 }
 
 /// Describes what the input holds at `at`: the next token in backticks, or
@@ -540,7 +609,11 @@ pub(super) fn found(text: &str, at: usize) -> (String, Span, bool) {
         None => {
             // Point just after the last token, not past trailing blank lines.
             let end = text.trim_end().len();
-            ("the end of the input".to_string(), Span::new(end, end), true)
+            (
+                "the end of the input".to_string(),
+                Span::new(end, end),
+                true,
+            )
         }
         Some((_, end)) => {
             let token = &text[at..end];
@@ -568,18 +641,28 @@ pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
 /// Writes the message of a failed parse.
 pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
     let (found, span, at_end) = found(text, e.offset);
-    let kind = if at_end { ErrorKind::UnexpectedEnd } else { ErrorKind::Syntax };
+    let kind = if at_end {
+        ErrorKind::UnexpectedEnd
+    } else {
+        ErrorKind::Syntax
+    };
     match e.reason {
         Reason::Custom(q) => *q,
         Reason::Nom => QueryError::new(kind, format!("unexpected {found}"), Some(span)),
         Reason::Expected(what) => {
             QueryError::new(kind, format!("expected {what}, found {found}"), Some(span))
         }
-        Reason::Unclosed { expected, what, open } => {
+        Reason::Unclosed {
+            expected,
+            what,
+            open,
+        } => {
             let (line, col) = line_col(text, open);
             QueryError::new(
                 kind,
-                format!("expected {expected} to close {what} opened at {line}:{col}, found {found}"),
+                format!(
+                    "expected {expected} to close {what} opened at {line}:{col}, found {found}"
+                ),
                 Some(span),
             )
         }

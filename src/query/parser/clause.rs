@@ -12,11 +12,20 @@ use crate::query::error::QueryError;
 use crate::query::lexer::is_ident_char;
 
 /// Clauses eje does not have, with what to say about them.
-const WRITE_CLAUSES: &[&str] =
-    &["CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "FOREACH", "LOAD"];
+const WRITE_CLAUSES: &[&str] = &[
+    "CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "FOREACH", "LOAD",
+];
 
 const STATEMENT_WORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "DESCRIBE", "NEIGHBORS", "PATH", "TIMELINE",
+    "MATCH",
+    "OPTIONAL",
+    "UNWIND",
+    "WITH",
+    "RETURN",
+    "DESCRIBE",
+    "NEIGHBORS",
+    "PATH",
+    "TIMELINE",
     "EVIDENCE",
 ];
 
@@ -37,7 +46,10 @@ pub(super) fn statement(i: In) -> PResult<Statement> {
     if at_kw(i, "EVIDENCE") {
         return evidence(i);
     }
-    if ["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"].iter().any(|w| at_kw(i, w)) {
+    if ["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"]
+        .iter()
+        .any(|w| at_kw(i, w))
+    {
         let (rest, q) = query(i)?;
         return Ok((rest, Statement::Query(q)));
     }
@@ -61,8 +73,13 @@ fn unexpected_word(i: &In, expected: &'static str) -> PErr {
     let upper = word.to_ascii_uppercase();
     if WRITE_CLAUSES.contains(&upper.as_str()) {
         return PErr::custom(
-            QueryError::syntax(format!("`{word}` is not supported: eje only reads the graph"), span)
-                .with_help("queries are made of `MATCH`, `OPTIONAL MATCH`, `UNWIND`, `WITH` and `RETURN`"),
+            QueryError::syntax(
+                format!("`{word}` is not supported: eje only reads the graph"),
+                span,
+            )
+            .with_help(
+                "queries are made of `MATCH`, `OPTIONAL MATCH`, `UNWIND`, `WITH` and `RETURN`",
+            ),
         );
     }
     let error = QueryError::syntax(format!("expected {expected}, found `{word}`"), span);
@@ -84,15 +101,28 @@ fn query(i: In) -> PResult<Query> {
     let mut unions = Vec::new();
     while let Ok((r, _)) = kw("UNION").parse(rest) {
         let (r, all) = opt(kw("ALL")).parse(r)?;
-        if !["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"].iter().any(|w| at_kw(r, w)) {
+        if !["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"]
+            .iter()
+            .any(|w| at_kw(r, w))
+        {
             return Err(Err::Failure(unexpected_word(&r, "a query after `UNION`")));
         }
         let (r, query) = single_query(r)?;
         span = span.to(query.span);
-        unions.push(Union { all: all.is_some(), query });
+        unions.push(Union {
+            all: all.is_some(),
+            query,
+        });
         rest = r;
     }
-    Ok((rest, Query { first, unions, span }))
+    Ok((
+        rest,
+        Query {
+            first,
+            unions,
+            span,
+        },
+    ))
 }
 
 /// `single_query = { match_clause | unwind_clause | with_clause } return_clause`
@@ -114,7 +144,13 @@ fn single_query(i: In) -> PResult<SingleQuery> {
             let (r, c) = return_clause(rest)?;
             let end = c.span.end;
             clauses.push(Clause::Return(c));
-            return Ok((r, SingleQuery { clauses, span: Span::new(start, end) }));
+            return Ok((
+                r,
+                SingleQuery {
+                    clauses,
+                    span: Span::new(start, end),
+                },
+            ));
         } else {
             let expected = match clauses.last() {
                 Some(Clause::Match(MatchClause { where_: None, .. })) => {
@@ -156,7 +192,15 @@ fn match_clause(i: In) -> PResult<MatchClause> {
         None => pattern.last().map_or(keyword, |p| p.span),
     };
     let span = start.to(end);
-    Ok((rest, MatchClause { optional: optional.is_some(), pattern, where_, span }))
+    Ok((
+        rest,
+        MatchClause {
+            optional: optional.is_some(),
+            pattern,
+            where_,
+            span,
+        },
+    ))
 }
 
 /// `unwind_clause = "UNWIND" expression "AS" variable`
@@ -175,14 +219,27 @@ fn with_clause(i: In) -> PResult<WithClause> {
     let (rest, (projection, end)) = projection(rest)?;
     let (rest, where_) = where_clause(rest)?;
     let end = where_.as_ref().map_or(end, |w| w.span);
-    Ok((rest, WithClause { projection, where_, span: keyword.to(end) }))
+    Ok((
+        rest,
+        WithClause {
+            projection,
+            where_,
+            span: keyword.to(end),
+        },
+    ))
 }
 
 /// `return_clause = "RETURN" projection`
 fn return_clause(i: In) -> PResult<ReturnClause> {
     let (rest, keyword) = kw("RETURN").parse(i)?;
     let (rest, (projection, end)) = projection(rest)?;
-    Ok((rest, ReturnClause { projection, span: keyword.to(end) }))
+    Ok((
+        rest,
+        ReturnClause {
+            projection,
+            span: keyword.to(end),
+        },
+    ))
 }
 
 /// `projection = ["DISTINCT"] ("*" { "," projection_item } | projection_item { "," projection_item })
@@ -240,7 +297,14 @@ fn projection(i: In) -> PResult<(Projection, Span)> {
         limit = Some(e);
         rest = r;
     }
-    let projection = Projection { distinct: distinct.is_some(), star, items, order_by, skip, limit };
+    let projection = Projection {
+        distinct: distinct.is_some(),
+        star,
+        items,
+        order_by,
+        skip,
+        limit,
+    };
     Ok((rest, (projection, end)))
 }
 
@@ -264,7 +328,12 @@ fn sort_item(i: In) -> PResult<(SortItem, Span)> {
     let mut end = expr.span;
     let mut descending = false;
     let mut rest = rest;
-    for (word, desc) in [("ASCENDING", false), ("ASC", false), ("DESCENDING", true), ("DESC", true)] {
+    for (word, desc) in [
+        ("ASCENDING", false),
+        ("ASC", false),
+        ("DESCENDING", true),
+        ("DESC", true),
+    ] {
         if let Ok((r, s)) = kw(word).parse(rest) {
             descending = desc;
             end = s;
@@ -280,9 +349,23 @@ fn sort_item(i: In) -> PResult<(SortItem, Span)> {
 
 /// `entity = string | bare_word` where `bare_word = (letter | digit | "_")+`
 fn entity(i: In) -> PResult<EntityRef> {
+    entity_before(i, None)
+}
+
+/// An entity that `keyword` must follow (`PATH a TO b`): unquoted words
+/// without that keyword after them are not taken for a name of several
+/// words.
+fn entity_before<'a>(i: In<'a>, keyword: Option<&'static str>) -> PResult<'a, EntityRef> {
     if matches!(next_char(&i), Some('\'' | '"')) {
         let (rest, (text, span)) = string_literal(i)?;
-        return Ok((rest, EntityRef { text, quoted: true, span }));
+        return Ok((
+            rest,
+            EntityRef {
+                text,
+                quoted: true,
+                span,
+            },
+        ));
     }
     let expected = Reason::Expected("an entity: a name in quotes or an id such as `putin`");
     let Ok((rest, word)) = take_while1::<_, _, PErr>(is_ident_char).parse(i) else {
@@ -301,11 +384,20 @@ fn entity(i: In) -> PResult<EntityRef> {
         }
         let spaces = text[end..].len() - text[end..].trim_start_matches([' ', '\t']).len();
         let next_start = end + spaces;
-        let next_len = text[next_start..].find(|c: char| !is_ident_char(c)).unwrap_or(text.len() - next_start);
+        let next_len = text[next_start..]
+            .find(|c: char| !is_ident_char(c))
+            .unwrap_or(text.len() - next_start);
         let next = &text[next_start..next_start + next_len];
         let stop = next.is_empty()
-            || ["DEPTH", "VIA", "TO", "FROM"].iter().any(|w| w.eq_ignore_ascii_case(next));
+            || crate::query::lexer::KEYWORDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(next))
+            || crate::query::lexer::is_reserved(next);
         if spaces == 0 || stop {
+            if keyword.is_some_and(|k| !k.eq_ignore_ascii_case(next)) {
+                // `PATH putin kim`: a missing `TO` more likely than a name.
+                end = word.fragment().len();
+            }
             break;
         }
         end = next_start + next_len;
@@ -321,7 +413,14 @@ fn entity(i: In) -> PResult<EntityRef> {
         );
     }
     let (rest, _) = ws(rest)?;
-    Ok((rest, EntityRef { text: word.fragment().to_string(), quoted: false, span }))
+    Ok((
+        rest,
+        EntityRef {
+            text: word.fragment().to_string(),
+            quoted: false,
+            span,
+        },
+    ))
 }
 
 /// `date = string | digit{4} ["-" digit{2} ["-" digit{2}]]`
@@ -331,8 +430,7 @@ fn date(i: In) -> PResult<DateText> {
         return Ok((rest, DateText { text, span }));
     }
     let expected = "a date such as `2024`, `2024-06` or `2024-06-19`";
-    let Ok((rest, m)) =
-        take_while1::<_, _, PErr>(|c: char| is_ident_char(c) || c == '-').parse(i)
+    let Ok((rest, m)) = take_while1::<_, _, PErr>(|c: char| is_ident_char(c) || c == '-').parse(i)
     else {
         return failure(&i, Reason::Expected(expected));
     };
@@ -349,7 +447,13 @@ fn date(i: In) -> PResult<DateText> {
         );
     }
     let (rest, _) = ws(rest)?;
-    Ok((rest, DateText { text: text.to_string(), span: span_of(&m) }))
+    Ok((
+        rest,
+        DateText {
+            text: text.to_string(),
+            span: span_of(&m),
+        },
+    ))
 }
 
 /// `via = "VIA" schema_name { "," schema_name }`
@@ -401,13 +505,21 @@ fn neighbors(i: In) -> PResult<Statement> {
         }
     }
     let via = via_types.unwrap_or_default();
-    Ok((rest, Statement::Neighbors { entity, depth, via, span }))
+    Ok((
+        rest,
+        Statement::Neighbors {
+            entity,
+            depth,
+            via,
+            span,
+        },
+    ))
 }
 
 /// `path = "PATH" entity "TO" entity [ via ]`
 fn path(i: In) -> PResult<Statement> {
     let (rest, keyword) = kw("PATH").parse(i)?;
-    let (rest, from) = entity(rest)?;
+    let (rest, from) = entity_before(rest, Some("TO"))?;
     let (rest, _) = must("`TO` and the other entity", kw("TO")).parse(rest)?;
     let (rest, to) = entity(rest)?;
     let mut span = keyword.to(to.span);
@@ -419,7 +531,15 @@ fn path(i: In) -> PResult<Statement> {
         Err(Err::Error(_)) => (rest, Vec::new()),
         Err(e) => return Err(e),
     };
-    Ok((rest, Statement::Path { from, to, via, span }))
+    Ok((
+        rest,
+        Statement::Path {
+            from,
+            to,
+            via,
+            span,
+        },
+    ))
 }
 
 /// `timeline = "TIMELINE" [entity] ["FROM" date] ["TO" date]`
@@ -427,7 +547,8 @@ fn timeline(i: In) -> PResult<Statement> {
     let (mut rest, keyword) = kw("TIMELINE").parse(i)?;
     let mut span = keyword;
     let mut entity_ = None;
-    let starts_entity = matches!(next_char(&rest), Some(c) if c == '\'' || c == '"' || is_ident_char(c));
+    let starts_entity =
+        matches!(next_char(&rest), Some(c) if c == '\'' || c == '"' || is_ident_char(c));
     if starts_entity && !at_kw(rest, "FROM") && !at_kw(rest, "TO") {
         let (r, e) = entity(rest)?;
         span = span.to(e.span);
@@ -448,7 +569,15 @@ fn timeline(i: In) -> PResult<Statement> {
         to = Some(d);
         rest = r;
     }
-    Ok((rest, Statement::Timeline { entity: entity_, from, to, span }))
+    Ok((
+        rest,
+        Statement::Timeline {
+            entity: entity_,
+            from,
+            to,
+            span,
+        },
+    ))
 }
 
 /// `evidence = "EVIDENCE" entity ["TO" entity]`
@@ -463,7 +592,14 @@ fn evidence(i: In) -> PResult<Statement> {
         to = Some(e);
         rest = r;
     }
-    Ok((rest, Statement::Evidence { entity: entity_, to, span }))
+    Ok((
+        rest,
+        Statement::Evidence {
+            entity: entity_,
+            to,
+            span,
+        },
+    ))
 }
 
 /// The error for text left over after a complete statement, with a hint
@@ -475,9 +611,9 @@ pub(super) fn trailing_text(text: &str, at: usize, statement: &Statement) -> Que
         "WHERE" if matches!(statement, Statement::Query(_)) => {
             Some("`WHERE` belongs after `MATCH`, `OPTIONAL MATCH` or `WITH`, before `RETURN`")
         }
-        "ORDER" | "SKIP" | "LIMIT" if matches!(statement, Statement::Query(_)) => {
-            Some("write `ORDER BY`, `SKIP` and `LIMIT` in this order, at the end of `RETURN` or `WITH`")
-        }
+        "ORDER" | "SKIP" | "LIMIT" if matches!(statement, Statement::Query(_)) => Some(
+            "write `ORDER BY`, `SKIP` and `LIMIT` in this order, at the end of `RETURN` or `WITH`",
+        ),
         "MATCH" | "OPTIONAL" | "UNWIND" | "WITH" | "RETURN"
             if matches!(statement, Statement::Query(_)) =>
         {
@@ -489,8 +625,10 @@ pub(super) fn trailing_text(text: &str, at: usize, statement: &Statement) -> Que
         w if STATEMENT_WORDS.contains(&w) => Some("end the statement with `;` before the next one"),
         _ => None,
     };
-    let error =
-        QueryError::syntax(format!("unexpected text after the end of the statement: {found}"), span);
+    let error = QueryError::syntax(
+        format!("unexpected text after the end of the statement: {found}"),
+        span,
+    );
     match help {
         Some(h) => error.with_help(h),
         None => error,

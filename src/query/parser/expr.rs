@@ -53,8 +53,13 @@ enum Op {
 /// `additive = "+" | "-"`, `multiplicative = "*" | "/" | "%"`, `power = "^"`
 fn operator(i: In) -> PResult<(Op, u8, Span)> {
     use BinaryOp::*;
-    let words: [(&'static str, BinaryOp, u8); 5] =
-        [("OR", Or, OR), ("XOR", Xor, XOR), ("AND", And, AND), ("IN", In, PREDICATE), ("CONTAINS", Contains, PREDICATE)];
+    let words: [(&'static str, BinaryOp, u8); 5] = [
+        ("OR", Or, OR),
+        ("XOR", Xor, XOR),
+        ("AND", And, AND),
+        ("IN", In, PREDICATE),
+        ("CONTAINS", Contains, PREDICATE),
+    ];
     for (word, op, level) in words {
         if let Ok((rest, span)) = kw(word).parse(i) {
             return Ok((rest, (Op::Binary(op), level, span)));
@@ -69,7 +74,16 @@ fn operator(i: In) -> PResult<(Op, u8, Span)> {
     if let Ok((rest, start)) = kw("IS").parse(i) {
         let (rest, not) = opt(kw("NOT")).parse(rest)?;
         let (rest, end) = must("`NULL` or `NOT NULL`", kw("NULL")).parse(rest)?;
-        return Ok((rest, (Op::IsNull { negated: not.is_some() }, PREDICATE, start.to(end))));
+        return Ok((
+            rest,
+            (
+                Op::IsNull {
+                    negated: not.is_some(),
+                },
+                PREDICATE,
+                start.to(end),
+            ),
+        ));
     }
     let symbols: [(&'static str, Op, u8); 13] = [
         ("=~", Op::Binary(RegexMatch), PREDICATE),
@@ -126,7 +140,13 @@ fn binary(i: In, min: u8) -> PResult<Expr> {
         match op {
             Op::IsNull { negated } => {
                 let span = lhs.span.to(op_span);
-                lhs = ex(ExprKind::IsNull { expr: Box::new(lhs), negated }, span);
+                lhs = ex(
+                    ExprKind::IsNull {
+                        expr: Box::new(lhs),
+                        negated,
+                    },
+                    span,
+                );
                 i = after;
                 compared = None;
             }
@@ -147,11 +167,17 @@ fn binary(i: In, min: u8) -> PResult<Expr> {
                             span,
                         );
                         let span = lhs.span.to(span);
-                        ex(ExprKind::Binary(BinaryOp::And, Box::new(lhs), Box::new(next)), span)
+                        ex(
+                            ExprKind::Binary(BinaryOp::And, Box::new(lhs), Box::new(next)),
+                            span,
+                        )
                     }
                     None => {
                         let span = lhs.span.to(rhs.span);
-                        ex(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs.clone())), span)
+                        ex(
+                            ExprKind::Binary(op, Box::new(lhs), Box::new(rhs.clone())),
+                            span,
+                        )
                     }
                 };
                 compared = Some(rhs);
@@ -173,7 +199,10 @@ fn prefix(i: In) -> PResult<Expr> {
         let _depth = enter(&i)?;
         let (rest, operand) = must("an expression after `NOT`", |i| binary(i, NOT)).parse(rest)?;
         let span = not.to(operand.span);
-        return Ok((rest, ex(ExprKind::Unary(UnaryOp::Not, Box::new(operand)), span)));
+        return Ok((
+            rest,
+            ex(ExprKind::Unary(UnaryOp::Not, Box::new(operand)), span),
+        ));
     }
     let sign = if at_sym(i, "-") {
         Some(UnaryOp::Neg)
@@ -190,7 +219,8 @@ fn prefix(i: In) -> PResult<Expr> {
         if !at_postfix(&after) {
             let span = sign_span.to(span);
             let written = &i.fragment()[..span.end - span.start];
-            let literal = number_literal(number, true, written, span).map_err(|e| Err::Failure(PErr::custom(e)))?;
+            let literal = number_literal(number, true, written, span)
+                .map_err(|e| Err::Failure(PErr::custom(e)))?;
             return Ok((after, ex(ExprKind::Literal(literal), span)));
         }
     }
@@ -213,7 +243,11 @@ fn at_postfix(i: &In) -> bool {
     let s = i.fragment();
     s.starts_with('[')
         || s.starts_with(':')
-        || (s.starts_with('.') && s[1..].chars().next().is_some_and(|c| is_ident_start(c) || c == '`'))
+        || (s.starts_with('.')
+            && s[1..]
+                .chars()
+                .next()
+                .is_some_and(|c| is_ident_start(c) || c == '`'))
 }
 
 /// Applies the sign to a number as written and checks its range.
@@ -227,7 +261,9 @@ pub(super) fn number_literal(
         Number::Int(value) => {
             let value = i128::from(value);
             let value = if negative { -value } else { value };
-            i64::try_from(value).map(Literal::Int).map_err(|_| too_large(written, span))
+            i64::try_from(value)
+                .map(Literal::Int)
+                .map_err(|_| too_large(written, span))
         }
         Number::Float(f) => Ok(Literal::Float(if negative { -f } else { f })),
     }
@@ -292,10 +328,16 @@ fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
             let (rest, to) = required_expression(rest)?;
             (rest, Some(Box::new(to)))
         };
-        (rest, ExprKind::Slice(Box::new(base.clone()), from.map(Box::new), to))
+        (
+            rest,
+            ExprKind::Slice(Box::new(base.clone()), from.map(Box::new), to),
+        )
     } else {
         let from = from.expect("an index was parsed above");
-        (rest, ExprKind::Index(Box::new(base.clone()), Box::new(from)))
+        (
+            rest,
+            ExprKind::Index(Box::new(base.clone()), Box::new(from)),
+        )
     };
     let (rest, close) = closing(rest, "]", "`]`", "the index", open)?;
     Ok((rest, ex(kind, base.span.to(close))))
@@ -333,7 +375,11 @@ fn atom(i: In) -> PResult<Expr> {
 /// An atom that starts with a word: `true`, `false`, `null`, `CASE`,
 /// `count(*)`, a quantifier, a function call or a variable.
 fn word_expression(i: In) -> PResult<Expr> {
-    for (word, literal) in [("TRUE", Literal::Bool(true)), ("FALSE", Literal::Bool(false)), ("NULL", Literal::Null)] {
+    for (word, literal) in [
+        ("TRUE", Literal::Bool(true)),
+        ("FALSE", Literal::Bool(false)),
+        ("NULL", Literal::Null),
+    ] {
         if let Ok((rest, span)) = kw(word).parse(i) {
             return Ok((rest, ex(ExprKind::Literal(literal), span)));
         }
@@ -366,7 +412,9 @@ fn word_expression(i: In) -> PResult<Expr> {
         let mut parts = vec![first.clone()];
         let mut after = rest;
         while at_sym(after, ".") && !at_sym(after, "..") {
-            let Ok((r, _)) = sym(".").parse(after) else { break };
+            let Ok((r, _)) = sym(".").parse(after) else {
+                break;
+            };
             let Ok((r, part)) = schema_name(r) else { break };
             parts.push(part);
             after = r;
@@ -395,7 +443,11 @@ fn quantifier(upper: &str) -> Option<Quantifier> {
 /// `function_call = name { "." name } "(" ["DISTINCT"] [expression { "," expression }] ")"`
 fn function_call<'a>(i: In<'a>, parts: Vec<Ident>) -> PResult<'a, Expr> {
     let span = parts[0].span.to(parts[parts.len() - 1].span);
-    let joined = parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".");
+    let joined = parts
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".");
     let name = Ident { name: joined, span };
     let (mut rest, open) = sym("(").parse(i)?;
     let distinct;
@@ -413,7 +465,11 @@ fn function_call<'a>(i: In<'a>, parts: Vec<Ident>) -> PResult<'a, Expr> {
         }
     }
     let (rest, close) = closing(rest, ")", "`,` or `)`", "the argument list", open)?;
-    let kind = ExprKind::Function { name, distinct: distinct.is_some(), args };
+    let kind = ExprKind::Function {
+        name,
+        distinct: distinct.is_some(),
+        args,
+    };
     Ok((rest, ex(kind, span.to(close))))
 }
 
@@ -462,18 +518,36 @@ fn case_expression(i: In) -> PResult<Expr> {
         else_ = Some(Box::new(e));
         rest = r;
     }
-    let expected = if else_.is_some() { "`END`" } else { "`WHEN`, `ELSE` or `END`" };
+    let expected = if else_.is_some() {
+        "`END`"
+    } else {
+        "`WHEN`, `ELSE` or `END`"
+    };
     let (rest, end) = match kw("END").parse(rest) {
         Ok(ok) => ok,
         Err(Err::Error(_)) => {
             return failure(
                 &rest,
-                Reason::Unclosed { expected, what: "the `CASE` expression", open: case.start },
+                Reason::Unclosed {
+                    expected,
+                    what: "the `CASE` expression",
+                    open: case.start,
+                },
             );
         }
         Err(e) => return Err(e),
     };
-    Ok((rest, ex(ExprKind::Case { operand, whens, else_ }, case.to(end))))
+    Ok((
+        rest,
+        ex(
+            ExprKind::Case {
+                operand,
+                whens,
+                else_,
+            },
+            case.to(end),
+        ),
+    ))
 }
 
 /// `bracket_expression = list_comprehension | pattern_comprehension | list_literal`
@@ -541,7 +615,12 @@ fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<
         _ => "`]`",
     };
     let (rest, close) = closing(rest, "]", expected, "the list comprehension", open)?;
-    let kind = ExprKind::ListComprehension { variable, list: Box::new(list), predicate, projection };
+    let kind = ExprKind::ListComprehension {
+        variable,
+        list: Box::new(list),
+        predicate,
+        projection,
+    };
     Ok((rest, ex(kind, open.to(close))))
 }
 
@@ -561,7 +640,12 @@ fn pattern_comprehension<'a>(
     let (rest, _) = must("`|` and the expression to collect", sym("|")).parse(rest)?;
     let (rest, projection) = required_expression(rest)?;
     let (rest, close) = closing(rest, "]", "`]`", "the pattern comprehension", open)?;
-    let kind = ExprKind::PatternComprehension { variable, pattern, predicate, projection: Box::new(projection) };
+    let kind = ExprKind::PatternComprehension {
+        variable,
+        pattern,
+        predicate,
+        projection: Box::new(projection),
+    };
     Ok((rest, ex(kind, open.to(close))))
 }
 
@@ -602,11 +686,21 @@ fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
                 return Ok((after, ex(ExprKind::Pattern(path), span)));
             }
             match node_as_expression(shape) {
-                Some(e) => return Ok((rest, Expr { span: node_span, ..e })),
+                Some(e) => {
+                    return Ok((
+                        rest,
+                        Expr {
+                            span: node_span,
+                            ..e
+                        },
+                    ));
+                }
                 None => {
                     return failure(
                         &rest,
-                        Reason::Expected("a relationship pattern such as `-->` after the node pattern"),
+                        Reason::Expected(
+                            "a relationship pattern such as `-->` after the node pattern",
+                        ),
                     );
                 }
             }
@@ -628,5 +722,11 @@ fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
         Err(Err::Failure(e)) => return Err(Err::Failure(node_error.furthest(e))),
         Err(e) => return Err(e),
     };
-    Ok((rest, Expr { span: open.to(close), ..inner }))
+    Ok((
+        rest,
+        Expr {
+            span: open.to(close),
+            ..inner
+        },
+    ))
 }

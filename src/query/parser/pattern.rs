@@ -30,12 +30,26 @@ fn pattern_part(i: In) -> PResult<PatternPart> {
             let (rest, _) = sym("=").parse(rest)?;
             let (rest, element) = pattern_element(rest)?;
             let span = variable.span.to(element_span(&element));
-            return Ok((rest, PatternPart { variable: Some(variable), element, span }));
+            return Ok((
+                rest,
+                PatternPart {
+                    variable: Some(variable),
+                    element,
+                    span,
+                },
+            ));
         }
     }
     let (rest, element) = pattern_element(i)?;
     let span = element_span(&element);
-    Ok((rest, PatternPart { variable: None, element, span }))
+    Ok((
+        rest,
+        PatternPart {
+            variable: None,
+            element,
+            span,
+        },
+    ))
 }
 
 fn element_span(element: &PatternElement) -> Span {
@@ -50,7 +64,11 @@ fn pattern_element(i: In) -> PResult<PatternElement> {
         if let Ok((rest, function)) = kw(word).parse(i) {
             let (rest, open) = must("`(`", sym("(")).parse(rest)?;
             let (rest, mut path) = path_pattern(rest)?;
-            let what = if all { "the `allShortestPaths` call" } else { "the `shortestPath` call" };
+            let what = if all {
+                "the `allShortestPaths` call"
+            } else {
+                "the `shortestPath` call"
+            };
             let (rest, close) = closing(rest, ")", "`)`", what, open)?;
             path.span = function.to(close);
             return Ok((rest, PatternElement::Shortest { all, path }));
@@ -75,10 +93,16 @@ pub(super) fn path_pattern(i: In) -> PResult<PathPattern> {
             let at = offset(&i);
             e = PErr::custom(
                 crate::query::error::QueryError::syntax(
-                    format!("expected a node pattern such as `(n)`, found `{}`", &text[..word_len]),
+                    format!(
+                        "expected a node pattern such as `(n)`, found `{}`",
+                        &text[..word_len]
+                    ),
                     Span::new(at, at + word_len),
                 )
-                .with_help(format!("write node patterns in parentheses: `({})`", text[..word_len].trim_end())),
+                .with_help(format!(
+                    "write node patterns in parentheses: `({})`",
+                    text[..word_len].trim_end()
+                )),
             );
         }
         return Err(Err::Failure(e));
@@ -110,15 +134,16 @@ pub(super) fn relationship_chain<'a>(
         };
         // In an expression, `(a) - -1` is arithmetic: a bare `--` commits
         // only when a node follows.
-        let certain = strict
-            || rel.direction != Direction::Both
-            || has_detail
-            || at_sym(after, "(");
+        let certain =
+            strict || rel.direction != Direction::Both || has_detail || at_sym(after, "(");
         if !certain {
             break;
         }
         if !at_sym(after, "(") {
-            return failure(&after, Reason::Expected("a node pattern such as `(m)` after the relationship"));
+            return failure(
+                &after,
+                Reason::Expected("a node pattern such as `(m)` after the relationship"),
+            );
         }
         let (after, node) = node_pattern(after, true)?;
         span = span.to(node.span);
@@ -141,7 +166,11 @@ pub(super) fn node_pattern(i: In, strict: bool) -> PResult<NodePattern> {
     let mut entity = None;
     if matches!(next_char(&rest), Some('\'' | '"')) {
         let (r, (text, span)) = string_literal(rest)?;
-        entity = Some(EntityRef { text, quoted: true, span });
+        entity = Some(EntityRef {
+            text,
+            quoted: true,
+            span,
+        });
         rest = r;
     }
     let mut properties = None;
@@ -155,14 +184,24 @@ pub(super) fn node_pattern(i: In, strict: bool) -> PResult<NodePattern> {
         properties = Some(Box::new(ex(ExprKind::Parameter(p), span)));
         rest = r;
     }
-    let close = Reason::Unclosed { expected: "`)`", what: "the node pattern", open: open.start };
+    let close = Reason::Unclosed {
+        expected: "`)`",
+        what: "the node pattern",
+        open: open.start,
+    };
     let (rest, close) = match sym(")").parse(rest) {
         Ok(ok) => ok,
         Err(Err::Error(_)) if strict => return failure(&rest, close),
         Err(Err::Error(_)) => return error(&rest, close),
         Err(e) => return Err(e),
     };
-    let node = NodePattern { variable: variable_, labels, entity, properties, span: open.to(close) };
+    let node = NodePattern {
+        variable: variable_,
+        labels,
+        entity,
+        properties,
+        span: open.to(close),
+    };
     Ok((rest, node))
 }
 
@@ -170,7 +209,12 @@ pub(super) fn node_pattern(i: In, strict: bool) -> PResult<NodePattern> {
 /// `(n)`, `(n:Label)`, `('text')`, `({map})`, `($param)`.
 pub(super) fn node_as_expression(node: NodePattern) -> Option<Expr> {
     let span = node.span;
-    match (node.variable, node.labels.is_empty(), node.entity, node.properties) {
+    match (
+        node.variable,
+        node.labels.is_empty(),
+        node.entity,
+        node.properties,
+    ) {
         (Some(v), true, None, None) => Some(ex(ExprKind::Variable(v), span)),
         (Some(v), false, None, None) => {
             let base = ex(ExprKind::Variable(v.clone()), v.span);
@@ -225,7 +269,14 @@ fn relationship_pattern(i: In, strict: bool) -> PResult<(RelationshipPattern, bo
     let end = right.unwrap_or(dash).end;
     let has_detail = detail.is_some();
     let (variable, types, length, properties) = detail.unwrap_or_default();
-    let rel = RelationshipPattern { variable, types, direction, length, properties, span: Span::new(start, end) };
+    let rel = RelationshipPattern {
+        variable,
+        types,
+        direction,
+        length,
+        properties,
+        span: Span::new(start, end),
+    };
     Ok((rest, (rel, has_detail)))
 }
 
