@@ -4,6 +4,13 @@
 //! and people ask it questions in an openCypher subset (`query`) from the
 //! REPL, scripts or the command line, or export it (`export`).
 
-pub mod model;
+pub mod cli;
+pub mod diag;
+pub mod export;
 pub mod load;
+pub mod model;
 pub mod query;
+pub mod render;
+pub mod repl;
+pub mod session;
+pub mod stats;

@@ -1,1 +1,25 @@
-fn main() {}
+//! The `eje` binary: parses the command line and maps the outcome to an
+//! exit code (0 success, 1 data or query error, 2 usage error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = eje::cli::Cli::parse();
+    match eje::cli::run(cli) {
+        Ok(eje::cli::Exit::Ok) => ExitCode::SUCCESS,
+        Ok(eje::cli::Exit::Failed) => ExitCode::from(1),
+        Err(e) => {
+            // A closed pipe (`eje ... | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("eje: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,4 +1,267 @@
 //! The loader: reads `data/`, validates every file against the schema and
 //! builds the `model::Graph`, or reports every problem at once.
+//!
+//! Stages: read the files (`read_dir` or the copy embedded at build time),
+//! parse each with ron into the serde types of `files`, map their positions
+//! (`outline`), check the schema (`schema`) and every dossier against it
+//! (`check`), then build the graph (`build`). Loading is all-or-nothing: any
+//! error and no graph comes back.
 
+pub mod build;
+pub mod check;
 pub mod files;
+pub mod outline;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use serde::de::DeserializeOwned;
+
+use crate::diag::{self, Diagnostic, SourceMap};
+use crate::model::Graph;
+
+/// The dataset bundled into the binary at build time.
+static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/data");
+
+/// The schema's file name, at the top of the data directory.
+pub const SCHEMA_FILE: &str = "schema.ron";
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Folder holding the articles, to check that every quote is in its
+    /// source (`eje check --corpus`).
+    pub corpus: Option<PathBuf>,
+}
+
+/// One file of a dataset: its display name and text.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    /// Path relative to the data directory, `/`-separated.
+    pub rel: String,
+    pub text: String,
+}
+
+/// A loaded dataset.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub graph: Graph,
+    /// Problems that do not stop loading.
+    pub warnings: Vec<Diagnostic>,
+    /// The text of every file, for rendering warnings.
+    pub sources: SourceMap,
+}
+
+/// A dataset that did not load: every error and warning, sorted.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+impl Failure {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn render(&self, color: bool) -> String {
+        diag::render(&self.diagnostics, &self.sources, color)
+    }
+}
+
+/// Loads the `.ron` files under `dir` (recursively).
+pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
+    let files = read_dir(dir).map_err(|d| Failure {
+        diagnostics: vec![d],
+        sources: SourceMap::new(),
+    })?;
+    load_files(files, opts)
+}
+
+/// Loads the dataset embedded in the binary.
+pub fn load_embedded(opts: &Options) -> Result<Loaded, Failure> {
+    let mut files = Vec::new();
+    collect_embedded(&EMBEDDED, &mut files);
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    load_files(files, opts)
+}
+
+fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
+    for f in dir.files() {
+        let rel = f.path().to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".ron") {
+            if let Some(text) = f.contents_utf8() {
+                out.push(InputFile {
+                    name: format!("<bundled>/data/{rel}"),
+                    rel,
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// Reads every `.ron` file under `dir`, sorted by path.
+pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>, Diagnostic> {
+    let mut paths = Vec::new();
+    walk(dir, dir, &mut paths)?;
+    paths.sort();
+    let mut out = Vec::new();
+    for rel in paths {
+        let path = dir.join(&rel);
+        let name = path.display().to_string();
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Diagnostic::error("io", format!("cannot read `{name}`: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Diagnostic::error(
+                "encoding",
+                format!(
+                    "`{name}` is not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .help("save the file as UTF-8")
+        })?;
+        out.push(InputFile { name, rel, text });
+    }
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(
+            "io",
+            format!("cannot read the data directory `{}`: {e}", dir.display()),
+        )
+        .help("pass the folder that holds `schema.ron` with `--data DIR`")
+    })?;
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let file_type = match e.file_type() {
+            Ok(t) => t,
+            Err(_) => continue,
+        };
+        if file_type.is_dir() {
+            walk(root, &path, out)?;
+        } else if path.extension().is_some_and(|x| x == "ron") {
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a RON text into `T`, turning ron's error into a diagnostic.
+pub fn parse_ron<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    options.from_str::<T>(text).map_err(|e| {
+        let start = offset_of(text, e.span.start.line, e.span.start.col);
+        let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+        let message = friendly_ron_message(&e.code.to_string());
+        let help = ron_help(&message);
+        Diagnostic::error("ron", message)
+            .at(name, start..end)
+            .help_opt(help)
+    })
+}
+
+/// Byte offset of a 1-based line and (character) column.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let chars = l.char_indices().nth(col.saturating_sub(1));
+            return offset + chars.map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// ron names our serde types; users know them by what they are.
+fn friendly_ron_message(message: &str) -> String {
+    let mut m = message.to_string();
+    for (ty, name) in [
+        ("SchemaFile", "schema"),
+        ("DataFile", "dossier"),
+        ("KindSpec", "kind"),
+        ("RelationSpec", "relation type"),
+        ("UnitSpec", "unit"),
+        ("SourceSpec", "source"),
+        ("EntitySpec", "entity"),
+        ("ParticipantSpec", "participant"),
+        ("ClaimSpec", "claim"),
+        ("QuantitySpec", "quantity"),
+        ("CitationSpec", "citation"),
+        ("ClaimantSpec", "claimant"),
+        ("WhenSpec", "when"),
+        ("RankSpec", "rank"),
+        ("TimeShapeSpec", "time shape"),
+    ] {
+        m = m.replace(&format!("`{ty}`"), &format!("`{name}`"));
+    }
+    let mut chars = m.chars();
+    match chars.next() {
+        Some(c) => c
+            .to_lowercase()
+            .chain(chars)
+            .collect::<String>()
+            .trim_end_matches('.')
+            .to_string(),
+        None => m,
+    }
+}
+
+fn ron_help(message: &str) -> Option<String> {
+    if message.contains("duplicate field") {
+        Some("each field may appear once; remove one of them".into())
+    } else if message.contains("unexpected field") || message.contains("no such") {
+        Some("check the spelling against the file format in ARCHITECTURE.md".into())
+    } else if message.contains("expected") && message.contains("string") {
+        Some("strings are written in double quotes".into())
+    } else {
+        None
+    }
+}
+
+/// Checks and builds a dataset from its files.
+pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
+    let sources: SourceMap = files
+        .iter()
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
+    let mut diags = Vec::new();
+    let result = check::check(&files, opts, &mut diags);
+    diag::sort(&mut diags);
+    match result {
+        Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
+            graph,
+            warnings: diags,
+            sources,
+        }),
+        _ => Failure {
+            diagnostics: diags,
+            sources,
+        }
+        .into_err(),
+    }
+}
+
+impl Failure {
+    fn into_err<T>(mut self) -> Result<T, Failure> {
+        if !self.diagnostics.iter().any(Diagnostic::is_error) {
+            self.diagnostics.push(Diagnostic::error(
+                "internal",
+                "the dataset could not be built",
+            ));
+        }
+        Err(self)
+    }
+}

@@ -64,7 +64,11 @@ fn day_number(year: i32, month: u8, day: u8) -> i64 {
 
 impl PartialDate {
     pub fn year(year: i32) -> Self {
-        PartialDate { year, month: None, day: None }
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, rejecting impossible dates.
@@ -90,7 +94,9 @@ impl PartialDate {
             }
             let month: u8 = m.parse().map_err(|_| bad())?;
             if !(1..=12).contains(&month) {
-                return Err(DateError(format!("`{text}` has no month {month}: months run from 01 to 12")));
+                return Err(DateError(format!(
+                    "`{text}` has no month {month}: months run from 01 to 12"
+                )));
             }
             date.month = Some(month);
         }
@@ -235,7 +241,16 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_rejected() {
-        for s in ["2025-02-30", "2025-13", "2025-00", "25-01", "2025-1-01", "2025-01-01-01", "", "abcd"] {
+        for s in [
+            "2025-02-30",
+            "2025-13",
+            "2025-00",
+            "25-01",
+            "2025-1-01",
+            "2025-01-01-01",
+            "",
+            "abcd",
+        ] {
             assert!(PartialDate::parse(s).is_err(), "{s} accepted");
         }
         assert!(PartialDate::parse("2024-02-29").is_ok());

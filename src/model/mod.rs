@@ -80,7 +80,10 @@ pub struct Graph {
 
 impl Graph {
     pub fn new(schema: Option<Schema>) -> Self {
-        Graph { schema, ..Graph::default() }
+        Graph {
+            schema,
+            ..Graph::default()
+        }
     }
 
     /// Adds a node and indexes its id, labels, name and aliases.
@@ -91,7 +94,12 @@ impl Graph {
             keys.push(names::normalize(name));
         }
         if let Some(Value::List(aliases)) = node.props.get("aliases") {
-            keys.extend(aliases.iter().filter_map(Value::as_str).map(names::normalize));
+            keys.extend(
+                aliases
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(names::normalize),
+            );
         }
         let labels = node.labels.clone();
         let ix = self.graph.add_node(node);
@@ -120,7 +128,9 @@ impl Graph {
     }
 
     pub fn endpoints(&self, ix: EdgeIndex) -> (NodeIndex, NodeIndex) {
-        self.graph.edge_endpoints(ix).expect("edge index from this graph")
+        self.graph
+            .edge_endpoints(ix)
+            .expect("edge index from this graph")
     }
 
     pub fn node_count(&self) -> usize {
@@ -145,7 +155,10 @@ impl Graph {
 
     /// Every node whose id, name or alias has this normalised key.
     pub fn by_name(&self, name: &str) -> &[NodeIndex] {
-        self.by_key.get(&names::normalize(name)).map(Vec::as_slice).unwrap_or(&[])
+        self.by_key
+            .get(&names::normalize(name))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Every node that carries this label (exact spelling).
@@ -168,7 +181,9 @@ impl Graph {
 
     /// Relations leaving (`Outgoing`) or entering (`Incoming`) a node.
     pub fn rels_of(&self, ix: NodeIndex, dir: Direction) -> impl Iterator<Item = EdgeIndex> + '_ {
-        self.graph.edges_directed(ix, dir).map(|e| petgraph::visit::EdgeRef::id(&e))
+        self.graph
+            .edges_directed(ix, dir)
+            .map(|e| petgraph::visit::EdgeRef::id(&e))
     }
 
     /// Resolves an entity reference by id, name or alias (normalised).
@@ -182,7 +197,9 @@ impl Graph {
             [] => {
                 let candidates = self.name_candidates();
                 let near = names::nearest(reference, candidates.iter().map(String::as_str), 5);
-                Resolution::None { nearest: near.into_iter().map(str::to_string).collect() }
+                Resolution::None {
+                    nearest: near.into_iter().map(str::to_string).collect(),
+                }
             }
             many => Resolution::Many(many.to_vec()),
         }

@@ -102,14 +102,18 @@ impl Schema {
     /// A kind by name, ignoring case.
     pub fn kind_ci(&self, name: &str) -> Option<&KindDef> {
         self.kinds.get(name).or_else(|| {
-            self.kinds.values().find(|k| k.name.eq_ignore_ascii_case(name))
+            self.kinds
+                .values()
+                .find(|k| k.name.eq_ignore_ascii_case(name))
         })
     }
 
     /// A relation type by name, ignoring case.
     pub fn relation_ci(&self, name: &str) -> Option<&RelationDef> {
         self.relations.get(name).or_else(|| {
-            self.relations.values().find(|r| r.name.eq_ignore_ascii_case(name))
+            self.relations
+                .values()
+                .find(|r| r.name.eq_ignore_ascii_case(name))
         })
     }
 

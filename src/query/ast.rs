@@ -76,16 +76,38 @@ pub struct Script {
 pub enum Statement {
     Query(Query),
     /// `DESCRIBE <entity>`
-    Describe { entity: EntityRef, span: Span },
+    Describe {
+        entity: EntityRef,
+        span: Span,
+    },
     /// `NEIGHBORS <entity> [DEPTH n] [VIA type, ...]`
-    Neighbors { entity: EntityRef, depth: Option<u32>, via: Vec<Ident>, span: Span },
+    Neighbors {
+        entity: EntityRef,
+        depth: Option<u32>,
+        via: Vec<Ident>,
+        span: Span,
+    },
     /// `PATH <entity> TO <entity> [VIA type, ...]`
-    Path { from: EntityRef, to: EntityRef, via: Vec<Ident>, span: Span },
+    Path {
+        from: EntityRef,
+        to: EntityRef,
+        via: Vec<Ident>,
+        span: Span,
+    },
     /// `TIMELINE [<entity>] [FROM date] [TO date]`; dates are string literals
     /// or bare ISO prefixes, kept as written and checked by the planner.
-    Timeline { entity: Option<EntityRef>, from: Option<DateText>, to: Option<DateText>, span: Span },
+    Timeline {
+        entity: Option<EntityRef>,
+        from: Option<DateText>,
+        to: Option<DateText>,
+        span: Span,
+    },
     /// `EVIDENCE <entity> [TO <entity>]`
-    Evidence { entity: EntityRef, to: Option<EntityRef>, span: Span },
+    Evidence {
+        entity: EntityRef,
+        to: Option<EntityRef>,
+        span: Span,
+    },
 }
 
 /// A date as written in an analyst statement (`2024-06`, `'2024-06-19'`).
@@ -159,7 +181,10 @@ pub struct PatternPart {
 pub enum PatternElement {
     Path(PathPattern),
     /// `shortestPath(...)` (`all: false`) or `allShortestPaths(...)`.
-    Shortest { all: bool, path: PathPattern },
+    Shortest {
+        all: bool,
+        path: PathPattern,
+    },
 }
 
 /// `<node pattern> (<relationship pattern> <node pattern>)*`
@@ -337,13 +362,24 @@ pub enum ExprKind {
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `expr IS NULL` (`negated: false`) or `expr IS NOT NULL`
-    IsNull { expr: Box<Expr>, negated: bool },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
     /// `name([DISTINCT] arg, ...)`; namespaced names keep their dots.
-    Function { name: Ident, distinct: bool, args: Vec<Expr> },
+    Function {
+        name: Ident,
+        distinct: bool,
+        args: Vec<Expr>,
+    },
     /// `count(*)`
     CountStar,
     /// `CASE [operand] WHEN ... THEN ... [ELSE ...] END`
-    Case { operand: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, else_: Option<Box<Expr>> },
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        else_: Option<Box<Expr>>,
+    },
     /// `[x IN list [WHERE pred] [| projection]]`
     ListComprehension {
         variable: Ident,
@@ -352,7 +388,12 @@ pub enum ExprKind {
         projection: Option<Box<Expr>>,
     },
     /// `all|any|none|single(x IN list WHERE pred)`
-    Quantified { quantifier: Quantifier, variable: Ident, list: Box<Expr>, predicate: Box<Expr> },
+    Quantified {
+        quantifier: Quantifier,
+        variable: Ident,
+        list: Box<Expr>,
+        predicate: Box<Expr>,
+    },
     /// A pattern used as a predicate: `WHERE (a)-[:KNOWS]->(b)`.
     Pattern(PathPattern),
     /// `[p = (a)-->(b) WHERE pred | projection]`

@@ -39,7 +39,13 @@ pub struct QueryError {
 
 impl QueryError {
     pub fn new(kind: ErrorKind, message: impl Into<String>, span: Option<Span>) -> Self {
-        QueryError { kind, code: None, message: message.into(), span, help: None }
+        QueryError {
+            kind,
+            code: None,
+            message: message.into(),
+            span,
+            help: None,
+        }
     }
 
     pub fn syntax(message: impl Into<String>, span: Span) -> Self {

@@ -14,6 +14,9 @@ pub struct ResultSet {
 
 impl ResultSet {
     pub fn new(columns: Vec<String>) -> Self {
-        ResultSet { columns, ..ResultSet::default() }
+        ResultSet {
+            columns,
+            ..ResultSet::default()
+        }
     }
 }

@@ -1,0 +1,243 @@
+//! Diagnostics: what went wrong, where (file, byte span), and how to fix it.
+//!
+//! Every stage reports problems as `Diagnostic` values; only `render` turns
+//! them into text (with ariadne), and the caller decides on colour.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use ariadne::{CharSet, Color, Config, IndexType, Label, Report, ReportKind, Source};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The rule that raised it (`unknown-entity`, `ron-syntax`...), stable so
+    /// tests and users can refer to it.
+    pub code: &'static str,
+    pub message: String,
+    /// The file it points into, as shown to the user; `None` for problems
+    /// with no file (an unreadable directory).
+    pub file: Option<String>,
+    /// Byte span in that file.
+    pub span: Range<usize>,
+    /// Text under the caret.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// Further lines (`first defined at people.ron:3:9`).
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: None,
+            span: 0..0,
+            label: None,
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, file: impl Into<String>, span: Range<usize>) -> Self {
+        self.file = Some(file.into());
+        self.span = span;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn help_opt(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// In-place forms of `label` and `note`, for diagnostics already pushed.
+    pub fn set_label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn add_note(&mut self, note: impl Into<String>) -> &mut Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The text of every file a diagnostic may point into, by display name.
+pub type SourceMap = BTreeMap<String, String>;
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `file:line:column` of a diagnostic, when it has a file.
+pub fn location(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
+    let file = d.file.as_ref()?;
+    let (line, col) = sources
+        .get(file)
+        .map_or((1, 1), |t| line_col(t, d.span.start));
+    Some(format!("{file}:{line}:{col}"))
+}
+
+/// Sorts by file, then position, then message, errors before warnings at
+/// the same place, and drops exact duplicates.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.span.start, a.severity, &a.message).cmp(&(
+            &b.file,
+            b.span.start,
+            b.severity,
+            &b.message,
+        ))
+    });
+    diags.dedup();
+}
+
+/// Renders diagnostics as text: message, `file:line:column`, the source
+/// line with a caret, the label, help and notes.
+pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let mut out = Vec::new();
+    for d in diags {
+        render_one(d, sources, color, &mut out);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut Vec<u8>) {
+    let kind = match d.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let (file, text) = match d.file.as_ref().and_then(|f| sources.get(f).map(|t| (f, t))) {
+        Some(found) => found,
+        None => {
+            // No source to show: a plain message.
+            let prefix = if d.is_error() { "error" } else { "warning" };
+            let loc = d
+                .file
+                .as_deref()
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default();
+            out.extend(format!("{prefix}[{}]: {loc}{}\n", d.code, d.message).as_bytes());
+            if let Some(h) = &d.help {
+                out.extend(format!("  help: {h}\n").as_bytes());
+            }
+            for n in &d.notes {
+                out.extend(format!("  note: {n}\n").as_bytes());
+            }
+            return;
+        }
+    };
+    // ariadne panics on backwards spans and needs char boundaries.
+    let start = floor_char_boundary(text, d.span.start.min(text.len()));
+    let end = floor_char_boundary(text, d.span.end.min(text.len())).max(start);
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte)
+        .with_char_set(CharSet::Unicode)
+        .with_compact(false);
+    let label_color = if d.is_error() {
+        Color::Red
+    } else {
+        Color::Yellow
+    };
+    let mut label = Label::new((file.as_str(), start..end));
+    label = label.with_message(d.label.as_deref().unwrap_or("here"));
+    if color {
+        label = label.with_color(label_color);
+    }
+    let mut report = Report::build(kind, (file.as_str(), start..end))
+        .with_config(config)
+        .with_code(d.code)
+        .with_message(&d.message)
+        .with_label(label);
+    if let Some(h) = &d.help {
+        report = report.with_help(h);
+    }
+    for n in &d.notes {
+        report = report.with_note(n);
+    }
+    let _ = report
+        .finish()
+        .write((file.as_str(), Source::from(text.as_str())), &mut *out);
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\ncdé f\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 8), (2, 5));
+        assert_eq!(line_col(t, 7), (2, 4)); // inside é: floors to its start
+    }
+
+    #[test]
+    #[allow(clippy::reversed_empty_ranges)]
+    fn render_survives_spans_outside_the_text() {
+        let mut sources = SourceMap::new();
+        sources.insert("a.ron".into(), "x".into());
+        let d = Diagnostic::error("test", "boom").at("a.ron", 5..2);
+        let text = render(&[d], &sources, false);
+        assert!(text.contains("boom"), "{text}");
+        assert!(text.contains("a.ron:1:"), "{text}");
+    }
+}

@@ -1,0 +1,409 @@
+//! A position map of a RON file: where each struct field, list item and map
+//! entry sits, so checks made after deserialising can point at the exact
+//! text (ron's own errors only cover syntax and types).
+//!
+//! The scan is lenient and never fails; it runs only on files ron accepted.
+//! It also finds duplicate map keys, which serde would silently collapse.
+
+use std::ops::Range;
+
+/// One value in the file.
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    pub span: Range<usize>,
+    /// `field: value` pairs of a struct, in order.
+    pub fields: Vec<Field>,
+    /// Elements of a list or tuple, or the arguments of `Variant(...)`.
+    pub items: Vec<Item>,
+    /// `key: value` pairs of a map; keys as written, quotes stripped.
+    pub entries: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub name_span: Range<usize>,
+    pub value: Item,
+}
+
+/// A step in a path through the outline.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    Field(&'a str),
+    Index(usize),
+    Key(&'a str),
+}
+
+impl Item {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The item at a path, or the deepest item reached on the way.
+    pub fn at(&self, path: &[Step<'_>]) -> &Item {
+        let mut cur = self;
+        for step in path {
+            let next = match *step {
+                Step::Field(name) => cur.field(name).map(|f| &f.value),
+                Step::Index(i) => cur.items.get(i),
+                Step::Key(k) => cur.entries.iter().find(|e| e.name == k).map(|e| &e.value),
+            };
+            match next {
+                Some(n) => cur = n,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    /// The span of a path's value, falling back to the deepest item reached.
+    pub fn span(&self, path: &[Step<'_>]) -> Range<usize> {
+        self.at(path).span.clone()
+    }
+}
+
+/// Builds the outline of a whole file.
+pub fn outline(text: &str) -> Item {
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        text,
+        i: 0,
+    };
+    s.skip_trivia();
+    // `#![enable(...)]` attributes come first.
+    while s.peek() == Some(b'#') {
+        while let Some(c) = s.peek() {
+            s.i += 1;
+            if c == b']' {
+                break;
+            }
+        }
+        s.skip_trivia();
+    }
+    s.value(0)
+}
+
+/// Duplicate keys in maps and duplicate fields in structs, anywhere:
+/// `(key, first span, second span)`.
+pub fn duplicate_keys(root: &Item) -> Vec<(String, Range<usize>, Range<usize>)> {
+    let mut out = Vec::new();
+    fn walk(item: &Item, out: &mut Vec<(String, Range<usize>, Range<usize>)>) {
+        for list in [&item.fields, &item.entries] {
+            for (i, f) in list.iter().enumerate() {
+                if let Some(first) = list[..i].iter().find(|g| g.name == f.name) {
+                    out.push((f.name.clone(), first.name_span.clone(), f.name_span.clone()));
+                }
+            }
+        }
+        for f in item.fields.iter().chain(&item.entries) {
+            walk(&f.value, out);
+        }
+        for i in &item.items {
+            walk(i, out);
+        }
+    }
+    walk(root, &mut out);
+    out
+}
+
+const MAX_DEPTH: usize = 256;
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    text: &'a str,
+    i: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn skip_trivia(&mut self) {
+        loop {
+            match self.peek() {
+                Some(c) if c.is_ascii_whitespace() => self.i += 1,
+                Some(b'/') if self.b.get(self.i + 1) == Some(&b'/') => {
+                    while let Some(c) = self.peek() {
+                        if c == b'\n' {
+                            break;
+                        }
+                        self.i += 1;
+                    }
+                }
+                Some(b'/') if self.b.get(self.i + 1) == Some(&b'*') => {
+                    // RON block comments nest.
+                    let mut depth = 0usize;
+                    while self.i < self.b.len() {
+                        if self.b[self.i..].starts_with(b"/*") {
+                            depth += 1;
+                            self.i += 2;
+                        } else if self.b[self.i..].starts_with(b"*/") {
+                            depth -= 1;
+                            self.i += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        } else {
+                            self.i += 1;
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Item {
+        self.skip_trivia();
+        let start = self.i;
+        let mut item = Item::default();
+        if depth > MAX_DEPTH {
+            self.i = self.b.len();
+            item.span = start..self.i;
+            return item;
+        }
+        match self.peek() {
+            None => {}
+            Some(b'"') => self.string(),
+            Some(b'\'') => self.char_lit(),
+            Some(b'r') if matches!(self.b.get(self.i + 1), Some(b'"' | b'#')) => self.raw_string(),
+            Some(b'b') if self.b.get(self.i + 1) == Some(&b'"') => {
+                self.i += 1;
+                self.string();
+            }
+            Some(b'(') => self.group(&mut item, b')', depth),
+            Some(b'[') => self.group(&mut item, b']', depth),
+            Some(b'{') => self.map(&mut item, depth),
+            Some(c) if is_ident_byte(c) || c == b'-' || c == b'+' || c == b'.' => {
+                self.word();
+                self.skip_trivia();
+                // `Variant(...)` or `Name(...)`: the group belongs to the word.
+                if self.peek() == Some(b'(') {
+                    self.group(&mut item, b')', depth);
+                }
+            }
+            Some(_) => self.i += 1,
+        }
+        item.span = start..self.i.min(self.b.len());
+        item
+    }
+
+    fn word(&mut self) {
+        while let Some(c) = self.peek() {
+            if is_ident_byte(c) || c == b'-' || c == b'+' || c == b'.' {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn string(&mut self) {
+        self.i += 1;
+        while let Some(c) = self.peek() {
+            self.i += 1;
+            match c {
+                b'\\' => self.i += 1,
+                b'"' => return,
+                _ => {}
+            }
+        }
+    }
+
+    fn char_lit(&mut self) {
+        self.i += 1;
+        while let Some(c) = self.peek() {
+            self.i += 1;
+            match c {
+                b'\\' => self.i += 1,
+                b'\'' => return,
+                _ => {}
+            }
+        }
+    }
+
+    fn raw_string(&mut self) {
+        self.i += 1;
+        let mut hashes = 0;
+        while self.peek() == Some(b'#') {
+            hashes += 1;
+            self.i += 1;
+        }
+        self.i += 1; // opening quote
+        while self.i < self.b.len() {
+            if self.b[self.i] == b'"'
+                && self.b[self.i + 1..]
+                    .iter()
+                    .take(hashes)
+                    .filter(|&&c| c == b'#')
+                    .count()
+                    == hashes
+            {
+                self.i += 1 + hashes;
+                return;
+            }
+            self.i += 1;
+        }
+    }
+
+    /// `( ... )` or `[ ... ]`: struct fields when an element is `ident: value`,
+    /// else positional items.
+    fn group(&mut self, item: &mut Item, close: u8, depth: usize) {
+        self.i += 1;
+        loop {
+            self.skip_trivia();
+            match self.peek() {
+                None => return,
+                Some(c) if c == close => {
+                    self.i += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let before = self.i;
+            if close == b')' {
+                if let Some((name, name_span)) = self.field_name() {
+                    let value = self.value(depth + 1);
+                    item.fields.push(Field {
+                        name,
+                        name_span,
+                        value,
+                    });
+                    continue;
+                }
+            }
+            let v = self.value(depth + 1);
+            item.items.push(v);
+            if self.i == before {
+                self.i += 1; // never loop in place
+            }
+        }
+    }
+
+    /// Looks ahead for `ident :` (but not `::`); consumes it when found.
+    fn field_name(&mut self) -> Option<(String, Range<usize>)> {
+        let start = self.i;
+        let mut j = self.i;
+        while j < self.b.len() && is_ident_byte(self.b[j]) {
+            j += 1;
+        }
+        if j == start {
+            return None;
+        }
+        let name_end = j;
+        let mut k = j;
+        while k < self.b.len() && self.b[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        if self.b.get(k) == Some(&b':') && self.b.get(k + 1) != Some(&b':') {
+            self.i = k + 1;
+            Some((self.text[start..name_end].to_string(), start..name_end))
+        } else {
+            None
+        }
+    }
+
+    fn map(&mut self, item: &mut Item, depth: usize) {
+        self.i += 1;
+        loop {
+            self.skip_trivia();
+            match self.peek() {
+                None => return,
+                Some(b'}') => {
+                    self.i += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let before = self.i;
+            let key = self.value(depth + 1);
+            let key_text = self.text[key.span.clone()].trim_matches('"').to_string();
+            self.skip_trivia();
+            if self.peek() == Some(b':') {
+                self.i += 1;
+            }
+            let value = self.value(depth + 1);
+            item.entries.push(Field {
+                name: key_text,
+                name_span: key.span,
+                value,
+            });
+            if self.i == before {
+                self.i += 1;
+            }
+        }
+    }
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"#![enable(implicit_some)]
+// a comment with ( and "
+(
+  entities: [
+    (id: "putin", kind: "Person", props: {"a": 1, "a": 2}),
+    (id: "kim", when: Span(from: "2024-08", to: "2025"), cite: [(source: "s", quote: "x)\"y")]),
+  ],
+)"#;
+
+    #[test]
+    fn paths_find_fields_items_and_entries() {
+        let root = outline(TEXT);
+        let span = root.span(&[Step::Field("entities"), Step::Index(1), Step::Field("id")]);
+        assert_eq!(&TEXT[span], "\"kim\"");
+        let span = root.span(&[
+            Step::Field("entities"),
+            Step::Index(1),
+            Step::Field("when"),
+            Step::Field("to"),
+        ]);
+        assert_eq!(&TEXT[span], "\"2025\"");
+        let span = root.span(&[
+            Step::Field("entities"),
+            Step::Index(1),
+            Step::Field("cite"),
+            Step::Index(0),
+            Step::Field("quote"),
+        ]);
+        assert_eq!(&TEXT[span], "\"x)\\\"y\"");
+        let span = root.span(&[
+            Step::Field("entities"),
+            Step::Index(0),
+            Step::Field("props"),
+            Step::Key("a"),
+        ]);
+        assert_eq!(&TEXT[span], "1");
+    }
+
+    #[test]
+    fn duplicate_map_keys_are_found() {
+        let root = outline(TEXT);
+        let dups = duplicate_keys(&root);
+        assert_eq!(dups.len(), 1);
+        assert_eq!(dups[0].0, "a");
+    }
+
+    #[test]
+    fn garbage_never_hangs_or_panics() {
+        for t in [
+            "(((", "[a: b", "{\"x\"", "r#\"abc", "/* /* */", "é(", ")))", "(a:", "\"\\",
+        ] {
+            let _ = outline(t);
+        }
+    }
+}
