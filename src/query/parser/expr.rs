@@ -313,6 +313,7 @@ pub(super) fn labels(mut i: In) -> PResult<Vec<Ident>> {
 
 /// `index_or_slice = expression | [expression] ".." [expression]`
 fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
+    let start = base.span;
     let (rest, open) = sym("[").parse(i)?;
     let (rest, from) = if at_sym(rest, "..") {
         (rest, None)
@@ -320,27 +321,26 @@ fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
         let (rest, from) = must("an index or a slice", expression).parse(rest)?;
         (rest, Some(from))
     };
-    let (rest, kind) = if at_sym(rest, "..") || from.is_none() {
-        let (rest, _) = sym("..").parse(rest)?;
-        let (rest, to) = if at_sym(rest, "]") {
-            (rest, None)
-        } else {
-            let (rest, to) = required_expression(rest)?;
-            (rest, Some(Box::new(to)))
-        };
-        (
-            rest,
-            ExprKind::Slice(Box::new(base.clone()), from.map(Box::new), to),
-        )
-    } else {
-        let from = from.expect("an index was parsed above");
-        (
-            rest,
-            ExprKind::Index(Box::new(base.clone()), Box::new(from)),
-        )
+    let (rest, kind) = match from {
+        Some(index) if !at_sym(rest, "..") => {
+            (rest, ExprKind::Index(Box::new(base), Box::new(index)))
+        }
+        from => {
+            let (rest, _) = sym("..").parse(rest)?;
+            let (rest, to) = if at_sym(rest, "]") {
+                (rest, None)
+            } else {
+                let (rest, to) = required_expression(rest)?;
+                (rest, Some(Box::new(to)))
+            };
+            (
+                rest,
+                ExprKind::Slice(Box::new(base), from.map(Box::new), to),
+            )
+        }
     };
     let (rest, close) = closing(rest, "]", "`]`", "the index", open)?;
-    Ok((rest, ex(kind, base.span.to(close))))
+    Ok((rest, ex(kind, start.to(close))))
 }
 
 /// `atom = literal | parameter | case_expression | count_star | quantified
