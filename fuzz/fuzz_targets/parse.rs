@@ -13,7 +13,10 @@ fuzz_target!(|text: &str| {
         let printed = script.to_string();
         match eje::query::parser::parse(&printed) {
             Ok(again) => assert_eq!(again, script, "the print of {text:?} is {printed:?}"),
-            Err(e) => panic!("the print of {text:?} does not parse: {printed:?}: {}", e.message),
+            Err(e) => panic!(
+                "the print of {text:?} does not parse: {printed:?}: {}",
+                e.message
+            ),
         }
     }
 });
