@@ -287,7 +287,7 @@ fn postfix(i: In) -> PResult<Expr> {
             (i, e) = index_or_slice(i, e)?;
         } else if at_sym(i, ":") {
             depth.push(enter(&i)?);
-            let (rest, labels) = labels(i)?;
+            let (rest, labels) = labels_where(i, true)?;
             let span = e.span.to(labels.last().map_or(e.span, |l| l.span));
             e = ex(ExprKind::HasLabels(Box::new(e), labels), span);
             i = rest;
@@ -300,19 +300,48 @@ fn postfix(i: In) -> PResult<Expr> {
 }
 
 /// `labels = ":" schema_name { ":" schema_name }`
-pub(super) fn labels(mut i: In) -> PResult<Vec<Ident>> {
+pub(super) fn labels(i: In) -> PResult<Vec<Ident>> {
+    labels_where(i, false)
+}
+
+/// Clause keywords, which after `n:` in an expression more likely mean a
+/// missing label than a label of that name (quoted, they are labels).
+const CLAUSE_WORDS: &[&str] = &[
+    "MATCH", "OPTIONAL", "WHERE", "WITH", "UNWIND", "RETURN", "ORDER", "SKIP", "LIMIT", "UNION",
+];
+
+/// `labels`, where `in_expression` refuses an unquoted clause keyword.
+fn labels_where(mut i: In, in_expression: bool) -> PResult<Vec<Ident>> {
     let mut labels = Vec::new();
     while at_sym(i, ":") {
         let (rest, _) = sym(":").parse(i)?;
-        let (rest, label) = must("a label after `:`", schema_name).parse(rest)?;
+        let (after, (label, quoted)) = must("a label after `:`", name).parse(rest)?;
+        if in_expression
+            && !quoted
+            && CLAUSE_WORDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(&label.name))
+        {
+            return fail_with(
+                QueryError::syntax(
+                    format!("expected a label after `:`, found `{}`", label.name),
+                    label.span,
+                )
+                .with_help(format!(
+                    "to use `{}` as a label, quote it: `` :`{}` ``",
+                    label.name, label.name
+                )),
+            );
+        }
         labels.push(label);
-        i = rest;
+        i = after;
     }
     Ok((i, labels))
 }
 
 /// `index_or_slice = expression | [expression] ".." [expression]`
 fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
+    let start = base.span;
     let (rest, open) = sym("[").parse(i)?;
     let (rest, from) = if at_sym(rest, "..") {
         (rest, None)
@@ -320,27 +349,26 @@ fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
         let (rest, from) = must("an index or a slice", expression).parse(rest)?;
         (rest, Some(from))
     };
-    let (rest, kind) = if at_sym(rest, "..") || from.is_none() {
-        let (rest, _) = sym("..").parse(rest)?;
-        let (rest, to) = if at_sym(rest, "]") {
-            (rest, None)
-        } else {
-            let (rest, to) = required_expression(rest)?;
-            (rest, Some(Box::new(to)))
-        };
-        (
-            rest,
-            ExprKind::Slice(Box::new(base.clone()), from.map(Box::new), to),
-        )
-    } else {
-        let from = from.expect("an index was parsed above");
-        (
-            rest,
-            ExprKind::Index(Box::new(base.clone()), Box::new(from)),
-        )
+    let (rest, kind) = match from {
+        Some(index) if !at_sym(rest, "..") => {
+            (rest, ExprKind::Index(Box::new(base), Box::new(index)))
+        }
+        from => {
+            let (rest, _) = sym("..").parse(rest)?;
+            let (rest, to) = if at_sym(rest, "]") {
+                (rest, None)
+            } else {
+                let (rest, to) = required_expression(rest)?;
+                (rest, Some(Box::new(to)))
+            };
+            (
+                rest,
+                ExprKind::Slice(Box::new(base), from.map(Box::new), to),
+            )
+        }
     };
     let (rest, close) = closing(rest, "]", "`]`", "the index", open)?;
-    Ok((rest, ex(kind, base.span.to(close))))
+    Ok((rest, ex(kind, start.to(close))))
 }
 
 /// `atom = literal | parameter | case_expression | count_star | quantified
@@ -400,8 +428,8 @@ fn word_expression(i: In) -> PResult<Expr> {
         }
         if let Some(quantifier) = quantifier(&upper) {
             let (after, _) = sym("(").parse(rest)?;
-            let is_quantified = quantifier == Quantifier::All
-                || variable(after, false).is_ok_and(|(r, _)| at_kw(r, "IN"));
+            let is_quantified =
+                quantifier == Quantifier::All || name(after).is_ok_and(|(r, _)| at_kw(r, "IN"));
             if is_quantified {
                 return quantified(i, quantifier);
             }
@@ -556,6 +584,11 @@ fn case_expression(i: In) -> PResult<Expr> {
 /// `list_literal = "[" [expression { "," expression }] "]"`
 fn bracket_expression(i: In) -> PResult<Expr> {
     let (rest, open) = sym("[").parse(i)?;
+    if let Ok((after_name, (ident, false))) = name(rest) {
+        if crate::query::lexer::is_reserved(&ident.name) && at_kw(after_name, "IN") {
+            return fail_with(reserved_word(&ident));
+        }
+    }
     if let Ok((after_var, variable)) = variable(rest, false) {
         if let Ok((after_in, _)) = kw("IN").parse(after_var) {
             return list_comprehension(after_in, open, variable);
@@ -571,7 +604,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
             }
         }
     }
-    let _depth = enter(&i)?;
     let mut items = Vec::new();
     let mut rest = rest;
     if !at_sym(rest, "]") {
@@ -597,7 +629,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
 }
 
 fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<'a, Expr> {
-    let _depth = enter(&rest)?;
     let (mut rest, list) = required_expression(rest)?;
     let mut predicate = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
@@ -632,7 +663,6 @@ fn pattern_comprehension<'a>(
     variable: Option<Ident>,
     pattern: PathPattern,
 ) -> PResult<'a, Expr> {
-    let _depth = enter(&rest)?;
     let mut rest = rest;
     let mut predicate = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
@@ -654,7 +684,6 @@ fn pattern_comprehension<'a>(
 
 /// `map_literal = "{" [schema_name ":" expression { "," schema_name ":" expression }] "}"`
 pub(super) fn map_literal(i: In) -> PResult<Expr> {
-    let _depth = enter(&i)?;
     let (mut rest, open) = sym("{").parse(i)?;
     let mut entries = Vec::new();
     if !at_sym(rest, "}") {
@@ -712,7 +741,6 @@ fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
         Err(Err::Error(e)) => e,
         Err(e) => return Err(e),
     };
-    let _depth = enter(&i)?;
     let (rest, open) = sym("(").parse(i)?;
     let (rest, inner) = match expression(rest) {
         Ok(ok) => ok,
