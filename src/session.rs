@@ -3,6 +3,7 @@
 //! one-shot CLI all go through `Session`, the one place that defines what
 //! running a statement means.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
