@@ -94,10 +94,9 @@ pub fn clauses(text: &str, span: Span) -> Vec<ClauseStart> {
     let mut out: Vec<ClauseStart> = Vec::new();
     let mut depth = 0i32;
     let mut prev_word = String::new();
-    for t in lexer::tokens(text) {
-        if t.span.start < span.start || t.span.end > span.end {
-            continue;
-        }
+    let piece = &text[span.range()];
+    for mut t in lexer::tokens(piece) {
+        t.span = Span::new(t.span.start + span.start, t.span.end + span.start);
         let s = &text[t.span.range()];
         match t.kind {
             TokenKind::Comment => continue,
@@ -256,56 +255,69 @@ impl<'g, 't> Importer<'g, 't> {
         }
     }
 
+    /// Runs each statement on its own text (so that the work per statement
+    /// does not grow with the script), then places errors in the script.
     fn run(&mut self) -> Res<()> {
-        for stmt in crate::session::split_statements(self.text) {
-            let clauses = clauses(self.text, stmt);
-            if clauses.is_empty() {
-                let start = lexer::skip_trivia(self.text, stmt.start);
-                let found = first_word(&self.text[start..stmt.end]);
-                return Err(QueryError::syntax(
-                    format!("expected a clause such as `CREATE`, found `{found}`"),
-                    Span::new(start, start + found.len().max(1)),
-                )
-                .into());
-            }
-            // Text before the first clause keyword.
-            let lead = lexer::skip_trivia(self.text, stmt.start);
-            if lead < clauses[0].span.start {
-                let found = first_word(&self.text[lead..clauses[0].span.start]);
-                return Err(QueryError::syntax(
-                    format!("expected a clause such as `CREATE`, found `{found}`"),
-                    Span::new(lead, lead + found.len().max(1)),
-                )
-                .into());
-            }
-            let mut segments: Vec<Vec<Segment>> = vec![Vec::new()];
-            let mut last_create = false;
-            for c in &clauses {
-                match c.keyword.as_str() {
-                    "CREATE" => {
-                        segments
-                            .last_mut()
-                            .expect("one")
-                            .push(Segment::Create(c.span));
-                        last_create = true;
-                    }
-                    "MATCH" | "OPTIONAL" | "UNWIND" | "WITH" => {
-                        if last_create && c.keyword != "WITH" && c.keyword != "UNWIND" {
-                            segments.push(Vec::new());
-                        }
-                        let current = segments.last_mut().expect("one");
-                        match current.last_mut() {
-                            Some(Segment::Read(span)) => span.end = c.span.end,
-                            _ => current.push(Segment::Read(c.span)),
-                        }
-                        last_create = false;
-                    }
-                    _ => return Err(unsupported(c.span, self.text)),
+        let full = self.text;
+        for stmt in crate::session::split_statements(full) {
+            self.text = &full[stmt.range()];
+            let done = self.run_statement();
+            self.text = full;
+            done.map_err(|e| relocate(e, full, stmt.start))?;
+        }
+        Ok(())
+    }
+
+    /// Runs the statement that is the whole of `self.text`.
+    fn run_statement(&mut self) -> Res<()> {
+        let stmt = Span::new(0, self.text.len());
+        let clauses = clauses(self.text, stmt);
+        if clauses.is_empty() {
+            let start = lexer::skip_trivia(self.text, stmt.start);
+            let found = first_word(&self.text[start..stmt.end]);
+            return Err(QueryError::syntax(
+                format!("expected a clause such as `CREATE`, found `{found}`"),
+                Span::new(start, start + found.len().max(1)),
+            )
+            .into());
+        }
+        // Text before the first clause keyword.
+        let lead = lexer::skip_trivia(self.text, stmt.start);
+        if lead < clauses[0].span.start {
+            let found = first_word(&self.text[lead..clauses[0].span.start]);
+            return Err(QueryError::syntax(
+                format!("expected a clause such as `CREATE`, found `{found}`"),
+                Span::new(lead, lead + found.len().max(1)),
+            )
+            .into());
+        }
+        let mut segments: Vec<Vec<Segment>> = vec![Vec::new()];
+        let mut last_create = false;
+        for c in &clauses {
+            match c.keyword.as_str() {
+                "CREATE" => {
+                    segments
+                        .last_mut()
+                        .expect("one")
+                        .push(Segment::Create(c.span));
+                    last_create = true;
                 }
+                "MATCH" | "OPTIONAL" | "UNWIND" | "WITH" => {
+                    if last_create && c.keyword != "WITH" && c.keyword != "UNWIND" {
+                        segments.push(Vec::new());
+                    }
+                    let current = segments.last_mut().expect("one");
+                    match current.last_mut() {
+                        Some(Segment::Read(span)) => span.end = c.span.end,
+                        _ => current.push(Segment::Read(c.span)),
+                    }
+                    last_create = false;
+                }
+                _ => return Err(unsupported(c.span, self.text)),
             }
-            for statement in segments {
-                self.statement(&statement)?;
-            }
+        }
+        for statement in segments {
+            self.statement(&statement)?;
         }
         Ok(())
     }
@@ -977,6 +989,44 @@ impl Shift {
         });
         e
     }
+}
+
+/// Moves an error found in a statement's own text to where the statement
+/// is in the script: its span, and the `line:column` its message may name.
+fn relocate(mut e: ImportError, full: &str, base: usize) -> ImportError {
+    if base == 0 {
+        return e;
+    }
+    if let Some(s) = e.error.span.as_mut() {
+        *s = Span::new(s.start + base, s.end + base);
+    }
+    const AT: &str = " opened at ";
+    if let Some(i) = e.error.message.find(AT) {
+        let rest = &e.error.message[i + AT.len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let l = digits(rest);
+        if l > 0 && rest[l..].starts_with(':') {
+            let c = digits(&rest[l + 1..]);
+            if let (Ok(line), Ok(col)) = (
+                rest[..l].parse::<usize>(),
+                rest[l + 1..l + 1 + c].parse::<usize>(),
+            ) {
+                let (bl, bc) = crate::diag::line_col(full, base);
+                let (line, col) = if line == 1 {
+                    (bl, bc + col - 1)
+                } else {
+                    (bl + line - 1, col)
+                };
+                let end = i + AT.len() + l + 1 + c;
+                e.error.message = format!(
+                    "{}{AT}{line}:{col}{}",
+                    &e.error.message[..i],
+                    &e.error.message[end..]
+                );
+            }
+        }
+    }
+    e
 }
 
 /// Keeps an error's span inside `span` (the generated `RETURN` after it).

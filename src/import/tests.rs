@@ -400,3 +400,27 @@ fn values_may_read_nodes_created_in_the_same_clause() {
     assert_eq!(g.rel_count(), 4);
     by_prop(&g, "name", "y1");
 }
+
+#[test]
+fn errors_in_later_statements_point_into_the_whole_script() {
+    let (d, text) = fail("CREATE (a);\nCREATE (b);\nCREATE (c)-[:T]->(d {x: 1)");
+    assert_eq!(d.span.start, 49, "{d:?}");
+    assert!(d.message.contains("opened at 3:21"), "{}", d.message);
+    assert!(text.contains("test.cypher:3:"), "{text}");
+    let (d, _) = fail("CREATE (a);\n  CREATE (b)-[:T]->(c");
+    assert!(d.message.contains("opened at 2:20"), "{}", d.message);
+}
+
+#[test]
+fn a_script_file_is_a_graph_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("g.cypher");
+    std::fs::write(&file, "CREATE (:A {name: 'x'})-[:T]->(:B)").unwrap();
+    let source = crate::session::GraphSource::Script(file.clone());
+    let loaded = source.load().unwrap_or_else(|f| panic!("{}", f.render(false)));
+    assert_eq!(loaded.graph.node_count(), 2);
+    assert!(loaded.graph.schema.is_none());
+    let missing = crate::session::GraphSource::Script(dir.path().join("nope.cypher"));
+    let f = missing.load().err().expect("an error");
+    assert!(f.render(false).contains("nope.cypher"));
+}
