@@ -249,6 +249,21 @@ impl<'a> Report<'a> {
         );
         let _ = writeln!(
             out,
+            "How the harness judges: rows compare as a multiset unless the step says \
+             `in order`, columns by name; integers and floats are different values, floats \
+             compare exactly (NaN equals NaN); nodes by labels and properties, relations by \
+             type and properties, paths hop by hop with their directions; eje's dates as \
+             their ISO text (the TCK writes temporal values so). An expected error passes \
+             when eje's `QueryError.code` is the TCK's detail (`UndefinedVariable`...), or, \
+             for `UnexpectedSyntax`, when eje raises a syntax error without a code; an error \
+             expected `at compile time` must come from parsing or planning, while one \
+             expected `at runtime` may come earlier. The TCK's error type (`SyntaxError`, \
+             `TypeError`...) is not compared: eje has no such types. Setup queries run \
+             through `eje::import`; queries that write, setups that write other than by \
+             `CREATE`, and temporal types other than dates are skipped.\n"
+        );
+        let _ = writeln!(
+            out,
             "| folder | target | scenarios | evaluated | passed | pass% | skipped | compile errors passed | % |"
         );
         let _ = writeln!(out, "|---|---|--:|--:|--:|--:|--:|--:|--:|");
