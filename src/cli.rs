@@ -150,8 +150,9 @@ pub struct ExportArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    #[command(flatten)]
-    pub exec: ExecArgs,
+    /// A parameter of `--query`, as for `eje query`.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
 }
 
 /// Where the graph comes from.
@@ -490,7 +491,11 @@ fn terminal_width() -> Option<u16> {
 }
 
 fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Exit> {
-    let Some(mut session) = open_session(&args.graph, &args.exec, err_color)? else {
+    let exec = ExecArgs {
+        params: args.params.clone(),
+        ..ExecArgs::default()
+    };
+    let Some(mut session) = open_session(&args.graph, &exec, err_color)? else {
         return Ok(Exit::Failed);
     };
     let graph = session.graph_arc();
@@ -624,5 +629,15 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     } else {
         println!("ok: {summary}; {warnings} warning(s){quotes}");
         Ok(Exit::Ok)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -3,7 +3,6 @@
 //! one-shot CLI all go through `Session`, the one place that defines what
 //! running a statement means.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -216,9 +215,4 @@ pub fn diagnostic(e: &QueryError, file: &str) -> Diagnostic {
         d.file = Some(file.to_string());
     }
     d
-}
-
-/// Where a script came from, for messages.
-pub fn script_name(path: &PathBuf) -> String {
-    path.display().to_string()
 }

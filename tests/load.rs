@@ -38,7 +38,11 @@ fn files_of(dir: &Path) -> Vec<InputFile> {
 }
 
 fn render_case(dir: &Path) -> (String, usize, usize) {
-    let corpus = dir.join("corpus");
+    // Relative to the package root (the tests' working directory), so the
+    // snapshots do not depend on where the repository is cloned.
+    let corpus = Path::new("tests/cases/load")
+        .join(dir.file_name().unwrap())
+        .join("corpus");
     let opts = Options {
         corpus: corpus.is_dir().then_some(corpus),
     };

@@ -13,6 +13,16 @@ use super::ExportError;
 /// permissions; a new one gets the usual `0666 & !umask`. A symbolic link is
 /// followed, so the file it points to is replaced, not the link.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Like `write_atomic`, with the content written by `fill` into the
+/// temporary file. If `fill` fails, even half-way, the temporary file is
+/// removed and `path` is left as it was; its error is returned.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let fail = |source: std::io::Error| ExportError::File {
         path: path.to_path_buf(),
         source,
@@ -49,7 +59,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     builder.permissions(new_file_mode);
     // The temporary file is deleted when `tmp` is dropped on any error path.
     let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut w).map_err(|e| match e {
+            ExportError::Io(io) => fail(io),
+            other => other,
+        })?;
+        w.flush().map_err(fail)?;
+    }
     if let Some(perms) = existing {
         fs::set_permissions(tmp.path(), perms).map_err(fail)?;
     }

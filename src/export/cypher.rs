@@ -3,17 +3,22 @@
 //! **Neo4j dialect** (Neo4j, Memgraph, FalkorDB; schema-free): one
 //! `CREATE (:Kind:Parent:... {props});` per node, then one
 //! `MATCH (a:Kind {id: ...}), (b:Kind {id: ...}) CREATE (a)-[:type {props}]->(b);`
-//! per relation. One statement per line (line breaks inside strings are
-//! written `\n`), so a loader may split on lines.
+//! per relation.
 //!
 //! **Kuzu dialect**: Kuzu wants a single label per node and typed columns,
 //! so the script first creates one node table per most specific kind (the
 //! node's first label) with a `STRING` primary key `id` and one typed column
 //! per property its nodes use, then one relationship table per relation
 //! type with a `FROM ... TO ...` pair for every pair of kinds it links
-//! (Kuzu 0.10 and later), then the data as above. Strings may contain raw
-//! line breaks here (Kuzu reads no `\n` escape), so load the script whole
-//! (`conn.execute(script)`, or the Kuzu shell), not line by line.
+//! (Kuzu 0.10 and later), then the data as above. Kuzu reads no `\n`
+//! escape, so a control character in a string is written as a byte:
+//! `concat('line 1', decode(BLOB('\\x0A')), 'line 2')`.
+//!
+//! A node's ancestors' labels (`:Agent`, `:Event`) do not exist in Kuzu:
+//! match them with a union of the kinds' tables, `(n:Person:Organization)`.
+//!
+//! Both scripts have one statement per line, so a loader may split on line
+//! breaks, or hand the whole script to the database.
 //!
 //! Relation types keep eje's spelling (`met_with`, not `MET_WITH`) in both
 //! dialects, so saved queries run unchanged: Neo4j and FalkorDB are
@@ -101,7 +106,8 @@ const RESERVED: &[&str] = &[
 ];
 
 /// A label, type or property name: bare when it is a plain identifier that
-/// no dialect reserves, else in backticks (a backtick doubled).
+/// no dialect reserves, else in backticks (a backtick doubled; control
+/// characters, which no dialect can write there, replaced by U+FFFD).
 pub fn ident(name: &str) -> String {
     let plain = name
         .chars()
@@ -110,29 +116,71 @@ pub fn ident(name: &str) -> String {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !RESERVED.contains(&name.to_ascii_lowercase().as_str());
     if plain {
-        name.to_string()
-    } else {
-        format!("`{}`", name.replace('`', "``"))
+        return name.to_string();
     }
+    // Control characters cannot be escaped inside backticks in any dialect:
+    // they become U+FFFD, so a script keeps one statement per line.
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    format!("`{}`", cleaned.replace('`', "``"))
 }
 
-/// A string literal in single quotes. `raw_newlines` keeps line breaks as
-/// they are (Kuzu); otherwise they are written `\n`, `\r`, `\t`.
-pub fn string_literal(s: &str, raw_newlines: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
+/// A string literal for a dialect, on one line.
+///
+/// Neo4j, Memgraph and FalkorDB read `\\`, `\'`, `\n`, `\r` and `\t`
+/// escapes. Kuzu reads only `\\` and `\'` (`\n` is a plain `n` there), so
+/// control characters are spelled out as bytes: `'a' + line break + 'b'` is
+/// `concat('a', decode(BLOB('\\x0A')), 'b')`.
+pub fn string_literal(s: &str, dialect: Dialect) -> String {
+    let quoted = |part: &str| {
+        let mut out = String::with_capacity(part.len() + 2);
+        out.push('\'');
+        for c in part.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\'"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        out
+    };
+    let is_byte_control = |c: char| c.is_ascii_control();
+    if dialect == Dialect::Neo4j || !s.chars().any(is_byte_control) {
+        return quoted(s);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut bytes = String::new();
     for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' if !raw_newlines => out.push_str("\\n"),
-            '\r' if !raw_newlines => out.push_str("\\r"),
-            '\t' if !raw_newlines => out.push_str("\\t"),
-            c => out.push(c),
+        if is_byte_control(c) {
+            if !text.is_empty() {
+                parts.push(quoted(&std::mem::take(&mut text)));
+            }
+            let _ = write!(bytes, "\\\\x{:02X}", c as u32);
+        } else {
+            if !bytes.is_empty() {
+                parts.push(format!("decode(BLOB('{}'))", std::mem::take(&mut bytes)));
+            }
+            text.push(c);
         }
     }
-    out.push('\'');
-    out
+    if !text.is_empty() {
+        parts.push(quoted(&text));
+    }
+    if !bytes.is_empty() {
+        parts.push(format!("decode(BLOB('{bytes}'))"));
+    }
+    if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        format!("concat({})", parts.join(", "))
+    }
 }
 
 /// The script that recreates a subgraph.
@@ -185,9 +233,9 @@ fn neo4j_value(graph: &Graph, v: &Value) -> Option<String> {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) if f.is_finite() => format_float(*f),
-        Value::Float(f) => string_literal(&format_float(*f), false),
-        Value::Str(s) => string_literal(s, false),
-        Value::Date(d) => string_literal(&d.to_string(), false),
+        Value::Float(f) => string_literal(&format_float(*f), Dialect::Neo4j),
+        Value::Str(s) => string_literal(s, Dialect::Neo4j),
+        Value::Date(d) => string_literal(&d.to_string(), Dialect::Neo4j),
         Value::List(items) => match list_kind(items) {
             Some(ListKind::Float) => format!(
                 "[{}]",
@@ -209,16 +257,16 @@ fn neo4j_value(graph: &Graph, v: &Value) -> Option<String> {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            None => json_literal(graph, v, false),
+            None => json_literal(graph, v, Dialect::Neo4j),
         },
-        other => json_literal(graph, other, false),
+        other => json_literal(graph, other, Dialect::Neo4j),
     })
 }
 
-fn json_literal(graph: &Graph, v: &Value, raw_newlines: bool) -> String {
+fn json_literal(graph: &Graph, v: &Value, dialect: Dialect) -> String {
     string_literal(
         &serde_json::to_string(&value_to_json(graph, v)).expect("JSON"),
-        raw_newlines,
+        dialect,
     )
 }
 
@@ -296,7 +344,7 @@ fn neo4j(graph: &Graph, sub: &Subgraph) -> String {
     out.push_str("`.\n");
     for &n in &nodes {
         let node = graph.node(n);
-        let mut entries = vec![(key.to_string(), string_literal(&keys[&n], false))];
+        let mut entries = vec![(key.to_string(), string_literal(&keys[&n], Dialect::Neo4j))];
         for (k, v) in &node.props {
             if k == key {
                 continue;
@@ -330,7 +378,7 @@ fn neo4j(graph: &Graph, sub: &Subgraph) -> String {
             format!(
                 "{label} {{{}: {}}}",
                 ident(key),
-                string_literal(&keys[&ix], false)
+                string_literal(&keys[&ix], Dialect::Neo4j)
             )
         };
         let _ = writeln!(
@@ -407,12 +455,12 @@ impl Column {
     /// A value as a literal for a column of this type.
     fn literal(self, graph: &Graph, v: &Value) -> String {
         let text = |v: &Value| match v {
-            Value::Str(s) => string_literal(s, true),
-            Value::Date(d) => string_literal(&d.to_string(), true),
+            Value::Str(s) => string_literal(s, Dialect::Kuzu),
+            Value::Date(d) => string_literal(&d.to_string(), Dialect::Kuzu),
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
-                string_literal(&super::text::plain(graph, v), true)
+                string_literal(&super::text::plain(graph, v), Dialect::Kuzu)
             }
-            other => json_literal(graph, other, true),
+            other => json_literal(graph, other, Dialect::Kuzu),
         };
         let num = |v: &Value| match v {
             Value::Int(i) => format_float(*i as f64),
@@ -540,7 +588,7 @@ fn kuzu(graph: &Graph, sub: &Subgraph) -> String {
         let cols = &node_cols[table.as_str()];
         for &n in members {
             let node = graph.node(n);
-            let mut entries = vec![(key.to_string(), string_literal(&keys[&n], true))];
+            let mut entries = vec![(key.to_string(), string_literal(&keys[&n], Dialect::Kuzu))];
             for (k, v) in &node.props {
                 if k == key || v.is_null() {
                     continue;
@@ -570,7 +618,7 @@ fn kuzu(graph: &Graph, sub: &Subgraph) -> String {
                 ":{} {{{}: {}}}",
                 ident(&table_of(ix)),
                 ident(key),
-                string_literal(&keys[&ix], true)
+                string_literal(&keys[&ix], Dialect::Kuzu)
             )
         };
         let _ = writeln!(
@@ -602,10 +650,18 @@ mod tests {
     #[test]
     fn strings_escape_quotes_backslashes_and_line_breaks() {
         assert_eq!(
-            string_literal("O'Brien \\ \"x\"\n", false),
+            string_literal("O'Brien \\ \"x\"\n", Dialect::Neo4j),
             r#"'O\'Brien \\ "x"\n'"#
         );
-        assert_eq!(string_literal("a\nb", true), "'a\nb'");
+        assert_eq!(string_literal("O'B\\", Dialect::Kuzu), r"'O\'B\\'");
+        assert_eq!(
+            string_literal("a\r\nb\tc", Dialect::Kuzu),
+            r"concat('a', decode(BLOB('\\x0D\\x0A')), 'b', decode(BLOB('\\x09')), 'c')"
+        );
+        assert_eq!(
+            string_literal("\n", Dialect::Kuzu),
+            r"decode(BLOB('\\x0A'))"
+        );
     }
 
     #[test]

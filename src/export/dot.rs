@@ -50,11 +50,13 @@ const PALETTE: [&str; 10] = [
 ];
 /// Node names longer than this are wrapped at spaces.
 const WRAP: usize = 24;
+/// Claims listed in the tooltip of an edge that draws several.
+const MAX_TOOLTIP_CLAIMS: usize = 12;
 /// Kinds per column in the legend.
 const LEGEND_ROWS: usize = 5;
 
 /// How a relation is drawn, from its evidence. The order is the legend's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Line {
     Asserted,
     Reported,
@@ -433,29 +435,56 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
     if !rels.is_empty() {
         out.push('\n');
     }
+    // Claims of one type between the same two nodes that are drawn alike
+    // become one edge (`cooperates_with ×6`), so a busy pair reads as one
+    // line; the tooltip keeps every claim's evidence. A symmetric type
+    // merges both directions.
     let mut lines_used: BTreeSet<Line> = BTreeSet::new();
+    let mut groups: Vec<(NodeIndex, NodeIndex, Vec<Line>, Vec<&Rel>)> = Vec::new();
+    let mut group_of: HashMap<(NodeIndex, NodeIndex, &str, Vec<Line>), usize> = HashMap::new();
     for &e in &rels {
-        let (a, b) = graph.endpoints(e);
+        let (mut a, mut b) = graph.endpoints(e);
         let rel = graph.rel(e);
         let lines = lines_of(rel);
         lines_used.extend(lines.iter().copied());
-        let mut attrs: Vec<(&str, String)> = edge_attrs(&lines).into_iter().collect();
-        let symmetric = graph
-            .schema
-            .as_ref()
-            .and_then(|s| s.relation_ci(&rel.rel_type))
-            .is_some_and(|r| r.symmetric);
-        if symmetric {
+        if is_symmetric(graph, rel) && graph.node(b).id < graph.node(a).id {
+            std::mem::swap(&mut a, &mut b);
+        }
+        let key = (a, b, rel.rel_type.as_str(), lines.clone());
+        match group_of.get(&key) {
+            Some(&i) => groups[i].3.push(rel),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push((a, b, lines, vec![rel]));
+            }
+        }
+    }
+    for (a, b, lines, members) in &groups {
+        let mut attrs: Vec<(&str, String)> = edge_attrs(lines).into_iter().collect();
+        if is_symmetric(graph, members[0]) {
             attrs.push(("dir", "none".into()));
         }
-        attrs.push(("tooltip", tooltip_of_rel(graph, rel)));
+        let tips: Vec<String> = members
+            .iter()
+            .take(MAX_TOOLTIP_CLAIMS)
+            .map(|r| tooltip_of_rel(graph, r))
+            .collect();
+        let mut tooltip = tips.join("\n\n");
+        if members.len() > MAX_TOOLTIP_CLAIMS {
+            let _ = write!(
+                tooltip,
+                "\n\n… and {} more",
+                members.len() - MAX_TOOLTIP_CLAIMS
+            );
+        }
+        attrs.push(("tooltip", tooltip));
         let _ = write!(
             out,
             "  {} -> {}",
-            quote(&graph.node(a).id),
-            quote(&graph.node(b).id)
+            quote(&graph.node(*a).id),
+            quote(&graph.node(*b).id)
         );
-        let label = edge_label(graph, rel, &lines);
+        let label = edge_label(graph, members, lines);
         write_attrs_with_tooltip(&mut out, &attrs, &label);
         out.push_str(";\n");
     }
@@ -563,8 +592,23 @@ fn tooltip_of_rel(graph: &Graph, rel: &Rel) -> String {
     t
 }
 
-fn edge_label(graph: &Graph, rel: &Rel, lines: &[Line]) -> String {
-    let mut label = html(&rel.rel_type);
+fn is_symmetric(graph: &Graph, rel: &Rel) -> bool {
+    graph
+        .schema
+        .as_ref()
+        .and_then(|s| s.relation_ci(&rel.rel_type))
+        .is_some_and(|r| r.symmetric)
+}
+
+/// The label of an edge drawing one or more claims of one type: the type
+/// (with `×N`), then small: the date or the span of dates, the quantity
+/// when they agree, the hedge, deprecated, derived.
+fn edge_label(graph: &Graph, members: &[&Rel], lines: &[Line]) -> String {
+    let first = members[0];
+    let mut label = html(&first.rel_type);
+    if members.len() > 1 {
+        let _ = write!(label, " ×{}", members.len());
+    }
     if lines.contains(&Line::Disputed) {
         let _ = write!(
             label,
@@ -572,13 +616,38 @@ fn edge_label(graph: &Graph, rel: &Rel, lines: &[Line]) -> String {
         );
     }
     let mut small: Vec<String> = Vec::new();
-    if let Some(w) = when_text(&rel.props) {
-        small.push(w);
+    let whens: BTreeSet<String> = members.iter().filter_map(|r| when_text(&r.props)).collect();
+    match whens.len() {
+        0 => {}
+        1 => small.extend(whens),
+        _ => {
+            let mut dates: Vec<String> = members
+                .iter()
+                .flat_map(|r| ["date", "start", "end"].map(|k| r.props.get(k)))
+                .flatten()
+                .filter_map(|v| match v {
+                    Value::Date(d) => Some(d.to_string()),
+                    _ => None,
+                })
+                .collect();
+            dates.sort();
+            if let (Some(lo), Some(hi)) = (dates.first(), dates.last()) {
+                small.push(if lo == hi {
+                    lo.clone()
+                } else {
+                    format!("{lo} – {hi}")
+                });
+            }
+        }
     }
-    if let Some(q) = quantity_text(graph, &rel.props) {
-        small.push(q);
+    let quantities: BTreeSet<Option<String>> = members
+        .iter()
+        .map(|r| quantity_text(graph, &r.props))
+        .collect();
+    if quantities.len() == 1 {
+        small.extend(quantities.into_iter().flatten());
     }
-    let hedge = prop_str(&rel.props, "hedge").filter(|h| !h.eq_ignore_ascii_case("asserted"));
+    let hedge = prop_str(&first.props, "hedge").filter(|h| !h.eq_ignore_ascii_case("asserted"));
     if let Some(h) = hedge {
         small.push(h.to_string());
     }

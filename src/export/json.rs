@@ -3,13 +3,16 @@
 //!
 //! ```text
 //! {"directed": true, "multigraph": true,
-//!  "graph": {"generator": "eje", "nodes": N, "relations": M, "sources": {...}},
+//!  "graph": {"generator": "eje", "nodes": N, "relations": M, "sources": {...},
+//!            "symmetric": ["met_with", ...]},
 //!  "nodes": [{"id", "labels", "name", "properties": {...}}],
 //!  "links": [{"source", "target", "type", "key", "properties": {...}}]}
 //! ```
 //!
 //! Every property is written, evidence included (`citations`, `quotes`,
-//! `sources`...); `graph.sources` describes each source the relations cite.
+//! `sources`...); `graph.sources` describes each source the relations cite,
+//! and `graph.symmetric` lists the relation types the schema declares
+//! symmetric (eje matches them in both directions).
 //! Dates are ISO strings with their precision (`"2024-06"`). `key` is the
 //! claim id where the relation has one, so parallel claims stay apart.
 
@@ -138,6 +141,19 @@ pub fn to_json(graph: &Graph, sub: &Subgraph) -> Json {
             sources.insert(id.clone(), Json::Object(m));
         }
     }
+    // Relation types the schema declares symmetric: `a met_with b` also
+    // says `b met_with a`, and eje matches them in both directions.
+    let symmetric: Vec<&str> = graph
+        .schema
+        .as_ref()
+        .map(|s| {
+            s.relations
+                .values()
+                .filter(|r| r.symmetric)
+                .map(|r| r.name.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     json!({
         "directed": true,
         "multigraph": true,
@@ -146,6 +162,7 @@ pub fn to_json(graph: &Graph, sub: &Subgraph) -> Json {
             "nodes": nodes.len(),
             "relations": links.len(),
             "sources": Json::Object(sources),
+            "symmetric": symmetric,
         },
         "nodes": nodes,
         "links": links,

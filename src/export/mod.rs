@@ -28,7 +28,7 @@ use std::str::FromStr;
 
 use crate::model::Graph;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_with};
 pub use subgraph::Subgraph;
 
 /// What an export writes.
@@ -197,12 +197,14 @@ fn stderr_suffix(stderr: &str) -> String {
     }
 }
 
-/// The OS's reason without Rust's `(os error 13)` suffix.
+/// The OS's reason, without Rust's `(os error 13)` suffix and without the
+/// temporary file's name that `tempfile` appends (`... at path "/x/.f.tmp"`;
+/// the user never chose that file).
 fn os_reason(e: &io::Error) -> String {
     let s = e.to_string();
-    match s.rfind(" (os error ") {
-        Some(i) if s.ends_with(')') => s[..i].to_string(),
-        _ => s,
+    match s.find(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
     }
 }
 
@@ -240,7 +242,8 @@ pub fn render(
     })
 }
 
-/// Renders an export and writes it to `path` atomically.
+/// Renders an export and writes it to `path` atomically: on any error,
+/// rendering included, an existing file is left as it was.
 pub fn export_to_file(
     graph: &Graph,
     sub: &Subgraph,
@@ -248,6 +251,8 @@ pub fn export_to_file(
     dialect: Dialect,
     path: &std::path::Path,
 ) -> Result<(), ExportError> {
+    // Render first: a renderer that fails (Graphviz missing) should not
+    // even create the temporary file.
     let bytes = render(graph, sub, format, dialect)?;
     write_atomic(path, &bytes)
 }
@@ -275,6 +280,11 @@ mod tests {
     #[test]
     fn os_reason_drops_the_error_number() {
         let e = io::Error::from_raw_os_error(2);
-        assert!(!os_reason(&e).contains("os error"), "{}", os_reason(&e));
+        assert_eq!(os_reason(&e), "No such file or directory");
+        let dir = tempfile::tempdir().unwrap();
+        let e = tempfile::Builder::new()
+            .tempfile_in(dir.path().join("missing"))
+            .unwrap_err();
+        assert_eq!(os_reason(&e), "No such file or directory");
     }
 }

@@ -48,9 +48,13 @@ pub(crate) fn when_text(props: &Props) -> Option<String> {
     }
 }
 
-/// A claim's quantity with its unit: `≈ 12000 troops`, `10000–12000 troops`.
+/// A claim's quantity with its unit: `≈ 12,000 troops`, `10,000–12,000 troops`.
 pub(crate) fn quantity_text(graph: &Graph, props: &Props) -> Option<String> {
     let q = props.get("quantity").filter(|v| !v.is_null())?;
+    let plain = |graph: &Graph, v: &Value| match v {
+        Value::Int(i) => grouped(*i),
+        other => plain(graph, other),
+    };
     let mut s = match q {
         Value::Map(m) => {
             let part = |k: &str| m.get(k).filter(|v| !v.is_null()).map(|v| plain(graph, v));
@@ -77,6 +81,23 @@ pub(crate) fn quantity_text(graph: &Graph, props: &Props) -> Option<String> {
         s.push_str(u);
     }
     Some(s)
+}
+
+/// An integer with its thousands grouped: `15,000`; years and small counts
+/// (under 10,000) stay as they are.
+pub(crate) fn grouped(i: i64) -> String {
+    let digits = i.unsigned_abs().to_string();
+    if digits.len() <= 4 {
+        return i.to_string();
+    }
+    let mut out = String::new();
+    for (n, c) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if i < 0 { format!("-{out}") } else { out }
 }
 
 /// A value as plain text: strings bare, dates ISO, lists comma-separated,
@@ -116,5 +137,18 @@ pub(crate) fn clean_char(c: char) -> char {
         c if c.is_control() => '\u{FFFD}',
         '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
         c => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_integers_are_grouped() {
+        assert_eq!(grouped(2024), "2024");
+        assert_eq!(grouped(15000), "15,000");
+        assert_eq!(grouped(-1234567), "-1,234,567");
+        assert_eq!(grouped(i64::MIN), "-9,223,372,036,854,775,808");
     }
 }

@@ -432,7 +432,7 @@ fn to_string(_: &Graph, a: &[Value]) -> FnResult {
 /// A float as an integer, truncated toward zero; `None` out of range.
 fn float_to_int(f: f64) -> Option<i64> {
     let t = f.trunc();
-    if t.is_finite() && t >= -9.223_372_036_854_776e18 && t < 9.223_372_036_854_776e18 {
+    if t.is_finite() && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t) {
         Some(t as i64)
     } else {
         None

@@ -301,10 +301,10 @@ pub(crate) fn scan(text: &str, at: usize) -> Option<(Raw, usize)> {
     let next = rest[c.len_utf8()..].chars().next();
     let token = if rest.starts_with("//") {
         (Raw::Comment, rest.find('\n').map_or(text.len(), |k| at + k))
-    } else if rest.starts_with("/*") {
+    } else if let Some(body) = rest.strip_prefix("/*") {
         (
             Raw::Comment,
-            rest[2..].find("*/").map_or(text.len(), |k| at + 2 + k + 2),
+            body.find("*/").map_or(text.len(), |k| at + 2 + k + 2),
         )
     } else if c == '\'' || c == '"' {
         (Raw::String, quoted(text, at, c, false))

@@ -13,5 +13,5 @@ mod print;
 pub mod result;
 
 pub use error::{ErrorKind, QueryError};
-pub use eval::{Options, execute};
+pub use eval::{Options, execute, run};
 pub use result::ResultSet;

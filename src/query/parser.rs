@@ -147,8 +147,37 @@ use super::error::{ErrorKind, QueryError};
 
 pub use self::base::MAX_DEPTH;
 
+/// Stack for the parse: enough for [`MAX_DEPTH`] levels even in a debug
+/// build, whose frames are large. Only the pages used are committed.
+const PARSE_STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread with a stack large enough for the deepest input the
+/// parser accepts, so the caller's stack size does not matter.
+fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let job = std::sync::Mutex::new(Some(f));
+    let take = || job.lock().ok().and_then(|mut f| f.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("eje-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || take().map(|f| f()));
+        let done = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        };
+        // No thread to be had: parse here, with the stack we have.
+        done.unwrap_or_else(|| take().map(|f| f()).expect("the job runs exactly once"))
+    })
+}
+
 /// Parses a script: statements separated by `;`.
 pub fn parse(text: &str) -> Result<Script, QueryError> {
+    with_stack(|| parse_here(text))
+}
+
+fn parse_here(text: &str) -> Result<Script, QueryError> {
     let ctx = Ctx::default();
     let input = In::new_extra(text, &ctx);
     script(input, text).map_err(|e| finish(e, text))
@@ -174,6 +203,10 @@ pub fn parse_statement(text: &str) -> Result<Statement, QueryError> {
 
 /// Parses one expression, such as `n.name STARTS WITH 'Kim'`.
 pub fn parse_expr(text: &str) -> Result<Expr, QueryError> {
+    with_stack(|| parse_expr_here(text))
+}
+
+fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
     let ctx = Ctx::default();
     let input = In::new_extra(text, &ctx);
     let run = |i| -> base::PResult<Expr> {

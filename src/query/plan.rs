@@ -930,7 +930,7 @@ impl<'a> Planner<'a> {
         span: Span,
     ) -> Result<(), QueryError> {
         use ast::ExprKind::*;
-        if keys.iter().any(|k| *k == e) {
+        if keys.contains(&e) {
             return Ok(());
         }
         match &e.kind {
@@ -1050,7 +1050,7 @@ impl<'a> Planner<'a> {
         all.extend(labels.iter().copied());
         all.sort_unstable();
         all.dedup();
-        let near = names::nearest(&id.name, all.iter().copied(), 3);
+        let near = names::nearest(&id.name, all.iter().copied(), 1);
         let mut err = QueryError::semantic(format!("unknown label `{}`", id.name), id.span)
             .with_code("UnknownLabel");
         if let Some(h) = did_you_mean(&near) {
@@ -1086,7 +1086,7 @@ impl<'a> Planner<'a> {
                 all.push(r.rel_type.as_str());
             }
         }
-        let near = names::nearest(&id.name, all.iter().copied(), 3);
+        let near = names::nearest(&id.name, all.iter().copied(), 1);
         let mut err = QueryError::semantic(format!("unknown relation type `{}`", id.name), id.span)
             .with_code("UnknownRelType");
         if let Some(h) = did_you_mean(&near) {
@@ -1106,10 +1106,12 @@ impl<'a> Planner<'a> {
                     .collect::<Result<Vec<_>, _>>()?,
             )
         };
+        // Only a pattern that names a symmetric type matches it either way
+        // round: `()-[r]->()` still sees every relation once.
         let mut symmetric = Vec::new();
-        if let Some(schema) = &self.graph.schema {
+        if let (Some(schema), Some(ts)) = (&self.graph.schema, &resolved) {
             for def in schema.relations.values().filter(|d| d.symmetric) {
-                if resolved.as_ref().is_none_or(|ts| ts.contains(&def.name)) {
+                if ts.contains(&def.name) {
                     symmetric.push(def.name.clone());
                 }
             }
@@ -1150,7 +1152,7 @@ impl<'a> Planner<'a> {
                 }
                 all.sort();
                 all.dedup();
-                let near = names::nearest(&key.name, all.iter().map(String::as_str), 3);
+                let near = names::nearest(&key.name, all.iter().map(String::as_str), 1);
                 let mut err = QueryError::semantic(
                     format!("no node or relation has a property `{}`", key.name),
                     key.span,
@@ -1385,9 +1387,8 @@ impl<'a> Planner<'a> {
                     });
                 };
                 if let Some(all) = part.shortest {
-                    for ni in 0..2 {
-                        let n = &part.nodes[ni];
-                        let step = self.node_step(n, &checks[ni], &bound, &hints);
+                    for (n, check) in part.nodes.iter().zip(checks) {
+                        let step = self.node_step(n, check, &bound, &hints);
                         push(StepKind::Node(step), vec![n.slot], &mut bound);
                     }
                     let r = &part.rels[0];
@@ -1885,7 +1886,7 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 let Some(f) = functions::lookup(&name.name) else {
-                    let near = names::nearest(&name.name, functions::names(), 3);
+                    let near = names::nearest(&name.name, functions::names(), 1);
                     let mut err = err_code(
                         ErrorKind::Semantic,
                         "UnknownFunction",
@@ -2150,6 +2151,14 @@ fn value_to_ast(v: Value, span: Span) -> ast::Expr {
         }
     };
     ast::Expr { kind, span }
+}
+
+/// Resolves relation type names (`VIA met_with, ...` of the analyst
+/// statements) the way patterns do.
+pub fn resolve_rel_types(graph: &Graph, types: &[ast::Ident]) -> Result<Vec<String>, QueryError> {
+    let params = BTreeMap::new();
+    let planner = Planner::new(graph, "", &params, 0);
+    types.iter().map(|t| planner.rel_type(t)).collect()
 }
 
 /// Resolves an entity reference to one node, or explains why it cannot.

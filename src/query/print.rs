@@ -93,8 +93,14 @@ fn is_compound(e: &Expr) -> bool {
 /// when the alternate form asks for it, or when it is a pattern (whose
 /// path could otherwise run on into the operator's text).
 fn operand(f: &mut Formatter, e: &Expr, parens: bool) -> Result {
-    let parens =
-        parens || (f.alternate() && is_compound(e)) || matches!(e.kind, ExprKind::Pattern(_));
+    let parens = parens || matches!(e.kind, ExprKind::Pattern(_));
+    logical_operand(f, e, parens)
+}
+
+/// Prints `e` as the operand of `AND`, `OR`, `XOR` or `NOT`, where a
+/// pattern needs no parentheses: no `-` or `<` can follow it there.
+fn logical_operand(f: &mut Formatter, e: &Expr, parens: bool) -> Result {
+    let parens = parens || (f.alternate() && is_compound(e));
     if parens {
         f.write_char('(')?;
         expr(f, e)?;
@@ -159,10 +165,7 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
         }
         ExprKind::Unary(UnaryOp::Not, x) => {
             f.write_str("NOT ")?;
-            if let ExprKind::Pattern(p) = &x.kind {
-                return Display::fmt(p, f);
-            }
-            operand(f, x, level(x) < NOT)
+            logical_operand(f, x, level(x) < NOT)
         }
         ExprKind::Unary(op, x) => {
             f.write_char(if *op == UnaryOp::Neg { '-' } else { '+' })?;
@@ -170,10 +173,11 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
                 f.write_char(' ')?;
             }
             // `-5` would read as a negative literal.
-            let numeric = matches!(
-                x.kind,
-                ExprKind::Literal(Literal::Int(_) | Literal::Float(_))
-            );
+            let numeric = *op == UnaryOp::Neg
+                && matches!(
+                    x.kind,
+                    ExprKind::Literal(Literal::Int(_) | Literal::Float(_))
+                );
             operand(f, x, level(x) < UNARY || numeric)
         }
         ExprKind::Binary(op, l, r) => {
@@ -184,9 +188,11 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             } else {
                 level(l) < lvl
             };
-            operand(f, l, left_parens)?;
+            let logical = matches!(op, BinaryOp::Or | BinaryOp::Xor | BinaryOp::And);
+            let print = if logical { logical_operand } else { operand };
+            print(f, l, left_parens)?;
             write!(f, " {} ", binary_symbol(*op))?;
-            operand(f, r, level(r) <= lvl)
+            print(f, r, level(r) <= lvl)
         }
         ExprKind::IsNull { expr: x, negated } => {
             operand(f, x, level(x) < PREDICATE)?;

@@ -47,7 +47,7 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
 
 /// The integer a float equals exactly, if any.
 fn integral(f: f64) -> Option<i64> {
-    (f.fract() == 0.0 && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18)
+    (f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f))
         .then_some(f as i64)
 }
 

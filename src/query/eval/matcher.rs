@@ -331,7 +331,7 @@ impl Exec<'_> {
         out
     }
 
-    fn to_ok(
+    fn reaches(
         &mut self,
         x: &Expand,
         node: NodeIndex,
@@ -378,7 +378,7 @@ impl Exec<'_> {
             self.tick()?;
             if used.contains(&e)
                 || !self.rel_ok(e, &x.rel_props, row)?
-                || !self.to_ok(x, other, row)?
+                || !self.reaches(x, other, row)?
             {
                 continue;
             }
@@ -433,7 +433,7 @@ impl Exec<'_> {
         sink: &mut Sink,
     ) -> Result<Flow, QueryError> {
         let (min, max) = x.var_len.unwrap_or((1, 1));
-        if depth >= min && self.to_ok(x, node, row)? {
+        if depth >= min && self.reaches(x, node, row)? {
             let mut rels: Vec<Value> = trail.iter().map(|e| Value::Rel(*e)).collect();
             if x.reversed {
                 rels.reverse();

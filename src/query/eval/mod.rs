@@ -82,6 +82,20 @@ pub fn execute(
     }
 }
 
+/// Parses a script and runs each of its statements in turn. A syntax
+/// error is the only result; otherwise there is one result per statement
+/// (the caller decides whether to stop at the first error).
+pub fn run(graph: &Graph, text: &str, opts: &Options) -> Vec<Result<ResultSet, QueryError>> {
+    match super::parser::parse(text) {
+        Err(e) => vec![Err(e)],
+        Ok(script) => script
+            .statements
+            .iter()
+            .map(|s| execute(graph, text, s, opts))
+            .collect(),
+    }
+}
+
 /// Runs a planned query.
 pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<ResultSet, QueryError> {
     let mut rows = Vec::new();

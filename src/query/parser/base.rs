@@ -385,7 +385,7 @@ pub(super) fn string_literal(i: In) -> PResult<(String, Span)> {
                     "unterminated string",
                     Some(Span::new(start, start + 1)),
                 )
-                .with_help(format!("close the string with {quote}")),
+                .with_help(format!("close the string with `{quote}`")),
             )
         };
         let Ok((r, c)) = anychar::<_, PErr>(r) else {
@@ -424,6 +424,13 @@ pub(super) fn string_literal(i: In) -> PResult<(String, Span)> {
                 match decoded {
                     Some(c) => (r2, c),
                     None => {
+                        let shown: String = r
+                            .fragment()
+                            .chars()
+                            .take_while(|&c| c != quote)
+                            .take(len)
+                            .collect();
+                        let hex = shown.as_str();
                         let end = offset(&r) + hex.len();
                         return fail_with(
                             QueryError::syntax(

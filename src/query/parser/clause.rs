@@ -349,6 +349,13 @@ fn sort_item(i: In) -> PResult<(SortItem, Span)> {
 
 /// `entity = string | bare_word` where `bare_word = (letter | digit | "_")+`
 fn entity(i: In) -> PResult<EntityRef> {
+    entity_before(i, None)
+}
+
+/// An entity that `keyword` must follow (`PATH a TO b`): unquoted words
+/// without that keyword after them are not taken for a name of several
+/// words.
+fn entity_before<'a>(i: In<'a>, keyword: Option<&'static str>) -> PResult<'a, EntityRef> {
     if matches!(next_char(&i), Some('\'' | '"')) {
         let (rest, (text, span)) = string_literal(i)?;
         return Ok((
@@ -382,10 +389,15 @@ fn entity(i: In) -> PResult<EntityRef> {
             .unwrap_or(text.len() - next_start);
         let next = &text[next_start..next_start + next_len];
         let stop = next.is_empty()
-            || ["DEPTH", "VIA", "TO", "FROM"]
+            || crate::query::lexer::KEYWORDS
                 .iter()
-                .any(|w| w.eq_ignore_ascii_case(next));
+                .any(|w| w.eq_ignore_ascii_case(next))
+            || crate::query::lexer::is_reserved(next);
         if spaces == 0 || stop {
+            if keyword.is_some_and(|k| !k.eq_ignore_ascii_case(next)) {
+                // `PATH putin kim`: a missing `TO` more likely than a name.
+                end = word.fragment().len();
+            }
             break;
         }
         end = next_start + next_len;
@@ -507,7 +519,7 @@ fn neighbors(i: In) -> PResult<Statement> {
 /// `path = "PATH" entity "TO" entity [ via ]`
 fn path(i: In) -> PResult<Statement> {
     let (rest, keyword) = kw("PATH").parse(i)?;
-    let (rest, from) = entity(rest)?;
+    let (rest, from) = entity_before(rest, Some("TO"))?;
     let (rest, _) = must("`TO` and the other entity", kw("TO")).parse(rest)?;
     let (rest, to) = entity(rest)?;
     let mut span = keyword.to(to.span);

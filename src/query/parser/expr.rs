@@ -313,6 +313,7 @@ pub(super) fn labels(mut i: In) -> PResult<Vec<Ident>> {
 
 /// `index_or_slice = expression | [expression] ".." [expression]`
 fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
+    let start = base.span;
     let (rest, open) = sym("[").parse(i)?;
     let (rest, from) = if at_sym(rest, "..") {
         (rest, None)
@@ -320,27 +321,26 @@ fn index_or_slice<'a>(i: In<'a>, base: Expr) -> PResult<'a, Expr> {
         let (rest, from) = must("an index or a slice", expression).parse(rest)?;
         (rest, Some(from))
     };
-    let (rest, kind) = if at_sym(rest, "..") || from.is_none() {
-        let (rest, _) = sym("..").parse(rest)?;
-        let (rest, to) = if at_sym(rest, "]") {
-            (rest, None)
-        } else {
-            let (rest, to) = required_expression(rest)?;
-            (rest, Some(Box::new(to)))
-        };
-        (
-            rest,
-            ExprKind::Slice(Box::new(base.clone()), from.map(Box::new), to),
-        )
-    } else {
-        let from = from.expect("an index was parsed above");
-        (
-            rest,
-            ExprKind::Index(Box::new(base.clone()), Box::new(from)),
-        )
+    let (rest, kind) = match from {
+        Some(index) if !at_sym(rest, "..") => {
+            (rest, ExprKind::Index(Box::new(base), Box::new(index)))
+        }
+        from => {
+            let (rest, _) = sym("..").parse(rest)?;
+            let (rest, to) = if at_sym(rest, "]") {
+                (rest, None)
+            } else {
+                let (rest, to) = required_expression(rest)?;
+                (rest, Some(Box::new(to)))
+            };
+            (
+                rest,
+                ExprKind::Slice(Box::new(base), from.map(Box::new), to),
+            )
+        }
     };
     let (rest, close) = closing(rest, "]", "`]`", "the index", open)?;
-    Ok((rest, ex(kind, base.span.to(close))))
+    Ok((rest, ex(kind, start.to(close))))
 }
 
 /// `atom = literal | parameter | case_expression | count_star | quantified
@@ -571,7 +571,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
             }
         }
     }
-    let _depth = enter(&i)?;
     let mut items = Vec::new();
     let mut rest = rest;
     if !at_sym(rest, "]") {
@@ -597,7 +596,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
 }
 
 fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<'a, Expr> {
-    let _depth = enter(&rest)?;
     let (mut rest, list) = required_expression(rest)?;
     let mut predicate = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
@@ -632,7 +630,6 @@ fn pattern_comprehension<'a>(
     variable: Option<Ident>,
     pattern: PathPattern,
 ) -> PResult<'a, Expr> {
-    let _depth = enter(&rest)?;
     let mut rest = rest;
     let mut predicate = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
@@ -654,7 +651,6 @@ fn pattern_comprehension<'a>(
 
 /// `map_literal = "{" [schema_name ":" expression { "," schema_name ":" expression }] "}"`
 pub(super) fn map_literal(i: In) -> PResult<Expr> {
-    let _depth = enter(&i)?;
     let (mut rest, open) = sym("{").parse(i)?;
     let mut entries = Vec::new();
     if !at_sym(rest, "}") {
@@ -712,7 +708,6 @@ fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
         Err(Err::Error(e)) => e,
         Err(e) => return Err(e),
     };
-    let _depth = enter(&i)?;
     let (rest, open) = sym("(").parse(i)?;
     let (rest, inner) = match expression(rest) {
         Ok(ok) => ok,
