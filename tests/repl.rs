@@ -59,24 +59,50 @@ fn spawn_with(data: &Path, args: &[&str], env: &[(&str, &Path)]) -> PtySession {
         cmd.env(k, v);
     }
     let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
-    p.exp_string("Type :help for help").expect("the banner");
-    p.exp_string("eje> ").expect("the prompt");
+    expect(&mut p, "Type :help for help");
+    expect(&mut p, "eje> ");
     p
 }
 
 /// Types a line and waits for `want` in what follows.
 #[track_caller]
 fn line(p: &mut PtySession, text: &str, want: &str) {
-    p.send_line(text).unwrap();
-    if let Err(e) = p.exp_string(want) {
+    p.send(text).unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    if let Err(e) = p.exp_string(&bytes(want)) {
         panic!("after `{text}`, expected `{want}`: {e}");
     }
+}
+
+/// Waits for `want`.
+#[track_caller]
+fn expect(p: &mut PtySession, want: &str) {
+    if let Err(e) = p.exp_string(&bytes(want)) {
+        panic!("expected `{want}`: {e}");
+    }
+}
+
+/// rexpect reads the terminal byte by byte, one `char` per byte: what
+/// UTF-8 text (`│`) looks like to it.
+fn bytes(text: &str) -> String {
+    text.bytes().map(char::from).collect()
 }
 
 /// Waits for the next prompt (after an answer).
 #[track_caller]
 fn prompt(p: &mut PtySession) {
-    p.exp_string("eje> ").expect("the prompt again");
+    expect(p, "eje> ");
+}
+
+/// Waits until a new line is being read. Needed after input that prints
+/// nothing (Ctrl-C at the prompt): what is typed before rustyline reads
+/// again can be lost with the old line, as with any line editor. A new
+/// line starts by turning on bracketed paste (`ESC [?2004h`).
+#[track_caller]
+fn new_line(p: &mut PtySession) {
+    expect(p, "\x1b[?2004h");
+    expect(p, "eje> ");
 }
 
 /// Ctrl-D, and the exit status.
@@ -103,13 +129,13 @@ fn a_query_prints_its_table_and_ctrl_d_exits_0() {
         "MATCH (p \"Vladimir Putin\") RETURN p.id AS id, 40 + 2 AS answer",
         "│ putin",
     );
-    p.exp_string("42").unwrap();
-    p.exp_string("1 row (").unwrap();
+    expect(&mut p, "42");
+    expect(&mut p, "1 row (");
     prompt(&mut p);
     // Errors point at the input with a caret and a suggestion.
     line(&mut p, "MATCH (n:Persn) RETURN n", "unknown label `Persn`");
-    p.exp_string("<input>:1:10").unwrap();
-    p.exp_string("did you mean `Person`?").unwrap();
+    expect(&mut p, "<input>:1:10");
+    expect(&mut p, "did you mean `Person`?");
     prompt(&mut p);
     assert_exit_0(quit(p));
 }
@@ -119,10 +145,18 @@ fn a_statement_that_is_not_finished_continues_on_the_next_line() {
     let tmp = tempfile::tempdir().unwrap();
     let mut p = spawn(&data_dir(), &tmp.path().join("history"));
     line(&mut p, "MATCH (p:Person)", "  ...> ");
-    line(&mut p, "WHERE p.id = 'putin' // a comment; not the end", "  ...> ");
-    line(&mut p, "RETURN p.name AS name, 'a;b' AS s", "│ Vladimir Putin");
-    p.exp_string("a;b").unwrap();
-    p.exp_string("1 row").unwrap();
+    line(
+        &mut p,
+        "WHERE p.id = 'putin' // a comment; not the end",
+        "  ...> ",
+    );
+    line(
+        &mut p,
+        "RETURN p.name AS name, 'a;b' AS s",
+        "│ Vladimir Putin",
+    );
+    expect(&mut p, "a;b");
+    expect(&mut p, "1 row");
     prompt(&mut p);
     // An open string continues too.
     line(&mut p, "RETURN 'two", "  ...> ");
@@ -200,7 +234,11 @@ fn history_survives_a_restart_with_multi_line_statements_as_one_entry() {
 fn history_goes_to_the_data_directory_by_default_and_off_keeps_none() {
     let tmp = tempfile::tempdir().unwrap();
     let xdg = tmp.path().join("xdg");
-    let mut p = spawn_with(&data_dir(), &[], &[("XDG_DATA_HOME", &xdg), ("HOME", tmp.path())]);
+    let mut p = spawn_with(
+        &data_dir(),
+        &[],
+        &[("XDG_DATA_HOME", &xdg), ("HOME", tmp.path())],
+    );
     line(&mut p, "RETURN 1 AS one", "1 row");
     prompt(&mut p);
     assert_exit_0(quit(p));
@@ -231,6 +269,7 @@ fn ctrl_c_clears_the_line_and_cancels_a_running_query() {
     // At the prompt: the line is dropped.
     p.send("RETURN 'dropped'").unwrap();
     p.send_control('c').unwrap();
+    new_line(&mut p);
     line(&mut p, "RETURN 'kept' AS k", "│ kept");
     prompt(&mut p);
     // While a query runs (a cross product far too big to finish soon).
@@ -238,10 +277,14 @@ fn ctrl_c_clears_the_line_and_cancels_a_running_query() {
         .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     p.send_control('c').unwrap();
-    p.exp_string("cancelled").expect("the query stops on Ctrl-C");
+    expect(&mut p, "cancelled");
     prompt(&mut p);
     // The session is intact.
-    line(&mut p, "MATCH (p \"Kim Jong Un\") RETURN p.id AS id", "│ kim_jong_un");
+    line(
+        &mut p,
+        "MATCH (p \"Kim Jong Un\") RETURN p.id AS id",
+        "│ kim_jong_un",
+    );
     prompt(&mut p);
     assert_exit_0(quit(p));
 }
@@ -253,11 +296,19 @@ fn reload_keeps_the_old_graph_when_the_data_breaks() {
     let mut p = spawn(&data, &tmp.path().join("history"));
     let people = data.join("people.ron");
     let good = std::fs::read_to_string(&people).unwrap();
-    std::fs::write(&people, good.replacen("kind: \"Person\"", "kind: \"Persn\"", 1)).unwrap();
+    std::fs::write(
+        &people,
+        good.replacen("kind: \"Person\"", "kind: \"Persn\"", 1),
+    )
+    .unwrap();
     line(&mut p, ":reload", "Persn");
-    p.exp_string("still using the graph loaded before").unwrap();
+    expect(&mut p, "still using the graph loaded before");
     prompt(&mut p);
-    line(&mut p, "MATCH (p \"Vladimir Putin\") RETURN p.id AS id", "│ putin");
+    line(
+        &mut p,
+        "MATCH (p \"Vladimir Putin\") RETURN p.id AS id",
+        "│ putin",
+    );
     prompt(&mut p);
     // Fixed, it loads again.
     std::fs::write(&people, &good).unwrap();
@@ -293,7 +344,10 @@ fn export_writes_the_last_answer_or_the_whole_graph() {
     assert_exit_0(quit(p));
     let whole = std::fs::read_to_string(whole).unwrap();
     let part = std::fs::read_to_string(part).unwrap();
-    assert!(part.starts_with("digraph") || part.contains("digraph"), "{part}");
+    assert!(
+        part.starts_with("digraph") || part.contains("digraph"),
+        "{part}"
+    );
     assert!(part.contains("Kim Jong Un") && part.contains("Vladimir Putin"));
     assert!(part.len() < whole.len());
 }
@@ -303,31 +357,39 @@ fn meta_commands_help_and_did_you_mean() {
     let tmp = tempfile::tempdir().unwrap();
     let mut p = spawn(&data_dir(), &tmp.path().join("history"));
     line(&mut p, ":help", "Meta commands:");
-    p.exp_string(":export FORMAT [FILE]").unwrap();
+    expect(&mut p, ":export FORMAT [FILE]");
     prompt(&mut p);
     line(&mut p, ":help keys", "Ctrl-R");
     prompt(&mut p);
     line(&mut p, ":shema", "did you mean `:schema`?");
     prompt(&mut p);
     line(&mut p, ":schema", "Entity kinds");
-    p.exp_string("met_with").unwrap();
+    expect(&mut p, "met_with");
     prompt(&mut p);
-    p.send_line(":format csv").unwrap();
+    line(&mut p, ":format csv", "format: csv");
     line(&mut p, "RETURN 1 AS a, 'x' AS b", "a,b");
     prompt(&mut p);
-    p.send_line(":format table").unwrap();
-    p.send_line(":timing off").unwrap();
-    p.send_line(":maxrows 2").unwrap();
+    line(&mut p, ":format table", "format: table");
+    line(&mut p, ":timing off", "timing: off");
+    line(&mut p, ":maxrows 2", "maxrows: 2");
     line(&mut p, "UNWIND range(1, 5) AS i RETURN i", "3 more rows");
-    p.exp_string("5 rows\r\n").unwrap();
+    expect(&mut p, "5 rows\r\n");
     prompt(&mut p);
     line(&mut p, ":param who 'Kim Jong Un'", "$who = ");
     prompt(&mut p);
-    line(&mut p, "MATCH (p) WHERE p.name = $who RETURN p.id AS id", "│ kim_jong_un");
+    line(
+        &mut p,
+        "MATCH (p) WHERE p.name = $who RETURN p.id AS id",
+        "│ kim_jong_un",
+    );
     prompt(&mut p);
     let script = tmp.path().join("s.kgq");
     std::fs::write(&script, "RETURN 'from a script' AS s;\n").unwrap();
-    line(&mut p, &format!(":source {}", script.display()), "from a script");
+    line(
+        &mut p,
+        &format!(":source {}", script.display()),
+        "from a script",
+    );
     prompt(&mut p);
     p.send_line(":quit").unwrap();
     p.exp_eof().unwrap();

@@ -238,7 +238,10 @@ pub fn help_overview() -> String {
     }
     out.push_str("\nTopics:\n");
     for (name, summary, _) in TOPICS {
-        out.push_str(&format!("  {:width$}  {summary}\n", format!(":help {name}")));
+        out.push_str(&format!(
+            "  {:width$}  {summary}\n",
+            format!(":help {name}")
+        ));
     }
     out
 }

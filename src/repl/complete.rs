@@ -49,7 +49,11 @@ impl Vocabulary {
             let n = graph.node(ix);
             node_keys.extend(n.props.keys().cloned());
             let aliases = match n.props.get("aliases") {
-                Some(Value::List(a)) => a.iter().filter_map(Value::as_str).map(String::from).collect(),
+                Some(Value::List(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect(),
                 _ => Vec::new(),
             };
             entities.push(Entity {
@@ -168,7 +172,12 @@ fn meta(vocab: &Vocabulary, before: &str) -> Completion {
             if word.contains(['/', '.']) {
                 Completion::Path
             } else {
-                words(crate::export::Format::ALL.iter().map(|f| f.name()).collect())
+                words(
+                    crate::export::Format::ALL
+                        .iter()
+                        .map(|f| f.name())
+                        .collect(),
+                )
             }
         }
         (Arg::Export, 1) | (Arg::File, 0) => Completion::Path,
@@ -268,7 +277,9 @@ fn is_word(kind: TokenKind) -> bool {
 }
 
 fn ends_with_punct(text: &str) -> bool {
-    text.ends_with(['(', '[', '{', ',', ':', '.', '|', '=', '<', '>', '-', '+', '*'])
+    text.ends_with([
+        '(', '[', '{', ',', ':', '.', '|', '=', '<', '>', '-', '+', '*',
+    ])
 }
 
 /// The tokens of the current statement (after the last `;`), without
@@ -480,7 +491,11 @@ fn entities(vocab: &Vocabulary, partial: &str, quote: Option<(char, bool)>) -> V
             None => format!("'{}'", escape(spelling, '\'')),
         };
         let name = e.name.as_deref().unwrap_or(&e.id);
-        let kind = e.kind.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
+        let kind = e
+            .kind
+            .as_deref()
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
         let display = if spelling == name {
             format!("{spelling}{kind}")
         } else {
@@ -531,7 +546,12 @@ mod tests {
             node_keys: vec!["aliases".into(), "id".into(), "name".into()],
             rel_keys: vec!["date".into(), "hedge".into()],
             entities: vec![
-                entity("putin", "Vladimir Putin", &["Vladímir Putin", "Putin"], "Person"),
+                entity(
+                    "putin",
+                    "Vladimir Putin",
+                    &["Vladímir Putin", "Putin"],
+                    "Person",
+                ),
                 entity("kim_jong_un", "Kim Jong Un", &["Kim Jong-un"], "Person"),
                 entity("moscow", "Moscow", &["Moscú"], "City"),
                 entity("dprk", "North Korea", &["Korea's North"], "Country"),
@@ -570,7 +590,10 @@ mod tests {
             replacements("MATCH (a)-[r]-(b) RETURN a.‸"),
             ["aliases", "id", "name"]
         );
-        assert_eq!(replacements("MATCH (a)-[r]-(b) RETURN r.‸"), ["date", "hedge"]);
+        assert_eq!(
+            replacements("MATCH (a)-[r]-(b) RETURN r.‸"),
+            ["date", "hedge"]
+        );
         assert_eq!(replacements("RETURN x.na‸"), ["name"]);
         assert_eq!(replacements("MATCH (a {na‸"), ["name"]);
     }
@@ -582,7 +605,10 @@ mod tests {
         assert_eq!(replacements("MATCH (person) RETURN pe‸"), ["person"]);
         assert!(replacements("MATCH (n) RETURN co‸").contains(&"count".to_string()));
         assert!(replacements("MATCH (n) RETURN to‸").contains(&"toLower".to_string()));
-        assert_eq!(replacements("MATCH (n) RETURN n // a comment‸"), Vec::<String>::new());
+        assert_eq!(
+            replacements("MATCH (n) RETURN n // a comment‸"),
+            Vec::<String>::new()
+        );
         assert_eq!(replacements("RETURN 12‸"), Vec::<String>::new());
         assert_eq!(replacements("RETURN $w‸"), ["$who"]);
     }
@@ -613,9 +639,15 @@ mod tests {
         assert_eq!(replacements("PATH putin TO mo‸"), ["moscow"]);
         assert_eq!(replacements("EVIDENCE putin TO nor‸"), ["'North Korea'"]);
         assert_eq!(replacements("NEIGHBORS putin VIA me‸"), ["met_with"]);
-        assert_eq!(replacements("NEIGHBORS putin VIA met_with, ‸"), ["met_with", "visited"]);
+        assert_eq!(
+            replacements("NEIGHBORS putin VIA met_with, ‸"),
+            ["met_with", "visited"]
+        );
         assert_eq!(replacements("NEIGHBORS putin D‸"), ["DEPTH"]);
-        assert_eq!(replacements("TIMELINE putin FROM 2024 TO ‸"), Vec::<String>::new());
+        assert_eq!(
+            replacements("TIMELINE putin FROM 2024 TO ‸"),
+            Vec::<String>::new()
+        );
         assert_eq!(replacements("RETURN 1; DESCRIBE pu‸"), ["putin"]);
         assert_eq!(replacements("DESCRIBE ‸").len(), 4);
     }

@@ -48,7 +48,12 @@ pub fn highlight(line: &str, pos: usize, color: bool, bracket: bool) -> Cow<'_, 
             .map_or(line.len(), |i| colon + i);
         let known = commands::find(&line[colon + 1..name_end]).is_some();
         out.push_str(&line[..colon]);
-        emit(&mut out, &line[colon..name_end], known.then_some(META), true);
+        emit(
+            &mut out,
+            &line[colon..name_end],
+            known.then_some(META),
+            true,
+        );
         out.push_str(&line[name_end..]);
         return Cow::Owned(out);
     }
@@ -71,13 +76,14 @@ pub fn highlight(line: &str, pos: usize, color: bool, bracket: bool) -> Cow<'_, 
             TokenKind::Parameter => Some(PARAMETER),
             TokenKind::Comment => Some(COMMENT),
             TokenKind::Unknown => Some(UNKNOWN),
-            TokenKind::Property
-            | TokenKind::Variable
-            | TokenKind::Punct
-            | TokenKind::Operator => None,
+            TokenKind::Property | TokenKind::Variable | TokenKind::Punct | TokenKind::Operator => {
+                None
+            }
         };
         let style = match marks {
-            Some((a, b)) if t.kind == TokenKind::Punct && (t.span.start == a || t.span.start == b) => {
+            Some((a, b))
+                if t.kind == TokenKind::Punct && (t.span.start == a || t.span.start == b) =>
+            {
                 Some(BRACKET)
             }
             _ => style,
@@ -231,6 +237,9 @@ mod tests {
         assert_eq!(matching_bracket(line, 2), None);
         assert_eq!(matching_bracket("MATCH (a", 7), None);
         let got = highlight(line, 6, true, true);
-        assert!(got.contains(&format!("{BRACKET}({RESET}a{BRACKET}){RESET}")), "{got}");
+        assert!(
+            got.contains(&format!("{BRACKET}({RESET}a{BRACKET}){RESET}")),
+            "{got}"
+        );
     }
 }

@@ -340,7 +340,10 @@ impl Repl {
             "format" => match words.as_slice() {
                 [] => self.say(&format!("format: {}", self.format.name())),
                 [f] => match Format::parse(f) {
-                    Some(f) => self.format = f,
+                    Some(f) => {
+                        self.format = f;
+                        self.say(&format!("format: {}", f.name()));
+                    }
                     None => self.error(&format!(
                         "unknown format `{f}`: use table, json, csv or markdown"
                     )),
@@ -349,18 +352,23 @@ impl Repl {
             },
             "timing" => match words.as_slice() {
                 [] => self.say(&format!("timing: {}", on_off(self.timing))),
-                [w] if w.eq_ignore_ascii_case("on") => self.timing = true,
-                [w] if w.eq_ignore_ascii_case("off") => self.timing = false,
+                [w] if w.eq_ignore_ascii_case("on") || w.eq_ignore_ascii_case("off") => {
+                    self.timing = w.eq_ignore_ascii_case("on");
+                    self.say(&format!("timing: {}", on_off(self.timing)));
+                }
                 _ => self.usage(command),
             },
             "maxrows" => match words.as_slice() {
-                [] => match self.max_rows {
-                    Some(n) => self.say(&format!("maxrows: {n}")),
-                    None => self.say("maxrows: all"),
-                },
-                [w] if w.eq_ignore_ascii_case("all") || w == "0" => self.max_rows = None,
+                [] => self.show_max_rows(),
+                [w] if w.eq_ignore_ascii_case("all") || w == "0" => {
+                    self.max_rows = None;
+                    self.show_max_rows();
+                }
                 [w] => match w.parse::<usize>() {
-                    Ok(n) => self.max_rows = Some(n),
+                    Ok(n) => {
+                        self.max_rows = Some(n);
+                        self.show_max_rows();
+                    }
                     Err(_) => self.usage(command),
                 },
                 _ => self.usage(command),
@@ -385,6 +393,13 @@ impl Repl {
             other => self.error(&format!("`:{other}` is not implemented")),
         }
         Flow::Continue
+    }
+
+    fn show_max_rows(&self) {
+        match self.max_rows {
+            Some(n) => self.say(&format!("maxrows: {n}")),
+            None => self.say("maxrows: all"),
+        }
     }
 
     fn usage(&self, command: &commands::Command) {

@@ -157,7 +157,11 @@ fn kind_tree(graph: &Graph, schema: &Schema, width: usize) -> String {
         schema
             .kinds
             .values()
-            .filter(|k| k.parent.as_deref().is_some_and(|p| !schema.kinds.contains_key(p)))
+            .filter(|k| {
+                k.parent
+                    .as_deref()
+                    .is_some_and(|p| !schema.kinds.contains_key(p))
+            })
             .map(|k| k.name.as_str()),
     );
     let mut tree = Tree {
