@@ -78,9 +78,8 @@ pub const COMMANDS: &[Command] = &[
         name: "export",
         aliases: &[],
         usage: "FORMAT [FILE]",
-        summary: "the last answer's nodes and relations, or the whole graph, as dot, svg, \
-                  json, graphml or cypher",
-        details: "Without FILE the export is printed. With FILE it is written atomically (a \
+        summary: "the last answer's nodes and relations (or the whole graph) as FORMAT",
+        details: "FORMAT is dot, svg, json, graphml or cypher. Without FILE the export is printed. With FILE it is written atomically (a \
                   failed export leaves no half-written file); FORMAT may be left out when \
                   FILE's extension names it (`:export alliance.dot`). When there is no last \
                   answer, or it holds no node or relation, the whole graph is exported.",
@@ -226,9 +225,9 @@ pub fn usage(c: &Command) -> String {
 /// command and per topic.
 pub fn help_overview() -> String {
     let mut out = String::from(
-        "Type a statement and press Enter. One that is not finished (an open bracket or \
-         string, a missing RETURN)\ncontinues on the next line; an empty line runs it \
-         anyway. Statements end with `;` or the end of the input.\n\n  \
+        "Type a statement and press Enter. One that is not finished (an open bracket or\n\
+         string, a missing RETURN) continues on the next line; an empty line runs it anyway.\n\
+         Tab completes; `;` separates statements.\n\n  \
          MATCH (p:Person)-[:met_with]-(k \"Kim Jong Un\") RETURN p.name, k.name\n  \
          DESCRIBE putin\n\nMeta commands:\n",
     );

@@ -9,7 +9,9 @@ use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Cmd, ConditionalEventHandler, Context, Event, EventContext, Helper, RepeatCount};
+use rustyline::{
+    Cmd, ConditionalEventHandler, Context, Event, EventContext, Helper, Movement, RepeatCount,
+};
 
 use super::complete::{self, Completion, Vocabulary};
 use super::highlight;
@@ -120,5 +122,20 @@ impl ConditionalEventHandler for EnterHandler {
             Completeness::Incomplete => Some(Cmd::Insert(1, format!("\n{PAD}"))),
             Completeness::Complete => None,
         }
+    }
+}
+
+/// Backspace right after a continuation prompt removes the whole pad (the
+/// prompt), not one blank of it; the next one joins the line to the one
+/// above. (rustyline replays a handler's command with the key's repeat
+/// count, so the pad and the newline cannot go in one command.)
+pub struct BackspaceHandler;
+
+impl ConditionalEventHandler for BackspaceHandler {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        let before = &ctx.line()[..ctx.pos()];
+        before
+            .ends_with(&format!("\n{PAD}"))
+            .then_some(Cmd::Kill(Movement::BeginningOfLine))
     }
 }

@@ -31,7 +31,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::{Cmd, Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
 
 use self::complete::Vocabulary;
-use self::helper::{EjeHelper, EnterHandler};
+use self::helper::{BackspaceHandler, EjeHelper, EnterHandler};
 use crate::cli::{Exit, ReplArgs};
 use crate::diag::{self, SourceMap};
 use crate::export;
@@ -73,6 +73,10 @@ pub fn run(session: Session, args: &ReplArgs, err_color: bool) -> anyhow::Result
     let enter = || EventHandler::Conditional(Box::new(EnterHandler));
     editor.bind_sequence(KeyEvent(KeyCode::Enter, Modifiers::NONE), enter());
     editor.bind_sequence(KeyEvent::ctrl('J'), enter());
+    editor.bind_sequence(
+        KeyEvent(KeyCode::Backspace, Modifiers::NONE),
+        EventHandler::Conditional(Box::new(BackspaceHandler)),
+    );
     editor.bind_sequence(
         KeyEvent(KeyCode::Enter, Modifiers::ALT),
         EventHandler::Simple(Cmd::Insert(1, format!("\n{}", input::PAD))),
@@ -204,13 +208,12 @@ impl Repl {
             n => format!(", {n} warnings (`eje check` shows them)"),
         };
         let line = format!(
-            "eje {} on {}: {} entities, {} relations, {} sources{warnings}. \
-             Type :help for help, Tab to complete, Ctrl-D to leave.",
+            "eje {} on {}: {} entities, {} relations{warnings}. \
+             Type :help for help, Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION"),
             self.session.source.describe(),
             g.node_count(),
             g.rel_count(),
-            g.sources.len(),
         );
         self.say(&line);
     }
