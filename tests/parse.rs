@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use eje::query::ast::*;
-use eje::query::parser::{MAX_DEPTH, parse, parse_expr, parse_statement};
+use eje::query::parser::{MAX_DEPTH, parse, parse_expr, parse_in, parse_statement};
 use eje::query::{ErrorKind, QueryError};
 use proptest::prelude::*;
 
@@ -249,6 +249,25 @@ fn parse_statement_and_parse_expr() {
         parse_expr("1 +").unwrap_err().kind,
         ErrorKind::UnexpectedEnd
     );
+}
+
+#[test]
+fn parse_in_counts_positions_in_the_whole_text() {
+    let text = "RETURN 1;\nMATCH (n RETURN n;\nRETURN 3";
+    let second = Span::new(10, 27);
+    let e = parse_in(text, second).unwrap_err();
+    assert_eq!(
+        e.message,
+        "expected `)` to close the node pattern opened at 2:7, found `RETURN`"
+    );
+    assert_eq!(&text[e.span.unwrap().range()], "RETURN");
+    let third = parse_in(text, Span::new(28, text.len())).unwrap();
+    let Statement::Query(q) = &third.statements[0] else {
+        panic!()
+    };
+    assert_eq!(&text[q.span.range()], "RETURN 3");
+    // Out-of-range and mid-character spans are clamped, never a panic.
+    let _ = parse_in("é;é", Span::new(1, 99));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-//! The parser: query text to [`ast::Script`], with nom 8 over
+//! The parser: query text to [`Script`](crate::query::ast::Script), with nom 8 over
 //! `nom_locate` spans. One function per production below; each carries its
 //! production as its doc comment.
 //!
@@ -139,7 +139,7 @@ mod clause;
 mod expr;
 mod pattern;
 
-use nom::{Err, Parser};
+use nom::{Err, Input, Parser};
 
 use self::base::{Ctx, In, PErr, Reason, into_query_error, sym, ws};
 use super::ast::{Expr, Script, Span, Statement};
@@ -175,6 +175,26 @@ fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// Parses a script: statements separated by `;`.
 pub fn parse(text: &str) -> Result<Script, QueryError> {
     with_stack(|| parse_here(text))
+}
+
+/// Parses the part `span` of `text` (one statement of a script, say) as a
+/// script, with every span and every `line:column` in messages counted in
+/// the whole of `text`.
+pub fn parse_in(text: &str, span: Span) -> Result<Script, QueryError> {
+    let mut end = span.end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut start = span.start.min(end);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let text = &text[..end];
+    with_stack(|| {
+        let ctx = Ctx::default();
+        let input = In::new_extra(text, &ctx).take_from(start);
+        script(input, text).map_err(|e| finish(e, text))
+    })
 }
 
 fn parse_here(text: &str) -> Result<Script, QueryError> {

@@ -123,9 +123,9 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
         }
         ExprKind::HasLabels(base, labels) => {
             postfix_base(f, base)?;
-            for label in labels {
+            for l in labels {
                 f.write_char(':')?;
-                schema_name(f, &label.name)?;
+                label(f, &l.name)?;
             }
             Ok(())
         }
@@ -395,13 +395,19 @@ fn variable(f: &mut Formatter, name: &str) -> Result {
     }
 }
 
-/// A label, relationship type or property key: reserved words are fine.
+/// A property key: reserved words are fine.
 fn schema_name(f: &mut Formatter, name: &str) -> Result {
     if is_plain_name(name) {
         f.write_str(name)
     } else {
         quoted_name(f, name)
     }
+}
+
+/// A label or relationship type: reserved words are quoted, so that
+/// ``n:`RETURN` `` does not read as a missing label.
+fn label(f: &mut Formatter, name: &str) -> Result {
+    variable(f, name)
 }
 
 fn parameter(f: &mut Formatter, name: &str) -> Result {
@@ -726,9 +732,9 @@ impl Display for NodePattern {
             variable(f, &v.name)?;
             any = true;
         }
-        for label in &self.labels {
+        for l in &self.labels {
             f.write_char(':')?;
-            schema_name(f, &label.name)?;
+            label(f, &l.name)?;
             any = true;
         }
         if let Some(entity) = &self.entity {
@@ -766,7 +772,7 @@ impl Display for RelationshipPattern {
             }
             for (k, t) in self.types.iter().enumerate() {
                 f.write_char(if k == 0 { ':' } else { '|' })?;
-                schema_name(f, &t.name)?;
+                label(f, &t.name)?;
             }
             if let Some(range) = &self.length {
                 Display::fmt(range, f)?;

@@ -409,7 +409,7 @@ fn entity_before<'a>(i: In<'a>, keyword: Option<&'static str>) -> PResult<'a, En
                 format!("an unquoted entity must be a single word or id, found `{written}`"),
                 Span::new(span.start, span.start + end),
             )
-            .with_help(format!("quote the name: '{written}'")),
+            .with_help(format!("quote the name: `'{written}'`")),
         );
     }
     let (rest, _) = ws(rest)?;

@@ -287,7 +287,7 @@ fn postfix(i: In) -> PResult<Expr> {
             (i, e) = index_or_slice(i, e)?;
         } else if at_sym(i, ":") {
             depth.push(enter(&i)?);
-            let (rest, labels) = labels(i)?;
+            let (rest, labels) = labels_where(i, true)?;
             let span = e.span.to(labels.last().map_or(e.span, |l| l.span));
             e = ex(ExprKind::HasLabels(Box::new(e), labels), span);
             i = rest;
@@ -300,13 +300,41 @@ fn postfix(i: In) -> PResult<Expr> {
 }
 
 /// `labels = ":" schema_name { ":" schema_name }`
-pub(super) fn labels(mut i: In) -> PResult<Vec<Ident>> {
+pub(super) fn labels(i: In) -> PResult<Vec<Ident>> {
+    labels_where(i, false)
+}
+
+/// Clause keywords, which after `n:` in an expression more likely mean a
+/// missing label than a label of that name (quoted, they are labels).
+const CLAUSE_WORDS: &[&str] = &[
+    "MATCH", "OPTIONAL", "WHERE", "WITH", "UNWIND", "RETURN", "ORDER", "SKIP", "LIMIT", "UNION",
+];
+
+/// `labels`, where `in_expression` refuses an unquoted clause keyword.
+fn labels_where(mut i: In, in_expression: bool) -> PResult<Vec<Ident>> {
     let mut labels = Vec::new();
     while at_sym(i, ":") {
         let (rest, _) = sym(":").parse(i)?;
-        let (rest, label) = must("a label after `:`", schema_name).parse(rest)?;
+        let (after, (label, quoted)) = must("a label after `:`", name).parse(rest)?;
+        if in_expression
+            && !quoted
+            && CLAUSE_WORDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(&label.name))
+        {
+            return fail_with(
+                QueryError::syntax(
+                    format!("expected a label after `:`, found `{}`", label.name),
+                    label.span,
+                )
+                .with_help(format!(
+                    "to use `{}` as a label, quote it: `` :`{}` ``",
+                    label.name, label.name
+                )),
+            );
+        }
         labels.push(label);
-        i = rest;
+        i = after;
     }
     Ok((i, labels))
 }
@@ -400,8 +428,8 @@ fn word_expression(i: In) -> PResult<Expr> {
         }
         if let Some(quantifier) = quantifier(&upper) {
             let (after, _) = sym("(").parse(rest)?;
-            let is_quantified = quantifier == Quantifier::All
-                || variable(after, false).is_ok_and(|(r, _)| at_kw(r, "IN"));
+            let is_quantified =
+                quantifier == Quantifier::All || name(after).is_ok_and(|(r, _)| at_kw(r, "IN"));
             if is_quantified {
                 return quantified(i, quantifier);
             }
@@ -556,6 +584,11 @@ fn case_expression(i: In) -> PResult<Expr> {
 /// `list_literal = "[" [expression { "," expression }] "]"`
 fn bracket_expression(i: In) -> PResult<Expr> {
     let (rest, open) = sym("[").parse(i)?;
+    if let Ok((after_name, (ident, false))) = name(rest) {
+        if crate::query::lexer::is_reserved(&ident.name) && at_kw(after_name, "IN") {
+            return fail_with(reserved_word(&ident));
+        }
+    }
     if let Ok((after_var, variable)) = variable(rest, false) {
         if let Ok((after_in, _)) = kw("IN").parse(after_var) {
             return list_comprehension(after_in, open, variable);
