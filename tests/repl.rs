@@ -190,6 +190,11 @@ fn tab_completes_labels_and_entity_names() {
     p.send("\t").unwrap();
     line(&mut p, ") RETURN x.id AS id", "│ putin");
     prompt(&mut p);
+    // An entity id after an analyst statement.
+    p.send("DESCRIBE kim_jong_u").unwrap();
+    p.send("\t").unwrap();
+    line(&mut p, "", "name: Kim Jong Un");
+    prompt(&mut p);
     // A meta command.
     p.send(":stat").unwrap();
     p.send("\t").unwrap();

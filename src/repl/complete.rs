@@ -447,8 +447,31 @@ fn properties(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
 /// their lookup keys: case, accents and hyphens do not matter). Inside a
 /// string (`quote`: the quote and whether to close it) the spelling that
 /// matches is written as typed: the name first; bare (after `DESCRIBE`),
-/// the id first, quoted when it is not one word.
+/// the ids that start with what was typed, else names, quoted when they
+/// are not one word (mixing the two would leave no common prefix to
+/// complete).
 fn entities(vocab: &Vocabulary, partial: &str, quote: Option<(char, bool)>) -> Vec<Pair> {
+    if quote.is_none() && !partial.is_empty() {
+        let lower = partial.to_lowercase();
+        let mut ids: Vec<Pair> = vocab
+            .entities
+            .iter()
+            .filter(|e| e.id.to_lowercase().starts_with(&lower))
+            .map(|e| {
+                let name = e.name.as_deref().unwrap_or(&e.id);
+                let kind = e
+                    .kind
+                    .as_deref()
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default();
+                pair(format!("{} = {name}{kind}", e.id), e.id.clone())
+            })
+            .collect();
+        if !ids.is_empty() {
+            ids.sort_by(|a, b| a.replacement.cmp(&b.replacement));
+            return ids;
+        }
+    }
     let mut key = names::normalize(partial);
     if !key.is_empty() && partial.ends_with(|c: char| !c.is_alphanumeric()) {
         key.push(' ');
@@ -555,6 +578,8 @@ mod tests {
                 entity("kim_jong_un", "Kim Jong Un", &["Kim Jong-un"], "Person"),
                 entity("moscow", "Moscow", &["Moscú"], "City"),
                 entity("dprk", "North Korea", &["Korea's North"], "Country"),
+                entity("kim_letter", "Kim Jong Un's letter", &[], "Letter"),
+                entity("vladivostok", "Vladivostok", &[], "City"),
             ],
             params: vec!["who".into()],
         }
@@ -617,14 +642,20 @@ mod tests {
     fn entities_inside_quotes() {
         let (start, got) = check("MATCH (p \"vla‸");
         assert_eq!(start, "MATCH (p \"".len());
-        assert_eq!(got, ["Vladimir Putin\""]);
+        assert_eq!(got, ["Vladimir Putin\"", "Vladivostok\""]);
         // Accents and hyphens do not matter; what was typed decides the spelling.
-        assert_eq!(replacements("MATCH (p 'Vladí‸"), ["Vladímir Putin'"]);
-        assert_eq!(replacements("MATCH (p 'kim jong-‸"), ["Kim Jong Un'"]);
+        assert_eq!(
+            replacements("MATCH (p 'Vladí‸"),
+            ["Vladivostok'", "Vladímir Putin'"]
+        );
+        assert_eq!(
+            replacements("MATCH (p 'kim jong-‸"),
+            ["Kim Jong Un'", "Kim Jong Un\\'s letter'"]
+        );
         assert_eq!(replacements("MATCH (p 'Mosc‸"), ["Moscow'"]);
         assert_eq!(replacements("MATCH (p 'Moscú‸"), ["Moscú'"]);
         // The closing quote is not doubled, and quotes inside are escaped.
-        assert_eq!(replacements("MATCH (p 'vla‸')"), ["Vladimir Putin"]);
+        assert_eq!(replacements("MATCH (p 'vladim‸')"), ["Vladimir Putin"]);
         assert_eq!(replacements("MATCH (p \"Korea's‸"), ["Korea's North\""]);
         assert_eq!(replacements("MATCH (p 'Korea‸"), ["Korea\\'s North'"]);
         // A closed string is not completed.
@@ -634,8 +665,13 @@ mod tests {
     #[test]
     fn entities_after_analyst_statements() {
         assert_eq!(replacements("DESCRIBE pu‸"), ["putin"]);
-        assert_eq!(replacements("describe kim‸"), ["kim_jong_un"]);
-        assert_eq!(replacements("DESCRIBE vla‸"), ["'Vladimir Putin'"]);
+        // Ids alone when some id starts with the text, so that they share
+        // a prefix to complete.
+        assert_eq!(replacements("DESCRIBE kim_jong_u‸"), ["kim_jong_un"]);
+        assert_eq!(replacements("DESCRIBE k‸"), ["kim_jong_un", "kim_letter"]);
+        assert_eq!(replacements("describe kim_j‸"), ["kim_jong_un"]);
+        assert_eq!(replacements("DESCRIBE vla‸"), ["vladivostok"]);
+        assert_eq!(replacements("DESCRIBE vladim‸"), ["'Vladimir Putin'"]);
         assert_eq!(replacements("PATH putin TO mo‸"), ["moscow"]);
         assert_eq!(replacements("EVIDENCE putin TO nor‸"), ["'North Korea'"]);
         assert_eq!(replacements("NEIGHBORS putin VIA me‸"), ["met_with"]);
@@ -649,7 +685,7 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(replacements("RETURN 1; DESCRIBE pu‸"), ["putin"]);
-        assert_eq!(replacements("DESCRIBE ‸").len(), 4);
+        assert_eq!(replacements("DESCRIBE ‸").len(), 6);
     }
 
     #[test]
