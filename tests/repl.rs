@@ -309,7 +309,11 @@ fn reload_keeps_the_old_graph_when_the_data_breaks() {
     line(&mut p, ":reload", "Nokind");
     expect(&mut p, "still using the graph loaded before");
     prompt(&mut p);
-    line(&mut p, "MATCH (p \"Vladimir Putin\") RETURN p.id AS id", "│ putin");
+    line(
+        &mut p,
+        "MATCH (p \"Vladimir Putin\") RETURN p.id AS id",
+        "│ putin",
+    );
     prompt(&mut p);
     // Fixed, it loads again.
     std::fs::remove_file(&broken).unwrap();
