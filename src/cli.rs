@@ -20,11 +20,23 @@ use crate::stats;
 /// Curated RON evidence in `data/`, validated and built into a property
 /// graph; questions in an openCypher subset plus analyst statements.
 #[derive(Debug, Parser)]
-#[command(name = "eje", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "eje",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// When to use colour: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Without a subcommand, eje opens the REPL: its options work here too
+    /// (`eje --data DIR`).
+    #[command(flatten)]
+    pub repl: ReplArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -302,7 +314,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         Some(Command::Repl(args)) => repl(args, err_color),
-        None => repl(ReplArgs::default(), err_color),
+        None => repl(cli.repl, err_color),
     }
 }
 
