@@ -41,20 +41,42 @@ pub enum AggKind {
     Avg,
     Min,
     Max,
+    StDev,
+    StDevP,
+    PercentileDisc,
+    PercentileCont,
 }
+
+impl AggKind {
+    /// How many arguments the aggregate takes.
+    pub fn arity(self) -> usize {
+        match self {
+            AggKind::PercentileDisc | AggKind::PercentileCont => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The aggregates by name.
+const AGGREGATES: &[(&str, AggKind)] = &[
+    ("count", AggKind::Count),
+    ("collect", AggKind::Collect),
+    ("sum", AggKind::Sum),
+    ("avg", AggKind::Avg),
+    ("min", AggKind::Min),
+    ("max", AggKind::Max),
+    ("stDev", AggKind::StDev),
+    ("stDevP", AggKind::StDevP),
+    ("percentileDisc", AggKind::PercentileDisc),
+    ("percentileCont", AggKind::PercentileCont),
+];
 
 /// The aggregate of this name, ignoring case.
 pub fn aggregate(name: &str) -> Option<AggKind> {
-    let kind = match name.to_ascii_lowercase().as_str() {
-        "count" => AggKind::Count,
-        "collect" => AggKind::Collect,
-        "sum" => AggKind::Sum,
-        "avg" => AggKind::Avg,
-        "min" => AggKind::Min,
-        "max" => AggKind::Max,
-        _ => return None,
-    };
-    Some(kind)
+    AGGREGATES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, k)| *k)
 }
 
 /// The scalar function of this name, ignoring case.
@@ -67,7 +89,7 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     FUNCTIONS
         .iter()
         .map(|f| f.name)
-        .chain(["count", "collect", "sum", "avg", "min", "max"])
+        .chain(AGGREGATES.iter().map(|(n, _)| *n))
 }
 
 const MANY: usize = usize::MAX;
@@ -247,6 +269,69 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     f!("sqrt", 1, 1, sqrt, "the square root of a number"),
     f!("exists", 1, 1, exists, "whether a value is not null"),
+    f!(
+        "toStringOrNull",
+        1,
+        1,
+        to_string_or_null,
+        "like `toString`, but null for a value it cannot convert"
+    ),
+    f!(
+        "toIntegerOrNull",
+        1,
+        1,
+        to_integer_or_null,
+        "like `toInteger`, but null for a value it cannot convert"
+    ),
+    f!(
+        "toFloatOrNull",
+        1,
+        1,
+        to_float_or_null,
+        "like `toFloat`, but null for a value it cannot convert"
+    ),
+    f!(
+        "toBooleanOrNull",
+        1,
+        1,
+        to_boolean_or_null,
+        "like `toBoolean`, but null for a value it cannot convert"
+    ),
+    f!(
+        "rand",
+        0,
+        0,
+        rand,
+        "a random float from 0 (included) to 1 (excluded)"
+    ),
+    f!("pi", 0, 0, pi, "the number π"),
+    f!("e", 0, 0, e, "the number e"),
+    f!("exp", 1, 1, exp, "e raised to a number"),
+    f!("log", 1, 1, log, "the natural logarithm of a number"),
+    f!("log10", 1, 1, log10, "the base-10 logarithm of a number"),
+    f!("sin", 1, 1, sin, "the sine of an angle in radians"),
+    f!("cos", 1, 1, cos, "the cosine of an angle in radians"),
+    f!("tan", 1, 1, tan, "the tangent of an angle in radians"),
+    f!("cot", 1, 1, cot, "the cotangent of an angle in radians"),
+    f!("asin", 1, 1, asin, "the arcsine of a number, in radians"),
+    f!("acos", 1, 1, acos, "the arccosine of a number, in radians"),
+    f!("atan", 1, 1, atan, "the arctangent of a number, in radians"),
+    f!(
+        "atan2",
+        2,
+        2,
+        atan2,
+        "the angle in radians of the point (x, y), given y then x"
+    ),
+    f!("degrees", 1, 1, degrees, "radians converted to degrees"),
+    f!("radians", 1, 1, radians, "degrees converted to radians"),
+    f!(
+        "haversin",
+        1,
+        1,
+        haversin,
+        "half the versine of an angle in radians"
+    ),
 ];
 
 /// A type error raised by a function.
@@ -794,6 +879,125 @@ fn sqrt(_: &Graph, a: &[Value]) -> FnResult {
 
 fn exists(_: &Graph, a: &[Value]) -> FnResult {
     Ok(Value::Bool(!a[0].is_null()))
+}
+
+/// Runs a conversion, turning a refused argument into null.
+fn or_null(f: fn(&Graph, &[Value]) -> FnResult, g: &Graph, a: &[Value]) -> FnResult {
+    Ok(f(g, a).unwrap_or(Value::Null))
+}
+
+fn to_string_or_null(g: &Graph, a: &[Value]) -> FnResult {
+    or_null(to_string, g, a)
+}
+
+fn to_integer_or_null(g: &Graph, a: &[Value]) -> FnResult {
+    or_null(to_integer, g, a)
+}
+
+fn to_float_or_null(g: &Graph, a: &[Value]) -> FnResult {
+    or_null(to_float, g, a)
+}
+
+fn to_boolean_or_null(g: &Graph, a: &[Value]) -> FnResult {
+    or_null(to_boolean, g, a)
+}
+
+/// Whether a function gives a different answer each time it is called with
+/// the same arguments.
+pub fn is_random(f: &Function) -> bool {
+    f.name == "rand"
+}
+
+fn rand(_: &Graph, _: &[Value]) -> FnResult {
+    use std::hash::{BuildHasher, Hasher};
+    // The standard library's randomly keyed hasher is the source: each
+    // `RandomState` has fresh keys.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0x9e37_79b9_7f4a_7c15);
+    let bits = h.finish() >> 11;
+    Ok(Value::Float(bits as f64 / (1u64 << 53) as f64))
+}
+
+fn pi(_: &Graph, _: &[Value]) -> FnResult {
+    Ok(Value::Float(std::f64::consts::PI))
+}
+
+fn e(_: &Graph, _: &[Value]) -> FnResult {
+    Ok(Value::Float(std::f64::consts::E))
+}
+
+fn float_fn(func: &str, a: &[Value], f: impl Fn(f64) -> f64) -> FnResult {
+    match &a[0] {
+        Value::Null => Ok(Value::Null),
+        Value::Int(i) => Ok(Value::Float(f(*i as f64))),
+        Value::Float(x) => Ok(Value::Float(f(*x))),
+        v => Err(arg_error(func, "a number", v)),
+    }
+}
+
+fn exp(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("exp", a, f64::exp)
+}
+
+fn log(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("log", a, f64::ln)
+}
+
+fn log10(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("log10", a, f64::log10)
+}
+
+fn sin(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("sin", a, f64::sin)
+}
+
+fn cos(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("cos", a, f64::cos)
+}
+
+fn tan(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("tan", a, f64::tan)
+}
+
+fn cot(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("cot", a, |x| 1.0 / x.tan())
+}
+
+fn asin(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("asin", a, f64::asin)
+}
+
+fn acos(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("acos", a, f64::acos)
+}
+
+fn atan(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("atan", a, f64::atan)
+}
+
+fn atan2(_: &Graph, a: &[Value]) -> FnResult {
+    let num = |v: &Value| match v {
+        Value::Int(i) => Ok(Some(*i as f64)),
+        Value::Float(f) => Ok(Some(*f)),
+        Value::Null => Ok(None),
+        v => Err(arg_error("atan2", "a number", v)),
+    };
+    Ok(match (num(&a[0])?, num(&a[1])?) {
+        (Some(y), Some(x)) => Value::Float(y.atan2(x)),
+        _ => Value::Null,
+    })
+}
+
+fn degrees(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("degrees", a, f64::to_degrees)
+}
+
+fn radians(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("radians", a, f64::to_radians)
+}
+
+fn haversin(_: &Graph, a: &[Value]) -> FnResult {
+    float_fn("haversin", a, |x| (1.0 - x.cos()) / 2.0)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod parser;
 pub mod plan;
 mod print;
 pub mod result;
+pub mod types;
 
 pub use error::{ErrorKind, QueryError};
 pub use eval::{Options, execute, run};

@@ -28,6 +28,7 @@ use petgraph::graph::NodeIndex;
 use super::ast::{self, BinaryOp, Quantifier, Span, UnaryOp};
 use super::error::{ErrorKind, QueryError};
 use super::functions::{self, AggKind, Function};
+use super::types::{self, Checker, Ty};
 use crate::model::{Graph, Resolution, Value, names};
 
 /// A position in a row.
@@ -43,6 +44,8 @@ pub struct PExpr {
 #[derive(Debug, Clone)]
 pub enum PKind {
     Const(Value),
+    /// A parameter's value (a constant whose type the query does not know).
+    Param(Value),
     Slot(Slot),
     Prop(Box<PExpr>, String),
     HasLabels(Box<PExpr>, Vec<String>),
@@ -90,7 +93,7 @@ impl PExpr {
     /// Every slot the expression reads, including inside nested patterns.
     pub fn slots(&self, out: &mut Vec<Slot>) {
         match &self.kind {
-            PKind::Const(_) => {}
+            PKind::Const(_) | PKind::Param(_) => {}
             PKind::Slot(s) => out.push(*s),
             PKind::Prop(e, _)
             | PKind::HasLabels(e, _)
@@ -190,6 +193,8 @@ pub struct AggCall {
     pub distinct: bool,
     /// `None` for `count(*)`.
     pub arg: Option<PExpr>,
+    /// The percentile of `percentileDisc` and `percentileCont`.
+    pub arg2: Option<PExpr>,
     pub slot: Slot,
 }
 
@@ -367,32 +372,10 @@ pub struct PathBuild {
     pub hops: Vec<Slot>,
 }
 
-/// What the planner knows of a variable's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VarType {
-    Node,
-    Rel,
-    RelList,
-    Path,
-    Any,
-}
-
-impl VarType {
-    fn describe(self) -> &'static str {
-        match self {
-            VarType::Node => "a node",
-            VarType::Rel => "a relationship",
-            VarType::RelList => "a list of relationships",
-            VarType::Path => "a path",
-            VarType::Any => "a value",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Var {
     slot: Slot,
-    ty: VarType,
+    ty: Ty,
 }
 
 /// Variables visible at a point of the query.
@@ -491,6 +474,11 @@ struct Planner<'a> {
     max_hops: u32,
     curated: bool,
     nslots: usize,
+    /// What is known of the type of each slot.
+    tys: Vec<Ty>,
+    /// How deep in `expr` the planner is: a whole expression is type-checked
+    /// once it is planned.
+    depth: u32,
     /// Property keys already checked (lower-cased wanted → canonical).
     keys: HashMap<String, String>,
 }
@@ -664,13 +652,33 @@ impl<'a> Planner<'a> {
             max_hops,
             curated: graph.schema.is_some(),
             nslots: 0,
+            tys: Vec::new(),
+            depth: 0,
             keys: HashMap::new(),
         }
     }
 
     fn slot(&mut self) -> Slot {
         self.nslots += 1;
+        self.tys.push(Ty::ANY);
         self.nslots - 1
+    }
+
+    /// A new slot for the variable `name` of type `ty`, in `scope`.
+    fn declare(&mut self, scope: &mut Scope, name: &str, ty: Ty) -> Slot {
+        let slot = self.slot();
+        self.tys[slot] = ty;
+        scope.vars.insert(name.to_string(), Var { slot, ty });
+        slot
+    }
+
+    /// The type of a planned (and so already checked) expression.
+    fn type_of(&mut self, e: &PExpr) -> Ty {
+        Checker {
+            slots: &mut self.tys,
+        }
+        .check(e)
+        .unwrap_or(Ty::ANY)
     }
 
     fn source(&self, span: Span) -> String {
@@ -711,14 +719,8 @@ impl<'a> Planner<'a> {
                             u.alias.span,
                         ));
                     }
-                    let slot = self.slot();
-                    scope.vars.insert(
-                        u.alias.name.clone(),
-                        Var {
-                            slot,
-                            ty: VarType::Any,
-                        },
-                    );
+                    let ty = self.type_of(&expr).unwound();
+                    let slot = self.declare(&mut scope, &u.alias.name, ty);
                     ops.push(Op::Unwind { expr, slot });
                 }
                 ast::Clause::With(w) => {
@@ -830,25 +832,15 @@ impl<'a> Planner<'a> {
         let mut out: Vec<(String, Slot)> = Vec::new();
         let mut new_scope = Scope::default();
         let mut subst: Vec<(ast::Expr, Slot)> = Vec::new();
-        let type_of = |e: &ast::Expr| match &e.kind {
-            ast::ExprKind::Variable(v) => scope.get(&v.name).map_or(VarType::Any, |v| v.ty),
-            _ => VarType::Any,
-        };
         if !aggregating {
             let mut cx = Cx::new(scope.clone(), clause);
             let mut planned = Vec::new();
             for (name, e, _) in &items {
                 let pe = self.expr(e, &mut cx)?;
-                let slot = self.slot();
+                let ty = self.type_of(&pe);
+                let slot = self.declare(&mut new_scope, name, ty);
                 planned.push((pe, slot));
                 out.push((name.clone(), slot));
-                new_scope.vars.insert(
-                    name.clone(),
-                    Var {
-                        slot,
-                        ty: type_of(e),
-                    },
-                );
                 subst.push((e.clone(), slot));
             }
             ops.push(Op::Project(planned));
@@ -863,23 +855,19 @@ impl<'a> Planner<'a> {
             let mut cx = Cx::new(scope.clone(), clause);
             cx.aggs = Some(Vec::new());
             for (name, e, span) in &items {
-                let slot = self.slot();
-                if contains_aggregate(e) {
+                let aggregate = contains_aggregate(e);
+                if aggregate {
                     self.check_ambiguous(e, &keys_ast, *span)?;
-                    let pe = self.expr(e, &mut cx)?;
+                }
+                let pe = self.expr(e, &mut cx)?;
+                let ty = self.type_of(&pe);
+                let slot = self.declare(&mut new_scope, name, ty);
+                if aggregate {
                     post.push((pe, slot));
                 } else {
-                    let pe = self.expr(e, &mut cx)?;
                     keys.push((pe, slot));
                 }
                 out.push((name.clone(), slot));
-                new_scope.vars.insert(
-                    name.clone(),
-                    Var {
-                        slot,
-                        ty: type_of(e),
-                    },
-                );
                 subst.push((e.clone(), slot));
             }
             let aggs = cx.aggs.take().unwrap_or_default();
@@ -1244,14 +1232,7 @@ impl<'a> Planner<'a> {
                             v.span,
                         ));
                     }
-                    let slot = self.slot();
-                    scope.vars.insert(
-                        v.name.clone(),
-                        Var {
-                            slot,
-                            ty: VarType::Path,
-                        },
-                    );
+                    let slot = self.declare(scope, &v.name, Ty::of(types::PATH));
                     binds.push(slot);
                     Some(slot)
                 }
@@ -1551,11 +1532,11 @@ impl<'a> Planner<'a> {
             Some(v) => {
                 match scope.get(&v.name) {
                     Some(var) => {
-                        if !matches!(var.ty, VarType::Node | VarType::Any) {
+                        if !var.ty.may_be(types::NODE) {
                             return Err(err_code(
                                 ErrorKind::Semantic,
                                 "VariableTypeConflict",
-                                format!("`{}` is {}, not a node", v.name, var.ty.describe()),
+                                format!("`{}` is {}, not a node", v.name, describe_var(var.ty)),
                                 v.span,
                             ));
                         }
@@ -1571,14 +1552,7 @@ impl<'a> Planner<'a> {
                         )
                         .with_help("a pattern used as a predicate can only use variables bound before it"));
                         }
-                        let slot = self.slot();
-                        scope.vars.insert(
-                            v.name.clone(),
-                            Var {
-                                slot,
-                                ty: VarType::Node,
-                            },
-                        );
+                        let slot = self.declare(scope, &v.name, Ty::of(types::NODE));
                         binds.push(slot);
                         slot
                     }
@@ -1632,24 +1606,21 @@ impl<'a> Planner<'a> {
                 }
                 match scope.get(&v.name) {
                     Some(var) => {
-                        let ok = match var.ty {
-                            VarType::Rel | VarType::Any => var_len.is_none(),
-                            _ => false,
+                        let ok = if var_len.is_some() {
+                            var.ty.may_be(types::LIST) && var.ty.element().may_be(types::REL)
+                        } else {
+                            var.ty.may_be(types::REL)
                         };
                         if !ok {
-                            let code = if var.ty == VarType::Node || var.ty == VarType::Path {
-                                "VariableTypeConflict"
+                            let want = if var_len.is_some() {
+                                "a list of relationships"
                             } else {
-                                "VariableAlreadyBound"
+                                "a relationship"
                             };
                             return Err(err_code(
                                 ErrorKind::Semantic,
-                                code,
-                                format!(
-                                    "`{}` is {}, not a relationship",
-                                    v.name,
-                                    var.ty.describe()
-                                ),
+                                "VariableTypeConflict",
+                                format!("`{}` is {}, not {want}", v.name, describe_var(var.ty)),
                                 v.span,
                             ));
                         }
@@ -1665,13 +1636,12 @@ impl<'a> Planner<'a> {
                                 v.span,
                             ));
                         }
-                        let slot = self.slot();
                         let ty = if var_len.is_some() {
-                            VarType::RelList
+                            Ty::list(types::REL)
                         } else {
-                            VarType::Rel
+                            Ty::of(types::REL)
                         };
-                        scope.vars.insert(v.name.clone(), Var { slot, ty });
+                        let slot = self.declare(scope, &v.name, ty);
                         local.insert(v.name.clone());
                         binds.push(slot);
                         (slot, false)
@@ -1757,7 +1727,23 @@ impl<'a> Planner<'a> {
 
     // ----- expressions ------------------------------------------------------------------
 
+    /// Plans an expression; a whole expression (not a part of one) is then
+    /// type-checked.
     fn expr(&mut self, e: &ast::Expr, cx: &mut Cx) -> Result<PExpr, QueryError> {
+        self.depth += 1;
+        let planned = self.expr_here(e, cx);
+        self.depth -= 1;
+        let planned = planned?;
+        if self.depth == 0 {
+            Checker {
+                slots: &mut self.tys,
+            }
+            .check(&planned)?;
+        }
+        Ok(planned)
+    }
+
+    fn expr_here(&mut self, e: &ast::Expr, cx: &mut Cx) -> Result<PExpr, QueryError> {
         use ast::ExprKind as K;
         if let Some((_, slot)) = cx.subst.iter().find(|(x, _)| x == e) {
             return Ok(PExpr::new(PKind::Slot(*slot), e.span));
@@ -1772,7 +1758,7 @@ impl<'a> Planner<'a> {
                 ast::Literal::Float(f) => Value::Float(*f),
                 ast::Literal::String(s) => Value::Str(s.clone()),
             }),
-            K::Parameter(p) => PKind::Const(self.param(p)?),
+            K::Parameter(p) => PKind::Param(self.param(p)?),
             K::Variable(v) => match cx.scope.get(&v.name) {
                 Some(var) => PKind::Slot(var.slot),
                 None => {
@@ -1792,10 +1778,10 @@ impl<'a> Planner<'a> {
             },
             K::Property(base, key) => {
                 let is_entity = match &base.kind {
-                    K::Variable(v) => cx
-                        .scope
-                        .get(&v.name)
-                        .is_some_and(|var| matches!(var.ty, VarType::Node | VarType::Rel)),
+                    K::Variable(v) => cx.scope.get(&v.name).is_some_and(|var| {
+                        var.ty.only(types::NODE | types::REL)
+                            && var.ty.may_be(types::NODE | types::REL)
+                    }),
                     _ => false,
                 };
                 let b = self.expr(base, cx)?;
@@ -1859,22 +1845,26 @@ impl<'a> Planner<'a> {
                 PKind::Binary(*op, boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?))
             }
             K::IsNull { expr, negated } => PKind::IsNull(boxed(self.expr(expr, cx)?), *negated),
-            K::CountStar => return self.aggregate(AggKind::Count, false, None, span, cx),
+            K::CountStar => return self.aggregate(AggKind::Count, false, None, None, span, cx),
             K::Function {
                 name,
                 distinct,
                 args,
             } => {
                 if let Some(kind) = functions::aggregate(&name.name) {
-                    if args.len() != 1 {
+                    if args.len() != kind.arity() {
+                        let want = match kind.arity() {
+                            1 => "one argument".to_string(),
+                            n => format!("{n} arguments"),
+                        };
                         return Err(err_code(
                             ErrorKind::Semantic,
                             "InvalidNumberOfArguments",
-                            format!("`{}` takes one argument, got {}", name.name, args.len()),
+                            format!("`{}` takes {want}, got {}", name.name, args.len()),
                             span,
                         ));
                     }
-                    return self.aggregate(kind, *distinct, Some(&args[0]), span, cx);
+                    return self.aggregate(kind, *distinct, args.first(), args.get(1), span, cx);
                 }
                 if *distinct {
                     return Err(QueryError::semantic(
@@ -1956,13 +1946,10 @@ impl<'a> Planner<'a> {
             } => {
                 let list = self.expr(list, cx)?;
                 let slot = self.slot();
-                let old = cx.scope.vars.insert(
-                    variable.name.clone(),
-                    Var {
-                        slot,
-                        ty: VarType::Any,
-                    },
-                );
+                let old = cx
+                    .scope
+                    .vars
+                    .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
                 let r = (|| {
                     let pred = predicate
                         .as_ref()
@@ -1993,13 +1980,10 @@ impl<'a> Planner<'a> {
             } => {
                 let list = self.expr(list, cx)?;
                 let slot = self.slot();
-                let old = cx.scope.vars.insert(
-                    variable.name.clone(),
-                    Var {
-                        slot,
-                        ty: VarType::Any,
-                    },
-                );
+                let old = cx
+                    .scope
+                    .vars
+                    .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
                 let pred = self.expr(predicate, cx);
                 restore(&mut cx.scope, &variable.name, old);
                 PKind::Quantified {
@@ -2056,6 +2040,7 @@ impl<'a> Planner<'a> {
         kind: AggKind,
         distinct: bool,
         arg: Option<&ast::Expr>,
+        arg2: Option<&ast::Expr>,
         span: Span,
         cx: &mut Cx,
     ) -> Result<PExpr, QueryError> {
@@ -2077,17 +2062,103 @@ impl<'a> Planner<'a> {
             .with_help("aggregate in `WITH` or `RETURN`, then filter with `WITH ... WHERE`"));
         }
         cx.in_agg = true;
-        let arg = arg.map(|a| self.expr(a, cx)).transpose();
+        let planned = (|| {
+            let a = arg.map(|a| self.expr(a, cx)).transpose()?;
+            let b = arg2.map(|a| self.expr(a, cx)).transpose()?;
+            Ok::<_, QueryError>((a, b))
+        })();
         cx.in_agg = false;
-        let arg = arg?;
+        let (arg, arg2) = planned?;
+        let mut checker = Checker {
+            slots: &mut self.tys,
+        };
+        let arg_ty = match &arg {
+            Some(a) => checker.check(a)?,
+            None => Ty::ANY,
+        };
+        if let Some(p) = &arg2 {
+            let t = checker.check(p)?;
+            if !t.may_be(types::NUM) {
+                return Err(err_code(
+                    ErrorKind::Semantic,
+                    "InvalidArgumentType",
+                    format!("a percentile is a number, got {}", t.describe()),
+                    p.span,
+                ));
+            }
+        }
+        if let Some(a) = &arg
+            && calls_random(a)
+        {
+            return Err(err_code(
+                ErrorKind::Semantic,
+                "NonConstantExpression",
+                format!(
+                    "cannot aggregate `{}`: its value changes with every call",
+                    self.source(a.span)
+                ),
+                a.span,
+            ));
+        }
         let slot = self.slot();
+        self.tys[slot] = types::aggregate_type(kind, arg_ty);
         cx.aggs.as_mut().expect("checked above").push(AggCall {
             kind,
             distinct,
             arg,
+            arg2,
             slot,
         });
         Ok(PExpr::new(PKind::Slot(slot), span))
+    }
+}
+
+/// Whether an expression calls a function whose value changes from call
+/// to call (`rand()`).
+fn calls_random(e: &PExpr) -> bool {
+    match &e.kind {
+        PKind::Call(f, args) => functions::is_random(f) || args.iter().any(calls_random),
+        PKind::Const(_) | PKind::Param(_) | PKind::Slot(_) => false,
+        PKind::Prop(x, _)
+        | PKind::HasLabels(x, _)
+        | PKind::Not(x)
+        | PKind::Neg(x)
+        | PKind::IsNull(x, _) => calls_random(x),
+        PKind::List(items) => items.iter().any(calls_random),
+        PKind::Map(items) => items.iter().any(|(_, x)| calls_random(x)),
+        PKind::Index(a, b) | PKind::Binary(_, a, b) => calls_random(a) || calls_random(b),
+        PKind::Slice(a, b, c) => calls_random(a) || b.iter().chain(c).any(|x| calls_random(x)),
+        PKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            operand.iter().chain(else_).any(|x| calls_random(x))
+                || whens
+                    .iter()
+                    .any(|(w, t)| calls_random(w) || calls_random(t))
+        }
+        PKind::ListComp {
+            list, pred, proj, ..
+        } => calls_random(list) || pred.iter().chain(proj).any(|x| calls_random(x)),
+        PKind::Quantified { list, pred, .. } => calls_random(list) || calls_random(pred),
+        PKind::Exists(_) => false,
+        PKind::PatternComp { proj, .. } => calls_random(proj),
+    }
+}
+
+/// A variable's type in an error message: "a node", "a list of
+/// relationships", "a value of type INTEGER"...
+fn describe_var(t: Ty) -> String {
+    let rels = t.element();
+    match t.kinds & !types::NULL {
+        types::NODE => "a node".into(),
+        types::REL => "a relationship".into(),
+        types::PATH => "a path".into(),
+        types::LIST if rels.kinds & types::REL != 0 && rels.only(types::REL) => {
+            "a list of relationships".into()
+        }
+        _ => format!("a value of type {}", t.describe()),
     }
 }
 

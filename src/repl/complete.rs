@@ -627,7 +627,7 @@ mod tests {
     fn keywords_functions_and_variables() {
         assert_eq!(replacements("MAT‸"), ["MATCH"]);
         assert_eq!(replacements("mat‸"), ["match"]);
-        assert_eq!(replacements("MATCH (person) RETURN pe‸"), ["person"]);
+        assert_eq!(replacements("MATCH (person) RETURN pers‸"), ["person"]);
         assert!(replacements("MATCH (n) RETURN co‸").contains(&"count".to_string()));
         assert!(replacements("MATCH (n) RETURN to‸").contains(&"toLower".to_string()));
         assert_eq!(

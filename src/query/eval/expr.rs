@@ -15,7 +15,7 @@ use crate::model::Value;
 impl Exec<'_> {
     pub(crate) fn eval(&mut self, e: &PExpr, row: &mut [Value]) -> Result<Value, QueryError> {
         Ok(match &e.kind {
-            PKind::Const(v) => v.clone(),
+            PKind::Const(v) | PKind::Param(v) => v.clone(),
             PKind::Slot(s) => row[*s].clone(),
             PKind::Prop(base, key) => {
                 if let PKind::Slot(s) = base.kind {

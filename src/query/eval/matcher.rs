@@ -89,6 +89,9 @@ impl Exec<'_> {
         };
         match &step.kind {
             StepKind::Node(n) => self.node_step(m, i, n, row, used, sink),
+            StepKind::Expand(x) if x.var_len.is_some() && x.rel_bound => {
+                self.expand_list(m, i, x, row, used, sink)
+            }
             StepKind::Expand(x) if x.var_len.is_some() => {
                 let Some(from) = self.node_at(row, x.from)? else {
                     return Ok(Flow::Continue);
@@ -392,6 +395,73 @@ impl Exec<'_> {
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// A variable-length step whose list of relations is bound already:
+    /// the list must be a walk from `from`, the way the step goes.
+    fn expand_list(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let mut rels = Vec::new();
+        match &row[x.rel] {
+            Value::Null => return Ok(Flow::Continue),
+            Value::List(items) => {
+                for v in items {
+                    match v {
+                        Value::Rel(e) => rels.push(*e),
+                        v => {
+                            return Err(type_error(
+                                format!("expected a list of relationships, got {}", v.type_name()),
+                                Default::default(),
+                            ));
+                        }
+                    }
+                }
+            }
+            v => {
+                return Err(type_error(
+                    format!("expected a list of relationships, got {}", v.type_name()),
+                    Default::default(),
+                ));
+            }
+        }
+        let (min, max) = x.var_len.unwrap_or((1, 1));
+        let n = rels.len() as u32;
+        if n < min || n > max {
+            return Ok(Flow::Continue);
+        }
+        if x.reversed {
+            rels.reverse();
+        }
+        let mut node = from;
+        for (k, &e) in rels.iter().enumerate() {
+            self.tick()?;
+            let Some((_, other)) = self.adjacent_one(node, e, x.dir, &x.types) else {
+                return Ok(Flow::Continue);
+            };
+            if used.contains(&e) || rels[..k].contains(&e) || !self.rel_ok(e, &x.rel_props, row)? {
+                return Ok(Flow::Continue);
+            }
+            node = other;
+        }
+        if !self.reaches(x, node, row)? {
+            return Ok(Flow::Continue);
+        }
+        row[x.to] = Value::Node(node);
+        let before = used.len();
+        used.extend(rels.iter().copied());
+        let flow = self.bound(m, i, row, used, sink);
+        used.truncate(before);
+        flow
     }
 
     /// Whether a given relation leaves `from` the way the step goes.

@@ -174,6 +174,18 @@ enum Acc {
     },
     Min(Value),
     Max(Value),
+    /// Welford's running mean and sum of squared deviations.
+    StDev {
+        n: u64,
+        mean: f64,
+        m2: f64,
+        population: bool,
+    },
+    Percentile {
+        values: Vec<Value>,
+        p: Option<f64>,
+        cont: bool,
+    },
 }
 
 impl Acc {
@@ -189,7 +201,49 @@ impl Acc {
             AggKind::Avg => Acc::Avg { sum: 0.0, n: 0 },
             AggKind::Min => Acc::Min(Value::Null),
             AggKind::Max => Acc::Max(Value::Null),
+            AggKind::StDev | AggKind::StDevP => Acc::StDev {
+                n: 0,
+                mean: 0.0,
+                m2: 0.0,
+                population: kind == AggKind::StDevP,
+            },
+            AggKind::PercentileDisc | AggKind::PercentileCont => Acc::Percentile {
+                values: Vec::new(),
+                p: None,
+                cont: kind == AggKind::PercentileCont,
+            },
         }
+    }
+
+    /// The percentile of `percentileDisc` / `percentileCont`, from a row.
+    fn percentile(&mut self, v: &Value, span: ast::Span) -> Result<(), QueryError> {
+        let Acc::Percentile { p, .. } = self else {
+            return Ok(());
+        };
+        let x = match v {
+            Value::Null => return Ok(()),
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            v => {
+                return Err(ops::type_error(
+                    format!("a percentile is a number, got {}", v.type_name()),
+                    span,
+                ));
+            }
+        };
+        if !(0.0..=1.0).contains(&x) {
+            return Err(QueryError::new(
+                ErrorKind::Runtime,
+                format!(
+                    "a percentile is a number from 0 to 1, got {}",
+                    Value::Float(x)
+                ),
+                Some(span),
+            )
+            .with_code("NumberOutOfRange"));
+        }
+        *p = Some(x);
+        Ok(())
     }
 
     fn add(&mut self, v: Value, span: ast::Span) -> Result<(), QueryError> {
@@ -248,6 +302,31 @@ impl Acc {
                     *m = v;
                 }
             }
+            Acc::StDev { n, mean, m2, .. } => {
+                let x = match v {
+                    Value::Int(i) => i as f64,
+                    Value::Float(f) => f,
+                    v => {
+                        return Err(ops::type_error(
+                            format!("`stDev` expects numbers, got {}", v.type_name()),
+                            span,
+                        ));
+                    }
+                };
+                *n += 1;
+                let delta = x - *mean;
+                *mean += delta / *n as f64;
+                *m2 += delta * (x - *mean);
+            }
+            Acc::Percentile { values, .. } => match v {
+                Value::Int(_) | Value::Float(_) => values.push(v),
+                v => {
+                    return Err(ops::type_error(
+                        format!("a percentile is taken of numbers, got {}", v.type_name()),
+                        span,
+                    ));
+                }
+            },
         }
         Ok(())
     }
@@ -275,6 +354,52 @@ impl Acc {
                 }
             }
             Acc::Min(v) | Acc::Max(v) => v,
+            Acc::StDev {
+                n, m2, population, ..
+            } => {
+                let d = if population { n } else { n.saturating_sub(1) };
+                if d == 0 {
+                    Value::Float(0.0)
+                } else {
+                    Value::Float((m2 / d as f64).sqrt())
+                }
+            }
+            Acc::Percentile {
+                mut values,
+                p,
+                cont,
+            } => {
+                let (Some(p), false) = (p, values.is_empty()) else {
+                    return Value::Null;
+                };
+                values.sort_by(|a, b| a.total_cmp(b));
+                let n = values.len();
+                let num = |v: &Value| match v {
+                    Value::Int(i) => *i as f64,
+                    Value::Float(f) => *f,
+                    _ => f64::NAN,
+                };
+                if p >= 1.0 || n == 1 {
+                    let last = values.pop().unwrap_or(Value::Null);
+                    return if cont { Value::Float(num(&last)) } else { last };
+                }
+                if cont {
+                    let at = p * (n - 1) as f64;
+                    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+                    let (a, b) = (num(&values[lo]), num(&values[hi.min(n - 1)]));
+                    Value::Float(if lo == hi {
+                        a
+                    } else {
+                        a + (b - a) * (at - lo as f64)
+                    })
+                } else {
+                    // The smallest value with at least p of the values at
+                    // or below it.
+                    let at = p * n as f64;
+                    let k = at.ceil() as usize;
+                    values.swap_remove(k.saturating_sub(1).min(n - 1))
+                }
+            }
         }
     }
 }
@@ -537,11 +662,15 @@ impl<'a> Exec<'a> {
             keys.push(self.eval(e, row)?);
         }
         let mut args = Vec::with_capacity(a.aggs.len());
+        let mut percentiles = Vec::new();
         for c in &a.aggs {
             args.push(match &c.arg {
                 Some(e) => Some(self.eval(e, row)?),
                 None => None,
             });
+            if let Some(e) = &c.arg2 {
+                percentiles.push((args.len() - 1, self.eval(e, row)?, e.span));
+            }
         }
         let State::Agg(state) = &mut self.states[ix] else {
             unreachable!("state made for the op")
@@ -561,6 +690,9 @@ impl<'a> Exec<'a> {
             }
         };
         let group = &mut state.groups[gi];
+        for (i, p, span) in percentiles {
+            group.accs[i].percentile(&p, span)?;
+        }
         for (i, (c, arg)) in a.aggs.iter().zip(args).enumerate() {
             let v = match arg {
                 // count(*) counts rows.

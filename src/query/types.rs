@@ -1,0 +1,516 @@
+//! What the planner knows of the types of values, and the static type
+//! check that rejects, at compile time, operations whose operands can only
+//! be of a type the operation refuses (`RETURN 123 AND true`,
+//! `RETURN NOT {k: 1}`, `labels(path)`), as openCypher does.
+//!
+//! A [`Ty`] is a set of possible kinds, plus, for lists, the set of kinds
+//! of their elements. The check is conservative: an operand is refused only
+//! when *none* of its possible kinds is accepted (null is always accepted:
+//! every operation is null on a null operand). Whatever might be of a good
+//! type is left to the evaluator, which checks again at runtime.
+//!
+//! Parameters are typed as anything, as openCypher has them: their values
+//! are known when planning, but a query's meaning does not depend on them.
+
+use super::ast::{BinaryOp, Span};
+use super::error::{ErrorKind, QueryError};
+use super::functions::{AggKind, Function};
+use super::plan::{MatchPlan, PExpr, PKind, Slot, StepKind};
+use crate::model::Value;
+
+pub const NULL: u16 = 1;
+pub const BOOL: u16 = 1 << 1;
+pub const INT: u16 = 1 << 2;
+pub const FLOAT: u16 = 1 << 3;
+pub const STR: u16 = 1 << 4;
+pub const LIST: u16 = 1 << 5;
+pub const MAP: u16 = 1 << 6;
+pub const NODE: u16 = 1 << 7;
+pub const REL: u16 = 1 << 8;
+pub const PATH: u16 = 1 << 9;
+pub const DATE: u16 = 1 << 10;
+pub const NUM: u16 = INT | FLOAT;
+pub const ALL: u16 = (1 << 11) - 1;
+
+const NAMES: [(u16, &str); 11] = [
+    (NULL, "NULL"),
+    (BOOL, "BOOLEAN"),
+    (INT, "INTEGER"),
+    (FLOAT, "FLOAT"),
+    (STR, "STRING"),
+    (LIST, "LIST"),
+    (MAP, "MAP"),
+    (NODE, "NODE"),
+    (REL, "RELATIONSHIP"),
+    (PATH, "PATH"),
+    (DATE, "DATE"),
+];
+
+/// The kinds a value may have; `elem` is what a list's elements may be
+/// (meaningful when `kinds` has `LIST`). No kind at all is the type of what
+/// never exists (the elements of `[]`), which every operation accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ty {
+    pub kinds: u16,
+    pub elem: u16,
+}
+
+impl Ty {
+    pub const ANY: Ty = Ty {
+        kinds: ALL,
+        elem: ALL,
+    };
+
+    pub const fn of(kinds: u16) -> Ty {
+        Ty { kinds, elem: ALL }
+    }
+
+    pub const fn list(elem: u16) -> Ty {
+        Ty { kinds: LIST, elem }
+    }
+
+    fn elems(self) -> u16 {
+        if self.kinds & LIST != 0 { self.elem } else { 0 }
+    }
+
+    pub fn union(self, other: Ty) -> Ty {
+        let kinds = self.kinds | other.kinds;
+        let elem = if kinds & LIST != 0 {
+            self.elems() | other.elems()
+        } else {
+            ALL
+        };
+        Ty { kinds, elem }
+    }
+
+    pub fn nullable(self) -> Ty {
+        Ty {
+            kinds: self.kinds | NULL,
+            ..self
+        }
+    }
+
+    /// The type of an element of a list of this type.
+    pub fn element(self) -> Ty {
+        Ty::of(self.elems())
+    }
+
+    /// The type of the values `UNWIND` binds from a value of this type: a
+    /// list's elements, or the value itself when it is not a list.
+    pub fn unwound(self) -> Ty {
+        Ty::of(self.elems() | (self.kinds & !(LIST | NULL)))
+    }
+
+    /// Whether a value of this type may be of one of `kinds` (or null).
+    pub fn may_be(self, kinds: u16) -> bool {
+        self.kinds == 0 || self.kinds & (kinds | NULL) != 0
+    }
+
+    /// Whether every value of this type is one of `kinds` or null.
+    pub fn only(self, kinds: u16) -> bool {
+        self.kinds & !(kinds | NULL) == 0
+    }
+
+    /// `INTEGER`, `STRING or LIST`...: the possible kinds other than null.
+    pub fn describe(self) -> String {
+        let mut names: Vec<&str> = NAMES
+            .iter()
+            .filter(|(k, _)| *k != NULL && self.kinds & k != 0)
+            .map(|(_, n)| *n)
+            .collect();
+        if names.is_empty() {
+            names.push("NULL");
+        }
+        match names.len() {
+            1 => names[0].to_string(),
+            n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
+        }
+    }
+
+    pub fn of_value(v: &Value) -> Ty {
+        match v {
+            Value::Null => Ty::of(NULL),
+            Value::Bool(_) => Ty::of(BOOL),
+            Value::Int(_) => Ty::of(INT),
+            Value::Float(_) => Ty::of(FLOAT),
+            Value::Str(_) => Ty::of(STR),
+            Value::Date(_) => Ty::of(DATE),
+            Value::List(items) => Ty::list(items.iter().fold(0, |k, x| k | Ty::of_value(x).kinds)),
+            Value::Map(_) => Ty::of(MAP),
+            Value::Node(_) => Ty::of(NODE),
+            Value::Rel(_) => Ty::of(REL),
+            Value::Path(_) => Ty::of(PATH),
+        }
+    }
+}
+
+fn type_error(message: String, span: Span) -> QueryError {
+    QueryError::new(ErrorKind::Semantic, message, Some(span)).with_code("InvalidArgumentType")
+}
+
+/// Refuses an operand that cannot be of any of `kinds`.
+fn expect(t: Ty, kinds: u16, what: impl FnOnce() -> String, span: Span) -> Result<(), QueryError> {
+    if t.may_be(kinds) {
+        Ok(())
+    } else {
+        Err(type_error(
+            format!(
+                "{} expects {}, got {}",
+                what(),
+                Ty::of(kinds).describe(),
+                t.describe()
+            ),
+            span,
+        ))
+    }
+}
+
+/// What each argument of a scalar function accepts (the last entry stands
+/// for any further arguments) and what it returns.
+fn signature(f: &Function) -> (&'static [u16], Ty) {
+    const ANYK: u16 = ALL;
+    match f.name {
+        "id" => (&[NODE | REL], Ty::ANY),
+        "kind" | "name" => (&[NODE], Ty::of(STR | NULL)),
+        "labels" => (&[NODE], Ty::list(STR)),
+        "degree" => (&[NODE], Ty::of(INT)),
+        "type" => (&[REL], Ty::of(STR)),
+        "startNode" | "endNode" => (&[REL], Ty::of(NODE)),
+        "properties" => (&[NODE | REL | MAP], Ty::of(MAP)),
+        "keys" => (&[NODE | REL | MAP], Ty::list(STR)),
+        "length" => (&[PATH | LIST | STR], Ty::of(INT)),
+        "nodes" => (&[PATH], Ty::list(NODE)),
+        "relationships" => (&[PATH], Ty::list(REL)),
+        "size" => (&[LIST | STR | MAP], Ty::of(INT)),
+        "toLower" | "toUpper" | "trim" | "ltrim" | "rtrim" => (&[STR], Ty::of(STR)),
+        "toString" => (&[STR | NUM | BOOL | DATE], Ty::of(STR)),
+        "toInteger" => (&[STR | NUM | BOOL], Ty::of(INT)),
+        "toFloat" => (&[STR | NUM], Ty::of(FLOAT)),
+        "toBoolean" => (&[STR | BOOL | INT], Ty::of(BOOL)),
+        "toStringOrNull" => (&[ANYK], Ty::of(STR)),
+        "toIntegerOrNull" => (&[ANYK], Ty::of(INT)),
+        "toFloatOrNull" => (&[ANYK], Ty::of(FLOAT)),
+        "toBooleanOrNull" => (&[ANYK], Ty::of(BOOL)),
+        "date" => (&[STR | DATE | MAP], Ty::of(DATE)),
+        "head" | "last" => (&[LIST], Ty::ANY),
+        "tail" => (&[LIST], Ty::of(LIST)),
+        "range" => (&[INT], Ty::list(INT)),
+        "reverse" => (&[LIST | STR], Ty::of(LIST | STR)),
+        "substring" | "left" | "right" => (&[STR, INT], Ty::of(STR)),
+        "replace" => (&[STR], Ty::of(STR)),
+        "split" => (&[STR], Ty::list(STR)),
+        "abs" => (&[NUM], Ty::of(NUM)),
+        "sign" => (&[NUM], Ty::of(INT)),
+        "ceil" | "floor" | "round" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan"
+        | "asin" | "acos" | "atan" | "cot" | "degrees" | "radians" | "haversin" | "atan2" => {
+            (&[NUM], Ty::of(FLOAT))
+        }
+        "rand" | "pi" | "e" => (&[ANYK], Ty::of(FLOAT)),
+        "exists" => (&[ANYK], Ty::of(BOOL)),
+        _ => (&[ANYK], Ty::ANY),
+    }
+}
+
+/// The type of an aggregate's value, given its argument's.
+pub fn aggregate_type(kind: AggKind, arg: Ty) -> Ty {
+    match kind {
+        AggKind::Count => Ty::of(INT),
+        AggKind::Collect => Ty::list(arg.kinds & !NULL),
+        AggKind::Sum => Ty::of(arg.kinds & NUM).union(Ty::of(INT)),
+        AggKind::Avg | AggKind::StDev | AggKind::StDevP | AggKind::PercentileCont => {
+            Ty::of(FLOAT | NULL)
+        }
+        AggKind::Min | AggKind::Max | AggKind::PercentileDisc => arg.nullable(),
+    }
+}
+
+/// Type-checks planned expressions, learning the types of the variables
+/// that comprehensions and quantifiers bind as it goes.
+pub struct Checker<'a> {
+    /// The type of each row slot.
+    pub slots: &'a mut Vec<Ty>,
+}
+
+impl Checker<'_> {
+    fn slot(&mut self, s: Slot) -> Ty {
+        self.slots.get(s).copied().unwrap_or(Ty::ANY)
+    }
+
+    fn set(&mut self, s: Slot, t: Ty) {
+        if self.slots.len() <= s {
+            self.slots.resize(s + 1, Ty::ANY);
+        }
+        self.slots[s] = t;
+    }
+
+    /// The type of `e`, or the first static type error in it.
+    pub fn check(&mut self, e: &PExpr) -> Result<Ty, QueryError> {
+        Ok(match &e.kind {
+            PKind::Const(v) => Ty::of_value(v),
+            PKind::Param(_) => Ty::ANY,
+            PKind::Slot(s) => self.slot(*s),
+            PKind::Prop(base, key) => {
+                let b = self.check(base)?;
+                expect(
+                    b,
+                    NODE | REL | MAP | DATE,
+                    || format!("reading the property `{key}`"),
+                    base.span,
+                )?;
+                Ty::ANY
+            }
+            PKind::HasLabels(base, _) => {
+                let b = self.check(base)?;
+                expect(b, NODE, || "a label predicate".into(), base.span)?;
+                Ty::of(BOOL | NULL)
+            }
+            PKind::List(items) => {
+                let mut elem = 0;
+                for x in items {
+                    elem |= self.check(x)?.kinds;
+                }
+                Ty::list(elem)
+            }
+            PKind::Map(items) => {
+                for (_, x) in items {
+                    self.check(x)?;
+                }
+                Ty::of(MAP)
+            }
+            PKind::Index(base, idx) => {
+                let b = self.check(base)?;
+                let i = self.check(idx)?;
+                expect(b, LIST | MAP | NODE | REL, || "indexing".into(), base.span)?;
+                if b.kinds & LIST != 0 && b.only(LIST) {
+                    expect(i, INT, || "a list index".into(), idx.span)?;
+                    b.element().nullable()
+                } else {
+                    Ty::ANY
+                }
+            }
+            PKind::Slice(base, from, to) => {
+                let b = self.check(base)?;
+                expect(b, LIST, || "slicing".into(), base.span)?;
+                for x in from.iter().chain(to) {
+                    let t = self.check(x)?;
+                    expect(t, INT, || "a slice bound".into(), x.span)?;
+                }
+                b.nullable()
+            }
+            PKind::Not(x) => {
+                let t = self.check(x)?;
+                expect(t, BOOL, || "`NOT`".into(), x.span)?;
+                Ty::of(BOOL | (t.kinds & NULL))
+            }
+            PKind::Neg(x) => {
+                let t = self.check(x)?;
+                expect(t, NUM, || "`-`".into(), x.span)?;
+                Ty::of(t.kinds & (NUM | NULL))
+            }
+            PKind::Binary(op, a, b) => {
+                let ta = self.check(a)?;
+                let tb = self.check(b)?;
+                self.binary(*op, ta, tb, a, b)?
+            }
+            PKind::IsNull(x, _) => {
+                self.check(x)?;
+                Ty::of(BOOL)
+            }
+            PKind::Call(f, args) => {
+                let (accepts, result) = signature(f);
+                for (i, a) in args.iter().enumerate() {
+                    let t = self.check(a)?;
+                    let want = accepts[i.min(accepts.len() - 1)];
+                    expect(t, want, || format!("`{}`", f.name), a.span)?;
+                }
+                result.nullable()
+            }
+            PKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                if let Some(o) = operand {
+                    self.check(o)?;
+                }
+                let mut t = match else_ {
+                    Some(x) => self.check(x)?,
+                    None => Ty::of(NULL),
+                };
+                for (w, then) in whens {
+                    self.check(w)?;
+                    t = t.union(self.check(then)?);
+                }
+                t
+            }
+            PKind::ListComp {
+                slot,
+                list,
+                pred,
+                proj,
+            } => {
+                let l = self.check(list)?;
+                expect(l, LIST, || "`IN`".into(), list.span)?;
+                self.set(*slot, l.element());
+                if let Some(p) = pred {
+                    let t = self.check(p)?;
+                    expect(t, BOOL, || "`WHERE`".into(), p.span)?;
+                }
+                let elem = match proj {
+                    Some(p) => self.check(p)?,
+                    None => l.element(),
+                };
+                Ty::list(elem.kinds).nullable()
+            }
+            PKind::Quantified {
+                slot, list, pred, ..
+            } => {
+                let l = self.check(list)?;
+                expect(l, LIST, || "`IN`".into(), list.span)?;
+                self.set(*slot, l.element());
+                let t = self.check(pred)?;
+                expect(t, BOOL, || "a quantifier's `WHERE`".into(), pred.span)?;
+                Ty::of(BOOL | NULL)
+            }
+            PKind::Exists(m) => {
+                self.check_match(m)?;
+                Ty::of(BOOL)
+            }
+            PKind::PatternComp { pattern, proj } => {
+                self.check_match(pattern)?;
+                let t = self.check(proj)?;
+                Ty::list(t.kinds)
+            }
+        })
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        ta: Ty,
+        tb: Ty,
+        a: &PExpr,
+        b: &PExpr,
+    ) -> Result<Ty, QueryError> {
+        let name = || format!("`{}`", op_text(op));
+        Ok(match op {
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
+                expect(ta, BOOL, name, a.span)?;
+                expect(tb, BOOL, name, b.span)?;
+                Ty::of(BOOL | ((ta.kinds | tb.kinds) & NULL))
+            }
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::StartsWith
+            | BinaryOp::EndsWith
+            | BinaryOp::Contains
+            | BinaryOp::RegexMatch => Ty::of(BOOL | NULL),
+            BinaryOp::In => {
+                expect(tb, LIST, || "`IN`".into(), b.span)?;
+                Ty::of(BOOL | NULL)
+            }
+            BinaryOp::Add => {
+                // Numbers add, strings concatenate with scalars, lists
+                // append: refuse only what none of these can be.
+                let text = STR | LIST;
+                if !ta.may_be(text) && !tb.may_be(text) {
+                    expect(ta, NUM, name, a.span)?;
+                    expect(tb, NUM, name, b.span)?;
+                }
+                if ta.only(NUM) && tb.only(NUM) {
+                    Ty::of((ta.kinds | tb.kinds) & (NUM | NULL))
+                } else {
+                    Ty::ANY
+                }
+            }
+            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow => {
+                expect(ta, NUM, name, a.span)?;
+                expect(tb, NUM, name, b.span)?;
+                if op == BinaryOp::Pow {
+                    Ty::of(FLOAT | NULL)
+                } else {
+                    Ty::of((ta.kinds | tb.kinds) & (NUM | NULL))
+                }
+            }
+        })
+    }
+
+    /// Checks the expressions of a pattern used inside an expression.
+    pub fn check_match(&mut self, m: &MatchPlan) -> Result<(), QueryError> {
+        for e in m.pre.iter().chain(&m.post) {
+            self.check(e)?;
+        }
+        for step in &m.steps {
+            match &step.kind {
+                StepKind::Node(n) => {
+                    self.set(n.slot, Ty::of(NODE));
+                    for (_, e) in &n.check.props {
+                        self.check(e)?;
+                    }
+                }
+                StepKind::Expand(x) => {
+                    self.set(x.to, Ty::of(NODE));
+                    for (_, e) in x.rel_props.iter().chain(&x.to_check.props) {
+                        self.check(e)?;
+                    }
+                }
+                StepKind::Shortest(s) => {
+                    for (_, e) in &s.rel_props {
+                        self.check(e)?;
+                    }
+                }
+            }
+            for e in &step.filters {
+                self.check(e)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn op_text(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Or => "OR",
+        BinaryOp::Xor => "XOR",
+        BinaryOp::And => "AND",
+        BinaryOp::Eq => "=",
+        BinaryOp::Ne => "<>",
+        BinaryOp::Lt => "<",
+        BinaryOp::Le => "<=",
+        BinaryOp::Gt => ">",
+        BinaryOp::Ge => ">=",
+        BinaryOp::Add => "+",
+        BinaryOp::Sub => "-",
+        BinaryOp::Mul => "*",
+        BinaryOp::Div => "/",
+        BinaryOp::Mod => "%",
+        BinaryOp::Pow => "^",
+        BinaryOp::In => "IN",
+        BinaryOp::StartsWith => "STARTS WITH",
+        BinaryOp::EndsWith => "ENDS WITH",
+        BinaryOp::Contains => "CONTAINS",
+        BinaryOp::RegexMatch => "=~",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unions_and_elements() {
+        let l = Ty::list(INT).union(Ty::list(STR));
+        assert_eq!(l.element(), Ty::of(INT | STR));
+        assert!(Ty::of(INT).union(Ty::of(NULL)).may_be(INT));
+        assert!(!Ty::of(STR).may_be(NUM));
+        assert!(Ty::of(NULL).may_be(BOOL));
+        assert!(Ty::of(0).may_be(BOOL));
+        assert_eq!(Ty::of(INT | STR | NULL).describe(), "INTEGER or STRING");
+        assert_eq!(Ty::of(INT | LIST).unwound(), Ty::of(ALL));
+        assert_eq!(Ty::list(STR).unwound(), Ty::of(STR));
+    }
+}
