@@ -334,14 +334,17 @@ pub static FUNCTIONS: &[Function] = &[
     ),
 ];
 
-/// A type error raised by a function.
+/// A function given, at runtime, an argument of a type it does not take.
+/// openCypher calls this an invalid argument *value* (`toBoolean(x)` where
+/// `x` turns out to be a float); an argument whose type is wrong already
+/// in the query text is refused at compile time (`types.rs`).
 pub fn arg_error(func: &str, expected: &str, got: &Value) -> QueryError {
     QueryError::new(
         ErrorKind::Runtime,
         format!("`{func}` expects {expected}, got {}", got.type_name()),
         None,
     )
-    .with_code("InvalidArgumentType")
+    .with_code("InvalidArgumentValue")
 }
 
 fn value_error(message: String) -> QueryError {
@@ -668,6 +671,9 @@ fn int_arg(func: &str, v: &Value) -> Result<Option<i64>, QueryError> {
 pub const MAX_LIST: i64 = 10_000_000;
 
 fn range(_: &Graph, a: &[Value]) -> FnResult {
+    // `range` bounds of another type are a type error, as in openCypher.
+    let int_arg =
+        |f: &str, v: &Value| int_arg(f, v).map_err(|e| e.with_code("InvalidArgumentType"));
     let (Some(start), Some(end)) = (int_arg("range", &a[0])?, int_arg("range", &a[1])?) else {
         return Ok(Value::Null);
     };
@@ -679,7 +685,12 @@ fn range(_: &Graph, a: &[Value]) -> FnResult {
         None => 1,
     };
     if step == 0 {
-        return Err(value_error("`range` needs a step other than 0".into()));
+        return Err(QueryError::new(
+            ErrorKind::Runtime,
+            "`range` needs a step other than 0",
+            None,
+        )
+        .with_code("NumberOutOfRange"));
     }
     let count = if (step > 0 && start > end) || (step < 0 && start < end) {
         0
