@@ -873,6 +873,34 @@ impl<'a> Planner<'a> {
             let aggs = cx.aggs.take().unwrap_or_default();
             ops.push(Op::Aggregate(AggregatePlan { keys, aggs, post }));
         }
+        // `WITH ... WHERE` sees the projected names and, when the WITH does
+        // not aggregate, the variables bound before it too (`WITH a.name AS
+        // name WHERE a.age > 30`).
+        let mut filter = None;
+        if let Some(w) = where_ {
+            let where_scope = if aggregating {
+                new_scope.clone()
+            } else {
+                let mut s = scope.clone();
+                s.vars
+                    .extend(new_scope.vars.iter().map(|(k, v)| (k.clone(), *v)));
+                s
+            };
+            let mut cx = Cx::new(where_scope, "WHERE");
+            filter = Some(self.expr(w, &mut cx)?);
+        }
+        // After `DISTINCT`, a row stands for all the rows it was made from:
+        // a filter on variables that were not projected runs before it.
+        let reads_old = filter.as_ref().is_some_and(|f| {
+            let mut deps = Vec::new();
+            f.slots(&mut deps);
+            let new: HashSet<Slot> = out.iter().map(|(_, s)| *s).collect();
+            deps.iter().any(|d| !new.contains(d))
+        });
+        let paged = !p.order_by.is_empty() || p.skip.is_some() || p.limit.is_some();
+        if p.distinct && reads_old && !paged {
+            ops.extend(filter.take().map(Op::Filter));
+        }
         if p.distinct {
             ops.push(Op::Distinct(out.iter().map(|(_, s)| *s).collect()));
         }
@@ -901,11 +929,7 @@ impl<'a> Planner<'a> {
         if let Some(e) = &p.limit {
             ops.push(Op::Limit(self.constant_count(e, "LIMIT")?));
         }
-        if let Some(w) = where_ {
-            let mut cx = Cx::new(new_scope.clone(), "WHERE");
-            let pe = self.expr(w, &mut cx)?;
-            ops.push(Op::Filter(pe));
-        }
+        ops.extend(filter.map(Op::Filter));
         Ok((new_scope, out))
     }
 
