@@ -46,6 +46,9 @@ fn render(text: &str, e: &QueryError) -> String {
         writeln!(out, "help: {help}").unwrap();
     }
     write!(out, "kind: {:?}", e.kind).unwrap();
+    if let Some(code) = e.code {
+        write!(out, "\ncode: {code}").unwrap();
+    }
     out
 }
 

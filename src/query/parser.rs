@@ -245,6 +245,33 @@ fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
 }
 
 fn finish(e: Err<PErr>, text: &str) -> QueryError {
+    let mut error = finish_here(e, text);
+    // A character no token starts with, outside strings and names (`—`
+    // for `-`, `′`...): openCypher has a code for it.
+    let first = error
+        .span
+        .and_then(|s| text.get(s.start..))
+        .and_then(|t| t.chars().next());
+    if error.code.is_none()
+        && first.is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
+    {
+        error.code = Some("InvalidUnicodeCharacter");
+        let ascii = match first {
+            Some('‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹣' | '－') => {
+                Some('-')
+            }
+            Some('‘' | '’' | '′') => Some('\''),
+            Some('“' | '”' | '″') => Some('"'),
+            _ => None,
+        };
+        if let (Some(c), None) = (ascii, &error.help) {
+            error.help = Some(format!("did you mean `{c}`?"));
+        }
+    }
+    error
+}
+
+fn finish_here(e: Err<PErr>, text: &str) -> QueryError {
     match e {
         Err::Error(e) | Err::Failure(e) => into_query_error(e, text),
         Err::Incomplete(_) => into_query_error(

@@ -439,6 +439,7 @@ pub(super) fn string_literal(i: In) -> PResult<(String, Span)> {
                                 ),
                                 Span::new(escape_at, end),
                             )
+                            .with_code("InvalidUnicodeLiteral")
                             .with_help(format!(
                                 "write `\\{e}` followed by {len} hexadecimal digits of a unicode scalar value"
                             )),
@@ -516,6 +517,7 @@ pub(super) fn number(i: In) -> PResult<(Number, Span)> {
     if glued > 0 || text.is_empty() {
         return fail_with(
             QueryError::syntax(format!("invalid number `{written}`"), span)
+                .with_code("InvalidNumberLiteral")
                 .with_help("numbers are written `42`, `0x2A`, `0o52`, `4.2`, `.5` or `4.2e-3`"),
         );
     }
@@ -529,6 +531,7 @@ pub(super) fn number(i: In) -> PResult<(Number, Span)> {
             if !value.is_finite() {
                 return fail_with(
                     QueryError::syntax(format!("number `{written}` is too large"), span)
+                        .with_code("FloatingPointOverflow")
                         .with_help("the largest float is about 1.8e308"),
                 );
             }
@@ -547,6 +550,7 @@ fn prefixed_digits<'a>(i: In<'a>, prefix: &'static str, radix: u32) -> PResult<'
 
 pub(super) fn too_large(written: &str, span: Span) -> QueryError {
     QueryError::syntax(format!("integer `{written}` is too large"), span)
+        .with_code("IntegerOverflow")
         .with_help("integers are 64-bit, from -9223372036854775808 to 9223372036854775807")
 }
 

@@ -10,6 +10,7 @@ use nom::{Err, Parser};
 use super::base::*;
 use super::expr::{ex, labels, map_literal};
 use crate::query::ast::*;
+use crate::query::error::QueryError;
 
 /// `pattern = pattern_part { "," pattern_part }`
 pub(super) fn pattern(i: In) -> PResult<Vec<PatternPart>> {
@@ -309,6 +310,17 @@ fn relationship_detail(i: In) -> PResult<Detail> {
         let (r, l) = range(rest)?;
         length = Some(l);
         rest = r;
+    } else if at_sym(rest, "..") || next_char(&rest).is_some_and(|c| c.is_ascii_digit()) {
+        let at = offset(&rest);
+        let width = if at_sym(rest, "..") { 2 } else { 1 };
+        return fail_with(
+            QueryError::syntax(
+                "a variable-length relationship needs `*` before its bounds",
+                Span::new(at, at + width),
+            )
+            .with_code("InvalidRelationshipPattern")
+            .with_help("write `*1..3`, `*..3`, `*2` or `*`"),
+        );
     }
     let mut properties = None;
     if at_sym(rest, "{") {
@@ -327,13 +339,28 @@ fn relationship_detail(i: In) -> PResult<Detail> {
 
 /// `range = "*" [integer] [".." [integer]]`
 fn range(i: In) -> PResult<Range> {
+    let negative = |rest: &In| {
+        if next_char(rest) == Some('-') {
+            let at = offset(rest);
+            return fail_with(
+                QueryError::syntax(
+                    "the bounds of a variable-length relationship cannot be negative",
+                    Span::new(at, at + 1),
+                )
+                .with_code("InvalidRelationshipPattern"),
+            );
+        }
+        Ok(())
+    };
     let (rest, _) = sym("*").parse(i)?;
+    negative(&rest)?;
     let (rest, min) = match small_integer(rest) {
         Ok((r, (n, _))) => (r, Some(n)),
         Err(Err::Error(_)) => (rest, None),
         Err(e) => return Err(e),
     };
     if let Ok((rest, _)) = sym("..").parse(rest) {
+        negative(&rest)?;
         let (rest, max) = match small_integer(rest) {
             Ok((r, (n, _))) => (r, Some(n)),
             Err(Err::Error(_)) => (rest, None),
