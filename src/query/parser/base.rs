@@ -329,10 +329,8 @@ fn quoted_name(i: In) -> PResult<(Ident, bool)> {
             break;
         }
     }
+    // An empty name (``) is a name like any other in openCypher.
     let span = Span::new(offset(&i), offset(&rest));
-    if text.is_empty() {
-        return fail_with(QueryError::syntax("a quoted name cannot be empty", span));
-    }
     let (rest, _) = ws(rest)?;
     Ok((rest, (Ident { name: text, span }, true)))
 }
