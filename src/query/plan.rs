@@ -545,6 +545,15 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
     found
 }
 
+/// A variable or a property of one (`me`, `me.age`).
+fn is_simple(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ast::ExprKind::Variable(_) => true,
+        ast::ExprKind::Property(x, _) => is_simple(x),
+        _ => false,
+    }
+}
+
 /// Pre-order walk over an expression and its sub-expressions.
 fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
     use ast::ExprKind::*;
@@ -797,18 +806,25 @@ impl<'a> Planner<'a> {
                 items.push((name, e, Span::default()));
             }
         }
+        // Reported after the checks of aggregation, which say more.
+        let mut alias_error = None;
         for item in &p.items {
             let name = match &item.alias {
                 Some(a) => a.name.clone(),
                 None => {
-                    if !is_return && !matches!(item.expr.kind, ast::ExprKind::Variable(_)) {
-                        return Err(err_code(
-                            ErrorKind::Semantic,
-                            "NoExpressionAlias",
-                            format!("`WITH {}` needs an alias", self.source(item.expr.span)),
-                            item.span,
-                        )
-                        .with_help("name it: `WITH <expression> AS name`"));
+                    if !is_return
+                        && !matches!(item.expr.kind, ast::ExprKind::Variable(_))
+                        && alias_error.is_none()
+                    {
+                        alias_error = Some(
+                            err_code(
+                                ErrorKind::Semantic,
+                                "NoExpressionAlias",
+                                format!("`WITH {}` needs an alias", self.source(item.expr.span)),
+                                item.span,
+                            )
+                            .with_help("name it: `WITH <expression> AS name`"),
+                        );
                     }
                     match &item.expr.kind {
                         ast::ExprKind::Variable(v) => v.name.clone(),
@@ -829,6 +845,22 @@ impl<'a> Planner<'a> {
         }
 
         let aggregating = items.iter().any(|(_, e, _)| contains_aggregate(e));
+        if aggregating {
+            let keys: Vec<&ast::Expr> = items
+                .iter()
+                .filter(|(_, e, _)| !contains_aggregate(e))
+                .map(|(_, e, _)| e)
+                .collect();
+            for (_, e, span) in items.iter().filter(|(_, e, _)| contains_aggregate(e)) {
+                self.check_ambiguous(e, &keys, *span, false)?;
+            }
+            for s in p.order_by.iter().filter(|s| contains_aggregate(&s.expr)) {
+                self.check_ambiguous(&s.expr, &keys, s.expr.span, true)?;
+            }
+        }
+        if let Some(e) = alias_error {
+            return Err(e);
+        }
         let mut out: Vec<(String, Slot)> = Vec::new();
         let mut new_scope = Scope::default();
         let mut subst: Vec<(ast::Expr, Slot)> = Vec::new();
@@ -845,20 +877,12 @@ impl<'a> Planner<'a> {
             }
             ops.push(Op::Project(planned));
         } else {
-            let keys_ast: Vec<&ast::Expr> = items
-                .iter()
-                .filter(|(_, e, _)| !contains_aggregate(e))
-                .map(|(_, e, _)| e)
-                .collect();
             let mut keys = Vec::new();
             let mut post = Vec::new();
             let mut cx = Cx::new(scope.clone(), clause);
             cx.aggs = Some(Vec::new());
-            for (name, e, span) in &items {
+            for (name, e, _) in &items {
                 let aggregate = contains_aggregate(e);
-                if aggregate {
-                    self.check_ambiguous(e, &keys_ast, *span)?;
-                }
                 let pe = self.expr(e, &mut cx)?;
                 let ty = self.type_of(&pe);
                 let slot = self.declare(&mut new_scope, name, ty);
@@ -934,46 +958,58 @@ impl<'a> Planner<'a> {
     }
 
     /// In an item that mixes aggregates and other expressions, everything
-    /// outside the aggregates must be a grouping key.
+    /// outside the aggregates must be a grouping key that is a variable or a
+    /// property of one (`me.age + count(*)` next to `me.age`); a more complex
+    /// key (`me.age + you.age`) cannot be reused next to an aggregate. In
+    /// `ORDER BY` (`order_by`), other variables are the projection's names,
+    /// left to scoping.
     fn check_ambiguous(
         &self,
         e: &ast::Expr,
         keys: &[&ast::Expr],
         span: Span,
+        order_by: bool,
     ) -> Result<(), QueryError> {
         use ast::ExprKind::*;
-        if keys.contains(&e) {
-            return Ok(());
-        }
-        match &e.kind {
-            CountStar => Ok(()),
-            Function { name, .. } if functions::aggregate(&name.name).is_some() => Ok(()),
-            Variable(v) => Err(err_code(
+        let ambiguous = |what: &str, at: Span| {
+            err_code(
                 ErrorKind::Semantic,
                 "AmbiguousAggregationExpression",
                 format!(
-                    "`{}` mixes an aggregate with `{}`, which is not a grouping key",
+                    "`{}` mixes an aggregate with `{what}`, which is not a grouping key",
                     self.source(span),
-                    v.name
                 ),
-                v.span,
+                at,
             )
-            .with_help(format!(
+        };
+        if keys.contains(&e) {
+            if is_simple(e) {
+                return Ok(());
+            }
+            let text = self.source(e.span);
+            return Err(ambiguous(&text, e.span).with_help(format!(
+                "only variables and their properties can be used next to an aggregate: project `{text}` under a name with `WITH`, then use the name"
+            )));
+        }
+        let walk = |x: &ast::Expr| self.check_ambiguous(x, keys, span, order_by);
+        match &e.kind {
+            CountStar => Ok(()),
+            Function { name, .. } if functions::aggregate(&name.name).is_some() => Ok(()),
+            Variable(_) if order_by => Ok(()),
+            Variable(v) => Err(ambiguous(&v.name, v.span).with_help(format!(
                 "return `{}` as a column of its own to group by it",
                 v.name
             ))),
-            Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => {
-                self.check_ambiguous(x, keys, span)
-            }
-            List(items) | Function { args: items, .. } => items
-                .iter()
-                .try_for_each(|x| self.check_ambiguous(x, keys, span)),
-            Map(items) => items
-                .iter()
-                .try_for_each(|(_, x)| self.check_ambiguous(x, keys, span)),
+            Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => walk(x),
+            List(items) | Function { args: items, .. } => items.iter().try_for_each(walk),
+            Map(items) => items.iter().try_for_each(|(_, x)| walk(x)),
             Index(a, b) | Binary(_, a, b) => {
-                self.check_ambiguous(a, keys, span)?;
-                self.check_ambiguous(b, keys, span)
+                walk(a)?;
+                walk(b)
+            }
+            Slice(a, b, c) => {
+                walk(a)?;
+                b.iter().chain(c).try_for_each(|x| walk(x))
             }
             Case {
                 operand,
@@ -981,11 +1017,11 @@ impl<'a> Planner<'a> {
                 else_,
             } => {
                 for x in operand.iter().chain(else_) {
-                    self.check_ambiguous(x, keys, span)?;
+                    walk(x)?;
                 }
                 for (w, t) in whens {
-                    self.check_ambiguous(w, keys, span)?;
-                    self.check_ambiguous(t, keys, span)?;
+                    walk(w)?;
+                    walk(t)?;
                 }
                 Ok(())
             }
@@ -1985,6 +2021,9 @@ impl<'a> Planner<'a> {
                     .scope
                     .vars
                     .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
+                // Aggregates cannot be inside: they see rows, not elements.
+                let outer = (cx.aggs.take(), cx.place);
+                cx.place = "a list comprehension";
                 let r = (|| {
                     let pred = predicate
                         .as_ref()
@@ -1998,6 +2037,7 @@ impl<'a> Planner<'a> {
                         .map(Box::new);
                     Ok::<_, QueryError>((pred, proj))
                 })();
+                (cx.aggs, cx.place) = outer;
                 restore(&mut cx.scope, &variable.name, old);
                 let (pred, proj) = r?;
                 PKind::ListComp {
@@ -2019,7 +2059,10 @@ impl<'a> Planner<'a> {
                     .scope
                     .vars
                     .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
+                let outer = (cx.aggs.take(), cx.place);
+                cx.place = "a quantifier";
                 let pred = self.expr(predicate, cx);
+                (cx.aggs, cx.place) = outer;
                 restore(&mut cx.scope, &variable.name, old);
                 PKind::Quantified {
                     q: *quantifier,
@@ -2088,6 +2131,14 @@ impl<'a> Planner<'a> {
             ));
         }
         if cx.aggs.is_none() {
+            // An undefined variable in the argument says more.
+            cx.in_agg = true;
+            let planned = arg
+                .iter()
+                .chain(&arg2)
+                .try_for_each(|a| self.expr(a, cx).map(drop));
+            cx.in_agg = false;
+            planned?;
             return Err(err_code(
                 ErrorKind::Semantic,
                 "InvalidAggregation",
