@@ -55,7 +55,8 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 /// `=`: `None` when null (a null operand, a null inside lists being
-/// compared, or two dates that overlap without being equal).
+/// compared). Two dates are equal when they are the same interval: `2024-06`
+/// is not `2024-06-19` (SPEC §2), though neither is before the other.
 pub fn equals(a: &Value, b: &Value) -> Option<bool> {
     use Value::*;
     match (a, b) {
@@ -89,11 +90,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
 }
 
 fn dates_equal(x: &PartialDate, y: &PartialDate) -> Option<bool> {
-    match x.compare(y) {
-        Some(Ordering::Equal) => Some(true),
-        Some(_) => Some(false),
-        None => None,
-    }
+    Some(x.compare(y) == Some(Ordering::Equal))
 }
 
 fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<bool> {
@@ -381,7 +378,11 @@ mod tests {
         );
         assert_eq!(
             comparison(BinaryOp::Eq, &d("2024-06"), &d("2024-06-19")),
-            Value::Null
+            Value::Bool(false)
+        );
+        assert_eq!(
+            comparison(BinaryOp::Ne, &d("2024-06"), &d("2024-06-19")),
+            Value::Bool(true)
         );
         assert_eq!(
             comparison(BinaryOp::Ge, &d("2024-06-19"), &"2024-01-01".into()),
