@@ -1747,22 +1747,19 @@ impl<'a> Planner<'a> {
                 }
                 Ok(out)
             }
-            ast::ExprKind::Parameter(p) => match self.param(p)? {
-                Value::Map(m) => Ok(m
-                    .into_iter()
-                    .map(|(k, v)| (k, value_to_ast(v, e.span)))
-                    .collect()),
-                v => Err(err_code(
-                    ErrorKind::Semantic,
-                    "InvalidParameterUse",
-                    format!(
-                        "a pattern's properties must be a map, `${}` is {}",
-                        p.name,
-                        v.type_name()
-                    ),
-                    p.span,
-                )),
-            },
+            // openCypher takes a pattern's properties as a map literal
+            // only: a whole map parameter says nothing of which keys a query
+            // can rely on.
+            ast::ExprKind::Parameter(p) => Err(err_code(
+                ErrorKind::Semantic,
+                "InvalidParameterUse",
+                format!("a parameter (`${}`) cannot stand for a pattern's properties", p.name),
+                p.span,
+            )
+            .with_help(format!(
+                "write the properties as a map, taking values from the parameter: `{{key: ${}.key}}`",
+                p.name
+            ))),
             _ => Err(QueryError::semantic(
                 "a pattern's properties must be a map",
                 e.span,
@@ -2348,41 +2345,6 @@ fn prop_eq(slot: Slot, key: &str, value: PExpr) -> PExpr {
         PKind::Binary(BinaryOp::Eq, Box::new(lhs), Box::new(value)),
         span,
     )
-}
-
-/// A parameter's value as a literal expression, for property maps given
-/// as parameters.
-fn value_to_ast(v: Value, span: Span) -> ast::Expr {
-    let kind = match v {
-        Value::Null => ast::ExprKind::Literal(ast::Literal::Null),
-        Value::Bool(b) => ast::ExprKind::Literal(ast::Literal::Bool(b)),
-        Value::Int(i) => ast::ExprKind::Literal(ast::Literal::Int(i)),
-        Value::Float(f) => ast::ExprKind::Literal(ast::Literal::Float(f)),
-        Value::Str(s) => ast::ExprKind::Literal(ast::Literal::String(s)),
-        Value::Date(d) => ast::ExprKind::Function {
-            name: ast::Ident {
-                name: "date".into(),
-                span,
-            },
-            distinct: false,
-            args: vec![ast::Expr {
-                kind: ast::ExprKind::Literal(ast::Literal::String(d.to_string())),
-                span,
-            }],
-        },
-        Value::List(items) => {
-            ast::ExprKind::List(items.into_iter().map(|x| value_to_ast(x, span)).collect())
-        }
-        Value::Map(m) => ast::ExprKind::Map(
-            m.into_iter()
-                .map(|(k, x)| (ast::Ident { name: k, span }, value_to_ast(x, span)))
-                .collect(),
-        ),
-        Value::Node(_) | Value::Rel(_) | Value::Path(_) => {
-            ast::ExprKind::Literal(ast::Literal::Null)
-        }
-    };
-    ast::Expr { kind, span }
 }
 
 /// Resolves relation type names (`VIA met_with, ...` of the analyst
