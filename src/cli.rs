@@ -125,7 +125,8 @@ pub struct ExecArgs {
     /// `'text'`, `[1, 2]`, `{a: 1}`), anything else is taken as a string.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
-    /// How many hops an unbounded `*` stands for.
+    /// How many hops an unbounded `*` stands for over curated data (over a
+    /// graph from a Cypher script it is unbounded, as in openCypher).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_hops: u32,
 }

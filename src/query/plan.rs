@@ -422,7 +422,7 @@ impl Cx {
 }
 
 /// Plans one query against a graph. `text` is the text the spans point
-/// into (for column names); `max_hops` caps unbounded `*`.
+/// into (for column names); `max_hops` caps unbounded `*` over curated data.
 pub fn plan_query(
     graph: &Graph,
     text: &str,
@@ -1647,9 +1647,18 @@ impl<'a> Planner<'a> {
         local: &mut HashSet<String>,
         binds: &mut Vec<Slot>,
     ) -> Result<PRel, QueryError> {
+        // Over curated data an unbounded `*` stands for `max_hops` hops;
+        // over a schema-less graph it is unbounded, as in openCypher: no
+        // relation is used twice in a match, so paths end, and the work
+        // budget stops a runaway.
+        let unbounded = if self.curated {
+            self.max_hops
+        } else {
+            u32::MAX
+        };
         let var_len = r.length.map(|l| {
             let min = l.min.unwrap_or(1);
-            (min, l.max.unwrap_or(self.max_hops.max(min)))
+            (min, l.max.unwrap_or(unbounded.max(min)))
         });
         let (slot, bound) = match &r.variable {
             Some(v) => {

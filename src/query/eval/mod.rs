@@ -40,7 +40,8 @@ use crate::model::{Graph, Value};
 /// How a statement runs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The number of hops an unbounded `*` stands for.
+    /// The number of hops an unbounded `*` stands for over curated data
+    /// (over a schema-less graph it is unbounded, as in openCypher).
     pub max_hops: u32,
     /// More result rows than this is an error (`ErrorKind::Limit`).
     pub max_rows: usize,
