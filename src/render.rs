@@ -2,8 +2,6 @@
 //! for other programs. Every function takes the colour decision and the
 //! table width as arguments; nothing here looks at the terminal.
 
-use std::collections::BTreeMap;
-
 use colored::Colorize;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::{Map, Value as Json, json};
@@ -31,7 +29,9 @@ impl Format {
     }
 
     pub fn parse(s: &str) -> Option<Format> {
-        [Format::Table, Format::Json, Format::Csv, Format::Markdown].into_iter().find(|f| f.name().eq_ignore_ascii_case(s))
+        [Format::Table, Format::Json, Format::Csv, Format::Markdown]
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
     }
 }
 
@@ -73,14 +73,22 @@ fn kind_color(kind: &str) -> colored::Color {
         colored::Color::Blue,
         colored::Color::Red,
     ];
-    let h = kind.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+    let h = kind
+        .bytes()
+        .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
     PALETTE[h % PALETTE.len()]
 }
 
 /// A value as text for a table cell or a CSV field.
 pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
     match v {
-        Value::Null => if color { "null".dimmed().to_string() } else { "null".into() },
+        Value::Null => {
+            if color {
+                "null".dimmed().to_string()
+            } else {
+                "null".into()
+            }
+        }
         Value::Str(s) => s.clone(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
@@ -99,7 +107,10 @@ pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Map(m) => {
-            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", inner_text(graph, v))).collect();
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", inner_text(graph, v)))
+                .collect();
             format!("{{{}}}", parts.join(", "))
         }
         other => other.to_string(),
@@ -118,13 +129,26 @@ fn inner_text(graph: &Graph, v: &Value) -> String {
 fn rel_text(graph: &Graph, ix: petgraph::graph::EdgeIndex) -> String {
     let r = graph.rel(ix);
     let (a, b) = graph.endpoints(ix);
-    let when = match (r.props.get("date"), r.props.get("start"), r.props.get("end")) {
+    let when = match (
+        r.props.get("date"),
+        r.props.get("start"),
+        r.props.get("end"),
+    ) {
         (Some(d), _, _) => format!(" {}", text(graph, d, false)),
-        (None, Some(s), e) => format!(" {}–{}", text(graph, s, false), e.map_or(String::new(), |e| text(graph, e, false))),
+        (None, Some(s), e) => format!(
+            " {}–{}",
+            text(graph, s, false),
+            e.map_or(String::new(), |e| text(graph, e, false))
+        ),
         (None, None, Some(e)) => format!(" –{}", text(graph, e, false)),
         _ => String::new(),
     };
-    format!("({})-[:{}{when}]->({})", graph.node(a).display_name(), r.rel_type, graph.node(b).display_name())
+    format!(
+        "({})-[:{}{when}]->({})",
+        graph.node(a).display_name(),
+        r.rel_type,
+        graph.node(b).display_name()
+    )
 }
 
 fn path_text(graph: &Graph, p: &Path) -> String {
@@ -148,7 +172,11 @@ fn path_text(graph: &Graph, p: &Path) -> String {
 fn table(graph: &Graph, rs: &ResultSet, style: TableStyle) -> String {
     let mut out = String::new();
     for (k, v) in &rs.header {
-        let key = if style.color { format!("{k}:").bold().to_string() } else { format!("{k}:") };
+        let key = if style.color {
+            format!("{k}:").bold().to_string()
+        } else {
+            format!("{k}:")
+        };
         out.push_str(&format!("{key} {v}\n"));
     }
     if !rs.header.is_empty() {
@@ -160,21 +188,42 @@ fn table(graph: &Graph, rs: &ResultSet, style: TableStyle) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     if let Some(w) = style.width {
-        t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
+        t.set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(w);
     }
-    let header: Vec<String> =
-        rs.columns.iter().map(|c| if style.color { c.bold().to_string() } else { c.clone() }).collect();
+    let header: Vec<String> = rs
+        .columns
+        .iter()
+        .map(|c| {
+            if style.color {
+                c.bold().to_string()
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
     t.set_header(header);
     let shown = style.max_rows.unwrap_or(usize::MAX).min(rs.rows.len());
     for row in &rs.rows[..shown] {
-        t.add_row(row.iter().map(|v| text(graph, v, style.color)).collect::<Vec<_>>());
+        t.add_row(
+            row.iter()
+                .map(|v| text(graph, v, style.color))
+                .collect::<Vec<_>>(),
+        );
     }
     out.push_str(&t.to_string());
     out.push('\n');
     if shown < rs.rows.len() {
         let more = rs.rows.len() - shown;
-        let note = format!("… {more} more row{} (:maxrows to show more)", if more == 1 { "" } else { "s" });
-        out.push_str(&if style.color { note.dimmed().to_string() } else { note });
+        let note = format!(
+            "… {more} more row{} (:maxrows to show more)",
+            if more == 1 { "" } else { "s" }
+        );
+        out.push_str(&if style.color {
+            note.dimmed().to_string()
+        } else {
+            note
+        });
         out.push('\n');
     }
     out
@@ -186,7 +235,8 @@ pub fn json_value(graph: &Graph, v: &Value) -> Json {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => json!(i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| Json::String(format_float(*f)), Json::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or_else(|| Json::String(format_float(*f)), Json::Number),
         Value::Str(s) => Json::String(s.clone()),
         Value::Date(d) => Json::String(d.to_string()),
         Value::List(items) => Json::Array(items.iter().map(|i| json_value(graph, i)).collect()),
@@ -219,8 +269,13 @@ pub fn json_value(graph: &Graph, v: &Value) -> Json {
     }
 }
 
-fn json_map(graph: &Graph, m: &BTreeMap<String, Value>) -> Map<String, Json> {
-    m.iter().map(|(k, v)| (k.clone(), json_value(graph, v))).collect()
+fn json_map<'a>(
+    graph: &Graph,
+    m: impl IntoIterator<Item = (&'a String, &'a Value)>,
+) -> Map<String, Json> {
+    m.into_iter()
+        .map(|(k, v)| (k.clone(), json_value(graph, v)))
+        .collect()
 }
 
 pub fn json_result(graph: &Graph, rs: &ResultSet) -> Json {
@@ -228,10 +283,19 @@ pub fn json_result(graph: &Graph, rs: &ResultSet) -> Json {
     o.insert("columns".into(), json!(rs.columns));
     o.insert(
         "rows".into(),
-        Json::Array(rs.rows.iter().map(|r| Json::Array(r.iter().map(|v| json_value(graph, v)).collect())).collect()),
+        Json::Array(
+            rs.rows
+                .iter()
+                .map(|r| Json::Array(r.iter().map(|v| json_value(graph, v)).collect()))
+                .collect(),
+        ),
     );
     if !rs.header.is_empty() {
-        let h: Map<String, Json> = rs.header.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let h: Map<String, Json> = rs
+            .header
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
         o.insert("header".into(), Json::Object(h));
     }
     Json::Object(o)
@@ -242,7 +306,9 @@ fn csv_field(graph: &Graph, v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Node(ix) => graph.node(*ix).id.clone(),
-        Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Date(_) => text(graph, v, false),
+        Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Date(_) => {
+            text(graph, v, false)
+        }
         other => json_value(graph, other).to_string(),
     }
 }
@@ -257,7 +323,11 @@ fn csv(graph: &Graph, rs: &ResultSet) -> String {
 }
 
 fn markdown(graph: &Graph, rs: &ResultSet) -> String {
-    let esc = |s: String| s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', "<br>");
+    let esc = |s: String| {
+        s.replace('\\', "\\\\")
+            .replace('|', "\\|")
+            .replace('\n', "<br>")
+    };
     let mut out = String::new();
     for (k, v) in &rs.header {
         out.push_str(&format!("**{}:** {}  \n", esc(k.clone()), esc(v.clone())));
@@ -268,7 +338,14 @@ fn markdown(graph: &Graph, rs: &ResultSet) -> String {
     if rs.columns.is_empty() {
         return out;
     }
-    out.push_str(&format!("| {} |\n", rs.columns.iter().map(|c| esc(c.clone())).collect::<Vec<_>>().join(" | ")));
+    out.push_str(&format!(
+        "| {} |\n",
+        rs.columns
+            .iter()
+            .map(|c| esc(c.clone()))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
     out.push_str(&format!("|{}\n", "---|".repeat(rs.columns.len())));
     for row in &rs.rows {
         let cells: Vec<String> = row.iter().map(|v| esc(text(graph, v, false))).collect();
@@ -280,5 +357,9 @@ fn markdown(graph: &Graph, rs: &ResultSet) -> String {
 /// `3 rows (0.4 ms)`.
 pub fn footer(rows: usize, millis: f64) -> String {
     let unit = if rows == 1 { "row" } else { "rows" };
-    if millis < 10.0 { format!("{rows} {unit} ({millis:.1} ms)") } else { format!("{rows} {unit} ({millis:.0} ms)") }
+    if millis < 10.0 {
+        format!("{rows} {unit} ({millis:.1} ms)")
+    } else {
+        format!("{rows} {unit} ({millis:.0} ms)")
+    }
 }

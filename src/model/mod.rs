@@ -7,6 +7,7 @@
 
 pub mod date;
 pub mod names;
+pub mod props;
 pub mod schema;
 pub mod value;
 
@@ -16,11 +17,9 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 pub use date::{PartialDate, Precision, When};
+pub use props::Props;
 pub use schema::{KindDef, RelationDef, Schema, Style, TimeShape, UnitDef};
 pub use value::{Path, Value};
-
-/// Properties of a node or relation, sorted by key.
-pub type Props = BTreeMap<String, Value>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
