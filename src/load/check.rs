@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, QuantitySpec, RankSpec,
@@ -14,7 +15,7 @@ use super::files::{
 };
 use super::outline::{self, Item, Step};
 use super::schema::{self as schema_rules, HELD_AT, LOCATED_IN, PARTICIPANT_IN};
-use super::{InputFile, Options, SCHEMA_FILE, build, parse_ron};
+use super::{FastMap, FastSet, InputFile, Options, SCHEMA_FILE, build, fast, parse_ron};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::names::{nearest, normalize};
 use crate::model::{Graph, PartialDate, Schema, TimeShape};
@@ -45,22 +46,62 @@ pub struct Decl {
     pub index: usize,
 }
 
-/// A parsed dossier with its position map.
-pub struct Dossier {
+/// A parsed dossier; its position map is made on first use (only a
+/// diagnostic needs it).
+pub struct Dossier<'a> {
     pub name: String,
-    pub text: String,
-    pub data: DataFile,
-    pub outline: Item,
+    pub text: &'a str,
+    pub data: DataFile<'a>,
+    pub outline: OnceLock<Item>,
 }
 
-pub struct Ctx<'a> {
-    pub schema: &'a Schema,
-    pub dossiers: &'a [Dossier],
-    pub ids: HashMap<String, Decl>,
-    pub diags: &'a mut Vec<Diagnostic>,
+impl Dossier<'_> {
+    pub fn outline(&self) -> &Item {
+        self.outline.get_or_init(|| outline::outline(self.text))
+    }
+}
+
+/// Where a diagnostic would point: a path into a dossier's outline, turned
+/// into a byte span only when a diagnostic is made.
+#[derive(Debug, Clone)]
+pub struct Loc<'s> {
+    file: usize,
+    path: [Step<'s>; 6],
+    len: usize,
+    /// Only the first byte of the item (a claim's opening parenthesis).
+    first_byte: bool,
+}
+
+impl<'s> Loc<'s> {
+    fn new(file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Self {
+        let mut path = [Step::Index(0); 6];
+        let [a, b] = item_path(section, index);
+        path[0] = a;
+        path[1] = b;
+        let n = rest.len().min(4);
+        path[2..2 + n].copy_from_slice(&rest[..n]);
+        Loc {
+            file,
+            path,
+            len: 2 + n,
+            first_byte: false,
+        }
+    }
+
+    fn first_byte(mut self) -> Self {
+        self.first_byte = true;
+        self
+    }
+}
+
+pub struct Ctx<'c, 'a> {
+    pub schema: &'c Schema,
+    pub dossiers: &'c [Dossier<'a>],
+    pub ids: FastMap<&'c str, Decl>,
+    pub diags: &'c mut Vec<Diagnostic>,
     /// Entities referenced from anywhere, for the unused-entity warning.
-    pub used: HashSet<String>,
-    pub cited_sources: HashSet<String>,
+    pub used: FastSet<&'c str>,
+    pub cited_sources: FastSet<&'c str>,
 }
 
 pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Graph> {
@@ -86,22 +127,38 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
         },
     };
 
-    let mut dossiers = Vec::new();
-    for f in files.iter().filter(|f| f.rel != SCHEMA_FILE) {
-        match parse_ron::<DataFile>(&f.name, &f.text) {
-            Ok(data) => {
-                let outline = outline::outline(&f.text);
-                report_duplicate_keys(&f.name, &f.text, &outline, diags);
+    let timer = super::PhaseTimer::start();
+    let inputs: Vec<&InputFile> = files.iter().filter(|f| f.rel != SCHEMA_FILE).collect();
+    // The fast parser reads plainly written files; ron reads the rest and
+    // says what is wrong with broken ones. Both cores take files in turn.
+    let parsed = super::par_map(&inputs, |f| match fast::parse_dossier(&f.text) {
+        Some(data) => Ok((data, None)),
+        None => parse_ron::<DataFile<'static>>(&f.name, &f.text).map(|data| {
+            let outline = outline::outline(&f.text);
+            (data, Some(outline))
+        }),
+    });
+    let mut dossiers = Vec::with_capacity(parsed.len());
+    for (f, result) in inputs.iter().zip(parsed) {
+        match result {
+            Ok((data, outline)) => {
+                let cell = OnceLock::new();
+                if let Some(outline) = outline {
+                    // ron keeps the last of two equal map keys: find them.
+                    report_duplicate_keys(&f.name, &f.text, &outline, diags);
+                    let _ = cell.set(outline);
+                }
                 dossiers.push(Dossier {
                     name: f.name.clone(),
-                    text: f.text.clone(),
+                    text: &f.text,
                     data,
-                    outline,
+                    outline: cell,
                 });
             }
             Err(d) => diags.push(d),
         }
     }
+    timer.phase("parse");
     let schema = schema?;
     if diags.iter().any(Diagnostic::is_error) {
         // A broken schema makes every later check guesswork; syntax errors
@@ -112,10 +169,10 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
     let mut ctx = Ctx {
         schema: &schema,
         dossiers: &dossiers,
-        ids: HashMap::new(),
+        ids: FastMap::default(),
         diags,
-        used: HashSet::new(),
-        cited_sources: HashSet::new(),
+        used: FastSet::default(),
+        cited_sources: FastSet::default(),
     };
     ctx.index_ids();
     for (fi, d) in dossiers.iter().enumerate() {
@@ -139,7 +196,10 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(build::build(schema.clone(), &dossiers))
+    timer.phase("check");
+    let graph = build::build(schema, dossiers);
+    timer.phase("build");
+    Some(graph)
 }
 
 fn report_duplicate_keys(file: &str, text: &str, outline: &Item, diags: &mut Vec<Diagnostic>) {
@@ -168,11 +228,19 @@ fn item_path(section: Section, index: usize) -> [Step<'static>; 2] {
     [Step::Field(field), Step::Index(index)]
 }
 
-impl Ctx<'_> {
-    fn span(&self, file: usize, section: Section, index: usize, rest: &[Step<'_>]) -> Range<usize> {
-        let mut path = item_path(section, index).to_vec();
-        path.extend_from_slice(rest);
-        self.dossiers[file].outline.span(&path)
+impl<'c, 'a: 'c> Ctx<'c, 'a> {
+    fn span<'s>(&self, file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Loc<'s> {
+        Loc::new(file, section, index, rest)
+    }
+
+    /// The byte span a location points at.
+    fn resolve(&self, loc: &Loc<'_>) -> Range<usize> {
+        let span = self.dossiers[loc.file].outline().span(&loc.path[..loc.len]);
+        if loc.first_byte {
+            span.start..span.start + 1
+        } else {
+            span
+        }
     }
 
     fn err(
@@ -180,8 +248,9 @@ impl Ctx<'_> {
         code: &'static str,
         msg: String,
         file: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
     ) -> &mut Diagnostic {
+        let span = self.resolve(&span);
         let d = Diagnostic::error(code, msg).at(&self.dossiers[file].name, span);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -192,8 +261,9 @@ impl Ctx<'_> {
         code: &'static str,
         msg: String,
         file: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
     ) -> &mut Diagnostic {
+        let span = self.resolve(&span);
         let d = Diagnostic::warning(code, msg).at(&self.dossiers[file].name, span);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -201,8 +271,8 @@ impl Ctx<'_> {
 
     fn place(&self, decl: Decl, rest: &[Step<'_>]) -> String {
         let d = &self.dossiers[decl.file];
-        let span = self.span(decl.file, decl.section, decl.index, rest);
-        let (l, c) = line_col(&d.text, span.start);
+        let span = self.resolve(&self.span(decl.file, decl.section, decl.index, rest));
+        let (l, c) = line_col(d.text, span.start);
         format!("{}:{l}:{c}", d.name)
     }
 
@@ -218,14 +288,14 @@ impl Ctx<'_> {
             let sections: [(Section, Vec<Option<&str>>); 3] = [
                 (
                     Section::Source,
-                    d.data.sources.iter().map(|s| Some(s.id.as_str())).collect(),
+                    d.data.sources.iter().map(|s| Some(s.id.as_ref())).collect(),
                 ),
                 (
                     Section::Entity,
                     d.data
                         .entities
                         .iter()
-                        .map(|e| Some(e.id.as_str()))
+                        .map(|e| Some(e.id.as_ref()))
                         .collect(),
                 ),
                 (
@@ -264,7 +334,7 @@ impl Ctx<'_> {
                         .add_note(format!("first declared at {first_at}"))
                         .help = Some("ids are global across all files: rename one of them".into());
                     } else {
-                        self.ids.insert(id.to_string(), decl);
+                        self.ids.insert(id, decl);
                     }
                 }
             }
@@ -275,7 +345,7 @@ impl Ctx<'_> {
     fn check_ref(
         &mut self,
         file: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
         id: &str,
         want: Section,
         what: &str,
@@ -283,10 +353,14 @@ impl Ctx<'_> {
         match self.ids.get(id).copied() {
             Some(decl) if decl.section == want => {
                 if want == Section::Entity {
-                    self.used.insert(id.to_string());
+                    if let Some((k, _)) = self.ids.get_key_value(id) {
+                        self.used.insert(*k);
+                    }
                 }
                 if want == Section::Source {
-                    self.cited_sources.insert(id.to_string());
+                    if let Some((k, _)) = self.ids.get_key_value(id) {
+                        self.cited_sources.insert(*k);
+                    }
                 }
                 true
             }
@@ -310,7 +384,7 @@ impl Ctx<'_> {
                     .ids
                     .iter()
                     .filter(|(_, d)| d.section == want)
-                    .map(|(k, _)| k.as_str())
+                    .map(|(k, _)| *k)
                     .collect();
                 let mut near = nearest(id, candidates.iter().copied(), 1);
                 if near.is_empty() {
@@ -342,7 +416,7 @@ impl Ctx<'_> {
         None
     }
 
-    fn entity(&self, id: &str) -> Option<&EntitySpec> {
+    fn entity(&self, id: &str) -> Option<&EntitySpec<'a>> {
         let decl = self.ids.get(id)?;
         if decl.section != Section::Entity {
             return None;
@@ -370,7 +444,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn check_date(&mut self, fi: usize, span: Range<usize>, text: &str) -> Option<PartialDate> {
+    fn check_date(&mut self, fi: usize, span: Loc<'_>, text: &str) -> Option<PartialDate> {
         match PartialDate::parse(text) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -540,7 +614,7 @@ impl Ctx<'_> {
                         span,
                     );
                 }
-                Some(roles) if !roles.is_empty() && !roles.contains(&p.role) => {
+                Some(roles) if !roles.is_empty() && !roles.iter().any(|r| *r == p.role) => {
                     let span = self.span(
                         fi,
                         Section::Entity,
@@ -596,7 +670,7 @@ impl Ctx<'_> {
     fn check_endpoints(
         &mut self,
         fi: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
         relation: &str,
         subject: &str,
         object: &str,
@@ -608,13 +682,16 @@ impl Ctx<'_> {
         let kind_of = |id: &str| {
             self.entity(id).map(|e| e.kind.clone()).or_else(|| {
                 // `subject` may be given as a kind already (an event's own kind).
-                self.schema.kinds.contains_key(id).then(|| id.to_string())
+                self.schema
+                    .kinds
+                    .contains_key(id)
+                    .then(|| id.to_string().into())
             })
         };
         let (Some(sk), Some(ok)) = (kind_of(subject), kind_of(object)) else {
             return;
         };
-        if !self.schema.kinds.contains_key(&sk) || !self.schema.kinds.contains_key(&ok) {
+        if !self.schema.kinds.contains_key(&*sk) || !self.schema.kinds.contains_key(&*ok) {
             return; // unknown kinds are reported on their own
         }
         let allowed = |list: &[String], k: &str| {
@@ -655,7 +732,7 @@ impl Ctx<'_> {
 
     fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
-        let rel = self.schema.relations.get(&c.relation).cloned();
+        let rel = self.schema.relations.get(&*c.relation).cloned();
         if rel.is_none() {
             let near = self
                 .schema
@@ -738,8 +815,7 @@ impl Ctx<'_> {
             build::RESERVED_REL_PROPS,
         );
         if c.cite.is_empty() {
-            let span = self.span(fi, Section::Claim, i, &[]);
-            let span = span.start..span.start + 1;
+            let span = self.span(fi, Section::Claim, i, &[]).first_byte();
             self.err("no-citation", "a claim without a citation".into(), fi, span)
                 .help = Some("add `cite: [(source: ..., quote: ..., hedge: ...)]`: a fact no source states does not belong in the graph".into());
         }
@@ -765,7 +841,7 @@ impl Ctx<'_> {
                 i,
                 &[Step::Field("conflicts_with"), Step::Index(j)],
             );
-            if c.id.as_deref() == Some(other.as_str()) {
+            if c.id.as_deref() == Some(&**other) {
                 self.err(
                     "self-conflict",
                     "a claim cannot conflict with itself".into(),
@@ -831,7 +907,7 @@ impl Ctx<'_> {
             }
         }
         let unit_span = span(self, "unit");
-        if !self.schema.units.contains_key(&q.unit) {
+        if !self.schema.units.contains_key(&*q.unit) {
             let near = nearest(&q.unit, self.schema.units.keys().map(String::as_str), 1);
             self.err(
                 "unknown-unit",
@@ -942,9 +1018,9 @@ impl Ctx<'_> {
                     index: i,
                 };
                 let mut names: Vec<(String, Vec<Step<'static>>)> =
-                    vec![(e.name.clone(), vec![Step::Field("name")])];
+                    vec![(e.name.to_string(), vec![Step::Field("name")])];
                 for (j, a) in e.aliases.iter().enumerate() {
-                    names.push((a.clone(), vec![Step::Field("aliases"), Step::Index(j)]));
+                    names.push((a.to_string(), vec![Step::Field("aliases"), Step::Index(j)]));
                 }
                 let mut seen = HashSet::new();
                 for (name, path) in names {
@@ -978,7 +1054,7 @@ impl Ctx<'_> {
                         }
                         Some(_) => {}
                         None => {
-                            owner.insert(key, (e.id.clone(), decl));
+                            owner.insert(key, (e.id.to_string(), decl));
                         }
                     }
                 }
@@ -1117,7 +1193,7 @@ impl Ctx<'_> {
         let dossiers = self.dossiers;
         for (fi, d) in dossiers.iter().enumerate() {
             for (i, s) in d.data.sources.iter().enumerate() {
-                let path = corpus.join(&s.file);
+                let path = corpus.join(&*s.file);
                 let text = std::fs::read_to_string(&path).ok().map(|t| squash(&t));
                 if text.is_none() {
                     let span = self.span(fi, Section::Source, i, &[Step::Field("file")]);
@@ -1129,7 +1205,7 @@ impl Ctx<'_> {
                     )
                     .help = Some("check the file name, or the folder given to `--corpus`".into());
                 }
-                texts.insert(s.id.clone(), text);
+                texts.insert(s.id.to_string(), text);
             }
         }
         for (fi, d) in dossiers.iter().enumerate() {
@@ -1147,7 +1223,7 @@ impl Ctx<'_> {
                 .map(|(i, c)| (Section::Claim, i, &c.cite));
             for (section, i, cites) in entity_cites.chain(claim_cites) {
                 for (j, c) in cites.iter().enumerate() {
-                    let Some(Some(text)) = texts.get(&c.source) else {
+                    let Some(Some(text)) = texts.get(&*c.source) else {
                         continue;
                     };
                     let quote = squash(&c.quote);
@@ -1177,7 +1253,7 @@ impl Ctx<'_> {
         let dossiers = self.dossiers;
         for (fi, d) in dossiers.iter().enumerate() {
             for (i, s) in d.data.sources.iter().enumerate() {
-                if !self.cited_sources.contains(&s.id) {
+                if !self.cited_sources.contains(&*s.id) {
                     let span = self.span(fi, Section::Source, i, &[Step::Field("id")]);
                     self.warn(
                         "orphan-source",
@@ -1190,7 +1266,7 @@ impl Ctx<'_> {
             }
             for (i, e) in d.data.entities.iter().enumerate() {
                 let is_event = e.when.is_some() || e.at.is_some() || !e.participants.is_empty();
-                if !is_event && !self.used.contains(&e.id) {
+                if !is_event && !self.used.contains(&*e.id) {
                     let span = self.span(fi, Section::Entity, i, &[Step::Field("id")]);
                     self.warn(
                         "unused-entity",
@@ -1207,7 +1283,9 @@ impl Ctx<'_> {
 
 fn when_overlaps(a: &WhenSpec, b: &WhenSpec) -> bool {
     let range = |w: &WhenSpec| -> (i64, i64) {
-        let p = |s: &Option<String>| s.as_deref().and_then(|s| PartialDate::parse(s).ok());
+        let p = |s: &Option<super::files::Text<'_>>| {
+            s.as_deref().and_then(|s| PartialDate::parse(s).ok())
+        };
         match w {
             WhenSpec::On(d) => PartialDate::parse(d)
                 .map_or((i64::MIN, i64::MAX), |d| (d.first_day(), d.last_day())),
