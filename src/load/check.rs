@@ -15,7 +15,7 @@ use super::files::{
 };
 use super::outline::{self, Item, Step};
 use super::schema::{self as schema_rules, HELD_AT, LOCATED_IN, PARTICIPANT_IN};
-use super::{FastMap, FastSet, InputFile, Options, SCHEMA_FILE, build, fast, parse_ron};
+use super::{FastMap, InputFile, Options, SCHEMA_FILE, build, fast, parse_ron};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::names::{nearest, normalize};
 use crate::model::{Graph, PartialDate, Schema, TimeShape};
@@ -97,11 +97,15 @@ impl<'s> Loc<'s> {
 pub struct Ctx<'c, 'a> {
     pub schema: &'c Schema,
     pub dossiers: &'c [Dossier<'a>],
-    pub ids: FastMap<&'c str, Decl>,
+    pub ids: IdMap<'c>,
     pub diags: &'c mut Vec<Diagnostic>,
-    /// Entities referenced from anywhere, for the unused-entity warning.
-    pub used: FastSet<&'c str>,
-    pub cited_sources: FastSet<&'c str>,
+    /// Entities referenced from anywhere, for the unused-entity warning
+    /// (by file and position of their declaration).
+    pub used: Vec<Vec<bool>>,
+    pub cited_sources: Vec<Vec<bool>>,
+    /// Whether a relation type takes a subject and object kind, by their
+    /// positions in the schema; filled as claims are checked.
+    pub endpoints_ok: Vec<bool>,
 }
 
 pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Graph> {
@@ -169,10 +173,17 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
     let mut ctx = Ctx {
         schema: &schema,
         dossiers: &dossiers,
-        ids: FastMap::default(),
+        ids: IdMap::default(),
         diags,
-        used: FastSet::default(),
-        cited_sources: FastSet::default(),
+        used: dossiers
+            .iter()
+            .map(|d| vec![false; d.data.entities.len()])
+            .collect(),
+        cited_sources: dossiers
+            .iter()
+            .map(|d| vec![false; d.data.sources.len()])
+            .collect(),
+        endpoints_ok: vec![false; schema.relations.len() * schema.kinds.len().pow(2)],
     };
     ctx.index_ids();
     for (fi, d) in dossiers.iter().enumerate() {
@@ -352,15 +363,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
     ) -> bool {
         match self.ids.get(id).copied() {
             Some(decl) if decl.section == want => {
-                if want == Section::Entity {
-                    if let Some((k, _)) = self.ids.get_key_value(id) {
-                        self.used.insert(*k);
-                    }
-                }
-                if want == Section::Source {
-                    if let Some((k, _)) = self.ids.get_key_value(id) {
-                        self.cited_sources.insert(*k);
-                    }
+                match want {
+                    Section::Entity => self.used[decl.file][decl.index] = true,
+                    Section::Source => self.cited_sources[decl.file][decl.index] = true,
+                    Section::Claim => {}
                 }
                 true
             }
@@ -384,7 +390,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     .ids
                     .iter()
                     .filter(|(_, d)| d.section == want)
-                    .map(|(k, _)| *k)
+                    .map(|(k, _)| k)
                     .collect();
                 let mut near = nearest(id, candidates.iter().copied(), 1);
                 if near.is_empty() {
@@ -414,6 +420,18 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             }
         }
         None
+    }
+
+    /// Whether the declaration of `id` was referenced.
+    fn is_marked(&self, id: &str, section: Section) -> bool {
+        let Some(decl) = self.ids.get(id).filter(|d| d.section == section) else {
+            return false;
+        };
+        let marks = match section {
+            Section::Entity => &self.used,
+            _ => &self.cited_sources,
+        };
+        marks[decl.file][decl.index]
     }
 
     fn entity(&self, id: &str) -> Option<&EntitySpec<'a>> {
@@ -676,9 +694,11 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         object: &str,
         what: &str,
     ) {
-        let Some(rel) = self.schema.relations.get(relation) else {
+        let Some(ri) = self.schema.relations.get_index_of(relation) else {
             return;
         };
+        let schema = self.schema;
+        let rel = &schema.relations[ri];
         let kind_of = |id: &str| {
             self.entity(id).map(|e| e.kind.clone()).or_else(|| {
                 // `subject` may be given as a kind already (an event's own kind).
@@ -691,8 +711,13 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let (Some(sk), Some(ok)) = (kind_of(subject), kind_of(object)) else {
             return;
         };
-        if !self.schema.kinds.contains_key(&*sk) || !self.schema.kinds.contains_key(&*ok) {
+        let kinds = &self.schema.kinds;
+        let (Some(si), Some(oi)) = (kinds.get_index_of(&*sk), kinds.get_index_of(&*ok)) else {
             return; // unknown kinds are reported on their own
+        };
+        let slot = (ri * kinds.len() + si) * kinds.len() + oi;
+        if self.endpoints_ok[slot] {
+            return;
         }
         let allowed = |list: &[String], k: &str| {
             list.is_empty() || list.iter().any(|a| self.schema.is_a(k, a))
@@ -727,12 +752,15 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 or_any(&rel.from),
                 rel.to.join(" | ")
             ));
+        } else {
+            self.endpoints_ok[slot] = true;
         }
     }
 
     fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
-        let rel = self.schema.relations.get(&*c.relation).cloned();
+        let schema = self.schema;
+        let rel = schema.relations.get(&*c.relation);
         if rel.is_none() {
             let near = self
                 .schema
@@ -1253,7 +1281,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let dossiers = self.dossiers;
         for (fi, d) in dossiers.iter().enumerate() {
             for (i, s) in d.data.sources.iter().enumerate() {
-                if !self.cited_sources.contains(&*s.id) {
+                if !self.is_marked(&s.id, Section::Source) {
                     let span = self.span(fi, Section::Source, i, &[Step::Field("id")]);
                     self.warn(
                         "orphan-source",
@@ -1266,7 +1294,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             }
             for (i, e) in d.data.entities.iter().enumerate() {
                 let is_event = e.when.is_some() || e.at.is_some() || !e.participants.is_empty();
-                if !is_event && !self.used.contains(&*e.id) {
+                if !is_event && !self.is_marked(&e.id, Section::Entity) {
                     let span = self.span(fi, Section::Entity, i, &[Step::Field("id")]);
                     self.warn(
                         "unused-entity",
@@ -1344,4 +1372,48 @@ fn or_any(kinds: &[String]) -> String {
 /// The weakest hedge of a set of citations.
 pub fn weakest(cites: &[CitationSpec]) -> Option<Hedge> {
     cites.iter().map(|c| c.hedge).max()
+}
+
+/// Declarations by id. Ids of up to 23 bytes (nearly all) are stored inside
+/// the table, so a lookup touches one cache line instead of also chasing a
+/// pointer into a file's text.
+#[derive(Default)]
+pub struct IdMap<'c> {
+    short: FastMap<[u8; 24], Decl>,
+    long: FastMap<&'c str, Decl>,
+}
+
+fn inline_key(id: &str) -> Option<[u8; 24]> {
+    let b = id.as_bytes();
+    (b.len() < 24).then(|| {
+        let mut k = [0u8; 24];
+        k[0] = b.len() as u8;
+        k[1..=b.len()].copy_from_slice(b);
+        k
+    })
+}
+
+impl<'c> IdMap<'c> {
+    pub fn get(&self, id: &str) -> Option<&Decl> {
+        match inline_key(id) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(id),
+        }
+    }
+
+    pub fn insert(&mut self, id: &'c str, decl: Decl) {
+        match inline_key(id) {
+            Some(k) => self.short.insert(k, decl),
+            None => self.long.insert(id, decl),
+        };
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Decl)> + '_ {
+        let short = self.short.iter().map(|(k, d)| {
+            let len = usize::from(k[0]);
+            // Built from a &str, so always UTF-8.
+            (std::str::from_utf8(&k[1..=len]).unwrap_or(""), d)
+        });
+        short.chain(self.long.iter().map(|(k, d)| (*k, d)))
+    }
 }

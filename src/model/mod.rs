@@ -6,12 +6,15 @@
 //! certainty and evidence. A graph built from a Cypher script has no schema.
 
 pub mod date;
+pub mod fxhash;
 pub mod names;
 pub mod props;
 pub mod schema;
 pub mod value;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use fxhash::FastMap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -72,9 +75,9 @@ pub struct Graph {
     /// Present for curated data; absent for a graph built from a script.
     pub schema: Option<Schema>,
     pub sources: BTreeMap<String, Source>,
-    by_id: HashMap<String, NodeIndex>,
-    by_key: HashMap<String, Vec<NodeIndex>>,
-    by_label: HashMap<String, Vec<NodeIndex>>,
+    by_id: FastMap<String, NodeIndex>,
+    by_key: FastMap<String, Vec<NodeIndex>>,
+    by_label: FastMap<String, Vec<NodeIndex>>,
 }
 
 impl Graph {
