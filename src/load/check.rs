@@ -52,12 +52,32 @@ pub struct Dossier<'a> {
     pub name: String,
     pub text: &'a str,
     pub data: DataFile<'a>,
+    /// The whole file's outline (made when ron read it, or on demand).
     pub outline: OnceLock<Item>,
+    /// Where each list element starts, to outline only the element a
+    /// diagnostic points into.
+    pub elements: OnceLock<outline::ListIndex>,
 }
 
 impl Dossier<'_> {
     pub fn outline(&self) -> &Item {
         self.outline.get_or_init(|| outline::outline(self.text))
+    }
+
+    /// The span of a path into this file.
+    pub fn span_of(&self, path: &[Step<'_>]) -> Range<usize> {
+        if let Some(o) = self.outline.get() {
+            return o.span(path);
+        }
+        if let [Step::Field(list), Step::Index(i), rest @ ..] = path {
+            let elements = self
+                .elements
+                .get_or_init(|| outline::ListIndex::new(self.text));
+            if let Some(start) = elements.start(list, *i) {
+                return outline::outline_element(self.text, start).span(rest);
+            }
+        }
+        self.outline().span(path)
     }
 }
 
@@ -157,6 +177,7 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
                     text: &f.text,
                     data,
                     outline: cell,
+                    elements: OnceLock::new(),
                 });
             }
             Err(d) => diags.push(d),
@@ -246,7 +267,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
 
     /// The byte span a location points at.
     fn resolve(&self, loc: &Loc<'_>) -> Range<usize> {
-        let span = self.dossiers[loc.file].outline().span(&loc.path[..loc.len]);
+        let span = self.dossiers[loc.file].span_of(&loc.path[..loc.len]);
         if loc.first_byte {
             span.start..span.start + 1
         } else {

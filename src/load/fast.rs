@@ -287,14 +287,17 @@ impl<'a> P<'a> {
         let mut out = Vec::new();
         loop {
             if self.eat(b']') {
-                return Some(out);
+                break;
             }
             out.push(item(self)?);
             if !self.eat(b',') {
                 self.expect(b']')?;
-                return Some(out);
+                break;
             }
         }
+        // Most lists hold one citation: no room for four.
+        out.shrink_to_fit();
+        Some(out)
     }
 
     /// Only an empty property map; others go through ron, which also finds

@@ -73,11 +73,15 @@ impl Failure {
 
 /// Loads the `.ron` files under `dir` (recursively).
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
+    let timer = PhaseTimer::start();
     let files = read_dir(dir).map_err(|d| Failure {
         diagnostics: vec![d],
         sources: SourceMap::new(),
     })?;
-    load_files(files, opts)
+    timer.phase("read");
+    let loaded = load_files(files, opts);
+    timer.phase("load");
+    loaded
 }
 
 /// Loads the dataset embedded in the binary.
@@ -234,13 +238,11 @@ fn ron_help(message: &str) -> Option<String> {
 
 /// Checks and builds a dataset from its files.
 pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
-    let sources: SourceMap = files
-        .iter()
-        .map(|f| (f.name.clone(), f.text.clone()))
-        .collect();
     let mut diags = Vec::new();
     let result = check::check(&files, opts, &mut diags);
     diag::sort(&mut diags);
+    // The texts move into the source map (no copy of a large dataset).
+    let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
     match result {
         Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
             graph,
@@ -319,8 +321,16 @@ impl PhaseTimer {
     pub fn phase(&self, name: &str) {
         if self.on {
             let now = std::time::Instant::now();
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l[6..].trim().to_string())
+                })
+                .unwrap_or_default();
             eprintln!(
-                "load: {name} {:.3} s",
+                "load: {name} {:.3} s (peak RSS so far {rss})",
                 (now - self.last.get()).as_secs_f64()
             );
             self.last.set(now);
