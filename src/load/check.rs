@@ -128,7 +128,12 @@ pub struct Ctx<'c, 'a> {
     pub endpoints_ok: Vec<bool>,
 }
 
-pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Graph> {
+pub fn check(
+    files: &[InputFile],
+    opts: &Options,
+    progress: &super::progress::Progress,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Graph> {
     let schema_file = files.iter().find(|f| f.rel == SCHEMA_FILE);
     let schema = match schema_file {
         None => {
@@ -153,6 +158,7 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
 
     let timer = super::PhaseTimer::start();
     let inputs: Vec<&InputFile> = files.iter().filter(|f| f.rel != SCHEMA_FILE).collect();
+    progress.phase(format!("parsing {} files", inputs.len()));
     // The fast parser reads plainly written files; ron reads the rest and
     // says what is wrong with broken ones. Both cores take files in turn.
     let parsed = super::par_map(&inputs, |f| match fast::parse_dossier(&f.text) {
@@ -191,6 +197,7 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
         return None;
     }
 
+    progress.phase("checking");
     let mut ctx = Ctx {
         schema: &schema,
         dossiers: &dossiers,
@@ -229,6 +236,7 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
         return None;
     }
     timer.phase("check");
+    progress.phase("building the graph");
     let graph = build::build(schema, dossiers);
     timer.phase("build");
     Some(graph)

@@ -12,6 +12,7 @@ pub mod check;
 pub mod fast;
 pub mod files;
 pub mod outline;
+pub mod progress;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ pub struct Options {
     /// Folder holding the articles, to check that every quote is in its
     /// source (`eje check --corpus`).
     pub corpus: Option<PathBuf>,
+    /// Show a progress line on stderr when loading takes more than a
+    /// second. The caller decides: only for a terminal.
+    pub progress: bool,
 }
 
 /// One file of a dataset: its display name and text.
@@ -74,12 +78,14 @@ impl Failure {
 /// Loads the `.ron` files under `dir` (recursively).
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
     let timer = PhaseTimer::start();
+    let progress = progress::Progress::new(opts.progress);
+    progress.phase(format!("reading {}", dir.display()));
     let files = read_dir(dir).map_err(|d| Failure {
         diagnostics: vec![d],
         sources: SourceMap::new(),
     })?;
     timer.phase("read");
-    let loaded = load_files(files, opts);
+    let loaded = check_and_build(files, opts, &progress);
     timer.phase("load");
     loaded
 }
@@ -238,8 +244,17 @@ fn ron_help(message: &str) -> Option<String> {
 
 /// Checks and builds a dataset from its files.
 pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
+    let progress = progress::Progress::new(opts.progress);
+    check_and_build(files, opts, &progress)
+}
+
+fn check_and_build(
+    files: Vec<InputFile>,
+    opts: &Options,
+    progress: &progress::Progress,
+) -> Result<Loaded, Failure> {
     let mut diags = Vec::new();
-    let result = check::check(&files, opts, &mut diags);
+    let result = check::check(&files, opts, progress, &mut diags);
     diag::sort(&mut diags);
     // The texts move into the source map (no copy of a large dataset).
     let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
