@@ -157,7 +157,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 /// success to stderr.
 pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
     let location = DataLocation::resolve(args.data.as_ref());
-    match location.load(&load::Options::default()) {
+    let opts = load::Options {
+        progress: std::io::stderr().is_terminal(),
+        ..load::Options::default()
+    };
+    match location.load(&opts) {
         Ok(loaded) => Some(loaded),
         Err(failure) => {
             eprint!("{}", failure.render(color));
@@ -175,6 +179,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     let location = DataLocation::resolve(args.graph.data.as_ref());
     let opts = load::Options {
         corpus: args.corpus.clone(),
+        progress: std::io::stderr().is_terminal(),
     };
     let (diags, sources, graph) = match location.load(&opts) {
         Ok(l) => (l.warnings, l.sources, Some(l.graph)),
