@@ -6,8 +6,11 @@
 
 pub mod cli;
 pub mod diag;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod repl;
+pub mod session;
 pub mod stats;

@@ -568,9 +568,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     fi,
                     span,
                 )
-                .help = Some(format!(
-                    "rename it, or use the `{k}` field where the format has one"
-                ));
+                .help = Some(match reserved_field(k) {
+                    Some(f) => format!("use the `{f}` field instead"),
+                    None => format!("rename it, e.g. `{k}_name`"),
+                });
             }
         }
     }
@@ -1335,6 +1336,20 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 }
             }
         }
+    }
+}
+
+/// The format's own field that sets a reserved property, if any.
+fn reserved_field(key: &str) -> Option<&str> {
+    match key {
+        "date" | "start" | "end" => Some("when"),
+        "quantity" | "quantity_low" | "quantity_high" | "approx" | "unit" | "quantity_text" => {
+            Some("quantity")
+        }
+        "hedge" | "sources" | "claimants" | "quotes" | "citations" => Some("cite"),
+        "rank" | "rank_reason" => Some("rank"),
+        "id" | "name" | "kind" | "aliases" | "description" | "note" | "conflicts_with" => Some(key),
+        _ => None,
     }
 }
 

@@ -276,6 +276,17 @@ impl<'a> IntoIterator for &'a Props {
     }
 }
 
+impl IntoIterator for Props {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+}
+
 impl<Q: Borrow<str> + ?Sized> std::ops::Index<&Q> for Props {
     type Output = Value;
     fn index(&self, key: &Q) -> &Value {

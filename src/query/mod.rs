@@ -1,9 +1,17 @@
 //! The query language: parse (`parser`) → syntax tree (`ast`) → plan
 //! (`plan`) → evaluate (`eval`) over a `model::Graph`.
 
+pub mod analyst;
 pub mod ast;
 pub mod error;
+pub mod eval;
+pub mod functions;
+pub mod lexer;
+pub mod parser;
+pub mod plan;
+mod print;
 pub mod result;
 
 pub use error::{ErrorKind, QueryError};
+pub use eval::{Options, execute, run};
 pub use result::ResultSet;

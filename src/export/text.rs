@@ -1,0 +1,154 @@
+//! Small helpers the exporters share: reading the well-known properties of
+//! claims and entities, and turning values into display text.
+
+use crate::model::{Graph, PartialDate, Props, Value, value::format_float};
+
+/// A string property.
+pub(crate) fn prop_str<'a>(props: &'a Props, key: &str) -> Option<&'a str> {
+    props.get(key).and_then(Value::as_str)
+}
+
+/// Whether a boolean property is true.
+pub(crate) fn prop_true(props: &Props, key: &str) -> bool {
+    matches!(props.get(key), Some(Value::Bool(true)))
+}
+
+/// Whether a list property has at least one element (a single non-null
+/// value counts too).
+pub(crate) fn prop_nonempty(props: &Props, key: &str) -> bool {
+    match props.get(key) {
+        Some(Value::List(v)) => !v.is_empty(),
+        Some(Value::Null) | None => false,
+        Some(Value::Str(s)) => !s.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// When a claim or event holds, for a label: `2024-06-19`, `2024-08 – 2025-05`,
+/// `2024-08 – …`. `None` for a timeless one.
+/// Only dates count (a `Value::Date`, or a string that reads as one), so a
+/// free property that happens to be called `end` is not taken for a date.
+pub(crate) fn when_text(props: &Props) -> Option<String> {
+    let get = |k: &str| match props.get(k) {
+        Some(Value::Date(d)) => Some(d.to_string()),
+        Some(Value::Str(s)) if PartialDate::parse(s).is_ok() => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(d) = get("date") {
+        return Some(d);
+    }
+    match (get("start"), get("end")) {
+        (None, None) => None,
+        (Some(s), Some(e)) if s == e => Some(s),
+        (s, e) => Some(format!(
+            "{} – {}",
+            s.as_deref().unwrap_or("…"),
+            e.as_deref().unwrap_or("…")
+        )),
+    }
+}
+
+/// A claim's quantity with its unit: `≈ 12,000 troops`, `10,000–12,000 troops`.
+pub(crate) fn quantity_text(graph: &Graph, props: &Props) -> Option<String> {
+    let q = props.get("quantity").filter(|v| !v.is_null())?;
+    let plain = |graph: &Graph, v: &Value| match v {
+        Value::Int(i) => grouped(*i),
+        other => plain(graph, other),
+    };
+    let mut s = match q {
+        Value::Map(m) => {
+            let part = |k: &str| m.get(k).filter(|v| !v.is_null()).map(|v| plain(graph, v));
+            let range = match (part("low"), part("high")) {
+                (Some(lo), Some(hi)) if lo != hi => Some(format!("{lo}–{hi}")),
+                (Some(x), _) | (_, Some(x)) => Some(x),
+                (None, None) => None,
+            };
+            let value = part("value").or(range)?;
+            if matches!(m.get("approx"), Some(Value::Bool(true))) {
+                format!("≈ {value}")
+            } else {
+                value
+            }
+        }
+        other => plain(graph, other),
+    };
+    let unit = prop_str(props, "unit").or_else(|| match q {
+        Value::Map(m) => m.get("unit").and_then(Value::as_str),
+        _ => None,
+    });
+    if let Some(u) = unit.filter(|u| !u.is_empty()) {
+        s.push(' ');
+        s.push_str(u);
+    }
+    Some(s)
+}
+
+/// An integer with its thousands grouped: `15,000`; years and small counts
+/// (under 10,000) stay as they are.
+pub(crate) fn grouped(i: i64) -> String {
+    let digits = i.unsigned_abs().to_string();
+    if digits.len() <= 4 {
+        return i.to_string();
+    }
+    let mut out = String::new();
+    for (n, c) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if i < 0 { format!("-{out}") } else { out }
+}
+
+/// A value as plain text: strings bare, dates ISO, lists comma-separated,
+/// nodes by id.
+pub(crate) fn plain(graph: &Graph, value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float(*f),
+        Value::Str(s) => s.clone(),
+        Value::Date(d) => d.to_string(),
+        Value::List(items) => items
+            .iter()
+            .map(|v| plain(graph, v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Map(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", plain(graph, v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Node(n) if n.index() < graph.node_count() => graph.node(*n).id.clone(),
+        Value::Rel(r) if r.index() < graph.rel_count() => graph.rel(*r).rel_type.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Replaces the characters that no text format here can carry (control
+/// characters other than tab, newline and carriage return, and the XML
+/// non-characters) with U+FFFD.
+pub(crate) fn clean_char(c: char) -> char {
+    match c {
+        '\t' | '\n' | '\r' => c,
+        c if c.is_control() => '\u{FFFD}',
+        '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
+        c => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_integers_are_grouped() {
+        assert_eq!(grouped(2024), "2024");
+        assert_eq!(grouped(15000), "15,000");
+        assert_eq!(grouped(-1234567), "-1,234,567");
+        assert_eq!(grouped(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+}

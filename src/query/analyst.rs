@@ -1,0 +1,584 @@
+//! Analyst statements: `DESCRIBE`, `NEIGHBORS`, `PATH`, `TIMELINE` and
+//! `EVIDENCE`, sugar over the same graph and engine as the openCypher
+//! queries (`PATH` runs `allShortestPaths` through the evaluator).
+//!
+//! Each answers a `ResultSet` that reads well as a terminal table and as
+//! JSON: a card of key facts in `header` and one row per relation, hop,
+//! dated fact or citation. Entity references resolve as in patterns
+//! (`Graph::resolve`), relation types after `VIA` as in patterns.
+//!
+//! Columns:
+//! - `DESCRIBE e`: card `id, kind, name, aliases, description, props, note,
+//!   when, relations`; rows `type | direction | other | date | hedge |
+//!   sources`, grouped by type, then by date.
+//! - `NEIGHBORS e [DEPTH n] [VIA t, ...]`: rows `depth | node | kind | via |
+//!   from`, breadth first (each node once, where it is first reached).
+//! - `PATH a TO b [VIA t, ...]`: rows `path | hop | from | type | direction |
+//!   to | date | hedge | sources | quote`, one per hop of each shortest path.
+//! - `TIMELINE [e] [FROM d] [TO d]`: rows `date | subject | relation | object
+//!   | hedge | sources` in date order; events appear once (their kind as the
+//!   relation, their place as the object), claims with a date or a span
+//!   too; `FROM`/`TO` keep what overlaps the period.
+//! - `EVIDENCE e [TO e2]`: rows `subject | relation | object | date | source
+//!   | claimant | hedge | rank | quote`, one per citation.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use petgraph::Direction;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::ast::{self, Span};
+use super::error::{ErrorKind, QueryError};
+use super::eval::{self, Options};
+use super::plan::{resolve_entity, resolve_rel_types};
+use super::result::ResultSet;
+use crate::model::{Graph, PartialDate, Props, Value, When};
+
+/// Node properties shown in the card under their own name, not in `props`.
+const CARD_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "description",
+    "note",
+    "date",
+    "start",
+    "end",
+];
+
+/// At most this many shortest paths are listed by `PATH`.
+const MAX_PATHS: usize = 25;
+
+pub fn execute(
+    graph: &Graph,
+    _text: &str,
+    stmt: &ast::Statement,
+    opts: &Options,
+) -> Result<ResultSet, QueryError> {
+    match stmt {
+        ast::Statement::Query(_) => unreachable!("queries are run by the evaluator"),
+        ast::Statement::Describe { entity, .. } => describe(graph, entity),
+        ast::Statement::Neighbors {
+            entity, depth, via, ..
+        } => neighbors(graph, entity, depth.unwrap_or(1), via, opts),
+        ast::Statement::Path {
+            from,
+            to,
+            via,
+            span,
+        } => path(graph, from, to, via, *span, opts),
+        ast::Statement::Timeline {
+            entity, from, to, ..
+        } => timeline(graph, entity.as_ref(), from.as_ref(), to.as_ref()),
+        ast::Statement::Evidence { entity, to, .. } => evidence(graph, entity, to.as_ref()),
+    }
+}
+
+fn strs(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// When a node or relation holds, from its `date` or `start`/`end`.
+fn when_of(props: &Props) -> Option<When> {
+    let get = |k: &str| match props.get(k) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    match (get("date"), get("start"), get("end")) {
+        (Some(d), _, _) => Some(When::On(d)),
+        (None, None, None) => None,
+        (None, from, to) => Some(When::Span { from, to }),
+    }
+}
+
+fn when_value(w: Option<When>) -> Value {
+    w.map_or(Value::Null, |w| Value::Str(w.to_string()))
+}
+
+/// Orders facts by when they start (undated last), then by when they end.
+fn when_order(a: Option<When>, b: Option<When>) -> Ordering {
+    let key = |w: Option<When>| {
+        w.map(|w| {
+            (
+                w.start().map_or(i64::MIN, |d| d.first_day()),
+                w.start().map(|d| d.precision()),
+                last_day(w),
+            )
+        })
+    };
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The last day a fact covers; an open end is the end of time.
+fn last_day(w: When) -> i64 {
+    match w {
+        When::On(d) => d.last_day(),
+        When::Span { to, .. } => to.map_or(i64::MAX, |d| d.last_day()),
+    }
+}
+
+fn prop_str(props: &Props, key: &str) -> Value {
+    props.get(key).cloned().unwrap_or(Value::Null)
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Str(s) => s.clone(),
+        Value::List(items) => items.iter().map(text_of).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// Every relation of a node, each once (a self-loop too), with its
+/// direction seen from the node and the node at its other end.
+fn rels_around(graph: &Graph, ix: NodeIndex) -> Vec<(EdgeIndex, &'static str, NodeIndex)> {
+    let g = &graph.graph;
+    let mut out: Vec<(EdgeIndex, &'static str, NodeIndex)> = g
+        .edges_directed(ix, Direction::Outgoing)
+        .map(|e| (e.id(), "out", e.target()))
+        .collect();
+    out.extend(
+        g.edges_directed(ix, Direction::Incoming)
+            .filter(|e| e.source() != e.target())
+            .map(|e| (e.id(), "in", e.source())),
+    );
+    out.sort_by_key(|(e, _, _)| *e);
+    out
+}
+
+fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryError> {
+    let ix = resolve_entity(graph, entity)?;
+    let node = graph.node(ix);
+    let mut rs = ResultSet::new(strs(&[
+        "type",
+        "direction",
+        "other",
+        "date",
+        "hedge",
+        "sources",
+    ]));
+    rs.header.push(("id".into(), node.id.clone()));
+    if let Some(k) = node.kind() {
+        rs.header.push(("kind".into(), k.to_string()));
+    }
+    rs.header
+        .push(("name".into(), node.display_name().to_string()));
+    if let Some(Value::List(a)) = node.props.get("aliases")
+        && !a.is_empty()
+    {
+        rs.header
+            .push(("aliases".into(), text_of(&Value::List(a.clone()))));
+    }
+    for key in ["description", "note"] {
+        if let Some(v) = node.props.get(key) {
+            rs.header.push((key.into(), text_of(v)));
+        }
+    }
+    let extra: Vec<String> = node
+        .props
+        .iter()
+        .filter(|(k, _)| !CARD_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}: {}", text_of(v)))
+        .collect();
+    if !extra.is_empty() {
+        rs.header.push(("props".into(), extra.join("; ")));
+    }
+    if let Some(w) = when_of(&node.props) {
+        rs.header.push(("when".into(), w.to_string()));
+    }
+    let mut rels = rels_around(graph, ix);
+    rs.header.push(("relations".into(), rels.len().to_string()));
+    rels.sort_by(|a, b| {
+        let (ra, rb) = (graph.rel(a.0), graph.rel(b.0));
+        ra.rel_type
+            .cmp(&rb.rel_type)
+            .then_with(|| when_order(when_of(&ra.props), when_of(&rb.props)))
+            .then_with(|| a.1.cmp(b.1))
+            .then_with(|| graph.node(a.2).id.cmp(&graph.node(b.2).id))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    for (e, dir, other) in rels {
+        let r = graph.rel(e);
+        rs.rows.push(vec![
+            Value::Str(r.rel_type.clone()),
+            Value::from(dir),
+            Value::Node(other),
+            when_value(when_of(&r.props)),
+            prop_str(&r.props, "hedge"),
+            prop_str(&r.props, "sources"),
+        ]);
+    }
+    Ok(rs)
+}
+
+fn limit_error(opts: &Options) -> QueryError {
+    QueryError::new(
+        ErrorKind::Limit,
+        format!(
+            "the statement expanded more than {} paths; lower DEPTH, add VIA or raise --max-work",
+            opts.max_work
+        ),
+        None,
+    )
+}
+
+fn neighbors(
+    graph: &Graph,
+    entity: &ast::EntityRef,
+    depth: u32,
+    via: &[ast::Ident],
+    opts: &Options,
+) -> Result<ResultSet, QueryError> {
+    let start = resolve_entity(graph, entity)?;
+    let types = resolve_rel_types(graph, via)?;
+    let mut rs = ResultSet::new(strs(&["depth", "node", "kind", "via", "from"]));
+    let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
+    let mut frontier = vec![start];
+    let mut work = 0u64;
+    for d in 1..=depth {
+        let mut next = Vec::new();
+        for &u in &frontier {
+            for (e, _, v) in rels_around(graph, u) {
+                work += 1;
+                if work > opts.max_work {
+                    return Err(limit_error(opts));
+                }
+                let t = &graph.rel(e).rel_type;
+                if (!types.is_empty() && !types.contains(t)) || !seen.insert(v) {
+                    continue;
+                }
+                rs.rows.push(vec![
+                    Value::Int(i64::from(d)),
+                    Value::Node(v),
+                    graph.node(v).kind().map_or(Value::Null, Value::from),
+                    Value::Str(t.clone()),
+                    Value::Node(u),
+                ]);
+                next.push(v);
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        frontier = next;
+    }
+    rs.header = vec![
+        (
+            "entity".into(),
+            graph.node(start).display_name().to_string(),
+        ),
+        ("depth".into(), depth.to_string()),
+        (
+            "via".into(),
+            if types.is_empty() {
+                "any relation".into()
+            } else {
+                types.join(", ")
+            },
+        ),
+        ("neighbors".into(), rs.rows.len().to_string()),
+    ];
+    Ok(rs)
+}
+
+/// Quotes a name for generated query text.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn path(
+    graph: &Graph,
+    from: &ast::EntityRef,
+    to: &ast::EntityRef,
+    via: &[ast::Ident],
+    span: Span,
+    opts: &Options,
+) -> Result<ResultSet, QueryError> {
+    let a = resolve_entity(graph, from)?;
+    let b = resolve_entity(graph, to)?;
+    if a == b {
+        return Err(QueryError::semantic(
+            format!("`{}` and `{}` are the same entity", from.text, to.text),
+            span,
+        )
+        .with_help("PATH connects two different entities"));
+    }
+    let types = resolve_rel_types(graph, via)?;
+    let type_text = if types.is_empty() {
+        String::new()
+    } else {
+        let ts: Vec<String> = types
+            .iter()
+            .map(|t| format!("`{}`", t.replace('`', "``")))
+            .collect();
+        format!(":{}", ts.join("|"))
+    };
+    let text = format!(
+        "MATCH p = allShortestPaths(({})-[{type_text}*..{}]-({})) RETURN p LIMIT {MAX_PATHS}",
+        quoted(&graph.node(a).id),
+        opts.max_hops.max(1),
+        quoted(&graph.node(b).id),
+    );
+    let script = super::parser::parse(&text)?;
+    let stmt = script
+        .statements
+        .first()
+        .expect("the generated query is one statement");
+    let found = eval::execute(graph, &text, stmt, opts)?;
+    let mut rs = ResultSet::new(strs(&[
+        "path",
+        "hop",
+        "from",
+        "type",
+        "direction",
+        "to",
+        "date",
+        "hedge",
+        "sources",
+        "quote",
+    ]));
+    let mut hops = None;
+    for (i, row) in found.rows.iter().enumerate() {
+        let Some(Value::Path(p)) = row.first() else {
+            continue;
+        };
+        hops = Some(p.rels.len());
+        for (h, e) in p.rels.iter().enumerate() {
+            let r = graph.rel(*e);
+            let (s, _) = graph.endpoints(*e);
+            let quote = match r.props.get("quotes") {
+                Some(Value::List(q)) => q.first().cloned().unwrap_or(Value::Null),
+                _ => Value::Null,
+            };
+            rs.rows.push(vec![
+                Value::Int(i as i64 + 1),
+                Value::Int(h as i64 + 1),
+                Value::Node(p.nodes[h]),
+                Value::Str(r.rel_type.clone()),
+                Value::from(if s == p.nodes[h] { "->" } else { "<-" }),
+                Value::Node(p.nodes[h + 1]),
+                when_value(when_of(&r.props)),
+                prop_str(&r.props, "hedge"),
+                prop_str(&r.props, "sources"),
+                quote,
+            ]);
+        }
+    }
+    rs.header = vec![
+        ("from".into(), graph.node(a).display_name().to_string()),
+        ("to".into(), graph.node(b).display_name().to_string()),
+        (
+            "hops".into(),
+            hops.map_or_else(
+                || format!("no connection within {} hops", opts.max_hops.max(1)),
+                |h| h.to_string(),
+            ),
+        ),
+        ("paths".into(), found.rows.len().to_string()),
+    ];
+    Ok(rs)
+}
+
+fn date_arg(d: Option<&ast::DateText>) -> Result<Option<PartialDate>, QueryError> {
+    d.map(|d| {
+        let text = d.text.trim_matches(|c| c == '\'' || c == '"');
+        PartialDate::parse(text).map_err(|e| QueryError::semantic(e.0, d.span))
+    })
+    .transpose()
+}
+
+/// One dated fact of a timeline.
+struct Fact {
+    when: When,
+    subject: NodeIndex,
+    relation: String,
+    object: Value,
+    hedge: Value,
+    sources: Value,
+}
+
+fn timeline(
+    graph: &Graph,
+    entity: Option<&ast::EntityRef>,
+    from: Option<&ast::DateText>,
+    to: Option<&ast::DateText>,
+) -> Result<ResultSet, QueryError> {
+    let focus = entity.map(|e| resolve_entity(graph, e)).transpose()?;
+    let (lo, hi) = (date_arg(from)?, date_arg(to)?);
+    let mut facts = Vec::new();
+    // Events: dated nodes, once each, with their place and evidence.
+    let mut events: BTreeSet<NodeIndex> = BTreeSet::new();
+    match focus {
+        None => events.extend(
+            graph
+                .nodes()
+                .filter(|n| when_of(&graph.node(*n).props).is_some()),
+        ),
+        Some(f) => {
+            if when_of(&graph.node(f).props).is_some() {
+                events.insert(f);
+            }
+            for (e, dir, other) in rels_around(graph, f) {
+                if dir == "out"
+                    && graph.rel(e).props.contains_key("event")
+                    && when_of(&graph.node(other).props).is_some()
+                {
+                    events.insert(other);
+                }
+            }
+        }
+    }
+    for ev in events {
+        let node = graph.node(ev);
+        let Some(when) = when_of(&node.props) else {
+            continue;
+        };
+        let rels = rels_around(graph, ev);
+        let place = rels
+            .iter()
+            .find(|(e, dir, _)| *dir == "out" && graph.rel(*e).props.contains_key("event"));
+        let evidence = rels
+            .iter()
+            .find(|(e, _, _)| graph.rel(*e).props.contains_key("event"))
+            .map(|(e, _, _)| &graph.rel(*e).props);
+        facts.push(Fact {
+            when,
+            subject: ev,
+            relation: node.kind().unwrap_or("event").to_string(),
+            object: place.map_or(Value::Null, |(_, _, p)| Value::Node(*p)),
+            hedge: evidence.map_or(Value::Null, |p| prop_str(p, "hedge")),
+            sources: evidence.map_or(Value::Null, |p| prop_str(p, "sources")),
+        });
+    }
+    // Claims with a date, but not the relations that events expand into.
+    let claims: Vec<EdgeIndex> = match focus {
+        None => graph.rels().collect(),
+        Some(f) => rels_around(graph, f)
+            .into_iter()
+            .map(|(e, _, _)| e)
+            .collect(),
+    };
+    for e in claims {
+        let r = graph.rel(e);
+        if r.props.contains_key("event") {
+            continue;
+        }
+        let Some(when) = when_of(&r.props) else {
+            continue;
+        };
+        let (s, t) = graph.endpoints(e);
+        facts.push(Fact {
+            when,
+            subject: s,
+            relation: r.rel_type.clone(),
+            object: Value::Node(t),
+            hedge: prop_str(&r.props, "hedge"),
+            sources: prop_str(&r.props, "sources"),
+        });
+    }
+    facts.retain(|f| {
+        let first = f.when.start().map_or(i64::MIN, |d| d.first_day());
+        let last = last_day(f.when);
+        lo.is_none_or(|lo| last >= lo.first_day()) && hi.is_none_or(|hi| first <= hi.last_day())
+    });
+    facts.sort_by(|a, b| {
+        when_order(Some(a.when), Some(b.when))
+            .then_with(|| graph.node(a.subject).id.cmp(&graph.node(b.subject).id))
+            .then_with(|| a.relation.cmp(&b.relation))
+    });
+    let mut rs = ResultSet::new(strs(&[
+        "date", "subject", "relation", "object", "hedge", "sources",
+    ]));
+    if let Some(f) = focus {
+        rs.header
+            .push(("entity".into(), graph.node(f).display_name().to_string()));
+    }
+    if let Some(d) = lo {
+        rs.header.push(("from".into(), d.to_string()));
+    }
+    if let Some(d) = hi {
+        rs.header.push(("to".into(), d.to_string()));
+    }
+    rs.header.push(("facts".into(), facts.len().to_string()));
+    for f in facts {
+        rs.rows.push(vec![
+            Value::Str(f.when.to_string()),
+            Value::Node(f.subject),
+            Value::Str(f.relation),
+            f.object,
+            f.hedge,
+            f.sources,
+        ]);
+    }
+    Ok(rs)
+}
+
+fn evidence(
+    graph: &Graph,
+    entity: &ast::EntityRef,
+    to: Option<&ast::EntityRef>,
+) -> Result<ResultSet, QueryError> {
+    let a = resolve_entity(graph, entity)?;
+    let b = to.map(|t| resolve_entity(graph, t)).transpose()?;
+    let mut rels: Vec<EdgeIndex> = rels_around(graph, a)
+        .into_iter()
+        .filter(|(_, _, other)| b.is_none_or(|b| b == *other))
+        .map(|(e, _, _)| e)
+        .filter(|e| graph.rel(*e).props.get("derived") != Some(&Value::Bool(true)))
+        .collect();
+    rels.sort_by(|x, y| {
+        let (rx, ry) = (graph.rel(*x), graph.rel(*y));
+        rx.rel_type
+            .cmp(&ry.rel_type)
+            .then_with(|| when_order(when_of(&rx.props), when_of(&ry.props)))
+            .then_with(|| x.cmp(y))
+    });
+    let mut rs = ResultSet::new(strs(&[
+        "subject", "relation", "object", "date", "source", "claimant", "hedge", "rank", "quote",
+    ]));
+    let mut sources: HashMap<String, ()> = HashMap::new();
+    for e in &rels {
+        let r = graph.rel(*e);
+        let (s, t) = graph.endpoints(*e);
+        let Some(Value::List(cites)) = r.props.get("citations") else {
+            continue;
+        };
+        for c in cites {
+            let Value::Map(c) = c else { continue };
+            if let Some(Value::Str(src)) = c.get("source") {
+                sources.insert(src.clone(), ());
+            }
+            rs.rows.push(vec![
+                Value::Node(s),
+                Value::Str(r.rel_type.clone()),
+                Value::Node(t),
+                when_value(when_of(&r.props)),
+                c.get("source").cloned().unwrap_or(Value::Null),
+                c.get("claimant").cloned().unwrap_or(Value::Null),
+                c.get("hedge").cloned().unwrap_or(Value::Null),
+                prop_str(&r.props, "rank"),
+                c.get("quote").cloned().unwrap_or(Value::Null),
+            ]);
+        }
+    }
+    rs.header
+        .push(("entity".into(), graph.node(a).display_name().to_string()));
+    if let Some(b) = b {
+        rs.header
+            .push(("to".into(), graph.node(b).display_name().to_string()));
+    }
+    rs.header.push(("claims".into(), rels.len().to_string()));
+    rs.header
+        .push(("citations".into(), rs.rows.len().to_string()));
+    rs.header
+        .push(("sources".into(), sources.len().to_string()));
+    Ok(rs)
+}

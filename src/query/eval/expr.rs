@@ -1,0 +1,357 @@
+//! Expression evaluation over a row.
+//!
+//! Comprehension and quantifier variables live in slots of the row like any
+//! other variable, so evaluation takes the row mutably; nothing outside
+//! those slots is changed.
+
+use super::super::ast::{BinaryOp, Quantifier, Span};
+use super::super::error::QueryError;
+use super::super::plan::{PExpr, PKind};
+use super::Exec;
+use super::matcher::Sink;
+use super::ops::{self, type_error};
+use crate::model::Value;
+
+impl Exec<'_> {
+    pub(crate) fn eval(&mut self, e: &PExpr, row: &mut [Value]) -> Result<Value, QueryError> {
+        Ok(match &e.kind {
+            PKind::Const(v) => v.clone(),
+            PKind::Slot(s) => row[*s].clone(),
+            PKind::Prop(base, key) => {
+                if let PKind::Slot(s) = base.kind {
+                    return self.property(&row[s], key, e.span);
+                }
+                let b = self.eval(base, row)?;
+                return self.property(&b, key, e.span);
+            }
+            PKind::HasLabels(base, labels) => match self.eval(base, row)? {
+                Value::Null => Value::Null,
+                Value::Node(ix) => {
+                    let have = &self.graph.node(ix).labels;
+                    Value::Bool(labels.iter().all(|l| have.contains(l)))
+                }
+                v => {
+                    return Err(type_error(
+                        format!("labels can only be tested on a node, not {}", v.type_name()),
+                        e.span,
+                    ));
+                }
+            },
+            PKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for x in items {
+                    out.push(self.eval(x, row)?);
+                }
+                Value::List(out)
+            }
+            PKind::Map(items) => {
+                let mut out = std::collections::BTreeMap::new();
+                for (k, x) in items {
+                    let v = self.eval(x, row)?;
+                    out.insert(k.clone(), v);
+                }
+                Value::Map(out)
+            }
+            PKind::Index(base, idx) => {
+                let b = self.eval(base, row)?;
+                let i = self.eval(idx, row)?;
+                match (&b, &i) {
+                    (Value::Node(_) | Value::Rel(_), Value::Str(k)) => {
+                        return self.property(&b, k, e.span);
+                    }
+                    _ => ops::index(&b, &i, e.span)?,
+                }
+            }
+            PKind::Slice(base, from, to) => {
+                let b = self.eval(base, row)?;
+                let f = from.as_ref().map(|x| self.eval(x, row)).transpose()?;
+                let t = to.as_ref().map(|x| self.eval(x, row)).transpose()?;
+                ops::slice(&b, f.as_ref(), t.as_ref(), e.span)?
+            }
+            PKind::Not(x) => match self.eval(x, row)? {
+                Value::Bool(b) => Value::Bool(!b),
+                Value::Null => Value::Null,
+                v => {
+                    return Err(type_error(
+                        format!("`NOT` expects a boolean, got {}", v.type_name()),
+                        e.span,
+                    ));
+                }
+            },
+            PKind::Neg(x) => match self.eval(x, row)? {
+                Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(|| {
+                    QueryError::new(super::ErrorKind::Runtime, "integer overflow", Some(e.span))
+                        .with_code("IntegerOverflow")
+                })?),
+                Value::Float(f) => Value::Float(-f),
+                Value::Null => Value::Null,
+                v => {
+                    return Err(type_error(
+                        format!("cannot negate {}", v.type_name()),
+                        e.span,
+                    ));
+                }
+            },
+            PKind::Binary(op, a, b) => return self.binary(*op, a, b, e.span, row),
+            PKind::IsNull(x, negated) => Value::Bool(self.eval(x, row)?.is_null() != *negated),
+            PKind::Call(f, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, row)?);
+                }
+                return (f.call)(self.graph, &vals).map_err(|mut err| {
+                    err.span = err.span.or(Some(e.span));
+                    err
+                });
+            }
+            PKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                let subject = operand.as_ref().map(|o| self.eval(o, row)).transpose()?;
+                for (w, t) in whens {
+                    let v = self.eval(w, row)?;
+                    let hit = match &subject {
+                        Some(s) => ops::equals(s, &v) == Some(true),
+                        None => v == Value::Bool(true),
+                    };
+                    if hit {
+                        return self.eval(t, row);
+                    }
+                }
+                match else_ {
+                    Some(x) => return self.eval(x, row),
+                    None => Value::Null,
+                }
+            }
+            PKind::ListComp {
+                slot,
+                list,
+                pred,
+                proj,
+            } => {
+                let items = match self.eval(list, row)? {
+                    Value::Null => return Ok(Value::Null),
+                    Value::List(items) => items,
+                    v => {
+                        return Err(type_error(
+                            format!("`IN` expects a list, got {}", v.type_name()),
+                            list.span,
+                        ));
+                    }
+                };
+                let mut out = Vec::new();
+                for item in items {
+                    self.tick()?;
+                    row[*slot] = item;
+                    if let Some(p) = pred
+                        && !self.test(p, row)?
+                    {
+                        continue;
+                    }
+                    out.push(match proj {
+                        Some(p) => self.eval(p, row)?,
+                        None => row[*slot].clone(),
+                    });
+                }
+                Value::List(out)
+            }
+            PKind::Quantified {
+                q,
+                slot,
+                list,
+                pred,
+            } => {
+                let items = match self.eval(list, row)? {
+                    Value::Null => return Ok(Value::Null),
+                    Value::List(items) => items,
+                    v => {
+                        return Err(type_error(
+                            format!("`IN` expects a list, got {}", v.type_name()),
+                            list.span,
+                        ));
+                    }
+                };
+                let (mut trues, mut nulls, mut falses) = (0usize, 0usize, 0usize);
+                for item in items {
+                    self.tick()?;
+                    row[*slot] = item;
+                    match self.eval(pred, row)? {
+                        Value::Bool(true) => trues += 1,
+                        Value::Bool(false) => falses += 1,
+                        Value::Null => nulls += 1,
+                        v => {
+                            return Err(type_error(
+                                format!("a predicate must be a boolean, got {}", v.type_name()),
+                                pred.span,
+                            ));
+                        }
+                    }
+                    // Stop early once the answer is known.
+                    let settled = match q {
+                        Quantifier::All => falses > 0,
+                        Quantifier::Any => trues > 0,
+                        Quantifier::None => trues > 0,
+                        Quantifier::Single => trues > 1,
+                    };
+                    if settled {
+                        break;
+                    }
+                }
+                let unknown = nulls > 0;
+                match q {
+                    Quantifier::All if falses > 0 => Value::Bool(false),
+                    Quantifier::Any if trues > 0 => Value::Bool(true),
+                    Quantifier::None if trues > 0 => Value::Bool(false),
+                    Quantifier::Single if trues > 1 => Value::Bool(false),
+                    _ if unknown => Value::Null,
+                    Quantifier::All | Quantifier::None => Value::Bool(true),
+                    Quantifier::Any => Value::Bool(false),
+                    Quantifier::Single => Value::Bool(trues == 1),
+                }
+            }
+            PKind::Exists(m) => {
+                let mut sink = Sink::Exists(false);
+                self.match_from(m, row, &mut sink)?;
+                matches!(sink, Sink::Exists(true)).into()
+            }
+            PKind::PatternComp { pattern, proj } => {
+                let mut sink = Sink::Collect {
+                    proj,
+                    out: Vec::new(),
+                };
+                self.match_from(pattern, row, &mut sink)?;
+                match sink {
+                    Sink::Collect { out, .. } => Value::List(out),
+                    _ => unreachable!("the sink keeps its kind"),
+                }
+            }
+        })
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        a: &PExpr,
+        b: &PExpr,
+        span: Span,
+        row: &mut [Value],
+    ) -> Result<Value, QueryError> {
+        let logic = |v: Value, side: &PExpr| -> Result<Option<bool>, QueryError> {
+            match v {
+                Value::Bool(x) => Ok(Some(x)),
+                Value::Null => Ok(None),
+                v => Err(type_error(
+                    format!("a logical operator expects booleans, got {}", v.type_name()),
+                    side.span,
+                )),
+            }
+        };
+        match op {
+            BinaryOp::And => {
+                let x = logic(self.eval(a, row)?, a)?;
+                if x == Some(false) {
+                    return Ok(Value::Bool(false));
+                }
+                let y = logic(self.eval(b, row)?, b)?;
+                Ok(match (x, y) {
+                    (_, Some(false)) => Value::Bool(false),
+                    (Some(true), Some(true)) => Value::Bool(true),
+                    _ => Value::Null,
+                })
+            }
+            BinaryOp::Or => {
+                let x = logic(self.eval(a, row)?, a)?;
+                if x == Some(true) {
+                    return Ok(Value::Bool(true));
+                }
+                let y = logic(self.eval(b, row)?, b)?;
+                Ok(match (x, y) {
+                    (_, Some(true)) => Value::Bool(true),
+                    (Some(false), Some(false)) => Value::Bool(false),
+                    _ => Value::Null,
+                })
+            }
+            BinaryOp::Xor => {
+                let x = logic(self.eval(a, row)?, a)?;
+                let y = logic(self.eval(b, row)?, b)?;
+                Ok(match (x, y) {
+                    (Some(p), Some(q)) => Value::Bool(p != q),
+                    _ => Value::Null,
+                })
+            }
+            _ => {
+                let x = self.eval(a, row)?;
+                let y = self.eval(b, row)?;
+                match op {
+                    BinaryOp::Eq
+                    | BinaryOp::Ne
+                    | BinaryOp::Lt
+                    | BinaryOp::Le
+                    | BinaryOp::Gt
+                    | BinaryOp::Ge => Ok(ops::comparison(op, &x, &y)),
+                    BinaryOp::In => ops::in_list(&x, &y, span),
+                    BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => {
+                        Ok(ops::string_op(op, &x, &y))
+                    }
+                    BinaryOp::RegexMatch => match (&x, &y) {
+                        (Value::Str(s), Value::Str(p)) => {
+                            let re = self.regex(p, b.span)?;
+                            Ok(Value::Bool(re.is_match(s)))
+                        }
+                        _ => Ok(Value::Null),
+                    },
+                    _ => ops::arithmetic(op, x, y, span),
+                }
+            }
+        }
+    }
+
+    /// `v.key` for a node, relation, map or date. Over curated data a node
+    /// also has `id` and `kind`, and a relation `type`, when no stored
+    /// property of that name exists.
+    pub(crate) fn property(&self, v: &Value, key: &str, span: Span) -> Result<Value, QueryError> {
+        Ok(match v {
+            Value::Null => Value::Null,
+            Value::Node(ix) => {
+                let n = self.graph.node(*ix);
+                match n.props.get(key) {
+                    Some(v) => v.clone(),
+                    None if self.curated => match key {
+                        "id" => Value::Str(n.id.clone()),
+                        "kind" => n.kind().map_or(Value::Null, Value::from),
+                        _ => Value::Null,
+                    },
+                    None => Value::Null,
+                }
+            }
+            Value::Rel(ix) => {
+                let r = self.graph.rel(*ix);
+                match r.props.get(key) {
+                    Some(v) => v.clone(),
+                    None if self.curated && key == "type" => Value::Str(r.rel_type.clone()),
+                    None => Value::Null,
+                }
+            }
+            Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
+            Value::Date(d) => match key {
+                "year" => Value::Int(i64::from(d.year)),
+                "month" => d.month.map_or(Value::Null, |m| Value::Int(i64::from(m))),
+                "day" => d.day.map_or(Value::Null, |x| Value::Int(i64::from(x))),
+                _ => {
+                    return Err(type_error(
+                        format!("a date has `year`, `month` and `day`, not `{key}`"),
+                        span,
+                    ));
+                }
+            },
+            v => {
+                return Err(type_error(
+                    format!("cannot read property `{key}` of {}", v.type_name()),
+                    span,
+                ));
+            }
+        })
+    }
+}

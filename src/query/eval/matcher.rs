@@ -1,0 +1,685 @@
+//! Pattern matching: runs the steps of a `MatchPlan` depth-first over the
+//! graph's adjacency lists.
+//!
+//! Relationship uniqueness (openCypher's "relationship isomorphism"): one
+//! match never binds the same relation twice, also across the relations of
+//! a variable-length segment; `used` holds the relations bound so far.
+//!
+//! Over curated data a directed pattern on a `symmetric` relation type
+//! (`met_with`, ...) matches either way round: who is the subject of "met
+//! with" is an accident of how a claim was written down. This deviates from
+//! openCypher on purpose; graphs without a schema match exactly.
+
+use std::collections::HashMap;
+
+use petgraph::Direction;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::super::error::QueryError;
+use super::super::plan::{
+    Dir, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest, StepKind,
+    TypeFilter,
+};
+use super::ops::{self, type_error};
+use super::{Exec, Flow};
+use crate::model::{Path, Value, names};
+
+/// Where the matches of a pattern go.
+pub(crate) enum Sink<'p> {
+    /// Into the pipeline, at this operator.
+    Next { op: usize, emitted: bool },
+    /// A pattern predicate: stop at the first match.
+    Exists(bool),
+    /// A pattern comprehension: one value per match.
+    Collect { proj: &'p PExpr, out: Vec<Value> },
+}
+
+type Used = Vec<EdgeIndex>;
+
+impl Exec<'_> {
+    /// Runs a `MATCH` for one incoming row, pushing every match to `next`;
+    /// an optional match with no match pushes the row with its variables
+    /// null.
+    pub(crate) fn run_match(
+        &mut self,
+        m: &MatchPlan,
+        next: usize,
+        row: &mut [Value],
+    ) -> Result<Flow, QueryError> {
+        let mut sink = Sink::Next {
+            op: next,
+            emitted: false,
+        };
+        let flow = self.match_from(m, row, &mut sink)?;
+        if m.optional && matches!(sink, Sink::Next { emitted: false, .. }) {
+            for s in &m.binds {
+                row[*s] = Value::Null;
+            }
+            return self.push(next, row);
+        }
+        Ok(flow)
+    }
+
+    pub(crate) fn match_from(
+        &mut self,
+        m: &MatchPlan,
+        row: &mut [Value],
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        for f in &m.pre {
+            if !self.test(f, row)? {
+                return Ok(Flow::Continue);
+            }
+        }
+        let mut used = Vec::new();
+        self.step(m, 0, row, &mut used, sink)
+    }
+
+    fn step(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(step) = m.steps.get(i) else {
+            return self.complete(m, row, sink);
+        };
+        match &step.kind {
+            StepKind::Node(n) => self.node_step(m, i, n, row, used, sink),
+            StepKind::Expand(x) if x.var_len.is_some() => {
+                let Some(from) = self.node_at(row, x.from)? else {
+                    return Ok(Flow::Continue);
+                };
+                let mut trail = Vec::new();
+                self.var_dfs(m, i, x, from, 0, &mut trail, row, used, sink)
+            }
+            StepKind::Expand(x) => self.expand(m, i, x, row, used, sink),
+            StepKind::Shortest(s) => self.shortest(m, i, s, row, used, sink),
+        }
+    }
+
+    /// Step `i` has bound its variables: apply its filters, go on.
+    fn bound(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        for f in &m.steps[i].filters {
+            if !self.test(f, row)? {
+                return Ok(Flow::Continue);
+            }
+        }
+        self.step(m, i + 1, row, used, sink)
+    }
+
+    fn complete(
+        &mut self,
+        m: &MatchPlan,
+        row: &mut [Value],
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        for p in &m.paths {
+            row[p.slot] = self.build_path(p, row);
+        }
+        for f in &m.post {
+            if !self.test(f, row)? {
+                return Ok(Flow::Continue);
+            }
+        }
+        match sink {
+            Sink::Next { op, emitted } => {
+                *emitted = true;
+                let op = *op;
+                self.push(op, row)
+            }
+            Sink::Exists(found) => {
+                *found = true;
+                Ok(Flow::Stop)
+            }
+            Sink::Collect { proj, out } => {
+                let v = self.eval(proj, row)?;
+                out.push(v);
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    fn node_at(&self, row: &[Value], slot: usize) -> Result<Option<NodeIndex>, QueryError> {
+        match &row[slot] {
+            Value::Node(ix) => Ok(Some(*ix)),
+            Value::Null => Ok(None),
+            v => Err(type_error(
+                format!("expected a node, got {}", v.type_name()),
+                Default::default(),
+            )),
+        }
+    }
+
+    fn node_step(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        n: &NodeStep,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let g = self.graph;
+        match &n.source {
+            NodeSource::Bound => {
+                let Some(ix) = self.node_at(row, n.slot)? else {
+                    return Ok(Flow::Continue);
+                };
+                if self.node_ok(ix, &n.check, row)? {
+                    return self.bound(m, i, row, used, sink);
+                }
+                Ok(Flow::Continue)
+            }
+            NodeSource::Entity(ix) => self.try_node(m, i, n, *ix, row, used, sink),
+            NodeSource::Id(e) => match self.eval(e, row)? {
+                Value::Str(s) => match g.by_id(&s) {
+                    Some(ix) => self.try_node(m, i, n, ix, row, used, sink),
+                    None => Ok(Flow::Continue),
+                },
+                _ => Ok(Flow::Continue),
+            },
+            NodeSource::Name(e) => match self.eval(e, row)? {
+                Value::Str(s) if !names::normalize(&s).is_empty() => {
+                    for &ix in g.by_name(&s) {
+                        if self.try_node(m, i, n, ix, row, used, sink)? == Flow::Stop {
+                            return Ok(Flow::Stop);
+                        }
+                    }
+                    Ok(Flow::Continue)
+                }
+                // Not indexed: look at every node.
+                _ => self.scan(m, i, n, g.nodes(), row, used, sink),
+            },
+            NodeSource::Label(l) => {
+                self.scan(m, i, n, g.by_label(l).iter().copied(), row, used, sink)
+            }
+            NodeSource::All => self.scan(m, i, n, g.nodes(), row, used, sink),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        n: &NodeStep,
+        nodes: impl Iterator<Item = NodeIndex>,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        for ix in nodes {
+            if self.try_node(m, i, n, ix, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn try_node(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        n: &NodeStep,
+        ix: NodeIndex,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        self.tick()?;
+        if !self.node_ok(ix, &n.check, row)? {
+            return Ok(Flow::Continue);
+        }
+        row[n.slot] = Value::Node(ix);
+        self.bound(m, i, row, used, sink)
+    }
+
+    fn node_ok(
+        &mut self,
+        ix: NodeIndex,
+        check: &NodeCheck,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        if check.entity.is_some_and(|e| e != ix) {
+            return Ok(false);
+        }
+        let node = self.graph.node(ix);
+        if !check.labels.iter().all(|l| node.labels.contains(l)) {
+            return Ok(false);
+        }
+        for (k, e) in &check.props {
+            let want = self.eval(e, row)?;
+            let have = self.property(&Value::Node(ix), k, e.span)?;
+            if ops::equals(&have, &want) != Some(true) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn rel_ok(
+        &mut self,
+        e: EdgeIndex,
+        props: &[(String, PExpr)],
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        for (k, x) in props {
+            let want = self.eval(x, row)?;
+            let have = self.property(&Value::Rel(e), k, x.span)?;
+            if ops::equals(&have, &want) != Some(true) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The relations of `from` a pattern step may follow, with the node at
+    /// their other end, in the order they were added.
+    pub(crate) fn adjacent(
+        &self,
+        from: NodeIndex,
+        dir: Dir,
+        types: &TypeFilter,
+    ) -> Vec<(EdgeIndex, NodeIndex)> {
+        let g = &self.graph.graph;
+        let mut out = Vec::new();
+        let (fwd, back) = match dir {
+            Dir::Out | Dir::Both => (Direction::Outgoing, Direction::Incoming),
+            Dir::In => (Direction::Incoming, Direction::Outgoing),
+        };
+        for e in g.edges_directed(from, fwd) {
+            if types.matches(&e.weight().rel_type) {
+                let other = if fwd == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                out.push((e.id(), other));
+            }
+        }
+        let both = dir == Dir::Both;
+        if both || !types.symmetric.is_empty() {
+            for e in g.edges_directed(from, back) {
+                // A self-loop was seen going the other way already.
+                if e.source() == e.target() {
+                    continue;
+                }
+                let t = &e.weight().rel_type;
+                if types.matches(t) && (both || types.is_symmetric(t)) {
+                    let other = if back == Direction::Outgoing {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
+                    out.push((e.id(), other));
+                }
+            }
+        }
+        out.sort_unstable_by_key(|(e, _)| *e);
+        out
+    }
+
+    fn reaches(
+        &mut self,
+        x: &Expand,
+        node: NodeIndex,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        if x.to_bound && row[x.to] != Value::Node(node) {
+            return Ok(false);
+        }
+        self.node_ok(node, &x.to_check, row)
+    }
+
+    fn expand(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let candidates = if x.rel_bound {
+            match &row[x.rel] {
+                Value::Rel(e) => {
+                    let e = *e;
+                    self.adjacent_one(from, e, x.dir, &x.types)
+                        .into_iter()
+                        .collect()
+                }
+                Value::Null => return Ok(Flow::Continue),
+                v => {
+                    return Err(type_error(
+                        format!("expected a relationship, got {}", v.type_name()),
+                        Default::default(),
+                    ));
+                }
+            }
+        } else {
+            self.adjacent(from, x.dir, &x.types)
+        };
+        for (e, other) in candidates {
+            self.tick()?;
+            if used.contains(&e)
+                || !self.rel_ok(e, &x.rel_props, row)?
+                || !self.reaches(x, other, row)?
+            {
+                continue;
+            }
+            row[x.rel] = Value::Rel(e);
+            row[x.to] = Value::Node(other);
+            used.push(e);
+            let flow = self.bound(m, i, row, used, sink);
+            used.pop();
+            if flow? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Whether a given relation leaves `from` the way the step goes.
+    fn adjacent_one(
+        &self,
+        from: NodeIndex,
+        e: EdgeIndex,
+        dir: Dir,
+        types: &TypeFilter,
+    ) -> Option<(EdgeIndex, NodeIndex)> {
+        let (s, t) = self.graph.endpoints(e);
+        let ty = &self.graph.rel(e).rel_type;
+        if !types.matches(ty) {
+            return None;
+        }
+        let sym = dir == Dir::Both || types.is_symmetric(ty);
+        let out_ok = s == from && (dir != Dir::In || sym);
+        let in_ok = t == from && (dir != Dir::Out || sym);
+        if out_ok {
+            Some((e, t))
+        } else if in_ok {
+            Some((e, s))
+        } else {
+            None
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_dfs(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        node: NodeIndex,
+        depth: u32,
+        trail: &mut Vec<EdgeIndex>,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let (min, max) = x.var_len.unwrap_or((1, 1));
+        if depth >= min && self.reaches(x, node, row)? {
+            let mut rels: Vec<Value> = trail.iter().map(|e| Value::Rel(*e)).collect();
+            if x.reversed {
+                rels.reverse();
+            }
+            row[x.rel] = Value::List(rels);
+            row[x.to] = Value::Node(node);
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        if depth < max {
+            for (e, other) in self.adjacent(node, x.dir, &x.types) {
+                self.tick()?;
+                if used.contains(&e) || !self.rel_ok(e, &x.rel_props, row)? {
+                    continue;
+                }
+                used.push(e);
+                trail.push(e);
+                let flow = self.var_dfs(m, i, x, other, depth + 1, trail, row, used, sink);
+                used.pop();
+                trail.pop();
+                if flow? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn build_path(&self, p: &PathBuild, row: &[Value]) -> Value {
+        let Value::Node(start) = row[p.start] else {
+            return Value::Null;
+        };
+        let mut path = Path {
+            nodes: vec![start],
+            rels: Vec::new(),
+        };
+        let walk = |e: EdgeIndex, path: &mut Path| {
+            let cur = *path.nodes.last().expect("a path has a first node");
+            let (s, t) = self.graph.endpoints(e);
+            path.rels.push(e);
+            path.nodes.push(if s == cur { t } else { s });
+        };
+        for h in &p.hops {
+            match &row[*h] {
+                Value::Rel(e) => walk(*e, &mut path),
+                Value::List(rels) => {
+                    for r in rels {
+                        if let Value::Rel(e) = r {
+                            walk(*e, &mut path);
+                        }
+                    }
+                }
+                _ => return Value::Null,
+            }
+        }
+        Value::Path(path)
+    }
+
+    fn shortest(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        s: &Shortest,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let (Some(a), Some(b)) = (self.node_at(row, s.from)?, self.node_at(row, s.to)?) else {
+            return Ok(Flow::Continue);
+        };
+        let paths = if s.all {
+            self.all_shortest(a, b, s, row)?
+        } else {
+            self.one_shortest(a, b, s, row)?.into_iter().collect()
+        };
+        for p in paths {
+            if let Some(r) = s.rel {
+                row[r] = Value::List(p.rels.iter().map(|e| Value::Rel(*e)).collect());
+            }
+            if let Some(ps) = s.path {
+                row[ps] = Value::Path(p);
+            }
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// One shortest path by bidirectional breadth-first search.
+    fn one_shortest(
+        &mut self,
+        a: NodeIndex,
+        b: NodeIndex,
+        s: &Shortest,
+        row: &mut [Value],
+    ) -> Result<Option<Path>, QueryError> {
+        if a == b {
+            return Ok((s.min == 0).then(|| Path {
+                nodes: vec![a],
+                rels: Vec::new(),
+            }));
+        }
+        // parent pointers: node → (node it was reached from, relation)
+        let mut fwd: HashMap<NodeIndex, (NodeIndex, EdgeIndex)> = HashMap::new();
+        let mut bwd: HashMap<NodeIndex, (NodeIndex, EdgeIndex)> = HashMap::new();
+        let (mut ff, mut bf) = (vec![a], vec![b]);
+        let mut depth = 0;
+        while !ff.is_empty() && !bf.is_empty() && depth < s.max {
+            depth += 1;
+            let forward = ff.len() <= bf.len();
+            let (frontier, dir, mine, root, theirs, their_root) = if forward {
+                (&mut ff, s.dir, &mut fwd, a, &bwd, b)
+            } else {
+                (&mut bf, s.dir.flip(), &mut bwd, b, &fwd, a)
+            };
+            let mut next = Vec::new();
+            let mut meet = None;
+            'layer: for &u in frontier.iter() {
+                for (e, v) in self.adjacent(u, dir, &s.types) {
+                    self.tick()?;
+                    if v == root || mine.contains_key(&v) || !self.rel_ok(e, &s.rel_props, row)? {
+                        continue;
+                    }
+                    mine.insert(v, (u, e));
+                    if v == their_root || theirs.contains_key(&v) {
+                        meet = Some(v);
+                        break 'layer;
+                    }
+                    next.push(v);
+                }
+            }
+            *frontier = next;
+            if let Some(v) = meet {
+                let path = join_paths(v, a, b, &fwd, &bwd);
+                return Ok((path.rels.len() as u32 >= s.min).then_some(path));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every shortest path, by breadth-first search keeping every parent.
+    fn all_shortest(
+        &mut self,
+        a: NodeIndex,
+        b: NodeIndex,
+        s: &Shortest,
+        row: &mut [Value],
+    ) -> Result<Vec<Path>, QueryError> {
+        if a == b {
+            return Ok(if s.min == 0 {
+                vec![Path {
+                    nodes: vec![a],
+                    rels: Vec::new(),
+                }]
+            } else {
+                Vec::new()
+            });
+        }
+        let mut dist: HashMap<NodeIndex, u32> = HashMap::from([(a, 0)]);
+        let mut parents: HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = HashMap::new();
+        let mut frontier = vec![a];
+        let mut depth = 0;
+        while !frontier.is_empty() && depth < s.max && !dist.contains_key(&b) {
+            depth += 1;
+            let mut next = Vec::new();
+            for &u in &frontier {
+                for (e, v) in self.adjacent(u, s.dir, &s.types) {
+                    self.tick()?;
+                    if !self.rel_ok(e, &s.rel_props, row)? {
+                        continue;
+                    }
+                    match dist.get(&v) {
+                        Some(&d) if d == depth => parents.entry(v).or_default().push((u, e)),
+                        Some(_) => {}
+                        None => {
+                            dist.insert(v, depth);
+                            parents.entry(v).or_default().push((u, e));
+                            next.push(v);
+                        }
+                    }
+                }
+            }
+            frontier = next;
+        }
+        if !dist.contains_key(&b) || depth < s.min {
+            return Ok(Vec::new());
+        }
+        // Walk the parents back from b.
+        let mut out = Vec::new();
+        let mut stack: Vec<(NodeIndex, Vec<NodeIndex>, Vec<EdgeIndex>)> =
+            vec![(b, vec![b], Vec::new())];
+        while let Some((v, nodes, rels)) = stack.pop() {
+            self.tick()?;
+            if v == a {
+                let mut nodes = nodes;
+                let mut rels = rels;
+                nodes.reverse();
+                rels.reverse();
+                out.push(Path { nodes, rels });
+                continue;
+            }
+            for &(u, e) in parents
+                .get(&v)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .rev()
+            {
+                let mut n2 = nodes.clone();
+                n2.push(u);
+                let mut r2 = rels.clone();
+                r2.push(e);
+                stack.push((u, n2, r2));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Joins the two halves of a bidirectional search that met at `v`.
+fn join_paths(
+    v: NodeIndex,
+    a: NodeIndex,
+    b: NodeIndex,
+    fwd: &HashMap<NodeIndex, (NodeIndex, EdgeIndex)>,
+    bwd: &HashMap<NodeIndex, (NodeIndex, EdgeIndex)>,
+) -> Path {
+    let mut nodes = vec![v];
+    let mut rels = Vec::new();
+    let mut cur = v;
+    while cur != a {
+        let (p, e) = fwd[&cur];
+        rels.push(e);
+        nodes.push(p);
+        cur = p;
+    }
+    nodes.reverse();
+    rels.reverse();
+    let mut cur = v;
+    while cur != b {
+        let (p, e) = bwd[&cur];
+        rels.push(e);
+        nodes.push(p);
+        cur = p;
+    }
+    Path { nodes, rels }
+}

@@ -1,0 +1,609 @@
+//! The evaluator: runs a `QueryPlan` over a `Graph`.
+//!
+//! A single query is a pipeline of operators (`plan::Op`). Rows are pushed
+//! through it one at a time (`Exec::push`): a `MATCH` pushes every match of
+//! its pattern for each incoming row, streaming operators pass rows on, and
+//! blocking ones (aggregation, sorting) keep them until the input ends
+//! (`Exec::finish`). A `LIMIT` that is satisfied answers `Flow::Stop`, which
+//! stops everything upstream of it, so `MATCH (n) RETURN n LIMIT 1` looks at
+//! one node.
+//!
+//! Every loop that can run long ticks a work counter (`Exec::tick`), which
+//! enforces `Options::max_work` and polls the cancel flag.
+//!
+//! Results are deterministic: nodes are scanned in insertion order and a
+//! node's relations in the order they were added, groups come out in the
+//! order they were first seen, and sorting is stable.
+
+mod expr;
+mod key;
+mod matcher;
+mod ops;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+
+use regex::Regex;
+
+pub use key::{Key, equivalent};
+pub use ops::{compare, equals};
+
+use super::analyst;
+use super::ast;
+use super::error::{ErrorKind, QueryError};
+use super::functions::AggKind;
+use super::plan::{self, AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
+use super::result::ResultSet;
+use crate::model::{Graph, Value};
+
+/// How a statement runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The number of hops an unbounded `*` stands for.
+    pub max_hops: u32,
+    /// More result rows than this is an error (`ErrorKind::Limit`).
+    pub max_rows: usize,
+    /// The budget of work: nodes scanned and relations followed.
+    pub max_work: u64,
+    /// Values of `$name` parameters.
+    pub params: BTreeMap<String, Value>,
+    /// Set to true (Ctrl-C) to stop a running statement.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_hops: 10,
+            max_rows: 1_000_000,
+            max_work: 200_000_000,
+            params: BTreeMap::new(),
+            cancel: None,
+        }
+    }
+}
+
+/// Runs one statement. `text` is the text its spans point into (the
+/// statement's source or the whole script it came from): unaliased return
+/// items are named after their text there.
+pub fn execute(
+    graph: &Graph,
+    text: &str,
+    stmt: &ast::Statement,
+    opts: &Options,
+) -> Result<ResultSet, QueryError> {
+    match stmt {
+        ast::Statement::Query(q) => {
+            let plan = plan::plan_query(graph, text, q, &opts.params, opts.max_hops)?;
+            run_plan(graph, &plan, opts)
+        }
+        other => analyst::execute(graph, text, other, opts),
+    }
+}
+
+/// Parses a script and runs each of its statements in turn. A syntax
+/// error is the only result; otherwise there is one result per statement
+/// (the caller decides whether to stop at the first error).
+pub fn run(graph: &Graph, text: &str, opts: &Options) -> Vec<Result<ResultSet, QueryError>> {
+    match super::parser::parse(text) {
+        Err(e) => vec![Err(e)],
+        Ok(script) => script
+            .statements
+            .iter()
+            .map(|s| execute(graph, text, s, opts))
+            .collect(),
+    }
+}
+
+/// Runs a planned query.
+pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<ResultSet, QueryError> {
+    let mut rows = Vec::new();
+    let mut work = 0;
+    for part in &plan.parts {
+        let mut ex = Exec::new(graph, opts, part);
+        ex.work = work;
+        ex.run()?;
+        work = ex.work;
+        rows.extend(ex.out);
+    }
+    if plan.distinct {
+        let mut seen = HashSet::new();
+        rows.retain(|r: &Vec<Value>| seen.insert(Key(r.clone())));
+    }
+    Ok(ResultSet {
+        columns: plan.columns.clone(),
+        rows,
+        header: Vec::new(),
+    })
+}
+
+/// Evaluates an expression that reads no variables (for `SKIP`/`LIMIT`).
+pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, QueryError> {
+    let opts = Options::default();
+    let plan = SinglePlan {
+        nslots,
+        ops: Vec::new(),
+    };
+    let mut ex = Exec::new(graph, &opts, &plan);
+    let mut row = vec![Value::Null; nslots];
+    ex.eval(e, &mut row)
+}
+
+/// Whether upstream operators should keep sending rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Continue,
+    Stop,
+}
+
+/// The per-operator state of the blocking and counting operators.
+enum State {
+    None,
+    Agg(AggState),
+    Seen(HashSet<Key>),
+    Sort(Vec<(Vec<Value>, Vec<Value>)>),
+    Count(usize),
+}
+
+#[derive(Default)]
+struct AggState {
+    index: HashMap<Key, usize>,
+    groups: Vec<Group>,
+}
+
+struct Group {
+    keys: Vec<Value>,
+    /// The first row of the group, for items that mix keys and aggregates.
+    row: Vec<Value>,
+    accs: Vec<Acc>,
+    seen: Vec<HashSet<Key>>,
+}
+
+enum Acc {
+    Count(i64),
+    Collect(Vec<Value>),
+    Sum {
+        int: i64,
+        float: f64,
+        is_float: bool,
+    },
+    Avg {
+        sum: f64,
+        n: u64,
+    },
+    Min(Value),
+    Max(Value),
+}
+
+impl Acc {
+    fn new(kind: AggKind) -> Acc {
+        match kind {
+            AggKind::Count => Acc::Count(0),
+            AggKind::Collect => Acc::Collect(Vec::new()),
+            AggKind::Sum => Acc::Sum {
+                int: 0,
+                float: 0.0,
+                is_float: false,
+            },
+            AggKind::Avg => Acc::Avg { sum: 0.0, n: 0 },
+            AggKind::Min => Acc::Min(Value::Null),
+            AggKind::Max => Acc::Max(Value::Null),
+        }
+    }
+
+    fn add(&mut self, v: Value, span: ast::Span) -> Result<(), QueryError> {
+        match self {
+            Acc::Count(n) => *n += 1,
+            Acc::Collect(l) => l.push(v),
+            Acc::Sum {
+                int,
+                float,
+                is_float,
+            } => match v {
+                Value::Int(i) if !*is_float => {
+                    *int = int.checked_add(i).ok_or_else(|| {
+                        QueryError::new(ErrorKind::Runtime, "integer overflow in `sum`", Some(span))
+                            .with_code("IntegerOverflow")
+                    })?
+                }
+                Value::Int(i) => *float += i as f64,
+                Value::Float(f) => {
+                    if !*is_float {
+                        *is_float = true;
+                        *float = *int as f64;
+                    }
+                    *float += f;
+                }
+                v => {
+                    return Err(ops::type_error(
+                        format!("`sum` expects numbers, got {}", v.type_name()),
+                        span,
+                    ));
+                }
+            },
+            Acc::Avg { sum, n } => match v {
+                Value::Int(i) => {
+                    *sum += i as f64;
+                    *n += 1;
+                }
+                Value::Float(f) => {
+                    *sum += f;
+                    *n += 1;
+                }
+                v => {
+                    return Err(ops::type_error(
+                        format!("`avg` expects numbers, got {}", v.type_name()),
+                        span,
+                    ));
+                }
+            },
+            Acc::Min(m) => {
+                if m.is_null() || v.total_cmp(m) == std::cmp::Ordering::Less {
+                    *m = v;
+                }
+            }
+            Acc::Max(m) => {
+                if m.is_null() || v.total_cmp(m) == std::cmp::Ordering::Greater {
+                    *m = v;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Value {
+        match self {
+            Acc::Count(n) => Value::Int(n),
+            Acc::Collect(l) => Value::List(l),
+            Acc::Sum {
+                int,
+                float,
+                is_float,
+            } => {
+                if is_float {
+                    Value::Float(float)
+                } else {
+                    Value::Int(int)
+                }
+            }
+            Acc::Avg { sum, n } => {
+                if n == 0 {
+                    Value::Null
+                } else {
+                    Value::Float(sum / n as f64)
+                }
+            }
+            Acc::Min(v) | Acc::Max(v) => v,
+        }
+    }
+}
+
+/// The running state of one single query.
+pub(crate) struct Exec<'a> {
+    pub(crate) graph: &'a Graph,
+    opts: &'a Options,
+    plan: &'a SinglePlan,
+    states: Vec<State>,
+    pub(crate) work: u64,
+    out: Vec<Vec<Value>>,
+    regexes: HashMap<String, Regex>,
+    pub(crate) curated: bool,
+}
+
+impl<'a> Exec<'a> {
+    pub(crate) fn new(graph: &'a Graph, opts: &'a Options, plan: &'a SinglePlan) -> Self {
+        let states = plan
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Aggregate(_) => State::Agg(AggState::default()),
+                Op::Distinct(_) => State::Seen(HashSet::new()),
+                Op::Sort(_) => State::Sort(Vec::new()),
+                Op::Skip(_) | Op::Limit(_) => State::Count(0),
+                _ => State::None,
+            })
+            .collect();
+        Exec {
+            graph,
+            opts,
+            plan,
+            states,
+            work: 0,
+            out: Vec::new(),
+            regexes: HashMap::new(),
+            curated: graph.schema.is_some(),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), QueryError> {
+        let mut row = vec![Value::Null; self.plan.nslots];
+        self.push(0, &mut row)?;
+        self.finish(0)
+    }
+
+    /// One unit of work: enforces the budget and polls the cancel flag.
+    pub(crate) fn tick(&mut self) -> Result<(), QueryError> {
+        self.work += 1;
+        if self.work > self.opts.max_work {
+            return Err(QueryError::new(
+                ErrorKind::Limit,
+                format!(
+                    "the query expanded more than {} paths; add a LIMIT, narrow the pattern or raise --max-work",
+                    self.opts.max_work
+                ),
+                None,
+            ));
+        }
+        if self.work & 1023 == 0 {
+            self.check_cancel()?;
+        }
+        Ok(())
+    }
+
+    fn check_cancel(&self) -> Result<(), QueryError> {
+        if let Some(c) = &self.opts.cancel
+            && c.load(AtomicOrdering::Relaxed)
+        {
+            return Err(QueryError::new(
+                ErrorKind::Cancelled,
+                "the query was cancelled",
+                None,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Pushes a row into operator `ix`.
+    pub(crate) fn push(&mut self, ix: usize, row: &mut [Value]) -> Result<Flow, QueryError> {
+        let plan = self.plan;
+        let Some(op) = plan.ops.get(ix) else {
+            return Ok(Flow::Continue);
+        };
+        match op {
+            Op::Match(m) => self.run_match(m, ix + 1, row),
+            Op::Unwind { expr, slot } => match self.eval(expr, row)? {
+                Value::Null => Ok(Flow::Continue),
+                Value::List(items) => {
+                    for item in items {
+                        self.tick()?;
+                        row[*slot] = item;
+                        if self.push(ix + 1, row)? == Flow::Stop {
+                            return Ok(Flow::Stop);
+                        }
+                    }
+                    Ok(Flow::Continue)
+                }
+                v => {
+                    row[*slot] = v;
+                    self.push(ix + 1, row)
+                }
+            },
+            Op::Filter(e) => {
+                if self.test(e, row)? {
+                    self.push(ix + 1, row)
+                } else {
+                    Ok(Flow::Continue)
+                }
+            }
+            Op::Project(items) => {
+                let mut vals = Vec::with_capacity(items.len());
+                for (e, _) in items {
+                    vals.push(self.eval(e, row)?);
+                }
+                for ((_, s), v) in items.iter().zip(vals) {
+                    row[*s] = v;
+                }
+                self.push(ix + 1, row)
+            }
+            Op::Aggregate(a) => {
+                self.aggregate_row(ix, a, row)?;
+                Ok(Flow::Continue)
+            }
+            Op::Distinct(slots) => {
+                let key = Key(slots.iter().map(|s| row[*s].clone()).collect());
+                let State::Seen(seen) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                if seen.insert(key) {
+                    self.push(ix + 1, row)
+                } else {
+                    Ok(Flow::Continue)
+                }
+            }
+            Op::Sort(keys) => {
+                let mut k = Vec::with_capacity(keys.len());
+                for (e, _) in keys {
+                    k.push(self.eval(e, row)?);
+                }
+                let State::Sort(buf) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                buf.push((k, row.to_vec()));
+                Ok(Flow::Continue)
+            }
+            Op::Skip(n) => {
+                let State::Count(c) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                if *c < *n {
+                    *c += 1;
+                    Ok(Flow::Continue)
+                } else {
+                    self.push(ix + 1, row)
+                }
+            }
+            Op::Limit(n) => {
+                let State::Count(c) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                if *c >= *n {
+                    return Ok(Flow::Stop);
+                }
+                *c += 1;
+                let done = *c >= *n;
+                let flow = self.push(ix + 1, row)?;
+                Ok(if done { Flow::Stop } else { flow })
+            }
+            Op::Emit(slots) => {
+                if self.out.len() >= self.opts.max_rows {
+                    return Err(QueryError::new(
+                        ErrorKind::Limit,
+                        format!(
+                            "the query returned more than {} rows; add a LIMIT or raise --max-rows",
+                            self.opts.max_rows
+                        ),
+                        None,
+                    ));
+                }
+                self.out
+                    .push(slots.iter().map(|s| row[*s].clone()).collect());
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    /// The input of operator `ix` has ended: flush what it holds.
+    fn finish(&mut self, ix: usize) -> Result<(), QueryError> {
+        let plan = self.plan;
+        let Some(op) = plan.ops.get(ix) else {
+            return Ok(());
+        };
+        match op {
+            Op::Aggregate(a) => {
+                let State::Agg(state) = std::mem::replace(&mut self.states[ix], State::None) else {
+                    unreachable!("state made for the op")
+                };
+                let mut groups = state.groups;
+                if groups.is_empty() && a.keys.is_empty() {
+                    groups.push(Group {
+                        keys: Vec::new(),
+                        row: vec![Value::Null; self.plan.nslots],
+                        accs: a.aggs.iter().map(|c| Acc::new(c.kind)).collect(),
+                        seen: Vec::new(),
+                    });
+                }
+                for g in groups {
+                    self.check_cancel()?;
+                    let mut row = g.row;
+                    for ((_, s), v) in a.keys.iter().zip(g.keys) {
+                        row[*s] = v;
+                    }
+                    for (c, acc) in a.aggs.iter().zip(g.accs) {
+                        row[c.slot] = acc.finish();
+                    }
+                    for (e, s) in &a.post {
+                        row[*s] = self.eval(e, &mut row)?;
+                    }
+                    if self.push(ix + 1, &mut row)? == Flow::Stop {
+                        break;
+                    }
+                }
+            }
+            Op::Sort(keys) => {
+                let State::Sort(mut buf) = std::mem::replace(&mut self.states[ix], State::None)
+                else {
+                    unreachable!("state made for the op")
+                };
+                buf.sort_by(|(a, _), (b, _)| {
+                    for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
+                        let o = x.total_cmp(y);
+                        let o = if *desc { o.reverse() } else { o };
+                        if o != std::cmp::Ordering::Equal {
+                            return o;
+                        }
+                    }
+                    std::cmp::Ordering::Equal
+                });
+                for (_, mut row) in buf {
+                    if self.push(ix + 1, &mut row)? == Flow::Stop {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.finish(ix + 1)
+    }
+
+    fn aggregate_row(
+        &mut self,
+        ix: usize,
+        a: &AggregatePlan,
+        row: &mut [Value],
+    ) -> Result<(), QueryError> {
+        let mut keys = Vec::with_capacity(a.keys.len());
+        for (e, _) in &a.keys {
+            keys.push(self.eval(e, row)?);
+        }
+        let mut args = Vec::with_capacity(a.aggs.len());
+        for c in &a.aggs {
+            args.push(match &c.arg {
+                Some(e) => Some(self.eval(e, row)?),
+                None => None,
+            });
+        }
+        let State::Agg(state) = &mut self.states[ix] else {
+            unreachable!("state made for the op")
+        };
+        let key = Key(keys);
+        let gi = match state.index.get(&key) {
+            Some(i) => *i,
+            None => {
+                state.groups.push(Group {
+                    keys: key.0.clone(),
+                    row: row.to_vec(),
+                    accs: a.aggs.iter().map(|c| Acc::new(c.kind)).collect(),
+                    seen: a.aggs.iter().map(|_| HashSet::new()).collect(),
+                });
+                state.index.insert(key, state.groups.len() - 1);
+                state.groups.len() - 1
+            }
+        };
+        let group = &mut state.groups[gi];
+        for (i, (c, arg)) in a.aggs.iter().zip(args).enumerate() {
+            let v = match arg {
+                // count(*) counts rows.
+                None => Value::Bool(true),
+                Some(Value::Null) => continue,
+                Some(v) => v,
+            };
+            if c.distinct && !group.seen[i].insert(Key(vec![v.clone()])) {
+                continue;
+            }
+            let span = c.arg.as_ref().map(|e| e.span).unwrap_or_default();
+            group.accs[i].add(v, span)?;
+        }
+        Ok(())
+    }
+
+    /// A predicate holds: only `true` counts.
+    pub(crate) fn test(&mut self, e: &PExpr, row: &mut [Value]) -> Result<bool, QueryError> {
+        match self.eval(e, row)? {
+            Value::Bool(b) => Ok(b),
+            Value::Null => Ok(false),
+            v => Err(ops::type_error(
+                format!("a predicate must be a boolean, got {}", v.type_name()),
+                e.span,
+            )),
+        }
+    }
+
+    fn regex(&mut self, pattern: &str, span: ast::Span) -> Result<&Regex, QueryError> {
+        if !self.regexes.contains_key(pattern) {
+            let re = Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+                QueryError::new(
+                    ErrorKind::Runtime,
+                    format!(
+                        "invalid regular expression `{pattern}`: {}",
+                        e.to_string().lines().last().unwrap_or("")
+                    ),
+                    Some(span),
+                )
+                .with_code("InvalidArgumentValue")
+            })?;
+            self.regexes.insert(pattern.to_string(), re);
+        }
+        Ok(&self.regexes[pattern])
+    }
+}

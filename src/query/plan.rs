@@ -1,0 +1,2201 @@
+//! The planner: resolves a syntax tree against the graph and its schema and
+//! turns it into a `QueryPlan` the evaluator runs.
+//!
+//! What happens here, so that evaluation never has to look a name up:
+//! - labels, relation types and property keys are resolved. Over curated
+//!   data (the graph has a schema) they match ignoring case and an unknown
+//!   one is an error with a "did you mean"; over a graph built from a Cypher
+//!   script openCypher's rules apply (exact spelling, unknown names match
+//!   nothing);
+//! - variables become slot numbers in a row (`Vec<Value>`); undefined,
+//!   rebound and conflicting variables are rejected with openCypher's error
+//!   codes, and so are misplaced aggregates and non-constant `SKIP`/`LIMIT`;
+//! - entity references (`("Kim Jong Un")`) are resolved to one node;
+//! - each `MATCH` gets an order of steps: it starts at its most selective
+//!   node (a bound variable, an entity reference, an `id` or `name`
+//!   equality, then the rarest label, and only then every node) and expands
+//!   from there; `WHERE` conjuncts are pushed down to the first step after
+//!   which all their variables are bound.
+//!
+//! A single query becomes a linear pipeline of `Op`s (match, unwind,
+//! project, aggregate, distinct, sort, skip, limit, filter, emit) that the
+//! evaluator runs row by row.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use petgraph::graph::NodeIndex;
+
+use super::ast::{self, BinaryOp, Quantifier, Span, UnaryOp};
+use super::error::{ErrorKind, QueryError};
+use super::functions::{self, AggKind, Function};
+use crate::model::{Graph, Resolution, Value, names};
+
+/// A position in a row.
+pub type Slot = usize;
+
+/// A planned expression: names resolved, variables turned into slots.
+#[derive(Debug, Clone)]
+pub struct PExpr {
+    pub kind: PKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum PKind {
+    Const(Value),
+    Slot(Slot),
+    Prop(Box<PExpr>, String),
+    HasLabels(Box<PExpr>, Vec<String>),
+    List(Vec<PExpr>),
+    Map(Vec<(String, PExpr)>),
+    Index(Box<PExpr>, Box<PExpr>),
+    Slice(Box<PExpr>, Option<Box<PExpr>>, Option<Box<PExpr>>),
+    Not(Box<PExpr>),
+    Neg(Box<PExpr>),
+    Binary(BinaryOp, Box<PExpr>, Box<PExpr>),
+    IsNull(Box<PExpr>, bool),
+    Call(&'static Function, Vec<PExpr>),
+    Case {
+        operand: Option<Box<PExpr>>,
+        whens: Vec<(PExpr, PExpr)>,
+        else_: Option<Box<PExpr>>,
+    },
+    /// `[x IN list WHERE pred | proj]`; `slot` holds `x`.
+    ListComp {
+        slot: Slot,
+        list: Box<PExpr>,
+        pred: Option<Box<PExpr>>,
+        proj: Option<Box<PExpr>>,
+    },
+    Quantified {
+        q: Quantifier,
+        slot: Slot,
+        list: Box<PExpr>,
+        pred: Box<PExpr>,
+    },
+    /// A pattern predicate: true when the pattern matches at least once.
+    Exists(Box<MatchPlan>),
+    /// `[(a)-->(b) WHERE pred | proj]`: the match carries the predicate.
+    PatternComp {
+        pattern: Box<MatchPlan>,
+        proj: Box<PExpr>,
+    },
+}
+
+impl PExpr {
+    fn new(kind: PKind, span: Span) -> Self {
+        PExpr { kind, span }
+    }
+
+    /// Every slot the expression reads, including inside nested patterns.
+    pub fn slots(&self, out: &mut Vec<Slot>) {
+        match &self.kind {
+            PKind::Const(_) => {}
+            PKind::Slot(s) => out.push(*s),
+            PKind::Prop(e, _)
+            | PKind::HasLabels(e, _)
+            | PKind::Not(e)
+            | PKind::Neg(e)
+            | PKind::IsNull(e, _) => e.slots(out),
+            PKind::List(items) | PKind::Call(_, items) => items.iter().for_each(|e| e.slots(out)),
+            PKind::Map(items) => items.iter().for_each(|(_, e)| e.slots(out)),
+            PKind::Index(a, b) | PKind::Binary(_, a, b) => {
+                a.slots(out);
+                b.slots(out);
+            }
+            PKind::Slice(a, b, c) => {
+                a.slots(out);
+                b.iter().chain(c).for_each(|e| e.slots(out));
+            }
+            PKind::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                operand.iter().chain(else_).for_each(|e| e.slots(out));
+                for (w, t) in whens {
+                    w.slots(out);
+                    t.slots(out);
+                }
+            }
+            PKind::ListComp {
+                list, pred, proj, ..
+            } => {
+                list.slots(out);
+                pred.iter().chain(proj).for_each(|e| e.slots(out));
+            }
+            PKind::Quantified { list, pred, .. } => {
+                list.slots(out);
+                pred.slots(out);
+            }
+            PKind::Exists(m) => m.slots(out),
+            PKind::PatternComp { pattern, proj } => {
+                pattern.slots(out);
+                proj.slots(out);
+            }
+        }
+    }
+}
+
+/// A whole statement: one or more single queries joined by `UNION`.
+#[derive(Debug, Clone)]
+pub struct QueryPlan {
+    pub columns: Vec<String>,
+    pub parts: Vec<SinglePlan>,
+    /// `UNION` (true) rather than `UNION ALL`: duplicate rows are removed.
+    pub distinct: bool,
+}
+
+/// One single query: a pipeline of operators over rows of `nslots` values.
+#[derive(Debug, Clone)]
+pub struct SinglePlan {
+    pub nslots: usize,
+    pub ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Match(MatchPlan),
+    /// Binds `slot` to each element of the list (null: no row; a non-list
+    /// value: one row).
+    Unwind {
+        expr: PExpr,
+        slot: Slot,
+    },
+    Filter(PExpr),
+    /// Computes each expression into its slot.
+    Project(Vec<(PExpr, Slot)>),
+    Aggregate(AggregatePlan),
+    Distinct(Vec<Slot>),
+    /// Sort keys, `true` for descending. Stable.
+    Sort(Vec<(PExpr, bool)>),
+    Skip(usize),
+    Limit(usize),
+    /// The final operator: the values of these slots make a result row.
+    Emit(Vec<Slot>),
+}
+
+#[derive(Debug, Clone)]
+pub struct AggregatePlan {
+    /// Grouping keys.
+    pub keys: Vec<(PExpr, Slot)>,
+    pub aggs: Vec<AggCall>,
+    /// Items that mix aggregates and keys, computed per group afterwards.
+    pub post: Vec<(PExpr, Slot)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AggCall {
+    pub kind: AggKind,
+    pub distinct: bool,
+    /// `None` for `count(*)`.
+    pub arg: Option<PExpr>,
+    pub slot: Slot,
+}
+
+/// One `MATCH` (or a pattern inside an expression).
+#[derive(Debug, Clone, Default)]
+pub struct MatchPlan {
+    pub optional: bool,
+    /// Conjuncts that need nothing this match binds.
+    pub pre: Vec<PExpr>,
+    pub steps: Vec<Step>,
+    pub paths: Vec<PathBuild>,
+    /// Conjuncts that need a named path.
+    pub post: Vec<PExpr>,
+    /// Slots bound here, set to null when an optional match finds nothing.
+    pub binds: Vec<Slot>,
+}
+
+impl MatchPlan {
+    fn slots(&self, out: &mut Vec<Slot>) {
+        self.pre.iter().chain(&self.post).for_each(|e| e.slots(out));
+        for step in &self.steps {
+            step.filters.iter().for_each(|e| e.slots(out));
+            match &step.kind {
+                StepKind::Node(n) => {
+                    out.push(n.slot);
+                    n.check.slots(out);
+                    if let NodeSource::Id(e) | NodeSource::Name(e) = &n.source {
+                        e.slots(out);
+                    }
+                }
+                StepKind::Expand(x) => {
+                    out.extend([x.from, x.rel, x.to]);
+                    x.rel_props.iter().for_each(|(_, e)| e.slots(out));
+                    x.to_check.slots(out);
+                }
+                StepKind::Shortest(s) => {
+                    out.extend([s.from, s.to]);
+                    s.rel_props.iter().for_each(|(_, e)| e.slots(out));
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub kind: StepKind,
+    /// Conjuncts whose variables are all bound once this step has run.
+    pub filters: Vec<PExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    Node(NodeStep),
+    Expand(Expand),
+    Shortest(Shortest),
+}
+
+/// Binds a node (from `source`) or checks an already bound one.
+#[derive(Debug, Clone)]
+pub struct NodeStep {
+    pub slot: Slot,
+    pub source: NodeSource,
+    pub check: NodeCheck,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeSource {
+    /// The slot is bound already: only check it.
+    Bound,
+    Entity(NodeIndex),
+    /// The node whose id is the value (curated data).
+    Id(PExpr),
+    /// The nodes whose name key is the value's (then checked exactly).
+    Name(PExpr),
+    Label(String),
+    All,
+}
+
+/// What a node must satisfy.
+#[derive(Debug, Clone, Default)]
+pub struct NodeCheck {
+    pub labels: Vec<String>,
+    pub props: Vec<(String, PExpr)>,
+    pub entity: Option<NodeIndex>,
+}
+
+impl NodeCheck {
+    fn slots(&self, out: &mut Vec<Slot>) {
+        self.props.iter().for_each(|(_, e)| e.slots(out));
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Out,
+    In,
+    Both,
+}
+
+impl Dir {
+    pub fn flip(self) -> Dir {
+        match self {
+            Dir::Out => Dir::In,
+            Dir::In => Dir::Out,
+            Dir::Both => Dir::Both,
+        }
+    }
+}
+
+/// Which relation types an expansion follows.
+#[derive(Debug, Clone, Default)]
+pub struct TypeFilter {
+    /// `None`: any type.
+    pub types: Option<Vec<String>>,
+    /// Types that are symmetric in the schema: a directed pattern matches
+    /// them either way round.
+    pub symmetric: Vec<String>,
+}
+
+impl TypeFilter {
+    pub fn matches(&self, t: &str) -> bool {
+        self.types
+            .as_ref()
+            .is_none_or(|ts| ts.iter().any(|x| x == t))
+    }
+
+    pub fn is_symmetric(&self, t: &str) -> bool {
+        !self.symmetric.is_empty() && self.symmetric.iter().any(|x| x == t)
+    }
+}
+
+/// From a bound node, along one relation (or a variable-length chain of
+/// them), to a node.
+#[derive(Debug, Clone)]
+pub struct Expand {
+    pub from: Slot,
+    pub rel: Slot,
+    pub rel_bound: bool,
+    pub to: Slot,
+    pub to_bound: bool,
+    pub dir: Dir,
+    pub types: TypeFilter,
+    pub rel_props: Vec<(String, PExpr)>,
+    pub to_check: NodeCheck,
+    /// `Some((min, max))` for a variable-length relation: `rel` gets the
+    /// list of relations.
+    pub var_len: Option<(u32, u32)>,
+    /// Expanding against the written direction of the pattern: the list of
+    /// a variable-length relation is reversed to keep the written order.
+    pub reversed: bool,
+}
+
+/// `shortestPath` / `allShortestPaths` between two bound nodes.
+#[derive(Debug, Clone)]
+pub struct Shortest {
+    pub from: Slot,
+    pub to: Slot,
+    pub all: bool,
+    pub dir: Dir,
+    pub types: TypeFilter,
+    pub rel_props: Vec<(String, PExpr)>,
+    pub rel: Option<Slot>,
+    pub path: Option<Slot>,
+    pub min: u32,
+    pub max: u32,
+}
+
+/// A named path, built from its start node and its relation slots (a
+/// relation or a list of them each).
+#[derive(Debug, Clone)]
+pub struct PathBuild {
+    pub slot: Slot,
+    pub start: Slot,
+    pub hops: Vec<Slot>,
+}
+
+/// What the planner knows of a variable's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarType {
+    Node,
+    Rel,
+    RelList,
+    Path,
+    Any,
+}
+
+impl VarType {
+    fn describe(self) -> &'static str {
+        match self {
+            VarType::Node => "a node",
+            VarType::Rel => "a relationship",
+            VarType::RelList => "a list of relationships",
+            VarType::Path => "a path",
+            VarType::Any => "a value",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Var {
+    slot: Slot,
+    ty: VarType,
+}
+
+/// Variables visible at a point of the query.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    vars: HashMap<String, Var>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<Var> {
+        self.vars.get(name).copied()
+    }
+
+    fn sorted_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.vars.keys().cloned().collect();
+        v.sort();
+        v
+    }
+}
+
+/// How expressions are planned at a given place.
+struct Cx {
+    scope: Scope,
+    /// Expressions already computed into a slot (projection items, for
+    /// `ORDER BY` after aggregation or `DISTINCT`).
+    subst: Vec<(ast::Expr, Slot)>,
+    /// Collects aggregate calls where they are allowed.
+    aggs: Option<Vec<AggCall>>,
+    in_agg: bool,
+    /// What to call the place in an error about a misplaced aggregate.
+    place: &'static str,
+}
+
+impl Cx {
+    fn new(scope: Scope, place: &'static str) -> Self {
+        Cx {
+            scope,
+            subst: Vec::new(),
+            aggs: None,
+            in_agg: false,
+            place,
+        }
+    }
+}
+
+/// Plans one query against a graph. `text` is the text the spans point
+/// into (for column names); `max_hops` caps unbounded `*`.
+pub fn plan_query(
+    graph: &Graph,
+    text: &str,
+    query: &ast::Query,
+    params: &BTreeMap<String, Value>,
+    max_hops: u32,
+) -> Result<QueryPlan, QueryError> {
+    let mut planner = Planner::new(graph, text, params, max_hops);
+    let (first, columns) = planner.single(&query.first)?;
+    let mut parts = vec![first];
+    let mut distinct = false;
+    if let Some(u) = query.unions.first() {
+        distinct = !u.all;
+        for u in &query.unions {
+            if u.all == distinct {
+                return Err(QueryError::semantic(
+                    "`UNION` and `UNION ALL` cannot be mixed in one query",
+                    u.query.span,
+                )
+                .with_code("InvalidClauseComposition"));
+            }
+            let mut planner = Planner::new(graph, text, params, max_hops);
+            let (plan, cols) = planner.single(&u.query)?;
+            if cols != columns {
+                return Err(QueryError::semantic(
+                    format!(
+                        "all parts of a `UNION` must return the same columns: `{}` against `{}`",
+                        columns.join(", "),
+                        cols.join(", ")
+                    ),
+                    u.query.span,
+                )
+                .with_code("DifferentColumnsInUnion"));
+            }
+            parts.push(plan);
+        }
+    }
+    Ok(QueryPlan {
+        columns,
+        parts,
+        distinct,
+    })
+}
+
+struct Planner<'a> {
+    graph: &'a Graph,
+    text: &'a str,
+    params: &'a BTreeMap<String, Value>,
+    max_hops: u32,
+    curated: bool,
+    nslots: usize,
+    /// Property keys already checked (lower-cased wanted → canonical).
+    keys: HashMap<String, String>,
+}
+
+/// Node keys eje itself provides over curated data.
+const NODE_KEYS: &[&str] = &["id", "kind", "name", "aliases", "description", "note"];
+/// Relation keys the loader sets (SPEC §3).
+const REL_KEYS: &[&str] = &[
+    "type",
+    "date",
+    "start",
+    "end",
+    "quantity",
+    "unit",
+    "hedge",
+    "rank",
+    "sources",
+    "claimants",
+    "quotes",
+    "derived",
+    "citations",
+    "id",
+    "note",
+    "role",
+    "quantity_low",
+    "quantity_high",
+    "approx",
+    "quantity_text",
+    "conflicts_with",
+];
+
+fn err_code(kind: ErrorKind, code: &'static str, msg: impl Into<String>, span: Span) -> QueryError {
+    QueryError::new(kind, msg, Some(span)).with_code(code)
+}
+
+fn did_you_mean(near: &[&str]) -> Option<String> {
+    match near {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => Some(format!(
+            "did you mean one of {}?",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Whether an expression calls an aggregate (outside nested scopes'
+/// own aggregates, which are not allowed anyway).
+fn contains_aggregate(e: &ast::Expr) -> bool {
+    let mut found = false;
+    visit(e, &mut |x| {
+        if let ast::ExprKind::CountStar = x.kind {
+            found = true;
+        }
+        if let ast::ExprKind::Function { name, .. } = &x.kind
+            && functions::aggregate(&name.name).is_some()
+        {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Pre-order walk over an expression and its sub-expressions.
+fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+    use ast::ExprKind::*;
+    f(e);
+    match &e.kind {
+        Literal(_) | Parameter(_) | Variable(_) | CountStar | Pattern(_) => {}
+        Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => visit(x, f),
+        List(items) => items.iter().for_each(|x| visit(x, f)),
+        Function { args, .. } => args.iter().for_each(|x| visit(x, f)),
+        Map(items) => items.iter().for_each(|(_, x)| visit(x, f)),
+        Index(a, b) | Binary(_, a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        Slice(a, b, c) => {
+            visit(a, f);
+            b.iter().chain(c).for_each(|x| visit(x, f));
+        }
+        Case {
+            operand,
+            whens,
+            else_,
+        } => {
+            operand.iter().chain(else_).for_each(|x| visit(x, f));
+            for (w, t) in whens {
+                visit(w, f);
+                visit(t, f);
+            }
+        }
+        ListComprehension {
+            list,
+            predicate,
+            projection,
+            ..
+        } => {
+            visit(list, f);
+            predicate.iter().chain(projection).for_each(|x| visit(x, f));
+        }
+        Quantified {
+            list, predicate, ..
+        } => {
+            visit(list, f);
+            visit(predicate, f);
+        }
+        PatternComprehension {
+            predicate,
+            projection,
+            ..
+        } => {
+            predicate.iter().for_each(|x| visit(x, f));
+            visit(projection, f);
+        }
+    }
+}
+
+/// Splits `a AND b AND c` into its conjuncts.
+fn conjuncts(e: &ast::Expr, out: &mut Vec<ast::Expr>) {
+    match &e.kind {
+        ast::ExprKind::Binary(BinaryOp::And, a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e.clone()),
+    }
+}
+
+/// A node of a pattern being planned.
+struct PNode {
+    slot: Slot,
+    labels: Vec<String>,
+    props: Vec<(String, ast::Expr)>,
+    entity: Option<NodeIndex>,
+}
+
+/// A relation of a pattern being planned.
+struct PRel {
+    slot: Slot,
+    bound: bool,
+    dir: Dir,
+    types: TypeFilter,
+    props: Vec<(String, ast::Expr)>,
+    var_len: Option<(u32, u32)>,
+    named: bool,
+}
+
+struct PPart {
+    nodes: Vec<PNode>,
+    rels: Vec<PRel>,
+    path: Option<Slot>,
+    shortest: Option<bool>,
+    span: Span,
+}
+
+impl<'a> Planner<'a> {
+    fn new(
+        graph: &'a Graph,
+        text: &'a str,
+        params: &'a BTreeMap<String, Value>,
+        max_hops: u32,
+    ) -> Self {
+        Planner {
+            graph,
+            text,
+            params,
+            max_hops,
+            curated: graph.schema.is_some(),
+            nslots: 0,
+            keys: HashMap::new(),
+        }
+    }
+
+    fn slot(&mut self) -> Slot {
+        self.nslots += 1;
+        self.nslots - 1
+    }
+
+    fn source(&self, span: Span) -> String {
+        self.text
+            .get(span.range())
+            .map(str::trim)
+            .unwrap_or("?")
+            .to_string()
+    }
+
+    // ----- single queries and clauses -------------------------------------------------
+
+    fn single(&mut self, q: &ast::SingleQuery) -> Result<(SinglePlan, Vec<String>), QueryError> {
+        let mut ops = Vec::new();
+        let mut scope = Scope::default();
+        let mut columns = None;
+        let n = q.clauses.len();
+        for (i, clause) in q.clauses.iter().enumerate() {
+            match clause {
+                ast::Clause::Match(m) => {
+                    let plan = self.plan_match(
+                        &m.pattern,
+                        m.where_.as_ref(),
+                        &mut scope,
+                        m.optional,
+                        true,
+                    )?;
+                    ops.push(Op::Match(plan));
+                }
+                ast::Clause::Unwind(u) => {
+                    let mut cx = Cx::new(scope.clone(), "UNWIND");
+                    let expr = self.expr(&u.expr, &mut cx)?;
+                    if scope.get(&u.alias.name).is_some() {
+                        return Err(err_code(
+                            ErrorKind::Semantic,
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", u.alias.name),
+                            u.alias.span,
+                        ));
+                    }
+                    let slot = self.slot();
+                    scope.vars.insert(
+                        u.alias.name.clone(),
+                        Var {
+                            slot,
+                            ty: VarType::Any,
+                        },
+                    );
+                    ops.push(Op::Unwind { expr, slot });
+                }
+                ast::Clause::With(w) => {
+                    let (new_scope, _) =
+                        self.projection(&w.projection, &scope, false, w.where_.as_ref(), &mut ops)?;
+                    scope = new_scope;
+                }
+                ast::Clause::Return(r) => {
+                    if i + 1 != n {
+                        return Err(err_code(
+                            ErrorKind::Semantic,
+                            "InvalidClauseComposition",
+                            "`RETURN` must be the last clause of a query",
+                            r.span,
+                        ));
+                    }
+                    let (_, cols) = self.projection(&r.projection, &scope, true, None, &mut ops)?;
+                    let (names, slots): (Vec<String>, Vec<Slot>) = cols.into_iter().unzip();
+                    ops.push(Op::Emit(slots));
+                    columns = Some(names);
+                }
+            }
+        }
+        let Some(columns) = columns else {
+            return Err(err_code(
+                ErrorKind::Semantic,
+                "InvalidClauseComposition",
+                "a query must end with `RETURN`",
+                q.span,
+            )
+            .with_help("add `RETURN ...` to say what the query answers"));
+        };
+        Ok((
+            SinglePlan {
+                nslots: self.nslots,
+                ops,
+            },
+            columns,
+        ))
+    }
+
+    /// Plans `WITH` or `RETURN`: pushes its operators and returns the new
+    /// scope and the output columns.
+    fn projection(
+        &mut self,
+        p: &ast::Projection,
+        scope: &Scope,
+        is_return: bool,
+        where_: Option<&ast::Expr>,
+        ops: &mut Vec<Op>,
+    ) -> Result<(Scope, Vec<(String, Slot)>), QueryError> {
+        let clause = if is_return { "RETURN" } else { "WITH" };
+        // The items, with their column names.
+        let mut items: Vec<(String, ast::Expr, Span)> = Vec::new();
+        if p.star {
+            let names = scope.sorted_names();
+            if names.is_empty() && p.items.is_empty() {
+                let span = p.items.first().map(|i| i.span).unwrap_or_default();
+                return Err(err_code(
+                    ErrorKind::Semantic,
+                    "NoVariablesInScope",
+                    format!("`{clause} *` has no variables to return"),
+                    span,
+                ));
+            }
+            for name in names {
+                let e = ast::Expr {
+                    kind: ast::ExprKind::Variable(ast::Ident {
+                        name: name.clone(),
+                        span: Span::default(),
+                    }),
+                    span: Span::default(),
+                };
+                items.push((name, e, Span::default()));
+            }
+        }
+        for item in &p.items {
+            let name = match &item.alias {
+                Some(a) => a.name.clone(),
+                None => {
+                    if !is_return && !matches!(item.expr.kind, ast::ExprKind::Variable(_)) {
+                        return Err(err_code(
+                            ErrorKind::Semantic,
+                            "NoExpressionAlias",
+                            format!("`WITH {}` needs an alias", self.source(item.expr.span)),
+                            item.span,
+                        )
+                        .with_help("name it: `WITH <expression> AS name`"));
+                    }
+                    match &item.expr.kind {
+                        ast::ExprKind::Variable(v) => v.name.clone(),
+                        _ => self.source(item.span),
+                    }
+                }
+            };
+            if items.iter().any(|(n, _, _)| *n == name) {
+                return Err(err_code(
+                    ErrorKind::Semantic,
+                    "ColumnNameConflict",
+                    format!("`{clause}` has two columns named `{name}`"),
+                    item.span,
+                )
+                .with_help("give one of them another name with `AS`"));
+            }
+            items.push((name, item.expr.clone(), item.span));
+        }
+
+        let aggregating = items.iter().any(|(_, e, _)| contains_aggregate(e));
+        let mut out: Vec<(String, Slot)> = Vec::new();
+        let mut new_scope = Scope::default();
+        let mut subst: Vec<(ast::Expr, Slot)> = Vec::new();
+        let type_of = |e: &ast::Expr| match &e.kind {
+            ast::ExprKind::Variable(v) => scope.get(&v.name).map_or(VarType::Any, |v| v.ty),
+            _ => VarType::Any,
+        };
+        if !aggregating {
+            let mut cx = Cx::new(scope.clone(), clause);
+            let mut planned = Vec::new();
+            for (name, e, _) in &items {
+                let pe = self.expr(e, &mut cx)?;
+                let slot = self.slot();
+                planned.push((pe, slot));
+                out.push((name.clone(), slot));
+                new_scope.vars.insert(
+                    name.clone(),
+                    Var {
+                        slot,
+                        ty: type_of(e),
+                    },
+                );
+                subst.push((e.clone(), slot));
+            }
+            ops.push(Op::Project(planned));
+        } else {
+            let keys_ast: Vec<&ast::Expr> = items
+                .iter()
+                .filter(|(_, e, _)| !contains_aggregate(e))
+                .map(|(_, e, _)| e)
+                .collect();
+            let mut keys = Vec::new();
+            let mut post = Vec::new();
+            let mut cx = Cx::new(scope.clone(), clause);
+            cx.aggs = Some(Vec::new());
+            for (name, e, span) in &items {
+                let slot = self.slot();
+                if contains_aggregate(e) {
+                    self.check_ambiguous(e, &keys_ast, *span)?;
+                    let pe = self.expr(e, &mut cx)?;
+                    post.push((pe, slot));
+                } else {
+                    let pe = self.expr(e, &mut cx)?;
+                    keys.push((pe, slot));
+                }
+                out.push((name.clone(), slot));
+                new_scope.vars.insert(
+                    name.clone(),
+                    Var {
+                        slot,
+                        ty: type_of(e),
+                    },
+                );
+                subst.push((e.clone(), slot));
+            }
+            let aggs = cx.aggs.take().unwrap_or_default();
+            ops.push(Op::Aggregate(AggregatePlan { keys, aggs, post }));
+        }
+        if p.distinct {
+            ops.push(Op::Distinct(out.iter().map(|(_, s)| *s).collect()));
+        }
+        if !p.order_by.is_empty() {
+            // After aggregation or DISTINCT only the projected items are
+            // visible; otherwise the items shadow the earlier variables.
+            let sort_scope = if aggregating || p.distinct {
+                new_scope.clone()
+            } else {
+                let mut s = scope.clone();
+                s.vars
+                    .extend(new_scope.vars.iter().map(|(k, v)| (k.clone(), *v)));
+                s
+            };
+            let mut cx = Cx::new(sort_scope, "ORDER BY");
+            cx.subst = subst;
+            let mut keys = Vec::new();
+            for s in &p.order_by {
+                keys.push((self.expr(&s.expr, &mut cx)?, s.descending));
+            }
+            ops.push(Op::Sort(keys));
+        }
+        if let Some(e) = &p.skip {
+            ops.push(Op::Skip(self.constant_count(e, "SKIP")?));
+        }
+        if let Some(e) = &p.limit {
+            ops.push(Op::Limit(self.constant_count(e, "LIMIT")?));
+        }
+        if let Some(w) = where_ {
+            let mut cx = Cx::new(new_scope.clone(), "WHERE");
+            let pe = self.expr(w, &mut cx)?;
+            ops.push(Op::Filter(pe));
+        }
+        Ok((new_scope, out))
+    }
+
+    /// In an item that mixes aggregates and other expressions, everything
+    /// outside the aggregates must be a grouping key.
+    fn check_ambiguous(
+        &self,
+        e: &ast::Expr,
+        keys: &[&ast::Expr],
+        span: Span,
+    ) -> Result<(), QueryError> {
+        use ast::ExprKind::*;
+        if keys.contains(&e) {
+            return Ok(());
+        }
+        match &e.kind {
+            CountStar => Ok(()),
+            Function { name, .. } if functions::aggregate(&name.name).is_some() => Ok(()),
+            Variable(v) => Err(err_code(
+                ErrorKind::Semantic,
+                "AmbiguousAggregationExpression",
+                format!(
+                    "`{}` mixes an aggregate with `{}`, which is not a grouping key",
+                    self.source(span),
+                    v.name
+                ),
+                v.span,
+            )
+            .with_help(format!(
+                "return `{}` as a column of its own to group by it",
+                v.name
+            ))),
+            Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => {
+                self.check_ambiguous(x, keys, span)
+            }
+            List(items) | Function { args: items, .. } => items
+                .iter()
+                .try_for_each(|x| self.check_ambiguous(x, keys, span)),
+            Map(items) => items
+                .iter()
+                .try_for_each(|(_, x)| self.check_ambiguous(x, keys, span)),
+            Index(a, b) | Binary(_, a, b) => {
+                self.check_ambiguous(a, keys, span)?;
+                self.check_ambiguous(b, keys, span)
+            }
+            Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                for x in operand.iter().chain(else_) {
+                    self.check_ambiguous(x, keys, span)?;
+                }
+                for (w, t) in whens {
+                    self.check_ambiguous(w, keys, span)?;
+                    self.check_ambiguous(t, keys, span)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `SKIP` and `LIMIT` take a constant non-negative integer.
+    fn constant_count(&mut self, e: &ast::Expr, clause: &'static str) -> Result<usize, QueryError> {
+        let mut has_var = false;
+        visit(e, &mut |x| {
+            if matches!(
+                x.kind,
+                ast::ExprKind::Variable(_) | ast::ExprKind::Pattern(_)
+            ) {
+                has_var = true;
+            }
+        });
+        if has_var {
+            return Err(err_code(
+                ErrorKind::Semantic,
+                "NonConstantExpression",
+                format!("`{clause}` takes a constant, not `{}`", self.source(e.span)),
+                e.span,
+            ));
+        }
+        let mut cx = Cx::new(Scope::default(), clause);
+        let pe = self.expr(e, &mut cx)?;
+        let v = super::eval::eval_constant(self.graph, &pe, self.nslots)?;
+        match v {
+            Value::Int(i) if i >= 0 => Ok(i as usize),
+            Value::Int(i) => Err(err_code(
+                ErrorKind::Semantic,
+                "NegativeIntegerArgument",
+                format!("`{clause}` takes a non-negative integer, got {i}"),
+                e.span,
+            )),
+            v => Err(err_code(
+                ErrorKind::Semantic,
+                "InvalidArgumentType",
+                format!(
+                    "`{clause}` takes a non-negative integer, got {}",
+                    v.type_name()
+                ),
+                e.span,
+            )),
+        }
+    }
+
+    // ----- names ------------------------------------------------------------------
+
+    /// Resolves a label: over curated data ignoring case, with a suggestion
+    /// for an unknown one; otherwise as written.
+    fn label(&self, id: &ast::Ident) -> Result<String, QueryError> {
+        if !self.curated {
+            return Ok(id.name.clone());
+        }
+        let labels = self.graph.labels();
+        if let Some(l) = labels.iter().find(|l| **l == id.name) {
+            return Ok(l.to_string());
+        }
+        if let Some(l) = labels.iter().find(|l| l.eq_ignore_ascii_case(&id.name)) {
+            return Ok(l.to_string());
+        }
+        let schema = self
+            .graph
+            .schema
+            .as_ref()
+            .expect("curated graphs have a schema");
+        if let Some(k) = schema.kind_ci(&id.name) {
+            return Ok(k.name.clone());
+        }
+        let mut all: Vec<&str> = schema.kinds.keys().map(String::as_str).collect();
+        all.extend(labels.iter().copied());
+        all.sort_unstable();
+        all.dedup();
+        let near = names::nearest(&id.name, all.iter().copied(), 1);
+        let mut err = QueryError::semantic(format!("unknown label `{}`", id.name), id.span)
+            .with_code("UnknownLabel");
+        if let Some(h) = did_you_mean(&near) {
+            err = err.with_help(h);
+        }
+        Err(err)
+    }
+
+    fn rel_type(&self, id: &ast::Ident) -> Result<String, QueryError> {
+        if !self.curated {
+            return Ok(id.name.clone());
+        }
+        let schema = self
+            .graph
+            .schema
+            .as_ref()
+            .expect("curated graphs have a schema");
+        if let Some(r) = schema.relation_ci(&id.name) {
+            return Ok(r.name.clone());
+        }
+        // Types present in the data but not in the schema (derived ones).
+        let g = &self.graph.graph;
+        if let Some(e) = g
+            .edge_weights()
+            .find(|r| r.rel_type.eq_ignore_ascii_case(&id.name))
+        {
+            return Ok(e.rel_type.clone());
+        }
+        let mut all: Vec<&str> = schema.relations.keys().map(String::as_str).collect();
+        let mut seen: HashSet<&str> = all.iter().copied().collect();
+        for r in g.edge_weights() {
+            if seen.insert(r.rel_type.as_str()) {
+                all.push(r.rel_type.as_str());
+            }
+        }
+        let near = names::nearest(&id.name, all.iter().copied(), 1);
+        let mut err = QueryError::semantic(format!("unknown relation type `{}`", id.name), id.span)
+            .with_code("UnknownRelType");
+        if let Some(h) = did_you_mean(&near) {
+            err = err.with_help(h);
+        }
+        Err(err)
+    }
+
+    fn type_filter(&self, types: &[ast::Ident]) -> Result<TypeFilter, QueryError> {
+        let resolved = if types.is_empty() {
+            None
+        } else {
+            Some(
+                types
+                    .iter()
+                    .map(|t| self.rel_type(t))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
+        };
+        // Only a pattern that names a symmetric type matches it either way
+        // round: `()-[r]->()` still sees every relation once.
+        let mut symmetric = Vec::new();
+        if let (Some(schema), Some(ts)) = (&self.graph.schema, &resolved) {
+            for def in schema.relations.values().filter(|d| d.symmetric) {
+                if ts.contains(&def.name) {
+                    symmetric.push(def.name.clone());
+                }
+            }
+        }
+        Ok(TypeFilter {
+            types: resolved,
+            symmetric,
+        })
+    }
+
+    /// Resolves a property key read from a node or relation over curated
+    /// data: ignoring case, with a suggestion for one nothing has.
+    fn prop_key(&mut self, key: &ast::Ident) -> Result<String, QueryError> {
+        if !self.curated {
+            return Ok(key.name.clone());
+        }
+        let lower = key.name.to_lowercase();
+        if let Some(k) = self.keys.get(&lower) {
+            return Ok(k.clone());
+        }
+        let found = self.find_key(&key.name);
+        match found {
+            Some(k) => {
+                self.keys.insert(lower, k.clone());
+                Ok(k)
+            }
+            None => {
+                let mut all: Vec<String> = NODE_KEYS
+                    .iter()
+                    .chain(REL_KEYS)
+                    .map(|s| s.to_string())
+                    .collect();
+                for n in self.graph.graph.node_weights() {
+                    all.extend(n.props.keys().cloned());
+                }
+                for r in self.graph.graph.edge_weights() {
+                    all.extend(r.props.keys().cloned());
+                }
+                all.sort();
+                all.dedup();
+                let near = names::nearest(&key.name, all.iter().map(String::as_str), 1);
+                let mut err = QueryError::semantic(
+                    format!("no node or relation has a property `{}`", key.name),
+                    key.span,
+                )
+                .with_code("UnknownPropertyKey");
+                if let Some(h) = did_you_mean(&near) {
+                    err = err.with_help(h);
+                }
+                Err(err)
+            }
+        }
+    }
+
+    fn find_key(&self, wanted: &str) -> Option<String> {
+        let pick = |k: &str| (k == wanted || k.eq_ignore_ascii_case(wanted)).then(|| k.to_string());
+        if let Some(k) = NODE_KEYS.iter().chain(REL_KEYS).find_map(|k| pick(k)) {
+            return Some(k);
+        }
+        let g = &self.graph.graph;
+        g.node_weights()
+            .flat_map(|n| n.props.keys())
+            .chain(g.edge_weights().flat_map(|r| r.props.keys()))
+            .find_map(|k| pick(k))
+    }
+
+    fn entity(&self, r: &ast::EntityRef) -> Result<NodeIndex, QueryError> {
+        resolve_entity(self.graph, r)
+    }
+
+    // ----- patterns -------------------------------------------------------------------
+
+    /// Plans the patterns of a `MATCH` (or of a pattern in an expression,
+    /// `introduce: false`, which may not bind new named variables).
+    fn plan_match(
+        &mut self,
+        parts: &[ast::PatternPart],
+        where_: Option<&ast::Expr>,
+        scope: &mut Scope,
+        optional: bool,
+        introduce: bool,
+    ) -> Result<MatchPlan, QueryError> {
+        let before: HashSet<Slot> = scope.vars.values().map(|v| v.slot).collect();
+        // Pass 1: variables and names.
+        let mut local_rels: HashSet<String> = HashSet::new();
+        let mut pparts = Vec::new();
+        let mut binds = Vec::new();
+        for part in parts {
+            let (path, shortest) = match &part.element {
+                ast::PatternElement::Path(p) => (p, None),
+                ast::PatternElement::Shortest { all, path } => (path, Some(*all)),
+            };
+            let mut nodes = Vec::new();
+            let mut rels = Vec::new();
+            nodes.push(self.pattern_node(&path.start, scope, introduce, &mut binds)?);
+            for (r, n) in &path.chain {
+                rels.push(self.pattern_rel(r, scope, introduce, &mut local_rels, &mut binds)?);
+                nodes.push(self.pattern_node(n, scope, introduce, &mut binds)?);
+            }
+            if let Some(s) = shortest {
+                if rels.len() != 1 {
+                    let which = if s {
+                        "allShortestPaths"
+                    } else {
+                        "shortestPath"
+                    };
+                    return Err(err_code(
+                        ErrorKind::Semantic,
+                        "InvalidShortestPathPattern",
+                        format!("`{which}` takes a pattern of one relationship between two nodes"),
+                        path.span,
+                    ));
+                }
+            }
+            let path_slot = match &part.variable {
+                Some(v) => {
+                    if scope.get(&v.name).is_some() {
+                        return Err(err_code(
+                            ErrorKind::Semantic,
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already bound", v.name),
+                            v.span,
+                        ));
+                    }
+                    if !introduce {
+                        return Err(err_code(
+                            ErrorKind::Semantic,
+                            "UndefinedVariable",
+                            format!("a pattern in an expression cannot name a path `{}`", v.name),
+                            v.span,
+                        ));
+                    }
+                    let slot = self.slot();
+                    scope.vars.insert(
+                        v.name.clone(),
+                        Var {
+                            slot,
+                            ty: VarType::Path,
+                        },
+                    );
+                    binds.push(slot);
+                    Some(slot)
+                }
+                None => None,
+            };
+            pparts.push(PPart {
+                nodes,
+                rels,
+                path: path_slot,
+                shortest,
+                span: part.span,
+            });
+        }
+
+        // Pass 2: property maps and WHERE, with every variable known.
+        let new_slots: HashSet<Slot> = binds.iter().copied().collect();
+        let mut cx = Cx::new(scope.clone(), "MATCH");
+        let mut extra: Vec<PExpr> = Vec::new();
+        let mut node_checks: Vec<Vec<NodeCheck>> = Vec::new();
+        let mut rel_props: Vec<Vec<Vec<(String, PExpr)>>> = Vec::new();
+        // Anchor hints: slot → (key, value) equalities on id and name.
+        let mut hints: HashMap<Slot, Vec<(String, PExpr)>> = HashMap::new();
+        for part in &pparts {
+            let mut checks = Vec::new();
+            for n in &part.nodes {
+                let mut check = NodeCheck {
+                    labels: n.labels.clone(),
+                    props: Vec::new(),
+                    entity: n.entity,
+                };
+                for (k, e) in &n.props {
+                    let pe = self.expr(e, &mut cx)?;
+                    let mut deps = Vec::new();
+                    pe.slots(&mut deps);
+                    if deps.iter().any(|s| new_slots.contains(s)) {
+                        extra.push(prop_eq(n.slot, k, pe));
+                    } else {
+                        if k == "id" || k == "name" {
+                            hints
+                                .entry(n.slot)
+                                .or_default()
+                                .push((k.clone(), pe.clone()));
+                        }
+                        check.props.push((k.clone(), pe));
+                    }
+                }
+                checks.push(check);
+            }
+            node_checks.push(checks);
+            let mut rprops = Vec::new();
+            for r in &part.rels {
+                let mut props = Vec::new();
+                for (k, e) in &r.props {
+                    let pe = self.expr(e, &mut cx)?;
+                    let mut deps = Vec::new();
+                    pe.slots(&mut deps);
+                    if r.var_len.is_none() && deps.iter().any(|s| new_slots.contains(s)) {
+                        extra.push(prop_eq(r.slot, k, pe));
+                    } else {
+                        props.push((k.clone(), pe));
+                    }
+                }
+                rprops.push(props);
+            }
+            rel_props.push(rprops);
+        }
+        let mut conj = Vec::new();
+        if let Some(w) = where_ {
+            let mut parts_ast = Vec::new();
+            conjuncts(w, &mut parts_ast);
+            let mut wcx = Cx::new(scope.clone(), "WHERE");
+            for c in &parts_ast {
+                let pe = self.expr(c, &mut wcx)?;
+                // `v.id = <expr>` or `v.name = <expr>` can anchor `v`.
+                if let PKind::Binary(BinaryOp::Eq, a, b) = &pe.kind {
+                    for (lhs, rhs) in [(a, b), (b, a)] {
+                        if let PKind::Prop(base, key) = &lhs.kind
+                            && let PKind::Slot(s) = base.kind
+                            && new_slots.contains(&s)
+                            && (key == "id" || key == "name")
+                        {
+                            let mut deps = Vec::new();
+                            rhs.slots(&mut deps);
+                            if deps.iter().all(|d| before.contains(d)) {
+                                hints
+                                    .entry(s)
+                                    .or_default()
+                                    .push((key.clone(), (**rhs).clone()));
+                            }
+                        }
+                    }
+                }
+                conj.push(pe);
+            }
+        }
+        conj.extend(extra);
+
+        // Pass 3: order the parts and the steps.
+        let mut bound: HashSet<Slot> = before.clone();
+        let mut steps: Vec<Step> = Vec::new();
+        let mut bound_at: HashMap<Slot, usize> = HashMap::new();
+        let mut paths = Vec::new();
+        let mut done = vec![false; pparts.len()];
+        // Plain parts first, shortest paths once their ends are bound.
+        for pass in [false, true] {
+            loop {
+                let mut best: Option<(usize, usize, u64)> = None;
+                for (pi, part) in pparts.iter().enumerate() {
+                    if done[pi] || part.shortest.is_some() != pass {
+                        continue;
+                    }
+                    for (ni, n) in part.nodes.iter().enumerate() {
+                        let c = self.node_cost(n, &bound, &hints);
+                        if best.is_none_or(|(_, _, bc)| c < bc) {
+                            best = Some((pi, ni, c));
+                        }
+                    }
+                }
+                let Some((pi, anchor, _)) = best else { break };
+                done[pi] = true;
+                let part = &pparts[pi];
+                let checks = &node_checks[pi];
+                let rprops = &rel_props[pi];
+                let mut push = |step: StepKind, binds_now: Vec<Slot>, bound: &mut HashSet<Slot>| {
+                    for s in binds_now {
+                        if bound.insert(s) {
+                            bound_at.insert(s, steps.len());
+                        }
+                    }
+                    steps.push(Step {
+                        kind: step,
+                        filters: Vec::new(),
+                    });
+                };
+                if let Some(all) = part.shortest {
+                    for (n, check) in part.nodes.iter().zip(checks) {
+                        let step = self.node_step(n, check, &bound, &hints);
+                        push(StepKind::Node(step), vec![n.slot], &mut bound);
+                    }
+                    let r = &part.rels[0];
+                    let (min, max) = r.var_len.unwrap_or((1, 1));
+                    let s = Shortest {
+                        from: part.nodes[0].slot,
+                        to: part.nodes[1].slot,
+                        all,
+                        dir: r.dir,
+                        types: r.types.clone(),
+                        rel_props: rprops[0].clone(),
+                        rel: r.named.then_some(r.slot),
+                        path: part.path,
+                        min,
+                        max,
+                    };
+                    let mut b = vec![r.slot];
+                    b.extend(part.path);
+                    push(StepKind::Shortest(s), b, &mut bound);
+                    continue;
+                }
+                let n = &part.nodes[anchor];
+                let step = self.node_step(n, &checks[anchor], &bound, &hints);
+                push(StepKind::Node(step), vec![n.slot], &mut bound);
+                let mut expand = |from: usize,
+                                  ri: usize,
+                                  to: usize,
+                                  reversed: bool,
+                                  bound: &mut HashSet<Slot>| {
+                    let r = &part.rels[ri];
+                    let tn = &part.nodes[to];
+                    let x = Expand {
+                        from: part.nodes[from].slot,
+                        rel: r.slot,
+                        rel_bound: r.bound,
+                        to: tn.slot,
+                        to_bound: bound.contains(&tn.slot),
+                        dir: if reversed { r.dir.flip() } else { r.dir },
+                        types: r.types.clone(),
+                        rel_props: rprops[ri].clone(),
+                        to_check: checks[to].clone(),
+                        var_len: r.var_len,
+                        reversed,
+                    };
+                    push(StepKind::Expand(x), vec![r.slot, tn.slot], bound);
+                };
+                for i in anchor + 1..part.nodes.len() {
+                    expand(i - 1, i - 1, i, false, &mut bound);
+                }
+                for i in (1..=anchor).rev() {
+                    expand(i, i - 1, i - 1, true, &mut bound);
+                }
+                if let Some(slot) = part.path {
+                    paths.push(PathBuild {
+                        slot,
+                        start: part.nodes[0].slot,
+                        hops: part.rels.iter().map(|r| r.slot).collect(),
+                    });
+                }
+            }
+        }
+        let _ = pparts.iter().map(|p| p.span);
+
+        // Pass 4: push each conjunct down to where its variables are bound.
+        let path_slots: HashSet<Slot> = paths.iter().map(|p| p.slot).collect();
+        let mut pre = Vec::new();
+        let mut post = Vec::new();
+        for c in conj {
+            let mut deps = Vec::new();
+            c.slots(&mut deps);
+            if deps.iter().any(|d| path_slots.contains(d)) {
+                post.push(c);
+                continue;
+            }
+            match deps.iter().filter_map(|d| bound_at.get(d)).max() {
+                Some(&i) => steps[i].filters.push(c),
+                None => pre.push(c),
+            }
+        }
+        Ok(MatchPlan {
+            optional,
+            pre,
+            steps,
+            paths,
+            post,
+            binds,
+        })
+    }
+
+    fn node_cost(
+        &self,
+        n: &PNode,
+        bound: &HashSet<Slot>,
+        hints: &HashMap<Slot, Vec<(String, PExpr)>>,
+    ) -> u64 {
+        if bound.contains(&n.slot) {
+            return 0;
+        }
+        if n.entity.is_some() {
+            return 1;
+        }
+        if let Some(h) = hints.get(&n.slot) {
+            if self.curated && h.iter().any(|(k, _)| k == "id") {
+                return 2;
+            }
+            if h.iter().any(|(k, _)| k == "name") {
+                return 3;
+            }
+        }
+        let scan = self.graph.node_count() as u64 + 4;
+        n.labels
+            .iter()
+            .map(|l| self.graph.by_label(l).len() as u64 + 4)
+            .min()
+            .unwrap_or(scan)
+            .min(scan)
+    }
+
+    fn node_step(
+        &self,
+        n: &PNode,
+        check: &NodeCheck,
+        bound: &HashSet<Slot>,
+        hints: &HashMap<Slot, Vec<(String, PExpr)>>,
+    ) -> NodeStep {
+        let source = if bound.contains(&n.slot) {
+            NodeSource::Bound
+        } else if let Some(ix) = n.entity {
+            NodeSource::Entity(ix)
+        } else if let Some(e) = hints
+            .get(&n.slot)
+            .and_then(|h| h.iter().find(|(k, _)| k == "id" && self.curated))
+        {
+            NodeSource::Id(e.1.clone())
+        } else if let Some(e) = hints
+            .get(&n.slot)
+            .and_then(|h| h.iter().find(|(k, _)| k == "name"))
+        {
+            NodeSource::Name(e.1.clone())
+        } else if let Some(l) = n.labels.iter().min_by_key(|l| self.graph.by_label(l).len()) {
+            NodeSource::Label(l.clone())
+        } else {
+            NodeSource::All
+        };
+        NodeStep {
+            slot: n.slot,
+            source,
+            check: check.clone(),
+        }
+    }
+
+    fn pattern_node(
+        &mut self,
+        n: &ast::NodePattern,
+        scope: &mut Scope,
+        introduce: bool,
+        binds: &mut Vec<Slot>,
+    ) -> Result<PNode, QueryError> {
+        let slot = match &n.variable {
+            Some(v) => {
+                match scope.get(&v.name) {
+                    Some(var) => {
+                        if !matches!(var.ty, VarType::Node | VarType::Any) {
+                            return Err(err_code(
+                                ErrorKind::Semantic,
+                                "VariableTypeConflict",
+                                format!("`{}` is {}, not a node", v.name, var.ty.describe()),
+                                v.span,
+                            ));
+                        }
+                        var.slot
+                    }
+                    None => {
+                        if !introduce {
+                            return Err(err_code(
+                            ErrorKind::Semantic,
+                            "UndefinedVariable",
+                            format!("variable `{}` is not defined", v.name),
+                            v.span,
+                        )
+                        .with_help("a pattern used as a predicate can only use variables bound before it"));
+                        }
+                        let slot = self.slot();
+                        scope.vars.insert(
+                            v.name.clone(),
+                            Var {
+                                slot,
+                                ty: VarType::Node,
+                            },
+                        );
+                        binds.push(slot);
+                        slot
+                    }
+                }
+            }
+            None => {
+                let slot = self.slot();
+                binds.push(slot);
+                slot
+            }
+        };
+        let labels = n
+            .labels
+            .iter()
+            .map(|l| self.label(l))
+            .collect::<Result<Vec<_>, _>>()?;
+        let props = self.pattern_props(n.properties.as_deref())?;
+        let entity = n.entity.as_ref().map(|e| self.entity(e)).transpose()?;
+        Ok(PNode {
+            slot,
+            labels,
+            props,
+            entity,
+        })
+    }
+
+    fn pattern_rel(
+        &mut self,
+        r: &ast::RelationshipPattern,
+        scope: &mut Scope,
+        introduce: bool,
+        local: &mut HashSet<String>,
+        binds: &mut Vec<Slot>,
+    ) -> Result<PRel, QueryError> {
+        let var_len = r.length.map(|l| {
+            let min = l.min.unwrap_or(1);
+            (min, l.max.unwrap_or(self.max_hops.max(min)))
+        });
+        let (slot, bound) = match &r.variable {
+            Some(v) => {
+                if local.contains(&v.name) {
+                    return Err(err_code(
+                        ErrorKind::Semantic,
+                        "RelationshipUniquenessViolation",
+                        format!(
+                            "relationship `{}` appears twice in one pattern, which can never match",
+                            v.name
+                        ),
+                        v.span,
+                    ));
+                }
+                match scope.get(&v.name) {
+                    Some(var) => {
+                        let ok = match var.ty {
+                            VarType::Rel | VarType::Any => var_len.is_none(),
+                            _ => false,
+                        };
+                        if !ok {
+                            let code = if var.ty == VarType::Node || var.ty == VarType::Path {
+                                "VariableTypeConflict"
+                            } else {
+                                "VariableAlreadyBound"
+                            };
+                            return Err(err_code(
+                                ErrorKind::Semantic,
+                                code,
+                                format!(
+                                    "`{}` is {}, not a relationship",
+                                    v.name,
+                                    var.ty.describe()
+                                ),
+                                v.span,
+                            ));
+                        }
+                        local.insert(v.name.clone());
+                        (var.slot, true)
+                    }
+                    None => {
+                        if !introduce {
+                            return Err(err_code(
+                                ErrorKind::Semantic,
+                                "UndefinedVariable",
+                                format!("variable `{}` is not defined", v.name),
+                                v.span,
+                            ));
+                        }
+                        let slot = self.slot();
+                        let ty = if var_len.is_some() {
+                            VarType::RelList
+                        } else {
+                            VarType::Rel
+                        };
+                        scope.vars.insert(v.name.clone(), Var { slot, ty });
+                        local.insert(v.name.clone());
+                        binds.push(slot);
+                        (slot, false)
+                    }
+                }
+            }
+            None => {
+                let slot = self.slot();
+                binds.push(slot);
+                (slot, false)
+            }
+        };
+        let dir = match r.direction {
+            ast::Direction::Right => Dir::Out,
+            ast::Direction::Left => Dir::In,
+            ast::Direction::Both => Dir::Both,
+        };
+        let types = self.type_filter(&r.types)?;
+        let props = self.pattern_props(r.properties.as_deref())?;
+        Ok(PRel {
+            slot,
+            bound,
+            dir,
+            types,
+            props,
+            var_len,
+            named: r.variable.is_some(),
+        })
+    }
+
+    /// A pattern's property map: a map literal, or a parameter holding one.
+    fn pattern_props(
+        &mut self,
+        e: Option<&ast::Expr>,
+    ) -> Result<Vec<(String, ast::Expr)>, QueryError> {
+        let Some(e) = e else { return Ok(Vec::new()) };
+        match &e.kind {
+            ast::ExprKind::Map(items) => {
+                let mut out = Vec::new();
+                for (k, v) in items {
+                    let key = self.prop_key(k)?;
+                    out.push((key, v.clone()));
+                }
+                Ok(out)
+            }
+            ast::ExprKind::Parameter(p) => match self.param(p)? {
+                Value::Map(m) => Ok(m
+                    .into_iter()
+                    .map(|(k, v)| (k, value_to_ast(v, e.span)))
+                    .collect()),
+                v => Err(err_code(
+                    ErrorKind::Semantic,
+                    "InvalidParameterUse",
+                    format!(
+                        "a pattern's properties must be a map, `${}` is {}",
+                        p.name,
+                        v.type_name()
+                    ),
+                    p.span,
+                )),
+            },
+            _ => Err(QueryError::semantic(
+                "a pattern's properties must be a map",
+                e.span,
+            )),
+        }
+    }
+
+    fn param(&self, p: &ast::Ident) -> Result<Value, QueryError> {
+        self.params.get(&p.name).cloned().ok_or_else(|| {
+            err_code(
+                ErrorKind::Semantic,
+                "ParameterMissing",
+                format!("parameter `${}` has no value", p.name),
+                p.span,
+            )
+            .with_help(format!(
+                "set it with `--param {}=VALUE` or `:param {} VALUE`",
+                p.name, p.name
+            ))
+        })
+    }
+
+    // ----- expressions ------------------------------------------------------------------
+
+    fn expr(&mut self, e: &ast::Expr, cx: &mut Cx) -> Result<PExpr, QueryError> {
+        use ast::ExprKind as K;
+        if let Some((_, slot)) = cx.subst.iter().find(|(x, _)| x == e) {
+            return Ok(PExpr::new(PKind::Slot(*slot), e.span));
+        }
+        let span = e.span;
+        let boxed = |p: PExpr| Box::new(p);
+        let kind = match &e.kind {
+            K::Literal(l) => PKind::Const(match l {
+                ast::Literal::Null => Value::Null,
+                ast::Literal::Bool(b) => Value::Bool(*b),
+                ast::Literal::Int(i) => Value::Int(*i),
+                ast::Literal::Float(f) => Value::Float(*f),
+                ast::Literal::String(s) => Value::Str(s.clone()),
+            }),
+            K::Parameter(p) => PKind::Const(self.param(p)?),
+            K::Variable(v) => match cx.scope.get(&v.name) {
+                Some(var) => PKind::Slot(var.slot),
+                None => {
+                    let names: Vec<String> = cx.scope.sorted_names();
+                    let near = names::nearest(&v.name, names.iter().map(String::as_str), 1);
+                    let mut err = err_code(
+                        ErrorKind::Semantic,
+                        "UndefinedVariable",
+                        format!("variable `{}` is not defined", v.name),
+                        v.span,
+                    );
+                    if let Some(h) = did_you_mean(&near) {
+                        err = err.with_help(h);
+                    }
+                    return Err(err);
+                }
+            },
+            K::Property(base, key) => {
+                let is_entity = match &base.kind {
+                    K::Variable(v) => cx
+                        .scope
+                        .get(&v.name)
+                        .is_some_and(|var| matches!(var.ty, VarType::Node | VarType::Rel)),
+                    _ => false,
+                };
+                let b = self.expr(base, cx)?;
+                let k = if is_entity {
+                    self.prop_key(key)?
+                } else {
+                    key.name.clone()
+                };
+                PKind::Prop(boxed(b), k)
+            }
+            K::HasLabels(base, labels) => {
+                let b = self.expr(base, cx)?;
+                let ls = labels
+                    .iter()
+                    .map(|l| self.label(l))
+                    .collect::<Result<Vec<_>, _>>()?;
+                PKind::HasLabels(boxed(b), ls)
+            }
+            K::List(items) => PKind::List(
+                items
+                    .iter()
+                    .map(|x| self.expr(x, cx))
+                    .collect::<Result<_, _>>()?,
+            ),
+            K::Map(items) => PKind::Map(
+                items
+                    .iter()
+                    .map(|(k, x)| Ok((k.name.clone(), self.expr(x, cx)?)))
+                    .collect::<Result<_, QueryError>>()?,
+            ),
+            K::Index(a, b) => PKind::Index(boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?)),
+            K::Slice(a, b, c) => {
+                let a = self.expr(a, cx)?;
+                let b = b
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
+                let c = c
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
+                PKind::Slice(boxed(a), b, c)
+            }
+            K::Unary(op, x) => {
+                let x = self.expr(x, cx)?;
+                match op {
+                    UnaryOp::Not => PKind::Not(boxed(x)),
+                    UnaryOp::Neg => match x.kind {
+                        PKind::Const(Value::Int(i)) if i != i64::MIN => {
+                            PKind::Const(Value::Int(-i))
+                        }
+                        PKind::Const(Value::Float(f)) => PKind::Const(Value::Float(-f)),
+                        _ => PKind::Neg(boxed(x)),
+                    },
+                    UnaryOp::Pos => return Ok(x),
+                }
+            }
+            K::Binary(op, a, b) => {
+                PKind::Binary(*op, boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?))
+            }
+            K::IsNull { expr, negated } => PKind::IsNull(boxed(self.expr(expr, cx)?), *negated),
+            K::CountStar => return self.aggregate(AggKind::Count, false, None, span, cx),
+            K::Function {
+                name,
+                distinct,
+                args,
+            } => {
+                if let Some(kind) = functions::aggregate(&name.name) {
+                    if args.len() != 1 {
+                        return Err(err_code(
+                            ErrorKind::Semantic,
+                            "InvalidNumberOfArguments",
+                            format!("`{}` takes one argument, got {}", name.name, args.len()),
+                            span,
+                        ));
+                    }
+                    return self.aggregate(kind, *distinct, Some(&args[0]), span, cx);
+                }
+                if *distinct {
+                    return Err(QueryError::semantic(
+                        format!(
+                            "`DISTINCT` only applies to aggregates, not to `{}`",
+                            name.name
+                        ),
+                        span,
+                    ));
+                }
+                let Some(f) = functions::lookup(&name.name) else {
+                    let near = names::nearest(&name.name, functions::names(), 1);
+                    let mut err = err_code(
+                        ErrorKind::Semantic,
+                        "UnknownFunction",
+                        format!("unknown function `{}`", name.name),
+                        name.span,
+                    );
+                    if let Some(h) = did_you_mean(&near) {
+                        err = err.with_help(h);
+                    }
+                    return Err(err);
+                };
+                if args.len() < f.min_args || args.len() > f.max_args {
+                    let want = if f.min_args == f.max_args {
+                        format!("{}", f.min_args)
+                    } else if f.max_args == usize::MAX {
+                        format!("at least {}", f.min_args)
+                    } else {
+                        format!("{} to {}", f.min_args, f.max_args)
+                    };
+                    return Err(err_code(
+                        ErrorKind::Semantic,
+                        "InvalidNumberOfArguments",
+                        format!("`{}` takes {want} argument(s), got {}", f.name, args.len()),
+                        span,
+                    ));
+                }
+                // `exists(pattern)` is the pattern predicate itself.
+                if f.name == "exists" && matches!(args[0].kind, K::Pattern(_)) {
+                    return self.expr(&args[0], cx);
+                }
+                let args = args
+                    .iter()
+                    .map(|x| self.expr(x, cx))
+                    .collect::<Result<_, _>>()?;
+                PKind::Call(f, args)
+            }
+            K::Case {
+                operand,
+                whens,
+                else_,
+            } => {
+                let operand = operand
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
+                let whens = whens
+                    .iter()
+                    .map(|(w, t)| Ok((self.expr(w, cx)?, self.expr(t, cx)?)))
+                    .collect::<Result<_, QueryError>>()?;
+                let else_ = else_
+                    .as_ref()
+                    .map(|x| self.expr(x, cx))
+                    .transpose()?
+                    .map(Box::new);
+                PKind::Case {
+                    operand,
+                    whens,
+                    else_,
+                }
+            }
+            K::ListComprehension {
+                variable,
+                list,
+                predicate,
+                projection,
+            } => {
+                let list = self.expr(list, cx)?;
+                let slot = self.slot();
+                let old = cx.scope.vars.insert(
+                    variable.name.clone(),
+                    Var {
+                        slot,
+                        ty: VarType::Any,
+                    },
+                );
+                let r = (|| {
+                    let pred = predicate
+                        .as_ref()
+                        .map(|x| self.expr(x, cx))
+                        .transpose()?
+                        .map(Box::new);
+                    let proj = projection
+                        .as_ref()
+                        .map(|x| self.expr(x, cx))
+                        .transpose()?
+                        .map(Box::new);
+                    Ok::<_, QueryError>((pred, proj))
+                })();
+                restore(&mut cx.scope, &variable.name, old);
+                let (pred, proj) = r?;
+                PKind::ListComp {
+                    slot,
+                    list: boxed(list),
+                    pred,
+                    proj,
+                }
+            }
+            K::Quantified {
+                quantifier,
+                variable,
+                list,
+                predicate,
+            } => {
+                let list = self.expr(list, cx)?;
+                let slot = self.slot();
+                let old = cx.scope.vars.insert(
+                    variable.name.clone(),
+                    Var {
+                        slot,
+                        ty: VarType::Any,
+                    },
+                );
+                let pred = self.expr(predicate, cx);
+                restore(&mut cx.scope, &variable.name, old);
+                PKind::Quantified {
+                    q: *quantifier,
+                    slot,
+                    list: boxed(list),
+                    pred: boxed(pred?),
+                }
+            }
+            K::Pattern(p) => {
+                let part = ast::PatternPart {
+                    variable: None,
+                    element: ast::PatternElement::Path(p.clone()),
+                    span: p.span,
+                };
+                let mut scope = cx.scope.clone();
+                let m =
+                    self.plan_match(std::slice::from_ref(&part), None, &mut scope, false, false)?;
+                PKind::Exists(Box::new(m))
+            }
+            K::PatternComprehension {
+                variable,
+                pattern,
+                predicate,
+                projection,
+            } => {
+                let part = ast::PatternPart {
+                    variable: variable.clone(),
+                    element: ast::PatternElement::Path(pattern.clone()),
+                    span: pattern.span,
+                };
+                let mut scope = cx.scope.clone();
+                let m = self.plan_match(
+                    std::slice::from_ref(&part),
+                    predicate.as_deref(),
+                    &mut scope,
+                    false,
+                    true,
+                )?;
+                let saved = std::mem::replace(&mut cx.scope, scope);
+                let proj = self.expr(projection, cx);
+                cx.scope = saved;
+                PKind::PatternComp {
+                    pattern: Box::new(m),
+                    proj: boxed(proj?),
+                }
+            }
+        };
+        Ok(PExpr::new(kind, span))
+    }
+
+    fn aggregate(
+        &mut self,
+        kind: AggKind,
+        distinct: bool,
+        arg: Option<&ast::Expr>,
+        span: Span,
+        cx: &mut Cx,
+    ) -> Result<PExpr, QueryError> {
+        if cx.in_agg {
+            return Err(err_code(
+                ErrorKind::Semantic,
+                "NestedAggregation",
+                "an aggregate cannot contain another aggregate",
+                span,
+            ));
+        }
+        if cx.aggs.is_none() {
+            return Err(err_code(
+                ErrorKind::Semantic,
+                "InvalidAggregation",
+                format!("aggregates are not allowed in {}", cx.place),
+                span,
+            )
+            .with_help("aggregate in `WITH` or `RETURN`, then filter with `WITH ... WHERE`"));
+        }
+        cx.in_agg = true;
+        let arg = arg.map(|a| self.expr(a, cx)).transpose();
+        cx.in_agg = false;
+        let arg = arg?;
+        let slot = self.slot();
+        cx.aggs.as_mut().expect("checked above").push(AggCall {
+            kind,
+            distinct,
+            arg,
+            slot,
+        });
+        Ok(PExpr::new(PKind::Slot(slot), span))
+    }
+}
+
+fn restore(scope: &mut Scope, name: &str, old: Option<Var>) {
+    match old {
+        Some(v) => {
+            scope.vars.insert(name.to_string(), v);
+        }
+        None => {
+            scope.vars.remove(name);
+        }
+    }
+}
+
+/// `slot.key = value` as a filter.
+fn prop_eq(slot: Slot, key: &str, value: PExpr) -> PExpr {
+    let span = value.span;
+    let lhs = PExpr::new(
+        PKind::Prop(
+            Box::new(PExpr::new(PKind::Slot(slot), span)),
+            key.to_string(),
+        ),
+        span,
+    );
+    PExpr::new(
+        PKind::Binary(BinaryOp::Eq, Box::new(lhs), Box::new(value)),
+        span,
+    )
+}
+
+/// A parameter's value as a literal expression, for property maps given
+/// as parameters.
+fn value_to_ast(v: Value, span: Span) -> ast::Expr {
+    let kind = match v {
+        Value::Null => ast::ExprKind::Literal(ast::Literal::Null),
+        Value::Bool(b) => ast::ExprKind::Literal(ast::Literal::Bool(b)),
+        Value::Int(i) => ast::ExprKind::Literal(ast::Literal::Int(i)),
+        Value::Float(f) => ast::ExprKind::Literal(ast::Literal::Float(f)),
+        Value::Str(s) => ast::ExprKind::Literal(ast::Literal::String(s)),
+        Value::Date(d) => ast::ExprKind::Function {
+            name: ast::Ident {
+                name: "date".into(),
+                span,
+            },
+            distinct: false,
+            args: vec![ast::Expr {
+                kind: ast::ExprKind::Literal(ast::Literal::String(d.to_string())),
+                span,
+            }],
+        },
+        Value::List(items) => {
+            ast::ExprKind::List(items.into_iter().map(|x| value_to_ast(x, span)).collect())
+        }
+        Value::Map(m) => ast::ExprKind::Map(
+            m.into_iter()
+                .map(|(k, x)| (ast::Ident { name: k, span }, value_to_ast(x, span)))
+                .collect(),
+        ),
+        Value::Node(_) | Value::Rel(_) | Value::Path(_) => {
+            ast::ExprKind::Literal(ast::Literal::Null)
+        }
+    };
+    ast::Expr { kind, span }
+}
+
+/// Resolves relation type names (`VIA met_with, ...` of the analyst
+/// statements) the way patterns do.
+pub fn resolve_rel_types(graph: &Graph, types: &[ast::Ident]) -> Result<Vec<String>, QueryError> {
+    let params = BTreeMap::new();
+    let planner = Planner::new(graph, "", &params, 0);
+    types.iter().map(|t| planner.rel_type(t)).collect()
+}
+
+/// Resolves an entity reference to one node, or explains why it cannot.
+pub fn resolve_entity(graph: &Graph, r: &ast::EntityRef) -> Result<NodeIndex, QueryError> {
+    match graph.resolve(&r.text) {
+        Resolution::One(ix) => Ok(ix),
+        Resolution::None { nearest } => {
+            let mut err = QueryError::semantic(format!("no entity is called `{}`", r.text), r.span)
+                .with_code("UnknownEntity");
+            let near: Vec<&str> = nearest.iter().map(String::as_str).take(5).collect();
+            if let Some(h) = did_you_mean(&near) {
+                err = err.with_help(h);
+            }
+            Err(err)
+        }
+        Resolution::Many(ixs) => {
+            let list: Vec<String> = ixs
+                .iter()
+                .map(|ix| {
+                    let n = graph.node(*ix);
+                    match n.kind() {
+                        Some(k) => format!("`{}` ({}, {k})", n.id, n.display_name()),
+                        None => format!("`{}` ({})", n.id, n.display_name()),
+                    }
+                })
+                .collect();
+            Err(QueryError::semantic(
+                format!(
+                    "`{}` is ambiguous: it names {} entities: {}",
+                    r.text,
+                    ixs.len(),
+                    list.join(", ")
+                ),
+                r.span,
+            )
+            .with_code("AmbiguousEntity")
+            .with_help("use the id of the one you mean"))
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! A session: the current graph, where it came from, and the settings that
+//! running a statement depends on. The REPL, the script runner and the
+//! one-shot CLI all go through `Session`, the one place that defines what
+//! running a statement means.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use crate::cli::DataLocation;
+use crate::diag::{Diagnostic, SourceMap};
+use crate::load::{self, Failure};
+use crate::model::Graph;
+use crate::query::ast::Span;
+use crate::query::lexer::{self, TokenKind};
+use crate::query::{self, ErrorKind, QueryError, ResultSet};
+
+/// Where the graph comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphSource {
+    Data(DataLocation),
+}
+
+impl GraphSource {
+    pub fn describe(&self) -> String {
+        match self {
+            GraphSource::Data(d) => d.describe(),
+        }
+    }
+
+    fn load(&self) -> Result<load::Loaded, Failure> {
+        match self {
+            GraphSource::Data(d) => d.load(&load::Options::default()),
+        }
+    }
+}
+
+/// One statement run: where it sits in the text, what it answered, and how
+/// long each stage took.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub span: Span,
+    pub result: Result<ResultSet, QueryError>,
+    pub timing: Timing,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    pub parse_ms: f64,
+    pub exec_ms: f64,
+}
+
+impl Timing {
+    pub fn total_ms(&self) -> f64 {
+        self.parse_ms + self.exec_ms
+    }
+}
+
+pub struct Session {
+    graph: Arc<Graph>,
+    pub source: GraphSource,
+    pub options: query::Options,
+    /// The last answer, for `:export`.
+    pub last: Option<ResultSet>,
+    /// Set from another thread (Ctrl-C) to stop the running statement.
+    pub cancel: Arc<AtomicBool>,
+    /// Warnings of the last successful load, with the texts they point into.
+    pub warnings: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+impl Session {
+    pub fn open(source: GraphSource) -> Result<Session, Failure> {
+        let loaded = source.load()?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = query::Options {
+            cancel: Some(cancel.clone()),
+            ..query::Options::default()
+        };
+        Ok(Session {
+            graph: Arc::new(loaded.graph),
+            source,
+            options,
+            last: None,
+            cancel,
+            warnings: loaded.warnings,
+            sources: loaded.sources,
+        })
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    pub fn graph_arc(&self) -> Arc<Graph> {
+        self.graph.clone()
+    }
+
+    /// Re-reads the data. On failure the current graph stays as it was.
+    pub fn reload(&mut self) -> Result<(), Failure> {
+        let loaded = self.source.load()?;
+        self.graph = Arc::new(loaded.graph);
+        self.warnings = loaded.warnings;
+        self.sources = loaded.sources;
+        self.last = None;
+        Ok(())
+    }
+
+    /// Runs every statement of `text`, in order. With `keep_going` false it
+    /// stops after the first failure.
+    pub fn run(&mut self, text: &str, keep_going: bool) -> Vec<Executed> {
+        let mut out = Vec::new();
+        for span in split_statements(text) {
+            let executed = self.run_one(text, span);
+            let failed = executed.result.is_err();
+            if let Ok(rs) = &executed.result {
+                self.last = Some(rs.clone());
+            }
+            out.push(executed);
+            if failed && !keep_going {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Parses and runs the statement at `span` of `text`; spans in errors are
+    /// relative to the whole text.
+    fn run_one(&self, text: &str, span: Span) -> Executed {
+        self.cancel
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        let piece = &text[span.range()];
+        let started = Instant::now();
+        let parsed = query::parser::parse(piece);
+        let parse_ms = ms(started);
+        let shift = |mut e: QueryError| {
+            if let Some(s) = e.span.as_mut() {
+                s.start += span.start;
+                s.end += span.start;
+            }
+            e
+        };
+        let script = match parsed {
+            Ok(s) => s,
+            Err(e) => {
+                return Executed {
+                    span,
+                    result: Err(shift(e)),
+                    timing: Timing {
+                        parse_ms,
+                        exec_ms: 0.0,
+                    },
+                };
+            }
+        };
+        let started = Instant::now();
+        let mut result = Ok(ResultSet::default());
+        for stmt in &script.statements {
+            result = query::execute(&self.graph, piece, stmt, &self.options).map_err(shift);
+            if result.is_err() {
+                break;
+            }
+        }
+        Executed {
+            span,
+            result,
+            timing: Timing {
+                parse_ms,
+                exec_ms: ms(started),
+            },
+        }
+    }
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Splits a script at the `;` that end statements (not those inside
+/// strings or comments), dropping empty pieces.
+pub fn split_statements(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut has_code = false;
+    for t in lexer::tokens(text) {
+        if t.kind == TokenKind::Punct && &text[t.span.range()] == ";" {
+            if has_code {
+                out.push(Span::new(start, t.span.start));
+            }
+            start = t.span.end;
+            has_code = false;
+        } else if t.kind != TokenKind::Comment {
+            has_code = true;
+        }
+    }
+    if has_code {
+        out.push(Span::new(start, text.len()));
+    }
+    out
+}
+
+/// A query error as a diagnostic pointing into `file`.
+pub fn diagnostic(e: &QueryError, file: &str) -> Diagnostic {
+    let code = e.code.unwrap_or(match e.kind {
+        ErrorKind::Syntax | ErrorKind::UnexpectedEnd => "syntax",
+        ErrorKind::Semantic => "semantic",
+        ErrorKind::Runtime => "runtime",
+        ErrorKind::Limit => "limit",
+        ErrorKind::Cancelled => "cancelled",
+    });
+    let mut d = Diagnostic::error(code, e.message.clone()).help_opt(e.help.clone());
+    if let Some(s) = e.span {
+        d = d.at(file, s.start..s.end.max(s.start));
+    } else {
+        d.file = Some(file.to_string());
+    }
+    d
+}
