@@ -721,3 +721,82 @@ impl<'a> P<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::parse_ron;
+    use proptest::prelude::*;
+
+    const TEXT: &str = r#"// a dossier
+(
+  sources: [
+    (id: "art_1", kind: NewsArticle, title: "T \"quoted\"", publisher: "bbc", published: "2024-06", language: "es", file: "a.txt"),
+    (id: "art_2", kind: Other, title: "Ü", language: "en", file: "b.txt", note: None,),
+  ],
+  /* block /* nested */ comment */
+  entities: [
+    (id: "putin", kind: "Person", name: "Vladimir Putin", aliases: ["Putin", "Путин"], description: "x"),
+    (id: "summit", kind: "Summit", name: "S", when: Span(from: "2024-08", to: None), at: "moscow",
+     participants: [(entity: "putin", role: "host")], props: {},
+     cite: [(source: "art_1", quote: "q\\n", claimant: Entity("kremlin"), hedge: Reported)]),
+  ],
+  claims: [
+    (id: "c1", subject: "a", relation: "supplied", object: "b", when: On("2025-10-27"),
+     quantity: (value: 15000, approx: true, unit: "troops", text: "unos 15.000"),
+     cite: [(source: "art_1", quote: "t", claimant: Unnamed("fuentes"), hedge: Alleged)],
+     rank: Deprecated("why"), conflicts_with: ["c2"]),
+    (subject: "a", relation: "r", object: "b", quantity: (low: 1.5, high: 2e3, unit: "u", text: "t"), rank: Preferred, cite: []),
+  ],
+)
+"#;
+
+    fn ron_view(text: &str) -> Option<String> {
+        parse_ron::<DataFile<'static>>("x.ron", text)
+            .ok()
+            .map(|d| format!("{d:?}"))
+    }
+
+    #[test]
+    fn reads_what_ron_reads() {
+        let fast = parse_dossier(TEXT).expect("plain dossier");
+        assert_eq!(Some(format!("{fast:?}")), ron_view(TEXT));
+        assert!(matches!(fast.sources[0].title, Cow::Owned(_)));
+        assert!(matches!(fast.sources[0].id, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn leaves_the_rest_to_ron() {
+        for text in [
+            "#![enable(implicit_some)]\n(claims: [])",
+            "(claims: [], claims: [])",
+            "(claims: [(subject: \"a\")])",
+            "(bogus: [])",
+            "(entities: [(id: \"a\", kind: \"K\", name: \"N\", props: {\"x\": 1})])",
+            "(sources: [(id: r#\"a\"#)])",
+            "(claims: [(subject: \"a\", relation: \"r\", object: \"b\", quantity: (value: 1_000, unit: \"u\", text: \"t\"))])",
+            "(claims: []) trailing",
+            "",
+        ] {
+            assert!(parse_dossier(text).is_none(), "{text}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Whatever the fast parser accepts, ron accepts with an equal value.
+        #[test]
+        fn never_differs_from_ron(pos in any::<prop::sample::Index>(), cut in 0usize..12, insert in "[(){}\\[\\]\",:a-zA-Z0-9 _.\\-/*\\\\é]{0,8}") {
+            let mut text = TEXT.to_string();
+            let at = pos.index(text.len() + 1);
+            let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let end = (at + cut).min(text.len());
+            let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+            text.replace_range(at..end, &insert);
+            if let Some(fast) = parse_dossier(&text) {
+                prop_assert_eq!(Some(format!("{fast:?}")), ron_view(&text), "{}", text);
+            }
+        }
+    }
+}
