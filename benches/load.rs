@@ -2,9 +2,9 @@
 //!
 //! - `load/bundled`: the dataset embedded in the binary (what `eje query`
 //!   opens when no `--data` is given).
-//! - `load/small`: a small synthetic news graph (1 000 entities, 5 000
-//!   claims) written by this benchmark, always run.
-//! - `load/medium`, `load/large`: the generator's graphs of
+//! - `load/generated-small`: a small synthetic news graph (1 000 entities,
+//!   5 000 claims) written by this benchmark, always run.
+//! - `load/small`, `load/medium`, `load/large`: the generator's graphs of
 //!   `../shared/bench` converted with `bench_convert`, when
 //!   `EJE_BENCH_DATA` names a folder holding them (as `medium/` or
 //!   `medium-ron/`); `EJE_BENCH_SCALES` picks the scales (default
@@ -163,7 +163,7 @@ fn bench_load(c: &mut Criterion) {
     let small = tempfile::tempdir().expect("temporary folder");
     write_small(small.path());
     load::load_dir(small.path(), &opts).unwrap_or_else(|f| panic!("{}", f.render(false)));
-    g.bench_function("small", |b| {
+    g.bench_function("generated-small", |b| {
         b.iter(|| load::load_dir(small.path(), &opts).expect("small loads"))
     });
     g.finish();
