@@ -629,6 +629,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     let location = args.graph.source();
     let opts = load::Options {
         corpus: args.corpus.clone(),
+        progress: std::io::stderr().is_terminal(),
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),

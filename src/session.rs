@@ -34,7 +34,11 @@ impl GraphSource {
 
     pub fn load(&self) -> Result<load::Loaded, Failure> {
         match self {
-            GraphSource::Data(d) => d.load(&load::Options::default()),
+            // Progress goes to stderr, and only on a terminal.
+            GraphSource::Data(d) => d.load(&load::Options {
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                ..load::Options::default()
+            }),
             GraphSource::Script(path) => {
                 let name = path.display().to_string();
                 let text = std::fs::read_to_string(path).map_err(|e| Failure {

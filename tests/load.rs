@@ -45,6 +45,7 @@ fn render_case(dir: &Path) -> (String, usize, usize) {
         .join("corpus");
     let opts = Options {
         corpus: corpus.is_dir().then_some(corpus),
+        ..Options::default()
     };
     let (diags, sources) = match load::load_files(files_of(dir), &opts) {
         Ok(l) => (l.warnings, l.sources),
@@ -96,6 +97,7 @@ fn the_mini_fixture_loads_cleanly_with_its_corpus() {
     let dir = manifest().join("tests/fixtures/mini");
     let opts = Options {
         corpus: Some(manifest().join("tests/fixtures/mini-corpus")),
+        ..Options::default()
     };
     let loaded = load::load_dir(&dir, &opts).unwrap_or_else(|f| panic!("{}", f.render(false)));
     assert!(
