@@ -298,6 +298,38 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
+fn the_callers_stack_size_does_not_matter() {
+    let deep = format!("RETURN {}", "[{a: ({b: ".repeat(1000));
+    let handle = std::thread::Builder::new()
+        .stack_size(128 << 10)
+        .spawn(move || parse(&deep).map(|_| ()).unwrap_err().message)
+        .unwrap();
+    let message = handle.join().unwrap();
+    assert_eq!(message, format!("nesting deeper than {MAX_DEPTH} levels"));
+}
+
+#[test]
+fn the_costliest_nesting_just_under_the_limit_parses() {
+    // Lists of maps of parenthesized maps, and node patterns in lists of
+    // pattern predicates: the deepest frames, at 198 and 199 levels.
+    let (k, close) = (66, "})}]");
+    let text = format!("RETURN {}1{}", "[{a: ({b: ".repeat(k), close.repeat(k));
+    parse(&text).unwrap_or_else(|e| panic!("{}", e.message));
+    let text = format!(
+        "MATCH (n {{p: {}1{}}}) RETURN n",
+        "[(a {b: ".repeat(99),
+        "})--()]".repeat(99)
+    );
+    parse(&text).unwrap_or_else(|e| panic!("{}", e.message));
+    let text = format!(
+        "MATCH (n {{p: {}1{}}}) RETURN n",
+        "[(a {b: ".repeat(100),
+        "})--()]".repeat(100)
+    );
+    assert_too_deep(&text);
+}
+
+#[test]
 fn nesting_just_under_the_limit_parses() {
     // Every level is a parenthesized expression, which counts one level.
     let depth = (MAX_DEPTH - 2) as usize;

@@ -148,8 +148,10 @@ use super::error::{ErrorKind, QueryError};
 pub use self::base::MAX_DEPTH;
 
 /// Stack for the parse: enough for [`MAX_DEPTH`] levels even in a debug
-/// build, whose frames are large. Only the pages used are committed.
-const PARSE_STACK: usize = 256 << 20;
+/// build, whose frames are large (about 60 KiB a level at worst, so 12 MiB;
+/// a release build needs a fraction of that). Only the pages used are
+/// committed.
+const PARSE_STACK: usize = 64 << 20;
 
 /// Runs `f` on a thread with a stack large enough for the deepest input the
 /// parser accepts, so the caller's stack size does not matter.
