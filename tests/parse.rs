@@ -191,6 +191,11 @@ fn semicolons_in_strings_and_comments_do_not_end_statements() {
     let script = parse("RETURN 'a;b'; RETURN \"c;d\" // e;f\n; /* g; h */ RETURN 1;;").unwrap();
     assert_eq!(script.statements.len(), 3);
     assert!(parse("").unwrap().statements.is_empty());
+    assert_eq!(
+        parse("\u{feff}RETURN 1").unwrap().statements.len(),
+        1,
+        "a byte-order mark"
+    );
     assert!(parse(" ;; // nothing\n ; ").unwrap().statements.is_empty());
 }
 

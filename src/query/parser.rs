@@ -261,6 +261,11 @@ fn finish(e: Err<PErr>, text: &str) -> QueryError {
 
 /// `script = [ statement ] { ";" [ statement ] } EOF`
 fn script<'a>(i: In<'a>, text: &str) -> Result<Script, Err<PErr>> {
+    // A byte-order mark, as some editors write at the start of a file.
+    let i = match i.fragment().strip_prefix('\u{feff}') {
+        Some(_) => i.take_from('\u{feff}'.len_utf8()),
+        None => i,
+    };
     let (mut rest, _) = ws(i)?;
     let mut statements = Vec::new();
     while !rest.fragment().is_empty() {
