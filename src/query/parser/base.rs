@@ -17,20 +17,22 @@ use nom::error::{ErrorKind as NomKind, ParseError};
 use nom::{Err, IResult, Input, Parser};
 use nom_locate::LocatedSpan;
 
-use crate::query::ast::{Ident, Span};
+use crate::query::ast::{Ident, PathPattern, Span};
 use crate::query::error::{ErrorKind, QueryError};
 use crate::query::lexer::{self, is_ident_char, is_ident_start};
 
 /// How deep expressions and patterns may nest before the parser gives up.
 pub const MAX_DEPTH: u32 = 200;
 
-/// State shared by the whole parse: the nesting depth, and the failed
-/// speculative attempts (so that backtracking never repeats work without
-/// bound).
+/// State shared by the whole parse: the nesting depth, and the outcome of
+/// speculative attempts by position, so that backtracking never repeats
+/// work (nested, repeated work would grow exponentially).
 #[derive(Default)]
 pub(super) struct Ctx {
     depth: Cell<u32>,
-    failed: RefCell<HashMap<(usize, u8), PErr>>,
+    /// Path patterns tried in expressions: where each attempt ended and
+    /// what it found, or why it failed.
+    pub paths: RefCell<HashMap<usize, Result<(usize, PathPattern), PErr>>>,
 }
 
 pub(super) type In<'a> = LocatedSpan<&'a str, &'a Ctx>;
@@ -158,24 +160,6 @@ pub(super) fn closing<'a>(
         ),
         Err(e) => Err(e),
     }
-}
-
-/// Remembers a failed speculative attempt of kind `what` at `i`, or replays
-/// one, so that no attempt is made twice at the same place.
-pub(super) fn memo<'a, O>(
-    i: In<'a>,
-    what: u8,
-    p: impl FnOnce(In<'a>) -> PResult<'a, O>,
-) -> PResult<'a, O> {
-    let key = (i.location_offset(), what);
-    if let Some(e) = i.extra.failed.borrow().get(&key) {
-        return Err(Err::Error(e.clone()));
-    }
-    let result = p(i);
-    if let Err(Err::Error(e)) = &result {
-        i.extra.failed.borrow_mut().insert(key, e.clone());
-    }
-    result
 }
 
 /// One level of nesting; dropping it leaves the level.

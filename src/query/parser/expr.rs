@@ -4,7 +4,7 @@ use nom::combinator::opt;
 use nom::{Err, Parser};
 
 use super::base::*;
-use super::pattern::{node_as_expression, node_pattern, relationship_chain};
+use super::pattern::{node_as_expression, path_attempt};
 use crate::query::ast::*;
 use crate::query::error::QueryError;
 use crate::query::lexer::is_ident_start;
@@ -20,9 +20,6 @@ const ADDITIVE: u8 = 7;
 const MULTIPLICATIVE: u8 = 8;
 const POWER: u8 = 9;
 const UNARY: u8 = 10;
-
-/// Memo keys of speculative attempts.
-const NODE_ATTEMPT: u8 = 0;
 
 pub(super) fn ex(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
@@ -595,12 +592,14 @@ fn bracket_expression(i: In) -> PResult<Expr> {
         }
         if at_sym(after_var, "=") && !at_sym(after_var, "=~") {
             let (after_eq, _) = sym("=").parse(after_var)?;
-            if let Ok((after, start)) = node_pattern(after_eq, false) {
-                if let Ok((after, path)) = relationship_chain(after, start, false) {
-                    if !path.chain.is_empty() && (at_kw(after, "WHERE") || at_sym(after, "|")) {
-                        return pattern_comprehension(after, open, Some(variable), path);
-                    }
+            match path_attempt(after_eq) {
+                Ok((after, path))
+                    if !path.chain.is_empty() && (at_kw(after, "WHERE") || at_sym(after, "|")) =>
+                {
+                    return pattern_comprehension(after, open, Some(variable), path);
                 }
+                Err(Err::Failure(e)) => return Err(Err::Failure(e)),
+                _ => {}
             }
         }
     }
@@ -709,34 +708,20 @@ pub(super) fn map_literal(i: In) -> PResult<Expr> {
 /// pattern predicate; alone, `(n)`, `(n:Label)`, `('text')`, `({map})` and
 /// `($param)` read as the parenthesized expression they also are.
 fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
-    let node_error = match memo(i, NODE_ATTEMPT, |i| node_pattern(i, false)) {
-        Ok((rest, node)) => {
-            let node_span = node.span;
-            let shape = node.clone();
-            let (after, path) = relationship_chain(rest, node, false)?;
+    let node_error = match path_attempt(i) {
+        Ok((after, path)) => {
             if !path.chain.is_empty() {
                 let span = path.span;
                 return Ok((after, ex(ExprKind::Pattern(path), span)));
             }
-            match node_as_expression(shape) {
-                Some(e) => {
-                    return Ok((
-                        rest,
-                        Expr {
-                            span: node_span,
-                            ..e
-                        },
-                    ));
-                }
-                None => {
-                    return failure(
-                        &rest,
-                        Reason::Expected(
-                            "a relationship pattern such as `-->` after the node pattern",
-                        ),
-                    );
-                }
-            }
+            let span = path.span;
+            return match node_as_expression(path.start) {
+                Some(e) => Ok((after, Expr { span, ..e })),
+                None => failure(
+                    &after,
+                    Reason::Expected("a relationship pattern such as `-->` after the node pattern"),
+                ),
+            };
         }
         Err(Err::Error(e)) => e,
         Err(e) => return Err(e),

@@ -5,7 +5,7 @@
 //! a node pattern is only tried, and a relationship only once it cannot
 //! be anything else.
 
-use nom::{Err, Parser};
+use nom::{Err, Input, Parser};
 
 use super::base::*;
 use super::expr::{ex, labels, map_literal};
@@ -109,6 +109,31 @@ pub(super) fn path_pattern(i: In) -> PResult<PathPattern> {
     }
     let (rest, start) = node_pattern(i, true)?;
     relationship_chain(rest, start, true)
+}
+
+/// A path pattern tried where an expression may stand instead: a node
+/// pattern (not committed) and the relationships after it (committed once
+/// certain; none is fine). Remembered by position, so trying it again at
+/// the same place costs nothing.
+///
+/// `relationships_pattern = node_pattern relationship_pattern node_pattern { relationship_pattern node_pattern }`
+pub(super) fn path_attempt(i: In) -> PResult<PathPattern> {
+    let at = offset(&i);
+    let cached = i.extra.paths.borrow().get(&at).cloned();
+    match cached {
+        Some(Ok((end, path))) => return Ok((i.take_from(end - at), path)),
+        Some(Err(e)) => return Err(Err::Error(e)),
+        None => {}
+    }
+    let result =
+        node_pattern(i, false).and_then(|(rest, start)| relationship_chain(rest, start, false));
+    let outcome = match &result {
+        Ok((rest, path)) => Ok((offset(rest), path.clone())),
+        Err(Err::Error(e)) => Err(e.clone()),
+        Err(_) => return result,
+    };
+    i.extra.paths.borrow_mut().insert(at, outcome);
+    result
 }
 
 /// Continues a path after its first node: `{ relationship_pattern node_pattern }`.
