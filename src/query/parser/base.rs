@@ -32,8 +32,11 @@ pub(super) struct Ctx {
     depth: Cell<u32>,
     /// Path patterns tried in expressions: where each attempt ended and
     /// what it found, or why it failed.
-    pub paths: RefCell<HashMap<usize, Result<(usize, PathPattern), PErr>>>,
+    pub paths: RefCell<HashMap<usize, Attempt>>,
 }
+
+/// How a speculative attempt ended: where, with what; or why it failed.
+pub(super) type Attempt = Result<(usize, PathPattern), PErr>;
 
 pub(super) type In<'a> = LocatedSpan<&'a str, &'a Ctx>;
 pub(super) type PResult<'a, T> = IResult<In<'a>, T, PErr>;
