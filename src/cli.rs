@@ -20,11 +20,23 @@ use crate::stats;
 /// Curated RON evidence in `data/`, validated and built into a property
 /// graph; questions in an openCypher subset plus analyst statements.
 #[derive(Debug, Parser)]
-#[command(name = "eje", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "eje",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// When to use colour: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Without a subcommand, eje opens the REPL: its options work here too
+    /// (`eje --data DIR`).
+    #[command(flatten)]
+    pub repl: ReplArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -160,8 +172,24 @@ pub struct ExportArgs {
 pub struct GraphArgs {
     /// Folder of curated RON files (else $EJE_DATA, else ./data when it holds
     /// a schema.ron, else the dataset bundled into eje).
-    #[arg(long, value_name = "DIR", env = "EJE_DATA")]
+    // $EJE_DATA is read by `DataLocation::resolve`, not by clap, so that it
+    // does not conflict with `--graph-script` the way `--data` does.
+    #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// A Cypher script of CREATE statements to build the graph from, instead
+    /// of curated data (no schema applies).
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub graph_script: Option<PathBuf>,
+}
+
+impl GraphArgs {
+    /// Where these arguments say the graph comes from.
+    pub fn source(&self) -> GraphSource {
+        match &self.graph_script {
+            Some(file) => GraphSource::Script(file.clone()),
+            None => GraphSource::Data(DataLocation::resolve(self.data.as_ref())),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +238,9 @@ impl DataLocation {
     pub fn resolve(explicit: Option<&PathBuf>) -> DataLocation {
         if let Some(dir) = explicit {
             return DataLocation::Dir(dir.clone());
+        }
+        if let Some(dir) = std::env::var_os("EJE_DATA").filter(|d| !d.is_empty()) {
+            return DataLocation::Dir(PathBuf::from(dir));
         }
         let local = PathBuf::from("data");
         if local.join(load::SCHEMA_FILE).is_file() {
@@ -283,7 +314,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         Some(Command::Repl(args)) => repl(args, err_color),
-        None => repl(ReplArgs::default(), err_color),
+        None => repl(cli.repl, err_color),
     }
 }
 
@@ -356,7 +387,7 @@ fn open_session(
     err_color: bool,
 ) -> anyhow::Result<Option<Session>> {
     let params = parse_params(&exec.params)?;
-    let source = GraphSource::Data(DataLocation::resolve(graph.data.as_ref()));
+    let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
             s.options.params = params;
@@ -579,8 +610,8 @@ fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Exit> {
 /// Loads the graph, printing the diagnostics on failure and warnings on
 /// success to stderr.
 pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
-    let location = DataLocation::resolve(args.data.as_ref());
-    match location.load(&load::Options::default()) {
+    let location = args.source();
+    match location.load() {
         Ok(loaded) => Some(loaded),
         Err(failure) => {
             eprint!("{}", failure.render(color));
@@ -595,11 +626,15 @@ pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
 }
 
 fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
-    let location = DataLocation::resolve(args.graph.data.as_ref());
+    let location = args.graph.source();
     let opts = load::Options {
         corpus: args.corpus.clone(),
     };
-    let (diags, sources, graph) = match location.load(&opts) {
+    let loaded = match &location {
+        GraphSource::Data(d) => d.load(&opts),
+        GraphSource::Script(_) => location.load(),
+    };
+    let (diags, sources, graph) = match loaded {
         Ok(l) => (l.warnings, l.sources, Some(l.graph)),
         Err(f) => (f.diagnostics, f.sources, None),
     };

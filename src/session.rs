@@ -3,6 +3,7 @@
 //! one-shot CLI all go through `Session`, the one place that defines what
 //! running a statement means.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -19,18 +20,37 @@ use crate::query::{self, ErrorKind, QueryError, ResultSet};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphSource {
     Data(DataLocation),
+    /// A Cypher script of `CREATE` statements (`--graph-script`).
+    Script(PathBuf),
 }
 
 impl GraphSource {
     pub fn describe(&self) -> String {
         match self {
             GraphSource::Data(d) => d.describe(),
+            GraphSource::Script(p) => p.display().to_string(),
         }
     }
 
-    fn load(&self) -> Result<load::Loaded, Failure> {
+    pub fn load(&self) -> Result<load::Loaded, Failure> {
         match self {
             GraphSource::Data(d) => d.load(&load::Options::default()),
+            GraphSource::Script(path) => {
+                let name = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|e| Failure {
+                    diagnostics: vec![Diagnostic::error(
+                        "unreadable-script",
+                        format!("cannot read the graph script `{name}`: {e}"),
+                    )],
+                    sources: SourceMap::new(),
+                })?;
+                let graph = crate::import::load_script(&name, &text)?;
+                Ok(load::Loaded {
+                    graph,
+                    warnings: Vec::new(),
+                    sources: SourceMap::from([(name, text)]),
+                })
+            }
         }
     }
 }

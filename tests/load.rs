@@ -195,3 +195,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn unreadable_and_non_utf8_files_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        manifest().join("tests/fixtures/mini/schema.ron"),
+        dir.path().join("schema.ron"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bad.ron"), b"(entities: [(id: \"x\xff\")])").unwrap();
+    let failure = load::load_dir(dir.path(), &Options::default()).expect_err("not UTF-8");
+    let text = failure.render(false);
+    assert!(
+        text.contains("is not UTF-8 (invalid byte at offset 19)"),
+        "{text}"
+    );
+    let missing =
+        load::load_dir(&dir.path().join("nope"), &Options::default()).expect_err("no such folder");
+    assert!(
+        missing
+            .render(false)
+            .contains("cannot read the data directory"),
+        "{}",
+        missing.render(false)
+    );
+}

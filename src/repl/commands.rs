@@ -1,0 +1,379 @@
+//! Meta commands (`:help`, `:schema`, `:export`...): one table, from which
+//! `:help`, completion and "did you mean" are all generated. Running them
+//! is `Repl::meta` in `mod.rs`; this file only knows their names, their
+//! arguments and their help.
+
+use crate::model::names;
+
+/// What a command's arguments are, for completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg {
+    None,
+    /// A command name or a help topic.
+    Topic,
+    /// An answer format (`table`, `json`...).
+    Format,
+    /// An export format, then a file.
+    Export,
+    /// A file.
+    File,
+    OnOff,
+    /// A number, or `all`.
+    Rows,
+    /// A parameter name, then a value.
+    Param,
+}
+
+#[derive(Debug)]
+pub struct Command {
+    pub name: &'static str,
+    /// Other names that run it (`:q`, `:exit`).
+    pub aliases: &'static [&'static str],
+    /// The arguments, as shown in help (`FORMAT [FILE]`).
+    pub usage: &'static str,
+    /// One line of help.
+    pub summary: &'static str,
+    /// What `:help NAME` adds to the summary.
+    pub details: &'static str,
+    pub arg: Arg,
+}
+
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "help",
+        aliases: &["h", "?"],
+        usage: "[TOPIC]",
+        summary: "this help, or help on a command or a topic",
+        details: "Topics: every command (`:help export`), `queries`, `analyst` and `keys`.",
+        arg: Arg::Topic,
+    },
+    Command {
+        name: "schema",
+        aliases: &[],
+        usage: "",
+        summary: "the entity kinds and relation types of the data",
+        details: "Kinds are shown as a tree: a kind is also a label of every entity of its \
+                  descendants (`Summit` is a `Meeting` is an `Event`). Each relation type \
+                  lists the kinds allowed at each end and when it holds.",
+        arg: Arg::None,
+    },
+    Command {
+        name: "stats",
+        aliases: &[],
+        usage: "",
+        summary: "what the graph holds, counted",
+        details: "Entities by kind, relations by type, claims by hedge, sources and citations.",
+        arg: Arg::None,
+    },
+    Command {
+        name: "format",
+        aliases: &[],
+        usage: "[table|json|csv|markdown]",
+        summary: "how answers are printed; without an argument, the current one",
+        details: "`json` prints one JSON object per answer (JSON Lines), as `eje query \
+                  --format json` does.",
+        arg: Arg::Format,
+    },
+    Command {
+        name: "export",
+        aliases: &[],
+        usage: "FORMAT [FILE]",
+        summary: "the last answer's nodes and relations (or the whole graph) as FORMAT",
+        details: "FORMAT is dot, svg, json, graphml or cypher. Without FILE the export is printed. With FILE it is written atomically (a \
+                  failed export leaves no half-written file); FORMAT may be left out when \
+                  FILE's extension names it (`:export alliance.dot`). When there is no last \
+                  answer, or it holds no node or relation, the whole graph is exported.",
+        arg: Arg::Export,
+    },
+    Command {
+        name: "source",
+        aliases: &["run"],
+        usage: "FILE",
+        summary: "run the statements of a script file",
+        details: "Statements end with `;`; the script stops at the first error, as \
+                  `eje run` does.",
+        arg: Arg::File,
+    },
+    Command {
+        name: "reload",
+        aliases: &[],
+        usage: "",
+        summary: "re-read the data; on errors show them and keep the current graph",
+        details: "Use it after editing the RON files in another window.",
+        arg: Arg::None,
+    },
+    Command {
+        name: "timing",
+        aliases: &[],
+        usage: "[on|off]",
+        summary: "show or hide the time taken under each answer",
+        details: "With timing off the line under an answer only counts its rows.",
+        arg: Arg::OnOff,
+    },
+    Command {
+        name: "maxrows",
+        aliases: &[],
+        usage: "[N|all]",
+        summary: "show at most N rows of an answer (100 to start with)",
+        details: "A longer answer is cut, and a line says how many rows were left out.",
+        arg: Arg::Rows,
+    },
+    Command {
+        name: "param",
+        aliases: &["set"],
+        usage: "NAME [VALUE]",
+        summary: "set the query parameter $NAME; without VALUE, remove it",
+        details: "VALUE is a Cypher literal (`42`, `'Kim Jong Un'`, `[1, 2]`, `{a: 1}`); \
+                  anything else is taken as text. Example: `:param who 'Kim Jong Un'`, \
+                  then `MATCH (p) WHERE p.name = $who RETURN p`.",
+        arg: Arg::Param,
+    },
+    Command {
+        name: "params",
+        aliases: &[],
+        usage: "",
+        summary: "list the query parameters",
+        details: "Set them with `:param`, or with `--param NAME=VALUE` when eje starts.",
+        arg: Arg::None,
+    },
+    Command {
+        name: "quit",
+        aliases: &["q", "exit"],
+        usage: "",
+        summary: "leave eje (Ctrl-D does too)",
+        details: "",
+        arg: Arg::None,
+    },
+];
+
+/// Help topics other than the commands: name, one line, text.
+pub const TOPICS: &[(&str, &str, &str)] = &[
+    (
+        "queries",
+        "the openCypher read subset",
+        "MATCH (a:Person)-[r:met_with]-(b) WHERE r.date >= '2024' RETURN a, b, r.date
+MATCH p = shortestPath((x \"Kim Jong Un\")-[*]-(y \"Sergey Lavrov\")) RETURN p
+MATCH (c:Country)<-[:located_in*]-(s:City) RETURN c.name, collect(s.name)
+
+  MATCH / OPTIONAL MATCH, WHERE, WITH, UNWIND, RETURN [DISTINCT], ORDER BY,
+  SKIP, LIMIT, UNION [ALL]; variable-length relations (*, *2, *1..3),
+  shortestPath, allShortestPaths; count, collect, min, max, sum, avg...
+
+A quoted name in a node pattern is an entity reference: (\"kim jong-un\"),
+(\"Moscú\") and (\"Moscow\") find an entity by id, name or any alias, ignoring
+case and accents. Labels and relation types are matched ignoring case.
+Parameters: $name (see :param). Comments: // and /* */.",
+    ),
+    (
+        "analyst",
+        "DESCRIBE, NEIGHBORS, PATH, TIMELINE, EVIDENCE",
+        "DESCRIBE <entity>                         its card and every relation
+NEIGHBORS <entity> [DEPTH n] [VIA type, ...]
+PATH <entity> TO <entity> [VIA type, ...]  the shortest connections
+TIMELINE [<entity>] [FROM date] [TO date]  dated relations and events
+EVIDENCE <entity> [TO <entity>]            claims, quotes and sources
+
+An entity is an id or one word as it is (DESCRIBE putin), or any name or
+alias in quotes (DESCRIBE 'Kim Jong-un'). Dates are ISO prefixes: 2024,
+2024-06, 2024-06-19.",
+    ),
+    (
+        "keys",
+        "editing keys",
+        "Enter          run the statement, or start a new line when it is not finished
+Empty line     run it anyway (after a new line)
+Alt-Enter      start a new line
+Tab            complete keywords, labels, relation types, properties, entity
+               names (inside quotes or after DESCRIBE...), commands, files
+Right arrow    accept the grey suggestion from history
+Up / Down      earlier statements (a multi-line statement is one entry)
+Ctrl-R         search the history
+Ctrl-C         clear the line, or cancel a running query
+Ctrl-D         leave",
+    ),
+];
+
+/// The command called `name` (without its colon), by name or alias,
+/// ignoring case.
+pub fn find(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| {
+        c.name.eq_ignore_ascii_case(name) || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    })
+}
+
+/// The nearest command names to a mistyped one, with their colons.
+pub fn suggest(name: &str) -> Option<String> {
+    let all = COMMANDS
+        .iter()
+        .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+        .filter(|n| n.len() > 2);
+    let near = names::nearest(name, all, 1);
+    let best = near.first()?;
+    find(best).map(|c| format!(":{}", c.name))
+}
+
+/// The usage line of a command: `:export FORMAT [FILE]`.
+pub fn usage(c: &Command) -> String {
+    if c.usage.is_empty() {
+        format!(":{}", c.name)
+    } else {
+        format!(":{} {}", c.name, c.usage)
+    }
+}
+
+/// `:help` without a topic: how to use the shell, then one line per
+/// command and per topic.
+pub fn help_overview() -> String {
+    let mut out = String::from(
+        "Type a statement and press Enter. One that is not finished (an open bracket or\n\
+         string, a missing RETURN) continues on the next line; an empty line runs it anyway.\n\
+         Tab completes; `;` separates statements.\n\n  \
+         MATCH (p:Person)-[:met_with]-(k \"Kim Jong Un\") RETURN p.name, k.name\n  \
+         DESCRIBE putin\n\nMeta commands:\n",
+    );
+    let width = COMMANDS.iter().map(|c| usage(c).len()).max().unwrap_or(0);
+    for c in COMMANDS {
+        out.push_str(&format!("  {:width$}  {}\n", usage(c), c.summary));
+    }
+    out.push_str("\nTopics:\n");
+    for (name, summary, _) in TOPICS {
+        out.push_str(&format!(
+            "  {:width$}  {summary}\n",
+            format!(":help {name}")
+        ));
+    }
+    out
+}
+
+/// `:help TOPIC`: a command's usage and help, or a topic's text; `Err`
+/// says that there is no such topic, and suggests one.
+pub fn help_topic(topic: &str) -> Result<String, String> {
+    let t = topic.trim().trim_start_matches(':');
+    if let Some(c) = find(t) {
+        let mut out = format!("{}\n  {}\n", usage(c), c.summary);
+        if !c.aliases.is_empty() {
+            let aliases: Vec<String> = c.aliases.iter().map(|a| format!(":{a}")).collect();
+            out.push_str(&format!("  Also: {}.\n", aliases.join(", ")));
+        }
+        if !c.details.is_empty() {
+            out.push_str(&format!("\n{}\n", c.details));
+        }
+        return Ok(out);
+    }
+    if let Some((name, summary, text)) = TOPICS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)) {
+        return Ok(format!("{name}: {summary}\n\n{text}\n"));
+    }
+    let all = COMMANDS
+        .iter()
+        .map(|c| c.name)
+        .chain(TOPICS.iter().map(|(n, ..)| *n));
+    let hint = names::nearest(t, all, 1)
+        .first()
+        .map(|n| format!("; did you mean `:help {n}`?"))
+        .unwrap_or_else(|| "; `:help` lists them".into());
+    Err(format!("no help topic `{t}`{hint}"))
+}
+
+/// A meta command line split into its name and its argument text:
+/// `:export dot a.dot` → `("export", "dot a.dot")`.
+pub fn split(line: &str) -> (&str, &str) {
+    let t = line.trim().trim_start_matches(':');
+    let t = t.strip_suffix(';').unwrap_or(t).trim_end();
+    match t.find(char::is_whitespace) {
+        Some(i) => (&t[..i], t[i..].trim()),
+        None => (t, ""),
+    }
+}
+
+/// Splits arguments into words the way a shell does: blanks separate,
+/// `'...'` and `"..."` quote, `\` escapes the next character (so a path
+/// that completion wrote as `my\ file.kgq` reads back).
+pub fn words(args: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = args.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                in_word = true;
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_aliases_are_unique() {
+        let mut all: Vec<&str> = COMMANDS
+            .iter()
+            .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+            .chain(TOPICS.iter().map(|(n, ..)| *n))
+            .collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n);
+    }
+
+    #[test]
+    fn every_command_of_the_spec_is_there_with_help() {
+        for name in [
+            "help", "schema", "stats", "format", "export", "source", "reload", "timing", "quit",
+        ] {
+            assert!(find(name).is_some(), "{name}");
+        }
+        let help = help_overview();
+        for c in COMMANDS {
+            assert!(help.contains(&usage(c)), "{}", c.name);
+            assert!(help_topic(c.name).is_ok());
+        }
+        assert!(help_topic("keys").unwrap().contains("Ctrl-C"));
+    }
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(suggest("shema").as_deref(), Some(":schema"));
+        assert_eq!(suggest("exprot").as_deref(), Some(":export"));
+        assert_eq!(suggest("zzzzzz"), None);
+        let err = help_topic("analist").unwrap_err();
+        assert!(err.contains(":help analyst"), "{err}");
+    }
+
+    #[test]
+    fn splits_like_a_shell() {
+        assert_eq!(split(":export dot  a.dot;"), ("export", "dot  a.dot"));
+        assert_eq!(split(":quit"), ("quit", ""));
+        assert_eq!(words(r#"dot my\ file.dot"#), ["dot", "my file.dot"]);
+        assert_eq!(words(r#"'a b' "c\"d" e"#), ["a b", "c\"d", "e"]);
+        assert_eq!(words("  "), Vec::<String>::new());
+        assert_eq!(words("''"), [""]);
+    }
+}

@@ -1,0 +1,452 @@
+//! The REPL as a person uses it, in a real pseudo-terminal (rexpect): the
+//! prompt, answers, multi-line statements, Tab completion, history across
+//! restarts, Ctrl-C and Ctrl-D, meta commands. Then the same binary with
+//! stdin and stdout piped, and the shell integration (completions, man).
+//!
+//! The expectations wait generously (the machine may be slow and shared)
+//! and never measure time: a test fails when the text does not come.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use predicates::prelude::*;
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+
+const TIMEOUT_MS: u64 = 120_000;
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// A copy of `data/` that a test may break.
+fn copy_of_data(dir: &Path) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let to = dir.join("data");
+    copy(&data_dir(), &to);
+    to
+}
+
+/// `eje repl` on `data` in a pseudo-terminal, colour off, the history in
+/// `history`; returns once the first prompt is shown.
+fn spawn(data: &Path, history: &Path) -> PtySession {
+    spawn_with(data, &["--history", history.to_str().unwrap()], &[])
+}
+
+fn spawn_with(data: &Path, args: &[&str], env: &[(&str, &Path)]) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_eje"));
+    cmd.arg("repl")
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120")
+        .env_remove("EJE_DATA");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
+    expect(&mut p, "Type :help for help");
+    expect(&mut p, "eje> ");
+    p
+}
+
+/// Types a line and waits for `want` in what follows.
+#[track_caller]
+fn line(p: &mut PtySession, text: &str, want: &str) {
+    p.send(text).unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    if let Err(e) = p.exp_string(&bytes(want)) {
+        panic!("after `{text}`, expected `{want}`: {e}");
+    }
+}
+
+/// Waits for `want`.
+#[track_caller]
+fn expect(p: &mut PtySession, want: &str) {
+    if let Err(e) = p.exp_string(&bytes(want)) {
+        panic!("expected `{want}`: {e}");
+    }
+}
+
+/// rexpect reads the terminal byte by byte, one `char` per byte: what
+/// UTF-8 text (`│`) looks like to it.
+fn bytes(text: &str) -> String {
+    text.bytes().map(char::from).collect()
+}
+
+/// Waits for the next prompt (after an answer).
+#[track_caller]
+fn prompt(p: &mut PtySession) {
+    expect(p, "eje> ");
+}
+
+/// Waits until a new line is being read. Needed after input that prints
+/// nothing (Ctrl-C at the prompt): what is typed before rustyline reads
+/// again can be lost with the old line, as with any line editor. A new
+/// line starts by turning on bracketed paste (`ESC [?2004h`).
+#[track_caller]
+fn new_line(p: &mut PtySession) {
+    expect(p, "\x1b[?2004h");
+    expect(p, "eje> ");
+}
+
+/// Ctrl-D, and the exit status.
+fn quit(mut p: PtySession) -> WaitStatus {
+    p.send_control('d').unwrap();
+    p.exp_eof().expect("eje leaves on Ctrl-D");
+    p.process().wait().unwrap()
+}
+
+#[track_caller]
+fn assert_exit_0(status: WaitStatus) {
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "expected exit status 0, got {status:?}"
+    );
+}
+
+#[test]
+fn a_query_prints_its_table_and_ctrl_d_exits_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(
+        &mut p,
+        "MATCH (p \"Vladimir Putin\") RETURN p.id AS id, 40 + 2 AS answer",
+        "│ putin",
+    );
+    expect(&mut p, "42");
+    expect(&mut p, "1 row (");
+    prompt(&mut p);
+    // Errors point at the input with a caret and a suggestion.
+    line(&mut p, "MATCH (n:Persn) RETURN n", "unknown label `Persn`");
+    expect(&mut p, "<input>:1:10");
+    expect(&mut p, "did you mean `Person`?");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn a_statement_that_is_not_finished_continues_on_the_next_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(&mut p, "MATCH (p:Person)", "  ...> ");
+    line(
+        &mut p,
+        "WHERE p.id = 'putin' // a comment; not the end",
+        "  ...> ",
+    );
+    line(
+        &mut p,
+        "RETURN p.name AS name, 'a;b' AS s",
+        "│ Vladimir Putin",
+    );
+    expect(&mut p, "a;b");
+    expect(&mut p, "1 row");
+    prompt(&mut p);
+    // An open string continues too.
+    line(&mut p, "RETURN 'two", "  ...> ");
+    line(&mut p, "lines' AS s", "1 row");
+    prompt(&mut p);
+    // An empty line submits what there is, so nobody is trapped.
+    line(&mut p, "MATCH (p)", "  ...> ");
+    line(&mut p, "", "Error");
+    prompt(&mut p);
+    line(&mut p, "RETURN 3 AS still_here", "still_here");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn tab_completes_labels_and_entity_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    // A label: `Pers` becomes `Person`, or the query fails on an unknown
+    // label and says so.
+    p.send("MATCH (p:Pers").unwrap();
+    p.send("\t").unwrap();
+    line(
+        &mut p,
+        ") WHERE p.id = 'putin' RETURN p.id AS who",
+        "│ putin",
+    );
+    prompt(&mut p);
+    // An entity name inside quotes, with its closing quote.
+    p.send("MATCH (x \"vladimir pu").unwrap();
+    p.send("\t").unwrap();
+    line(&mut p, ") RETURN x.id AS id", "│ putin");
+    prompt(&mut p);
+    // An entity id after an analyst statement.
+    p.send("DESCRIBE kim_jong_u").unwrap();
+    p.send("\t").unwrap();
+    line(&mut p, "", "name: Kim Jong Un");
+    prompt(&mut p);
+    // A meta command.
+    p.send(":stat").unwrap();
+    p.send("\t").unwrap();
+    line(&mut p, "", "entities");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn history_survives_a_restart_with_multi_line_statements_as_one_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = tmp.path().join("history");
+    let mut p = spawn(&data_dir(), &history);
+    line(&mut p, "RETURN 'remembered' AS word", "│ remembered");
+    prompt(&mut p);
+    line(&mut p, "RETURN", "  ...> ");
+    line(&mut p, "'on two lines' AS s", "│ on two lines");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+
+    let text = std::fs::read_to_string(&history).unwrap();
+    assert!(text.contains("remembered"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&history).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "history mode {mode:o}");
+    }
+
+    let mut p = spawn(&data_dir(), &history);
+    // Up: the two-line statement, whole; Up again: the one before.
+    p.send("\x1b[A").unwrap();
+    line(&mut p, "", "│ on two lines");
+    prompt(&mut p);
+    p.send("\x1b[A\x1b[A\x1b[A").unwrap();
+    line(&mut p, "", "│ remembered");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn history_goes_to_the_data_directory_by_default_and_off_keeps_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let xdg = tmp.path().join("xdg");
+    let mut p = spawn_with(
+        &data_dir(),
+        &[],
+        &[("XDG_DATA_HOME", &xdg), ("HOME", tmp.path())],
+    );
+    line(&mut p, "RETURN 1 AS one", "1 row");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    let default = if cfg!(target_os = "macos") {
+        tmp.path().join("Library/Application Support/eje/history")
+    } else {
+        xdg.join("eje/history")
+    };
+    assert!(default.is_file(), "no history at {}", default.display());
+
+    let home = tmp.path().join("home2");
+    let xdg2 = tmp.path().join("xdg2");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", "off"],
+        &[("XDG_DATA_HOME", &xdg2), ("HOME", &home)],
+    );
+    line(&mut p, "RETURN 1 AS one", "1 row");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    assert!(!xdg2.exists() && !home.exists());
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_cancels_a_running_query() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    // At the prompt: the line is dropped.
+    p.send("RETURN 'dropped'").unwrap();
+    p.send_control('c').unwrap();
+    new_line(&mut p);
+    line(&mut p, "RETURN 'kept' AS k", "│ kept");
+    prompt(&mut p);
+    // While a query runs (a cross product far too big to finish soon).
+    p.send_line("MATCH (a), (b), (c), (d) RETURN count(*) AS n")
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    p.send_control('c').unwrap();
+    expect(&mut p, "cancelled");
+    prompt(&mut p);
+    // The session is intact.
+    line(
+        &mut p,
+        "MATCH (p \"Kim Jong Un\") RETURN p.id AS id",
+        "│ kim_jong_un",
+    );
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn reload_keeps_the_old_graph_when_the_data_breaks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = copy_of_data(tmp.path());
+    let mut p = spawn(&data, &tmp.path().join("history"));
+    // A new dossier with an entity of a kind the schema does not have.
+    let broken = data.join("broken.ron");
+    std::fs::write(
+        &broken,
+        "(entities: [(id: \"nobody\", kind: \"Nokind\", name: \"Nobody\")])\n",
+    )
+    .unwrap();
+    line(&mut p, ":reload", "Nokind");
+    expect(&mut p, "still using the graph loaded before");
+    prompt(&mut p);
+    line(
+        &mut p,
+        "MATCH (p \"Vladimir Putin\") RETURN p.id AS id",
+        "│ putin",
+    );
+    prompt(&mut p);
+    // Fixed, it loads again.
+    std::fs::remove_file(&broken).unwrap();
+    line(&mut p, ":reload", "reloaded");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn export_writes_the_last_answer_or_the_whole_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    let whole = tmp.path().join("whole.dot");
+    line(
+        &mut p,
+        &format!(":export dot {}", whole.display()),
+        "the whole graph",
+    );
+    prompt(&mut p);
+    line(
+        &mut p,
+        "MATCH (p \"Vladimir Putin\")-[r:met_with]-(k \"Kim Jong Un\") RETURN p, r, k",
+        "rows",
+    );
+    prompt(&mut p);
+    let part = tmp.path().join("part.dot");
+    line(
+        &mut p,
+        &format!(":export dot {}", part.display()),
+        "the last answer, 2 nodes",
+    );
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    let whole = std::fs::read_to_string(whole).unwrap();
+    let part = std::fs::read_to_string(part).unwrap();
+    assert!(
+        part.starts_with("digraph") || part.contains("digraph"),
+        "{part}"
+    );
+    assert!(part.contains("Kim Jong Un") && part.contains("Vladimir Putin"));
+    assert!(part.len() < whole.len());
+}
+
+#[test]
+fn meta_commands_help_and_did_you_mean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(&mut p, ":help", "Meta commands:");
+    expect(&mut p, ":export FORMAT [FILE]");
+    prompt(&mut p);
+    line(&mut p, ":help keys", "Ctrl-R");
+    prompt(&mut p);
+    line(&mut p, ":shema", "did you mean `:schema`?");
+    prompt(&mut p);
+    line(&mut p, ":schema", "Entity kinds");
+    expect(&mut p, "met_with");
+    prompt(&mut p);
+    line(&mut p, ":format csv", "format: csv");
+    line(&mut p, "RETURN 1 AS a, 'x' AS b", "a,b");
+    prompt(&mut p);
+    line(&mut p, ":format table", "format: table");
+    line(&mut p, ":timing off", "timing: off");
+    line(&mut p, ":maxrows 2", "maxrows: 2");
+    line(&mut p, "UNWIND range(1, 5) AS i RETURN i", "3 more rows");
+    expect(&mut p, "5 rows\r\n");
+    prompt(&mut p);
+    line(&mut p, ":param who 'Kim Jong Un'", "$who = ");
+    prompt(&mut p);
+    line(
+        &mut p,
+        "MATCH (p) WHERE p.name = $who RETURN p.id AS id",
+        "│ kim_jong_un",
+    );
+    prompt(&mut p);
+    let script = tmp.path().join("s.kgq");
+    std::fs::write(&script, "RETURN 'from a script' AS s;\n").unwrap();
+    line(
+        &mut p,
+        &format!(":source {}", script.display()),
+        "from a script",
+    );
+    prompt(&mut p);
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+    assert_exit_0(p.process().wait().unwrap());
+}
+
+// Piped stdin: statements in, only results out.
+
+fn eje() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_eje"));
+    cmd.env_remove("EJE_DATA").env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn piped_statements_print_only_results() {
+    eje()
+        .args(["repl", "--history", "off", "--data"])
+        .arg(data_dir())
+        .write_stdin("MATCH (p \"Vladimir Putin\") RETURN p.id AS id;\nRETURN 'two' AS n\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("putin"))
+        .stdout(predicate::str::contains("two"))
+        .stdout(predicate::str::contains("eje>").not())
+        .stdout(predicate::str::contains(":help").not());
+}
+
+#[test]
+fn piped_statements_fail_with_status_1() {
+    eje()
+        .env("EJE_DATA", data_dir())
+        .write_stdin("RETURN 1 AS one;\nMATCH (n:Persn) RETURN n\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("one"))
+        .stderr(predicate::str::contains("Persn"));
+}
+
+#[test]
+fn completions_and_man_page_mention_the_subcommands() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = eje().args(["completions", shell]).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        for word in ["repl", "query", "run", "export", "check", "stats"] {
+            assert!(text.contains(word), "{shell} completion lacks `{word}`");
+        }
+    }
+    let out = eje().arg("man").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains(".TH"), "not roff");
+    for word in ["repl", "query", "export"] {
+        assert!(text.contains(word), "man page lacks `{word}`");
+    }
+}
