@@ -45,6 +45,9 @@ fn render(text: &str, e: &QueryError) -> String {
     if let Some(help) = &e.help {
         writeln!(out, "help: {help}").unwrap();
     }
+    if let Some(code) = e.code {
+        writeln!(out, "code: {code}").unwrap();
+    }
     write!(out, "kind: {:?}", e.kind).unwrap();
     out
 }

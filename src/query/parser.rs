@@ -236,10 +236,11 @@ fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
         let (i, e) = expr::required_expression(i)?;
         if !i.fragment().is_empty() {
             let (found, span, _) = base::found(text, base::offset(&i));
-            return Err(Err::Failure(PErr::custom(QueryError::syntax(
+            let error = QueryError::syntax(
                 format!("unexpected text after the end of the expression: {found}"),
                 span,
-            ))));
+            );
+            return Err(Err::Failure(PErr::custom(base::lookalike(text, error))));
         }
         Ok((i, e))
     };

@@ -61,6 +61,8 @@ pub(super) enum Reason {
         expected: &'static str,
         what: &'static str,
         open: usize,
+        /// openCypher's name for the error, if it has one.
+        code: Option<&'static str>,
     },
     /// A finished error.
     Custom(Box<QueryError>),
@@ -159,6 +161,7 @@ pub(super) fn closing<'a>(
                 expected,
                 what,
                 open: open.start,
+                code: None,
             },
         ),
         Err(e) => Err(e),
@@ -316,10 +319,8 @@ fn quoted_name(i: In) -> PResult<(Ident, bool)> {
             break;
         }
     }
+    // Empty is allowed, as openCypher allows it (``{``: 1}``).
     let span = Span::new(offset(&i), offset(&rest));
-    if text.is_empty() {
-        return fail_with(QueryError::syntax("a quoted name cannot be empty", span));
-    }
     let (rest, _) = ws(rest)?;
     Ok((rest, (Ident { name: text, span }, true)))
 }
@@ -426,6 +427,7 @@ pub(super) fn string_literal(i: In) -> PResult<(String, Span)> {
                                 ),
                                 Span::new(escape_at, end),
                             )
+                            .with_code("InvalidUnicodeLiteral")
                             .with_help(format!(
                                 "write `\\{e}` followed by {len} hexadecimal digits of a unicode scalar value"
                             )),
@@ -503,6 +505,7 @@ pub(super) fn number(i: In) -> PResult<(Number, Span)> {
     if glued > 0 || text.is_empty() {
         return fail_with(
             QueryError::syntax(format!("invalid number `{written}`"), span)
+                .with_code("InvalidNumberLiteral")
                 .with_help("numbers are written `42`, `0x2A`, `0o52`, `4.2`, `.5` or `4.2e-3`"),
         );
     }
@@ -516,6 +519,7 @@ pub(super) fn number(i: In) -> PResult<(Number, Span)> {
             if !value.is_finite() {
                 return fail_with(
                     QueryError::syntax(format!("number `{written}` is too large"), span)
+                        .with_code("FloatingPointOverflow")
                         .with_help("the largest float is about 1.8e308"),
                 );
             }
@@ -534,6 +538,7 @@ fn prefixed_digits<'a>(i: In<'a>, prefix: &'static str, radix: u32) -> PResult<'
 
 pub(super) fn too_large(written: &str, span: Span) -> QueryError {
     QueryError::syntax(format!("integer `{written}` is too large"), span)
+        .with_code("IntegerOverflow")
         .with_help("integers are 64-bit, from -9223372036854775808 to 9223372036854775807")
 }
 
@@ -633,7 +638,7 @@ pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
     } else {
         ErrorKind::Syntax
     };
-    match e.reason {
+    let error = match e.reason {
         Reason::Custom(q) => *q,
         Reason::Nom => QueryError::new(kind, format!("unexpected {found}"), Some(span)),
         Reason::Expected(what) => {
@@ -643,15 +648,51 @@ pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
             expected,
             what,
             open,
+            code,
         } => {
             let (line, col) = line_col(text, open);
-            QueryError::new(
+            let e = QueryError::new(
                 kind,
                 format!(
                     "expected {expected} to close {what} opened at {line}:{col}, found {found}"
                 ),
                 Some(span),
-            )
+            );
+            match code {
+                Some(code) => e.with_code(code),
+                None => e,
+            }
         }
+    };
+    lookalike(text, error)
+}
+
+/// Characters that look like an operator or a quote but are not, with the
+/// one meant.
+fn meant(c: char) -> Option<char> {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}' => Some('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201b}' | '\u{2032}' => Some('\''),
+        '\u{201c}' | '\u{201d}' | '\u{201f}' | '\u{2033}' => Some('"'),
+        _ => None,
+    }
+}
+
+/// When an error points at a look-alike character (`—` for `-`, `’` for
+/// `'`), says so.
+pub(super) fn lookalike(text: &str, error: QueryError) -> QueryError {
+    let Some(span) = error.span else { return error };
+    let mut chars = text.get(span.range()).unwrap_or("").chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if error.code.is_none() => match meant(c) {
+            Some(m) => error
+                .with_code("InvalidUnicodeCharacter")
+                .with_help(format!(
+                    "`{c}` (U+{:04X}) is not `{m}`: write `{m}`",
+                    c as u32
+                )),
+            None => error,
+        },
+        _ => error,
     }
 }

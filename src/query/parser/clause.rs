@@ -629,8 +629,9 @@ pub(super) fn trailing_text(text: &str, at: usize, statement: &Statement) -> Que
         format!("unexpected text after the end of the statement: {found}"),
         span,
     );
-    match help {
+    let error = match help {
         Some(h) => error.with_help(h),
         None => error,
-    }
+    };
+    lookalike(text, error)
 }

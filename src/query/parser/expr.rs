@@ -557,6 +557,7 @@ fn case_expression(i: In) -> PResult<Expr> {
                     expected,
                     what: "the `CASE` expression",
                     open: case.start,
+                    code: None,
                 },
             );
         }

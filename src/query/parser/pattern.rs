@@ -213,6 +213,7 @@ pub(super) fn node_pattern(i: In, strict: bool) -> PResult<NodePattern> {
         expected: "`)`",
         what: "the node pattern",
         open: open.start,
+        code: None,
     };
     let (rest, close) = match sym(")").parse(rest) {
         Ok(ok) => ok,
@@ -346,7 +347,19 @@ fn relationship_detail(i: In) -> PResult<Detail> {
         properties = Some(Box::new(ex(ExprKind::Parameter(p), span)));
         rest = r;
     }
-    let (rest, _) = closing(rest, "]", "`]`", "the relationship pattern", open)?;
+    let (rest, _) = match sym("]").parse(rest) {
+        Ok(ok) => ok,
+        Err(Err::Error(_)) => {
+            let reason = Reason::Unclosed {
+                expected: "`]`",
+                what: "the relationship pattern",
+                open: open.start,
+                code: Some("InvalidRelationshipPattern"),
+            };
+            return failure(&rest, reason);
+        }
+        Err(e) => return Err(e),
+    };
     Ok((rest, (variable_, types, length, properties)))
 }
 
