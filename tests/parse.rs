@@ -324,13 +324,13 @@ fn the_costliest_nesting_just_under_the_limit_parses() {
     let text = format!("RETURN {}1{}", "[{a: ({b: ".repeat(k), close.repeat(k));
     parse(&text).unwrap_or_else(|e| panic!("{}", e.message));
     let text = format!(
-        "MATCH (n {{p: {}1{}}}) RETURN n",
+        "MATCH (n) WHERE {}1{} RETURN n",
         "[(a {b: ".repeat(99),
         "})--()]".repeat(99)
     );
     parse(&text).unwrap_or_else(|e| panic!("{}", e.message));
     let text = format!(
-        "MATCH (n {{p: {}1{}}}) RETURN n",
+        "MATCH (n) WHERE {}1{} RETURN n",
         "[(a {b: ".repeat(100),
         "})--()]".repeat(100)
     );
@@ -657,7 +657,13 @@ fn path(min_hops: usize) -> impl Strategy<Value = PathPattern> {
 }
 
 fn expr() -> impl Strategy<Value = Expr> {
-    leaf().prop_recursive(5, 48, 4, |inner| {
+    expr_with(true)
+}
+
+/// Expressions; with `patterns`, pattern predicates among them (allowed
+/// only in `WHERE`, `exists(...)` and lone expressions).
+fn expr_with(patterns: bool) -> impl Strategy<Value = Expr> {
+    leaf().prop_recursive(5, 48, 4, move |inner| {
         let b = || inner.clone().prop_map(Box::new);
         prop_oneof![
             (b(), ident(SCHEMA_NAMES)).prop_map(|(x, k)| e(ExprKind::Property(x, k))),
@@ -733,7 +739,11 @@ fn expr() -> impl Strategy<Value = Expr> {
                         predicate
                     }
                 )),
-            path(1).prop_map(|p| e(ExprKind::Pattern(p))),
+            path(1).prop_map(move |p| if patterns {
+                e(ExprKind::Pattern(p))
+            } else {
+                e(ExprKind::List(vec![]))
+            }),
             (
                 prop::option::of(ident(VARIABLES)),
                 path(1),
@@ -756,10 +766,10 @@ fn projection() -> impl Strategy<Value = Projection> {
     (
         any::<bool>(),
         any::<bool>(),
-        prop::collection::vec((expr(), prop::option::of(ident(VARIABLES))), 0..3),
-        prop::collection::vec((expr(), any::<bool>()), 0..2),
-        prop::option::of(expr()),
-        prop::option::of(expr()),
+        prop::collection::vec((expr_with(false), prop::option::of(ident(VARIABLES))), 0..3),
+        prop::collection::vec((expr_with(false), any::<bool>()), 0..2),
+        prop::option::of(expr_with(false)),
+        prop::option::of(expr_with(false)),
     )
         .prop_map(|(distinct, star, items, order, skip, limit)| Projection {
             distinct,
@@ -807,11 +817,13 @@ fn clause() -> impl Strategy<Value = Clause> {
                 where_,
                 span: Span::default()
             })),
-        (expr(), ident(VARIABLES)).prop_map(|(expr, alias)| Clause::Unwind(UnwindClause {
-            expr,
-            alias,
-            span: Span::default()
-        })),
+        (expr_with(false), ident(VARIABLES)).prop_map(|(expr, alias)| Clause::Unwind(
+            UnwindClause {
+                expr,
+                alias,
+                span: Span::default()
+            }
+        )),
         (projection(), prop::option::of(expr())).prop_map(|(projection, where_)| Clause::With(
             WithClause {
                 projection,

@@ -233,7 +233,8 @@ fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
     let input = In::new_extra(text, &ctx);
     let run = |i| -> base::PResult<Expr> {
         let (i, _) = ws(i)?;
-        let (i, e) = expr::required_expression(i)?;
+        // A lone expression may be a predicate: patterns are allowed.
+        let (i, e) = base::predicate(i, expr::required_expression)?;
         if !i.fragment().is_empty() {
             let (found, span, _) = base::found(text, base::offset(&i));
             let error = QueryError::syntax(

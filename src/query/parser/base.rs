@@ -30,13 +30,19 @@ pub const MAX_DEPTH: u32 = 200;
 #[derive(Default)]
 pub(super) struct Ctx {
     depth: Cell<u32>,
+    /// The deepest level reached (see `measured`).
+    deepest: Cell<u32>,
+    /// How many predicates (`WHERE ...`, `exists(...)`) enclose the
+    /// current position: pattern predicates are allowed only inside one.
+    predicates: Cell<u32>,
     /// Path patterns tried in expressions: where each attempt ended and
     /// what it found, or why it failed.
     pub paths: RefCell<HashMap<usize, Attempt>>,
 }
 
 /// How a speculative attempt ended: where, with what; or why it failed.
-pub(super) type Attempt = Result<(usize, PathPattern), PErr>;
+/// A success also says how many levels deep it went.
+pub(super) type Attempt = Result<(usize, PathPattern, u32), PErr>;
 
 pub(super) type In<'a> = LocatedSpan<&'a str, &'a Ctx>;
 pub(super) type PResult<'a, T> = IResult<In<'a>, T, PErr>;
@@ -168,6 +174,23 @@ pub(super) fn closing<'a>(
     }
 }
 
+/// Parses `p` as a predicate, where a pattern may stand for a boolean.
+pub(super) fn predicate<'a, O>(
+    i: In<'a>,
+    p: impl FnOnce(In<'a>) -> PResult<'a, O>,
+) -> PResult<'a, O> {
+    let count = &i.extra.predicates;
+    count.set(count.get() + 1);
+    let result = p(i);
+    count.set(count.get() - 1);
+    result
+}
+
+/// True inside a `WHERE` or `exists(...)`.
+pub(super) fn in_predicate(i: &In) -> bool {
+    i.extra.predicates.get() > 0
+}
+
 /// One level of nesting; dropping it leaves the level.
 pub(super) struct Depth<'a>(&'a Cell<u32>);
 
@@ -181,18 +204,45 @@ impl Drop for Depth<'_> {
 pub(super) fn enter<'a>(i: &In<'a>) -> Result<Depth<'a>, Err<PErr>> {
     let depth = &i.extra.depth;
     if depth.get() >= MAX_DEPTH {
-        let at = i.location_offset();
-        let len = lexer::scan(i.fragment(), 0).map_or(0, |(_, end)| end);
-        return fail_with(
-            QueryError::syntax(
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-                Span::new(at, at + len),
-            )
-            .with_help("split the expression, or use fewer parentheses, brackets and operators"),
-        );
+        return too_deep(i);
     }
     depth.set(depth.get() + 1);
+    let deepest = &i.extra.deepest;
+    deepest.set(deepest.get().max(depth.get()));
     Ok(Depth(depth))
+}
+
+/// The error for nesting deeper than [`MAX_DEPTH`], pointing at `i`.
+pub(super) fn too_deep<T>(i: &In) -> Result<T, Err<PErr>> {
+    let at = i.location_offset();
+    let len = lexer::scan(i.fragment(), 0).map_or(0, |(_, end)| end);
+    fail_with(
+        QueryError::syntax(
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+            Span::new(at, at + len),
+        )
+        .with_help("split the expression, or use fewer parentheses, brackets and operators"),
+    )
+}
+
+/// Runs `p` and says how many levels deeper than here it went, so that a
+/// remembered attempt replayed deeper down still respects [`MAX_DEPTH`].
+pub(super) fn measured<'a, O>(
+    i: In<'a>,
+    p: impl FnOnce(In<'a>) -> PResult<'a, O>,
+) -> (PResult<'a, O>, u32) {
+    let here = i.extra.depth.get();
+    let deepest = &i.extra.deepest;
+    let before = deepest.replace(here);
+    let result = p(i);
+    let went = deepest.get().saturating_sub(here);
+    deepest.set(before.max(deepest.get()));
+    (result, went)
+}
+
+/// True when going `levels` deeper from `i` would pass [`MAX_DEPTH`].
+pub(super) fn would_be_too_deep(i: &In, levels: u32) -> bool {
+    i.extra.depth.get() + levels > MAX_DEPTH
 }
 
 pub(super) fn offset(i: &In) -> usize {

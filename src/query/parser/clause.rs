@@ -172,7 +172,7 @@ fn single_query(i: In) -> PResult<SingleQuery> {
 fn where_clause(i: In) -> PResult<Option<Expr>> {
     match kw("WHERE").parse(i) {
         Ok((rest, _)) => {
-            let (rest, e) = required_expression(rest)?;
+            let (rest, e) = predicate(rest, required_expression)?;
             Ok((rest, Some(e)))
         }
         Err(Err::Error(_)) => Ok((i, None)),

@@ -121,14 +121,16 @@ pub(super) fn path_attempt(i: In) -> PResult<PathPattern> {
     let at = offset(&i);
     let cached = i.extra.paths.borrow().get(&at).cloned();
     match cached {
-        Some(Ok((end, path))) => return Ok((i.take_from(end - at), path)),
+        Some(Ok((_, _, levels))) if would_be_too_deep(&i, levels) => return too_deep(&i),
+        Some(Ok((end, path, _))) => return Ok((i.take_from(end - at), path)),
         Some(Err(e)) => return Err(Err::Error(e)),
         None => {}
     }
-    let result =
-        node_pattern(i, false).and_then(|(rest, start)| relationship_chain(rest, start, false));
+    let (result, levels) = measured(i, |i| {
+        node_pattern(i, false).and_then(|(rest, start)| relationship_chain(rest, start, false))
+    });
     let outcome = match &result {
-        Ok((rest, path)) => Ok((offset(rest), path.clone())),
+        Ok((rest, path)) => Ok((offset(rest), path.clone(), levels)),
         Err(Err::Error(e)) => Err(e.clone()),
         Err(_) => return result,
     };
