@@ -153,34 +153,28 @@ impl Session {
     fn run_one(&self, text: &str, span: Span) -> Executed {
         self.cancel
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        let piece = &text[span.range()];
+        // Spans, and the "opened at L:C" in messages, count in the whole text.
         let started = Instant::now();
-        let parsed = query::parser::parse(piece);
+        let parsed = query::parser::parse_in(text, span);
         let parse_ms = ms(started);
-        let shift = |mut e: QueryError| {
-            if let Some(s) = e.span.as_mut() {
-                s.start += span.start;
-                s.end += span.start;
-            }
-            e
-        };
         let script = match parsed {
             Ok(s) => s,
             Err(e) => {
+                let timing = Timing {
+                    parse_ms,
+                    exec_ms: 0.0,
+                };
                 return Executed {
                     span,
-                    result: Err(shift(e)),
-                    timing: Timing {
-                        parse_ms,
-                        exec_ms: 0.0,
-                    },
+                    result: Err(e),
+                    timing,
                 };
             }
         };
         let started = Instant::now();
         let mut result = Ok(ResultSet::default());
         for stmt in &script.statements {
-            result = query::execute(&self.graph, piece, stmt, &self.options).map_err(shift);
+            result = query::execute(&self.graph, text, stmt, &self.options);
             if result.is_err() {
                 break;
             }
