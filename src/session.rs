@@ -34,7 +34,11 @@ impl GraphSource {
 
     pub fn load(&self) -> Result<load::Loaded, Failure> {
         match self {
-            GraphSource::Data(d) => d.load(&load::Options::default()),
+            // Progress goes to stderr, and only on a terminal.
+            GraphSource::Data(d) => d.load(&load::Options {
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                ..load::Options::default()
+            }),
             GraphSource::Script(path) => {
                 let name = path.display().to_string();
                 let text = std::fs::read_to_string(path).map_err(|e| Failure {
@@ -149,34 +153,28 @@ impl Session {
     fn run_one(&self, text: &str, span: Span) -> Executed {
         self.cancel
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        let piece = &text[span.range()];
+        // Spans, and the "opened at L:C" in messages, count in the whole text.
         let started = Instant::now();
-        let parsed = query::parser::parse(piece);
+        let parsed = query::parser::parse_in(text, span);
         let parse_ms = ms(started);
-        let shift = |mut e: QueryError| {
-            if let Some(s) = e.span.as_mut() {
-                s.start += span.start;
-                s.end += span.start;
-            }
-            e
-        };
         let script = match parsed {
             Ok(s) => s,
             Err(e) => {
+                let timing = Timing {
+                    parse_ms,
+                    exec_ms: 0.0,
+                };
                 return Executed {
                     span,
-                    result: Err(shift(e)),
-                    timing: Timing {
-                        parse_ms,
-                        exec_ms: 0.0,
-                    },
+                    result: Err(e),
+                    timing,
                 };
             }
         };
         let started = Instant::now();
         let mut result = Ok(ResultSet::default());
         for stmt in &script.statements {
-            result = query::execute(&self.graph, piece, stmt, &self.options).map_err(shift);
+            result = query::execute(&self.graph, text, stmt, &self.options);
             if result.is_err() {
                 break;
             }
