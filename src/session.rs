@@ -12,7 +12,7 @@ use crate::cli::DataLocation;
 use crate::diag::{Diagnostic, SourceMap};
 use crate::load::{self, Failure};
 use crate::model::Graph;
-use crate::query::ast::Span;
+use crate::query::ast::{Span, Statement};
 use crate::query::lexer::{self, TokenKind};
 use crate::query::{self, ErrorKind, QueryError, ResultSet};
 
@@ -71,12 +71,13 @@ pub struct Executed {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timing {
     pub parse_ms: f64,
+    pub plan_ms: f64,
     pub exec_ms: f64,
 }
 
 impl Timing {
     pub fn total_ms(&self) -> f64 {
-        self.parse_ms + self.exec_ms
+        self.parse_ms + self.plan_ms + self.exec_ms
     }
 }
 
@@ -162,7 +163,7 @@ impl Session {
             Err(e) => {
                 let timing = Timing {
                     parse_ms,
-                    exec_ms: 0.0,
+                    ..Timing::default()
                 };
                 return Executed {
                     span,
@@ -171,20 +172,34 @@ impl Session {
                 };
             }
         };
+        let mut plan_ms = 0.0;
         let started = Instant::now();
         let mut result = Ok(ResultSet::default());
         for stmt in &script.statements {
-            result = query::execute(&self.graph, text, stmt, &self.options);
+            result = match stmt {
+                // Planned apart so `--timing` can say where the time went.
+                Statement::Query(q) => {
+                    let planning = Instant::now();
+                    let opts = &self.options;
+                    let plan =
+                        query::plan::plan_query(&self.graph, text, q, &opts.params, opts.max_hops);
+                    plan_ms += ms(planning);
+                    plan.and_then(|p| query::eval::run_plan(&self.graph, &p, opts))
+                }
+                other => query::execute(&self.graph, text, other, &self.options),
+            };
             if result.is_err() {
                 break;
             }
         }
+        let exec_ms = ms(started) - plan_ms;
         Executed {
             span,
             result,
             timing: Timing {
                 parse_ms,
-                exec_ms: ms(started),
+                plan_ms,
+                exec_ms,
             },
         }
     }
