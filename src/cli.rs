@@ -478,7 +478,7 @@ fn print_results(
                 let text = render::render(session.graph(), rs, exec.format, style);
                 if exec.format == Format::Json && timing {
                     let mut v = render::json_result(session.graph(), rs);
-                    v["timing"] = serde_json::json!({"parse_ms": ex.timing.parse_ms, "exec_ms": ex.timing.exec_ms});
+                    v["timing"] = serde_json::json!({"parse_ms": ex.timing.parse_ms, "plan_ms": ex.timing.plan_ms, "exec_ms": ex.timing.exec_ms});
                     writeln!(stdout, "{v}")?;
                 } else {
                     if i > 0 && exec.format != Format::Json {
@@ -488,10 +488,11 @@ fn print_results(
                 }
                 if timing && exec.format != Format::Json {
                     eprintln!(
-                        "{file}: statement {}: {} (parse {:.2} ms, run {:.2} ms)",
+                        "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
                         i + 1,
                         render::footer(rs.rows.len(), ex.timing.total_ms()),
                         ex.timing.parse_ms,
+                        ex.timing.plan_ms,
                         ex.timing.exec_ms
                     );
                 }
@@ -630,6 +631,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     let location = args.graph.source();
     let opts = load::Options {
         corpus: args.corpus.clone(),
+        progress: std::io::stderr().is_terminal(),
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),

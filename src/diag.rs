@@ -146,18 +146,27 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 /// line with a caret, the label, help and notes.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let mut out = Vec::new();
+    // A file's line index is made once, however many diagnostics point into
+    // it (thousands of warnings in a large dataset).
+    let mut lines: BTreeMap<&str, Source<&str>> = BTreeMap::new();
     for d in diags {
-        render_one(d, sources, color, &mut out);
+        render_one(d, sources, &mut lines, color, &mut out);
     }
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut Vec<u8>) {
+fn render_one<'s>(
+    d: &Diagnostic,
+    sources: &'s SourceMap,
+    lines: &mut BTreeMap<&'s str, Source<&'s str>>,
+    color: bool,
+    out: &mut Vec<u8>,
+) {
     let kind = match d.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
     };
-    let (file, text) = match d.file.as_ref().and_then(|f| sources.get(f).map(|t| (f, t))) {
+    let (file, text) = match d.file.as_ref().and_then(|f| sources.get_key_value(f)) {
         Some(found) => found,
         None => {
             // No source to show: a plain message.
@@ -206,9 +215,10 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut Vec<u8
     for n in &d.notes {
         report = report.with_note(n);
     }
-    let _ = report
-        .finish()
-        .write((file.as_str(), Source::from(text.as_str())), &mut *out);
+    let source = lines
+        .entry(file.as_str())
+        .or_insert_with(|| Source::from(text.as_str()));
+    let _ = report.finish().write((file.as_str(), &*source), &mut *out);
 }
 
 impl fmt::Display for Diagnostic {

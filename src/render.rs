@@ -2,8 +2,6 @@
 //! for other programs. Every function takes the colour decision and the
 //! table width as arguments; nothing here looks at the terminal.
 
-use std::collections::BTreeMap;
-
 use colored::Colorize;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::{Map, Value as Json, json};
@@ -271,8 +269,11 @@ pub fn json_value(graph: &Graph, v: &Value) -> Json {
     }
 }
 
-fn json_map(graph: &Graph, m: &BTreeMap<String, Value>) -> Map<String, Json> {
-    m.iter()
+fn json_map<'a>(
+    graph: &Graph,
+    m: impl IntoIterator<Item = (&'a String, &'a Value)>,
+) -> Map<String, Json> {
+    m.into_iter()
         .map(|(k, v)| (k.clone(), json_value(graph, v)))
         .collect()
 }

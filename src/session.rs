@@ -12,7 +12,7 @@ use crate::cli::DataLocation;
 use crate::diag::{Diagnostic, SourceMap};
 use crate::load::{self, Failure};
 use crate::model::Graph;
-use crate::query::ast::Span;
+use crate::query::ast::{Span, Statement};
 use crate::query::lexer::{self, TokenKind};
 use crate::query::{self, ErrorKind, QueryError, ResultSet};
 
@@ -34,7 +34,11 @@ impl GraphSource {
 
     pub fn load(&self) -> Result<load::Loaded, Failure> {
         match self {
-            GraphSource::Data(d) => d.load(&load::Options::default()),
+            // Progress goes to stderr, and only on a terminal.
+            GraphSource::Data(d) => d.load(&load::Options {
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                ..load::Options::default()
+            }),
             GraphSource::Script(path) => {
                 let name = path.display().to_string();
                 let text = std::fs::read_to_string(path).map_err(|e| Failure {
@@ -67,12 +71,13 @@ pub struct Executed {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timing {
     pub parse_ms: f64,
+    pub plan_ms: f64,
     pub exec_ms: f64,
 }
 
 impl Timing {
     pub fn total_ms(&self) -> f64 {
-        self.parse_ms + self.exec_ms
+        self.parse_ms + self.plan_ms + self.exec_ms
     }
 }
 
@@ -149,44 +154,52 @@ impl Session {
     fn run_one(&self, text: &str, span: Span) -> Executed {
         self.cancel
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        let piece = &text[span.range()];
+        // Spans, and the "opened at L:C" in messages, count in the whole text.
         let started = Instant::now();
-        let parsed = query::parser::parse(piece);
+        let parsed = query::parser::parse_in(text, span);
         let parse_ms = ms(started);
-        let shift = |mut e: QueryError| {
-            if let Some(s) = e.span.as_mut() {
-                s.start += span.start;
-                s.end += span.start;
-            }
-            e
-        };
         let script = match parsed {
             Ok(s) => s,
             Err(e) => {
+                let timing = Timing {
+                    parse_ms,
+                    ..Timing::default()
+                };
                 return Executed {
                     span,
-                    result: Err(shift(e)),
-                    timing: Timing {
-                        parse_ms,
-                        exec_ms: 0.0,
-                    },
+                    result: Err(e),
+                    timing,
                 };
             }
         };
+        let mut plan_ms = 0.0;
         let started = Instant::now();
         let mut result = Ok(ResultSet::default());
         for stmt in &script.statements {
-            result = query::execute(&self.graph, piece, stmt, &self.options).map_err(shift);
+            result = match stmt {
+                // Planned apart so `--timing` can say where the time went.
+                Statement::Query(q) => {
+                    let planning = Instant::now();
+                    let opts = &self.options;
+                    let plan =
+                        query::plan::plan_query(&self.graph, text, q, &opts.params, opts.max_hops);
+                    plan_ms += ms(planning);
+                    plan.and_then(|p| query::eval::run_plan(&self.graph, &p, opts))
+                }
+                other => query::execute(&self.graph, text, other, &self.options),
+            };
             if result.is_err() {
                 break;
             }
         }
+        let exec_ms = ms(started) - plan_ms;
         Executed {
             span,
             result,
             timing: Timing {
                 parse_ms,
-                exec_ms: ms(started),
+                plan_ms,
+                exec_ms,
             },
         }
     }

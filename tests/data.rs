@@ -18,7 +18,10 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn bundled() -> Graph {
-    let opts = Options { corpus: corpus() };
+    let opts = Options {
+        corpus: corpus(),
+        ..Options::default()
+    };
     match load::load_dir(&root().join("data"), &opts) {
         Ok(l) => {
             let w = eje::diag::render(&l.warnings, &l.sources, false);

@@ -45,6 +45,7 @@ fn render_case(dir: &Path) -> (String, usize, usize) {
         .join("corpus");
     let opts = Options {
         corpus: corpus.is_dir().then_some(corpus),
+        ..Options::default()
     };
     let (diags, sources) = match load::load_files(files_of(dir), &opts) {
         Ok(l) => (l.warnings, l.sources),
@@ -96,6 +97,7 @@ fn the_mini_fixture_loads_cleanly_with_its_corpus() {
     let dir = manifest().join("tests/fixtures/mini");
     let opts = Options {
         corpus: Some(manifest().join("tests/fixtures/mini-corpus")),
+        ..Options::default()
     };
     let loaded = load::load_dir(&dir, &opts).unwrap_or_else(|f| panic!("{}", f.render(false)));
     assert!(
@@ -194,4 +196,30 @@ proptest! {
             let _ = f.render(false);
         }
     }
+}
+
+#[test]
+fn unreadable_and_non_utf8_files_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        manifest().join("tests/fixtures/mini/schema.ron"),
+        dir.path().join("schema.ron"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bad.ron"), b"(entities: [(id: \"x\xff\")])").unwrap();
+    let failure = load::load_dir(dir.path(), &Options::default()).expect_err("not UTF-8");
+    let text = failure.render(false);
+    assert!(
+        text.contains("is not UTF-8 (invalid byte at offset 19)"),
+        "{text}"
+    );
+    let missing =
+        load::load_dir(&dir.path().join("nope"), &Options::default()).expect_err("no such folder");
+    assert!(
+        missing
+            .render(false)
+            .contains("cannot read the data directory"),
+        "{}",
+        missing.render(false)
+    );
 }

@@ -365,7 +365,7 @@ fn props_match(want: &Props, got: &Props) -> bool {
     want.len() == got.len()
         && want
             .iter()
-            .all(|(k, v)| got.get(*k).is_some_and(|g| exported(v, g)))
+            .all(|(k, v)| got.get(k).is_some_and(|g| exported(v, g)))
 }
 
 /// Whether `got` is what the exporter makes of `v`.

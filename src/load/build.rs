@@ -7,12 +7,15 @@
 //! of a meeting, marked `derived`.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
+use super::FastMap;
 use super::check::{Dossier, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, EntitySpec, Hedge, PropValue, RankSpec, WhenSpec,
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
+use crate::model::props::{Deferred, Key, intern};
 use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
 
 /// Node properties eje sets itself.
@@ -76,211 +79,385 @@ fn prop_value(p: &PropValue) -> Value {
     }
 }
 
-fn date(s: &str) -> Option<Value> {
-    PartialDate::parse(s).ok().map(Value::Date)
+/// The property keys the builder sets, interned once.
+struct Keys {
+    id: Key,
+    name: Key,
+    kind: Key,
+    aliases: Key,
+    description: Key,
+    note: Key,
+    date: Key,
+    start: Key,
+    end: Key,
+    quantity: Key,
+    quantity_low: Key,
+    quantity_high: Key,
+    approx: Key,
+    unit: Key,
+    quantity_text: Key,
+    hedge: Key,
+    rank: Key,
+    rank_reason: Key,
+    conflicts_with: Key,
+    derived: Key,
+    role: Key,
+    event: Key,
 }
 
-/// `date` for a point, `start`/`end` for a span.
-fn put_when(props: &mut Props, when: Option<&WhenSpec>) {
-    match when {
-        Some(WhenSpec::On(d)) => {
-            if let Some(v) = date(d) {
-                props.insert("date".into(), v);
-            }
+impl Keys {
+    fn new() -> Self {
+        Keys {
+            id: intern("id"),
+            name: intern("name"),
+            kind: intern("kind"),
+            aliases: intern("aliases"),
+            description: intern("description"),
+            note: intern("note"),
+            date: intern("date"),
+            start: intern("start"),
+            end: intern("end"),
+            quantity: intern("quantity"),
+            quantity_low: intern("quantity_low"),
+            quantity_high: intern("quantity_high"),
+            approx: intern("approx"),
+            unit: intern("unit"),
+            quantity_text: intern("quantity_text"),
+            hedge: intern("hedge"),
+            rank: intern("rank"),
+            rank_reason: intern("rank_reason"),
+            conflicts_with: intern("conflicts_with"),
+            derived: intern("derived"),
+            role: intern("role"),
+            event: intern("event"),
         }
-        Some(WhenSpec::Span { from, to }) => {
-            if let Some(v) = from.as_deref().and_then(date) {
-                props.insert("start".into(), v);
-            }
-            if let Some(v) = to.as_deref().and_then(date) {
-                props.insert("end".into(), v);
-            }
-        }
-        None => {}
     }
 }
 
-fn claimant_text(c: &ClaimantSpec) -> String {
-    match c {
-        ClaimantSpec::Entity(id) | ClaimantSpec::Unnamed(id) => id.clone(),
+/// The evidence lists of a claim or event expansion, kept compact until a
+/// query reads one of them.
+#[derive(Debug)]
+struct Evidence {
+    cites: Box<[Cite]>,
+}
+
+#[derive(Debug)]
+struct Cite {
+    source: Arc<str>,
+    quote: Arc<str>,
+    claimant: Option<Arc<str>>,
+    hedge: Hedge,
+}
+
+fn evidence_keys() -> &'static [Key; 4] {
+    static KEYS: OnceLock<[Key; 4]> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        [
+            intern("citations"),
+            intern("claimants"),
+            intern("quotes"),
+            intern("sources"),
+        ]
+    })
+}
+
+impl Deferred for Evidence {
+    fn keys(&self) -> &[Key] {
+        evidence_keys()
+    }
+
+    fn values(&self) -> Vec<Value> {
+        let mut sources: Vec<Value> = Vec::new();
+        let mut claimants: Vec<Value> = Vec::new();
+        let mut quotes = Vec::new();
+        let mut citations = Vec::new();
+        for c in self.cites.iter() {
+            let source = Value::from(&*c.source);
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+            if let Some(cl) = &c.claimant {
+                let v = Value::from(&**cl);
+                if !claimants.contains(&v) {
+                    claimants.push(v);
+                }
+            }
+            quotes.push(Value::from(&*c.quote));
+            let mut m = BTreeMap::new();
+            m.insert("source".to_string(), Value::from(&*c.source));
+            m.insert("quote".to_string(), Value::from(&*c.quote));
+            m.insert(
+                "claimant".to_string(),
+                c.claimant.as_deref().map_or(Value::Null, Value::from),
+            );
+            m.insert("hedge".to_string(), hedge_name(c.hedge).into());
+            citations.push(Value::Map(m));
+        }
+        vec![
+            Value::List(citations),
+            Value::List(claimants),
+            Value::List(quotes),
+            Value::List(sources),
+        ]
     }
 }
 
-/// The evidence properties shared by claims and event expansions.
-fn put_evidence(props: &mut Props, cites: &[CitationSpec]) {
-    if let Some(h) = weakest(cites) {
-        props.insert("hedge".into(), hedge_name(h).into());
+/// Builds nodes and relations, sharing equal values and strings.
+struct Builder {
+    k: Keys,
+    strs: FastMap<Box<str>, Arc<Value>>,
+    dates: FastMap<PartialDate, Arc<Value>>,
+    texts: FastMap<Box<str>, Arc<str>>,
+    t: Arc<Value>,
+    f: Arc<Value>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            k: Keys::new(),
+            strs: FastMap::default(),
+            dates: FastMap::default(),
+            texts: FastMap::default(),
+            t: Arc::new(Value::Bool(true)),
+            f: Arc::new(Value::Bool(false)),
+        }
     }
-    let mut sources: Vec<Value> = Vec::new();
-    let mut claimants: Vec<Value> = Vec::new();
-    let mut quotes = Vec::new();
-    let mut citations = Vec::new();
-    for c in cites {
-        let source = Value::from(c.source.as_str());
-        if !sources.contains(&source) {
-            sources.push(source);
+
+    /// A shared string value.
+    fn str(&mut self, s: &str) -> Arc<Value> {
+        if let Some(v) = self.strs.get(s) {
+            return v.clone();
         }
-        if let Some(cl) = &c.claimant {
-            let v = Value::Str(claimant_text(cl));
-            if !claimants.contains(&v) {
-                claimants.push(v);
+        let v = Arc::new(Value::from(s));
+        self.strs.insert(s.into(), v.clone());
+        v
+    }
+
+    fn text(&mut self, s: &str) -> Arc<str> {
+        if let Some(v) = self.texts.get(s) {
+            return v.clone();
+        }
+        let v: Arc<str> = s.into();
+        self.texts.insert(s.into(), v.clone());
+        v
+    }
+
+    fn date(&mut self, s: &str) -> Option<Arc<Value>> {
+        let d = PartialDate::parse(s).ok()?;
+        Some(
+            self.dates
+                .entry(d)
+                .or_insert_with(|| Arc::new(Value::Date(d)))
+                .clone(),
+        )
+    }
+
+    fn bool(&self, b: bool) -> Arc<Value> {
+        if b { self.t.clone() } else { self.f.clone() }
+    }
+
+    /// `date` for a point, `start`/`end` for a span.
+    fn put_when(&mut self, props: &mut Props, when: Option<&WhenSpec<'_>>) {
+        match when {
+            Some(WhenSpec::On(d)) => {
+                if let Some(v) = self.date(d) {
+                    props.insert_shared(self.k.date, v);
+                }
             }
+            Some(WhenSpec::Span { from, to }) => {
+                if let Some(v) = from.as_deref().and_then(|d| self.date(d)) {
+                    props.insert_shared(self.k.start, v);
+                }
+                if let Some(v) = to.as_deref().and_then(|d| self.date(d)) {
+                    props.insert_shared(self.k.end, v);
+                }
+            }
+            None => {}
         }
-        quotes.push(Value::from(c.quote.as_str()));
-        let mut m = BTreeMap::new();
-        m.insert("source".to_string(), Value::from(c.source.as_str()));
-        m.insert("quote".to_string(), Value::from(c.quote.as_str()));
-        m.insert(
-            "claimant".to_string(),
-            c.claimant
-                .as_ref()
-                .map_or(Value::Null, |cl| Value::Str(claimant_text(cl))),
+    }
+
+    /// The evidence properties shared by claims and event expansions.
+    fn put_evidence(&mut self, props: &mut Props, cites: &[CitationSpec<'_>]) {
+        if let Some(h) = weakest(cites) {
+            let v = self.str(hedge_name(h));
+            props.insert_shared(self.k.hedge, v);
+        }
+        let cites = cites
+            .iter()
+            .map(|c| Cite {
+                source: self.text(&c.source),
+                quote: self.text(&c.quote),
+                claimant: c.claimant.as_ref().map(|cl| self.text(claimant_text(cl))),
+                hedge: c.hedge,
+            })
+            .collect();
+        props.set_deferred(Evidence { cites });
+    }
+
+    fn entity_node(&mut self, schema: &Schema, e: &EntitySpec<'_>) -> Node {
+        let mut props = Props::new();
+        for (k, v) in &e.props {
+            props.insert(k.clone(), prop_value(v));
+        }
+        let k = &self.k;
+        props.insert_shared(k.id, Arc::new(Value::from(&*e.id)));
+        props.insert_shared(k.name, Arc::new(Value::from(&*e.name)));
+        let (kind_key, aliases_key) = (k.kind, k.aliases);
+        let (description_key, note_key) = (k.description, k.note);
+        let kind = self.str(&e.kind);
+        props.insert_shared(kind_key, kind);
+        props.insert_shared(
+            aliases_key,
+            Arc::new(Value::List(
+                e.aliases.iter().map(|a| Value::from(&**a)).collect(),
+            )),
         );
-        m.insert("hedge".to_string(), hedge_name(c.hedge).into());
-        citations.push(Value::Map(m));
+        if let Some(d) = &e.description {
+            props.insert_shared(description_key, Arc::new(Value::from(&**d)));
+        }
+        if let Some(n) = &e.note {
+            props.insert_shared(note_key, Arc::new(Value::from(&**n)));
+        }
+        self.put_when(&mut props, e.when.as_ref());
+        let labels = schema
+            .lineage(&e.kind)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        Node {
+            id: e.id.to_string(),
+            labels,
+            props,
+        }
     }
-    props.insert("sources".into(), Value::List(sources));
-    props.insert("claimants".into(), Value::List(claimants));
-    props.insert("quotes".into(), Value::List(quotes));
-    props.insert("citations".into(), Value::List(citations));
-}
 
-fn entity_node(schema: &Schema, e: &EntitySpec) -> Node {
-    let mut props = Props::new();
-    for (k, v) in &e.props {
-        props.insert(k.clone(), prop_value(v));
-    }
-    props.insert("id".into(), e.id.as_str().into());
-    props.insert("name".into(), e.name.as_str().into());
-    props.insert("kind".into(), e.kind.as_str().into());
-    props.insert(
-        "aliases".into(),
-        Value::List(e.aliases.iter().map(|a| Value::from(a.as_str())).collect()),
-    );
-    if let Some(d) = &e.description {
-        props.insert("description".into(), d.as_str().into());
-    }
-    if let Some(n) = &e.note {
-        props.insert("note".into(), n.as_str().into());
-    }
-    put_when(&mut props, e.when.as_ref());
-    let labels = schema
-        .lineage(&e.kind)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    Node {
-        id: e.id.clone(),
-        labels,
-        props,
-    }
-}
-
-fn claim_rel(c: &ClaimSpec, rivals: &[String]) -> Rel {
-    let mut props = Props::new();
-    for (k, v) in &c.props {
-        props.insert(k.clone(), prop_value(v));
-    }
-    if let Some(id) = &c.id {
-        props.insert("id".into(), id.as_str().into());
-    }
-    put_when(&mut props, c.when.as_ref());
-    if let Some(q) = &c.quantity {
-        let num = |f: f64| {
-            if f.fract() == 0.0 && f.abs() < 9e15 {
-                Value::Int(f as i64)
-            } else {
-                Value::Float(f)
+    fn claim_rel(&mut self, c: &ClaimSpec<'_>, rivals: &[String]) -> Rel {
+        let mut props = Props::with_capacity(5);
+        for (k, v) in &c.props {
+            props.insert(k.clone(), prop_value(v));
+        }
+        if let Some(id) = &c.id {
+            props.insert_shared(self.k.id, Arc::new(Value::from(&**id)));
+        }
+        self.put_when(&mut props, c.when.as_ref());
+        if let Some(q) = &c.quantity {
+            let num = |f: f64| {
+                Arc::new(if f.fract() == 0.0 && f.abs() < 9e15 {
+                    Value::Int(f as i64)
+                } else {
+                    Value::Float(f)
+                })
+            };
+            if let Some(v) = q.value.or(q.low) {
+                props.insert_shared(self.k.quantity, num(v));
             }
+            if let Some(v) = q.low {
+                props.insert_shared(self.k.quantity_low, num(v));
+            }
+            if let Some(v) = q.high {
+                props.insert_shared(self.k.quantity_high, num(v));
+                if q.low.is_none() && q.value.is_none() {
+                    props.insert_shared(self.k.quantity, num(v));
+                }
+            }
+            props.insert_shared(self.k.approx, self.bool(q.approx));
+            let unit = self.str(&q.unit);
+            props.insert_shared(self.k.unit, unit);
+            props.insert_shared(self.k.quantity_text, Arc::new(Value::from(&*q.text)));
+        }
+        self.put_evidence(&mut props, &c.cite);
+        let (rank, reason) = match &c.rank {
+            Some(RankSpec::Preferred) => ("preferred", None),
+            Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r)),
+            Some(RankSpec::Normal) | None => ("normal", None),
         };
-        if let Some(v) = q.value.or(q.low) {
-            props.insert("quantity".into(), num(v));
+        let rank = self.str(rank);
+        props.insert_shared(self.k.rank, rank);
+        if let Some(r) = reason {
+            props.insert_shared(self.k.rank_reason, Arc::new(Value::from(&**r)));
         }
-        if let Some(v) = q.low {
-            props.insert("quantity_low".into(), num(v));
+        if !rivals.is_empty() {
+            props.insert_shared(
+                self.k.conflicts_with,
+                Arc::new(Value::List(
+                    rivals.iter().map(|r| Value::from(r.as_str())).collect(),
+                )),
+            );
         }
-        if let Some(v) = q.high {
-            props.insert("quantity_high".into(), num(v));
-            if q.low.is_none() && q.value.is_none() {
-                props.insert("quantity".into(), num(v));
-            }
+        if let Some(n) = &c.note {
+            props.insert_shared(self.k.note, Arc::new(Value::from(&**n)));
         }
-        props.insert("approx".into(), Value::Bool(q.approx));
-        props.insert("unit".into(), q.unit.as_str().into());
-        props.insert("quantity_text".into(), q.text.as_str().into());
+        props.insert_shared(self.k.derived, self.bool(false));
+        Rel {
+            rel_type: c.relation.to_string(),
+            props,
+        }
     }
-    put_evidence(&mut props, &c.cite);
-    let (rank, reason) = match &c.rank {
-        Some(RankSpec::Preferred) => ("preferred", None),
-        Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r.clone())),
-        Some(RankSpec::Normal) | None => ("normal", None),
-    };
-    props.insert("rank".into(), rank.into());
-    if let Some(r) = reason {
-        props.insert("rank_reason".into(), r.into());
-    }
-    if !rivals.is_empty() {
-        props.insert(
-            "conflicts_with".into(),
-            Value::List(rivals.iter().map(|r| Value::from(r.as_str())).collect()),
-        );
-    }
-    if let Some(n) = &c.note {
-        props.insert("note".into(), n.as_str().into());
-    }
-    props.insert("derived".into(), Value::Bool(false));
-    Rel {
-        rel_type: c.relation.clone(),
-        props,
+
+    /// Relation properties of an event expansion.
+    fn event_props(&mut self, e: &EntitySpec<'_>, derived: bool) -> Props {
+        let mut props = Props::new();
+        self.put_when(&mut props, e.when.as_ref());
+        self.put_evidence(&mut props, &e.cite);
+        let rank = self.str("normal");
+        props.insert_shared(self.k.rank, rank);
+        let event = self.str(&e.id);
+        props.insert_shared(self.k.event, event);
+        props.insert_shared(self.k.derived, self.bool(derived));
+        props
     }
 }
 
-/// Relation properties of an event expansion.
-fn event_props(e: &EntitySpec, derived: bool) -> Props {
-    let mut props = Props::new();
-    put_when(&mut props, e.when.as_ref());
-    put_evidence(&mut props, &e.cite);
-    props.insert("rank".into(), "normal".into());
-    props.insert("event".into(), e.id.as_str().into());
-    props.insert("derived".into(), Value::Bool(derived));
-    props
+fn claimant_text<'s>(c: &'s ClaimantSpec<'_>) -> &'s str {
+    match c {
+        ClaimantSpec::Entity(id) | ClaimantSpec::Unnamed(id) => id,
+    }
 }
 
-pub fn build(schema: Schema, dossiers: &[Dossier]) -> Graph {
+pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>) -> Graph {
+    let mut b = Builder::new();
     let mut graph = Graph::new(Some(schema));
     let schema = graph.schema.clone().unwrap_or_default();
-    for d in dossiers {
+    for d in &dossiers {
         for s in &d.data.sources {
             graph.sources.insert(
-                s.id.clone(),
+                s.id.to_string(),
                 Source {
-                    id: s.id.clone(),
+                    id: s.id.to_string(),
                     kind: format!("{:?}", s.kind),
-                    title: s.title.clone(),
-                    publisher: s.publisher.clone(),
+                    title: s.title.to_string(),
+                    publisher: s.publisher.as_deref().map(str::to_string),
                     published: s
                         .published
                         .as_deref()
                         .and_then(|p| PartialDate::parse(p).ok()),
-                    language: s.language.clone(),
-                    file: s.file.clone(),
+                    language: s.language.to_string(),
+                    file: s.file.to_string(),
                 },
             );
         }
     }
-    for d in dossiers {
+    for d in &dossiers {
         for e in &d.data.entities {
-            graph.add_node(entity_node(&schema, e));
+            let node = b.entity_node(&schema, e);
+            graph.add_node(node);
         }
     }
     // `conflicts_with` is symmetric whichever side declared it.
     let mut rivals: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for d in dossiers {
+    for d in &dossiers {
         for c in &d.data.claims {
             if let Some(id) = &c.id {
                 for other in &c.conflicts_with {
-                    rivals.entry(id.clone()).or_default().push(other.clone());
-                    rivals.entry(other.clone()).or_default().push(id.clone());
+                    rivals
+                        .entry(id.to_string())
+                        .or_default()
+                        .push(other.to_string());
+                    rivals
+                        .entry(other.to_string())
+                        .or_default()
+                        .push(id.to_string());
                 }
             }
         }
@@ -289,17 +466,22 @@ pub fn build(schema: Schema, dossiers: &[Dossier]) -> Graph {
         list.sort();
         list.dedup();
     }
-    for d in dossiers {
-        for c in &d.data.claims {
+    let claims: usize = dossiers.iter().map(|d| d.data.claims.len()).sum();
+    graph.graph.reserve_edges(claims);
+    for d in &mut dossiers {
+        // Each file's claims are dropped once they are relations.
+        let claims = std::mem::take(&mut d.data.claims);
+        for c in &claims {
             let (Some(s), Some(o)) = (graph.by_id(&c.subject), graph.by_id(&c.object)) else {
                 continue;
             };
             let empty = Vec::new();
             let r = rivals.get(c.id.as_deref().unwrap_or("")).unwrap_or(&empty);
-            graph.add_rel(s, o, claim_rel(c, r));
+            let rel = b.claim_rel(c, r);
+            graph.add_rel(s, o, rel);
         }
     }
-    for d in dossiers {
+    for d in &dossiers {
         for e in &d.data.entities {
             let Some(ev) = graph.by_id(&e.id) else {
                 continue;
@@ -308,8 +490,9 @@ pub fn build(schema: Schema, dossiers: &[Dossier]) -> Graph {
                 let Some(px) = graph.by_id(&p.entity) else {
                     continue;
                 };
-                let mut props = event_props(e, false);
-                props.insert("role".into(), p.role.as_str().into());
+                let mut props = b.event_props(e, false);
+                let role = b.str(&p.role);
+                props.insert_shared(b.k.role, role);
                 graph.add_rel(
                     px,
                     ev,
@@ -320,16 +503,17 @@ pub fn build(schema: Schema, dossiers: &[Dossier]) -> Graph {
                 );
             }
             if let Some(at) = e.at.as_deref().and_then(|a| graph.by_id(a)) {
+                let props = b.event_props(e, false);
                 graph.add_rel(
                     ev,
                     at,
                     Rel {
                         rel_type: HELD_AT.into(),
-                        props: event_props(e, false),
+                        props,
                     },
                 );
             }
-            derive_meetings(&mut graph, &schema, e);
+            derive_meetings(&mut graph, &mut b, &schema, e);
         }
     }
     graph
@@ -337,7 +521,7 @@ pub fn build(schema: Schema, dossiers: &[Dossier]) -> Graph {
 
 /// `met_with` between every two participants of a meeting that the schema
 /// allows to meet.
-fn derive_meetings(graph: &mut Graph, schema: &Schema, e: &EntitySpec) {
+fn derive_meetings(graph: &mut Graph, b: &mut Builder, schema: &Schema, e: &EntitySpec<'_>) {
     let Some(met) = schema.relations.get(MET_WITH) else {
         return;
     };
@@ -354,14 +538,15 @@ fn derive_meetings(graph: &mut Graph, schema: &Schema, e: &EntitySpec) {
         })
         .collect();
     for (i, (a, ka)) in people.iter().enumerate() {
-        for (b, kb) in &people[i + 1..] {
-            if a != b && schema.allows(met, ka, kb) {
+        for (bx, kb) in &people[i + 1..] {
+            if a != bx && schema.allows(met, ka, kb) {
+                let props = b.event_props(e, true);
                 graph.add_rel(
                     *a,
-                    *b,
+                    *bx,
                     Rel {
                         rel_type: MET_WITH.into(),
-                        props: event_props(e, true),
+                        props,
                     },
                 );
             }

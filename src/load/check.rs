@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, QuantitySpec, RankSpec,
@@ -14,7 +15,7 @@ use super::files::{
 };
 use super::outline::{self, Item, Step};
 use super::schema::{self as schema_rules, HELD_AT, LOCATED_IN, PARTICIPANT_IN};
-use super::{InputFile, Options, SCHEMA_FILE, build, parse_ron};
+use super::{FastMap, InputFile, Options, SCHEMA_FILE, build, fast, parse_ron};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::names::{nearest, normalize};
 use crate::model::{Graph, PartialDate, Schema, TimeShape};
@@ -45,25 +46,94 @@ pub struct Decl {
     pub index: usize,
 }
 
-/// A parsed dossier with its position map.
-pub struct Dossier {
+/// A parsed dossier; its position map is made on first use (only a
+/// diagnostic needs it).
+pub struct Dossier<'a> {
     pub name: String,
-    pub text: String,
-    pub data: DataFile,
-    pub outline: Item,
+    pub text: &'a str,
+    pub data: DataFile<'a>,
+    /// The whole file's outline (made when ron read it, or on demand).
+    pub outline: OnceLock<Item>,
+    /// Where each list element starts, to outline only the element a
+    /// diagnostic points into.
+    pub elements: OnceLock<outline::ListIndex>,
 }
 
-pub struct Ctx<'a> {
-    pub schema: &'a Schema,
-    pub dossiers: &'a [Dossier],
-    pub ids: HashMap<String, Decl>,
-    pub diags: &'a mut Vec<Diagnostic>,
-    /// Entities referenced from anywhere, for the unused-entity warning.
-    pub used: HashSet<String>,
-    pub cited_sources: HashSet<String>,
+impl Dossier<'_> {
+    pub fn outline(&self) -> &Item {
+        self.outline.get_or_init(|| outline::outline(self.text))
+    }
+
+    /// The span of a path into this file.
+    pub fn span_of(&self, path: &[Step<'_>]) -> Range<usize> {
+        if let Some(o) = self.outline.get() {
+            return o.span(path);
+        }
+        if let [Step::Field(list), Step::Index(i), rest @ ..] = path {
+            let elements = self
+                .elements
+                .get_or_init(|| outline::ListIndex::new(self.text));
+            if let Some(start) = elements.start(list, *i) {
+                return outline::outline_element(self.text, start).span(rest);
+            }
+        }
+        self.outline().span(path)
+    }
 }
 
-pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -> Option<Graph> {
+/// Where a diagnostic would point: a path into a dossier's outline, turned
+/// into a byte span only when a diagnostic is made.
+#[derive(Debug, Clone)]
+pub struct Loc<'s> {
+    file: usize,
+    path: [Step<'s>; 6],
+    len: usize,
+    /// Only the first byte of the item (a claim's opening parenthesis).
+    first_byte: bool,
+}
+
+impl<'s> Loc<'s> {
+    fn new(file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Self {
+        let mut path = [Step::Index(0); 6];
+        let [a, b] = item_path(section, index);
+        path[0] = a;
+        path[1] = b;
+        let n = rest.len().min(4);
+        path[2..2 + n].copy_from_slice(&rest[..n]);
+        Loc {
+            file,
+            path,
+            len: 2 + n,
+            first_byte: false,
+        }
+    }
+
+    fn first_byte(mut self) -> Self {
+        self.first_byte = true;
+        self
+    }
+}
+
+pub struct Ctx<'c, 'a> {
+    pub schema: &'c Schema,
+    pub dossiers: &'c [Dossier<'a>],
+    pub ids: IdMap<'c>,
+    pub diags: &'c mut Vec<Diagnostic>,
+    /// Entities referenced from anywhere, for the unused-entity warning
+    /// (by file and position of their declaration).
+    pub used: Vec<Vec<bool>>,
+    pub cited_sources: Vec<Vec<bool>>,
+    /// Whether a relation type takes a subject and object kind, by their
+    /// positions in the schema; filled as claims are checked.
+    pub endpoints_ok: Vec<bool>,
+}
+
+pub fn check(
+    files: &[InputFile],
+    opts: &Options,
+    progress: &super::progress::Progress,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Graph> {
     let schema_file = files.iter().find(|f| f.rel == SCHEMA_FILE);
     let schema = match schema_file {
         None => {
@@ -86,22 +156,40 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
         },
     };
 
-    let mut dossiers = Vec::new();
-    for f in files.iter().filter(|f| f.rel != SCHEMA_FILE) {
-        match parse_ron::<DataFile>(&f.name, &f.text) {
-            Ok(data) => {
-                let outline = outline::outline(&f.text);
-                report_duplicate_keys(&f.name, &f.text, &outline, diags);
+    let timer = super::PhaseTimer::start();
+    let inputs: Vec<&InputFile> = files.iter().filter(|f| f.rel != SCHEMA_FILE).collect();
+    progress.phase(format!("parsing {} files", inputs.len()));
+    // The fast parser reads plainly written files; ron reads the rest and
+    // says what is wrong with broken ones. Both cores take files in turn.
+    let parsed = super::par_map(&inputs, |f| match fast::parse_dossier(&f.text) {
+        Some(data) => Ok((data, None)),
+        None => parse_ron::<DataFile<'static>>(&f.name, &f.text).map(|data| {
+            let outline = outline::outline(&f.text);
+            (data, Some(outline))
+        }),
+    });
+    let mut dossiers = Vec::with_capacity(parsed.len());
+    for (f, result) in inputs.iter().zip(parsed) {
+        match result {
+            Ok((data, outline)) => {
+                let cell = OnceLock::new();
+                if let Some(outline) = outline {
+                    // ron keeps the last of two equal map keys: find them.
+                    report_duplicate_keys(&f.name, &f.text, &outline, diags);
+                    let _ = cell.set(outline);
+                }
                 dossiers.push(Dossier {
                     name: f.name.clone(),
-                    text: f.text.clone(),
+                    text: &f.text,
                     data,
-                    outline,
+                    outline: cell,
+                    elements: OnceLock::new(),
                 });
             }
             Err(d) => diags.push(d),
         }
     }
+    timer.phase("parse");
     let schema = schema?;
     if diags.iter().any(Diagnostic::is_error) {
         // A broken schema makes every later check guesswork; syntax errors
@@ -109,13 +197,21 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
         return None;
     }
 
+    progress.phase("checking");
     let mut ctx = Ctx {
         schema: &schema,
         dossiers: &dossiers,
-        ids: HashMap::new(),
+        ids: IdMap::default(),
         diags,
-        used: HashSet::new(),
-        cited_sources: HashSet::new(),
+        used: dossiers
+            .iter()
+            .map(|d| vec![false; d.data.entities.len()])
+            .collect(),
+        cited_sources: dossiers
+            .iter()
+            .map(|d| vec![false; d.data.sources.len()])
+            .collect(),
+        endpoints_ok: vec![false; schema.relations.len() * schema.kinds.len().pow(2)],
     };
     ctx.index_ids();
     for (fi, d) in dossiers.iter().enumerate() {
@@ -139,7 +235,11 @@ pub fn check(files: &[InputFile], opts: &Options, diags: &mut Vec<Diagnostic>) -
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
-    Some(build::build(schema.clone(), &dossiers))
+    timer.phase("check");
+    progress.phase("building the graph");
+    let graph = build::build(schema, dossiers);
+    timer.phase("build");
+    Some(graph)
 }
 
 fn report_duplicate_keys(file: &str, text: &str, outline: &Item, diags: &mut Vec<Diagnostic>) {
@@ -168,11 +268,19 @@ fn item_path(section: Section, index: usize) -> [Step<'static>; 2] {
     [Step::Field(field), Step::Index(index)]
 }
 
-impl Ctx<'_> {
-    fn span(&self, file: usize, section: Section, index: usize, rest: &[Step<'_>]) -> Range<usize> {
-        let mut path = item_path(section, index).to_vec();
-        path.extend_from_slice(rest);
-        self.dossiers[file].outline.span(&path)
+impl<'c, 'a: 'c> Ctx<'c, 'a> {
+    fn span<'s>(&self, file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Loc<'s> {
+        Loc::new(file, section, index, rest)
+    }
+
+    /// The byte span a location points at.
+    fn resolve(&self, loc: &Loc<'_>) -> Range<usize> {
+        let span = self.dossiers[loc.file].span_of(&loc.path[..loc.len]);
+        if loc.first_byte {
+            span.start..span.start + 1
+        } else {
+            span
+        }
     }
 
     fn err(
@@ -180,8 +288,9 @@ impl Ctx<'_> {
         code: &'static str,
         msg: String,
         file: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
     ) -> &mut Diagnostic {
+        let span = self.resolve(&span);
         let d = Diagnostic::error(code, msg).at(&self.dossiers[file].name, span);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -192,8 +301,9 @@ impl Ctx<'_> {
         code: &'static str,
         msg: String,
         file: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
     ) -> &mut Diagnostic {
+        let span = self.resolve(&span);
         let d = Diagnostic::warning(code, msg).at(&self.dossiers[file].name, span);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -201,8 +311,8 @@ impl Ctx<'_> {
 
     fn place(&self, decl: Decl, rest: &[Step<'_>]) -> String {
         let d = &self.dossiers[decl.file];
-        let span = self.span(decl.file, decl.section, decl.index, rest);
-        let (l, c) = line_col(&d.text, span.start);
+        let span = self.resolve(&self.span(decl.file, decl.section, decl.index, rest));
+        let (l, c) = line_col(d.text, span.start);
         format!("{}:{l}:{c}", d.name)
     }
 
@@ -218,14 +328,14 @@ impl Ctx<'_> {
             let sections: [(Section, Vec<Option<&str>>); 3] = [
                 (
                     Section::Source,
-                    d.data.sources.iter().map(|s| Some(s.id.as_str())).collect(),
+                    d.data.sources.iter().map(|s| Some(s.id.as_ref())).collect(),
                 ),
                 (
                     Section::Entity,
                     d.data
                         .entities
                         .iter()
-                        .map(|e| Some(e.id.as_str()))
+                        .map(|e| Some(e.id.as_ref()))
                         .collect(),
                 ),
                 (
@@ -264,7 +374,7 @@ impl Ctx<'_> {
                         .add_note(format!("first declared at {first_at}"))
                         .help = Some("ids are global across all files: rename one of them".into());
                     } else {
-                        self.ids.insert(id.to_string(), decl);
+                        self.ids.insert(id, decl);
                     }
                 }
             }
@@ -275,18 +385,17 @@ impl Ctx<'_> {
     fn check_ref(
         &mut self,
         file: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
         id: &str,
         want: Section,
         what: &str,
     ) -> bool {
         match self.ids.get(id).copied() {
             Some(decl) if decl.section == want => {
-                if want == Section::Entity {
-                    self.used.insert(id.to_string());
-                }
-                if want == Section::Source {
-                    self.cited_sources.insert(id.to_string());
+                match want {
+                    Section::Entity => self.used[decl.file][decl.index] = true,
+                    Section::Source => self.cited_sources[decl.file][decl.index] = true,
+                    Section::Claim => {}
                 }
                 true
             }
@@ -310,7 +419,7 @@ impl Ctx<'_> {
                     .ids
                     .iter()
                     .filter(|(_, d)| d.section == want)
-                    .map(|(k, _)| k.as_str())
+                    .map(|(k, _)| k)
                     .collect();
                 let mut near = nearest(id, candidates.iter().copied(), 1);
                 if near.is_empty() {
@@ -342,7 +451,19 @@ impl Ctx<'_> {
         None
     }
 
-    fn entity(&self, id: &str) -> Option<&EntitySpec> {
+    /// Whether the declaration of `id` was referenced.
+    fn is_marked(&self, id: &str, section: Section) -> bool {
+        let Some(decl) = self.ids.get(id).filter(|d| d.section == section) else {
+            return false;
+        };
+        let marks = match section {
+            Section::Entity => &self.used,
+            _ => &self.cited_sources,
+        };
+        marks[decl.file][decl.index]
+    }
+
+    fn entity(&self, id: &str) -> Option<&EntitySpec<'a>> {
         let decl = self.ids.get(id)?;
         if decl.section != Section::Entity {
             return None;
@@ -370,7 +491,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn check_date(&mut self, fi: usize, span: Range<usize>, text: &str) -> Option<PartialDate> {
+    fn check_date(&mut self, fi: usize, span: Loc<'_>, text: &str) -> Option<PartialDate> {
         match PartialDate::parse(text) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -541,7 +662,7 @@ impl Ctx<'_> {
                         span,
                     );
                 }
-                Some(roles) if !roles.is_empty() && !roles.contains(&p.role) => {
+                Some(roles) if !roles.is_empty() && !roles.iter().any(|r| *r == p.role) => {
                     let span = self.span(
                         fi,
                         Section::Entity,
@@ -597,26 +718,36 @@ impl Ctx<'_> {
     fn check_endpoints(
         &mut self,
         fi: usize,
-        span: Range<usize>,
+        span: Loc<'_>,
         relation: &str,
         subject: &str,
         object: &str,
         what: &str,
     ) {
-        let Some(rel) = self.schema.relations.get(relation) else {
+        let Some(ri) = self.schema.relations.get_index_of(relation) else {
             return;
         };
+        let schema = self.schema;
+        let rel = &schema.relations[ri];
         let kind_of = |id: &str| {
             self.entity(id).map(|e| e.kind.clone()).or_else(|| {
                 // `subject` may be given as a kind already (an event's own kind).
-                self.schema.kinds.contains_key(id).then(|| id.to_string())
+                self.schema
+                    .kinds
+                    .contains_key(id)
+                    .then(|| id.to_string().into())
             })
         };
         let (Some(sk), Some(ok)) = (kind_of(subject), kind_of(object)) else {
             return;
         };
-        if !self.schema.kinds.contains_key(&sk) || !self.schema.kinds.contains_key(&ok) {
+        let kinds = &self.schema.kinds;
+        let (Some(si), Some(oi)) = (kinds.get_index_of(&*sk), kinds.get_index_of(&*ok)) else {
             return; // unknown kinds are reported on their own
+        };
+        let slot = (ri * kinds.len() + si) * kinds.len() + oi;
+        if self.endpoints_ok[slot] {
+            return;
         }
         let allowed = |list: &[String], k: &str| {
             list.is_empty() || list.iter().any(|a| self.schema.is_a(k, a))
@@ -651,12 +782,15 @@ impl Ctx<'_> {
                 or_any(&rel.from),
                 rel.to.join(" | ")
             ));
+        } else {
+            self.endpoints_ok[slot] = true;
         }
     }
 
     fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
-        let rel = self.schema.relations.get(&c.relation).cloned();
+        let schema = self.schema;
+        let rel = schema.relations.get(&*c.relation);
         if rel.is_none() {
             let near = self
                 .schema
@@ -739,8 +873,7 @@ impl Ctx<'_> {
             build::RESERVED_REL_PROPS,
         );
         if c.cite.is_empty() {
-            let span = self.span(fi, Section::Claim, i, &[]);
-            let span = span.start..span.start + 1;
+            let span = self.span(fi, Section::Claim, i, &[]).first_byte();
             self.err("no-citation", "a claim without a citation".into(), fi, span)
                 .help = Some("add `cite: [(source: ..., quote: ..., hedge: ...)]`: a fact no source states does not belong in the graph".into());
         }
@@ -766,7 +899,7 @@ impl Ctx<'_> {
                 i,
                 &[Step::Field("conflicts_with"), Step::Index(j)],
             );
-            if c.id.as_deref() == Some(other.as_str()) {
+            if c.id.as_deref() == Some(&**other) {
                 self.err(
                     "self-conflict",
                     "a claim cannot conflict with itself".into(),
@@ -832,7 +965,7 @@ impl Ctx<'_> {
             }
         }
         let unit_span = span(self, "unit");
-        if !self.schema.units.contains_key(&q.unit) {
+        if !self.schema.units.contains_key(&*q.unit) {
             let near = nearest(&q.unit, self.schema.units.keys().map(String::as_str), 1);
             self.err(
                 "unknown-unit",
@@ -943,9 +1076,9 @@ impl Ctx<'_> {
                     index: i,
                 };
                 let mut names: Vec<(String, Vec<Step<'static>>)> =
-                    vec![(e.name.clone(), vec![Step::Field("name")])];
+                    vec![(e.name.to_string(), vec![Step::Field("name")])];
                 for (j, a) in e.aliases.iter().enumerate() {
-                    names.push((a.clone(), vec![Step::Field("aliases"), Step::Index(j)]));
+                    names.push((a.to_string(), vec![Step::Field("aliases"), Step::Index(j)]));
                 }
                 let mut seen = HashSet::new();
                 for (name, path) in names {
@@ -979,7 +1112,7 @@ impl Ctx<'_> {
                         }
                         Some(_) => {}
                         None => {
-                            owner.insert(key, (e.id.clone(), decl));
+                            owner.insert(key, (e.id.to_string(), decl));
                         }
                     }
                 }
@@ -1118,7 +1251,7 @@ impl Ctx<'_> {
         let dossiers = self.dossiers;
         for (fi, d) in dossiers.iter().enumerate() {
             for (i, s) in d.data.sources.iter().enumerate() {
-                let path = corpus.join(&s.file);
+                let path = corpus.join(&*s.file);
                 let text = std::fs::read_to_string(&path).ok().map(|t| squash(&t));
                 if text.is_none() {
                     let span = self.span(fi, Section::Source, i, &[Step::Field("file")]);
@@ -1130,7 +1263,7 @@ impl Ctx<'_> {
                     )
                     .help = Some("check the file name, or the folder given to `--corpus`".into());
                 }
-                texts.insert(s.id.clone(), text);
+                texts.insert(s.id.to_string(), text);
             }
         }
         for (fi, d) in dossiers.iter().enumerate() {
@@ -1148,7 +1281,7 @@ impl Ctx<'_> {
                 .map(|(i, c)| (Section::Claim, i, &c.cite));
             for (section, i, cites) in entity_cites.chain(claim_cites) {
                 for (j, c) in cites.iter().enumerate() {
-                    let Some(Some(text)) = texts.get(&c.source) else {
+                    let Some(Some(text)) = texts.get(&*c.source) else {
                         continue;
                     };
                     let quote = squash(&c.quote);
@@ -1178,7 +1311,7 @@ impl Ctx<'_> {
         let dossiers = self.dossiers;
         for (fi, d) in dossiers.iter().enumerate() {
             for (i, s) in d.data.sources.iter().enumerate() {
-                if !self.cited_sources.contains(&s.id) {
+                if !self.is_marked(&s.id, Section::Source) {
                     let span = self.span(fi, Section::Source, i, &[Step::Field("id")]);
                     self.warn(
                         "orphan-source",
@@ -1191,7 +1324,7 @@ impl Ctx<'_> {
             }
             for (i, e) in d.data.entities.iter().enumerate() {
                 let is_event = e.when.is_some() || e.at.is_some() || !e.participants.is_empty();
-                if !is_event && !self.used.contains(&e.id) {
+                if !is_event && !self.is_marked(&e.id, Section::Entity) {
                     let span = self.span(fi, Section::Entity, i, &[Step::Field("id")]);
                     self.warn(
                         "unused-entity",
@@ -1222,7 +1355,9 @@ fn reserved_field(key: &str) -> Option<&str> {
 
 fn when_overlaps(a: &WhenSpec, b: &WhenSpec) -> bool {
     let range = |w: &WhenSpec| -> (i64, i64) {
-        let p = |s: &Option<String>| s.as_deref().and_then(|s| PartialDate::parse(s).ok());
+        let p = |s: &Option<super::files::Text<'_>>| {
+            s.as_deref().and_then(|s| PartialDate::parse(s).ok())
+        };
         match w {
             WhenSpec::On(d) => PartialDate::parse(d)
                 .map_or((i64::MIN, i64::MAX), |d| (d.first_day(), d.last_day())),
@@ -1281,4 +1416,48 @@ fn or_any(kinds: &[String]) -> String {
 /// The weakest hedge of a set of citations.
 pub fn weakest(cites: &[CitationSpec]) -> Option<Hedge> {
     cites.iter().map(|c| c.hedge).max()
+}
+
+/// Declarations by id. Ids of up to 23 bytes (nearly all) are stored inside
+/// the table, so a lookup touches one cache line instead of also chasing a
+/// pointer into a file's text.
+#[derive(Default)]
+pub struct IdMap<'c> {
+    short: FastMap<[u8; 24], Decl>,
+    long: FastMap<&'c str, Decl>,
+}
+
+fn inline_key(id: &str) -> Option<[u8; 24]> {
+    let b = id.as_bytes();
+    (b.len() < 24).then(|| {
+        let mut k = [0u8; 24];
+        k[0] = b.len() as u8;
+        k[1..=b.len()].copy_from_slice(b);
+        k
+    })
+}
+
+impl<'c> IdMap<'c> {
+    pub fn get(&self, id: &str) -> Option<&Decl> {
+        match inline_key(id) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(id),
+        }
+    }
+
+    pub fn insert(&mut self, id: &'c str, decl: Decl) {
+        match inline_key(id) {
+            Some(k) => self.short.insert(k, decl),
+            None => self.long.insert(id, decl),
+        };
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Decl)> + '_ {
+        let short = self.short.iter().map(|(k, d)| {
+            let len = usize::from(k[0]);
+            // Built from a &str, so always UTF-8.
+            (std::str::from_utf8(&k[1..=len]).unwrap_or(""), d)
+        });
+        short.chain(self.long.iter().map(|(k, d)| (*k, d)))
+    }
 }

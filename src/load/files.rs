@@ -5,6 +5,7 @@
 //! nothing of serde. Options are written bare in the files (the loader
 //! enables RON's `implicit_some`): `when: On("2025-10-27")`, `at: "moscow"`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -77,16 +78,20 @@ pub struct UnitSpec {
     pub description: String,
 }
 
+/// Text of a dossier: borrowed from the file where it is written plainly,
+/// owned where it had escapes (or came through `ron`).
+pub type Text<'a> = Cow<'a, str>;
+
 /// Every other file under `data/`: a dossier. Each section is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DataFile {
+pub struct DataFile<'a> {
     #[serde(default)]
-    pub sources: Vec<SourceSpec>,
+    pub sources: Vec<SourceSpec<'a>>,
     #[serde(default)]
-    pub entities: Vec<EntitySpec>,
+    pub entities: Vec<EntitySpec<'a>>,
     #[serde(default)]
-    pub claims: Vec<ClaimSpec>,
+    pub claims: Vec<ClaimSpec<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -101,59 +106,59 @@ pub enum SourceKind {
 /// A cited article.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SourceSpec {
-    pub id: String,
+pub struct SourceSpec<'a> {
+    pub id: Text<'a>,
     pub kind: SourceKind,
-    pub title: String,
+    pub title: Text<'a>,
     /// Entity id of the outlet that published it, where known.
     #[serde(default)]
-    pub publisher: Option<String>,
+    pub publisher: Option<Text<'a>>,
     /// Publication date (ISO prefix), where known or derivable.
     #[serde(default)]
-    pub published: Option<String>,
+    pub published: Option<Text<'a>>,
     /// ISO 639-1 code (`es`).
-    pub language: String,
+    pub language: Text<'a>,
     /// The article's file name in the corpus (`000_375e9f70fc535df5.txt`).
-    pub file: String,
+    pub file: Text<'a>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 /// An entity. Events and agreements also take `when`, `at`,
 /// `participants` and `cite`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EntitySpec {
-    pub id: String,
-    pub kind: String,
-    pub name: String,
+pub struct EntitySpec<'a> {
+    pub id: Text<'a>,
+    pub kind: Text<'a>,
+    pub name: Text<'a>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text<'a>>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
     #[serde(default)]
     pub props: BTreeMap<String, PropValue>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
     #[serde(default)]
-    pub when: Option<WhenSpec>,
+    pub when: Option<WhenSpec<'a>>,
     /// Entity id of the place it happened.
     #[serde(default)]
-    pub at: Option<String>,
+    pub at: Option<Text<'a>>,
     #[serde(default)]
-    pub participants: Vec<ParticipantSpec>,
+    pub participants: Vec<ParticipantSpec<'a>>,
     /// The evidence for the event itself (required when it has `when`, `at`
     /// or participants).
     #[serde(default)]
-    pub cite: Vec<CitationSpec>,
+    pub cite: Vec<CitationSpec<'a>>,
 }
 
 /// `(entity: "putin", role: "host")`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ParticipantSpec {
-    pub entity: String,
-    pub role: String,
+pub struct ParticipantSpec<'a> {
+    pub entity: Text<'a>,
+    pub role: Text<'a>,
 }
 
 /// A property value: string, number, boolean or a list of them.
@@ -170,47 +175,47 @@ pub enum PropValue {
 /// `On("2025-10-27")` or `Span(from: "2024-08", to: "2025-05")` (either end
 /// may be left out).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub enum WhenSpec {
-    On(String),
+pub enum WhenSpec<'a> {
+    On(Text<'a>),
     Span {
         #[serde(default)]
-        from: Option<String>,
+        from: Option<Text<'a>>,
         #[serde(default)]
-        to: Option<String>,
+        to: Option<Text<'a>>,
     },
 }
 
 /// A claim: subject, relation, object, with time, quantity and evidence.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ClaimSpec {
+pub struct ClaimSpec<'a> {
     /// Needed when another claim names it in `conflicts_with`.
     #[serde(default)]
-    pub id: Option<String>,
-    pub subject: String,
-    pub relation: String,
-    pub object: String,
+    pub id: Option<Text<'a>>,
+    pub subject: Text<'a>,
+    pub relation: Text<'a>,
+    pub object: Text<'a>,
     #[serde(default)]
-    pub when: Option<WhenSpec>,
+    pub when: Option<WhenSpec<'a>>,
     #[serde(default)]
-    pub quantity: Option<QuantitySpec>,
+    pub quantity: Option<Box<QuantitySpec<'a>>>,
     #[serde(default)]
-    pub cite: Vec<CitationSpec>,
+    pub cite: Vec<CitationSpec<'a>>,
     #[serde(default)]
-    pub rank: Option<RankSpec>,
+    pub rank: Option<RankSpec<'a>>,
     #[serde(default)]
-    pub conflicts_with: Vec<String>,
+    pub conflicts_with: Vec<Text<'a>>,
     #[serde(default)]
     pub props: BTreeMap<String, PropValue>,
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 /// `(value: 15000, approx: true, unit: "troops", text: "unos 15.000 efectivos")`
 /// or `(low: 10000, high: 12000, ...)`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct QuantitySpec {
+pub struct QuantitySpec<'a> {
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(default)]
@@ -219,30 +224,30 @@ pub struct QuantitySpec {
     pub high: Option<f64>,
     #[serde(default)]
     pub approx: bool,
-    pub unit: String,
+    pub unit: Text<'a>,
     /// The wording in the source, verbatim.
-    pub text: String,
+    pub text: Text<'a>,
 }
 
 /// One piece of evidence: where a claim is said, in whose words, how firmly.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CitationSpec {
-    pub source: String,
+pub struct CitationSpec<'a> {
+    pub source: Text<'a>,
     /// A short verbatim quote from the source (at most ~25 words).
-    pub quote: String,
+    pub quote: Text<'a>,
     /// Who the source attributes it to; absent when the source says it in
     /// its own voice.
     #[serde(default)]
-    pub claimant: Option<ClaimantSpec>,
+    pub claimant: Option<ClaimantSpec<'a>>,
     pub hedge: Hedge,
 }
 
 /// `Entity("south_korean_intelligence")` or `Unnamed("fuentes diplomáticas")`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub enum ClaimantSpec {
-    Entity(String),
-    Unnamed(String),
+pub enum ClaimantSpec<'a> {
+    Entity(Text<'a>),
+    Unnamed(Text<'a>),
 }
 
 /// How firmly the source words a claim, strongest first.
@@ -263,9 +268,9 @@ pub enum Hedge {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-pub enum RankSpec {
+pub enum RankSpec<'a> {
     Preferred,
     Normal,
     /// With the reason.
-    Deprecated(String),
+    Deprecated(Text<'a>),
 }

@@ -9,8 +9,10 @@
 
 pub mod build;
 pub mod check;
+pub mod fast;
 pub mod files;
 pub mod outline;
+pub mod progress;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +34,9 @@ pub struct Options {
     /// Folder holding the articles, to check that every quote is in its
     /// source (`eje check --corpus`).
     pub corpus: Option<PathBuf>,
+    /// Show a progress line on stderr when loading takes more than a
+    /// second. The caller decides: only for a terminal.
+    pub progress: bool,
 }
 
 /// One file of a dataset: its display name and text.
@@ -72,11 +77,17 @@ impl Failure {
 
 /// Loads the `.ron` files under `dir` (recursively).
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
+    let timer = PhaseTimer::start();
+    let progress = progress::Progress::new(opts.progress);
+    progress.phase(format!("reading {}", dir.display()));
     let files = read_dir(dir).map_err(|d| Failure {
         diagnostics: vec![d],
         sources: SourceMap::new(),
     })?;
-    load_files(files, opts)
+    timer.phase("read");
+    let loaded = check_and_build(files, opts, &progress);
+    timer.phase("load");
+    loaded
 }
 
 /// Loads the dataset embedded in the binary.
@@ -233,13 +244,20 @@ fn ron_help(message: &str) -> Option<String> {
 
 /// Checks and builds a dataset from its files.
 pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
-    let sources: SourceMap = files
-        .iter()
-        .map(|f| (f.name.clone(), f.text.clone()))
-        .collect();
+    let progress = progress::Progress::new(opts.progress);
+    check_and_build(files, opts, &progress)
+}
+
+fn check_and_build(
+    files: Vec<InputFile>,
+    opts: &Options,
+    progress: &progress::Progress,
+) -> Result<Loaded, Failure> {
     let mut diags = Vec::new();
-    let result = check::check(&files, opts, &mut diags);
+    let result = check::check(&files, opts, progress, &mut diags);
     diag::sort(&mut diags);
+    // The texts move into the source map (no copy of a large dataset).
+    let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
     match result {
         Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
             graph,
@@ -263,5 +281,74 @@ impl Failure {
             ));
         }
         Err(self)
+    }
+}
+
+pub use crate::model::fxhash::{FastMap, FastSet, FxHasher};
+
+/// Maps `f` over `items` on every core, keeping the order.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Prints how long each loading phase took when `EJE_LOAD_TIMING` is set
+/// (for profiling; never in normal output).
+pub struct PhaseTimer {
+    last: std::cell::Cell<std::time::Instant>,
+    on: bool,
+}
+
+impl PhaseTimer {
+    pub fn start() -> Self {
+        PhaseTimer {
+            last: std::cell::Cell::new(std::time::Instant::now()),
+            on: std::env::var_os("EJE_LOAD_TIMING").is_some(),
+        }
+    }
+
+    pub fn phase(&self, name: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l[6..].trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "load: {name} {:.3} s (peak RSS so far {rss})",
+                (now - self.last.get()).as_secs_f64()
+            );
+            self.last.set(now);
+        }
     }
 }

@@ -69,18 +69,99 @@ pub fn outline(text: &str) -> Item {
         text,
         i: 0,
     };
-    s.skip_trivia();
-    // `#![enable(...)]` attributes come first.
-    while s.peek() == Some(b'#') {
-        while let Some(c) = s.peek() {
-            s.i += 1;
-            if c == b']' {
-                break;
-            }
-        }
-        s.skip_trivia();
-    }
+    s.skip_attributes();
     s.value(0)
+}
+
+/// Where each element of the top-level lists sits (`sources`, `entities`,
+/// `claims`), without keeping their outlines: a few bytes per element, so a
+/// diagnostic in a file of a million claims outlines one claim, not all.
+#[derive(Debug, Clone, Default)]
+pub struct ListIndex {
+    lists: Vec<(String, Vec<usize>)>,
+}
+
+impl ListIndex {
+    pub fn new(text: &str) -> Self {
+        let mut s = Scanner {
+            b: text.as_bytes(),
+            text,
+            i: 0,
+        };
+        s.skip_attributes();
+        let mut lists = Vec::new();
+        if s.peek() != Some(b'(') {
+            return ListIndex { lists };
+        }
+        s.i += 1;
+        loop {
+            s.skip_trivia();
+            match s.peek() {
+                None | Some(b')') => break,
+                Some(b',') => {
+                    s.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let before = s.i;
+            let Some((name, _)) = s.field_name() else {
+                // Not a struct of lists: let the full outline handle it.
+                let _ = s.value(1);
+                if s.i == before {
+                    s.i += 1;
+                }
+                continue;
+            };
+            s.skip_trivia();
+            let mut starts = Vec::new();
+            if s.peek() == Some(b'[') {
+                s.i += 1;
+                loop {
+                    s.skip_trivia();
+                    match s.peek() {
+                        None => break,
+                        Some(b']') => {
+                            s.i += 1;
+                            break;
+                        }
+                        Some(b',') => {
+                            s.i += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let at = s.i;
+                    starts.push(at);
+                    let _ = s.value(2);
+                    if s.i == at {
+                        s.i += 1;
+                    }
+                }
+            } else {
+                let _ = s.value(1);
+            }
+            lists.push((name, starts));
+        }
+        ListIndex { lists }
+    }
+
+    /// Where element `index` of list `field` starts.
+    pub fn start(&self, field: &str, index: usize) -> Option<usize> {
+        let (_, starts) = self.lists.iter().find(|(n, _)| n == field)?;
+        starts.get(index).copied()
+    }
+}
+
+/// The outline of one element of a top-level list, starting at `offset`
+/// (spans are offsets into the whole text, as in `outline`).
+pub fn outline_element(text: &str, offset: usize) -> Item {
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        text,
+        i: offset.min(text.len()),
+    };
+    s.value(2)
 }
 
 /// Duplicate keys in maps and duplicate fields in structs, anywhere:
@@ -115,6 +196,20 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
+    /// Trivia and `#![enable(...)]` attributes at the start of a file.
+    fn skip_attributes(&mut self) {
+        self.skip_trivia();
+        while self.peek() == Some(b'#') {
+            while let Some(c) = self.peek() {
+                self.i += 1;
+                if c == b']' {
+                    break;
+                }
+            }
+            self.skip_trivia();
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -388,6 +483,21 @@ mod tests {
             Step::Key("a"),
         ]);
         assert_eq!(&TEXT[span], "1");
+    }
+
+    #[test]
+    fn one_element_outlines_like_the_whole_file() {
+        let root = outline(TEXT);
+        let index = ListIndex::new(TEXT);
+        for i in 0..2 {
+            let whole = root.at(&[Step::Field("entities"), Step::Index(i)]);
+            let one = outline_element(TEXT, index.start("entities", i).unwrap());
+            assert_eq!(whole.span, one.span);
+            let path = [Step::Field("id")];
+            assert_eq!(whole.span(&path), one.span(&path));
+        }
+        assert_eq!(index.start("entities", 2), None);
+        assert_eq!(index.start("claims", 0), None);
     }
 
     #[test]

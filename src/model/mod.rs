@@ -6,21 +6,23 @@
 //! certainty and evidence. A graph built from a Cypher script has no schema.
 
 pub mod date;
+pub mod fxhash;
 pub mod names;
+pub mod props;
 pub mod schema;
 pub mod value;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use fxhash::FastMap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 pub use date::{PartialDate, Precision, When};
+pub use props::Props;
 pub use schema::{KindDef, RelationDef, Schema, Style, TimeShape, UnitDef};
 pub use value::{Path, Value};
-
-/// Properties of a node or relation, sorted by key.
-pub type Props = BTreeMap<String, Value>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -73,9 +75,9 @@ pub struct Graph {
     /// Present for curated data; absent for a graph built from a script.
     pub schema: Option<Schema>,
     pub sources: BTreeMap<String, Source>,
-    by_id: HashMap<String, NodeIndex>,
-    by_key: HashMap<String, Vec<NodeIndex>>,
-    by_label: HashMap<String, Vec<NodeIndex>>,
+    by_id: FastMap<String, NodeIndex>,
+    by_key: FastMap<String, Vec<NodeIndex>>,
+    by_label: FastMap<String, Vec<NodeIndex>>,
 }
 
 impl Graph {

@@ -7,8 +7,6 @@
 //! they are about nulls (`coalesce`, `exists`). Aggregates are only named
 //! here; the evaluator keeps their accumulators.
 
-use std::collections::BTreeMap;
-
 use petgraph::Direction;
 
 use super::error::{ErrorKind, QueryError};
@@ -404,22 +402,22 @@ fn name(g: &Graph, a: &[Value]) -> FnResult {
 fn properties(g: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Node(ix) => Value::Map(g.node(*ix).props.clone()),
-        Value::Rel(ix) => Value::Map(g.rel(*ix).props.clone()),
+        Value::Node(ix) => Value::Map(g.node(*ix).props.to_map()),
+        Value::Rel(ix) => Value::Map(g.rel(*ix).props.to_map()),
         Value::Map(m) => Value::Map(m.clone()),
         v => return Err(arg_error("properties", "a node, a relation or a map", v)),
     })
 }
 
 fn keys(g: &Graph, a: &[Value]) -> FnResult {
-    let list = |m: &BTreeMap<String, Value>| {
-        Value::List(m.keys().map(|k| Value::from(k.as_str())).collect())
-    };
+    fn list<'k>(keys: impl Iterator<Item = &'k String>) -> Value {
+        Value::List(keys.map(|k| Value::from(k.as_str())).collect())
+    }
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Node(ix) => list(&g.node(*ix).props),
-        Value::Rel(ix) => list(&g.rel(*ix).props),
-        Value::Map(m) => list(m),
+        Value::Node(ix) => list(g.node(*ix).props.keys()),
+        Value::Rel(ix) => list(g.rel(*ix).props.keys()),
+        Value::Map(m) => list(m.keys()),
         v => return Err(arg_error("keys", "a node, a relation or a map", v)),
     })
 }

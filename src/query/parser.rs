@@ -148,8 +148,10 @@ use super::error::{ErrorKind, QueryError};
 pub use self::base::MAX_DEPTH;
 
 /// Stack for the parse: enough for [`MAX_DEPTH`] levels even in a debug
-/// build, whose frames are large. Only the pages used are committed.
-const PARSE_STACK: usize = 256 << 20;
+/// build, whose frames are large (about 60 KiB a level at worst, so 12 MiB;
+/// a release build needs a fraction of that). Only the pages used are
+/// committed.
+const PARSE_STACK: usize = 64 << 20;
 
 /// Runs `f` on a thread with a stack large enough for the deepest input the
 /// parser accepts, so the caller's stack size does not matter.
@@ -231,13 +233,15 @@ fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
     let input = In::new_extra(text, &ctx);
     let run = |i| -> base::PResult<Expr> {
         let (i, _) = ws(i)?;
-        let (i, e) = expr::required_expression(i)?;
+        // A lone expression may be a predicate: patterns are allowed.
+        let (i, e) = base::predicate(i, expr::required_expression)?;
         if !i.fragment().is_empty() {
             let (found, span, _) = base::found(text, base::offset(&i));
-            return Err(Err::Failure(PErr::custom(QueryError::syntax(
+            let error = QueryError::syntax(
                 format!("unexpected text after the end of the expression: {found}"),
                 span,
-            ))));
+            );
+            return Err(Err::Failure(PErr::custom(base::lookalike(text, error))));
         }
         Ok((i, e))
     };
@@ -245,33 +249,6 @@ fn parse_expr_here(text: &str) -> Result<Expr, QueryError> {
 }
 
 fn finish(e: Err<PErr>, text: &str) -> QueryError {
-    let mut error = finish_here(e, text);
-    // A character no token starts with, outside strings and names (`—`
-    // for `-`, `′`...): openCypher has a code for it.
-    let first = error
-        .span
-        .and_then(|s| text.get(s.start..))
-        .and_then(|t| t.chars().next());
-    if error.code.is_none()
-        && first.is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
-    {
-        error.code = Some("InvalidUnicodeCharacter");
-        let ascii = match first {
-            Some('‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹣' | '－') => {
-                Some('-')
-            }
-            Some('‘' | '’' | '′') => Some('\''),
-            Some('“' | '”' | '″') => Some('"'),
-            _ => None,
-        };
-        if let (Some(c), None) = (ascii, &error.help) {
-            error.help = Some(format!("did you mean `{c}`?"));
-        }
-    }
-    error
-}
-
-fn finish_here(e: Err<PErr>, text: &str) -> QueryError {
     match e {
         Err::Error(e) | Err::Failure(e) => into_query_error(e, text),
         Err::Incomplete(_) => into_query_error(
@@ -286,6 +263,11 @@ fn finish_here(e: Err<PErr>, text: &str) -> QueryError {
 
 /// `script = [ statement ] { ";" [ statement ] } EOF`
 fn script<'a>(i: In<'a>, text: &str) -> Result<Script, Err<PErr>> {
+    // A byte-order mark, as some editors write at the start of a file.
+    let i = match i.fragment().strip_prefix('\u{feff}') {
+        Some(_) => i.take_from('\u{feff}'.len_utf8()),
+        None => i,
+    };
     let (mut rest, _) = ws(i)?;
     let mut statements = Vec::new();
     while !rest.fragment().is_empty() {

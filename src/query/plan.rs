@@ -1796,9 +1796,6 @@ impl<'a> Planner<'a> {
     /// Plans an expression; a whole expression (not a part of one) is then
     /// type-checked.
     fn expr(&mut self, e: &ast::Expr, cx: &mut Cx) -> Result<PExpr, QueryError> {
-        if self.depth == 0 {
-            check_patterns(e, cx.place == "WHERE")?;
-        }
         self.depth += 1;
         let planned = self.expr_here(e, cx);
         self.depth -= 1;
@@ -2202,81 +2199,6 @@ impl<'a> Planner<'a> {
             slot,
         });
         Ok(PExpr::new(PKind::Slot(slot), span))
-    }
-}
-
-/// Patterns in expressions are predicates: openCypher allows them where a
-/// boolean is wanted (a `WHERE`, under `NOT`, `AND`, `OR`, `XOR`, in
-/// `exists()`, a `CASE WHEN` condition), not as values (`RETURN (a)-->()`,
-/// `size(()--())`), for which a pattern comprehension is the way.
-fn check_patterns(e: &ast::Expr, boolean: bool) -> Result<(), QueryError> {
-    use ast::ExprKind::*;
-    let value = |x: &ast::Expr| check_patterns(x, false);
-    match &e.kind {
-        Pattern(p) if !boolean => Err(err_code(
-            ErrorKind::Semantic,
-            "UnexpectedSyntax",
-            "a pattern can only be used as a predicate, in `WHERE` or `exists()`",
-            p.span,
-        )
-        .with_help("to use its matches, write a pattern comprehension: `[(a)-->(b) | b]`")),
-        Literal(_) | Parameter(_) | Variable(_) | CountStar | Pattern(_) => Ok(()),
-        Binary(BinaryOp::And | BinaryOp::Or | BinaryOp::Xor, a, b) => {
-            check_patterns(a, boolean)?;
-            check_patterns(b, boolean)
-        }
-        Unary(UnaryOp::Not, x) => check_patterns(x, boolean),
-        Function { name, args, .. } => {
-            let exists = name.name.eq_ignore_ascii_case("exists");
-            args.iter().try_for_each(|x| check_patterns(x, exists))
-        }
-        Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => value(x),
-        List(items) => items.iter().try_for_each(value),
-        Map(items) => items.iter().try_for_each(|(_, x)| value(x)),
-        Index(a, b) | Binary(_, a, b) => {
-            value(a)?;
-            value(b)
-        }
-        Slice(a, b, c) => {
-            value(a)?;
-            b.iter().chain(c).try_for_each(|x| value(x))
-        }
-        Case {
-            operand,
-            whens,
-            else_,
-        } => {
-            operand.iter().chain(else_).try_for_each(|x| value(x))?;
-            for (w, t) in whens {
-                check_patterns(w, operand.is_none())?;
-                value(t)?;
-            }
-            Ok(())
-        }
-        ListComprehension {
-            list,
-            predicate,
-            projection,
-            ..
-        } => {
-            value(list)?;
-            predicate.iter().try_for_each(|x| check_patterns(x, true))?;
-            projection.iter().try_for_each(|x| value(x))
-        }
-        Quantified {
-            list, predicate, ..
-        } => {
-            value(list)?;
-            check_patterns(predicate, true)
-        }
-        PatternComprehension {
-            predicate,
-            projection,
-            ..
-        } => {
-            predicate.iter().try_for_each(|x| check_patterns(x, true))?;
-            value(projection)
-        }
     }
 }
 

@@ -10,8 +10,6 @@
 //! with" is an accident of how a claim was written down. This deviates from
 //! openCypher on purpose; graphs without a schema match exactly.
 
-use std::collections::HashMap;
-
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -23,6 +21,7 @@ use super::super::plan::{
 };
 use super::ops::{self, type_error};
 use super::{Exec, Flow};
+use crate::model::fxhash::FastMap;
 use crate::model::{Path, Value, names};
 
 /// Where the matches of a pattern go.
@@ -609,8 +608,8 @@ impl Exec<'_> {
             }));
         }
         // parent pointers: node → (node it was reached from, relation)
-        let mut fwd: HashMap<NodeIndex, (NodeIndex, EdgeIndex)> = HashMap::new();
-        let mut bwd: HashMap<NodeIndex, (NodeIndex, EdgeIndex)> = HashMap::new();
+        let mut fwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> = FastMap::default();
+        let mut bwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> = FastMap::default();
         let (mut ff, mut bf) = (vec![a], vec![b]);
         let mut depth = 0;
         while !ff.is_empty() && !bf.is_empty() && depth < s.max {
@@ -664,8 +663,8 @@ impl Exec<'_> {
                 Vec::new()
             });
         }
-        let mut dist: HashMap<NodeIndex, u32> = HashMap::from([(a, 0)]);
-        let mut parents: HashMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = HashMap::new();
+        let mut dist: FastMap<NodeIndex, u32> = FastMap::from_iter([(a, 0)]);
+        let mut parents: FastMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = FastMap::default();
         let mut frontier = vec![a];
         let mut depth = 0;
         while !frontier.is_empty() && depth < s.max && !dist.contains_key(&b) {
@@ -730,8 +729,8 @@ fn join_paths(
     v: NodeIndex,
     a: NodeIndex,
     b: NodeIndex,
-    fwd: &HashMap<NodeIndex, (NodeIndex, EdgeIndex)>,
-    bwd: &HashMap<NodeIndex, (NodeIndex, EdgeIndex)>,
+    fwd: &FastMap<NodeIndex, (NodeIndex, EdgeIndex)>,
+    bwd: &FastMap<NodeIndex, (NodeIndex, EdgeIndex)>,
 ) -> Path {
     let mut nodes = vec![v];
     let mut rels = Vec::new();

@@ -21,6 +21,8 @@ mod matcher;
 mod ops;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::model::fxhash::{FastMap, FastSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
@@ -142,14 +144,14 @@ pub(crate) enum Flow {
 enum State {
     None,
     Agg(AggState),
-    Seen(HashSet<Key>),
+    Seen(FastSet<Key>),
     Sort(Vec<(Vec<Value>, Vec<Value>)>),
     Count(usize),
 }
 
 #[derive(Default)]
 struct AggState {
-    index: HashMap<Key, usize>,
+    index: FastMap<Key, usize>,
     groups: Vec<Group>,
 }
 
@@ -158,7 +160,7 @@ struct Group {
     /// The first row of the group, for items that mix keys and aggregates.
     row: Vec<Value>,
     accs: Vec<Acc>,
-    seen: Vec<HashSet<Key>>,
+    seen: Vec<FastSet<Key>>,
 }
 
 enum Acc {
@@ -424,7 +426,7 @@ impl<'a> Exec<'a> {
             .iter()
             .map(|op| match op {
                 Op::Aggregate(_) => State::Agg(AggState::default()),
-                Op::Distinct(_) => State::Seen(HashSet::new()),
+                Op::Distinct(_) => State::Seen(FastSet::default()),
                 Op::Sort(_) => State::Sort(Vec::new()),
                 Op::Skip(_) | Op::Limit(_) => State::Count(0),
                 _ => State::None,
@@ -684,7 +686,7 @@ impl<'a> Exec<'a> {
                     keys: key.0.clone(),
                     row: row.to_vec(),
                     accs: a.aggs.iter().map(|c| Acc::new(c.kind)).collect(),
-                    seen: a.aggs.iter().map(|_| HashSet::new()).collect(),
+                    seen: a.aggs.iter().map(|_| FastSet::default()).collect(),
                 });
                 state.index.insert(key, state.groups.len() - 1);
                 state.groups.len() - 1

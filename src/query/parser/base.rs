@@ -17,21 +17,32 @@ use nom::error::{ErrorKind as NomKind, ParseError};
 use nom::{Err, IResult, Input, Parser};
 use nom_locate::LocatedSpan;
 
-use crate::query::ast::{Ident, Span};
+use crate::query::ast::{Ident, PathPattern, Span};
 use crate::query::error::{ErrorKind, QueryError};
 use crate::query::lexer::{self, is_ident_char, is_ident_start};
 
 /// How deep expressions and patterns may nest before the parser gives up.
 pub const MAX_DEPTH: u32 = 200;
 
-/// State shared by the whole parse: the nesting depth, and the failed
-/// speculative attempts (so that backtracking never repeats work without
-/// bound).
+/// State shared by the whole parse: the nesting depth, and the outcome of
+/// speculative attempts by position, so that backtracking never repeats
+/// work (nested, repeated work would grow exponentially).
 #[derive(Default)]
 pub(super) struct Ctx {
     depth: Cell<u32>,
-    failed: RefCell<HashMap<(usize, u8), PErr>>,
+    /// The deepest level reached (see `measured`).
+    deepest: Cell<u32>,
+    /// How many predicates (`WHERE ...`, `exists(...)`) enclose the
+    /// current position: pattern predicates are allowed only inside one.
+    predicates: Cell<u32>,
+    /// Path patterns tried in expressions: where each attempt ended and
+    /// what it found, or why it failed.
+    pub paths: RefCell<HashMap<usize, Attempt>>,
 }
+
+/// How a speculative attempt ended: where, with what; or why it failed.
+/// A success also says how many levels deep it went.
+pub(super) type Attempt = Result<(usize, PathPattern, u32), PErr>;
 
 pub(super) type In<'a> = LocatedSpan<&'a str, &'a Ctx>;
 pub(super) type PResult<'a, T> = IResult<In<'a>, T, PErr>;
@@ -56,6 +67,8 @@ pub(super) enum Reason {
         expected: &'static str,
         what: &'static str,
         open: usize,
+        /// openCypher's name for the error, if it has one.
+        code: Option<&'static str>,
     },
     /// A finished error.
     Custom(Box<QueryError>),
@@ -154,28 +167,28 @@ pub(super) fn closing<'a>(
                 expected,
                 what,
                 open: open.start,
+                code: None,
             },
         ),
         Err(e) => Err(e),
     }
 }
 
-/// Remembers a failed speculative attempt of kind `what` at `i`, or replays
-/// one, so that no attempt is made twice at the same place.
-pub(super) fn memo<'a, O>(
+/// Parses `p` as a predicate, where a pattern may stand for a boolean.
+pub(super) fn predicate<'a, O>(
     i: In<'a>,
-    what: u8,
     p: impl FnOnce(In<'a>) -> PResult<'a, O>,
 ) -> PResult<'a, O> {
-    let key = (i.location_offset(), what);
-    if let Some(e) = i.extra.failed.borrow().get(&key) {
-        return Err(Err::Error(e.clone()));
-    }
+    let count = &i.extra.predicates;
+    count.set(count.get() + 1);
     let result = p(i);
-    if let Err(Err::Error(e)) = &result {
-        i.extra.failed.borrow_mut().insert(key, e.clone());
-    }
+    count.set(count.get() - 1);
     result
+}
+
+/// True inside a `WHERE` or `exists(...)`.
+pub(super) fn in_predicate(i: &In) -> bool {
+    i.extra.predicates.get() > 0
 }
 
 /// One level of nesting; dropping it leaves the level.
@@ -191,18 +204,45 @@ impl Drop for Depth<'_> {
 pub(super) fn enter<'a>(i: &In<'a>) -> Result<Depth<'a>, Err<PErr>> {
     let depth = &i.extra.depth;
     if depth.get() >= MAX_DEPTH {
-        let at = i.location_offset();
-        let len = lexer::scan(i.fragment(), 0).map_or(0, |(_, end)| end);
-        return fail_with(
-            QueryError::syntax(
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-                Span::new(at, at + len),
-            )
-            .with_help("split the expression, or use fewer parentheses, brackets and operators"),
-        );
+        return too_deep(i);
     }
     depth.set(depth.get() + 1);
+    let deepest = &i.extra.deepest;
+    deepest.set(deepest.get().max(depth.get()));
     Ok(Depth(depth))
+}
+
+/// The error for nesting deeper than [`MAX_DEPTH`], pointing at `i`.
+pub(super) fn too_deep<T>(i: &In) -> Result<T, Err<PErr>> {
+    let at = i.location_offset();
+    let len = lexer::scan(i.fragment(), 0).map_or(0, |(_, end)| end);
+    fail_with(
+        QueryError::syntax(
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+            Span::new(at, at + len),
+        )
+        .with_help("split the expression, or use fewer parentheses, brackets and operators"),
+    )
+}
+
+/// Runs `p` and says how many levels deeper than here it went, so that a
+/// remembered attempt replayed deeper down still respects [`MAX_DEPTH`].
+pub(super) fn measured<'a, O>(
+    i: In<'a>,
+    p: impl FnOnce(In<'a>) -> PResult<'a, O>,
+) -> (PResult<'a, O>, u32) {
+    let here = i.extra.depth.get();
+    let deepest = &i.extra.deepest;
+    let before = deepest.replace(here);
+    let result = p(i);
+    let went = deepest.get().saturating_sub(here);
+    deepest.set(before.max(deepest.get()));
+    (result, went)
+}
+
+/// True when going `levels` deeper from `i` would pass [`MAX_DEPTH`].
+pub(super) fn would_be_too_deep(i: &In, levels: u32) -> bool {
+    i.extra.depth.get() + levels > MAX_DEPTH
 }
 
 pub(super) fn offset(i: &In) -> usize {
@@ -329,7 +369,7 @@ fn quoted_name(i: In) -> PResult<(Ident, bool)> {
             break;
         }
     }
-    // An empty name (``) is a name like any other in openCypher.
+    // Empty is allowed, as openCypher allows it (``{``: 1}``).
     let span = Span::new(offset(&i), offset(&rest));
     let (rest, _) = ws(rest)?;
     Ok((rest, (Ident { name: text, span }, true)))
@@ -648,7 +688,7 @@ pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
     } else {
         ErrorKind::Syntax
     };
-    match e.reason {
+    let error = match e.reason {
         Reason::Custom(q) => *q,
         Reason::Nom => QueryError::new(kind, format!("unexpected {found}"), Some(span)),
         Reason::Expected(what) => {
@@ -658,15 +698,51 @@ pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
             expected,
             what,
             open,
+            code,
         } => {
             let (line, col) = line_col(text, open);
-            QueryError::new(
+            let e = QueryError::new(
                 kind,
                 format!(
                     "expected {expected} to close {what} opened at {line}:{col}, found {found}"
                 ),
                 Some(span),
-            )
+            );
+            match code {
+                Some(code) => e.with_code(code),
+                None => e,
+            }
         }
+    };
+    lookalike(text, error)
+}
+
+/// Characters that look like an operator or a quote but are not, with the
+/// one meant.
+fn meant(c: char) -> Option<char> {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}' => Some('-'),
+        '\u{2018}' | '\u{2019}' | '\u{201b}' | '\u{2032}' => Some('\''),
+        '\u{201c}' | '\u{201d}' | '\u{201f}' | '\u{2033}' => Some('"'),
+        _ => None,
+    }
+}
+
+/// When an error points at a look-alike character (`—` for `-`, `’` for
+/// `'`), says so.
+pub(super) fn lookalike(text: &str, error: QueryError) -> QueryError {
+    let Some(span) = error.span else { return error };
+    let mut chars = text.get(span.range()).unwrap_or("").chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if error.code.is_none() => match meant(c) {
+            Some(m) => error
+                .with_code("InvalidUnicodeCharacter")
+                .with_help(format!(
+                    "`{c}` (U+{:04X}) is not `{m}`: write `{m}`",
+                    c as u32
+                )),
+            None => error,
+        },
+        _ => error,
     }
 }

@@ -172,7 +172,7 @@ fn single_query(i: In) -> PResult<SingleQuery> {
 fn where_clause(i: In) -> PResult<Option<Expr>> {
     match kw("WHERE").parse(i) {
         Ok((rest, _)) => {
-            let (rest, e) = required_expression(rest)?;
+            let (rest, e) = predicate(rest, required_expression)?;
             Ok((rest, Some(e)))
         }
         Err(Err::Error(_)) => Ok((i, None)),
@@ -629,8 +629,9 @@ pub(super) fn trailing_text(text: &str, at: usize, statement: &Statement) -> Que
         format!("unexpected text after the end of the statement: {found}"),
         span,
     );
-    match help {
+    let error = match help {
         Some(h) => error.with_help(h),
         None => error,
-    }
+    };
+    lookalike(text, error)
 }

@@ -4,7 +4,7 @@ use nom::combinator::opt;
 use nom::{Err, Parser};
 
 use super::base::*;
-use super::pattern::{node_as_expression, node_pattern, relationship_chain};
+use super::pattern::{node_as_expression, path_attempt};
 use crate::query::ast::*;
 use crate::query::error::QueryError;
 use crate::query::lexer::is_ident_start;
@@ -20,9 +20,6 @@ const ADDITIVE: u8 = 7;
 const MULTIPLICATIVE: u8 = 8;
 const POWER: u8 = 9;
 const UNARY: u8 = 10;
-
-/// Memo keys of speculative attempts.
-const NODE_ATTEMPT: u8 = 0;
 
 pub(super) fn ex(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
@@ -481,9 +478,14 @@ fn function_call<'a>(i: In<'a>, parts: Vec<Ident>) -> PResult<'a, Expr> {
     let distinct;
     (rest, distinct) = opt(kw("DISTINCT")).parse(rest)?;
     let mut args = Vec::new();
+    let exists = name.name.eq_ignore_ascii_case("exists");
     if distinct.is_some() || !at_sym(rest, ")") {
         loop {
-            let (r, arg) = required_expression(rest)?;
+            let (r, arg) = if exists {
+                predicate(rest, required_expression)?
+            } else {
+                required_expression(rest)?
+            };
             args.push(arg);
             rest = r;
             match sym(",").parse(rest) {
@@ -509,7 +511,7 @@ fn quantified(i: In, quantifier: Quantifier) -> PResult<Expr> {
     let (rest, _) = must("`IN`", kw("IN")).parse(rest)?;
     let (rest, list) = required_expression(rest)?;
     let (rest, _) = must("`WHERE` and a predicate", kw("WHERE")).parse(rest)?;
-    let (rest, predicate) = required_expression(rest)?;
+    let (rest, predicate) = predicate(rest, required_expression)?;
     let (rest, close) = closing(rest, ")", "`)`", "the quantifier", open)?;
     let kind = ExprKind::Quantified {
         quantifier,
@@ -560,6 +562,7 @@ fn case_expression(i: In) -> PResult<Expr> {
                     expected,
                     what: "the `CASE` expression",
                     open: case.start,
+                    code: None,
                 },
             );
         }
@@ -595,13 +598,33 @@ fn bracket_expression(i: In) -> PResult<Expr> {
         }
         if at_sym(after_var, "=") && !at_sym(after_var, "=~") {
             let (after_eq, _) = sym("=").parse(after_var)?;
-            if let Ok((after, start)) = node_pattern(after_eq, false) {
-                if let Ok((after, path)) = relationship_chain(after, start, false) {
-                    if !path.chain.is_empty() && (at_kw(after, "WHERE") || at_sym(after, "|")) {
-                        return pattern_comprehension(after, open, Some(variable), path);
-                    }
+            // As deep as when read as `p = (...)`, an element of the list:
+            // the element, then the comparison.
+            let _element = enter(&rest)?;
+            let _comparison = enter(&rest)?;
+            match path_attempt(after_eq) {
+                Ok((after, path))
+                    if !path.chain.is_empty() && (at_kw(after, "WHERE") || at_sym(after, "|")) =>
+                {
+                    return pattern_comprehension(after, open, Some(variable), path);
                 }
+                Err(Err::Failure(e)) => return Err(Err::Failure(e)),
+                _ => {}
             }
+        }
+    }
+    if at_sym(rest, "(") {
+        // As deep as when read as the list's first element, so that the
+        // remembered attempt counts the same levels.
+        let _element = enter(&rest)?;
+        match path_attempt(rest) {
+            Ok((after, path))
+                if !path.chain.is_empty() && (at_kw(after, "WHERE") || at_sym(after, "|")) =>
+            {
+                return pattern_comprehension(after, open, None, path);
+            }
+            Err(Err::Failure(e)) => return Err(Err::Failure(e)),
+            _ => {}
         }
     }
     let mut items = Vec::new();
@@ -610,13 +633,6 @@ fn bracket_expression(i: In) -> PResult<Expr> {
         loop {
             let (r, item) = must("an expression or `]`", expression).parse(rest)?;
             rest = r;
-            if items.is_empty() {
-                if let ExprKind::Pattern(path) = &item.kind {
-                    if at_kw(rest, "WHERE") || at_sym(rest, "|") {
-                        return pattern_comprehension(rest, open, None, path.clone());
-                    }
-                }
-            }
             items.push(item);
             match sym(",").parse(rest) {
                 Ok((r, _)) => rest = r,
@@ -630,10 +646,10 @@ fn bracket_expression(i: In) -> PResult<Expr> {
 
 fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<'a, Expr> {
     let (mut rest, list) = required_expression(rest)?;
-    let mut predicate = None;
+    let mut predicate_ = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
-        let (r, p) = required_expression(r)?;
-        predicate = Some(Box::new(p));
+        let (r, p) = predicate(r, required_expression)?;
+        predicate_ = Some(Box::new(p));
         rest = r;
     }
     let mut projection = None;
@@ -642,7 +658,7 @@ fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<
         projection = Some(Box::new(p));
         rest = r;
     }
-    let expected = match (&predicate, &projection) {
+    let expected = match (&predicate_, &projection) {
         (None, None) => "`WHERE`, `|` or `]`",
         (Some(_), None) => "`|` or `]`",
         _ => "`]`",
@@ -651,7 +667,7 @@ fn list_comprehension<'a>(rest: In<'a>, open: Span, variable: Ident) -> PResult<
     let kind = ExprKind::ListComprehension {
         variable,
         list: Box::new(list),
-        predicate,
+        predicate: predicate_,
         projection,
     };
     Ok((rest, ex(kind, open.to(close))))
@@ -664,10 +680,10 @@ fn pattern_comprehension<'a>(
     pattern: PathPattern,
 ) -> PResult<'a, Expr> {
     let mut rest = rest;
-    let mut predicate = None;
+    let mut predicate_ = None;
     if let Ok((r, _)) = kw("WHERE").parse(rest) {
-        let (r, p) = required_expression(r)?;
-        predicate = Some(Box::new(p));
+        let (r, p) = predicate(r, required_expression)?;
+        predicate_ = Some(Box::new(p));
         rest = r;
     }
     let (rest, _) = must("`|` and the expression to collect", sym("|")).parse(rest)?;
@@ -676,7 +692,7 @@ fn pattern_comprehension<'a>(
     let kind = ExprKind::PatternComprehension {
         variable,
         pattern,
-        predicate,
+        predicate: predicate_,
         projection: Box::new(projection),
     };
     Ok((rest, ex(kind, open.to(close))))
@@ -709,34 +725,31 @@ pub(super) fn map_literal(i: In) -> PResult<Expr> {
 /// pattern predicate; alone, `(n)`, `(n:Label)`, `('text')`, `({map})` and
 /// `($param)` read as the parenthesized expression they also are.
 fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
-    let node_error = match memo(i, NODE_ATTEMPT, |i| node_pattern(i, false)) {
-        Ok((rest, node)) => {
-            let node_span = node.span;
-            let shape = node.clone();
-            let (after, path) = relationship_chain(rest, node, false)?;
+    let node_error = match path_attempt(i) {
+        Ok((after, path)) => {
             if !path.chain.is_empty() {
                 let span = path.span;
-                return Ok((after, ex(ExprKind::Pattern(path), span)));
-            }
-            match node_as_expression(shape) {
-                Some(e) => {
-                    return Ok((
-                        rest,
-                        Expr {
-                            span: node_span,
-                            ..e
-                        },
-                    ));
-                }
-                None => {
-                    return failure(
-                        &rest,
-                        Reason::Expected(
-                            "a relationship pattern such as `-->` after the node pattern",
+                if !in_predicate(&i) {
+                    return fail_with(
+                        QueryError::syntax(
+                            "a pattern can be used as an expression only in `WHERE` or `exists(...)`",
+                            span,
+                        )
+                        .with_help(
+                            "to collect what it matches, use a pattern comprehension: `[(a)-->(b) | b]`",
                         ),
                     );
                 }
+                return Ok((after, ex(ExprKind::Pattern(path), span)));
             }
+            let span = path.span;
+            return match node_as_expression(path.start) {
+                Some(e) => Ok((after, Expr { span, ..e })),
+                None => failure(
+                    &after,
+                    Reason::Expected("a relationship pattern such as `-->` after the node pattern"),
+                ),
+            };
         }
         Err(Err::Error(e)) => e,
         Err(e) => return Err(e),

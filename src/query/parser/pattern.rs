@@ -5,7 +5,7 @@
 //! a node pattern is only tried, and a relationship only once it cannot
 //! be anything else.
 
-use nom::{Err, Parser};
+use nom::{Err, Input, Parser};
 
 use super::base::*;
 use super::expr::{ex, labels, map_literal};
@@ -112,6 +112,33 @@ pub(super) fn path_pattern(i: In) -> PResult<PathPattern> {
     relationship_chain(rest, start, true)
 }
 
+/// A path pattern tried where an expression may stand instead: a node
+/// pattern (not committed) and the relationships after it (committed once
+/// certain; none is fine). Remembered by position, so trying it again at
+/// the same place costs nothing.
+///
+/// `relationships_pattern = node_pattern relationship_pattern node_pattern { relationship_pattern node_pattern }`
+pub(super) fn path_attempt(i: In) -> PResult<PathPattern> {
+    let at = offset(&i);
+    let cached = i.extra.paths.borrow().get(&at).cloned();
+    match cached {
+        Some(Ok((_, _, levels))) if would_be_too_deep(&i, levels) => return too_deep(&i),
+        Some(Ok((end, path, _))) => return Ok((i.take_from(end - at), path)),
+        Some(Err(e)) => return Err(Err::Error(e)),
+        None => {}
+    }
+    let (result, levels) = measured(i, |i| {
+        node_pattern(i, false).and_then(|(rest, start)| relationship_chain(rest, start, false))
+    });
+    let outcome = match &result {
+        Ok((rest, path)) => Ok((offset(rest), path.clone(), levels)),
+        Err(Err::Error(e)) => Err(e.clone()),
+        Err(_) => return result,
+    };
+    i.extra.paths.borrow_mut().insert(at, outcome);
+    result
+}
+
 /// Continues a path after its first node: `{ relationship_pattern node_pattern }`.
 /// Never fails on the first element that is not a relationship; fails once
 /// a relationship is certain and its node is wrong.
@@ -189,6 +216,7 @@ pub(super) fn node_pattern(i: In, strict: bool) -> PResult<NodePattern> {
         expected: "`)`",
         what: "the node pattern",
         open: open.start,
+        code: None,
     };
     let (rest, close) = match sym(")").parse(rest) {
         Ok(ok) => ok,
@@ -333,7 +361,19 @@ fn relationship_detail(i: In) -> PResult<Detail> {
         properties = Some(Box::new(ex(ExprKind::Parameter(p), span)));
         rest = r;
     }
-    let (rest, _) = closing(rest, "]", "`]`", "the relationship pattern", open)?;
+    let (rest, _) = match sym("]").parse(rest) {
+        Ok(ok) => ok,
+        Err(Err::Error(_)) => {
+            let reason = Reason::Unclosed {
+                expected: "`]`",
+                what: "the relationship pattern",
+                open: open.start,
+                code: Some("InvalidRelationshipPattern"),
+            };
+            return failure(&rest, reason);
+        }
+        Err(e) => return Err(e),
+    };
     Ok((rest, (variable_, types, length, properties)))
 }
 

@@ -1,0 +1,408 @@
+//! Properties of a node or relation: a small sorted map, compact enough for
+//! millions of relations.
+//!
+//! `Props` reads like a `BTreeMap<String, Value>` (`get`, `insert`, `iter`,
+//! `keys`, `contains_key`, `props["k"]`, iteration in key order), but:
+//! - keys are interned: every distinct key is one `&'static String` for the
+//!   whole process (property names are few; they are never freed);
+//! - values are shared: `Arc<Value>`, so the loader gives a thousand
+//!   relations one `"asserted"` or one date;
+//! - a group of keys may be *deferred*: computed from compact data on first
+//!   read and then kept (the evidence lists of a claim are large as values
+//!   and rarely read; see `Deferred`).
+
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::value::Value;
+
+/// An interned property key.
+pub type Key = &'static String;
+
+/// The one `&'static String` for `name`.
+pub fn intern(name: &str) -> Key {
+    static KEYS: OnceLock<Mutex<HashMap<&'static str, Key>>> = OnceLock::new();
+    let mut keys = KEYS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(k) = keys.get(name) {
+        return k;
+    }
+    let k: Key = Box::leak(Box::new(name.to_string()));
+    keys.insert(k.as_str(), k);
+    k
+}
+
+/// Compact data that stands for several properties at once, turned into
+/// values only when one of them is read.
+pub trait Deferred: Send + Sync + fmt::Debug {
+    /// The keys it provides, sorted, none of them also set directly.
+    fn keys(&self) -> &[Key];
+    /// One value per key, in the order of `keys`.
+    fn values(&self) -> Vec<Value>;
+}
+
+#[derive(Debug)]
+struct Lazy<D: ?Sized> {
+    cache: OnceLock<Vec<Value>>,
+    source: D,
+}
+
+impl<D: ?Sized + Deferred> Lazy<D> {
+    fn values(&self) -> &[Value] {
+        self.cache.get_or_init(|| self.source.values())
+    }
+}
+
+/// Properties sorted by key. See the module documentation.
+#[derive(Clone, Default)]
+pub struct Props {
+    entries: Vec<(Key, Arc<Value>)>,
+    deferred: Option<Arc<Lazy<dyn Deferred>>>,
+}
+
+impl Props {
+    pub fn new() -> Self {
+        Props::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        Props {
+            entries: Vec::with_capacity(n),
+            deferred: None,
+        }
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    fn deferred_index(&self, key: &str) -> Option<usize> {
+        let d = self.deferred.as_ref()?;
+        d.source.keys().iter().position(|k| k.as_str() == key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self.find(key) {
+            Ok(i) => Some(&self.entries[i].1),
+            Err(_) => {
+                let i = self.deferred_index(key)?;
+                self.deferred.as_ref().map(|d| &d.values()[i])
+            }
+        }
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_ok() || self.deferred_index(key).is_some()
+    }
+
+    /// Sets a property and returns the value it had.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        self.insert_shared(intern(&key), Arc::new(value))
+            .map(unshare)
+    }
+
+    /// Sets a property to a shared value and returns the value it had.
+    pub fn insert_shared(&mut self, key: Key, value: Arc<Value>) -> Option<Arc<Value>> {
+        if self.deferred_index(key).is_some() {
+            self.materialize();
+        }
+        match self.find(key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Adds deferred properties; a key it shares with a property already set
+    /// is dropped from the deferred group's side (the one set wins).
+    pub fn set_deferred<D: Deferred + 'static>(&mut self, source: D) {
+        self.materialize();
+        let lazy: Arc<Lazy<dyn Deferred>> = Arc::new(Lazy {
+            cache: OnceLock::new(),
+            source,
+        });
+        if lazy.source.keys().iter().any(|k| self.find(k).is_ok()) {
+            for (k, v) in lazy.source.keys().iter().zip(lazy.values()) {
+                if self.find(k).is_err() {
+                    self.insert_shared(k, Arc::new(v.clone()));
+                }
+            }
+        } else {
+            self.deferred = Some(lazy);
+        }
+    }
+
+    /// Turns deferred properties into ordinary ones.
+    fn materialize(&mut self) {
+        if let Some(d) = self.deferred.take() {
+            for (k, v) in d.source.keys().iter().zip(d.values()) {
+                if let Err(i) = self.find(k) {
+                    self.entries.insert(i, (k, Arc::new(v.clone())));
+                }
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        if self.deferred_index(key).is_some() {
+            self.materialize();
+        }
+        let i = self.find(key).ok()?;
+        Some(unshare(self.entries.remove(i).1))
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        if self.deferred_index(key).is_some() {
+            self.materialize();
+        }
+        let i = self.find(key).ok()?;
+        Some(Arc::make_mut(&mut self.entries[i].1))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len() + self.deferred.as_ref().map_or(0, |d| d.source.keys().len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+        Merge::new(
+            self.entries.iter().map(|(k, _)| *k),
+            self.deferred
+                .as_ref()
+                .map_or(&[][..], |d| d.source.keys())
+                .iter()
+                .copied(),
+        )
+        .map(|(k, _)| k)
+    }
+
+    /// `(key, value)` pairs in key order.
+    pub fn iter(&self) -> Iter<'_> {
+        let deferred: &[Key] = self.deferred.as_ref().map_or(&[], |d| d.source.keys());
+        let values: &[Value] = match &self.deferred {
+            Some(d) => d.values(),
+            None => &[],
+        };
+        Iter {
+            entries: self.entries.iter(),
+            deferred: deferred.iter().zip(values.iter()),
+            next_entry: None,
+            next_deferred: None,
+        }
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
+        self.iter().map(|(_, v)| v)
+    }
+
+    /// A plain map of every property (for `properties(x)` and the like).
+    pub fn to_map(&self) -> BTreeMap<String, Value> {
+        self.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+}
+
+fn unshare(v: Arc<Value>) -> Value {
+    Arc::try_unwrap(v).unwrap_or_else(|shared| (*shared).clone())
+}
+
+/// Merges two sorted key sequences (marking which side each came from).
+struct Merge<A: Iterator<Item = Key>, B: Iterator<Item = Key>> {
+    a: std::iter::Peekable<A>,
+    b: std::iter::Peekable<B>,
+}
+
+impl<A: Iterator<Item = Key>, B: Iterator<Item = Key>> Merge<A, B> {
+    fn new(a: A, b: B) -> Self {
+        Merge {
+            a: a.peekable(),
+            b: b.peekable(),
+        }
+    }
+}
+
+impl<A: Iterator<Item = Key>, B: Iterator<Item = Key>> Iterator for Merge<A, B> {
+    type Item = (Key, bool);
+    fn next(&mut self) -> Option<(Key, bool)> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some(x), Some(y)) if *x <= *y => self.a.next().map(|k| (k, true)),
+            (Some(_), Some(_)) | (None, Some(_)) => self.b.next().map(|k| (k, false)),
+            (Some(_), None) => self.a.next().map(|k| (k, true)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Iterator over `(key, value)` in key order.
+pub struct Iter<'a> {
+    entries: std::slice::Iter<'a, (Key, Arc<Value>)>,
+    deferred: std::iter::Zip<std::slice::Iter<'a, Key>, std::slice::Iter<'a, Value>>,
+    next_entry: Option<(&'a String, &'a Value)>,
+    next_deferred: Option<(&'a String, &'a Value)>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a String, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.next_entry.is_none() {
+            self.next_entry = self.entries.next().map(|(k, v)| (*k, &**v));
+        }
+        if self.next_deferred.is_none() {
+            self.next_deferred = self.deferred.next().map(|(k, v)| (*k, v));
+        }
+        match (self.next_entry, self.next_deferred) {
+            (Some(a), Some(b)) if a.0 <= b.0 => self.next_entry.take(),
+            (_, Some(_)) => self.next_deferred.take(),
+            (Some(_), None) => self.next_entry.take(),
+            (None, None) => None,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Props {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl IntoIterator for Props {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+}
+
+impl<Q: Borrow<str> + ?Sized> std::ops::Index<&Q> for Props {
+    type Output = Value;
+    fn index(&self, key: &Q) -> &Value {
+        let key = key.borrow();
+        self.get(key)
+            .unwrap_or_else(|| panic!("no property `{key}`"))
+    }
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Props) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl fmt::Debug for Props {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<(String, Value)> for Props {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        let mut p = Props::new();
+        p.extend(iter);
+        p
+    }
+}
+
+impl Extend<(String, Value)> for Props {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Props {
+    fn from(m: BTreeMap<String, Value>) -> Self {
+        m.into_iter().collect()
+    }
+}
+
+impl From<&Props> for BTreeMap<String, Value> {
+    fn from(p: &Props) -> Self {
+        p.to_map()
+    }
+}
+
+impl From<Props> for BTreeMap<String, Value> {
+    fn from(p: Props) -> Self {
+        p.to_map()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Evidence(&'static str);
+
+    impl Deferred for Evidence {
+        fn keys(&self) -> &[Key] {
+            static KEYS: OnceLock<[Key; 2]> = OnceLock::new();
+            KEYS.get_or_init(|| [intern("quotes"), intern("sources")])
+        }
+        fn values(&self) -> Vec<Value> {
+            vec![
+                Value::List(vec![Value::from(self.0)]),
+                Value::List(vec![Value::from("src")]),
+            ]
+        }
+    }
+
+    fn sample() -> Props {
+        let mut p = Props::new();
+        p.insert("rank".into(), Value::from("normal"));
+        p.insert("date".into(), Value::Int(1));
+        p.set_deferred(Evidence("a quote"));
+        p.insert("derived".into(), Value::Bool(false));
+        p
+    }
+
+    #[test]
+    fn reads_like_a_sorted_map() {
+        let p = sample();
+        let keys: Vec<&str> = p.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["date", "derived", "quotes", "rank", "sources"]);
+        let iter_keys: Vec<&str> = p.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(iter_keys, keys);
+        assert_eq!(p.len(), 5);
+        assert!(p.contains_key("quotes") && !p.contains_key("nope"));
+        assert_eq!(p["date"], Value::Int(1));
+        assert_eq!(p["quotes"], Value::List(vec![Value::from("a quote")]));
+        assert_eq!(p.get("nope"), None);
+        let map: BTreeMap<String, Value> = p.to_map();
+        assert_eq!(Props::from(map.clone()), p);
+        assert_eq!(map.len(), 5);
+    }
+
+    #[test]
+    fn writing_a_deferred_key_keeps_the_others() {
+        let mut p = sample();
+        let old = p.insert("sources".into(), Value::Null);
+        assert_eq!(old, Some(Value::List(vec![Value::from("src")])));
+        assert_eq!(p["sources"], Value::Null);
+        assert_eq!(p["quotes"], Value::List(vec![Value::from("a quote")]));
+        assert_eq!(p.len(), 5);
+        assert_eq!(p.remove("date"), Some(Value::Int(1)));
+        *p.get_mut("rank").unwrap() = Value::from("preferred");
+        assert_eq!(p["rank"], Value::from("preferred"));
+    }
+
+    #[test]
+    fn keys_are_interned() {
+        assert!(std::ptr::eq(intern("hedge"), intern("hedge")));
+    }
+}
