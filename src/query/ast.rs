@@ -396,6 +396,10 @@ pub enum ExprKind {
     },
     /// A pattern used as a predicate: `WHERE (a)-[:KNOWS]->(b)`.
     Pattern(PathPattern),
+    /// `EXISTS { <clauses> }`: true when the subquery, run with the
+    /// variables in scope, yields a row. The short form `EXISTS { (a)-->(b)
+    /// [WHERE pred] }` is a subquery of one `MATCH`; a `RETURN` is optional.
+    ExistsSubquery(Box<SingleQuery>),
     /// `[p = (a)-->(b) WHERE pred | projection]`
     PatternComprehension {
         variable: Option<Ident>,

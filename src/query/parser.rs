@@ -56,10 +56,14 @@
 //! postfix_expression = atom { "." schema_name | "[" index_or_slice "]" } [ labels ]
 //! index_or_slice  = expression | [ expression ] ".." [ expression ]
 //! atom            = literal | parameter | case_expression | "count" "(" "*" ")"
+//!                 | exists_subquery
 //!                 | quantified | function_call | list_comprehension
 //!                 | pattern_comprehension | list_literal | map_literal
 //!                 | relationships_pattern | "(" expression ")" | variable
 //! literal         = number | string | "TRUE" | "FALSE" | "NULL"
+//! exists_subquery = "EXISTS" "{" ( { match_clause | unwind_clause | with_clause }
+//!                                   [ return_clause ]
+//!                                 | pattern [ where ] ) "}"
 //! case_expression = "CASE" [ expression ] ( "WHEN" expression "THEN" expression )+
 //!                   [ "ELSE" expression ] "END"
 //! quantified      = ( "all" | "any" | "none" | "single" )

@@ -78,6 +78,12 @@ pub enum PKind {
     },
     /// A pattern predicate: true when the pattern matches at least once.
     Exists(Box<MatchPlan>),
+    /// `EXISTS { ... }`: whether the subquery's pipeline, started from the
+    /// current row, yields a row. `reads` are the outer slots it uses.
+    Subquery {
+        plan: Box<SinglePlan>,
+        reads: Vec<Slot>,
+    },
     /// `[(a)-->(b) WHERE pred | proj]`: the match carries the predicate.
     PatternComp {
         pattern: Box<MatchPlan>,
@@ -132,6 +138,7 @@ impl PExpr {
                 pred.slots(out);
             }
             PKind::Exists(m) => m.slots(out),
+            PKind::Subquery { reads, .. } => out.extend(reads),
             PKind::PatternComp { pattern, proj } => {
                 pattern.slots(out);
                 proj.slots(out);
@@ -545,6 +552,62 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
     found
 }
 
+/// Every name a subquery mentions (variables, and names in its patterns):
+/// those of the outer scope are what it reads.
+fn query_names(q: &ast::SingleQuery, out: &mut HashSet<String>) {
+    fn expr(e: &ast::Expr, out: &mut HashSet<String>) {
+        visit(e, &mut |x| match &x.kind {
+            ast::ExprKind::Variable(v) => {
+                out.insert(v.name.clone());
+            }
+            ast::ExprKind::Pattern(p) | ast::ExprKind::PatternComprehension { pattern: p, .. } => {
+                path(p, out)
+            }
+            ast::ExprKind::ExistsSubquery(q) => query_names(q, out),
+            _ => {}
+        });
+    }
+    fn path(p: &ast::PathPattern, out: &mut HashSet<String>) {
+        let nodes = std::iter::once(&p.start).chain(p.chain.iter().map(|(_, n)| n));
+        for n in nodes {
+            out.extend(n.variable.iter().map(|v| v.name.clone()));
+            n.properties.iter().for_each(|e| expr(e, out));
+        }
+        for (r, _) in &p.chain {
+            out.extend(r.variable.iter().map(|v| v.name.clone()));
+            r.properties.iter().for_each(|e| expr(e, out));
+        }
+    }
+    let projection = |p: &ast::Projection, out: &mut HashSet<String>| {
+        for i in &p.items {
+            expr(&i.expr, out);
+        }
+        for s in &p.order_by {
+            expr(&s.expr, out);
+        }
+        p.skip.iter().chain(&p.limit).for_each(|e| expr(e, out));
+    };
+    for c in &q.clauses {
+        match c {
+            ast::Clause::Match(m) => {
+                for part in &m.pattern {
+                    match &part.element {
+                        ast::PatternElement::Path(p)
+                        | ast::PatternElement::Shortest { path: p, .. } => path(p, out),
+                    }
+                }
+                m.where_.iter().for_each(|e| expr(e, out));
+            }
+            ast::Clause::Unwind(u) => expr(&u.expr, out),
+            ast::Clause::With(w) => {
+                projection(&w.projection, out);
+                w.where_.iter().for_each(|e| expr(e, out));
+            }
+            ast::Clause::Return(r) => projection(&r.projection, out),
+        }
+    }
+}
+
 /// A variable or a property of one (`me`, `me.age`).
 fn is_simple(e: &ast::Expr) -> bool {
     match &e.kind {
@@ -559,7 +622,7 @@ fn visit(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
     use ast::ExprKind::*;
     f(e);
     match &e.kind {
-        Literal(_) | Parameter(_) | Variable(_) | CountStar | Pattern(_) => {}
+        Literal(_) | Parameter(_) | Variable(_) | CountStar | Pattern(_) | ExistsSubquery(_) => {}
         Property(x, _) | HasLabels(x, _) | Unary(_, x) | IsNull { expr: x, .. } => visit(x, f),
         List(items) => items.iter().for_each(|x| visit(x, f)),
         Function { args, .. } => args.iter().for_each(|x| visit(x, f)),
@@ -701,8 +764,63 @@ impl<'a> Planner<'a> {
     // ----- single queries and clauses -------------------------------------------------
 
     fn single(&mut self, q: &ast::SingleQuery) -> Result<(SinglePlan, Vec<String>), QueryError> {
+        let (ops, columns) = self.clauses(q, Scope::default())?;
+        let Some(columns) = columns else {
+            return Err(err_code(
+                ErrorKind::Semantic,
+                "InvalidClauseComposition",
+                "a query must end with `RETURN`",
+                q.span,
+            )
+            .with_help("add `RETURN ...` to say what the query answers"));
+        };
+        Ok((
+            SinglePlan {
+                nslots: self.nslots,
+                ops,
+            },
+            columns,
+        ))
+    }
+
+    /// Plans an `EXISTS { ... }` subquery, which sees the variables of
+    /// `scope`: a pipeline that stops at its first row.
+    fn subquery(&mut self, q: &ast::SingleQuery, scope: &Scope) -> Result<PKind, QueryError> {
+        // Its expressions are whole expressions of their own.
+        let depth = std::mem::replace(&mut self.depth, 0);
+        let planned = self.clauses(q, scope.clone());
+        self.depth = depth;
+        let (mut ops, columns) = planned?;
+        if columns.is_none() {
+            ops.push(Op::Emit(Vec::new()));
+        }
+        let emit = ops.pop().expect("a pipeline ends with its emit");
+        ops.push(Op::Limit(1));
+        ops.push(emit);
+        let mut names = HashSet::new();
+        query_names(q, &mut names);
+        let mut reads: Vec<Slot> = names
+            .iter()
+            .filter_map(|n| scope.get(n).map(|v| v.slot))
+            .collect();
+        reads.sort_unstable();
+        Ok(PKind::Subquery {
+            plan: Box::new(SinglePlan {
+                nslots: self.nslots,
+                ops,
+            }),
+            reads,
+        })
+    }
+
+    /// The operators of a single query's clauses, starting from `scope`,
+    /// and its columns when it ends with `RETURN`.
+    fn clauses(
+        &mut self,
+        q: &ast::SingleQuery,
+        mut scope: Scope,
+    ) -> Result<(Vec<Op>, Option<Vec<String>>), QueryError> {
         let mut ops = Vec::new();
-        let mut scope = Scope::default();
         let mut columns = None;
         let n = q.clauses.len();
         for (i, clause) in q.clauses.iter().enumerate() {
@@ -753,22 +871,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let Some(columns) = columns else {
-            return Err(err_code(
-                ErrorKind::Semantic,
-                "InvalidClauseComposition",
-                "a query must end with `RETURN`",
-                q.span,
-            )
-            .with_help("add `RETURN ...` to say what the query answers"));
-        };
-        Ok((
-            SinglePlan {
-                nslots: self.nslots,
-                ops,
-            },
-            columns,
-        ))
+        Ok((ops, columns))
     }
 
     /// Plans `WITH` or `RETURN`: pushes its operators and returns the new
@@ -2074,6 +2177,7 @@ impl<'a> Planner<'a> {
                     pred: boxed(pred?),
                 }
             }
+            K::ExistsSubquery(q) => self.subquery(q, &cx.scope)?,
             K::Pattern(p) => {
                 let part = ast::PatternPart {
                     variable: None,
@@ -2231,7 +2335,7 @@ fn calls_random(e: &PExpr) -> bool {
             list, pred, proj, ..
         } => calls_random(list) || pred.iter().chain(proj).any(|x| calls_random(x)),
         PKind::Quantified { list, pred, .. } => calls_random(list) || calls_random(pred),
-        PKind::Exists(_) => false,
+        PKind::Exists(_) | PKind::Subquery { .. } => false,
         PKind::PatternComp { proj, .. } => calls_random(proj),
     }
 }

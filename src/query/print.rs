@@ -297,6 +297,8 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             f.write_char(')')
         }
         ExprKind::Pattern(p) => Display::fmt(p, f),
+        ExprKind::ExistsSubquery(q) if f.alternate() => write!(f, "EXISTS {{ {q:#} }}"),
+        ExprKind::ExistsSubquery(q) => write!(f, "EXISTS {{ {q} }}"),
         ExprKind::PatternComprehension {
             variable: v,
             pattern,

@@ -376,6 +376,8 @@ impl Checker<'_> {
                 self.check_match(m)?;
                 Ty::of(BOOL)
             }
+            // Checked when it was planned.
+            PKind::Subquery { .. } => Ty::of(BOOL),
             PKind::PatternComp { pattern, proj } => {
                 self.check_match(pattern)?;
                 let t = self.check(proj)?;

@@ -216,6 +216,15 @@ impl Exec<'_> {
                 self.match_from(m, row, &mut sink)?;
                 matches!(sink, Sink::Exists(true)).into()
             }
+            PKind::Subquery { plan, .. } => {
+                let mut sub = super::Exec::new(self.graph, self.opts, plan);
+                sub.work = self.work;
+                let mut start = row.to_vec();
+                let ran = sub.push(0, &mut start).and_then(|_| sub.finish(0));
+                self.work = sub.work;
+                ran?;
+                Value::Bool(!sub.out.is_empty())
+            }
             PKind::PatternComp { pattern, proj } => {
                 let mut sink = Sink::Collect {
                     proj,

@@ -186,6 +186,16 @@ pub(super) fn predicate<'a, O>(
     result
 }
 
+/// Leaves any `WHERE` or `exists(...)` (for a subquery's own clauses),
+/// returning what to restore.
+pub(super) fn without_predicate(i: &In) -> u32 {
+    i.extra.predicates.replace(0)
+}
+
+pub(super) fn restore_predicate(i: &In, count: u32) {
+    i.extra.predicates.set(count);
+}
+
 /// True inside a `WHERE` or `exists(...)`.
 pub(super) fn in_predicate(i: &In) -> bool {
     i.extra.predicates.get() > 0

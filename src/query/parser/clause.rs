@@ -127,6 +127,16 @@ fn query(i: In) -> PResult<Query> {
 
 /// `single_query = { match_clause | unwind_clause | with_clause } return_clause`
 fn single_query(i: In) -> PResult<SingleQuery> {
+    clauses(i, false)
+}
+
+/// The clauses of an `EXISTS { ... }` subquery: those of a single query,
+/// whose `RETURN` is optional; the body ends at `}`.
+pub(super) fn subquery_body(i: In) -> PResult<SingleQuery> {
+    clauses(i, true)
+}
+
+fn clauses(i: In, subquery: bool) -> PResult<SingleQuery> {
     let mut clauses = Vec::new();
     let mut rest = i;
     let start = offset(&i);
@@ -146,6 +156,15 @@ fn single_query(i: In) -> PResult<SingleQuery> {
             clauses.push(Clause::Return(c));
             return Ok((
                 r,
+                SingleQuery {
+                    clauses,
+                    span: Span::new(start, end),
+                },
+            ));
+        } else if subquery && at_sym(rest, "}") && !clauses.is_empty() {
+            let end = offset(&rest);
+            return Ok((
+                rest,
                 SingleQuery {
                     clauses,
                     span: Span::new(start, end),

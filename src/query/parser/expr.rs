@@ -412,6 +412,11 @@ fn word_expression(i: In) -> PResult<Expr> {
     if at_kw(i, "CASE") {
         return case_expression(i);
     }
+    if let Ok((rest, keyword)) = kw("EXISTS").parse(i)
+        && at_sym(rest, "{")
+    {
+        return exists_subquery(rest, keyword);
+    }
     let (rest, (first, quoted)) = name(i)?;
     let upper = first.name.to_ascii_uppercase();
     if !quoted && at_sym(rest, "(") {
@@ -774,5 +779,59 @@ fn parenthesized_or_pattern(i: In) -> PResult<Expr> {
             span: open.to(close),
             ..inner
         },
+    ))
+}
+
+/// `exists_subquery = "EXISTS" "{" ( single_query_body | pattern [ where ] ) "}"`
+///
+/// The short form, a pattern and its `WHERE`, reads as a subquery of one
+/// `MATCH`. A pattern in the subquery's own clauses is a predicate only
+/// where a `WHERE` of its own makes it one.
+fn exists_subquery(i: In, keyword: Span) -> PResult<Expr> {
+    let _depth = enter(&i)?;
+    let (rest, open) = sym("{").parse(i)?;
+    let outer = without_predicate(&rest);
+    let body = (|| {
+        if ["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"]
+            .iter()
+            .any(|w| at_kw(rest, w))
+        {
+            return super::clause::subquery_body(rest);
+        }
+        let start = offset(&rest);
+        let (r, pattern) = super::pattern::pattern(rest)?;
+        let (r, where_) = match kw("WHERE").parse(r) {
+            Ok((r, _)) => {
+                let (r, e) = predicate(r, required_expression)?;
+                (r, Some(e))
+            }
+            Err(Err::Error(_)) => (r, None),
+            Err(e) => return Err(e),
+        };
+        let end = match &where_ {
+            Some(w) => w.span.end,
+            None => pattern.last().map_or(start, |p| p.span.end),
+        };
+        let span = Span::new(start, end);
+        let clause = MatchClause {
+            optional: false,
+            pattern,
+            where_,
+            span,
+        };
+        Ok((
+            r,
+            SingleQuery {
+                clauses: vec![Clause::Match(clause)],
+                span,
+            },
+        ))
+    })();
+    restore_predicate(&rest, outer);
+    let (rest, query) = body?;
+    let (rest, close) = closing(rest, "}", "`}`", "the `EXISTS` subquery", open)?;
+    Ok((
+        rest,
+        ex(ExprKind::ExistsSubquery(Box::new(query)), keyword.to(close)),
     ))
 }
