@@ -290,10 +290,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         file: usize,
         span: Loc<'_>,
     ) -> &mut Diagnostic {
-        let span = self.resolve(&span);
-        let d = Diagnostic::error(code, msg).at(&self.dossiers[file].name, span);
-        self.diags.push(d);
-        self.diags.last_mut().expect("just pushed")
+        self.push(Diagnostic::error(code, msg), file, span)
     }
 
     fn warn(
@@ -303,9 +300,13 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         file: usize,
         span: Loc<'_>,
     ) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(code, msg), file, span)
+    }
+
+    /// Places a diagnostic in a file and returns it for `help`/notes.
+    fn push(&mut self, d: Diagnostic, file: usize, span: Loc<'_>) -> &mut Diagnostic {
         let span = self.resolve(&span);
-        let d = Diagnostic::warning(code, msg).at(&self.dossiers[file].name, span);
-        self.diags.push(d);
+        self.diags.push(d.at(&self.dossiers[file].name, span));
         self.diags.last_mut().expect("just pushed")
     }
 
