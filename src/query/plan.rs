@@ -1898,6 +1898,30 @@ impl<'a> Planner<'a> {
 
     /// Plans an expression; a whole expression (not a part of one) is then
     /// type-checked.
+    /// Plans `body` with `variable` bound to a fresh slot for a list element
+    /// (comprehensions, quantifiers). Aggregates are refused inside, since
+    /// they see rows, not elements; `place` names where for the message.
+    /// The scope is restored whatever `body` returns.
+    fn with_element<T>(
+        &mut self,
+        variable: &ast::Ident,
+        place: &'static str,
+        cx: &mut Cx,
+        body: impl FnOnce(&mut Self, &mut Cx) -> Result<T, QueryError>,
+    ) -> Result<(Slot, T), QueryError> {
+        let slot = self.slot();
+        let old = cx
+            .scope
+            .vars
+            .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
+        let outer = (cx.aggs.take(), cx.place);
+        cx.place = place;
+        let result = body(self, cx);
+        (cx.aggs, cx.place) = outer;
+        restore(&mut cx.scope, &variable.name, old);
+        Ok((slot, result?))
+    }
+
     fn expr(&mut self, e: &ast::Expr, cx: &mut Cx) -> Result<PExpr, QueryError> {
         self.depth += 1;
         let planned = self.expr_here(e, cx);
@@ -2122,30 +2146,20 @@ impl<'a> Planner<'a> {
                 projection,
             } => {
                 let list = self.expr(list, cx)?;
-                let slot = self.slot();
-                let old = cx
-                    .scope
-                    .vars
-                    .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
-                // Aggregates cannot be inside: they see rows, not elements.
-                let outer = (cx.aggs.take(), cx.place);
-                cx.place = "a list comprehension";
-                let r = (|| {
-                    let pred = predicate
-                        .as_ref()
-                        .map(|x| self.expr(x, cx))
-                        .transpose()?
-                        .map(Box::new);
-                    let proj = projection
-                        .as_ref()
-                        .map(|x| self.expr(x, cx))
-                        .transpose()?
-                        .map(Box::new);
-                    Ok::<_, QueryError>((pred, proj))
-                })();
-                (cx.aggs, cx.place) = outer;
-                restore(&mut cx.scope, &variable.name, old);
-                let (pred, proj) = r?;
+                let (slot, (pred, proj)) =
+                    self.with_element(variable, "a list comprehension", cx, |p, cx| {
+                        let pred = predicate
+                            .as_ref()
+                            .map(|x| p.expr(x, cx))
+                            .transpose()?
+                            .map(Box::new);
+                        let proj = projection
+                            .as_ref()
+                            .map(|x| p.expr(x, cx))
+                            .transpose()?
+                            .map(Box::new);
+                        Ok((pred, proj))
+                    })?;
                 PKind::ListComp {
                     slot,
                     list: boxed(list),
@@ -2160,21 +2174,13 @@ impl<'a> Planner<'a> {
                 predicate,
             } => {
                 let list = self.expr(list, cx)?;
-                let slot = self.slot();
-                let old = cx
-                    .scope
-                    .vars
-                    .insert(variable.name.clone(), Var { slot, ty: Ty::ANY });
-                let outer = (cx.aggs.take(), cx.place);
-                cx.place = "a quantifier";
-                let pred = self.expr(predicate, cx);
-                (cx.aggs, cx.place) = outer;
-                restore(&mut cx.scope, &variable.name, old);
+                let (slot, pred) =
+                    self.with_element(variable, "a quantifier", cx, |p, cx| p.expr(predicate, cx))?;
                 PKind::Quantified {
                     q: *quantifier,
                     slot,
                     list: boxed(list),
-                    pred: boxed(pred?),
+                    pred: boxed(pred),
                 }
             }
             K::ExistsSubquery(q) => self.subquery(q, &cx.scope)?,
