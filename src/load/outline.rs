@@ -93,56 +93,24 @@ impl ListIndex {
         if s.peek() != Some(b'(') {
             return ListIndex { lists };
         }
-        s.i += 1;
-        loop {
-            s.skip_trivia();
-            match s.peek() {
-                None | Some(b')') => break,
-                Some(b',') => {
-                    s.i += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let before = s.i;
+        s.elements(b')', |s| {
             let Some((name, _)) = s.field_name() else {
                 // Not a struct of lists: let the full outline handle it.
                 let _ = s.value(1);
-                if s.i == before {
-                    s.i += 1;
-                }
-                continue;
+                return;
             };
             s.skip_trivia();
             let mut starts = Vec::new();
             if s.peek() == Some(b'[') {
-                s.i += 1;
-                loop {
-                    s.skip_trivia();
-                    match s.peek() {
-                        None => break,
-                        Some(b']') => {
-                            s.i += 1;
-                            break;
-                        }
-                        Some(b',') => {
-                            s.i += 1;
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    let at = s.i;
-                    starts.push(at);
+                s.elements(b']', |s| {
+                    starts.push(s.i);
                     let _ = s.value(2);
-                    if s.i == at {
-                        s.i += 1;
-                    }
-                }
+                });
             } else {
                 let _ = s.value(1);
             }
             lists.push((name, starts));
-        }
+        });
         ListIndex { lists }
     }
 
@@ -345,6 +313,29 @@ impl Scanner<'_> {
     /// `( ... )` or `[ ... ]`: struct fields when an element is `ident: value`,
     /// else positional items.
     fn group(&mut self, item: &mut Item, close: u8, depth: usize) {
+        self.elements(close, |s| {
+            if close == b')' {
+                if let Some((name, name_span)) = s.field_name() {
+                    let value = s.value(depth + 1);
+                    item.fields.push(Field {
+                        name,
+                        name_span,
+                        value,
+                    });
+                    return;
+                }
+            }
+            let v = s.value(depth + 1);
+            item.items.push(v);
+        });
+    }
+
+    /// Walks the elements of a bracketed sequence whose opening bracket is
+    /// at the cursor, up to `close` (consumed) or the end of the text:
+    /// skips trivia and commas, calls `each` at the start of every element,
+    /// and steps over a byte when `each` reads nothing, so it never loops in
+    /// place.
+    fn elements(&mut self, close: u8, mut each: impl FnMut(&mut Self)) {
         self.i += 1;
         loop {
             self.skip_trivia();
@@ -361,21 +352,9 @@ impl Scanner<'_> {
                 _ => {}
             }
             let before = self.i;
-            if close == b')' {
-                if let Some((name, name_span)) = self.field_name() {
-                    let value = self.value(depth + 1);
-                    item.fields.push(Field {
-                        name,
-                        name_span,
-                        value,
-                    });
-                    continue;
-                }
-            }
-            let v = self.value(depth + 1);
-            item.items.push(v);
+            each(self);
             if self.i == before {
-                self.i += 1; // never loop in place
+                self.i += 1;
             }
         }
     }
@@ -404,38 +383,20 @@ impl Scanner<'_> {
     }
 
     fn map(&mut self, item: &mut Item, depth: usize) {
-        self.i += 1;
-        loop {
-            self.skip_trivia();
-            match self.peek() {
-                None => return,
-                Some(b'}') => {
-                    self.i += 1;
-                    return;
-                }
-                Some(b',') => {
-                    self.i += 1;
-                    continue;
-                }
-                _ => {}
+        self.elements(b'}', |s| {
+            let key = s.value(depth + 1);
+            let key_text = s.text[key.span.clone()].trim_matches('"').to_string();
+            s.skip_trivia();
+            if s.peek() == Some(b':') {
+                s.i += 1;
             }
-            let before = self.i;
-            let key = self.value(depth + 1);
-            let key_text = self.text[key.span.clone()].trim_matches('"').to_string();
-            self.skip_trivia();
-            if self.peek() == Some(b':') {
-                self.i += 1;
-            }
-            let value = self.value(depth + 1);
+            let value = s.value(depth + 1);
             item.entries.push(Field {
                 name: key_text,
                 name_span: key.span,
                 value,
             });
-            if self.i == before {
-                self.i += 1;
-            }
-        }
+        });
     }
 }
 
