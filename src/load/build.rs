@@ -200,6 +200,29 @@ impl Deferred for Evidence {
             Value::List(sources),
         ]
     }
+
+    // `eje stats` counts citations on every relation; building them all
+    // would cost far more memory than the graph itself.
+    fn list_len(&self, key: &str) -> Option<usize> {
+        let cites = self.cites.iter();
+        match key {
+            "citations" | "quotes" => Some(self.cites.len()),
+            "claimants" => Some(distinct(cites.filter_map(|c| c.claimant.as_deref()))),
+            "sources" => Some(distinct(cites.map(|c| &*c.source))),
+            _ => None,
+        }
+    }
+}
+
+/// How many different strings, as `values` dedups them.
+fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in items {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    seen.len()
 }
 
 /// Builds nodes and relations, sharing equal values and strings.
@@ -551,5 +574,46 @@ fn derive_meetings(graph: &mut Graph, b: &mut Builder, schema: &Schema, e: &Enti
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cite(source: &str, quote: &str, claimant: Option<&str>) -> Cite {
+        Cite {
+            source: source.into(),
+            quote: quote.into(),
+            claimant: claimant.map(Into::into),
+            hedge: Hedge::Reported,
+        }
+    }
+
+    #[test]
+    fn evidence_counts_match_the_built_lists() {
+        let mut props = Props::new();
+        props.set_deferred(Evidence {
+            cites: Box::new([
+                cite("s1", "q1", Some("c1")),
+                cite("s2", "q2", None),
+                cite("s1", "q3", Some("c1")),
+                cite("s3", "q3", Some("c2")),
+            ]),
+        });
+        let keys = ["citations", "claimants", "quotes", "sources"];
+        let counts: Vec<_> = keys.iter().map(|k| props.list_len(k)).collect();
+        assert_eq!(counts, [Some(4), Some(2), Some(4), Some(3)]);
+        assert!(!props.deferred_built(), "counting built the evidence");
+        let built: Vec<_> = keys
+            .iter()
+            .map(|k| match props.get(k) {
+                Some(Value::List(l)) => Some(l.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(counts, built);
+        assert!(props.deferred_built());
+        assert_eq!(props.list_len("hedge"), None);
     }
 }

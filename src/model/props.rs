@@ -43,6 +43,20 @@ pub trait Deferred: Send + Sync + fmt::Debug {
     fn keys(&self) -> &[Key];
     /// One value per key, in the order of `keys`.
     fn values(&self) -> Vec<Value>;
+    /// The length of the list under `key` (`None` if absent or not a list).
+    /// The default builds every value and drops them; override it to count
+    /// cheaply.
+    fn list_len(&self, key: &str) -> Option<usize> {
+        let i = self.keys().iter().position(|k| k.as_str() == key)?;
+        list_len(self.values().get(i)?)
+    }
+}
+
+fn list_len(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) => Some(l.len()),
+        _ => None,
+    }
 }
 
 #[derive(Debug)]
@@ -93,6 +107,28 @@ impl Props {
                 self.deferred.as_ref().map(|d| &d.values()[i])
             }
         }
+    }
+
+    /// The length of the list under `key` (`None` if absent or not a list),
+    /// without turning deferred properties into values to find it.
+    pub fn list_len(&self, key: &str) -> Option<usize> {
+        if let Ok(i) = self.find(key) {
+            return list_len(&self.entries[i].1);
+        }
+        let i = self.deferred_index(key)?;
+        let d = self.deferred.as_ref()?;
+        match d.cache.get() {
+            Some(values) => list_len(&values[i]),
+            None => d.source.list_len(key),
+        }
+    }
+
+    /// Whether the deferred group's values have been built.
+    #[cfg(test)]
+    pub(crate) fn deferred_built(&self) -> bool {
+        self.deferred
+            .as_ref()
+            .is_some_and(|d| d.cache.get().is_some())
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -399,6 +435,22 @@ mod tests {
         assert_eq!(p.remove("date"), Some(Value::Int(1)));
         *p.get_mut("rank").unwrap() = Value::from("preferred");
         assert_eq!(p["rank"], Value::from("preferred"));
+    }
+
+    #[test]
+    fn list_len_reads_without_building() {
+        let mut p = sample();
+        assert_eq!(p.list_len("quotes"), Some(1));
+        assert_eq!(p.list_len("rank"), None);
+        assert_eq!(p.list_len("nope"), None);
+        // The test source has no `list_len` of its own: the default builds
+        // the values but must not keep them.
+        assert!(!p.deferred_built());
+        assert_eq!(p["sources"], Value::List(vec![Value::from("src")]));
+        assert!(p.deferred_built());
+        assert_eq!(p.list_len("sources"), Some(1));
+        p.insert("quotes".into(), Value::List(vec![Value::Null; 3]));
+        assert_eq!(p.list_len("quotes"), Some(3));
     }
 
     #[test]
