@@ -58,9 +58,8 @@ impl Stats {
                 s.expanded += 1;
             } else {
                 s.claims += 1;
-                if let Some(Value::List(c)) = r.props.get("citations") {
-                    s.citations += c.len();
-                }
+                // Counted without building the deferred evidence lists.
+                s.citations += r.props.list_len("citations").unwrap_or(0);
                 if let Some(Value::Str(h)) = r.props.get("hedge") {
                     *s.by_hedge.entry(h.clone()).or_default() += 1;
                 }
