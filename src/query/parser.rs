@@ -153,29 +153,15 @@ pub use self::base::MAX_DEPTH;
 
 /// Stack for the parse: enough for [`MAX_DEPTH`] levels even in a debug
 /// build, whose frames are large (about 60 KiB a level at worst, so 12 MiB;
-/// a release build needs a fraction of that). Only the pages used are
-/// committed.
+/// a release build needs a fraction of that).
 const PARSE_STACK: usize = 64 << 20;
 
-/// Runs `f` on a thread with a stack large enough for the deepest input the
-/// parser accepts, so the caller's stack size does not matter.
-fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    let job = std::sync::Mutex::new(Some(f));
-    let take = || job.lock().ok().and_then(|mut f| f.take());
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("eje-parse".into())
-            .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, || take().map(|f| f()));
-        let done = match spawned {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => None,
-        };
-        // No thread to be had: parse here, with the stack we have.
-        done.unwrap_or_else(|| take().map(|f| f()).expect("the job runs exactly once"))
-    })
+/// Runs `f` where at least [`PARSE_STACK`]'s worth of stack is left, so the
+/// caller's stack size does not matter: on a fresh stack segment when the
+/// current one has less (stacker; only the pages used are committed). A
+/// segment costs a mapping, not a thread.
+fn with_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(PARSE_STACK / 4, PARSE_STACK, f)
 }
 
 /// Parses a script: statements separated by `;`.
