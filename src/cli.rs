@@ -2,6 +2,7 @@
 //! resolves them into work. Only this module and `repl` touch the terminal.
 
 use std::io::{IsTerminal, Write};
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -287,6 +288,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             let Some(loaded) = load_or_report(&args.graph, err_color) else {
                 return Ok(Exit::Failed);
             };
+            // Freed by the process exit (see `open_session`).
+            let loaded = ManuallyDrop::new(loaded);
             let mut out = std::io::stdout().lock();
             match args.format {
                 StatsFormat::Table => write!(out, "{}", stats::Stats::of(&loaded.graph).table())?,
@@ -327,7 +330,7 @@ fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         let Some(session) = open_session(&args.graph, &args.exec, err_color)? else {
             return Ok(Exit::Failed);
         };
-        return crate::repl::run(session, &args, err_color);
+        return crate::repl::run(ManuallyDrop::into_inner(session), &args, err_color);
     }
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
@@ -382,18 +385,22 @@ fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit> {
 
 /// Opens the graph for running statements, with the parameters set.
 /// `Ok(None)`: the data did not load (already reported).
+///
+/// The session is never dropped: a command that opens one ends with the
+/// process, which gives the memory back at once, where freeing a large
+/// graph piece by piece takes a good part of a second.
 fn open_session(
     graph: &GraphArgs,
     exec: &ExecArgs,
     err_color: bool,
-) -> anyhow::Result<Option<Session>> {
+) -> anyhow::Result<Option<ManuallyDrop<Session>>> {
     let params = parse_params(&exec.params)?;
     let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
             s.options.params = params;
             s.options.max_hops = exec.max_hops;
-            Ok(Some(s))
+            Ok(Some(ManuallyDrop::new(s)))
         }
         Err(failure) => {
             eprint!("{}", failure.render(err_color));
