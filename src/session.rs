@@ -181,8 +181,7 @@ impl Session {
                 Statement::Query(q) => {
                     let planning = Instant::now();
                     let opts = &self.options;
-                    let plan =
-                        query::plan::plan_query(&self.graph, text, q, &opts.params, opts.max_hops);
+                    let plan = query::eval::plan_query(&self.graph, text, q, opts);
                     plan_ms += ms(planning);
                     plan.and_then(|p| query::eval::run_plan(&self.graph, &p, opts))
                 }

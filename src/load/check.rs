@@ -239,6 +239,9 @@ pub fn check(
     progress.phase("building the graph");
     let graph = build::build(schema, dossiers);
     timer.phase("build");
+    // Queries walk adjacency first of all: index it now, as part of the load.
+    graph.adjacency();
+    timer.phase("index");
     Some(graph)
 }
 

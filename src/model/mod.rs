@@ -5,6 +5,7 @@
 //! its labels, a claim is a relation whose properties carry time, quantity,
 //! certainty and evidence. A graph built from a Cypher script has no schema.
 
+pub mod adjacency;
 pub mod date;
 pub mod fxhash;
 pub mod names;
@@ -13,12 +14,14 @@ pub mod schema;
 pub mod value;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use fxhash::FastMap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
+pub use adjacency::{Adjacency, Hop, TypeId};
 pub use date::{PartialDate, Precision, When};
 pub use props::Props;
 pub use schema::{KindDef, RelationDef, Schema, Style, TimeShape, UnitDef};
@@ -78,6 +81,8 @@ pub struct Graph {
     by_id: FastMap<String, NodeIndex>,
     by_key: FastMap<String, Vec<NodeIndex>>,
     by_label: FastMap<String, Vec<NodeIndex>>,
+    /// Built on first use; adding a node or relation drops it.
+    adjacency: OnceLock<Adjacency>,
 }
 
 impl Graph {
@@ -104,6 +109,7 @@ impl Graph {
             );
         }
         let labels = node.labels.clone();
+        self.adjacency.take();
         let ix = self.graph.add_node(node);
         self.by_id.insert(id, ix);
         keys.sort();
@@ -118,7 +124,13 @@ impl Graph {
     }
 
     pub fn add_rel(&mut self, from: NodeIndex, to: NodeIndex, rel: Rel) -> EdgeIndex {
+        self.adjacency.take();
         self.graph.add_edge(from, to, rel)
+    }
+
+    /// Adjacency by direction and relation type (built on first use).
+    pub fn adjacency(&self) -> &Adjacency {
+        self.adjacency.get_or_init(|| Adjacency::build(&self.graph))
     }
 
     pub fn node(&self, ix: NodeIndex) -> &Node {

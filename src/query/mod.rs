@@ -7,6 +7,7 @@ pub mod error;
 pub mod eval;
 pub mod functions;
 pub mod lexer;
+pub mod optimize;
 pub mod parser;
 pub mod plan;
 mod print;

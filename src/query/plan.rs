@@ -29,7 +29,7 @@ use super::ast::{self, BinaryOp, Quantifier, Span, UnaryOp};
 use super::error::{ErrorKind, QueryError};
 use super::functions::{self, AggKind, Function};
 use super::types::{self, Checker, Ty};
-use crate::model::{Graph, Resolution, Value, names};
+use crate::model::{Adjacency, Graph, Resolution, TypeId, Value, names};
 
 /// A position in a row.
 pub type Slot = usize;
@@ -220,7 +220,8 @@ pub struct MatchPlan {
 }
 
 impl MatchPlan {
-    fn slots(&self, out: &mut Vec<Slot>) {
+    /// Every slot the match reads or binds.
+    pub fn slots(&self, out: &mut Vec<Slot>) {
         self.pre.iter().chain(&self.post).for_each(|e| e.slots(out));
         for step in &self.steps {
             step.filters.iter().for_each(|e| e.slots(out));
@@ -320,9 +321,30 @@ pub struct TypeFilter {
     /// Types that are symmetric in the schema: a directed pattern matches
     /// them either way round.
     pub symmetric: Vec<String>,
+    /// The same by the graph's type numbers (`model::Adjacency`), so that
+    /// walking adjacency compares no strings: bit 0 set when the type
+    /// matches, bit 1 when it is also symmetric. `None`: any type.
+    pub mask: Option<Vec<u8>>,
 }
 
 impl TypeFilter {
+    pub fn new(types: Option<Vec<String>>, symmetric: Vec<String>, adj: &Adjacency) -> Self {
+        let mask = types.as_ref().map(|ts| {
+            let mut m = vec![0u8; adj.type_names().len()];
+            for t in ts {
+                if let Some(id) = adj.type_id(t) {
+                    m[id as usize] = if symmetric.contains(t) { 3 } else { 1 };
+                }
+            }
+            m
+        });
+        TypeFilter {
+            types,
+            symmetric,
+            mask,
+        }
+    }
+
     pub fn matches(&self, t: &str) -> bool {
         self.types
             .as_ref()
@@ -331,6 +353,20 @@ impl TypeFilter {
 
     pub fn is_symmetric(&self, t: &str) -> bool {
         !self.symmetric.is_empty() && self.symmetric.iter().any(|x| x == t)
+    }
+
+    #[inline]
+    pub fn matches_id(&self, t: TypeId) -> bool {
+        self.mask
+            .as_ref()
+            .is_none_or(|m| m.get(t as usize).is_some_and(|b| b & 1 != 0))
+    }
+
+    #[inline]
+    pub fn symmetric_id(&self, t: TypeId) -> bool {
+        self.mask
+            .as_ref()
+            .is_some_and(|m| m.get(t as usize).is_some_and(|b| b & 2 != 0))
     }
 }
 
@@ -353,6 +389,23 @@ pub struct Expand {
     /// Expanding against the written direction of the pattern: the list of
     /// a variable-length relation is reversed to keep the written order.
     pub reversed: bool,
+    /// What the step yields; anything but `Ends::Each` is set by
+    /// `optimize`, which proves the rest of the query cannot tell.
+    pub ends: Ends,
+}
+
+/// What an expansion yields for each row it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ends {
+    /// A row per match (per relation, or per walk of a variable-length one).
+    #[default]
+    Each,
+    /// A row per distinct node at the far end; `rel` is left unbound.
+    Distinct,
+    /// One row with `rel` set to the number of matches (none when zero);
+    /// with `Some(slot)`, one row per relation type instead, with the type
+    /// in `slot`. `to` is left unbound.
+    Count(Option<Slot>),
 }
 
 /// `shortestPath` / `allShortestPaths` between two bound nodes.
@@ -1267,10 +1320,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok(TypeFilter {
-            types: resolved,
-            symmetric,
-        })
+        Ok(TypeFilter::new(resolved, symmetric, self.graph.adjacency()))
     }
 
     /// Resolves a property key read from a node or relation over curated
@@ -1576,6 +1626,7 @@ impl<'a> Planner<'a> {
                         to_check: checks[to].clone(),
                         var_len: r.var_len,
                         reversed,
+                        ends: Ends::Each,
                     };
                     push(StepKind::Expand(x), vec![r.slot, tn.slot], bound);
                 };
@@ -2314,7 +2365,7 @@ impl<'a> Planner<'a> {
 
 /// Whether an expression calls a function whose value changes from call
 /// to call (`rand()`).
-fn calls_random(e: &PExpr) -> bool {
+pub(crate) fn calls_random(e: &PExpr) -> bool {
     match &e.kind {
         PKind::Call(f, args) => functions::is_random(f) || args.iter().any(calls_random),
         PKind::Const(_) | PKind::Param(_) | PKind::Slot(_) => false,

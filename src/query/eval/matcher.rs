@@ -10,19 +10,17 @@
 //! with" is an accident of how a claim was written down. This deviates from
 //! openCypher on purpose; graphs without a schema match exactly.
 
-use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 
 use super::super::error::QueryError;
 use super::super::plan::{
-    Dir, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest, StepKind,
-    TypeFilter,
+    Dir, Ends, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest,
+    StepKind, TypeFilter,
 };
 use super::ops::{self, type_error};
 use super::{Exec, Flow};
-use crate::model::fxhash::FastMap;
-use crate::model::{Path, Value, names};
+use crate::model::fxhash::{FastMap, FastSet};
+use crate::model::{Graph, Hop, Path, TypeId, Value, names};
 
 /// Where the matches of a pattern go.
 pub(crate) enum Sink<'p> {
@@ -91,14 +89,19 @@ impl Exec<'_> {
             StepKind::Expand(x) if x.var_len.is_some() && x.rel_bound => {
                 self.expand_list(m, i, x, row, used, sink)
             }
-            StepKind::Expand(x) if x.var_len.is_some() => {
+            StepKind::Expand(x) if x.var_len.is_some() && x.ends == Ends::Each => {
                 let Some(from) = self.node_at(row, x.from)? else {
                     return Ok(Flow::Continue);
                 };
                 let mut trail = Vec::new();
                 self.var_dfs(m, i, x, from, 0, &mut trail, row, used, sink)
             }
-            StepKind::Expand(x) => self.expand(m, i, x, row, used, sink),
+            StepKind::Expand(x) => match x.ends {
+                Ends::Each => self.expand(m, i, x, row, used, sink),
+                Ends::Distinct if x.var_len.is_some() => self.reach(m, i, x, row, used, sink),
+                Ends::Distinct => self.expand_distinct(m, i, x, row, used, sink),
+                Ends::Count(by_type) => self.expand_count(m, i, x, by_type, row, used, sink),
+            },
             StepKind::Shortest(s) => self.shortest(m, i, s, row, used, sink),
         }
     }
@@ -287,52 +290,6 @@ impl Exec<'_> {
         Ok(true)
     }
 
-    /// The relations of `from` a pattern step may follow, with the node at
-    /// their other end, in the order they were added.
-    pub(crate) fn adjacent(
-        &self,
-        from: NodeIndex,
-        dir: Dir,
-        types: &TypeFilter,
-    ) -> Vec<(EdgeIndex, NodeIndex)> {
-        let g = &self.graph.graph;
-        let mut out = Vec::new();
-        let (fwd, back) = match dir {
-            Dir::Out | Dir::Both => (Direction::Outgoing, Direction::Incoming),
-            Dir::In => (Direction::Incoming, Direction::Outgoing),
-        };
-        for e in g.edges_directed(from, fwd) {
-            if types.matches(&e.weight().rel_type) {
-                let other = if fwd == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                out.push((e.id(), other));
-            }
-        }
-        let both = dir == Dir::Both;
-        if both || !types.symmetric.is_empty() {
-            for e in g.edges_directed(from, back) {
-                // A self-loop was seen going the other way already.
-                if e.source() == e.target() {
-                    continue;
-                }
-                let t = &e.weight().rel_type;
-                if types.matches(t) && (both || types.is_symmetric(t)) {
-                    let other = if back == Direction::Outgoing {
-                        e.target()
-                    } else {
-                        e.source()
-                    };
-                    out.push((e.id(), other));
-                }
-            }
-        }
-        out.sort_unstable_by_key(|(e, _)| *e);
-        out
-    }
-
     fn reaches(
         &mut self,
         x: &Expand,
@@ -357,13 +314,13 @@ impl Exec<'_> {
         let Some(from) = self.node_at(row, x.from)? else {
             return Ok(Flow::Continue);
         };
-        let candidates = if x.rel_bound {
+        // A bound relation is the one candidate; else every hop.
+        let (mut one, mut all);
+        let candidates: &mut dyn Iterator<Item = (EdgeIndex, NodeIndex)> = if x.rel_bound {
             match &row[x.rel] {
                 Value::Rel(e) => {
-                    let e = *e;
-                    self.adjacent_one(from, e, x.dir, &x.types)
-                        .into_iter()
-                        .collect()
+                    one = self.adjacent_one(from, *e, x.dir, &x.types).into_iter();
+                    &mut one
                 }
                 Value::Null => return Ok(Flow::Continue),
                 v => {
@@ -374,7 +331,8 @@ impl Exec<'_> {
                 }
             }
         } else {
-            self.adjacent(from, x.dir, &x.types)
+            all = hops(self.graph, from, x.dir, &x.types).map(|h| (h.rel, h.other));
+            &mut all
         };
         for (e, other) in candidates {
             self.tick()?;
@@ -394,6 +352,278 @@ impl Exec<'_> {
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// `Ends::Count`: how many matches the step has, without binding them.
+    #[allow(clippy::too_many_arguments)]
+    fn expand_count(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        by_type: Option<usize>,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        // Per type, in the order each type is first met (the order in
+        // which an aggregation would first see it).
+        let mut counts: Vec<(TypeId, i64)> = Vec::new();
+        for h in hops(self.graph, from, x.dir, &x.types) {
+            self.tick()?;
+            if used.contains(&h.rel)
+                || !self.rel_ok(h.rel, &x.rel_props, row)?
+                || !self.reaches(x, h.other, row)?
+            {
+                continue;
+            }
+            let ty = if by_type.is_some() { h.ty } else { 0 };
+            match counts.iter_mut().find(|(t, _)| *t == ty) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((ty, 1)),
+            }
+        }
+        let names = self.graph.adjacency().type_names();
+        for (ty, n) in counts {
+            row[x.rel] = Value::Int(n);
+            if let Some(slot) = by_type {
+                row[slot] = Value::Str(names[ty as usize].clone());
+            }
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `Ends::Distinct` for one hop: each neighbour once.
+    fn expand_distinct(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let mut seen = FastSet::default();
+        for h in hops(self.graph, from, x.dir, &x.types) {
+            self.tick()?;
+            if seen.contains(&h.other)
+                || used.contains(&h.rel)
+                || !self.rel_ok(h.rel, &x.rel_props, row)?
+                || !self.reaches(x, h.other, row)?
+            {
+                continue;
+            }
+            seen.insert(h.other);
+            row[x.rel] = Value::Rel(h.rel);
+            row[x.to] = Value::Node(h.other);
+            used.push(h.rel);
+            let flow = self.bound(m, i, row, used, sink);
+            used.pop();
+            if flow? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `Ends::Distinct` for a variable-length step of `0..max` or `1..max`
+    /// hops: every node some walk reaches, once, by breadth-first search.
+    /// A node other than the start is the end of such a walk exactly when
+    /// its distance is within `1..=max` (a shortest walk repeats no
+    /// relation); the start is the end of a walk of no hops, or of a
+    /// closed one (`closed_walk`).
+    fn reach(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(start) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let (min, max) = x.var_len.unwrap_or((1, 1));
+        let mut dist: FastMap<NodeIndex, u32> = FastMap::from_iter([(start, 0)]);
+        let mut order = Vec::new();
+        let mut frontier = vec![start];
+        let mut depth = 0;
+        while depth < max && !frontier.is_empty() {
+            depth += 1;
+            let mut next = Vec::new();
+            for &u in &frontier {
+                for h in hops(self.graph, u, x.dir, &x.types) {
+                    self.tick()?;
+                    if dist.contains_key(&h.other)
+                        || used.contains(&h.rel)
+                        || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    {
+                        continue;
+                    }
+                    dist.insert(h.other, depth);
+                    next.push(h.other);
+                }
+            }
+            order.extend_from_slice(&next);
+            frontier = next;
+        }
+        row[x.rel] = Value::Null;
+        let start_too = self.reaches(x, start, row)?
+            && (min == 0 || self.closed_walk(x, start, max, &dist, used, row)?);
+        if start_too {
+            order.insert(0, start);
+        }
+        for node in order {
+            if node != start && !self.reaches(x, node, row)? {
+                continue;
+            }
+            row[x.to] = Value::Node(node);
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Whether a walk of `1..=max` relations, none repeated and none in
+    /// `used`, leads from `start` back to it. `dist` holds the distances
+    /// the step's own search found from `start`.
+    fn closed_walk(
+        &mut self,
+        x: &Expand,
+        start: NodeIndex,
+        max: u32,
+        dist: &FastMap<NodeIndex, u32>,
+        used: &Used,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        if x.dir == Dir::Both {
+            return self.closed_walk_undirected(x, start, max, used, row);
+        }
+        if !x.types.symmetric.is_empty() {
+            // Symmetric types make the step part directed, part not: look
+            // for one by depth-first search.
+            let mut trail = Vec::new();
+            return self.closed_dfs(x, start, start, max, &mut trail, used, row);
+        }
+        // Directed: a shortest walk to a node with a relation back to the
+        // start, then that relation.
+        for h in hops(self.graph, start, x.dir.flip(), &x.types) {
+            self.tick()?;
+            if used.contains(&h.rel) || !self.rel_ok(h.rel, &x.rel_props, row)? {
+                continue;
+            }
+            if h.other == start || dist.get(&h.other).is_some_and(|d| *d < max) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The shortest cycle through `start`, undirected, by breadth-first
+    /// search labelling each node with the first relation of its search
+    /// path: a relation outside the search tree that joins two different
+    /// first relations (or returns to the start) closes a walk of
+    /// `d(u) + d(v) + 1` relations, and the shortest such is the shortest
+    /// cycle.
+    fn closed_walk_undirected(
+        &mut self,
+        x: &Expand,
+        start: NodeIndex,
+        max: u32,
+        used: &Used,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        // node -> (distance, first relation, relation it was reached by)
+        let mut seen: FastMap<NodeIndex, (u32, EdgeIndex, EdgeIndex)> = FastMap::default();
+        let mut frontier = vec![start];
+        let mut depth = 0;
+        while depth < max && !frontier.is_empty() {
+            let mut next = Vec::new();
+            for &u in &frontier {
+                let (du, first, parent) = match seen.get(&u) {
+                    Some(&(d, f, p)) => (d, Some(f), Some(p)),
+                    None => (0, None, None),
+                };
+                for h in hops(self.graph, u, Dir::Both, &x.types) {
+                    self.tick()?;
+                    if Some(h.rel) == parent
+                        || used.contains(&h.rel)
+                        || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    {
+                        continue;
+                    }
+                    if h.other == start {
+                        if du < max {
+                            return Ok(true);
+                        }
+                        continue;
+                    }
+                    match seen.get(&h.other) {
+                        None => {
+                            seen.insert(h.other, (du + 1, first.unwrap_or(h.rel), h.rel));
+                            next.push(h.other);
+                        }
+                        Some(&(dv, fv, pv)) => {
+                            if pv == h.rel {
+                                continue;
+                            }
+                            let closes = first.is_none_or(|f| f != fv);
+                            if closes && du + dv < max {
+                                return Ok(true);
+                            }
+                        }
+                    }
+                }
+            }
+            frontier = next;
+            depth += 1;
+        }
+        Ok(false)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn closed_dfs(
+        &mut self,
+        x: &Expand,
+        start: NodeIndex,
+        node: NodeIndex,
+        left: u32,
+        trail: &mut Vec<EdgeIndex>,
+        used: &Used,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        for h in hops(self.graph, node, x.dir, &x.types) {
+            self.tick()?;
+            if used.contains(&h.rel)
+                || trail.contains(&h.rel)
+                || !self.rel_ok(h.rel, &x.rel_props, row)?
+            {
+                continue;
+            }
+            if h.other == start {
+                return Ok(true);
+            }
+            if left > 1 {
+                trail.push(h.rel);
+                let found = self.closed_dfs(x, start, h.other, left - 1, trail, used, row)?;
+                trail.pop();
+                if found {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// A variable-length step whose list of relations is bound already:
@@ -514,7 +744,7 @@ impl Exec<'_> {
             }
         }
         if depth < max {
-            for (e, other) in self.adjacent(node, x.dir, &x.types) {
+            for Hop { rel: e, other, .. } in hops(self.graph, node, x.dir, &x.types) {
                 self.tick()?;
                 if used.contains(&e) || !self.rel_ok(e, &x.rel_props, row)? {
                     continue;
@@ -623,7 +853,10 @@ impl Exec<'_> {
             let mut next = Vec::new();
             let mut meet = None;
             'layer: for &u in frontier.iter() {
-                for (e, v) in self.adjacent(u, dir, &s.types) {
+                for Hop {
+                    rel: e, other: v, ..
+                } in hops(self.graph, u, dir, &s.types)
+                {
                     self.tick()?;
                     if v == root || mine.contains_key(&v) || !self.rel_ok(e, &s.rel_props, row)? {
                         continue;
@@ -671,7 +904,10 @@ impl Exec<'_> {
             depth += 1;
             let mut next = Vec::new();
             for &u in &frontier {
-                for (e, v) in self.adjacent(u, s.dir, &s.types) {
+                for Hop {
+                    rel: e, other: v, ..
+                } in hops(self.graph, u, s.dir, &s.types)
+                {
                     self.tick()?;
                     if !self.rel_ok(e, &s.rel_props, row)? {
                         continue;
@@ -751,4 +987,70 @@ fn join_paths(
         cur = p;
     }
     Path { nodes, rels }
+}
+
+/// The relations of `from` a pattern step may follow, with the node at
+/// their other end, in the order they were added: a merge of the node's
+/// outgoing and incoming rows (`model::Adjacency`), without allocating.
+pub(crate) fn hops<'g>(g: &'g Graph, from: NodeIndex, dir: Dir, types: &'g TypeFilter) -> Hops<'g> {
+    let adj = g.adjacency();
+    let (fwd, back) = match dir {
+        Dir::Out | Dir::Both => (adj.outgoing(from), adj.incoming(from)),
+        Dir::In => (adj.incoming(from), adj.outgoing(from)),
+    };
+    let both = dir == Dir::Both;
+    // The other way round only for an undirected step or symmetric types.
+    let back = if both || !types.symmetric.is_empty() {
+        back
+    } else {
+        &[]
+    };
+    Hops {
+        fwd,
+        back,
+        from,
+        both,
+        types,
+    }
+}
+
+pub(crate) struct Hops<'g> {
+    fwd: &'g [Hop],
+    back: &'g [Hop],
+    from: NodeIndex,
+    both: bool,
+    types: &'g TypeFilter,
+}
+
+impl Iterator for Hops<'_> {
+    type Item = Hop;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let take_fwd = match (self.fwd.first(), self.back.first()) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(f), Some(b)) => f.rel < b.rel,
+            };
+            if take_fwd {
+                let h = self.fwd[0];
+                self.fwd = &self.fwd[1..];
+                if self.types.matches_id(h.ty) {
+                    return Some(h);
+                }
+            } else {
+                let h = self.back[0];
+                self.back = &self.back[1..];
+                // A self-loop was seen going the other way already.
+                if h.other == self.from {
+                    continue;
+                }
+                if self.types.matches_id(h.ty) && (self.both || self.types.symmetric_id(h.ty)) {
+                    return Some(h);
+                }
+            }
+        }
+    }
 }

@@ -53,6 +53,9 @@ pub struct Options {
     pub params: BTreeMap<String, Value>,
     /// Set to true (Ctrl-C) to stop a running statement.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Apply `optimize`'s rewrites (off only to check they change no
+    /// answer).
+    pub rewrite: bool,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             max_work: 200_000_000,
             params: BTreeMap::new(),
             cancel: None,
+            rewrite: true,
         }
     }
 }
@@ -77,12 +81,23 @@ pub fn execute(
     opts: &Options,
 ) -> Result<ResultSet, QueryError> {
     match stmt {
-        ast::Statement::Query(q) => {
-            let plan = plan::plan_query(graph, text, q, &opts.params, opts.max_hops)?;
-            run_plan(graph, &plan, opts)
-        }
+        ast::Statement::Query(q) => run_plan(graph, &plan_query(graph, text, q, opts)?, opts),
         other => analyst::execute(graph, text, other, opts),
     }
+}
+
+/// Plans a query, with `optimize`'s rewrites unless `opts` turns them off.
+pub fn plan_query(
+    graph: &Graph,
+    text: &str,
+    q: &ast::Query,
+    opts: &Options,
+) -> Result<QueryPlan, QueryError> {
+    let mut plan = plan::plan_query(graph, text, q, &opts.params, opts.max_hops)?;
+    if opts.rewrite {
+        super::optimize::optimize(&mut plan);
+    }
+    Ok(plan)
 }
 
 /// Parses a script and runs each of its statements in turn. A syntax

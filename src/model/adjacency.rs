@@ -1,0 +1,205 @@
+//! Adjacency by direction and relation type, in compressed rows.
+//!
+//! petgraph keeps a node's relations as linked lists threaded through the
+//! edge array and each relation's type as a `String`: walking a hub's
+//! relations chases pointers and compares strings. Queries walk adjacency
+//! far more than anything else, so the graph keeps a second, read-only
+//! copy: for every node its outgoing and its incoming relations as one
+//! contiguous slice each, every entry carrying the relation, the node at
+//! the other end and the relation's type as a small number.
+//!
+//! Within a slice entries keep the order the relations were added, so
+//! answers come out in the same order as a walk over petgraph's lists
+//! sorted by relation.
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+
+use super::fxhash::FastMap;
+use super::{Node, Rel};
+
+/// A relation type's number in this graph.
+pub type TypeId = u32;
+
+/// One relation seen from one of its ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hop {
+    pub rel: EdgeIndex,
+    /// The node at the other end.
+    pub other: NodeIndex,
+    pub ty: TypeId,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Adjacency {
+    /// Type names by number, sorted.
+    types: Vec<String>,
+    /// Relations per type, by number.
+    type_counts: Vec<usize>,
+    out_start: Vec<u32>,
+    out: Vec<Hop>,
+    in_start: Vec<u32>,
+    inc: Vec<Hop>,
+}
+
+impl Adjacency {
+    pub fn build(g: &DiGraph<Node, Rel>) -> Adjacency {
+        let mut names: Vec<&str> = Vec::new();
+        let mut ids: FastMap<&str, TypeId> = FastMap::default();
+        for e in g.raw_edges() {
+            let t = e.weight.rel_type.as_str();
+            if !ids.contains_key(t) {
+                ids.insert(t, 0);
+                names.push(t);
+            }
+        }
+        names.sort_unstable();
+        for (i, n) in names.iter().enumerate() {
+            ids.insert(n, i as TypeId);
+        }
+        let n = g.node_count();
+        let mut out_start = vec![0u32; n + 1];
+        let mut in_start = vec![0u32; n + 1];
+        let mut type_counts = vec![0usize; names.len()];
+        let mut tys = Vec::with_capacity(g.edge_count());
+        for e in g.raw_edges() {
+            out_start[e.source().index() + 1] += 1;
+            in_start[e.target().index() + 1] += 1;
+            let t = ids[e.weight.rel_type.as_str()];
+            type_counts[t as usize] += 1;
+            tys.push(t);
+        }
+        for i in 0..n {
+            out_start[i + 1] += out_start[i];
+            in_start[i + 1] += in_start[i];
+        }
+        let blank = Hop {
+            rel: EdgeIndex::end(),
+            other: NodeIndex::end(),
+            ty: 0,
+        };
+        let mut out = vec![blank; g.edge_count()];
+        let mut inc = vec![blank; g.edge_count()];
+        let mut out_fill = out_start.clone();
+        let mut in_fill = in_start.clone();
+        // Relations in index order, so each node's slice is in index order.
+        for (i, e) in g.raw_edges().iter().enumerate() {
+            let rel = EdgeIndex::new(i);
+            let (s, t) = (e.source(), e.target());
+            let ty = tys[i];
+            let o = &mut out_fill[s.index()];
+            out[*o as usize] = Hop { rel, other: t, ty };
+            *o += 1;
+            let o = &mut in_fill[t.index()];
+            inc[*o as usize] = Hop { rel, other: s, ty };
+            *o += 1;
+        }
+        Adjacency {
+            types: names.into_iter().map(str::to_string).collect(),
+            type_counts,
+            out_start,
+            out,
+            in_start,
+            inc,
+        }
+    }
+
+    /// A node's outgoing relations.
+    pub fn outgoing(&self, n: NodeIndex) -> &[Hop] {
+        let i = n.index();
+        match (self.out_start.get(i), self.out_start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.out[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// A node's incoming relations.
+    pub fn incoming(&self, n: NodeIndex) -> &[Hop] {
+        let i = n.index();
+        match (self.in_start.get(i), self.in_start.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.inc[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The number of a relation type, if any relation has it.
+    pub fn type_id(&self, name: &str) -> Option<TypeId> {
+        self.types
+            .binary_search_by(|t| t.as_str().cmp(name))
+            .ok()
+            .map(|i| i as TypeId)
+    }
+
+    /// Type names by number.
+    pub fn type_names(&self) -> &[String] {
+        &self.types
+    }
+
+    /// How many relations have each type, by number.
+    pub fn type_counts(&self) -> &[usize] {
+        &self.type_counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Props;
+
+    fn rel(t: &str) -> Rel {
+        Rel {
+            rel_type: t.to_string(),
+            props: Props::new(),
+        }
+    }
+
+    fn node(id: &str) -> Node {
+        Node {
+            id: id.to_string(),
+            labels: Vec::new(),
+            props: Props::new(),
+        }
+    }
+
+    #[test]
+    fn rows_match_petgraph_in_relation_order() {
+        let mut g = DiGraph::new();
+        let a = g.add_node(node("a"));
+        let b = g.add_node(node("b"));
+        let c = g.add_node(node("c"));
+        g.add_edge(a, b, rel("KNOWS"));
+        g.add_edge(b, a, rel("LIKES"));
+        g.add_edge(a, c, rel("KNOWS"));
+        g.add_edge(a, a, rel("SELF"));
+        let adj = Adjacency::build(&g);
+        assert_eq!(adj.type_names(), ["KNOWS", "LIKES", "SELF"]);
+        assert_eq!(adj.type_counts(), [2, 1, 1]);
+        for n in [a, b, c] {
+            for (dir, hops) in [
+                (petgraph::Direction::Outgoing, adj.outgoing(n)),
+                (petgraph::Direction::Incoming, adj.incoming(n)),
+            ] {
+                let mut want: Vec<(EdgeIndex, NodeIndex, &str)> = g
+                    .edges_directed(n, dir)
+                    .map(|e| {
+                        use petgraph::visit::EdgeRef;
+                        let other = if dir == petgraph::Direction::Outgoing {
+                            e.target()
+                        } else {
+                            e.source()
+                        };
+                        (e.id(), other, e.weight().rel_type.as_str())
+                    })
+                    .collect();
+                want.sort_by_key(|w| w.0);
+                let got: Vec<(EdgeIndex, NodeIndex, &str)> = hops
+                    .iter()
+                    .map(|h| (h.rel, h.other, adj.type_names()[h.ty as usize].as_str()))
+                    .collect();
+                assert_eq!(got, want, "{dir:?} of {n:?}");
+            }
+        }
+        assert_eq!(adj.type_id("LIKES"), Some(1));
+        assert_eq!(adj.type_id("NOPE"), None);
+        assert!(adj.outgoing(NodeIndex::new(99)).is_empty());
+    }
+}

@@ -1,0 +1,244 @@
+//! Rewrites of a planned query that change how much work it takes, never
+//! its answer: the planner writes down what the query says, this pass
+//! notices where the rest of the query cannot tell the difference.
+//!
+//! - **Counting instead of enumerating.** `MATCH (p:Person)-[r]-() RETURN
+//!   p, count(r)` needs the number of `p`'s relations, not a row for each:
+//!   when the last step of a `MATCH` binds variables that nothing reads
+//!   but `count(*)` / `count(r)` of the aggregation right after it, the
+//!   step counts (`Ends::Count`) and the counts become `sum`s. A key
+//!   `type(r)` is kept by counting per type.
+//! - **Distinct ends.** `MATCH (p {id: 'x'})-[*1..3]-(e:Event) RETURN
+//!   count(DISTINCT e)` asks which nodes are within three hops, not by
+//!   how many walks: when the relation variable of the last step is read
+//!   by nothing and every row after it goes into a `DISTINCT` or an
+//!   aggregation that ignores duplicates, the step yields each node at
+//!   its far end once (`Ends::Distinct`): one breadth-first search
+//!   instead of every walk.
+//!
+//! Both keep openCypher's relationship uniqueness (relations bound earlier
+//! in the `MATCH` are still excluded) and the step's filters.
+
+use super::functions::AggKind;
+use super::plan::{
+    AggregatePlan, Ends, Expand, Op, PExpr, PKind, QueryPlan, SinglePlan, Slot, StepKind,
+    calls_random,
+};
+
+/// Applies every rewrite to every part of a query.
+pub fn optimize(plan: &mut QueryPlan) {
+    for part in &mut plan.parts {
+        optimize_single(part);
+    }
+}
+
+fn optimize_single(plan: &mut SinglePlan) {
+    for i in 0..plan.ops.len() {
+        if !count_ends(plan, i) {
+            distinct_ends(plan, i);
+        }
+    }
+}
+
+/// The last step of the match at `ops[i]`, when it is an expansion whose
+/// relation and far node the match binds fresh and reads nowhere else.
+fn last_expand(plan: &SinglePlan, i: usize) -> Option<&Expand> {
+    let Op::Match(m) = &plan.ops[i] else {
+        return None;
+    };
+    if m.optional || !m.paths.is_empty() || !m.post.is_empty() {
+        return None;
+    }
+    let last = m.steps.last()?;
+    let StepKind::Expand(x) = &last.kind else {
+        return None;
+    };
+    if x.rel_bound || x.to_bound || x.ends != Ends::Each {
+        return None;
+    }
+    let mut own = Vec::new();
+    x.rel_props.iter().for_each(|(_, e)| e.slots(&mut own));
+    x.to_check.props.iter().for_each(|(_, e)| e.slots(&mut own));
+    if own.contains(&x.rel) || own.contains(&x.to) {
+        return None;
+    }
+    Some(x)
+}
+
+fn last_expand_mut(plan: &mut SinglePlan, i: usize) -> Option<&mut Expand> {
+    let Op::Match(m) = &mut plan.ops[i] else {
+        return None;
+    };
+    match &mut m.steps.last_mut()?.kind {
+        StepKind::Expand(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// The slots the operators `ops[from..]` read.
+fn reads_from(plan: &SinglePlan, from: usize) -> Vec<Slot> {
+    let mut out = Vec::new();
+    for op in plan.ops.iter().skip(from) {
+        op_reads(op, &mut out);
+    }
+    out
+}
+
+fn op_reads(op: &Op, out: &mut Vec<Slot>) {
+    match op {
+        Op::Match(m) => m.slots(out),
+        Op::Unwind { expr, .. } | Op::Filter(expr) => expr.slots(out),
+        Op::Project(items) => items.iter().for_each(|(e, _)| e.slots(out)),
+        Op::Aggregate(a) => {
+            a.keys.iter().chain(&a.post).for_each(|(e, _)| e.slots(out));
+            for c in &a.aggs {
+                c.arg.iter().chain(&c.arg2).for_each(|e| e.slots(out));
+            }
+        }
+        Op::Distinct(slots) | Op::Emit(slots) => out.extend(slots),
+        Op::Sort(keys) => keys.iter().for_each(|(e, _)| e.slots(out)),
+        Op::Skip(_) | Op::Limit(_) => {}
+    }
+}
+
+fn is_slot(e: &PExpr, slot: Slot) -> bool {
+    matches!(e.kind, PKind::Slot(s) if s == slot)
+}
+
+/// `type(slot)`.
+fn is_type_of(e: &PExpr, slot: Slot) -> bool {
+    matches!(&e.kind, PKind::Call(f, args) if f.name == "type" && args.len() == 1 && is_slot(&args[0], slot))
+}
+
+/// Counting instead of enumerating; see the module documentation.
+fn count_ends(plan: &mut SinglePlan, i: usize) -> bool {
+    let Some(x) = last_expand(plan, i) else {
+        return false;
+    };
+    let (rel, to) = (x.rel, x.to);
+    if x.var_len.is_some() {
+        return false;
+    }
+    let Some(Op::Aggregate(a)) = plan.ops.get(i + 1) else {
+        return false;
+    };
+    if let Op::Match(m) = &plan.ops[i]
+        && m.steps.last().is_some_and(|s| !s.filters.is_empty())
+    {
+        return false;
+    }
+    // Every aggregate a plain count of rows or of the step's variables.
+    let counts = a.aggs.iter().all(|c| {
+        c.kind == AggKind::Count
+            && !c.distinct
+            && c.arg2.is_none()
+            && c.arg
+                .as_ref()
+                .is_none_or(|e| is_slot(e, rel) || is_slot(e, to))
+    });
+    if !counts {
+        return false;
+    }
+    // The keys may read the relation only as `type(r)`.
+    let mut by_type = false;
+    for (k, _) in a.keys.iter().chain(&a.post) {
+        if is_type_of(k, rel) {
+            by_type = true;
+            continue;
+        }
+        let mut s = Vec::new();
+        k.slots(&mut s);
+        if s.contains(&rel) || s.contains(&to) {
+            return false;
+        }
+    }
+    let later = reads_from(plan, i + 2);
+    if later.contains(&rel) || later.contains(&to) {
+        return false;
+    }
+    let type_slot = by_type.then(|| {
+        plan.nslots += 1;
+        plan.nslots - 1
+    });
+    let Some(Op::Aggregate(a)) = plan.ops.get_mut(i + 1) else {
+        unreachable!("checked above")
+    };
+    rewrite_counts(a, rel, type_slot);
+    if let Some(x) = last_expand_mut(plan, i) {
+        x.ends = Ends::Count(type_slot);
+    }
+    true
+}
+
+/// The counts become sums of the per-row counts in `rel`; `type(r)` reads
+/// the type from `type_slot`.
+fn rewrite_counts(a: &mut AggregatePlan, rel: Slot, type_slot: Option<Slot>) {
+    for c in &mut a.aggs {
+        let span = c.arg.as_ref().map(|e| e.span).unwrap_or_default();
+        c.kind = AggKind::Sum;
+        c.arg = Some(PExpr {
+            kind: PKind::Slot(rel),
+            span,
+        });
+    }
+    if let Some(ts) = type_slot {
+        for (k, _) in a.keys.iter_mut().chain(a.post.iter_mut()) {
+            if is_type_of(k, rel) {
+                k.kind = PKind::Slot(ts);
+            }
+        }
+    }
+}
+
+/// Distinct ends; see the module documentation.
+fn distinct_ends(plan: &mut SinglePlan, i: usize) -> bool {
+    let Some(x) = last_expand(plan, i) else {
+        return false;
+    };
+    let rel = x.rel;
+    // A variable-length step from at most one hop: reachability is then
+    // the same as "some walk of min..max relations ends there".
+    if x.var_len.is_some_and(|(min, _)| min > 1) {
+        return false;
+    }
+    if let Op::Match(m) = &plan.ops[i] {
+        let mut s = Vec::new();
+        m.steps
+            .last()
+            .into_iter()
+            .for_each(|st| st.filters.iter().for_each(|e| e.slots(&mut s)));
+        if s.contains(&rel) {
+            return false;
+        }
+    }
+    if reads_from(plan, i + 1).contains(&rel) {
+        return false;
+    }
+    // Rows may pass through operators that keep duplicates as duplicates,
+    // and must then meet one that removes them.
+    let mut insensitive = false;
+    for op in &plan.ops[i + 1..] {
+        match op {
+            Op::Filter(e) | Op::Unwind { expr: e, .. } if !calls_random(e) => continue,
+            Op::Project(items) if !items.iter().any(|(e, _)| calls_random(e)) => continue,
+            Op::Match(_) => continue,
+            Op::Distinct(_) => insensitive = true,
+            Op::Aggregate(a) => {
+                insensitive = a
+                    .aggs
+                    .iter()
+                    .all(|c| c.distinct || matches!(c.kind, AggKind::Min | AggKind::Max))
+                    && !a.keys.iter().chain(&a.post).any(|(e, _)| calls_random(e));
+            }
+            _ => {}
+        }
+        break;
+    }
+    if !insensitive {
+        return false;
+    }
+    if let Some(x) = last_expand_mut(plan, i) {
+        x.ends = Ends::Distinct;
+    }
+    true
+}
