@@ -23,3 +23,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// glibc's allocator spent a large part of a load in malloc/free and in
+// consolidating freed chunks; mimalloc is markedly faster on this workload.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

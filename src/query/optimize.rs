@@ -25,19 +25,15 @@ use super::plan::{
     calls_random,
 };
 
-/// Applies every rewrite to every part of a query.
-pub fn optimize(plan: &mut QueryPlan) {
-    for part in &mut plan.parts {
-        optimize_single(part);
-    }
+/// Applies every rewrite to every part of a query; says how many applied.
+pub fn optimize(plan: &mut QueryPlan) -> usize {
+    plan.parts.iter_mut().map(optimize_single).sum()
 }
 
-fn optimize_single(plan: &mut SinglePlan) {
-    for i in 0..plan.ops.len() {
-        if !count_ends(plan, i) {
-            distinct_ends(plan, i);
-        }
-    }
+fn optimize_single(plan: &mut SinglePlan) -> usize {
+    (0..plan.ops.len())
+        .filter(|&i| count_ends(plan, i) || distinct_ends(plan, i))
+        .count()
 }
 
 /// The last step of the match at `ops[i]`, when it is an expansion whose

@@ -291,6 +291,11 @@ pub struct NodeCheck {
 }
 
 impl NodeCheck {
+    /// Whether every node passes.
+    pub fn is_empty(&self) -> bool {
+        self.entity.is_none() && self.labels.is_empty() && self.props.is_empty()
+    }
+
     fn slots(&self, out: &mut Vec<Slot>) {
         self.props.iter().for_each(|(_, e)| e.slots(out));
     }

@@ -20,7 +20,16 @@ impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        for v in &self.0 {
+        KeyRef(&self.0).hash(state)
+    }
+}
+
+/// A borrowed tuple, hashed as the `Key` holding it.
+pub struct KeyRef<'a>(pub &'a [Value]);
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for v in self.0 {
             hash_value(v, state);
         }
     }

@@ -22,7 +22,7 @@ mod ops;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::fxhash::{FastMap, FastSet};
+use crate::model::fxhash::FastSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
@@ -160,14 +160,67 @@ enum State {
     None,
     Agg(AggState),
     Seen(FastSet<Key>),
-    Sort(Vec<(Vec<Value>, Vec<Value>)>),
+    Sort(SortState),
     Count(usize),
+}
+
+/// The rows a `Sort` holds. Followed by `LIMIT` (after an optional
+/// `SKIP`), it keeps only the rows that can still make the cut: a top-k
+/// selection instead of sorting everything.
+#[derive(Default)]
+struct SortState {
+    rows: Vec<SortRow>,
+    /// How many rows the operators after the sort can use.
+    keep: Option<usize>,
+    /// The arrival number of the next row; ties are broken by it, so the
+    /// order is the one a stable sort of all rows gives.
+    next: u64,
+    /// After a selection: the worst row kept, which a new row must beat.
+    worst: Option<(Vec<Value>, u64)>,
+}
+
+struct SortRow {
+    keys: Vec<Value>,
+    seq: u64,
+    row: Vec<Value>,
+}
+
+fn sort_cmp(
+    (a, sa): (&[Value], u64),
+    (b, sb): (&[Value], u64),
+    dirs: &[(PExpr, bool)],
+) -> std::cmp::Ordering {
+    for ((x, y), (_, desc)) in a.iter().zip(b).zip(dirs) {
+        let o = x.total_cmp(y);
+        let o = if *desc { o.reverse() } else { o };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    sa.cmp(&sb)
+}
+
+/// How many rows the operators after `ops[ix]` can use, when a `LIMIT`
+/// bounds it.
+fn rows_needed(ops: &[Op], ix: usize) -> Option<usize> {
+    match ops.get(ix + 1..)? {
+        [Op::Limit(n), ..] => Some(*n),
+        [Op::Skip(s), Op::Limit(n), ..] => Some(s.saturating_add(*n)),
+        _ => None,
+    }
 }
 
 #[derive(Default)]
 struct AggState {
-    index: FastMap<Key, usize>,
+    /// Group numbers by the hash of their keys (the keys live in `groups`,
+    /// once).
+    index: hashbrown::HashTable<usize>,
     groups: Vec<Group>,
+}
+
+fn key_hash(keys: &[Value]) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<crate::model::fxhash::FxHasher>::default().hash_one(key::KeyRef(keys))
 }
 
 struct Group {
@@ -422,6 +475,27 @@ impl Acc {
     }
 }
 
+impl SortState {
+    /// Keeps the best `keep` rows and remembers the worst of them.
+    fn select(&mut self, keep: usize, dirs: &[(PExpr, bool)]) {
+        if self.rows.len() > keep {
+            if keep > 0 {
+                self.rows.select_nth_unstable_by(keep - 1, |a, b| {
+                    sort_cmp((&a.keys, a.seq), (&b.keys, b.seq), dirs)
+                });
+            }
+            self.rows.truncate(keep);
+        }
+        if self.rows.len() == keep {
+            self.worst = self
+                .rows
+                .iter()
+                .max_by(|a, b| sort_cmp((&a.keys, a.seq), (&b.keys, b.seq), dirs))
+                .map(|r| (r.keys.clone(), r.seq));
+        }
+    }
+}
+
 /// The running state of one single query.
 pub(crate) struct Exec<'a> {
     pub(crate) graph: &'a Graph,
@@ -439,10 +513,14 @@ impl<'a> Exec<'a> {
         let states = plan
             .ops
             .iter()
-            .map(|op| match op {
+            .enumerate()
+            .map(|(ix, op)| match op {
                 Op::Aggregate(_) => State::Agg(AggState::default()),
                 Op::Distinct(_) => State::Seen(FastSet::default()),
-                Op::Sort(_) => State::Sort(Vec::new()),
+                Op::Sort(_) => State::Sort(SortState {
+                    keep: rows_needed(&plan.ops, ix),
+                    ..SortState::default()
+                }),
                 Op::Skip(_) | Op::Limit(_) => State::Count(0),
                 _ => State::None,
             })
@@ -559,10 +637,26 @@ impl<'a> Exec<'a> {
                 for (e, _) in keys {
                     k.push(self.eval(e, row)?);
                 }
-                let State::Sort(buf) = &mut self.states[ix] else {
+                let State::Sort(st) = &mut self.states[ix] else {
                     unreachable!("state made for the op")
                 };
-                buf.push((k, row.to_vec()));
+                let seq = st.next;
+                st.next += 1;
+                if let Some((w, ws)) = &st.worst
+                    && sort_cmp((&k, seq), (w, *ws), keys) != std::cmp::Ordering::Less
+                {
+                    return Ok(Flow::Continue);
+                }
+                st.rows.push(SortRow {
+                    keys: k,
+                    seq,
+                    row: row.to_vec(),
+                });
+                if let Some(keep) = st.keep
+                    && st.rows.len() >= keep.saturating_mul(2).max(1024)
+                {
+                    st.select(keep, keys);
+                }
                 Ok(Flow::Continue)
             }
             Op::Skip(n) => {
@@ -644,21 +738,16 @@ impl<'a> Exec<'a> {
                 }
             }
             Op::Sort(keys) => {
-                let State::Sort(mut buf) = std::mem::replace(&mut self.states[ix], State::None)
+                let State::Sort(mut st) = std::mem::replace(&mut self.states[ix], State::None)
                 else {
                     unreachable!("state made for the op")
                 };
-                buf.sort_by(|(a, _), (b, _)| {
-                    for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
-                        let o = x.total_cmp(y);
-                        let o = if *desc { o.reverse() } else { o };
-                        if o != std::cmp::Ordering::Equal {
-                            return o;
-                        }
-                    }
-                    std::cmp::Ordering::Equal
-                });
-                for (_, mut row) in buf {
+                if let Some(keep) = st.keep {
+                    st.select(keep, keys);
+                }
+                st.rows
+                    .sort_unstable_by(|a, b| sort_cmp((&a.keys, a.seq), (&b.keys, b.seq), keys));
+                for SortRow { mut row, .. } in st.rows {
                     if self.push(ix + 1, &mut row)? == Flow::Stop {
                         break;
                     }
@@ -679,45 +768,60 @@ impl<'a> Exec<'a> {
         for (e, _) in &a.keys {
             keys.push(self.eval(e, row)?);
         }
-        let mut args = Vec::with_capacity(a.aggs.len());
-        let mut percentiles = Vec::new();
-        for c in &a.aggs {
-            args.push(match &c.arg {
-                Some(e) => Some(self.eval(e, row)?),
-                None => None,
-            });
-            if let Some(e) = &c.arg2 {
-                percentiles.push((args.len() - 1, self.eval(e, row)?, e.span));
-            }
-        }
+        let hash = key_hash(&keys);
         let State::Agg(state) = &mut self.states[ix] else {
             unreachable!("state made for the op")
         };
-        let key = Key(keys);
-        let gi = match state.index.get(&key) {
-            Some(i) => *i,
+        let groups = &state.groups;
+        let found = state.index.find(hash, |&g| {
+            let k = &groups[g].keys;
+            k.len() == keys.len() && k.iter().zip(&keys).all(|(x, y)| equivalent(x, y))
+        });
+        let gi = match found {
+            Some(&g) => g,
             None => {
+                let g = state.groups.len();
+                let distinct = a.aggs.iter().any(|c| c.distinct);
                 state.groups.push(Group {
-                    keys: key.0.clone(),
+                    keys,
                     row: row.to_vec(),
                     accs: a.aggs.iter().map(|c| Acc::new(c.kind)).collect(),
-                    seen: a.aggs.iter().map(|_| FastSet::default()).collect(),
+                    // Sets only for `DISTINCT` aggregates.
+                    seen: if distinct {
+                        a.aggs.iter().map(|_| FastSet::default()).collect()
+                    } else {
+                        Vec::new()
+                    },
                 });
-                state.index.insert(key, state.groups.len() - 1);
-                state.groups.len() - 1
+                let groups = &state.groups;
+                state
+                    .index
+                    .insert_unique(hash, g, |&i| key_hash(&groups[i].keys));
+                g
             }
         };
-        let group = &mut state.groups[gi];
-        for (i, p, span) in percentiles {
-            group.accs[i].percentile(&p, span)?;
-        }
-        for (i, (c, arg)) in a.aggs.iter().zip(args).enumerate() {
-            let v = match arg {
+        for (i, c) in a.aggs.iter().enumerate() {
+            let v = match &c.arg {
+                Some(e) => Some(self.eval(e, row)?),
+                None => None,
+            };
+            if let Some(e) = &c.arg2 {
+                let p = self.eval(e, row)?;
+                let State::Agg(state) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                state.groups[gi].accs[i].percentile(&p, e.span)?;
+            }
+            let v = match v {
                 // count(*) counts rows.
                 None => Value::Bool(true),
                 Some(Value::Null) => continue,
                 Some(v) => v,
             };
+            let State::Agg(state) = &mut self.states[ix] else {
+                unreachable!("state made for the op")
+            };
+            let group = &mut state.groups[gi];
             if c.distinct && !group.seen[i].insert(Key(vec![v.clone()])) {
                 continue;
             }
