@@ -39,6 +39,11 @@ pub struct Adjacency {
     out: Vec<Hop>,
     in_start: Vec<u32>,
     inc: Vec<Hop>,
+    /// The first 64 labels met, by bit.
+    labels: Vec<String>,
+    /// Each node's labels among those, as bits: a label check reads eight
+    /// bytes from one array instead of the node.
+    label_bits: Vec<u64>,
 }
 
 impl Adjacency {
@@ -93,7 +98,28 @@ impl Adjacency {
             inc[*o as usize] = Hop { rel, other: s, ty };
             *o += 1;
         }
+        let mut labels: Vec<String> = Vec::new();
+        let label_bits = g
+            .node_weights()
+            .map(|n| {
+                let mut bits = 0u64;
+                for l in &n.labels {
+                    let bit = match labels.iter().position(|x| x == l) {
+                        Some(b) => b,
+                        None if labels.len() < 64 => {
+                            labels.push(l.clone());
+                            labels.len() - 1
+                        }
+                        None => continue,
+                    };
+                    bits |= 1 << bit;
+                }
+                bits
+            })
+            .collect();
         Adjacency {
+            labels,
+            label_bits,
             types: names.into_iter().map(str::to_string).collect(),
             type_counts,
             out_start,
@@ -119,6 +145,21 @@ impl Adjacency {
             (Some(&a), Some(&b)) => &self.inc[a as usize..b as usize],
             _ => &[],
         }
+    }
+
+    /// The bits of these labels, when every one of them has a bit (a
+    /// label no node has has none).
+    pub fn label_mask(&self, labels: &[String]) -> Option<u64> {
+        labels.iter().try_fold(0u64, |m, l| {
+            let b = self.labels.iter().position(|x| x == l)?;
+            Some(m | 1 << b)
+        })
+    }
+
+    /// A node's label bits (see `label_mask`).
+    #[inline]
+    pub fn label_bits(&self, n: NodeIndex) -> u64 {
+        self.label_bits.get(n.index()).copied().unwrap_or(0)
     }
 
     /// The number of a relation type, if any relation has it.

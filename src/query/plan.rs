@@ -286,6 +286,8 @@ pub enum NodeSource {
 #[derive(Debug, Clone, Default)]
 pub struct NodeCheck {
     pub labels: Vec<String>,
+    /// `labels` as `model::Adjacency` label bits, when they all have one.
+    pub label_mask: Option<u64>,
     pub props: Vec<(String, PExpr)>,
     pub entity: Option<NodeIndex>,
 }
@@ -1478,6 +1480,7 @@ impl<'a> Planner<'a> {
             for n in &part.nodes {
                 let mut check = NodeCheck {
                     labels: n.labels.clone(),
+                    label_mask: self.graph.adjacency().label_mask(&n.labels),
                     props: Vec::new(),
                     entity: n.entity,
                 };
@@ -1733,10 +1736,16 @@ impl<'a> Planner<'a> {
         } else {
             NodeSource::All
         };
+        let mut check = check.clone();
+        if let NodeSource::Label(l) = &source {
+            // Every node the label's index gives has it.
+            check.labels.retain(|x| x != l);
+            check.label_mask = self.graph.adjacency().label_mask(&check.labels);
+        }
         NodeStep {
             slot: n.slot,
             source,
-            check: check.clone(),
+            check,
         }
     }
 

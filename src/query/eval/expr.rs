@@ -290,6 +290,29 @@ impl Exec<'_> {
                     _ => Value::Null,
                 })
             }
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::StartsWith
+            | BinaryOp::EndsWith
+            | BinaryOp::Contains
+                if self.peek(a, row).is_some() && self.peek(b, row).is_some() =>
+            {
+                // Both sides readable in place: compare without copying
+                // (a filter over every node's name copies no name).
+                let (Some(x), Some(y)) = (self.peek(a, row), self.peek(b, row)) else {
+                    unreachable!("checked by the guard")
+                };
+                Ok(match op {
+                    BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => {
+                        ops::string_op(op, x, y)
+                    }
+                    _ => ops::comparison(op, x, y),
+                })
+            }
             _ => {
                 let x = self.eval(a, row)?;
                 let y = self.eval(b, row)?;
@@ -317,6 +340,28 @@ impl Exec<'_> {
         }
     }
 
+    /// The value of a constant, a variable or a stored property of a node
+    /// or relation, where it already is; `None` for anything to compute.
+    fn peek<'s>(&'s self, e: &'s PExpr, row: &'s [Value]) -> Option<&'s Value> {
+        const NULL: Value = Value::Null;
+        match &e.kind {
+            PKind::Const(v) | PKind::Param(v) => Some(v),
+            PKind::Slot(s) => row.get(*s),
+            PKind::Prop(base, key) => {
+                let PKind::Slot(s) = base.kind else {
+                    return None;
+                };
+                match row.get(s)? {
+                    Value::Null => Some(&NULL),
+                    Value::Node(ix) => self.graph.node(*ix).props.get(key),
+                    Value::Rel(ix) => self.graph.rel(*ix).props.get(key),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// `v.key` for a node, relation, map or date. Over curated data a node
     /// also has `id` and `kind`, and a relation `type`, when no stored
     /// property of that name exists.
@@ -325,6 +370,11 @@ impl Exec<'_> {
             Value::Null => Value::Null,
             Value::Node(ix) => {
                 let n = self.graph.node(*ix);
+                // The loader reserves `id` (no stored property has it):
+                // answer without searching the properties.
+                if self.curated && key == "id" {
+                    return Ok(Value::Str(n.id.clone()));
+                }
                 match n.props.get(key) {
                     Some(v) => v.clone(),
                     None if self.curated => match key {

@@ -260,13 +260,20 @@ impl Exec<'_> {
         if check.entity.is_some_and(|e| e != ix) {
             return Ok(false);
         }
-        if check.labels.is_empty() && check.props.is_empty() {
-            // Nothing to read: spare the node's memory a visit.
-            return Ok(true);
-        }
-        let node = self.graph.node(ix);
-        if !check.labels.iter().all(|l| node.labels.contains(l)) {
-            return Ok(false);
+        match check.label_mask {
+            // From the bits: spare the node's memory a visit.
+            Some(m) => {
+                if self.graph.adjacency().label_bits(ix) & m != m {
+                    return Ok(false);
+                }
+            }
+            None if check.labels.is_empty() => {}
+            None => {
+                let node = self.graph.node(ix);
+                if !check.labels.iter().all(|l| node.labels.contains(l)) {
+                    return Ok(false);
+                }
+            }
         }
         for (k, e) in &check.props {
             let want = self.eval(e, row)?;
