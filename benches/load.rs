@@ -22,6 +22,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use eje::load::{self, Options};
 
+/// The allocator the `eje` binary uses, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A deterministic small graph in the converter's shapes: persons,
 /// organisations, events, cities and countries; dated claims with one
 /// citation each.

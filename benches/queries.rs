@@ -19,6 +19,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use eje::cli::DataLocation;
 use eje::session::{GraphSource, Session};
 
+/// The allocator the `eje` binary uses, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn converted(scale: &str) -> Option<PathBuf> {
     let root = PathBuf::from(std::env::var_os("EJE_BENCH_DATA")?);
     [root.join(format!("{scale}-ron")), root.join(scale)]
