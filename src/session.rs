@@ -89,7 +89,8 @@ pub struct Session {
     pub last: Option<ResultSet>,
     /// Set from another thread (Ctrl-C) to stop the running statement.
     pub cancel: Arc<AtomicBool>,
-    /// Warnings of the last successful load, with the texts they point into.
+    /// Warnings of the last successful load, with the texts they point into
+    /// (only those: a large dataset's text is not kept for nothing).
     pub warnings: Vec<Diagnostic>,
     pub sources: SourceMap,
 }
@@ -108,8 +109,8 @@ impl Session {
             options,
             last: None,
             cancel,
+            sources: warned_texts(&loaded.warnings, loaded.sources),
             warnings: loaded.warnings,
-            sources: loaded.sources,
         })
     }
 
@@ -125,8 +126,8 @@ impl Session {
     pub fn reload(&mut self) -> Result<(), Failure> {
         let loaded = self.source.load()?;
         self.graph = Arc::new(loaded.graph);
+        self.sources = warned_texts(&loaded.warnings, loaded.sources);
         self.warnings = loaded.warnings;
-        self.sources = loaded.sources;
         self.last = None;
         Ok(())
     }
@@ -247,4 +248,14 @@ pub fn diagnostic(e: &QueryError, file: &str) -> Diagnostic {
         d.file = Some(file.to_string());
     }
     d
+}
+
+/// The texts of the files some warning points into.
+fn warned_texts(warnings: &[Diagnostic], mut sources: SourceMap) -> SourceMap {
+    sources.retain(|name, _| {
+        warnings
+            .iter()
+            .any(|w| w.file.as_deref() == Some(name.as_str()))
+    });
+    sources
 }
