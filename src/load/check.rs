@@ -332,26 +332,41 @@ pub fn check(
         cited_sources: &cited_sources,
         node_base: &node_base,
     };
-    let ids = shared.index_ids(diags);
-    // Files are checked on every core; their diagnostics are appended in
-    // file order, as one thread would have pushed them.
-    let file_indices: Vec<usize> = (0..dossiers.len()).collect();
-    let checked = super::par_map(&file_indices, |&fi| {
-        let mut diags = Vec::new();
-        let mut ctx = shared.ctx(&ids, &mut diags);
-        ctx.check_file(fi);
-        let ends = std::mem::take(&mut ctx.ends);
-        FileCheck { diags, ends }
+    let no_ids = IdMap::default();
+    let (ids, ends, found) = std::thread::scope(|scope| {
+        // Name clashes, `located_in` cycles and contradictions need no ids:
+        // they are checked beside the rest.
+        let aside = scope.spawn(|| {
+            let mut found = Vec::new();
+            let mut ctx = shared.ctx(&no_ids, &mut found);
+            ctx.check_aliases();
+            ctx.check_located_in_cycles();
+            ctx.check_contradictions();
+            found
+        });
+        let ids = shared.index_ids(diags);
+        // Files are checked on every core; their diagnostics are appended
+        // in file order, as one thread would have pushed them.
+        let file_indices: Vec<usize> = (0..dossiers.len()).collect();
+        let checked = super::par_map(&file_indices, |&fi| {
+            let mut diags = Vec::new();
+            let mut ctx = shared.ctx(&ids, &mut diags);
+            ctx.check_file(fi);
+            let ends = std::mem::take(&mut ctx.ends);
+            FileCheck { diags, ends }
+        });
+        let mut ends = Vec::with_capacity(checked.len());
+        for f in checked {
+            diags.extend(f.diags);
+            ends.push(f.ends);
+        }
+        let found = aside
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ids, ends, found)
     });
-    let mut ends = Vec::with_capacity(checked.len());
-    for f in checked {
-        diags.extend(f.diags);
-        ends.push(f.ends);
-    }
+    diags.extend(found);
     let mut ctx = shared.ctx(&ids, diags);
-    ctx.check_aliases();
-    ctx.check_located_in_cycles();
-    ctx.check_contradictions();
     if let Some(corpus) = &opts.corpus {
         ctx.check_corpus(corpus);
     }
@@ -808,11 +823,6 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         object: &str,
         what: &str,
     ) {
-        let Some(ri) = self.schema.relations.get_index_of(relation) else {
-            return;
-        };
-        let schema = self.schema;
-        let rel = &schema.relations[ri];
         let kind_of = |id: &str| {
             self.entity(id).map(|e| e.kind.clone()).or_else(|| {
                 // `subject` may be given as a kind already (an event's own kind).
@@ -822,11 +832,32 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     .then(|| id.to_string().into())
             })
         };
+        if self.schema.relations.get_index_of(relation).is_none() {
+            return;
+        }
         let (Some(sk), Some(ok)) = (kind_of(subject), kind_of(object)) else {
             return;
         };
+        self.check_endpoint_kinds(fi, span, relation, &sk, &ok, what);
+    }
+
+    /// `check_endpoints` once the subject's and object's kinds are known.
+    fn check_endpoint_kinds(
+        &mut self,
+        fi: usize,
+        span: Loc<'_>,
+        relation: &str,
+        sk: &str,
+        ok: &str,
+        what: &str,
+    ) {
+        let Some(ri) = self.schema.relations.get_index_of(relation) else {
+            return;
+        };
+        let schema = self.schema;
+        let rel = &schema.relations[ri];
         let kinds = &self.schema.kinds;
-        let (Some(si), Some(oi)) = (kinds.get_index_of(&*sk), kinds.get_index_of(&*ok)) else {
+        let (Some(si), Some(oi)) = (kinds.get_index_of(sk), kinds.get_index_of(ok)) else {
             return; // unknown kinds are reported on their own
         };
         let slot = (ri * kinds.len() + si) * kinds.len() + oi;
@@ -836,12 +867,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let allowed = |list: &[String], k: &str| {
             list.is_empty() || list.iter().any(|a| self.schema.is_a(k, a))
         };
-        if !allowed(&rel.from, &sk) {
+        if !allowed(&rel.from, sk) {
             self.err(
                 "endpoint-kind",
                 format!(
                     "`{relation}` does not take {} as subject ({what})",
-                    article(&sk)
+                    article(sk)
                 ),
                 fi,
                 span,
@@ -851,12 +882,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 rel.from.join(" | "),
                 or_any(&rel.to)
             ));
-        } else if !allowed(&rel.to, &ok) {
+        } else if !allowed(&rel.to, ok) {
             self.err(
                 "endpoint-kind",
                 format!(
                     "`{relation}` does not take {} as object ({what})",
-                    article(&ok)
+                    article(ok)
                 ),
                 fi,
                 span,
@@ -905,15 +936,11 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let node =
             |d: Option<Decl>| d.map_or(u32::MAX, |d| self.node_base[d.file] + d.index as u32);
         self.ends.push([node(s_decl), node(o_decl)]);
-        if s_decl.is_some() && o_decl.is_some() && rel.is_some() {
-            self.check_endpoints(
-                fi,
-                rel_span.clone(),
-                &c.relation,
-                &c.subject,
-                &c.object,
-                "here",
-            );
+        if let (Some(s), Some(o), Some(_)) = (s_decl, o_decl, rel) {
+            // Both are entities: their kinds without looking the ids up again.
+            let kind = |d: Decl| &*self.dossiers[d.file].data.entities[d.index].kind;
+            let (sk, ok) = (kind(s), kind(o));
+            self.check_endpoint_kinds(fi, rel_span.clone(), &c.relation, sk, ok, "here");
         }
         if let Some(rel) = &rel {
             let point = c
