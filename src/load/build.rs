@@ -5,6 +5,11 @@
 //! evidence. Events expand into `participant_in` and `held_at` relations
 //! carrying the event's citations, plus `met_with` between the participants
 //! of a meeting, marked `derived`.
+//!
+//! Claims are turned into relations on worker threads, each with its own
+//! `Builder` (so equal values are shared within a worker, not across), and
+//! added to the graph in claim order by the calling thread once it has made
+//! the nodes.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -3,6 +3,12 @@
 //! Each problem becomes a diagnostic pointing at the exact text (through
 //! the file's `outline`), with a suggestion where one exists. When nothing
 //! is wrong, `build` turns the checked files into the graph.
+//!
+//! Files are checked in parallel, each with its own `Ctx` and diagnostics
+//! (appended in file order); the checks across files that need no ids
+//! (name clashes, `located_in` cycles, contradictions) run on a thread of
+//! their own meanwhile. Checking a claim also resolves its subject and
+//! object to node indices for `build`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;

@@ -6,6 +6,13 @@
 //! (`outline`), check the schema (`schema`) and every dossier against it
 //! (`check`), then build the graph (`build`). Loading is all-or-nothing: any
 //! error and no graph comes back.
+//!
+//! The heavy stages use all cores: files are read, parsed and
+//! checked in parallel (`par_map`), and claims become relations on worker
+//! threads while the nodes are made. Results never depend on it: the
+//! diagnostics of each file are gathered in file order, and relations are
+//! added to the graph in claim order, so the graph and the report are those
+//! of a single thread.
 
 pub mod build;
 pub mod check;
