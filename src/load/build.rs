@@ -18,12 +18,12 @@ use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use petgraph::graph::NodeIndex;
 
-use super::FastMap;
 use super::check::{Dossier, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, EntitySpec, Hedge, PropValue, RankSpec, WhenSpec,
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
+use super::{FastMap, FastSet};
 use crate::model::props::{Deferred, Key, intern};
 use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
 
@@ -239,7 +239,8 @@ struct Builder {
     k: Keys,
     strs: FastMap<Box<str>, Arc<Value>>,
     dates: FastMap<PartialDate, Arc<Value>>,
-    texts: FastMap<Box<str>, Arc<str>>,
+    /// Keyed by the shared text itself: no second copy of each.
+    texts: FastSet<Arc<str>>,
     t: Arc<Value>,
     f: Arc<Value>,
 }
@@ -250,7 +251,7 @@ impl Builder {
             k: Keys::new(),
             strs: FastMap::default(),
             dates: FastMap::default(),
-            texts: FastMap::default(),
+            texts: FastSet::default(),
             t: Arc::new(Value::Bool(true)),
             f: Arc::new(Value::Bool(false)),
         }
@@ -271,7 +272,7 @@ impl Builder {
             return v.clone();
         }
         let v: Arc<str> = s.into();
-        self.texts.insert(s.into(), v.clone());
+        self.texts.insert(v.clone());
         v
     }
 
