@@ -5,16 +5,25 @@
 //! evidence. Events expand into `participant_in` and `held_at` relations
 //! carrying the event's citations, plus `met_with` between the participants
 //! of a meeting, marked `derived`.
+//!
+//! Claims are turned into relations on worker threads, each with its own
+//! `Builder` (so equal values are shared within a worker, not across), and
+//! added to the graph in claim order by the calling thread once it has made
+//! the nodes.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
-use super::FastMap;
+use petgraph::graph::NodeIndex;
+
 use super::check::{Dossier, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, EntitySpec, Hedge, PropValue, RankSpec, WhenSpec,
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
+use super::{FastMap, FastSet};
 use crate::model::props::{Deferred, Key, intern};
 use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
 
@@ -230,7 +239,8 @@ struct Builder {
     k: Keys,
     strs: FastMap<Box<str>, Arc<Value>>,
     dates: FastMap<PartialDate, Arc<Value>>,
-    texts: FastMap<Box<str>, Arc<str>>,
+    /// Keyed by the shared text itself: no second copy of each.
+    texts: FastSet<Arc<str>>,
     t: Arc<Value>,
     f: Arc<Value>,
 }
@@ -241,7 +251,7 @@ impl Builder {
             k: Keys::new(),
             strs: FastMap::default(),
             dates: FastMap::default(),
-            texts: FastMap::default(),
+            texts: FastSet::default(),
             t: Arc::new(Value::Bool(true)),
             f: Arc::new(Value::Bool(false)),
         }
@@ -262,7 +272,7 @@ impl Builder {
             return v.clone();
         }
         let v: Arc<str> = s.into();
-        self.texts.insert(s.into(), v.clone());
+        self.texts.insert(v.clone());
         v
     }
 
@@ -438,72 +448,69 @@ fn claimant_text<'s>(c: &'s ClaimantSpec<'_>) -> &'s str {
     }
 }
 
-pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>) -> Graph {
+/// Builds the graph. `ends` holds, file by file, the subject and object
+/// node of each claim as `check` resolved them (`u32::MAX`: unresolved).
+///
+/// Claims become relations on worker threads, a chunk at a time, while this
+/// thread makes the nodes; it then adds the relations in claim order, so
+/// node and edge indices are those of a sequential build.
+pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32; 2]>>) -> Graph {
     let mut b = Builder::new();
     let mut graph = Graph::new(Some(schema));
     let schema = graph.schema.clone().unwrap_or_default();
-    for d in &dossiers {
-        for s in &d.data.sources {
-            graph.sources.insert(
-                s.id.to_string(),
-                Source {
-                    id: s.id.to_string(),
-                    kind: format!("{:?}", s.kind),
-                    title: s.title.to_string(),
-                    publisher: s.publisher.as_deref().map(str::to_string),
-                    published: s
-                        .published
-                        .as_deref()
-                        .and_then(|p| PartialDate::parse(p).ok()),
-                    language: s.language.to_string(),
-                    file: s.file.to_string(),
-                },
-            );
-        }
-    }
-    for d in &dossiers {
-        for e in &d.data.entities {
-            let node = b.entity_node(&schema, e);
-            graph.add_node(node);
-        }
-    }
-    // `conflicts_with` is symmetric whichever side declared it.
-    let mut rivals: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for d in &dossiers {
-        for c in &d.data.claims {
-            if let Some(id) = &c.id {
-                for other in &c.conflicts_with {
-                    rivals
-                        .entry(id.to_string())
-                        .or_default()
-                        .push(other.to_string());
-                    rivals
-                        .entry(other.to_string())
-                        .or_default()
-                        .push(id.to_string());
-                }
-            }
-        }
-    }
-    for list in rivals.values_mut() {
-        list.sort();
-        list.dedup();
-    }
+    let rivals = rivals(&dossiers);
     let claims: usize = dossiers.iter().map(|d| d.data.claims.len()).sum();
     graph.graph.reserve_edges(claims);
-    for d in &mut dossiers {
-        // Each file's claims are dropped once they are relations.
-        let claims = std::mem::take(&mut d.data.claims);
-        for c in &claims {
-            let (Some(s), Some(o)) = (graph.by_id(&c.subject), graph.by_id(&c.object)) else {
-                continue;
-            };
-            let empty = Vec::new();
-            let r = rivals.get(c.id.as_deref().unwrap_or("")).unwrap_or(&empty);
-            let rel = b.claim_rel(c, r);
-            graph.add_rel(s, o, rel);
+    // A file's claims are freed by whichever worker finishes its last chunk.
+    type Job<'a> = (Arc<(Vec<ClaimSpec<'a>>, Vec<[u32; 2]>)>, Range<usize>);
+    let mut jobs: Vec<Mutex<Option<Job<'_>>>> = Vec::new();
+    for (d, ends) in dossiers.iter_mut().zip(ends) {
+        let file = Arc::new((std::mem::take(&mut d.data.claims), ends));
+        for start in (0..file.0.len()).step_by(CHUNK) {
+            let range = start..(start + CHUNK).min(file.0.len());
+            jobs.push(Mutex::new(Some((file.clone(), range))));
         }
     }
+    let (senders, receivers): (Vec<_>, Vec<_>) = jobs.iter().map(|_| mpsc::channel()).unzip();
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut b = Builder::new();
+                let empty = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let taken = job.lock().unwrap_or_else(|p| p.into_inner()).take();
+                    let Some((file, range)) = taken else { break };
+                    let (claims, ends) = &*file;
+                    let rels: Vec<_> = claims[range.clone()]
+                        .iter()
+                        .zip(&ends[range])
+                        .filter(|(_, e)| e[0] != u32::MAX && e[1] != u32::MAX)
+                        .map(|(c, &[s, o])| {
+                            let r = rivals.get(c.id.as_deref().unwrap_or(""));
+                            (s, o, b.claim_rel(c, r.unwrap_or(&empty)))
+                        })
+                        .collect();
+                    drop(file);
+                    if senders[i].send(rels).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        add_sources_and_nodes(&mut graph, &mut b, &schema, &dossiers);
+        for rx in &receivers {
+            // A worker that panicked drops its sender; the scope re-raises.
+            let Ok(rels) = rx.recv() else { break };
+            for (s, o, rel) in rels {
+                let (s, o) = (NodeIndex::new(s as usize), NodeIndex::new(o as usize));
+                graph.add_rel(s, o, rel);
+            }
+        }
+    });
     for d in &dossiers {
         for e in &d.data.entities {
             let Some(ev) = graph.by_id(&e.id) else {
@@ -540,6 +547,68 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>) -> Graph {
         }
     }
     graph
+}
+
+/// Claims per job for the workers of `build`.
+const CHUNK: usize = 16 * 1024;
+
+fn add_sources_and_nodes(
+    graph: &mut Graph,
+    b: &mut Builder,
+    schema: &Schema,
+    dossiers: &[Dossier<'_>],
+) {
+    for d in dossiers {
+        for s in &d.data.sources {
+            graph.sources.insert(
+                s.id.to_string(),
+                Source {
+                    id: s.id.to_string(),
+                    kind: format!("{:?}", s.kind),
+                    title: s.title.to_string(),
+                    publisher: s.publisher.as_deref().map(str::to_string),
+                    published: s
+                        .published
+                        .as_deref()
+                        .and_then(|p| PartialDate::parse(p).ok()),
+                    language: s.language.to_string(),
+                    file: s.file.to_string(),
+                },
+            );
+        }
+    }
+    for d in dossiers {
+        for e in &d.data.entities {
+            let node = b.entity_node(schema, e);
+            graph.add_node(node);
+        }
+    }
+}
+
+/// `conflicts_with` is symmetric whichever side declared it.
+fn rivals(dossiers: &[Dossier<'_>]) -> BTreeMap<String, Vec<String>> {
+    let mut rivals: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in dossiers {
+        for c in &d.data.claims {
+            if let Some(id) = &c.id {
+                for other in &c.conflicts_with {
+                    rivals
+                        .entry(id.to_string())
+                        .or_default()
+                        .push(other.to_string());
+                    rivals
+                        .entry(other.to_string())
+                        .or_default()
+                        .push(id.to_string());
+                }
+            }
+        }
+    }
+    for list in rivals.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    rivals
 }
 
 /// `met_with` between every two participants of a meeting that the schema

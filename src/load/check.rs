@@ -3,11 +3,18 @@
 //! Each problem becomes a diagnostic pointing at the exact text (through
 //! the file's `outline`), with a suggestion where one exists. When nothing
 //! is wrong, `build` turns the checked files into the graph.
+//!
+//! Files are checked in parallel, each with its own `Ctx` and diagnostics
+//! (appended in file order); the checks across files that need no ids
+//! (name clashes, `located_in` cycles, contradictions) run on a thread of
+//! their own meanwhile. Checking a claim also resolves its subject and
+//! object to node indices for `build`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, QuantitySpec, RankSpec,
@@ -117,15 +124,127 @@ impl<'s> Loc<'s> {
 pub struct Ctx<'c, 'a> {
     pub schema: &'c Schema,
     pub dossiers: &'c [Dossier<'a>],
-    pub ids: IdMap<'c>,
+    pub ids: &'c IdMap<'c>,
     pub diags: &'c mut Vec<Diagnostic>,
     /// Entities referenced from anywhere, for the unused-entity warning
-    /// (by file and position of their declaration).
-    pub used: Vec<Vec<bool>>,
-    pub cited_sources: Vec<Vec<bool>>,
+    /// (by file and position of their declaration). Atomic: files are
+    /// checked on several threads.
+    pub used: &'c [Vec<AtomicBool>],
+    pub cited_sources: &'c [Vec<AtomicBool>],
     /// Whether a relation type takes a subject and object kind, by their
     /// positions in the schema; filled as claims are checked.
     pub endpoints_ok: Vec<bool>,
+    /// The node index each file's first entity will get (entities become
+    /// nodes in order).
+    pub node_base: &'c [u32],
+    /// Subject and object node of each claim checked, `u32::MAX` where
+    /// unresolved, so that `build` need not look them up again.
+    pub ends: Vec<[u32; 2]>,
+}
+
+/// What the checks of every file share.
+#[derive(Clone, Copy)]
+struct Shared<'c, 'a> {
+    schema: &'c Schema,
+    dossiers: &'c [Dossier<'a>],
+    used: &'c [Vec<AtomicBool>],
+    cited_sources: &'c [Vec<AtomicBool>],
+    node_base: &'c [u32],
+}
+
+impl<'c, 'a> Shared<'c, 'a> {
+    fn ctx<'s>(self, ids: &'s IdMap<'s>, diags: &'s mut Vec<Diagnostic>) -> Ctx<'s, 'a>
+    where
+        'c: 's,
+    {
+        Ctx {
+            schema: self.schema,
+            dossiers: self.dossiers,
+            ids,
+            diags,
+            used: self.used,
+            cited_sources: self.cited_sources,
+            endpoints_ok: vec![false; self.schema.relations.len() * self.schema.kinds.len().pow(2)],
+            node_base: self.node_base,
+            ends: Vec::new(),
+        }
+    }
+
+    /// Indexes every id, reporting bad and duplicate ones.
+    fn index_ids(self, diags: &mut Vec<Diagnostic>) -> IdMap<'c> {
+        let no_ids = IdMap::default();
+        let mut ctx = self.ctx(&no_ids, diags);
+        let mut map = IdMap::default();
+        let id_re = |id: &str| {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        };
+        let dossiers = self.dossiers;
+        for (fi, d) in dossiers.iter().enumerate() {
+            let sections: [(Section, Vec<Option<&str>>); 3] = [
+                (
+                    Section::Source,
+                    d.data.sources.iter().map(|s| Some(s.id.as_ref())).collect(),
+                ),
+                (
+                    Section::Entity,
+                    d.data
+                        .entities
+                        .iter()
+                        .map(|e| Some(e.id.as_ref()))
+                        .collect(),
+                ),
+                (
+                    Section::Claim,
+                    d.data.claims.iter().map(|c| c.id.as_deref()).collect(),
+                ),
+            ];
+            for (section, ids) in sections {
+                for (i, id) in ids.into_iter().enumerate() {
+                    let Some(id) = id else { continue };
+                    let span = ctx.span(fi, section, i, &[Step::Field("id")]);
+                    if !id_re(id) {
+                        let fixed: String = normalize(id).replace(' ', "_");
+                        ctx.err(
+                            "bad-id",
+                            format!("id `{id}` is not lowercase snake_case"),
+                            fi,
+                            span.clone(),
+                        )
+                        .help = Some(format!("write it as `{fixed}`"));
+                    }
+                    let decl = Decl {
+                        file: fi,
+                        section,
+                        index: i,
+                    };
+                    if let Some(first) = map.get(id).copied() {
+                        let first_at = ctx.place(first, &[Step::Field("id")]);
+                        ctx.err(
+                            "duplicate-id",
+                            format!("id `{id}` is already used by {}", first.section.noun()),
+                            fi,
+                            span,
+                        )
+                        .set_label("declared again here")
+                        .add_note(format!("first declared at {first_at}"))
+                        .help = Some("ids are global across all files: rename one of them".into());
+                    } else {
+                        map.insert(id, decl);
+                    }
+                }
+            }
+        }
+        map
+    }
+}
+
+/// What checking one file found.
+struct FileCheck {
+    diags: Vec<Diagnostic>,
+    ends: Vec<[u32; 2]>,
 }
 
 pub fn check(
@@ -198,36 +317,62 @@ pub fn check(
     }
 
     progress.phase("checking");
-    let mut ctx = Ctx {
+    let marks = |n: fn(&Dossier<'_>) -> usize| -> Vec<Vec<AtomicBool>> {
+        dossiers
+            .iter()
+            .map(|d| (0..n(d)).map(|_| AtomicBool::new(false)).collect())
+            .collect()
+    };
+    let used = marks(|d| d.data.entities.len());
+    let cited_sources = marks(|d| d.data.sources.len());
+    let mut node_base = Vec::with_capacity(dossiers.len());
+    let mut next = 0u32;
+    for d in &dossiers {
+        node_base.push(next);
+        next += d.data.entities.len() as u32;
+    }
+    let shared = Shared {
         schema: &schema,
         dossiers: &dossiers,
-        ids: IdMap::default(),
-        diags,
-        used: dossiers
-            .iter()
-            .map(|d| vec![false; d.data.entities.len()])
-            .collect(),
-        cited_sources: dossiers
-            .iter()
-            .map(|d| vec![false; d.data.sources.len()])
-            .collect(),
-        endpoints_ok: vec![false; schema.relations.len() * schema.kinds.len().pow(2)],
+        used: &used,
+        cited_sources: &cited_sources,
+        node_base: &node_base,
     };
-    ctx.index_ids();
-    for (fi, d) in dossiers.iter().enumerate() {
-        for (i, s) in d.data.sources.iter().enumerate() {
-            ctx.check_source(fi, i, s);
+    let no_ids = IdMap::default();
+    let (ids, ends, found) = std::thread::scope(|scope| {
+        // Name clashes, `located_in` cycles and contradictions need no ids:
+        // they are checked beside the rest.
+        let aside = scope.spawn(|| {
+            let mut found = Vec::new();
+            let mut ctx = shared.ctx(&no_ids, &mut found);
+            ctx.check_aliases();
+            ctx.check_located_in_cycles();
+            ctx.check_contradictions();
+            found
+        });
+        let ids = shared.index_ids(diags);
+        // Files are checked on every core; their diagnostics are appended
+        // in file order, as one thread would have pushed them.
+        let file_indices: Vec<usize> = (0..dossiers.len()).collect();
+        let checked = super::par_map(&file_indices, |&fi| {
+            let mut diags = Vec::new();
+            let mut ctx = shared.ctx(&ids, &mut diags);
+            ctx.check_file(fi);
+            let ends = std::mem::take(&mut ctx.ends);
+            FileCheck { diags, ends }
+        });
+        let mut ends = Vec::with_capacity(checked.len());
+        for f in checked {
+            diags.extend(f.diags);
+            ends.push(f.ends);
         }
-        for (i, e) in d.data.entities.iter().enumerate() {
-            ctx.check_entity(fi, i, e);
-        }
-        for (i, c) in d.data.claims.iter().enumerate() {
-            ctx.check_claim(fi, i, c);
-        }
-    }
-    ctx.check_aliases();
-    ctx.check_located_in_cycles();
-    ctx.check_contradictions();
+        let found = aside
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ids, ends, found)
+    });
+    diags.extend(found);
+    let mut ctx = shared.ctx(&ids, diags);
     if let Some(corpus) = &opts.corpus {
         ctx.check_corpus(corpus);
     }
@@ -237,7 +382,7 @@ pub fn check(
     }
     timer.phase("check");
     progress.phase("building the graph");
-    let graph = build::build(schema, dossiers);
+    let graph = build::build(schema, dossiers, ends);
     timer.phase("build");
     // Queries walk adjacency first of all: index it now, as part of the load.
     graph.adjacency();
@@ -320,68 +465,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         format!("{}:{l}:{c}", d.name)
     }
 
-    fn index_ids(&mut self) {
-        let id_re = |id: &str| {
-            !id.is_empty()
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        };
-        let dossiers = self.dossiers;
-        for (fi, d) in dossiers.iter().enumerate() {
-            let sections: [(Section, Vec<Option<&str>>); 3] = [
-                (
-                    Section::Source,
-                    d.data.sources.iter().map(|s| Some(s.id.as_ref())).collect(),
-                ),
-                (
-                    Section::Entity,
-                    d.data
-                        .entities
-                        .iter()
-                        .map(|e| Some(e.id.as_ref()))
-                        .collect(),
-                ),
-                (
-                    Section::Claim,
-                    d.data.claims.iter().map(|c| c.id.as_deref()).collect(),
-                ),
-            ];
-            for (section, ids) in sections {
-                for (i, id) in ids.into_iter().enumerate() {
-                    let Some(id) = id else { continue };
-                    let span = self.span(fi, section, i, &[Step::Field("id")]);
-                    if !id_re(id) {
-                        let fixed: String = normalize(id).replace(' ', "_");
-                        self.err(
-                            "bad-id",
-                            format!("id `{id}` is not lowercase snake_case"),
-                            fi,
-                            span.clone(),
-                        )
-                        .help = Some(format!("write it as `{fixed}`"));
-                    }
-                    let decl = Decl {
-                        file: fi,
-                        section,
-                        index: i,
-                    };
-                    if let Some(first) = self.ids.get(id).copied() {
-                        let first_at = self.place(first, &[Step::Field("id")]);
-                        self.err(
-                            "duplicate-id",
-                            format!("id `{id}` is already used by {}", first.section.noun()),
-                            fi,
-                            span,
-                        )
-                        .set_label("declared again here")
-                        .add_note(format!("first declared at {first_at}"))
-                        .help = Some("ids are global across all files: rename one of them".into());
-                    } else {
-                        self.ids.insert(id, decl);
-                    }
-                }
-            }
+    fn check_file(&mut self, fi: usize) {
+        let d = &self.dossiers[fi];
+        for (i, s) in d.data.sources.iter().enumerate() {
+            self.check_source(fi, i, s);
+        }
+        for (i, e) in d.data.entities.iter().enumerate() {
+            self.check_entity(fi, i, e);
+        }
+        self.ends.reserve_exact(d.data.claims.len());
+        for (i, c) in d.data.claims.iter().enumerate() {
+            self.check_claim(fi, i, c);
         }
     }
 
@@ -393,15 +487,16 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         id: &str,
         want: Section,
         what: &str,
-    ) -> bool {
+    ) -> Option<Decl> {
         match self.ids.get(id).copied() {
             Some(decl) if decl.section == want => {
-                match want {
-                    Section::Entity => self.used[decl.file][decl.index] = true,
-                    Section::Source => self.cited_sources[decl.file][decl.index] = true,
-                    Section::Claim => {}
-                }
-                true
+                let marks = match want {
+                    Section::Entity => self.used,
+                    Section::Source => self.cited_sources,
+                    Section::Claim => return Some(decl),
+                };
+                marks[decl.file][decl.index].store(true, Ordering::Relaxed);
+                Some(decl)
             }
             Some(decl) => {
                 let at = self.place(decl, &[Step::Field("id")]);
@@ -416,7 +511,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     span,
                 )
                 .add_note(format!("`{id}` is declared at {at}"));
-                false
+                None
             }
             None => {
                 let candidates: Vec<&str> = self
@@ -438,7 +533,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 self.err("unknown-ref", format!("unknown {noun} `{id}`"), file, span)
                     .set_label(format!("no {noun} has this id"))
                     .help = near.first().map(|n| format!("did you mean `{n}`?"));
-                false
+                None
             }
         }
     }
@@ -461,10 +556,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             return false;
         };
         let marks = match section {
-            Section::Entity => &self.used,
-            _ => &self.cited_sources,
+            Section::Entity => self.used,
+            _ => self.cited_sources,
         };
-        marks[decl.file][decl.index]
+        marks[decl.file][decl.index].load(Ordering::Relaxed)
     }
 
     fn entity(&self, id: &str) -> Option<&EntitySpec<'a>> {
@@ -624,7 +719,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         }
         if let Some(at) = &e.at {
             let span = self.span(fi, Section::Entity, i, &[Step::Field("at")]);
-            if self.check_ref(fi, span.clone(), at, Section::Entity, "place") {
+            if self
+                .check_ref(fi, span.clone(), at, Section::Entity, "place")
+                .is_some()
+            {
                 self.check_endpoints(fi, span, HELD_AT, &e.kind, at, "`at`");
             }
         }
@@ -644,7 +742,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     Step::Field("entity"),
                 ],
             );
-            if self.check_ref(fi, span.clone(), &p.entity, Section::Entity, "participant") {
+            if self
+                .check_ref(fi, span.clone(), &p.entity, Section::Entity, "participant")
+                .is_some()
+            {
                 self.check_endpoints(
                     fi,
                     span,
@@ -728,11 +829,6 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         object: &str,
         what: &str,
     ) {
-        let Some(ri) = self.schema.relations.get_index_of(relation) else {
-            return;
-        };
-        let schema = self.schema;
-        let rel = &schema.relations[ri];
         let kind_of = |id: &str| {
             self.entity(id).map(|e| e.kind.clone()).or_else(|| {
                 // `subject` may be given as a kind already (an event's own kind).
@@ -742,11 +838,32 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     .then(|| id.to_string().into())
             })
         };
+        if self.schema.relations.get_index_of(relation).is_none() {
+            return;
+        }
         let (Some(sk), Some(ok)) = (kind_of(subject), kind_of(object)) else {
             return;
         };
+        self.check_endpoint_kinds(fi, span, relation, &sk, &ok, what);
+    }
+
+    /// `check_endpoints` once the subject's and object's kinds are known.
+    fn check_endpoint_kinds(
+        &mut self,
+        fi: usize,
+        span: Loc<'_>,
+        relation: &str,
+        sk: &str,
+        ok: &str,
+        what: &str,
+    ) {
+        let Some(ri) = self.schema.relations.get_index_of(relation) else {
+            return;
+        };
+        let schema = self.schema;
+        let rel = &schema.relations[ri];
         let kinds = &self.schema.kinds;
-        let (Some(si), Some(oi)) = (kinds.get_index_of(&*sk), kinds.get_index_of(&*ok)) else {
+        let (Some(si), Some(oi)) = (kinds.get_index_of(sk), kinds.get_index_of(ok)) else {
             return; // unknown kinds are reported on their own
         };
         let slot = (ri * kinds.len() + si) * kinds.len() + oi;
@@ -756,12 +873,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let allowed = |list: &[String], k: &str| {
             list.is_empty() || list.iter().any(|a| self.schema.is_a(k, a))
         };
-        if !allowed(&rel.from, &sk) {
+        if !allowed(&rel.from, sk) {
             self.err(
                 "endpoint-kind",
                 format!(
                     "`{relation}` does not take {} as subject ({what})",
-                    article(&sk)
+                    article(sk)
                 ),
                 fi,
                 span,
@@ -771,12 +888,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 rel.from.join(" | "),
                 or_any(&rel.to)
             ));
-        } else if !allowed(&rel.to, &ok) {
+        } else if !allowed(&rel.to, ok) {
             self.err(
                 "endpoint-kind",
                 format!(
                     "`{relation}` does not take {} as object ({what})",
-                    article(&ok)
+                    article(ok)
                 ),
                 fi,
                 span,
@@ -820,17 +937,16 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         }
         let s_span = self.span(fi, Section::Claim, i, &[Step::Field("subject")]);
         let o_span = self.span(fi, Section::Claim, i, &[Step::Field("object")]);
-        let s_ok = self.check_ref(fi, s_span, &c.subject, Section::Entity, "subject");
-        let o_ok = self.check_ref(fi, o_span, &c.object, Section::Entity, "object");
-        if s_ok && o_ok && rel.is_some() {
-            self.check_endpoints(
-                fi,
-                rel_span.clone(),
-                &c.relation,
-                &c.subject,
-                &c.object,
-                "here",
-            );
+        let s_decl = self.check_ref(fi, s_span, &c.subject, Section::Entity, "subject");
+        let o_decl = self.check_ref(fi, o_span, &c.object, Section::Entity, "object");
+        let node =
+            |d: Option<Decl>| d.map_or(u32::MAX, |d| self.node_base[d.file] + d.index as u32);
+        self.ends.push([node(s_decl), node(o_decl)]);
+        if let (Some(s), Some(o), Some(_)) = (s_decl, o_decl, rel) {
+            // Both are entities: their kinds without looking the ids up again.
+            let kind = |d: Decl| &*self.dossiers[d.file].data.entities[d.index].kind;
+            let (sk, ok) = (kind(s), kind(o));
+            self.check_endpoint_kinds(fi, rel_span.clone(), &c.relation, sk, ok, "here");
         }
         if let Some(rel) = &rel {
             let point = c

@@ -6,6 +6,13 @@
 //! (`outline`), check the schema (`schema`) and every dossier against it
 //! (`check`), then build the graph (`build`). Loading is all-or-nothing: any
 //! error and no graph comes back.
+//!
+//! The heavy stages use all cores: files are read, parsed and
+//! checked in parallel (`par_map`), and claims become relations on worker
+//! threads while the nodes are made. Results never depend on it: the
+//! diagnostics of each file are gathered in file order, and relations are
+//! added to the graph in claim order, so the graph and the report are those
+//! of a single thread.
 
 pub mod build;
 pub mod check;
@@ -121,9 +128,9 @@ pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>, Diagnostic> {
     let mut paths = Vec::new();
     walk(dir, dir, &mut paths)?;
     paths.sort();
-    let mut out = Vec::new();
-    for rel in paths {
-        let path = dir.join(&rel);
+    // Both cores read and validate files; the first error in path order wins.
+    par_map(&paths, |rel| {
+        let path = dir.join(rel);
         let name = path.display().to_string();
         let bytes = std::fs::read(&path)
             .map_err(|e| Diagnostic::error("io", format!("cannot read `{name}`: {e}")))?;
@@ -137,9 +144,14 @@ pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>, Diagnostic> {
             )
             .help("save the file as UTF-8")
         })?;
-        out.push(InputFile { name, rel, text });
-    }
-    Ok(out)
+        Ok(InputFile {
+            name,
+            rel: rel.clone(),
+            text,
+        })
+    })
+    .into_iter()
+    .collect()
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic> {
@@ -287,6 +299,9 @@ impl Failure {
 pub use crate::model::fxhash::{FastMap, FastSet, FxHasher};
 
 /// Maps `f` over `items` on every core, keeping the order.
+///
+/// The calling thread works too: one thread fewer means one malloc arena
+/// fewer holding freed memory (glibc gives each thread its own).
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -295,24 +310,22 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         return items.iter().map(f).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            done.push((i, f(item)));
+        }
+        done
+    };
     let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut out = work();
+        for h in helpers {
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
     });
     out.sort_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()

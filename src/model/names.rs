@@ -9,6 +9,32 @@ use unicode_normalization::char::is_combining_mark;
 
 /// The lookup key of a name.
 pub fn normalize(name: &str) -> String {
+    if name.is_ascii() {
+        return normalize_ascii(name);
+    }
+    normalize_unicode(name)
+}
+
+/// `normalize` for ASCII, which every Unicode step leaves as it is but
+/// case: most ids and names, and much cheaper.
+fn normalize_ascii(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+fn normalize_unicode(name: &str) -> String {
     let folded: String = name.nfkc().flat_map(char::to_lowercase).collect();
     let mut out = String::with_capacity(folded.len());
     let mut pending_space = false;
@@ -72,6 +98,38 @@ mod tests {
         assert_eq!(normalize("80.º aniversario"), "80 o aniversario");
         assert_eq!(normalize("김정은"), "김정은");
         assert_eq!(normalize("Путин"), "путин");
+    }
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_unicode_steps() {
+        let samples = [
+            "",
+            " ",
+            "-",
+            "Kim Jong-un",
+            "  VLADIMIR-PUTIN ",
+            "per0000012",
+            "a_b",
+            "A.B.",
+            "x\ty\nz",
+            "80.o aniversario",
+            "O'Brien",
+            "~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./",
+        ];
+        for s in samples {
+            assert_eq!(normalize_ascii(s), normalize_unicode(s), "{s:?}");
+        }
+        for b in 0u8..128 {
+            let s = format!("a{}B{}", char::from(b), char::from(b));
+            assert_eq!(normalize_ascii(&s), normalize_unicode(&s), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_ascii_takes_the_same_key_either_way(s in "[\\x00-\\x7f]{0,32}") {
+            proptest::prop_assert_eq!(normalize_ascii(&s), normalize_unicode(&s));
+        }
     }
 
     #[test]
