@@ -44,6 +44,11 @@ pub struct Adjacency {
     /// Each node's labels among those, as bits: a label check reads eight
     /// bytes from one array instead of the node.
     label_bits: Vec<u64>,
+    /// Every node's `name` (when a string) end to end, in node order, and
+    /// where each starts (`u32::MAX`: none): a filter on names over a scan
+    /// reads one buffer in order instead of each node's properties.
+    names: String,
+    name_at: Vec<(u32, u32)>,
 }
 
 impl Adjacency {
@@ -117,7 +122,21 @@ impl Adjacency {
                 bits
             })
             .collect();
+        let mut name_buf = String::new();
+        let name_at = g
+            .node_weights()
+            .map(|n| match n.name() {
+                Some(s) if name_buf.len() + s.len() < u32::MAX as usize => {
+                    let at = name_buf.len() as u32;
+                    name_buf.push_str(s);
+                    (at, s.len() as u32)
+                }
+                _ => (u32::MAX, 0),
+            })
+            .collect();
         Adjacency {
+            names: name_buf,
+            name_at,
             labels,
             label_bits,
             types: names.into_iter().map(str::to_string).collect(),
@@ -162,6 +181,13 @@ impl Adjacency {
         self.label_bits.get(n.index()).copied().unwrap_or(0)
     }
 
+    /// A node's `name`, when it has one and it is a string.
+    #[inline]
+    pub fn name(&self, n: NodeIndex) -> Option<&str> {
+        let &(at, len) = self.name_at.get(n.index())?;
+        (at != u32::MAX).then(|| &self.names[at as usize..(at + len) as usize])
+    }
+
     /// The number of a relation type, if any relation has it.
     pub fn type_id(&self, name: &str) -> Option<TypeId> {
         self.types
@@ -194,10 +220,14 @@ mod tests {
     }
 
     fn node(id: &str) -> Node {
+        let mut props = Props::new();
+        if id != "c" {
+            props.insert("name".into(), crate::model::Value::Str(id.to_uppercase()));
+        }
         Node {
             id: id.to_string(),
             labels: Vec::new(),
-            props: Props::new(),
+            props,
         }
     }
 
@@ -240,6 +270,8 @@ mod tests {
             }
         }
         assert_eq!(adj.type_id("LIKES"), Some(1));
+        assert_eq!(adj.name(a), Some("A"));
+        assert_eq!(adj.name(c), None);
         assert_eq!(adj.type_id("NOPE"), None);
         assert!(adj.outgoing(NodeIndex::new(99)).is_empty());
     }

@@ -290,6 +290,18 @@ impl Exec<'_> {
                     _ => Value::Null,
                 })
             }
+            BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains
+                if self.peek_str(a, row).is_some() && self.peek_str(b, row).is_some() =>
+            {
+                let (Some(x), Some(y)) = (self.peek_str(a, row), self.peek_str(b, row)) else {
+                    unreachable!("checked by the guard")
+                };
+                Ok(Value::Bool(match op {
+                    BinaryOp::StartsWith => x.starts_with(y),
+                    BinaryOp::EndsWith => x.ends_with(y),
+                    _ => x.contains(y),
+                }))
+            }
             BinaryOp::Eq
             | BinaryOp::Ne
             | BinaryOp::Lt
@@ -358,6 +370,22 @@ impl Exec<'_> {
                     _ => None,
                 }
             }
+            _ => None,
+        }
+    }
+
+    /// A string constant, or a node's `name` read from `Adjacency`'s name
+    /// buffer; `None` for anything else (then `peek` or `eval` decide).
+    fn peek_str<'s>(&'s self, e: &'s PExpr, row: &'s [Value]) -> Option<&'s str> {
+        match &e.kind {
+            PKind::Const(Value::Str(s)) | PKind::Param(Value::Str(s)) => Some(s),
+            PKind::Prop(base, key) if key == "name" => match (&base.kind, row) {
+                (PKind::Slot(s), row) => match row.get(*s)? {
+                    Value::Node(ix) => self.graph.adjacency().name(*ix),
+                    _ => None,
+                },
+                _ => None,
+            },
             _ => None,
         }
     }

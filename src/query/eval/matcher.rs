@@ -257,6 +257,9 @@ impl Exec<'_> {
         check: &NodeCheck,
         row: &mut [Value],
     ) -> Result<bool, QueryError> {
+        if check.is_empty() {
+            return Ok(true);
+        }
         if check.entity.is_some_and(|e| e != ix) {
             return Ok(false);
         }
