@@ -220,11 +220,11 @@ fn distinct_ends(plan: &mut SinglePlan, i: usize) -> bool {
             Op::Match(_) => continue,
             Op::Distinct(_) => insensitive = true,
             Op::Aggregate(a) => {
-                insensitive = a
-                    .aggs
-                    .iter()
-                    .all(|c| c.distinct || matches!(c.kind, AggKind::Min | AggKind::Max))
-                    && !a.keys.iter().chain(&a.post).any(|(e, _)| calls_random(e));
+                // Not `collect(DISTINCT x)`: its list's order would change.
+                insensitive = a.aggs.iter().all(|c| {
+                    (c.distinct && c.kind != AggKind::Collect)
+                        || matches!(c.kind, AggKind::Min | AggKind::Max)
+                }) && !a.keys.iter().chain(&a.post).any(|(e, _)| calls_random(e));
             }
             _ => {}
         }
