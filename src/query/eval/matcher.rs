@@ -444,8 +444,10 @@ impl Exec<'_> {
         let Some(from) = self.node_at(row, x.from)? else {
             return Ok(Flow::Continue);
         };
-        let mut seen = FastSet::default();
-        for h in hops(self.graph, from, x.dir, &x.types) {
+        let hops = hops(self.graph, from, x.dir, &x.types);
+        let mut seen =
+            FastSet::with_capacity_and_hasher(hops.size_hint().1.unwrap_or(0), Default::default());
+        for h in hops {
             self.tick()?;
             if seen.contains(&h.other)
                 || used.contains(&h.rel)
@@ -1056,6 +1058,10 @@ pub(crate) struct Hops<'g> {
 
 impl Iterator for Hops<'_> {
     type Item = Hop;
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.fwd.len() + self.back.len()))
+    }
 
     /// Without merging the two rows: what `Ends::Count` asks of a hub.
     fn count(self) -> usize {

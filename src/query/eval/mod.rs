@@ -607,6 +607,12 @@ impl<'a> Exec<'a> {
                     Ok(Flow::Continue)
                 }
             }
+            Op::Project(items) if items.len() == 1 => {
+                // One item: nothing it reads can be overwritten first.
+                let (e, slot) = &items[0];
+                row[*slot] = self.eval(e, row)?;
+                self.push(ix + 1, row)
+            }
             Op::Project(items) => {
                 let mut vals = Vec::with_capacity(items.len());
                 for (e, _) in items {
