@@ -278,14 +278,7 @@ impl Exec<'_> {
                 }
             }
         }
-        for (k, e) in &check.props {
-            let want = self.eval(e, row)?;
-            let have = self.property(&Value::Node(ix), k, e.span)?;
-            if ops::equals(&have, &want) != Some(true) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        self.props_match(&Value::Node(ix), &check.props, row)
     }
 
     fn rel_ok(
@@ -294,9 +287,19 @@ impl Exec<'_> {
         props: &[(String, PExpr)],
         row: &mut [Value],
     ) -> Result<bool, QueryError> {
-        for (k, x) in props {
-            let want = self.eval(x, row)?;
-            let have = self.property(&Value::Rel(e), k, x.span)?;
+        self.props_match(&Value::Rel(e), props, row)
+    }
+
+    /// Whether a node's or relation's properties equal a pattern's map.
+    fn props_match(
+        &mut self,
+        v: &Value,
+        props: &[(String, PExpr)],
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        for (k, e) in props {
+            let want = self.eval(e, row)?;
+            let have = self.property(v, k, e.span)?;
             if ops::equals(&have, &want) != Some(true) {
                 return Ok(false);
             }
