@@ -290,42 +290,10 @@ impl Exec<'_> {
                     _ => Value::Null,
                 })
             }
-            BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains
-                if self.peek_str(a, row).is_some() && self.peek_str(b, row).is_some() =>
-            {
-                let (Some(x), Some(y)) = (self.peek_str(a, row), self.peek_str(b, row)) else {
-                    unreachable!("checked by the guard")
-                };
-                Ok(Value::Bool(match op {
-                    BinaryOp::StartsWith => x.starts_with(y),
-                    BinaryOp::EndsWith => x.ends_with(y),
-                    _ => x.contains(y),
-                }))
-            }
-            BinaryOp::Eq
-            | BinaryOp::Ne
-            | BinaryOp::Lt
-            | BinaryOp::Le
-            | BinaryOp::Gt
-            | BinaryOp::Ge
-            | BinaryOp::StartsWith
-            | BinaryOp::EndsWith
-            | BinaryOp::Contains
-                if self.peek(a, row).is_some() && self.peek(b, row).is_some() =>
-            {
-                // Both sides readable in place: compare without copying
-                // (a filter over every node's name copies no name).
-                let (Some(x), Some(y)) = (self.peek(a, row), self.peek(b, row)) else {
-                    unreachable!("checked by the guard")
-                };
-                Ok(match op {
-                    BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => {
-                        ops::string_op(op, x, y)
-                    }
-                    _ => ops::comparison(op, x, y),
-                })
-            }
             _ => {
+                if let Some(v) = self.compare_in_place(op, a, b, row) {
+                    return Ok(v);
+                }
                 let x = self.eval(a, row)?;
                 let y = self.eval(b, row)?;
                 match op {
@@ -350,6 +318,32 @@ impl Exec<'_> {
                 }
             }
         }
+    }
+
+    /// A comparison or string predicate whose sides can both be read where
+    /// they are, computed without copying them (a filter over every node's
+    /// name copies no name); `None` when a side must be evaluated.
+    fn compare_in_place(&self, op: BinaryOp, a: &PExpr, b: &PExpr, row: &[Value]) -> Option<Value> {
+        let string_pred = matches!(
+            op,
+            BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains
+        );
+        if string_pred && let (Some(x), Some(y)) = (self.peek_str(a, row), self.peek_str(b, row)) {
+            return Some(Value::Bool(ops::str_pred(op, x, y)));
+        }
+        let comparison = matches!(
+            op,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        );
+        if !(string_pred || comparison) {
+            return None;
+        }
+        let (x, y) = (self.peek(a, row)?, self.peek(b, row)?);
+        Some(if string_pred {
+            ops::string_op(op, x, y)
+        } else {
+            ops::comparison(op, x, y)
+        })
     }
 
     /// The value of a constant, a variable or a stored property of a node

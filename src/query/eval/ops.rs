@@ -253,12 +253,17 @@ pub fn in_list(x: &Value, list: &Value, span: Span) -> Result<Value, QueryError>
 /// `STARTS WITH`, `ENDS WITH`, `CONTAINS`: null unless both are strings.
 pub fn string_op(op: BinaryOp, a: &Value, b: &Value) -> Value {
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Value::Bool(match op {
-            BinaryOp::StartsWith => x.starts_with(y.as_str()),
-            BinaryOp::EndsWith => x.ends_with(y.as_str()),
-            _ => x.contains(y.as_str()),
-        }),
+        (Value::Str(x), Value::Str(y)) => Value::Bool(str_pred(op, x, y)),
         _ => Value::Null,
+    }
+}
+
+/// `STARTS WITH`, `ENDS WITH` or `CONTAINS` between two strings.
+pub fn str_pred(op: BinaryOp, x: &str, y: &str) -> bool {
+    match op {
+        BinaryOp::StartsWith => x.starts_with(y),
+        BinaryOp::EndsWith => x.ends_with(y),
+        _ => x.contains(y),
     }
 }
 
