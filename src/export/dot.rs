@@ -63,6 +63,7 @@ enum Line {
     Estimated,
     Alleged,
     Expected,
+    Speculated,
     Denied,
     Deprecated,
     Disputed,
@@ -77,6 +78,7 @@ impl Line {
             Line::Estimated => "estimated (dotted)",
             Line::Alleged => "alleged (dashed)",
             Line::Expected => "expected (dashed)",
+            Line::Speculated => "speculated (dash-dot, grey text)",
             Line::Denied => "denied (dashed, bar)",
             Line::Deprecated => "deprecated (grey)",
             Line::Disputed => "⚠ disputed (red)",
@@ -92,6 +94,12 @@ impl Line {
                 vec![("style", s("dotted")), ("penwidth", s("1.4"))]
             }
             Line::Alleged | Line::Expected => vec![("style", s("dashed"))],
+            // The outlet's own conjecture: fainter than an allegation.
+            Line::Speculated => vec![
+                ("style", s("dashed")),
+                ("penwidth", s("0.8")),
+                ("fontcolor", s(DERIVED_COLOR)),
+            ],
             Line::Denied => vec![
                 ("style", s("dashed")),
                 ("arrowhead", s("tee")),
@@ -130,6 +138,7 @@ fn lines_of(rel: &Rel) -> Vec<Line> {
             Some("estimated") => Line::Estimated,
             Some("alleged") => Line::Alleged,
             Some("expected") => Line::Expected,
+            Some("speculated") => Line::Speculated,
             Some("denied") => Line::Denied,
             _ => Line::Asserted,
         },

@@ -74,6 +74,7 @@ pub fn hedge_name(h: Hedge) -> &'static str {
         Hedge::Estimated => "estimated",
         Hedge::Alleged => "alleged",
         Hedge::Expected => "expected",
+        Hedge::Speculated => "speculated",
         Hedge::Denied => "denied",
     }
 }

@@ -441,6 +441,7 @@ impl<'a> P<'a> {
             "Estimated" => Hedge::Estimated,
             "Alleged" => Hedge::Alleged,
             "Expected" => Hedge::Expected,
+            "Speculated" => Hedge::Speculated,
             "Denied" => Hedge::Denied,
             _ => return None,
         })
@@ -489,6 +490,9 @@ impl<'a> P<'a> {
             quote: quote?,
             claimant,
             hedge: hedge?,
+            states: Vec::new(),
+            refers_as: Vec::new(),
+            note: None,
         })
     }
 

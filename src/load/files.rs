@@ -241,6 +241,30 @@ pub struct CitationSpec<'a> {
     #[serde(default)]
     pub claimant: Option<ClaimantSpec<'a>>,
     pub hedge: Hedge,
+    /// For a citation of an event or agreement: which of its facets the
+    /// quote states (`[At, When, Who("putin")]`). A citation that states
+    /// none supports only that the event happened. Ignored on claims.
+    #[serde(default)]
+    pub states: Vec<Fact<'a>>,
+    /// How the quote names an entity when it is not by a name or alias
+    /// ("Moscú" for Russia, "el mandatario ruso" for Putin). Checked against
+    /// the quote; never used for lookup.
+    #[serde(default)]
+    pub refers_as: Vec<Text<'a>>,
+    /// The curator's note on this citation (why it supports the claim).
+    #[serde(default)]
+    pub note: Option<Text<'a>>,
+}
+
+/// A facet of an event that a citation states.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub enum Fact<'a> {
+    /// The place (`at`).
+    At,
+    /// The date (`when`).
+    When,
+    /// That this participant took part (and in the role given).
+    Who(Text<'a>),
 }
 
 /// `Entity("south_korean_intelligence")` or `Unnamed("fuentes diplomáticas")`.
@@ -263,6 +287,8 @@ pub enum Hedge {
     Alleged,
     /// Announced or expected, not yet happened ("participarán", "se espera").
     Expected,
+    /// The outlet's own conjecture, in its own voice ("podría").
+    Speculated,
     /// Denied by the source or its claimant.
     Denied,
 }
