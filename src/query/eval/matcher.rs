@@ -13,7 +13,7 @@
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::super::error::QueryError;
-use super::super::plan::{
+use super::super::ir::{
     Dir, Ends, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest,
     StepKind, TypeFilter,
 };
