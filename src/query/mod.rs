@@ -3,9 +3,11 @@
 
 pub mod analyst;
 pub mod ast;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod functions;
+pub mod ir;
 pub mod lexer;
 pub mod optimize;
 pub mod parser;
@@ -14,6 +16,7 @@ mod print;
 pub mod result;
 pub mod types;
 
+pub use engine::{execute, run};
 pub use error::{ErrorKind, QueryError};
-pub use eval::{Options, execute, run};
+pub use eval::Options;
 pub use result::ResultSet;
