@@ -37,10 +37,10 @@ use crate::diag::SourceMap;
 use crate::load::Failure;
 use crate::model::{Graph, Node, Path, Props, Rel, Value};
 use crate::query::ast::{
-    self, Direction, Expr, ExprKind, Literal, NodePattern, PatternElement, PatternPart, Span,
-    Statement, UnaryOp,
+    self, Direction, Expr, NodePattern, PatternElement, PatternPart, Span, Statement,
 };
 use crate::query::lexer::{self, TokenKind};
+use crate::query::params::literal_value;
 use crate::query::{self, ErrorKind, QueryError};
 
 /// The diagnostic code of a clause that imports do not run (`MERGE`, `SET`,
@@ -60,7 +60,7 @@ pub fn load_script(name: &str, text: &str) -> Result<Graph, Failure> {
 pub fn run_script(graph: &mut Graph, name: &str, text: &str) -> Result<(), Failure> {
     let mut importer = Importer::new(graph, text);
     importer.run().map_err(|e| {
-        let mut d = crate::session::diagnostic(&e.error, name);
+        let mut d = e.error.to_diagnostic(name);
         if e.unsupported {
             d.code = UNSUPPORTED_CLAUSE;
         }
@@ -150,7 +150,7 @@ pub fn clauses(text: &str, span: Span) -> Vec<ClauseStart> {
 /// The first clause of `text` (a query) that writes or calls, if any:
 /// `CREATE`, `MERGE`, `SET`, `DELETE`, `REMOVE`, `CALL`, `FOREACH`, `LOAD`.
 pub fn write_clause(text: &str) -> Option<ClauseStart> {
-    crate::session::split_statements(text)
+    crate::query::split::split_statements(text)
         .into_iter()
         .flat_map(|s| clauses(text, s))
         .find(|c| {
@@ -259,7 +259,7 @@ impl<'g, 't> Importer<'g, 't> {
     /// does not grow with the script), then places errors in the script.
     fn run(&mut self) -> Res<()> {
         let full = self.text;
-        for stmt in crate::session::split_statements(full) {
+        for stmt in crate::query::split::split_statements(full) {
             self.text = &full[stmt.range()];
             let done = self.run_statement();
             self.text = full;
@@ -427,7 +427,7 @@ impl<'g, 't> Importer<'g, 't> {
                 return None;
             }
             let props = match n.properties.as_deref() {
-                Some(e) => match literal(e)? {
+                Some(e) => match literal_value(e)? {
                     Value::Map(m) => m,
                     _ => return None,
                 },
@@ -529,7 +529,7 @@ impl<'g, 't> Importer<'g, 't> {
         let mut values: Vec<Vec<Pending>> = vec![Vec::with_capacity(exprs.len()); rows.rows.len()];
         let mut computed = Vec::new();
         for (i, e) in exprs.iter().enumerate() {
-            let v = match literal(e) {
+            let v = match literal_value(e) {
                 Some(v) => Pending::Ready(v),
                 None if reads_any(&self.text[e.span.range()], &new_names) => Pending::Late(e.span),
                 None => {
@@ -941,32 +941,6 @@ fn storable(v: &Value) -> bool {
         Value::Map(m) => m.values().all(storable),
         _ => true,
     }
-}
-
-/// The value of an expression made of literals only.
-fn literal(e: &Expr) -> Option<Value> {
-    Some(match &e.kind {
-        ExprKind::Literal(l) => match l {
-            Literal::Null => Value::Null,
-            Literal::Bool(b) => Value::Bool(*b),
-            Literal::Int(i) => Value::Int(*i),
-            Literal::Float(f) => Value::Float(*f),
-            Literal::String(s) => Value::Str(s.clone()),
-        },
-        ExprKind::List(items) => Value::List(items.iter().map(literal).collect::<Option<_>>()?),
-        ExprKind::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|(k, v)| Some((k.name.clone(), literal(v)?)))
-                .collect::<Option<_>>()?,
-        ),
-        ExprKind::Unary(UnaryOp::Neg, inner) => match literal(inner)? {
-            Value::Int(i) => Value::Int(i.checked_neg()?),
-            Value::Float(f) => Value::Float(-f),
-            _ => return None,
-        },
-        _ => return None,
-    })
 }
 
 /// Maps spans of a generated query back into the script: the text at

@@ -18,6 +18,7 @@ pub mod build;
 pub mod check;
 pub mod fast;
 pub mod files;
+pub mod location;
 pub mod outline;
 pub mod progress;
 pub mod schema;

@@ -8,10 +8,12 @@ pub mod eval;
 pub mod functions;
 pub mod lexer;
 pub mod optimize;
+pub mod params;
 pub mod parser;
 pub mod plan;
 mod print;
 pub mod result;
+pub mod split;
 pub mod types;
 
 pub use error::{ErrorKind, QueryError};

@@ -32,12 +32,11 @@ use rustyline::{Cmd, Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
 
 use self::complete::Vocabulary;
 use self::helper::{BackspaceHandler, EjeHelper, EnterHandler};
-use crate::cli::{Exit, ReplArgs};
 use crate::diag::{self, SourceMap};
 use crate::export;
 use crate::query::ErrorKind;
 use crate::render::{self, Format, TableStyle};
-use crate::session::{self, Executed, Session};
+use crate::session::{Executed, Session};
 use crate::stats::Stats;
 
 /// The name the typed input goes by in error messages.
@@ -45,13 +44,23 @@ const INPUT: &str = "<input>";
 /// Rows shown of an answer to start with.
 const DEFAULT_MAX_ROWS: usize = 100;
 
+/// What the shell starts with, as the command line gave it.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// How answers are printed to start with.
+    pub format: Format,
+    /// Where to keep the history (a file), or `off`; `None`: the user's
+    /// data directory.
+    pub history: Option<String>,
+}
+
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
 /// the statements did: failures were shown as they happened.
-pub fn run(session: Session, args: &ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
+pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result<()> {
     let out_color = colored::control::SHOULD_COLORIZE.should_colorize();
     let mut repl = Repl {
         session,
-        format: args.exec.format,
+        format: args.format,
         timing: true,
         max_rows: Some(DEFAULT_MAX_ROWS),
         out_color,
@@ -133,7 +142,7 @@ pub fn run(session: Session, args: &ReplArgs, err_color: bool) -> anyhow::Result
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(Exit::Ok)
+    Ok(())
 }
 
 /// Where the history lives: `--history PATH`, nowhere with `--history off`,
@@ -265,7 +274,7 @@ impl Repl {
                     let _ = std::io::stdout().flush();
                     eprint!(
                         "{}",
-                        diag::render(&[session::diagnostic(e, file)], sources, self.err_color)
+                        diag::render(&[e.to_diagnostic(file)], sources, self.err_color)
                     );
                 }
             }
@@ -522,7 +531,7 @@ impl Repl {
             }
             return;
         }
-        match crate::cli::parse_params(&[format!("{name}={value}")]) {
+        match crate::query::params::parse_params(&[format!("{name}={value}")]) {
             Ok(parsed) => {
                 for (k, v) in parsed {
                     let shown = format!("${k} = {v}");
