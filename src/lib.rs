@@ -14,4 +14,5 @@ pub mod query;
 pub mod render;
 pub mod repl;
 pub mod session;
+pub mod sink;
 pub mod stats;
