@@ -9,6 +9,7 @@ pub mod diag;
 pub mod export;
 pub mod import;
 pub mod load;
+pub mod meta;
 pub mod model;
 pub mod query;
 pub mod render;
