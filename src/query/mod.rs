@@ -10,10 +10,12 @@ pub mod functions;
 pub mod ir;
 pub mod lexer;
 pub mod optimize;
+pub mod params;
 pub mod parser;
 pub mod plan;
 mod print;
 pub mod result;
+pub mod split;
 pub mod types;
 
 pub use engine::{execute, run};
