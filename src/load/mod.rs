@@ -111,14 +111,14 @@ pub fn load_embedded(opts: &Options) -> Result<Loaded, Failure> {
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".ron") {
-            if let Some(text) = f.contents_utf8() {
-                out.push(InputFile {
-                    name: format!("<bundled>/data/{rel}"),
-                    rel,
-                    text: text.to_string(),
-                });
-            }
+        if rel.ends_with(".ron")
+            && let Some(text) = f.contents_utf8()
+        {
+            out.push(InputFile {
+                name: format!("<bundled>/data/{rel}"),
+                rel,
+                text: text.to_string(),
+            });
         }
     }
     for d in dir.dirs() {
@@ -175,10 +175,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic
         };
         if file_type.is_dir() {
             walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+        } else if path.extension().is_some_and(|x| x == "ron")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     Ok(())

@@ -47,17 +47,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                         dates[k] = self.check_date(fi, span, v);
                     }
                 }
-                if let [Some(a), Some(b)] = dates {
-                    if a.first_day() > b.last_day() {
-                        let span = self.span(fi, section, i, &[Step::Field("when")]);
-                        self.err(
-                            "from-after-to",
-                            format!("the span starts ({a}) after it ends ({b})"),
-                            fi,
-                            span,
-                        )
-                        .help = Some("swap `from` and `to`".into());
-                    }
+                if let [Some(a), Some(b)] = dates
+                    && a.first_day() > b.last_day()
+                {
+                    let span = self.span(fi, section, i, &[Step::Field("when")]);
+                    self.err(
+                        "from-after-to",
+                        format!("the span starts ({a}) after it ends ({b})"),
+                        fi,
+                        span,
+                    )
+                    .help = Some("swap `from` and `to`".into());
                 }
                 if from.is_none() && to.is_none() {
                     let span = self.span(fi, section, i, &[Step::Field("when")]);
