@@ -406,7 +406,8 @@ impl Builder {
                     Value::Float(f)
                 })
             };
-            if let Some(v) = q.value.or(q.low) {
+            // `quantity` is the exact figure only; a bound is not one.
+            if let Some(v) = q.value {
                 props.insert_shared(self.k.quantity, num(v));
             }
             if let Some(v) = q.low {
@@ -414,9 +415,6 @@ impl Builder {
             }
             if let Some(v) = q.high {
                 props.insert_shared(self.k.quantity_high, num(v));
-                if q.low.is_none() && q.value.is_none() {
-                    props.insert_shared(self.k.quantity, num(v));
-                }
             }
             props.insert_shared(self.k.approx, self.bool(q.approx));
             let unit = self.str(&q.unit);
