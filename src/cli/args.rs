@@ -198,6 +198,10 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also list every citation whose quote names neither end of the
+    /// relation it backs and that has no `note` (never fails the check).
+    #[arg(long)]
+    pub audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
