@@ -17,6 +17,7 @@ mod atomic;
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
+pub mod html;
 pub mod json;
 mod subgraph;
 mod text;
@@ -176,6 +177,12 @@ pub enum ExportError {
         #[source]
         source: io::Error,
     },
+    #[error(
+        "the map would draw {nodes} entities, more than the {max} it can lay out readably\n\
+         help: draw a part of the graph: `--focus ENTITY --depth 1`, or `--query` with a query \
+         whose answer holds what you want to see"
+    )]
+    MapTooLarge { nodes: usize, max: usize },
     #[error("cannot write the export: {}", os_reason(.0))]
     Io(#[from] io::Error),
 }
