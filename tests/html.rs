@@ -281,3 +281,80 @@ fn hostile_fixture_map_for_the_browser() {
         std::fs::write(dir.join("hostile.json"), json).unwrap();
     }
 }
+
+// ---------------------------------------------------------- the commands
+
+fn eje() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_eje"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("EJE_DATA")
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn data_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+#[test]
+fn eje_export_html_writes_a_focus_map_that_says_what_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kursk.html");
+    eje()
+        .args([
+            "export", "--format", "html", "--focus", "kursk", "--depth", "1", "--data",
+        ])
+        .arg(data_dir())
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&path).unwrap();
+    let d = embedded(&html);
+    assert_eq!(
+        d["meta"]["scope"],
+        "Kursk region and everything within 1 hop"
+    );
+    let g = bundled();
+    let sub = Subgraph::ego(&g, g.by_id("kursk_oblast").unwrap(), 1);
+    assert_eq!(d["nodes"].as_array().unwrap().len(), sub.node_count());
+    assert_eq!(d["claims"].as_array().unwrap().len(), sub.rel_count());
+    // The extension names the format too, and a query's answer is a scope.
+    let q = "MATCH (a {id: 'putin'})-[r:met_with]-(b) RETURN a, r, b";
+    let out = eje()
+        .args(["export", "--format", "htm", "--query", q, "--data"])
+        .arg(data_dir())
+        .assert()
+        .success();
+    let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(
+        embedded(&html)["meta"]["scope"],
+        format!("the answer to the query {q}")
+    );
+}
+
+#[test]
+fn a_graph_too_large_to_draw_is_refused_with_help_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("big.cypher");
+    std::fs::write(
+        &script,
+        format!("UNWIND range(0, {MAX_NODES}) AS i CREATE (:N {{id: i}})\n"),
+    )
+    .unwrap();
+    let path = dir.path().join("big.html");
+    eje()
+        .args(["export", "--format", "html", "--graph-script"])
+        .arg(&script)
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(format!(
+            "the map would draw {} entities",
+            MAX_NODES + 1
+        )))
+        .stderr(predicates::str::contains("help: draw a part of the graph"));
+    assert!(!path.exists());
+}

@@ -97,6 +97,10 @@ pub enum Scope {
     Query(String),
     /// An entity and its neighbourhood.
     Focus { entity: String, depth: usize },
+    /// The last answer of an interactive session.
+    LastAnswer,
+    /// A part of the graph, not said which.
+    Part,
 }
 
 impl std::fmt::Display for Scope {
@@ -109,6 +113,8 @@ impl std::fmt::Display for Scope {
                 "{entity} and everything within {depth} hop{}",
                 if *depth == 1 { "" } else { "s" }
             ),
+            Scope::LastAnswer => f.write_str("the last answer"),
+            Scope::Part => f.write_str("a part of the graph"),
         }
     }
 }
