@@ -142,10 +142,10 @@
       "min-zoomed-font-size": 5 } },
     { selector: "edge", style: {
       width: 2, "line-color": "#4d4d4d", "target-arrow-color": "#4d4d4d", "target-arrow-shape": "triangle",
-      "arrow-scale": 0.8, "curve-style": "bezier", label: "data(label)", "font-size": 8, color: "#333",
+      "arrow-scale": 0.8, "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#333",
       "font-family": "system-ui, Helvetica, Arial, sans-serif",
       "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.8,
-      "min-zoomed-font-size": 9 } },
+      "min-zoomed-font-size": 8 } },
     { selector: "edge.symmetric", style: { "target-arrow-shape": "none" } },
     { selector: "edge.h-reported, edge.h-estimated", style: { "line-style": "dotted", width: 2.2 } },
     { selector: "edge.h-alleged, edge.h-expected", style: { "line-style": "dashed", "line-dash-pattern": [7, 4] } },
@@ -169,17 +169,24 @@
   const api = { cy, data: D, normalize, ready: false, layoutMs: null };
   window.ejeMap = api;
 
-  // Two entities joined by many lines need room for them to fan out.
-  const pairLines = new Map();
-  const pairKey = (b) => Math.min(b.from, b.to) + "-" + Math.max(b.from, b.to);
-  for (const b of bundles) pairLines.set(pairKey(b), (pairLines.get(pairKey(b)) || 0) + 1);
+  // The layout sees one line per pair of entities: cose pulls harder on a
+  // pair the more lines join it, which would pile up the busiest pairs.
+  function layoutElements() {
+    const seen = new Set();
+    let eles = cy.nodes();
+    cy.edges().forEach((e) => {
+      const b = bundles[e.data("ix")];
+      const key = Math.min(b.from, b.to) + "-" + Math.max(b.from, b.to);
+      if (!seen.has(key)) { seen.add(key); eles = eles.union(e); }
+    });
+    return eles;
+  }
   function runLayout() {
     const t0 = performance.now();
-    const layout = cy.layout({
+    const layout = layoutElements().layout({
       name: "cose", animate: false, randomize: false, fit: true, padding: 30,
-      nodeDimensionsIncludeLabels: true, idealEdgeLength: (e) => 90 + 20 * Math.min(10, pairLines.get(pairKey(bundles[e.data("ix")])) - 1),
-      nodeRepulsion: () => 60000, nodeOverlap: 20,
-      edgeElasticity: () => 60, gravity: 0.25, numIter: 1500, componentSpacing: 60,
+      nodeDimensionsIncludeLabels: true, idealEdgeLength: () => 100, nodeRepulsion: () => 2000000,
+      nodeOverlap: 20, edgeElasticity: () => 60, gravity: 0.5, numIter: 1500, componentSpacing: 60,
     });
     layout.one("layoutstop", () => {
       api.layoutMs = performance.now() - t0;
