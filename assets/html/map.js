@@ -337,8 +337,8 @@
   function claimCard(i, contested) {
     const c = claims[i];
     const head = el("div", { class: "head" },
-      c.when || "undated", " ", hedgeBadge(c.hedge),
-      c.rank !== "normal" ? " " + c.rank : "", c.quantity ? " · " + c.quantity : "",
+      c.when || "undated", " ", hedgeBadge(c.hedge), " rank " + c.rank,
+      c.quantity ? " · " + c.quantity : "",
       c.derived ? " · derived" : "");
     const card = el("div", { class: "claim" + (contested ? " contested" : "") + (claimOn(i) ? "" : " is-hidden"), "data-claim": c.id || String(i) },
       head, el("div", { class: "hint", text: (c.id ? "claim " + c.id : "relation") + (claimOn(i) ? "" : " (hidden by a filter)") }));

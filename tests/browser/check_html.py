@@ -316,6 +316,15 @@ def check_whole(d, work):
     check(focused or len(rows) < 2, "ArrowDown moves to the next row")
     d.switch_to.active_element.send_keys(Keys.ENTER)
     check(bool(d.find_elements(By.CSS_SELECTOR, "#panel .claim")), "Enter on a row shows its evidence")
+    # Printed, the page is the table.
+    d.find_element(By.ID, "show-map").click()
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    shown_in_print = d.execute_script("""
+        const vis = id => getComputedStyle(document.getElementById(id)).display !== 'none';
+        return [vis('table-view'), vis('map-view'), vis('side')];
+    """)
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    check(shown_in_print == [True, False, False], "printed, the page shows the table alone", shown_in_print)
     page_is_clean(d, "whole graph")
 
 
@@ -328,6 +337,16 @@ def check_putin(d, work, shots):
     got_nodes, got_bundles, n_edges = drawn(d, symmetric)
     check(got_nodes == nodes and got_bundles == bundles and n_edges == len(bundles),
           "--focus putin: entities and lines drawn are the export's")
+    # An entity's card: kind, names, description, relations by type with dates.
+    click_node(d, "choe_son_hui")
+    card = d.find_element(By.ID, "panel").text
+    node = next(n for n in doc["nodes"] if n["id"] == "choe_son_hui")
+    types = {l["type"] for l in doc["links"] if "choe_son_hui" in (l["source"], l["target"])}
+    check(card.startswith(node["name"]) and "Person" in card
+          and all(a in card for a in node["properties"]["aliases"])
+          and node["properties"]["description"] in card
+          and all(t in card for t in types) and "(2025-10-26)" in card,
+          "clicking Choe Son Hui shows her card with her relations by type and date", card[:300])
     check(click_bundle(d, "putin", "met_with", "choe_son_hui"), "the Putin–Choe met_with line is drawn")
     heading = d.find_element(By.CSS_SELECTOR, "#panel h2").text
     check("met_with" in heading and "Putin" in heading and "Choe" in heading,
