@@ -529,6 +529,7 @@
 
   // ---------------------------------------------------------------- views
   function view(table) {
+    document.body.classList.toggle("table-mode", table);
     $("table-view").hidden = !table;
     $("map-view").hidden = table;
     $("show-map").setAttribute("aria-pressed", String(!table));
