@@ -140,7 +140,7 @@ impl Default for ExecArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
-    /// dot, svg, json, graphml or cypher.
+    /// dot, svg, json, graphml, cypher or html (an interactive evidence map).
     #[arg(long, value_name = "FORMAT")]
     pub format: export::Format,
     /// For `--format cypher`: neo4j (also Memgraph, FalkorDB) or kuzu.
