@@ -116,22 +116,22 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     .help = Some(format!(
                         "remove it from `states`, or give the event {what} with {field}"
                     ));
-                } else if let Fact::Who(p) = fact {
-                    if !participants.contains(&&**p) {
-                        let near = nearest(p, participants.iter().copied(), 1);
-                        self.err(
-                            "facet-not-in-event",
-                            format!("`{p}` is not a participant of event `{}`", e.id),
-                            fi,
-                            span,
-                        )
-                        .help = Some(match near.first() {
-                            Some(n) => format!("did you mean `{n}`?"),
-                            None => format!(
-                                "add `(entity: \"{p}\", role: ...)` to `participants`, or remove it from `states`"
-                            ),
-                        });
-                    }
+                } else if let Fact::Who(p) = fact
+                    && !participants.contains(&&**p)
+                {
+                    let near = nearest(p, participants.iter().copied(), 1);
+                    self.err(
+                        "facet-not-in-event",
+                        format!("`{p}` is not a participant of event `{}`", e.id),
+                        fi,
+                        span,
+                    )
+                    .help = Some(match near.first() {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => format!(
+                            "add `(entity: \"{p}\", role: ...)` to `participants`, or remove it from `states`"
+                        ),
+                    });
                 }
             }
         }
