@@ -205,8 +205,10 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
             .then_with(|| graph.node(a.2).id.cmp(&graph.node(b.2).id))
             .then_with(|| a.0.cmp(&b.0))
     });
+    rs.touched.nodes.push(ix);
     for (e, dir, other) in rels {
         let r = graph.rel(e);
+        rs.touched.rels.push(e);
         rs.rows.push(vec![
             Value::Str(r.rel_type.clone()),
             Value::from(dir),
@@ -240,6 +242,7 @@ fn neighbors(
     let start = resolve_entity(graph, entity)?;
     let types = resolve_rel_types(graph, via)?;
     let mut rs = ResultSet::new(strs(&["depth", "node", "kind", "via", "from"]));
+    rs.touched.nodes.push(start);
     let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
     let mut frontier = vec![start];
     let mut work = 0u64;
@@ -255,6 +258,7 @@ fn neighbors(
                 if (!types.is_empty() && !types.contains(t)) || !seen.insert(v) {
                     continue;
                 }
+                rs.touched.rels.push(e);
                 rs.rows.push(vec![
                     Value::Int(i64::from(d)),
                     Value::Node(v),
@@ -354,6 +358,8 @@ fn path(
             continue;
         };
         hops = Some(p.rels.len());
+        rs.touched.nodes.extend(&p.nodes);
+        rs.touched.rels.extend(&p.rels);
         for (h, e) in p.rels.iter().enumerate() {
             let r = graph.rel(*e);
             let (s, _) = graph.endpoints(*e);
@@ -406,6 +412,8 @@ struct Fact {
     object: Value,
     hedge: Value,
     sources: Value,
+    /// The relation the fact is (a claim) or its place (an event).
+    rel: Option<EdgeIndex>,
 }
 
 fn timeline(
@@ -459,6 +467,7 @@ fn timeline(
             object: place.map_or(Value::Null, |(_, _, p)| Value::Node(*p)),
             hedge: evidence.map_or(Value::Null, |p| prop_str(p, "hedge")),
             sources: evidence.map_or(Value::Null, |p| prop_str(p, "sources")),
+            rel: place.map(|(e, _, _)| *e),
         });
     }
     // Claims with a date, but not the relations that events expand into.
@@ -485,6 +494,7 @@ fn timeline(
             object: Value::Node(t),
             hedge: prop_str(&r.props, "hedge"),
             sources: prop_str(&r.props, "sources"),
+            rel: Some(e),
         });
     }
     facts.retain(|f| {
@@ -512,6 +522,7 @@ fn timeline(
     }
     rs.header.push(("facts".into(), facts.len().to_string()));
     for f in facts {
+        rs.touched.rels.extend(f.rel);
         rs.rows.push(vec![
             Value::Str(f.when.to_string()),
             Value::Node(f.subject),
@@ -554,6 +565,9 @@ fn evidence(
         let Some(Value::List(cites)) = r.props.get("citations") else {
             continue;
         };
+        if !cites.is_empty() {
+            rs.touched.rels.push(*e);
+        }
         for c in cites {
             let Value::Map(c) = c else { continue };
             if let Some(Value::Str(src)) = c.get("source") {

@@ -18,7 +18,7 @@ pub mod result;
 pub mod split;
 pub mod types;
 
-pub use engine::{execute, run};
+pub use engine::{Executed, Stage, Timing, execute, run, run_all};
 pub use error::{ErrorKind, QueryError};
 pub use eval::Options;
-pub use result::ResultSet;
+pub use result::{ResultSet, Touched};
