@@ -287,3 +287,27 @@ fn completions_and_man_page() {
         .success()
         .stdout(predicate::str::contains(".TH eje"));
 }
+
+#[test]
+fn notes_on_coarse_dates_go_to_stderr_and_leave_the_answer_alone() {
+    let out = eje()
+        .args([
+            "query",
+            "--format",
+            "json",
+            "UNWIND [date('2024'), date('2023-01-01')] AS d WITH d WHERE d < date('2024-06-19') RETURN count(*) AS n",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "only the answer on stdout");
+    assert_eq!(lines[0]["rows"], serde_json::json!([[1]]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("note: ") && l.contains("too coarse to compare; see within()")),
+        "{stderr}"
+    );
+}

@@ -392,6 +392,7 @@ fn render(case: &Case, result: &Result<ResultSet, QueryError>) -> (String, Vec<S
                 .iter()
                 .map(|(k, v)| format!("@ {k}: {v}"))
                 .collect();
+            lines.extend(rs.notes.iter().map(|n| format!("note: {n}")));
             lines.push(rs.columns.join(" | "));
             let mut rows: Vec<String> = rs.rows.iter().map(|r| fmt_row(g, r)).collect();
             let mode = match case.mode {
@@ -461,7 +462,11 @@ fn check(case: &Case, result: &Result<ResultSet, QueryError>) -> Result<(), Stri
         (m, Ok(_)) => {
             let mut expected = case.expected.clone();
             if *m == Mode::AnyOrder {
-                let header = expected.iter().take_while(|l| l.starts_with("@ ")).count() + 1;
+                let header = expected
+                    .iter()
+                    .take_while(|l| l.starts_with("@ ") || l.starts_with("note: "))
+                    .count()
+                    + 1;
                 let header = header.min(expected.len());
                 expected[header..].sort();
             }

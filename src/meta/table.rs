@@ -179,7 +179,7 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     (
         "queries",
         "the openCypher read subset",
-        "MATCH (a:Person)-[r:met_with]-(b) WHERE r.date >= '2024' RETURN a, b, r.date
+        "MATCH (a:Person)-[r:met_with]-(b) WHERE within(r.date, '2024') RETURN a, b, r.date
 MATCH p = shortestPath((x \"Kim Jong Un\")-[*]-(y \"Sergey Lavrov\")) RETURN p
 MATCH (c:Country)<-[:located_in*]-(s:City) RETURN c.name, collect(s.name)
 

@@ -150,6 +150,8 @@ pub const FUNCTIONS: &[&str] = &[
     "toFloat",
     "toBoolean",
     "date",
+    "within",
+    "overlaps",
     "startNode",
     "endNode",
     "degree",

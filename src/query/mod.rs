@@ -3,6 +3,7 @@
 
 pub mod analyst;
 pub mod ast;
+pub mod dates;
 pub mod engine;
 pub mod error;
 pub mod eval;

@@ -192,6 +192,8 @@ fn signature(f: &Function) -> (&'static [u16], Ty) {
         "toFloatOrNull" => (&[ANYK], Ty::of(FLOAT)),
         "toBooleanOrNull" => (&[ANYK], Ty::of(BOOL)),
         "date" => (&[STR | DATE | MAP], Ty::of(DATE)),
+        "within" => (&[DATE | REL | NODE, DATE | STR], Ty::of(BOOL)),
+        "overlaps" => (&[DATE | REL | NODE], Ty::of(BOOL)),
         "head" | "last" => (&[LIST], Ty::ANY),
         "tail" => (&[LIST], Ty::of(LIST)),
         "range" => (&[INT], Ty::list(INT)),

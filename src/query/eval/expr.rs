@@ -5,7 +5,8 @@
 //! those slots is changed.
 
 use super::super::ast::{BinaryOp, Quantifier, Span};
-use super::super::error::QueryError;
+use super::super::dates;
+use super::super::error::{ErrorKind, QueryError};
 use super::super::ir::{PExpr, PKind};
 use super::Exec;
 use super::matcher::Sink;
@@ -302,7 +303,7 @@ impl Exec<'_> {
                     | BinaryOp::Lt
                     | BinaryOp::Le
                     | BinaryOp::Gt
-                    | BinaryOp::Ge => Ok(ops::comparison(op, &x, &y)),
+                    | BinaryOp::Ge => self.compare(op, &x, &y, span),
                     BinaryOp::In => ops::in_list(&x, &y, span),
                     BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => {
                         Ok(ops::string_op(op, &x, &y))
@@ -318,6 +319,32 @@ impl Exec<'_> {
                 }
             }
         }
+    }
+
+    /// A comparison operator. Dates compare as intervals (`query::dates`),
+    /// and an unknown answer is remembered for the note on coarse dates;
+    /// over curated data a string compared with a date must name a full day.
+    fn compare(
+        &mut self,
+        op: BinaryOp,
+        x: &Value,
+        y: &Value,
+        span: Span,
+    ) -> Result<Value, QueryError> {
+        let read = |s: &str| {
+            dates::full_day(s).ok_or_else(|| dates::string_error(s, span, ErrorKind::Runtime, None))
+        };
+        let (a, b) = match (x, y) {
+            (Value::Date(a), Value::Date(b)) => (*a, *b),
+            (Value::Date(a), Value::Str(s)) if self.curated => (*a, read(s)?),
+            (Value::Str(s), Value::Date(b)) if self.curated => (read(s)?, *b),
+            _ => return Ok(ops::comparison(op, x, y)),
+        };
+        let answer = dates::compare(op, &a, &b);
+        if answer.is_none() {
+            self.coarse = true;
+        }
+        Ok(answer.map_or(Value::Null, Value::Bool))
     }
 
     /// A comparison or string predicate whose sides can both be read where
@@ -339,6 +366,10 @@ impl Exec<'_> {
             return None;
         }
         let (x, y) = (self.peek(a, row)?, self.peek(b, row)?);
+        if comparison && (matches!(x, Value::Date(_)) || matches!(y, Value::Date(_))) {
+            // Dates have rules of their own (`compare`).
+            return None;
+        }
         Some(if string_pred {
             ops::string_op(op, x, y)
         } else {

@@ -34,6 +34,7 @@ pub use key::{Key, equivalent};
 pub use ops::{compare, equals};
 
 use super::ast;
+use super::dates;
 use super::error::{ErrorKind, QueryError};
 use super::functions::AggKind;
 use super::ir::{AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
@@ -127,11 +128,13 @@ pub fn plan_query(
 pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<ResultSet, QueryError> {
     let mut rows = Vec::new();
     let mut work = 0;
+    let mut coarse = 0;
     for part in &plan.parts {
         let mut ex = Exec::new(graph, opts, part);
         ex.work = work;
         ex.run()?;
         work = ex.work;
+        coarse += ex.coarse_rows;
         rows.extend(ex.out);
     }
     if let Some(p) = &opts.progress {
@@ -141,9 +144,14 @@ pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<Resul
         let mut seen = HashSet::new();
         rows.retain(|r: &Vec<Value>| seen.insert(Key(r.clone())));
     }
+    let mut notes = Vec::new();
+    if coarse > 0 {
+        notes.push(dates::coarse_note(coarse));
+    }
     Ok(ResultSet {
         columns: plan.columns.clone(),
         rows,
+        notes,
         ..ResultSet::default()
     })
 }
@@ -520,6 +528,10 @@ pub(crate) struct Exec<'a> {
     pub(crate) curated: bool,
     /// When the statement must have finished (`Options::timeout`).
     deadline: Option<Instant>,
+    /// Set when a date comparison was unknown because of precision.
+    pub(crate) coarse: bool,
+    /// Rows filters dropped because of that.
+    coarse_rows: usize,
 }
 
 impl<'a> Exec<'a> {
@@ -549,6 +561,8 @@ impl<'a> Exec<'a> {
             regexes: HashMap::new(),
             curated: graph.schema.is_some(),
             deadline: opts.timeout.map(|t| Instant::now() + t),
+            coarse: false,
+            coarse_rows: 0,
         }
     }
 
@@ -631,7 +645,7 @@ impl<'a> Exec<'a> {
                 }
             },
             Op::Filter(e) => {
-                if self.test(e, row)? {
+                if self.filter(e, row)? {
                     self.push(ix + 1, row)
                 } else {
                     Ok(Flow::Continue)
@@ -865,6 +879,18 @@ impl<'a> Exec<'a> {
             group.accs[i].add(v, span)?;
         }
         Ok(())
+    }
+
+    /// A filter (`WHERE`) keeps a row: only `true` counts. A row dropped
+    /// because a date comparison in it was unknown (its dates too coarse)
+    /// is counted, for the answer's note.
+    pub(crate) fn filter(&mut self, e: &PExpr, row: &mut [Value]) -> Result<bool, QueryError> {
+        self.coarse = false;
+        let keep = self.test(e, row)?;
+        if !keep && self.coarse {
+            self.coarse_rows += 1;
+        }
+        Ok(keep)
     }
 
     /// A predicate holds: only `true` counts.

@@ -1,6 +1,8 @@
-//! eje's dates: `date()` and the date parsing comparisons with strings
-//! share.
+//! eje's dates: `date()`, the date parsing comparisons with strings
+//! share, and `within` / `overlaps` (their semantics are in
+//! `query::dates`).
 
+use super::super::dates::{self, Operand};
 use super::*;
 
 /// Parses a date for `date()` and for comparisons with strings.
@@ -33,4 +35,38 @@ pub(super) fn date(_: &Graph, a: &[Value]) -> FnResult {
         }
         v => return Err(arg_error("date", "a string like `2024-06` or a map", v)),
     })
+}
+
+/// A dated thing for `within` and `overlaps`: a bare date is `period` (the
+/// period it names) or one day known to its precision.
+fn operand(g: &Graph, func: &str, v: &Value, period: bool) -> Result<Operand, QueryError> {
+    Ok(match v {
+        Value::Date(d) if period => Operand::Period(d.first_day(), d.last_day()),
+        Value::Date(d) => Operand::Fact(dates::Extent::on(d)),
+        Value::Rel(ix) => Operand::of(&g.rel(*ix).props),
+        Value::Node(ix) => Operand::of(&g.node(*ix).props),
+        v => return Err(arg_error(func, "a date, a relation or an event", v)),
+    })
+}
+
+pub(super) fn within(g: &Graph, a: &[Value]) -> FnResult {
+    if a.iter().any(|v| matches!(v, Value::Null)) {
+        return Ok(Value::Null);
+    }
+    let period = match &a[1] {
+        Value::Date(d) => *d,
+        Value::Str(s) => parse_date(s)?,
+        v => return Err(arg_error("within", "a date or a string like `2024-06`", v)),
+    };
+    let x = operand(g, "within", &a[0], false)?;
+    Ok(dates::within(&x, (period.first_day(), period.last_day())).map_or(Value::Null, Value::Bool))
+}
+
+pub(super) fn overlaps(g: &Graph, a: &[Value]) -> FnResult {
+    if a.iter().any(|v| matches!(v, Value::Null)) {
+        return Ok(Value::Null);
+    }
+    let x = operand(g, "overlaps", &a[0], true)?;
+    let y = operand(g, "overlaps", &a[1], true)?;
+    Ok(dates::overlaps(&x, &y).map_or(Value::Null, Value::Bool))
 }

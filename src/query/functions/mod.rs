@@ -176,6 +176,20 @@ pub static FUNCTIONS: &[Function] = &[
         date,
         "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or {year, month, day}"
     ),
+    f!(
+        "within",
+        2,
+        2,
+        within,
+        "whether a date, relation or event lies inside a period: `within(r, '2024')`"
+    ),
+    f!(
+        "overlaps",
+        2,
+        2,
+        overlaps,
+        "whether two dates, relations or events share a day"
+    ),
     f!("startNode", 1, 1, start_node, "the node a relation leaves"),
     f!("endNode", 1, 1, end_node, "the node a relation enters"),
     f!(
