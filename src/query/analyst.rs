@@ -23,7 +23,7 @@
 //!   | claimant | hedge | rank | quote`, one per citation.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -73,7 +73,19 @@ pub fn execute(
         ast::Statement::Timeline {
             entity, from, to, ..
         } => timeline(graph, entity.as_ref(), from.as_ref(), to.as_ref()),
-        ast::Statement::Evidence { entity, to, .. } => evidence(graph, entity, to.as_ref()),
+        ast::Statement::Evidence {
+            entity,
+            to,
+            by,
+            source,
+            ..
+        } => evidence(
+            graph,
+            entity.as_ref(),
+            to.as_ref(),
+            by.as_ref(),
+            source.as_ref(),
+        ),
     }
 }
 
@@ -535,17 +547,70 @@ fn timeline(
     Ok(rs)
 }
 
+/// Who a citation's claimant must be for `EVIDENCE ... BY`: an entity's
+/// id, or, for claimants that are not entities, the text as written.
+fn claimant_of(graph: &Graph, by: &ast::EntityRef) -> Result<String, QueryError> {
+    match resolve_entity(graph, by) {
+        Ok(ix) => Ok(graph.node(ix).id.clone()),
+        Err(e) => {
+            let named = graph
+                .rels()
+                .find_map(|r| match graph.rel(r).props.get("claimants") {
+                    Some(Value::List(cs)) => cs.iter().find_map(|c| match c {
+                        Value::Str(s) if s.eq_ignore_ascii_case(&by.text) => Some(s.clone()),
+                        _ => None,
+                    }),
+                    _ => None,
+                });
+            named.ok_or(e)
+        }
+    }
+}
+
+/// The source `EVIDENCE ... IN` names, by id ignoring case.
+fn source_of(graph: &Graph, source: &ast::EntityRef) -> Result<String, QueryError> {
+    if let Some(id) = graph
+        .sources
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&source.text))
+    {
+        return Ok(id.clone());
+    }
+    let ids = graph.sources.keys().map(String::as_str);
+    let near = crate::model::names::nearest(&source.text, ids, 3);
+    let mut err = QueryError::semantic(
+        format!("no source is called `{}`", source.text),
+        source.span,
+    )
+    .with_code("UnknownSource");
+    if !near.is_empty() {
+        let list: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
+        err = err.with_help(format!("did you mean {}?", list.join(", ")));
+    }
+    Err(err)
+}
+
 fn evidence(
     graph: &Graph,
-    entity: &ast::EntityRef,
+    entity: Option<&ast::EntityRef>,
     to: Option<&ast::EntityRef>,
+    by: Option<&ast::EntityRef>,
+    source: Option<&ast::EntityRef>,
 ) -> Result<ResultSet, QueryError> {
-    let a = resolve_entity(graph, entity)?;
+    let a = entity.map(|e| resolve_entity(graph, e)).transpose()?;
     let b = to.map(|t| resolve_entity(graph, t)).transpose()?;
-    let mut rels: Vec<EdgeIndex> = rels_around(graph, a)
+    let claimant = by.map(|c| claimant_of(graph, c)).transpose()?;
+    let source = source.map(|s| source_of(graph, s)).transpose()?;
+    let around: Vec<EdgeIndex> = match a {
+        Some(a) => rels_around(graph, a)
+            .into_iter()
+            .filter(|(_, _, other)| b.is_none_or(|b| b == *other))
+            .map(|(e, _, _)| e)
+            .collect(),
+        None => graph.rels().collect(),
+    };
+    let mut rels: Vec<EdgeIndex> = around
         .into_iter()
-        .filter(|(_, _, other)| b.is_none_or(|b| b == *other))
-        .map(|(e, _, _)| e)
         .filter(|e| graph.rel(*e).props.get("derived") != Some(&Value::Bool(true)))
         .collect();
     rels.sort_by(|x, y| {
@@ -559,17 +624,30 @@ fn evidence(
         "subject", "relation", "object", "date", "source", "claimant", "hedge", "rank", "quote",
     ]));
     let mut sources: HashMap<String, ()> = HashMap::new();
+    let wanted = |c: &BTreeMap<String, Value>| {
+        let is = |key: &str, want: &Option<String>| {
+            want.as_ref()
+                .is_none_or(|w| matches!(c.get(key), Some(Value::Str(s)) if s == w))
+        };
+        is("claimant", &claimant) && is("source", &source)
+    };
+    let filtered = claimant.is_some() || source.is_some();
+    let mut claims = 0;
     for e in &rels {
         let r = graph.rel(*e);
         let (s, t) = graph.endpoints(*e);
         let Some(Value::List(cites)) = r.props.get("citations") else {
+            if !filtered {
+                claims += 1;
+            }
             continue;
         };
-        if !cites.is_empty() {
-            rs.touched.rels.push(*e);
-        }
+        let before = rs.rows.len();
         for c in cites {
             let Value::Map(c) = c else { continue };
+            if !wanted(c) {
+                continue;
+            }
             if let Some(Value::Str(src)) = c.get("source") {
                 sources.insert(src.clone(), ());
             }
@@ -585,14 +663,29 @@ fn evidence(
                 c.get("quote").cloned().unwrap_or(Value::Null),
             ]);
         }
+        if rs.rows.len() > before {
+            rs.touched.rels.push(*e);
+        }
+        // Without a filter on citations every claim counts, cited or not.
+        if rs.rows.len() > before || !filtered {
+            claims += 1;
+        }
     }
-    rs.header
-        .push(("entity".into(), graph.node(a).display_name().to_string()));
+    if let Some(a) = a {
+        rs.header
+            .push(("entity".into(), graph.node(a).display_name().to_string()));
+    }
     if let Some(b) = b {
         rs.header
             .push(("to".into(), graph.node(b).display_name().to_string()));
     }
-    rs.header.push(("claims".into(), rels.len().to_string()));
+    if let Some(c) = &claimant {
+        rs.header.push(("by".into(), c.clone()));
+    }
+    if let Some(s) = &source {
+        rs.header.push(("in".into(), s.clone()));
+    }
+    rs.header.push(("claims".into(), claims.to_string()));
     rs.header
         .push(("citations".into(), rs.rows.len().to_string()));
     rs.header

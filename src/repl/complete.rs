@@ -333,7 +333,8 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
     if analyst {
         let prev_upper = prev.to_ascii_uppercase();
         let entity_here = site.before.len() == 1
-            || (prev_upper == "TO" && matches!(first.as_str(), "PATH" | "EVIDENCE"));
+            || (prev_upper == "TO" && matches!(first.as_str(), "PATH" | "EVIDENCE"))
+            || (prev_upper == "BY" && first == "EVIDENCE");
         if entity_here {
             return entities(vocab, site.partial, None);
         }
@@ -351,7 +352,7 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
             "NEIGHBORS" => &["DEPTH", "VIA"],
             "PATH" => &["TO", "VIA"],
             "TIMELINE" => &["FROM", "TO"],
-            "EVIDENCE" => &["TO"],
+            "EVIDENCE" => &["TO", "BY", "IN"],
             _ => &[],
         };
         return keywords(words.iter().copied(), site.partial);
