@@ -9,6 +9,7 @@ pub mod error;
 pub mod eval;
 pub mod functions;
 pub mod ir;
+pub mod kinds;
 pub mod lexer;
 pub mod optimize;
 pub mod params;

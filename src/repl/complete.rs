@@ -11,7 +11,7 @@ use rustyline::completion::Pair;
 
 use crate::meta::table::{self as commands, Arg};
 use crate::model::{Graph, Value, names};
-use crate::query::lexer::{self, FUNCTIONS, KEYWORDS, Token, TokenKind};
+use crate::query::lexer::{self, KEYWORDS, Token, TokenKind};
 use crate::render::Format;
 
 /// What completion can offer: drawn from the graph once per load.
@@ -375,7 +375,7 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
     variables.dedup();
     out.extend(matching(variables, site.partial));
     out.extend(keywords(KEYWORDS.iter().copied(), site.partial));
-    out.extend(matching(FUNCTIONS.iter().copied(), site.partial));
+    out.extend(matching(lexer::function_names(), site.partial));
     out.dedup_by(|a, b| a.replacement == b.replacement);
     out
 }
