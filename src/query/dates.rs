@@ -110,124 +110,89 @@ pub fn coarse_note(rows: usize) -> String {
     format!("{rows} too coarse to compare; see within()")
 }
 
-/// When something holds, in days: it starts on a day in
-/// [`start.0`, `start.1`] and ends on a day in [`end.0`, `end.1`]; an
-/// unknown end is `i64::MIN` or `i64::MAX`.
+/// When something holds, in days: every day of [`start`, `end`] for
+/// certain; before `start` or after `end` nothing is known when the span
+/// is open that way (an open end after `known_until`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Extent {
-    start: (i64, i64),
-    end: (i64, i64),
+    pub start: i64,
+    pub end: i64,
+    pub open_before: bool,
+    pub open_after: bool,
 }
 
 impl Extent {
-    /// A thing that happened on one day known to `d`'s precision.
-    pub fn on(d: &PartialDate) -> Self {
-        let days = (d.first_day(), d.last_day());
+    /// Every day of a date: `2024-06` is the month of June 2024.
+    pub fn of_date(d: &PartialDate) -> Self {
         Extent {
-            start: days,
-            end: days,
+            start: d.first_day(),
+            end: d.last_day(),
+            open_before: false,
+            open_after: false,
         }
     }
 
-    /// Days it covers for certain, if any.
-    fn certain(&self) -> Option<(i64, i64)> {
-        (self.start.1 <= self.end.0).then_some((self.start.1, self.end.0))
+    /// A relation's or a node's extent: its `date`, or its `start` and
+    /// `end`. An open end is known until `known_until` (or its start) and
+    /// unknown after, never taken as ongoing. `None` without any date.
+    pub fn of(props: &Props) -> Option<Self> {
+        let get = |k: &str| match props.get(k) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        };
+        if let Some(d) = get("date") {
+            return Some(Extent::of_date(&d));
+        }
+        let known_until = get("known_until");
+        match (get("start"), get("end")) {
+            (None, None) => None,
+            (Some(s), Some(e)) => Some(Extent {
+                start: s.first_day(),
+                end: e.last_day().max(s.first_day()),
+                open_before: false,
+                open_after: false,
+            }),
+            (Some(s), None) => Some(Extent {
+                start: s.first_day(),
+                end: known_until.map_or(s.last_day(), |k| k.last_day().max(s.last_day())),
+                open_before: false,
+                open_after: true,
+            }),
+            (None, Some(e)) => Some(Extent {
+                start: e.first_day(),
+                end: e.last_day(),
+                open_before: true,
+                open_after: false,
+            }),
+        }
     }
 }
 
-/// A relation's or a node's extent from its `date`, or its `start` and
-/// `end`; past `known_until` an open end is unknown, never ongoing.
-fn extent_of(props: &Props) -> Option<Extent> {
-    let get = |k: &str| match props.get(k) {
-        Some(Value::Date(d)) => Some(*d),
-        _ => None,
-    };
-    if let Some(d) = get("date") {
-        return Some(Extent::on(&d));
-    }
-    let (from, to) = (get("start"), get("end"));
-    if from.is_none() && to.is_none() {
-        return None;
-    }
-    let start = from.map_or((i64::MIN, i64::MAX), |d| (d.first_day(), d.last_day()));
-    let end = match (to, get("known_until")) {
-        (Some(d), _) => (d.first_day(), d.last_day()),
-        // It held at least until `known_until`; after that nothing is known.
-        (None, Some(k)) => (k.first_day(), i64::MAX),
-        (None, None) => (start.0, i64::MAX),
-    };
-    // An end known only as "after the start" cannot end before it.
-    let end = (end.0.max(start.0), end.1);
-    Some(Extent { start, end })
-}
-
-/// What `within` and `overlaps` compare.
-pub enum Operand {
-    /// Every day of a period.
-    Period(i64, i64),
-    /// Something dated: an event, a claim, or a bare date (one day).
-    Fact(Extent),
-    /// Something without a date: the answer is null.
-    Undated,
-}
-
-impl Operand {
-    /// A relation or a node, by its dates.
-    pub fn of(props: &Props) -> Self {
-        extent_of(props).map_or(Operand::Undated, Operand::Fact)
-    }
-}
-
-/// Whether `x` lies inside the period [`p0`, `p1`]; `None` when its
-/// precision leaves it open. A bare date is one day known to its precision.
-pub fn within(x: &Operand, (p0, p1): (i64, i64)) -> Option<bool> {
-    let x = match x {
-        Operand::Fact(x) => x,
-        Operand::Period(a0, a1) => &Extent {
-            start: (*a0, *a1),
-            end: (*a0, *a1),
-        },
-        Operand::Undated => return None,
-    };
-    if x.start.0 >= p0 && x.end.1 <= p1 {
-        Some(true)
-    } else if x.start.1 < p0 || x.end.0 > p1 {
+/// Whether `x` lies inside the period [`p0`, `p1`]: false as soon as a
+/// known day falls outside, null only when the known days are inside and
+/// the unknown ones (an open span) might not be.
+pub fn within(x: &Extent, (p0, p1): (i64, i64)) -> Option<bool> {
+    if x.start < p0 || x.end > p1 {
         Some(false)
-    } else {
+    } else if x.open_before || x.open_after {
         None
+    } else {
+        Some(true)
     }
 }
 
-/// Whether two dated things share a day; `None` when their precision
-/// leaves it open.
-pub fn overlaps(x: &Operand, y: &Operand) -> Option<bool> {
-    let meet = |a: (i64, i64), b: (i64, i64)| a.0 <= b.1 && b.0 <= a.1;
-    let inside = |a: (i64, i64), b: (i64, i64)| a.0 >= b.0 && a.1 <= b.1;
-    match (x, y) {
-        (Operand::Undated, _) | (_, Operand::Undated) => None,
-        (Operand::Period(a0, a1), Operand::Period(b0, b1)) => Some(meet((*a0, *a1), (*b0, *b1))),
-        (Operand::Fact(f), Operand::Period(p0, p1))
-        | (Operand::Period(p0, p1), Operand::Fact(f)) => {
-            let p = (*p0, *p1);
-            if f.certain().is_some_and(|c| meet(c, p)) || inside(f.start, p) || inside(f.end, p) {
-                Some(true)
-            } else if f.end.1 < p.0 || f.start.0 > p.1 {
-                Some(false)
-            } else {
-                None
-            }
-        }
-        (Operand::Fact(f), Operand::Fact(h)) => {
-            if let (Some(c), Some(d)) = (f.certain(), h.certain())
-                && meet(c, d)
-            {
-                Some(true)
-            } else if f.end.1 < h.start.0 || h.end.1 < f.start.0 {
-                Some(false)
-            } else {
-                None
-            }
-        }
+/// Whether two extents share a day: true when their known days meet,
+/// false when they are apart and neither is open towards the other, null
+/// otherwise.
+pub fn overlaps(x: &Extent, y: &Extent) -> Option<bool> {
+    if x.start <= y.end && y.start <= x.end {
+        return Some(true);
+    }
+    let (first, second) = if x.end < y.start { (x, y) } else { (y, x) };
+    if first.open_after || second.open_before {
+        None
+    } else {
+        Some(false)
     }
 }
 
@@ -260,48 +225,44 @@ mod tests {
 
     #[test]
     fn an_open_end_past_known_until_is_unknown_not_ongoing() {
-        let open = Operand::of(&props(&[("start", "2023-08"), ("known_until", "2024-03")]));
+        let open = Extent::of(&props(&[("start", "2023-08"), ("known_until", "2024-03")])).unwrap();
+        let p = |s: &str| Extent::of_date(&d(s));
         // Known to hold in January 2024, before `known_until`.
-        assert_eq!(
-            overlaps(
-                &open,
-                &Operand::Period(period("2024-01").0, period("2024-01").1)
-            ),
-            Some(true)
-        );
+        assert_eq!(overlaps(&open, &p("2024-01")), Some(true));
         // After `known_until` nothing is known.
+        assert_eq!(overlaps(&open, &p("2025")), None);
+        assert_eq!(overlaps(&open, &p("2022")), Some(false));
+        // Inside 2023 and 2024 as far as it is known: open.
         assert_eq!(
-            overlaps(&open, &Operand::Period(period("2025").0, period("2025").1)),
+            within(&open, (period("2023-08").0, period("2024-12").1)),
             None
         );
-        assert_eq!(within(&open, period("2023")), Some(false));
+        // It began before 2024: not within it, whatever comes later.
+        assert_eq!(within(&open, period("2024")), Some(false));
         // Without `known_until` only the start is known.
-        let unknown = Operand::of(&props(&[("start", "2023-08")]));
-        assert_eq!(
-            overlaps(
-                &unknown,
-                &Operand::Period(period("2024-01").0, period("2024-01").1)
-            ),
-            None
-        );
-        assert_eq!(
-            overlaps(
-                &unknown,
-                &Operand::Period(period("2022").0, period("2022").1)
-            ),
-            Some(false)
-        );
+        let unknown = Extent::of(&props(&[("start", "2023-08")])).unwrap();
+        assert_eq!(overlaps(&unknown, &p("2024-01")), None);
+        assert_eq!(overlaps(&unknown, &p("2023-08-15")), Some(true));
+    }
+
+    #[test]
+    fn dates_are_the_periods_they_name() {
+        let p = |s: &str| Extent::of_date(&d(s));
+        assert_eq!(within(&p("2024-06"), period("2024")), Some(true));
+        assert_eq!(within(&p("2024"), period("2024-06")), Some(false));
+        assert_eq!(within(&p("2023-12-31"), period("2024")), Some(false));
+        assert_eq!(overlaps(&p("2024"), &p("2024-06")), Some(true));
+        assert_eq!(overlaps(&p("2024-05"), &p("2024-06-01")), Some(false));
     }
 
     #[test]
     fn a_closed_span_is_within_a_period_that_holds_both_ends() {
-        let span = Operand::of(&props(&[("start", "2023-08"), ("end", "2024-02")]));
+        let span = Extent::of(&props(&[("start", "2023-08"), ("end", "2024-02")])).unwrap();
         assert_eq!(
             within(&span, (d("2023").first_day(), d("2024").last_day())),
             Some(true)
         );
         assert_eq!(within(&span, period("2024")), Some(false));
-        let undated = Operand::of(&Props::default());
-        assert_eq!(within(&undated, period("2024")), None);
+        assert_eq!(Extent::of(&Props::default()), None);
     }
 }

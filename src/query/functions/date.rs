@@ -2,7 +2,7 @@
 //! share, and `within` / `overlaps` (their semantics are in
 //! `query::dates`).
 
-use super::super::dates::{self, Operand};
+use super::super::dates::{self, Extent};
 use super::*;
 
 /// Parses a date for `date()` and for comparisons with strings.
@@ -37,14 +37,14 @@ pub(super) fn date(_: &Graph, a: &[Value]) -> FnResult {
     })
 }
 
-/// A dated thing for `within` and `overlaps`: a bare date is `period` (the
-/// period it names) or one day known to its precision.
-fn operand(g: &Graph, func: &str, v: &Value, period: bool) -> Result<Operand, QueryError> {
+/// A dated thing for `within` and `overlaps`: a date is the period it
+/// names, a relation or a node is when it holds; `None` when it has no
+/// date.
+fn extent(g: &Graph, func: &str, v: &Value) -> Result<Option<Extent>, QueryError> {
     Ok(match v {
-        Value::Date(d) if period => Operand::Period(d.first_day(), d.last_day()),
-        Value::Date(d) => Operand::Fact(dates::Extent::on(d)),
-        Value::Rel(ix) => Operand::of(&g.rel(*ix).props),
-        Value::Node(ix) => Operand::of(&g.node(*ix).props),
+        Value::Date(d) => Some(Extent::of_date(d)),
+        Value::Rel(ix) => Extent::of(&g.rel(*ix).props),
+        Value::Node(ix) => Extent::of(&g.node(*ix).props),
         v => return Err(arg_error(func, "a date, a relation or an event", v)),
     })
 }
@@ -58,15 +58,19 @@ pub(super) fn within(g: &Graph, a: &[Value]) -> FnResult {
         Value::Str(s) => parse_date(s)?,
         v => return Err(arg_error("within", "a date or a string like `2024-06`", v)),
     };
-    let x = operand(g, "within", &a[0], false)?;
-    Ok(dates::within(&x, (period.first_day(), period.last_day())).map_or(Value::Null, Value::Bool))
+    let Some(x) = extent(g, "within", &a[0])? else {
+        return Ok(Value::Null);
+    };
+    let answer = dates::within(&x, (period.first_day(), period.last_day()));
+    Ok(answer.map_or(Value::Null, Value::Bool))
 }
 
 pub(super) fn overlaps(g: &Graph, a: &[Value]) -> FnResult {
     if a.iter().any(|v| matches!(v, Value::Null)) {
         return Ok(Value::Null);
     }
-    let x = operand(g, "overlaps", &a[0], true)?;
-    let y = operand(g, "overlaps", &a[1], true)?;
+    let (Some(x), Some(y)) = (extent(g, "overlaps", &a[0])?, extent(g, "overlaps", &a[1])?) else {
+        return Ok(Value::Null);
+    };
     Ok(dates::overlaps(&x, &y).map_or(Value::Null, Value::Bool))
 }
