@@ -311,3 +311,29 @@ fn notes_on_coarse_dates_go_to_stderr_and_leave_the_answer_alone() {
         "{stderr}"
     );
 }
+
+#[test]
+fn export_of_an_analyst_statement_draws_the_relations_it_lists() {
+    let out = eje()
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--query",
+            r#"PATH "Medvedev" TO "Kim Jong Un""#,
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: Json = serde_json::from_slice(&out).expect("one JSON document");
+    let text = doc.to_string();
+    assert!(
+        text.contains("medvedev") && text.contains("kim_jong_un"),
+        "{text}"
+    );
+    let links = doc["links"].as_array().map_or(0, Vec::len);
+    assert!(links > 0, "no relation exported: {text}");
+    assert_eq!(doc["graph"]["relations"], serde_json::json!(links));
+}
