@@ -6,15 +6,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 use crate::diag::{Diagnostic, SourceMap};
 use crate::load::location::DataLocation;
 use crate::load::{self, Failure};
 use crate::model::Graph;
-use crate::query::ast::{Span, Statement};
+use crate::query::ast::Span;
 use crate::query::split::split_statements;
-use crate::query::{self, QueryError, ResultSet};
+use crate::query::{self, ResultSet};
 
 /// Where the graph comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,27 +59,7 @@ impl GraphSource {
     }
 }
 
-/// One statement run: where it sits in the text, what it answered, and how
-/// long each stage took.
-#[derive(Debug, Clone)]
-pub struct Executed {
-    pub span: Span,
-    pub result: Result<ResultSet, QueryError>,
-    pub timing: Timing,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timing {
-    pub parse_ms: f64,
-    pub plan_ms: f64,
-    pub exec_ms: f64,
-}
-
-impl Timing {
-    pub fn total_ms(&self) -> f64 {
-        self.parse_ms + self.plan_ms + self.exec_ms
-    }
-}
+pub use crate::query::engine::{Executed, Timing};
 
 pub struct Session {
     graph: Arc<Graph>,
@@ -156,58 +135,8 @@ impl Session {
     fn run_one(&self, text: &str, span: Span) -> Executed {
         self.cancel
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        // Spans, and the "opened at L:C" in messages, count in the whole text.
-        let started = Instant::now();
-        let parsed = query::parser::parse_in(text, span);
-        let parse_ms = ms(started);
-        let script = match parsed {
-            Ok(s) => s,
-            Err(e) => {
-                let timing = Timing {
-                    parse_ms,
-                    ..Timing::default()
-                };
-                return Executed {
-                    span,
-                    result: Err(e),
-                    timing,
-                };
-            }
-        };
-        let mut plan_ms = 0.0;
-        let started = Instant::now();
-        let mut result = Ok(ResultSet::default());
-        for stmt in &script.statements {
-            result = match stmt {
-                // Planned apart so `--timing` can say where the time went.
-                Statement::Query(q) => {
-                    let planning = Instant::now();
-                    let opts = &self.options;
-                    let plan = query::eval::plan_query(&self.graph, text, q, opts);
-                    plan_ms += ms(planning);
-                    plan.and_then(|p| query::eval::run_plan(&self.graph, &p, opts))
-                }
-                other => query::execute(&self.graph, text, other, &self.options),
-            };
-            if result.is_err() {
-                break;
-            }
-        }
-        let exec_ms = ms(started) - plan_ms;
-        Executed {
-            span,
-            result,
-            timing: Timing {
-                parse_ms,
-                plan_ms,
-                exec_ms,
-            },
-        }
+        query::engine::run(&self.graph, text, span, &self.options)
     }
-}
-
-fn ms(since: Instant) -> f64 {
-    since.elapsed().as_secs_f64() * 1000.0
 }
 
 /// The texts of the files some warning points into.

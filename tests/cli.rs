@@ -323,3 +323,53 @@ fn completions_and_man_page() {
         .success()
         .stdout(predicate::str::contains(".TH eje"));
 }
+
+#[test]
+fn notes_on_coarse_dates_go_to_stderr_and_leave_the_answer_alone() {
+    let out = eje()
+        .args([
+            "query",
+            "--format",
+            "json",
+            "UNWIND [date('2024'), date('2023-01-01')] AS d WITH d WHERE d < date('2024-06-19') RETURN count(*) AS n",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "only the answer on stdout");
+    assert_eq!(lines[0]["rows"], serde_json::json!([[1]]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("note: ") && l.contains("too coarse to compare; see within()")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn export_of_an_analyst_statement_draws_the_relations_it_lists() {
+    let out = eje()
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--query",
+            r#"PATH "Medvedev" TO "Kim Jong Un""#,
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: Json = serde_json::from_slice(&out).expect("one JSON document");
+    let text = doc.to_string();
+    assert!(
+        text.contains("medvedev") && text.contains("kim_jong_un"),
+        "{text}"
+    );
+    let links = doc["links"].as_array().map_or(0, Vec::len);
+    assert!(links > 0, "no relation exported: {text}");
+    assert_eq!(doc["graph"]["relations"], serde_json::json!(links));
+}

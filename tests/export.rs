@@ -1137,3 +1137,40 @@ fn bundled_data_exports_in_every_format_and_reads_back() {
         }
     }
 }
+
+#[test]
+fn an_export_after_an_analyst_statement_draws_the_relations_it_printed() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let g = match eje::load::load_dir(&data, &eje::load::Options::default()) {
+        Ok(loaded) => loaded.graph,
+        Err(f) => panic!("the bundled data does not load:\n{}", f.render(false)),
+    };
+    let rs = eje::query::run_all(
+        &g,
+        r#"PATH "Medvedev" TO "Kim Jong Un""#,
+        &eje::query::Options::default(),
+    )
+    .result
+    .expect("PATH answers");
+    assert!(!rs.rows.is_empty(), "the two are connected");
+    let sub = Subgraph::from_result(&g, &rs);
+    // Exactly the relations of the hops printed, each with its endpoints.
+    let hop = |e: EdgeIndex, row: &[Value]| {
+        let (s, t) = g.endpoints(e);
+        let ends = [Value::Node(s), Value::Node(t)];
+        ends.contains(&row[2])
+            && ends.contains(&row[5])
+            && row[3] == Value::Str(g.rel(e).rel_type.clone())
+    };
+    assert!(!sub.rels.is_empty());
+    for row in &rs.rows {
+        assert!(sub.rels.iter().any(|&e| hop(e, row)), "{row:?}");
+    }
+    for &e in &sub.rels {
+        assert!(rs.rows.iter().any(|row| hop(e, row)));
+        let (a, b) = g.endpoints(e);
+        assert!(sub.nodes.contains(&a) && sub.nodes.contains(&b));
+    }
+    let dot = dot_of(&g, &sub);
+    assert!(dot.contains(" -> "), "{dot}");
+}

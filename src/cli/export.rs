@@ -24,11 +24,14 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         let mut sub = export::Subgraph::default();
         for ex in &results {
             match &ex.result {
-                Ok(rs) => rs
-                    .rows
-                    .iter()
-                    .flatten()
-                    .for_each(|v| sub.add_value(&graph, v)),
+                Ok(rs) => {
+                    let part = export::Subgraph::from_result(&graph, rs);
+                    sub.nodes.extend(part.nodes);
+                    sub.rels.extend(part.rels);
+                    for n in &rs.notes {
+                        eprintln!("note: {n}");
+                    }
+                }
                 Err(e) => {
                     eprint!(
                         "{}",

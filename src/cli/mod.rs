@@ -123,6 +123,12 @@ pub(crate) fn print_results(
                     }
                     write!(stdout, "{text}")?;
                 }
+                if !rs.notes.is_empty() {
+                    stdout.flush()?;
+                    for n in &rs.notes {
+                        eprintln!("note: {n}");
+                    }
+                }
                 if timing && exec.format != Format::Json {
                     eprintln!(
                         "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",

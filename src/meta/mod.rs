@@ -102,6 +102,12 @@ impl Shell {
                         text.push_str(&format!("{footer}\n\n"));
                     }
                     self.print(&text);
+                    if !rs.notes.is_empty() {
+                        let _ = std::io::stdout().flush();
+                        for n in &rs.notes {
+                            eprintln!("note: {n}");
+                        }
+                    }
                 }
                 Err(e) if e.kind == ErrorKind::Cancelled => {
                     self.error("the query was cancelled (Ctrl-C)");

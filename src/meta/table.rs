@@ -179,7 +179,7 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     (
         "queries",
         "the openCypher read subset",
-        "MATCH (a:Person)-[r:met_with]-(b) WHERE r.date >= '2024' RETURN a, b, r.date
+        "MATCH (a:Person)-[r:met_with]-(b) WHERE within(r.date, '2024') RETURN a, b, r.date
 MATCH p = shortestPath((x \"Kim Jong Un\")-[*]-(y \"Sergey Lavrov\")) RETURN p
 MATCH (c:Country)<-[:located_in*]-(s:City) RETURN c.name, collect(s.name)
 
@@ -199,7 +199,8 @@ Parameters: $name (see :param). Comments: // and /* */.",
 NEIGHBORS <entity> [DEPTH n] [VIA type, ...]
 PATH <entity> TO <entity> [VIA type, ...]  the shortest connections
 TIMELINE [<entity>] [FROM date] [TO date]  dated relations and events
-EVIDENCE <entity> [TO <entity>]            claims, quotes and sources
+EVIDENCE [<entity> [TO <entity>]] [BY <claimant>] [IN <source>]
+                                          claims, quotes and sources
 
 An entity is an id or one word as it is (DESCRIBE putin), or any name or
 alias in quotes (DESCRIBE 'Kim Jong-un'). Dates are ISO prefixes: 2024,
