@@ -287,3 +287,132 @@ fn completions_and_man_page() {
         .success()
         .stdout(predicate::str::contains(".TH eje"));
 }
+
+#[test]
+fn export_to_dash_or_dev_stdout_writes_standard_output() {
+    for target in ["-", "/dev/stdout"] {
+        let out = eje()
+            .args([
+                "export", "--format", "dot", "--focus", "putin", "-o", target,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("digraph"), "{target}: {stdout}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            target == "-",
+            !stderr.contains("wrote"),
+            "{target}: {stderr}"
+        );
+    }
+}
+
+/// `eje ARGS` with standard output (or standard error, with `stderr`) read
+/// up to `keep` bytes and then closed, as `| head -c` closes it; the other
+/// stream goes nowhere. Returns the exit code.
+fn exit_after_closing_the_pipe(args: &[&str], stderr: bool, keep: usize) -> Option<i32> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let (out, err) = if stderr {
+        (Stdio::null(), Stdio::piped())
+    } else {
+        (Stdio::piped(), Stdio::null())
+    };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("eje"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("EJE_DATA")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    let mut pipe: Box<dyn Read> = if stderr {
+        Box::new(child.stderr.take().unwrap())
+    } else {
+        Box::new(child.stdout.take().unwrap())
+    };
+    let mut first = vec![0; keep];
+    pipe.read_exact(&mut first).unwrap();
+    drop(pipe);
+    child.wait().unwrap().code()
+}
+
+/// A data folder whose one dossier has `n` claims about a missing entity.
+fn data_with_many_errors(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("data/schema.ron"), dir.path().join("schema.ron")).unwrap();
+    let claim = r#"(subject: "nobody", relation: "visited", object: "pyongyang", cite: [(source: "art_1", quote: "q", hedge: Asserted)]),"#;
+    let dossier = format!(
+        r#"(
+  sources: [(id: "art_1", kind: NewsArticle, title: "T", language: "es", file: "a.txt")],
+  entities: [(id: "pyongyang", kind: "City", name: "Pyongyang")],
+  claims: [{}],
+)"#,
+        format!("{claim}\n").repeat(n)
+    );
+    std::fs::write(dir.path().join("dossier.ron"), dossier).unwrap();
+    dir
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_without_a_panic() {
+    let data = data_with_many_errors(3000);
+    let data = data.path().to_str().unwrap();
+    // `eje check 2>&1 | head`: the check failed (1), it did not panic (101).
+    assert_eq!(
+        exit_after_closing_the_pipe(&["check", "--data", data], true, 100),
+        Some(1)
+    );
+    // `eje completions bash | head -c10`.
+    assert_eq!(
+        exit_after_closing_the_pipe(&["completions", "bash"], false, 10),
+        Some(0)
+    );
+    assert_eq!(exit_after_closing_the_pipe(&["man"], false, 10), Some(0));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_an_error_message_not_a_panic() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        eprintln!("not run: no /dev/full");
+        return;
+    }
+    let raw = |args: &[&str]| {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("eje"));
+        c.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("EJE_DATA")
+            .env("NO_COLOR", "1")
+            .args(args);
+        c
+    };
+    // Standard output on a full disk: a message, exit 1.
+    for args in [
+        &["check"][..],
+        &["query", "RETURN 1 AS x"],
+        &["completions", "bash"],
+    ] {
+        let out = raw(args).stdout(full().unwrap()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Errors printed to a full standard error: still exit 1, no panic.
+    let data = data_with_many_errors(50);
+    for args in [
+        &["check", "--data", data.path().to_str().unwrap()][..],
+        &["query", "RETURN nope"],
+    ] {
+        let out = raw(args).stderr(full().unwrap()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+}

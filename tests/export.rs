@@ -1058,7 +1058,7 @@ fn an_unwritable_path_is_named_with_the_reason_and_nothing_changes() {
                 assert_eq!(std::fs::read_to_string(&kept).unwrap(), "previous");
             }
             // Root ignores the folder's mode: the write is then legitimate.
-            Ok(()) => assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new"),
+            Ok(_) => assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new"),
         }
     }
 }

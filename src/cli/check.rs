@@ -1,7 +1,7 @@
 //! `eje check`: checks every data file against the schema and reports all
 //! problems.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use crate::diag;
 use crate::load;
@@ -23,7 +23,7 @@ pub(super) fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
         Ok(l) => (l.warnings, l.sources, Some(l.graph)),
         Err(f) => (f.diagnostics, f.sources, None),
     };
-    eprint!("{}", diag::render(&diags, &sources, color));
+    crate::sink::to_stderr(format_args!("{}", diag::render(&diags, &sources, color)));
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
@@ -44,10 +44,14 @@ pub(super) fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
         ""
     };
     if failed {
-        eprintln!("{summary}; {errors} error(s), {warnings} warning(s)");
+        crate::sink::line_to_stderr(format_args!(
+            "{summary}; {errors} error(s), {warnings} warning(s)"
+        ));
         Ok(Exit::Failed)
     } else {
-        println!("ok: {summary}; {warnings} warning(s){quotes}");
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "ok: {summary}; {warnings} warning(s){quotes}")?;
+        out.flush()?;
         Ok(Exit::Ok)
     }
 }

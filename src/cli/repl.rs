@@ -24,7 +24,8 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
     let Some(mut session) = open_session(&args.graph, &args.exec, err_color)? else {
         return Ok(Exit::Failed);
     };

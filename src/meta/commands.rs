@@ -146,7 +146,8 @@ impl Shell {
             Some(file) => {
                 let path = expand_tilde(file);
                 match export::export_to_file(&graph, &sub, format, dialect, &path) {
-                    Ok(()) => self.say(&format!(
+                    Ok(export::Written::Stdout) => {}
+                    Ok(_) => self.say(&format!(
                         "wrote {} ({format}): {what}, {} nodes and {} relations",
                         path.display(),
                         sub.node_count(),
@@ -197,7 +198,7 @@ impl Shell {
             }
             Err(failure) => {
                 let _ = std::io::stdout().flush();
-                eprint!("{}", failure.render(self.err_color));
+                crate::sink::to_stderr(format_args!("{}", failure.render(self.err_color)));
                 self.error(&format!(
                     "{} could not be loaded: {} error(s); still using the graph loaded before",
                     self.session.source.describe(),

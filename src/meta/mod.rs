@@ -108,10 +108,10 @@ impl Shell {
                 }
                 Err(e) => {
                     let _ = std::io::stdout().flush();
-                    eprint!(
+                    crate::sink::to_stderr(format_args!(
                         "{}",
                         diag::render(&[e.to_diagnostic(file)], sources, self.err_color)
-                    );
+                    ));
                 }
             }
         }
@@ -145,9 +145,9 @@ impl Shell {
     pub fn error(&self, message: &str) {
         let _ = std::io::stdout().flush();
         if self.err_color {
-            eprintln!("\x1b[1;31merror\x1b[0m: {message}");
+            crate::sink::line_to_stderr(format_args!("\x1b[1;31merror\x1b[0m: {message}"));
         } else {
-            eprintln!("error: {message}");
+            crate::sink::line_to_stderr(format_args!("error: {message}"));
         }
     }
 }

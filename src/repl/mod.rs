@@ -91,7 +91,10 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         match editor.load_history(path) {
             Ok(()) => {}
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => eprintln!("eje: cannot read the history `{}`: {e}", path.display()),
+            Err(e) => crate::sink::line_to_stderr(format_args!(
+                "eje: cannot read the history `{}`: {e}",
+                path.display()
+            )),
         }
     }
 
@@ -100,7 +103,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     // stop. Each statement clears the flag when it starts.
     let cancel = repl.session.cancel.clone();
     if let Err(e) = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed)) {
-        eprintln!("eje: Ctrl-C will not cancel queries: {e}");
+        crate::sink::line_to_stderr(format_args!("eje: Ctrl-C will not cancel queries: {e}"));
     }
 
     repl.banner();
@@ -152,7 +155,10 @@ fn history_path(option: Option<&str>) -> Option<PathBuf> {
 /// alone (mode 0600), since queries can say what someone is looking into.
 fn save_history(editor: &mut Editor<EjeHelper, DefaultHistory>, path: &Path) {
     if let Err(e) = editor.append_history(path) {
-        eprintln!("eje: cannot write the history `{}`: {e}", path.display());
+        crate::sink::line_to_stderr(format_args!(
+            "eje: cannot write the history `{}`: {e}",
+            path.display()
+        ));
         return;
     }
     #[cfg(unix)]
