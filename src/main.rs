@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Err(e) if eje::cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eje::cli::report(&e);
-            ExitCode::from(1)
+            ExitCode::from(if eje::cli::is_usage(&e) { 2 } else { 1 })
         }
     }
 }

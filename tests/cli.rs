@@ -416,3 +416,68 @@ fn a_full_disk_is_an_error_message_not_a_panic() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
     }
 }
+
+#[test]
+fn a_malformed_or_huge_param_is_a_usage_error() {
+    for (param, says) in [
+        ("x", "NAME=VALUE"),
+        ("=1", "no name"),
+        ("n=99999999999999999999", "too large"),
+    ] {
+        eje()
+            .args(["query", "--param", param, "RETURN $n AS n"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    eje()
+        .args([
+            "query",
+            "--param",
+            "n=-9223372036854775808",
+            "RETURN $n AS n",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("-9223372036854775808"));
+}
+
+#[test]
+fn history_refuses_a_file_that_is_not_a_history_and_dev_null_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    let text = "line one\nline two\n".repeat(100);
+    std::fs::write(&notes, &text).unwrap();
+    eje()
+        .args(["repl", "--history", notes.to_str().unwrap()])
+        .write_stdin("RETURN 1 AS x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an eje history"))
+        .stderr(predicate::str::contains("--history off"));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), text);
+    // A folder cannot hold it either.
+    eje()
+        .args(["--history", dir.path().to_str().unwrap()])
+        .write_stdin("RETURN 1 AS x")
+        .assert()
+        .code(2);
+    // An eje history, an empty file, a new file and /dev/null are fine.
+    let history = dir.path().join("history");
+    std::fs::write(&history, "#V2\nRETURN 1\n").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "").unwrap();
+    for ok in [
+        &history,
+        &empty,
+        &dir.path().join("new"),
+        std::path::Path::new("/dev/null"),
+    ] {
+        eje()
+            .args(["--history", ok.to_str().unwrap()])
+            .write_stdin("RETURN 1 AS x")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("x"));
+    }
+}

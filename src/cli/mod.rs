@@ -69,6 +69,23 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
+/// A mistake in how eje was called (exit 2), with its help.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Whether `e` is a usage error (exit 2).
+pub fn is_usage(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<UsageError>().is_some()
+}
+
 /// Whether `e` is a write to a closed pipe (`eje ... | head`): not an
 /// error, the command ends quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -100,7 +117,7 @@ pub(crate) fn open_session(
     exec: &ExecArgs,
     err_color: bool,
 ) -> anyhow::Result<Option<ManuallyDrop<Session>>> {
-    let params = crate::query::params::parse_params(&exec.params).map_err(anyhow::Error::msg)?;
+    let params = crate::query::params::parse_params(&exec.params).map_err(UsageError)?;
     let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {

@@ -228,16 +228,14 @@ impl Shell {
             }
             return;
         }
-        match crate::query::params::parse_params(&[format!("{name}={value}")]) {
-            Ok(parsed) => {
-                for (k, v) in parsed {
-                    let shown = format!("${k} = {v}");
-                    self.session.options.params.insert(k, v);
-                    self.say(&shown);
-                }
+        match crate::query::params::param_value(value) {
+            Ok(v) => {
+                let shown = format!("${name} = {v}");
+                self.session.options.params.insert(name.to_string(), v);
+                self.say(&shown);
                 self.vocab_stale = true;
             }
-            Err(e) => self.error(&e.to_string()),
+            Err(e) => self.error(&format!("`:param {name}`: {e}")),
         }
     }
 }
