@@ -481,3 +481,38 @@ fn history_refuses_a_file_that_is_not_a_history_and_dev_null_is_off() {
             .stdout(predicate::str::contains("x"));
     }
 }
+
+#[test]
+fn control_characters_from_the_data_are_shown_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("g.cypher");
+    // A name that would retitle the terminal, then ring and return.
+    std::fs::write(&script, "CREATE (:P {name: 'x\\u001B]0;owned\\u0007\\r!'})").unwrap();
+    let run = |format: &str| {
+        let out = eje()
+            .args(["query", "--graph-script", script.to_str().unwrap()])
+            .args(["--format", format, "MATCH (p:P) RETURN p.name AS n"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    // Markdown escapes the backslash, so that it reads `\u{1b}` rendered.
+    for (format, shown) in [
+        ("table", r"x\u{1b}]0;owned\u{7}\u{d}!"),
+        ("markdown", r"x\\u{1b}]0;owned\\u{7}\\u{d}!"),
+    ] {
+        let out = run(format);
+        assert!(out.contains(shown), "{format}: {out}");
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\r']),
+            "{format}: {out:?}"
+        );
+    }
+    // CSV to a pipe stays RFC 4180: the text as it is.
+    assert!(run("csv").contains("x\u{1b}]0;owned\u{7}\r!"));
+    // JSON escapes them as JSON does.
+    assert!(run("json").contains(r"x\u001b]0;owned\u0007\r!"));
+}

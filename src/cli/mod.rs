@@ -153,6 +153,7 @@ pub(crate) fn print_results(
         color: colored::control::SHOULD_COLORIZE.should_colorize(),
         width: if out_tty { terminal_width() } else { None },
         max_rows: None,
+        terminal: out_tty,
     };
     let mut stdout = std::io::stdout().lock();
     let mut exit = Exit::Ok;

@@ -85,6 +85,7 @@ impl Shell {
             color: self.out_color,
             width: self.width(),
             max_rows: self.max_rows,
+            terminal: std::io::stdout().is_terminal(),
         };
         for ex in results {
             match &ex.result {
