@@ -152,7 +152,64 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String 
     for d in diags {
         render_one(d, sources, &mut lines, color, &mut out);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Messages and source lines come from the data: their control
+    // characters are shown, not sent to the terminal.
+    visible_keeping_colour(&String::from_utf8_lossy(&out), color)
+}
+
+/// Whether `c` is shown as an escape: every control character (C0, DEL,
+/// C1) except tab and line feed.
+fn hidden(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// `text` with every control character except tab and line feed shown as
+/// an escape (`\u{1b}`), so text from the data cannot move the cursor,
+/// retitle the terminal or overwrite what was printed.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `visible`, except that with `color` the colour sequences (`ESC [ ... m`)
+/// stay: they can only colour text, never move the cursor.
+fn visible_keeping_colour(text: &str, color: bool) -> String {
+    if !color {
+        return visible(text).into_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\x1b') {
+        out.push_str(&visible(&rest[..i]));
+        let seq = &rest[i..];
+        let params = seq[1..].strip_prefix('[').map(|p| {
+            p.len()
+                - p.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .len()
+        });
+        match params {
+            Some(n) if seq[2 + n..].starts_with('m') => {
+                out.push_str(&seq[..3 + n]);
+                rest = &seq[3 + n..];
+            }
+            _ => {
+                out.push_str("\\u{1b}");
+                rest = &seq[1..];
+            }
+        }
+    }
+    out.push_str(&visible(rest));
+    out
 }
 
 fn render_one<'s>(
@@ -249,5 +306,33 @@ mod tests {
         let text = render(&[d], &sources, false);
         assert!(text.contains("boom"), "{text}");
         assert!(text.contains("a.ron:1:"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(visible("a\tb\nc"), "a\tb\nc");
+        assert_eq!(
+            visible("x\u{1b}]0;owned\u{7}\r\u{0}\u{85}\u{7f}"),
+            "x\\u{1b}]0;owned\\u{7}\\u{d}\\u{0}\\u{85}\\u{7f}"
+        );
+        assert_eq!(
+            visible_keeping_colour("\x1b[1;31merror\x1b[0m: \x1b]0;t\x07 \x1b[2J", true),
+            "\x1b[1;31merror\x1b[0m: \\u{1b}]0;t\\u{7} \\u{1b}[2J"
+        );
+        let d = Diagnostic::error("x", "bad `\u{1b}[2J` here").at("f", 0..1);
+        let sources =
+            SourceMap::from([("f".to_string(), "\u{1b}]0;title\u{7}\u{0}\n".to_string())]);
+        for color in [false, true] {
+            let text = render(std::slice::from_ref(&d), &sources, color);
+            assert!(text.contains("\\u{1b}"), "{text}");
+            assert!(
+                !text.contains('\u{0}') && !text.contains('\u{7}'),
+                "{text:?}"
+            );
+            assert!(
+                !text.contains("\u{1b}]") && !text.contains("\u{1b}[2J"),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -955,7 +955,15 @@ fn exporting_to_a_file_replaces_it_whole() {
     let path = dir.path().join("alliance.dot");
     std::fs::write(&path, "old").unwrap();
     let g = fixtures::alliance();
-    export::export_to_file(&g, &Subgraph::whole(&g), Format::Dot, Dialect::Neo4j, &path).unwrap();
+    export::export_to_file(
+        &g,
+        &Subgraph::whole(&g),
+        Format::Dot,
+        Dialect::Neo4j,
+        &export::Scope::Whole,
+        &path,
+    )
+    .unwrap();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         dot_of(&g, &Subgraph::whole(&g))
@@ -1007,9 +1015,16 @@ fn an_unwritable_path_is_named_with_the_reason_and_nothing_changes() {
     let whole = Subgraph::whole(&g);
     // A folder that does not exist.
     let missing = dir.path().join("no").join("such").join("out.svg");
-    let msg = export::export_to_file(&g, &whole, Format::Dot, Dialect::Neo4j, &missing)
-        .unwrap_err()
-        .to_string();
+    let msg = export::export_to_file(
+        &g,
+        &whole,
+        Format::Dot,
+        Dialect::Neo4j,
+        &export::Scope::Whole,
+        &missing,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         msg.starts_with("cannot write `")
             && msg.contains("no/such/out.svg")
@@ -1058,7 +1073,7 @@ fn an_unwritable_path_is_named_with_the_reason_and_nothing_changes() {
                 assert_eq!(std::fs::read_to_string(&kept).unwrap(), "previous");
             }
             // Root ignores the folder's mode: the write is then legitimate.
-            Ok(()) => assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new"),
+            Ok(_) => assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new"),
         }
     }
 }

@@ -155,7 +155,9 @@ pub struct ExportArgs {
     /// With `--focus`: how many hops around the entity.
     #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
     pub depth: usize,
-    /// Write to this file (atomically) instead of stdout.
+    /// Write to this file instead of stdout: a regular file is replaced
+    /// atomically (links followed, its mode kept); a pipe, socket, terminal
+    /// or character device is written as it is; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A parameter of `--query`, as for `eje query`.

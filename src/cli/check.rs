@@ -1,7 +1,7 @@
 //! `eje check`: checks every data file against the schema and reports all
 //! problems.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use crate::diag;
 use crate::load;
@@ -27,15 +27,21 @@ pub(super) fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     // The audit is a reading list on standard output; it never fails the
     // check, and `--deny-warnings` does not count it.
     if args.audit && graph.is_some() {
-        for item in &audit {
-            println!("{item}");
-        }
-        println!(
-            "audit: {} citation(s) name neither end of what they back and have no `note`",
-            audit.len()
-        );
+        // A closed or full standard output ends the list quietly.
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = audit
+            .iter()
+            .try_for_each(|item| writeln!(out, "{item}"))
+            .and_then(|()| {
+                writeln!(
+                    out,
+                    "audit: {} citation(s) name neither end of what they back and have no `note`",
+                    audit.len()
+                )
+            });
     }
-    eprint!("{}", diag::render(&diags, &sources, color));
+    crate::sink::to_stderr(format_args!("{}", diag::render(&diags, &sources, color)));
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
@@ -56,10 +62,14 @@ pub(super) fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
         ""
     };
     if failed {
-        eprintln!("{summary}; {errors} error(s), {warnings} warning(s)");
+        crate::sink::line_to_stderr(format_args!(
+            "{summary}; {errors} error(s), {warnings} warning(s)"
+        ));
         Ok(Exit::Failed)
     } else {
-        println!("ok: {summary}; {warnings} warning(s){quotes}");
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "ok: {summary}; {warnings} warning(s){quotes}")?;
+        out.flush()?;
         Ok(Exit::Ok)
     }
 }

@@ -29,14 +29,14 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
                     sub.nodes.extend(part.nodes);
                     sub.rels.extend(part.rels);
                     for n in &rs.notes {
-                        eprintln!("note: {n}");
+                        crate::sink::line_to_stderr(format_args!("note: {n}"));
                     }
                 }
                 Err(e) => {
-                    eprint!(
+                    crate::sink::to_stderr(format_args!(
                         "{}",
                         diag::render(&[e.to_diagnostic("<query>")], &sources, err_color)
-                    );
+                    ));
                     return Ok(Exit::Failed);
                 }
             }
@@ -56,10 +56,10 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
                     .iter()
                     .map(|i| format!("`{}`", graph.node(*i).id))
                     .collect();
-                eprintln!(
+                crate::sink::line_to_stderr(format_args!(
                     "eje: `{focus}` names several entities: {}; give an id",
                     names.join(", ")
-                );
+                ));
                 return Ok(Exit::Failed);
             }
             Resolution::None { nearest } => {
@@ -67,41 +67,32 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
                     .first()
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
-                eprintln!("eje: no entity is called `{focus}`{hint}");
+                crate::sink::line_to_stderr(format_args!(
+                    "eje: no entity is called `{focus}`{hint}"
+                ));
                 return Ok(Exit::Failed);
             }
         }
     } else {
         export::Subgraph::whole(&graph)
     };
-    let result =
-        export::render_scoped(&graph, &sub, args.format, args.dialect, &scope).and_then(|bytes| {
-            match &args.output {
-                Some(path) => export::write_atomic(path, &bytes),
-                None => {
-                    use std::io::Write as _;
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(&bytes)
-                        .and_then(|()| out.flush())
-                        .map_err(export::ExportError::from)
-                }
-            }
-        });
-    match result {
-        Ok(()) => {
-            if let Some(path) = &args.output {
-                eprintln!(
+    // No `-o`, or `-o -`: standard output.
+    let path = args.output.clone().unwrap_or_else(|| "-".into());
+    match export::export_to_file(&graph, &sub, args.format, args.dialect, &scope, &path) {
+        Ok(written) => {
+            if written != export::Written::Stdout {
+                crate::sink::line_to_stderr(format_args!(
                     "wrote {} ({} nodes, {} relations)",
                     path.display(),
                     sub.node_count(),
                     sub.rel_count()
-                );
+                ));
             }
             Ok(Exit::Ok)
         }
         Err(e) if e.is_broken_pipe() => Ok(Exit::Ok),
         Err(e) => {
-            eprintln!("eje: {e}");
+            crate::sink::line_to_stderr(format_args!("eje: {e}"));
             Ok(Exit::Failed)
         }
     }

@@ -47,16 +47,63 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Some(Command::Run(args)) => run::run_scripts(args, err_color),
         Some(Command::Export(args)) => export::export_cmd(args, err_color),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "eje", &mut std::io::stdout());
+            // Written in one go, so that a closed pipe is an error to
+            // handle (`eje completions bash | head -c10`), not a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "eje", &mut script);
+            let mut out = std::io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
             Ok(Exit::Ok)
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&page)?;
+            out.flush()?;
             Ok(Exit::Ok)
         }
         Some(Command::Repl(args)) => repl::repl(args, err_color),
         None => repl::repl(cli.repl, err_color),
     }
+}
+
+/// A mistake in how eje was called (exit 2), with its help.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Whether `e` is a usage error (exit 2).
+pub fn is_usage(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<UsageError>().is_some()
+}
+
+/// Whether `e` is a write to a closed pipe (`eje ... | head`): not an
+/// error, the command ends quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints the error that ended a command. A bare I/O error is a failed
+/// write of the output (reads say what they read): a full disk is reported,
+/// never a panic.
+pub fn report(e: &anyhow::Error) {
+    let message = match e.downcast_ref::<std::io::Error>() {
+        Some(io) => format!("cannot write the output: {}", crate::sink::os_reason(io)),
+        None => format!("{e:#}"),
+    };
+    crate::sink::line_to_stderr(format_args!("eje: {message}"));
 }
 
 /// Opens the graph for running statements, with the parameters set.
@@ -70,7 +117,7 @@ pub(crate) fn open_session(
     exec: &ExecArgs,
     err_color: bool,
 ) -> anyhow::Result<Option<ManuallyDrop<Session>>> {
-    let params = crate::query::params::parse_params(&exec.params).map_err(anyhow::Error::msg)?;
+    let params = crate::query::params::parse_params(&exec.params).map_err(UsageError)?;
     let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
@@ -79,12 +126,12 @@ pub(crate) fn open_session(
             Ok(Some(ManuallyDrop::new(s)))
         }
         Err(failure) => {
-            eprint!("{}", failure.render(err_color));
-            eprintln!(
+            crate::sink::to_stderr(format_args!("{}", failure.render(err_color)));
+            crate::sink::line_to_stderr(format_args!(
                 "eje: {} could not be loaded: {} error(s)",
                 source.describe(),
                 failure.error_count()
-            );
+            ));
             Ok(None)
         }
     }
@@ -106,6 +153,7 @@ pub(crate) fn print_results(
         color: colored::control::SHOULD_COLORIZE.should_colorize(),
         width: if out_tty { terminal_width() } else { None },
         max_rows: None,
+        terminal: out_tty,
     };
     let mut stdout = std::io::stdout().lock();
     let mut exit = Exit::Ok;
@@ -130,14 +178,14 @@ pub(crate) fn print_results(
                     }
                 }
                 if timing && exec.format != Format::Json {
-                    eprintln!(
+                    crate::sink::line_to_stderr(format_args!(
                         "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
                         i + 1,
                         render::footer(rs.rows.len(), ex.timing.total_ms()),
                         ex.timing.parse_ms,
                         ex.timing.plan_ms,
                         ex.timing.exec_ms
-                    );
+                    ));
                 }
             }
             Err(e) => {
@@ -151,7 +199,7 @@ pub(crate) fn print_results(
                     writeln!(stdout, "{v}")?;
                 }
                 stdout.flush()?;
-                eprint!("{}", diag::render(&[d], sources, err_color));
+                crate::sink::to_stderr(format_args!("{}", diag::render(&[d], sources, err_color)));
             }
         }
     }
@@ -173,12 +221,12 @@ pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
     match location.load() {
         Ok(loaded) => Some(loaded),
         Err(failure) => {
-            eprint!("{}", failure.render(color));
-            eprintln!(
+            crate::sink::to_stderr(format_args!("{}", failure.render(color)));
+            crate::sink::line_to_stderr(format_args!(
                 "eje: {} could not be loaded: {} error(s)",
                 location.describe(),
                 failure.error_count()
-            );
+            ));
             None
         }
     }

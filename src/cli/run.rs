@@ -14,7 +14,7 @@ pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("eje: cannot read `{name}`: {e}");
+                crate::sink::line_to_stderr(format_args!("eje: cannot read `{name}`: {e}"));
                 exit = Exit::Failed;
                 if args.keep_going {
                     continue;

@@ -30,6 +30,7 @@ use std::str::FromStr;
 
 use crate::model::Graph;
 
+pub use crate::sink::Written;
 use crate::sink::{self, WriteError, os_reason};
 pub use html::Scope;
 pub use subgraph::Subgraph;
@@ -200,7 +201,8 @@ impl ExportError {
     /// Whether the reader went away (`eje export ... | head`): not worth a
     /// message, the command line exits quietly.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, ExportError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        matches!(self, ExportError::Io(e) | ExportError::File { source: e, .. }
+            if e.kind() == io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -260,8 +262,9 @@ pub fn render_scoped(
     })
 }
 
-/// Writes `bytes` to `path` through the output sink (atomically).
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportError> {
+/// Writes `bytes` to `path` through the output sink (`crate::sink`): `-`
+/// is stdout, pipes and devices are written as they are, a file atomically.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<Written, ExportError> {
     write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
 }
 
@@ -270,8 +273,8 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportEr
 pub fn write_atomic_with(
     path: &std::path::Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
-) -> Result<(), ExportError> {
-    sink::write_atomic_with(path, fill).map_err(|e| match e {
+) -> Result<Written, ExportError> {
+    sink::write_with(path, fill).map_err(|e| match e {
         WriteError::File { path, source } => ExportError::File { path, source },
         WriteError::Fill(ExportError::Io(source)) => ExportError::File {
             path: path.to_path_buf(),
@@ -288,11 +291,12 @@ pub fn export_to_file(
     sub: &Subgraph,
     format: Format,
     dialect: Dialect,
+    scope: &Scope,
     path: &std::path::Path,
-) -> Result<(), ExportError> {
+) -> Result<Written, ExportError> {
     // Render first: a renderer that fails (Graphviz missing) should not
     // even create the temporary file.
-    let bytes = render(graph, sub, format, dialect)?;
+    let bytes = render_scoped(graph, sub, format, dialect, scope)?;
     write_atomic(path, &bytes)
 }
 

@@ -149,10 +149,9 @@ impl Shell {
         match file {
             Some(file) => {
                 let path = expand_tilde(file);
-                let written = export::render_scoped(&graph, &sub, format, dialect, &scope)
-                    .and_then(|bytes| export::write_atomic(&path, &bytes));
-                match written {
-                    Ok(()) => self.say(&format!(
+                match export::export_to_file(&graph, &sub, format, dialect, &scope, &path) {
+                    Ok(export::Written::Stdout) => {}
+                    Ok(_) => self.say(&format!(
                         "wrote {} ({format}): {what}, {} nodes and {} relations",
                         path.display(),
                         sub.node_count(),
@@ -203,7 +202,7 @@ impl Shell {
             }
             Err(failure) => {
                 let _ = std::io::stdout().flush();
-                eprint!("{}", failure.render(self.err_color));
+                crate::sink::to_stderr(format_args!("{}", failure.render(self.err_color)));
                 self.error(&format!(
                     "{} could not be loaded: {} error(s); still using the graph loaded before",
                     self.session.source.describe(),
@@ -233,16 +232,14 @@ impl Shell {
             }
             return;
         }
-        match crate::query::params::parse_params(&[format!("{name}={value}")]) {
-            Ok(parsed) => {
-                for (k, v) in parsed {
-                    let shown = format!("${k} = {v}");
-                    self.session.options.params.insert(k, v);
-                    self.say(&shown);
-                }
+        match crate::query::params::param_value(value) {
+            Ok(v) => {
+                let shown = format!("${name} = {v}");
+                self.session.options.params.insert(name.to_string(), v);
+                self.say(&shown);
                 self.vocab_stale = true;
             }
-            Err(e) => self.error(&e.to_string()),
+            Err(e) => self.error(&format!("`:param {name}`: {e}")),
         }
     }
 }

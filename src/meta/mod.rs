@@ -85,6 +85,7 @@ impl Shell {
             color: self.out_color,
             width: self.width(),
             max_rows: self.max_rows,
+            terminal: std::io::stdout().is_terminal(),
         };
         for ex in results {
             match &ex.result {
@@ -114,10 +115,10 @@ impl Shell {
                 }
                 Err(e) => {
                     let _ = std::io::stdout().flush();
-                    eprint!(
+                    crate::sink::to_stderr(format_args!(
                         "{}",
                         diag::render(&[e.to_diagnostic(file)], sources, self.err_color)
-                    );
+                    ));
                 }
             }
         }
@@ -151,9 +152,9 @@ impl Shell {
     pub fn error(&self, message: &str) {
         let _ = std::io::stdout().flush();
         if self.err_color {
-            eprintln!("\x1b[1;31merror\x1b[0m: {message}");
+            crate::sink::line_to_stderr(format_args!("\x1b[1;31merror\x1b[0m: {message}"));
         } else {
-            eprintln!("error: {message}");
+            crate::sink::line_to_stderr(format_args!("error: {message}"));
         }
     }
 }

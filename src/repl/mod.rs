@@ -41,9 +41,8 @@ const DEFAULT_MAX_ROWS: usize = 100;
 pub struct Settings {
     /// How answers are printed to start with.
     pub format: Format,
-    /// Where to keep the history (a file), or `off`; `None`: the user's
-    /// data directory.
-    pub history: Option<String>,
+    /// Where to keep the history (from `history_file`); `None`: nowhere.
+    pub history: Option<PathBuf>,
 }
 
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
@@ -83,7 +82,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         EventHandler::Simple(Cmd::Insert(1, format!("\n{}", input::PAD))),
     );
 
-    let history = history_path(args.history.as_deref());
+    let history = args.history.clone();
     if let Some(path) = &history {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(dir);
@@ -91,7 +90,10 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         match editor.load_history(path) {
             Ok(()) => {}
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => eprintln!("eje: cannot read the history `{}`: {e}", path.display()),
+            Err(e) => crate::sink::line_to_stderr(format_args!(
+                "eje: cannot read the history `{}`: {e}",
+                path.display()
+            )),
         }
     }
 
@@ -100,7 +102,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     // stop. Each statement clears the flag when it starts.
     let cancel = repl.session.cancel.clone();
     if let Err(e) = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed)) {
-        eprintln!("eje: Ctrl-C will not cancel queries: {e}");
+        crate::sink::line_to_stderr(format_args!("eje: Ctrl-C will not cancel queries: {e}"));
     }
 
     repl.banner();
@@ -137,22 +139,78 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     Ok(())
 }
 
-/// Where the history lives: `--history PATH`, nowhere with `--history off`,
-/// else `eje/history` in the user's data directory.
-fn history_path(option: Option<&str>) -> Option<PathBuf> {
-    match option {
-        Some(s) if s.eq_ignore_ascii_case("off") => None,
-        Some(p) => Some(expand_tilde(p)),
-        None => dirs::data_dir().map(|d| d.join("eje").join("history")),
+/// Where the history lives: `--history PATH`, nowhere with `--history off`
+/// (or a character device such as `/dev/null`), else `eje/history` in the
+/// user's data directory. An existing file that is not an eje history (its
+/// first line is rustyline's `#V2`) is refused: eje would rewrite it.
+pub fn history_file(option: Option<&str>) -> Result<Option<PathBuf>, String> {
+    let path = match option {
+        Some(s) if s.eq_ignore_ascii_case("off") => return Ok(None),
+        Some(p) => expand_tilde(p),
+        None => match dirs::data_dir() {
+            Some(d) => d.join("eje").join("history"),
+            None => return Ok(None),
+        },
+    };
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Some(path)),
+        Err(e) => {
+            return Err(format!(
+                "cannot use `{}` as the history: {}",
+                path.display(),
+                crate::sink::os_reason(&e)
+            ));
+        }
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if meta.file_type().is_char_device() {
+            return Ok(None);
+        }
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "`{}` is not a file, so it cannot hold the history\n\
+             help: give a file, or `--history off`",
+            path.display()
+        ));
+    }
+    let mut first = String::new();
+    let read = std::fs::File::open(&path).and_then(|f| {
+        use std::io::{BufRead, Read};
+        std::io::BufReader::new(f.take(64)).read_line(&mut first)
+    });
+    match read {
+        Ok(0) => Ok(Some(path)),
+        Ok(_) if first.trim_end() == HISTORY_HEADER => Ok(Some(path)),
+        Ok(_) => Err(format!(
+            "`{}` is not an eje history (its first line is not `{HISTORY_HEADER}`), and eje \
+             would rewrite it\n\
+             help: give a new file or an eje history, or `--history off`",
+            path.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot read the history `{}`: {}",
+            path.display(),
+            crate::sink::os_reason(&e)
+        )),
     }
 }
+
+/// The first line of a history file as rustyline writes it.
+const HISTORY_HEADER: &str = "#V2";
 
 /// Appends the new entry to the history file at once, so a crash loses
 /// nothing and two shells share their history; the file is the user's
 /// alone (mode 0600), since queries can say what someone is looking into.
 fn save_history(editor: &mut Editor<EjeHelper, DefaultHistory>, path: &Path) {
     if let Err(e) = editor.append_history(path) {
-        eprintln!("eje: cannot write the history `{}`: {e}", path.display());
+        crate::sink::line_to_stderr(format_args!(
+            "eje: cannot write the history `{}`: {e}",
+            path.display()
+        ));
         return;
     }
     #[cfg(unix)]
