@@ -17,9 +17,13 @@
 //! claim id where the relation has one, so parallel claims stay apart.
 
 use std::collections::BTreeSet;
+use std::io::{self, Write};
 
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json, json};
 
+use super::stream::Progress;
 use super::subgraph::Subgraph;
 use crate::model::{Graph, Node, Props, Rel, Value, value::format_float};
 
@@ -54,14 +58,15 @@ pub fn value_to_json(graph: &Graph, value: &Value) -> Json {
     }
 }
 
-/// Properties as a JSON object, in key order.
+/// Properties as a JSON object, in key order. Deferred evidence is built
+/// for this call only (`Props::scan`).
 pub fn props_to_json(graph: &Graph, props: &Props) -> Json {
-    Json::Object(
-        props
-            .iter()
-            .map(|(k, v)| (k.clone(), value_to_json(graph, v)))
-            .collect(),
-    )
+    props.scan(|it| {
+        Json::Object(
+            it.map(|(k, v)| (k.clone(), value_to_json(graph, v)))
+                .collect(),
+        )
+    })
 }
 
 /// A node as `{"id", "labels", "name", "properties"}` (`name` only where
@@ -92,38 +97,37 @@ fn link_to_json(graph: &Graph, from: &Node, to: &Node, rel: &Rel) -> Json {
 /// The ids of the sources a relation cites, from `sources` and from
 /// `citations[].source`.
 fn cited_sources(rel: &Rel, out: &mut BTreeSet<String>) {
-    if let Some(Value::List(ids)) = rel.props.get("sources") {
-        out.extend(ids.iter().filter_map(Value::as_str).map(str::to_string));
-    }
-    if let Some(Value::List(cites)) = rel.props.get("citations") {
-        for c in cites {
-            if let Value::Map(m) = c {
-                if let Some(Value::Str(s)) = m.get("source") {
-                    out.insert(s.clone());
+    rel.props.scan_get("sources", |v| {
+        if let Some(Value::List(ids)) = v {
+            for id in ids.iter().filter_map(Value::as_str) {
+                if !out.contains(id) {
+                    out.insert(id.to_string());
                 }
             }
         }
-    }
+    });
+    rel.props.scan_get("citations", |v| {
+        if let Some(Value::List(cites)) = v {
+            for c in cites {
+                if let Value::Map(m) = c {
+                    if let Some(Value::Str(s)) = m.get("source") {
+                        if !out.contains(s) {
+                            out.insert(s.clone());
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
-/// The node-link document of a subgraph.
-pub fn to_json(graph: &Graph, sub: &Subgraph) -> Json {
-    let nodes: Vec<Json> = sub
-        .sorted_nodes(graph)
-        .into_iter()
-        .map(|n| node_to_json(graph, graph.node(n)))
-        .collect();
-    let rel_ixs = sub.sorted_rels(graph);
+/// The `graph` object: counts, the sources the relations cite, the
+/// symmetric relation types.
+fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
     let mut cited = BTreeSet::new();
-    let links: Vec<Json> = rel_ixs
-        .iter()
-        .map(|&e| {
-            let (a, b) = graph.endpoints(e);
-            let rel = graph.rel(e);
-            cited_sources(rel, &mut cited);
-            link_to_json(graph, graph.node(a), graph.node(b), rel)
-        })
-        .collect();
+    for &e in rels {
+        cited_sources(graph.rel(e), &mut cited);
+    }
     let mut sources = Map::new();
     for id in &cited {
         if let Some(s) = graph.sources.get(id) {
@@ -155,23 +159,91 @@ pub fn to_json(graph: &Graph, sub: &Subgraph) -> Json {
         })
         .unwrap_or_default();
     json!({
-        "directed": true,
-        "multigraph": true,
-        "graph": {
-            "generator": concat!("eje ", env!("CARGO_PKG_VERSION")),
-            "nodes": nodes.len(),
-            "relations": links.len(),
-            "sources": Json::Object(sources),
-            "symmetric": symmetric,
-        },
+        "generator": concat!("eje ", env!("CARGO_PKG_VERSION")),
         "nodes": nodes,
-        "links": links,
+        "relations": rels.len(),
+        "sources": Json::Object(sources),
+        "symmetric": symmetric,
     })
+}
+
+/// The whole document, serialised element by element.
+struct Doc<'a> {
+    graph: &'a Graph,
+    nodes: &'a [NodeIndex],
+    rels: &'a [EdgeIndex],
+    header: Json,
+    progress: &'a Progress,
+}
+
+struct Nodes<'a>(&'a Doc<'a>);
+struct Links<'a>(&'a Doc<'a>);
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("directed", &true)?;
+        m.serialize_entry("multigraph", &true)?;
+        m.serialize_entry("graph", &self.header)?;
+        m.serialize_entry("nodes", &Nodes(self))?;
+        m.serialize_entry("links", &Links(self))?;
+        m.end()
+    }
+}
+
+impl Serialize for Nodes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        let mut seq = s.serialize_seq(Some(d.nodes.len()))?;
+        for &n in d.nodes {
+            seq.serialize_element(&node_to_json(d.graph, d.graph.node(n)))?;
+            d.progress.inc(1);
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Links<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        let g = d.graph;
+        let mut seq = s.serialize_seq(Some(d.rels.len()))?;
+        for &e in d.rels {
+            let (a, b) = g.endpoints(e);
+            seq.serialize_element(&link_to_json(g, g.node(a), g.node(b), g.rel(e)))?;
+            d.progress.inc(1);
+        }
+        seq.end()
+    }
+}
+
+/// Writes the node-link document of a subgraph, pretty-printed with a final
+/// newline, one node or relation at a time.
+pub fn write_json(
+    graph: &Graph,
+    sub: &Subgraph,
+    out: &mut dyn Write,
+    progress: &Progress,
+) -> io::Result<()> {
+    let nodes = sub.sorted_nodes(graph);
+    let rels = sub.sorted_rels(graph);
+    let doc = Doc {
+        graph,
+        nodes: &nodes,
+        rels: &rels,
+        header: graph_header(graph, nodes.len(), &rels),
+        progress,
+    };
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    let mut ser = serde_json::Serializer::pretty(&mut w);
+    doc.serialize(&mut ser).map_err(io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// The document pretty-printed, with a final newline.
 pub fn to_json_string(graph: &Graph, sub: &Subgraph) -> String {
-    let mut s = serde_json::to_string_pretty(&to_json(graph, sub)).expect("JSON values serialise");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write_json(graph, sub, &mut out, &Progress::off()).expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
