@@ -150,6 +150,10 @@ impl Ty {
 /// default `--array-delimiter`).
 const NEO4J_ARRAY_DELIMITER: char = ';';
 
+/// The separator of string list elements in a Kuzu field (SYMBOL FOR
+/// RECORD SEPARATOR: printable, so the load script can spell it).
+const KUZU_LIST_SEPARATOR: char = '\u{241E}';
+
 /// Whether a string can be a typed list element that the dialect's importer
 /// reads back unchanged.
 fn list_safe(s: &str, dialect: Dialect) -> bool {
@@ -159,16 +163,9 @@ fn list_safe(s: &str, dialect: Dialect) -> bool {
     match dialect {
         Dialect::Neo4j => !s.contains(NEO4J_ARRAY_DELIMITER),
         // Kuzu's CSV reader trims list elements, keeps their quotes and
-        // splits on commas and brackets.
-        Dialect::Kuzu => {
-            s.trim() == s
-                && !s.chars().any(|c| {
-                    matches!(
-                        c,
-                        ',' | '[' | ']' | '{' | '}' | '(' | ')' | '"' | '\'' | '\\'
-                    )
-                })
-        }
+        // splits on commas: string lists are joined with a separator of
+        // their own and split by `load.cypher` (`string_split`).
+        Dialect::Kuzu => !s.contains(KUZU_LIST_SEPARATOR),
         // falkordb-bulk-loader reads an array with Python's literal_eval
         // and then guesses each element's type from its text.
         Dialect::FalkorDb => {
@@ -256,10 +253,11 @@ fn field(graph: &Graph, v: &Value, ty: Ty, dialect: Dialect, out: &mut String) {
                     }
                 }
                 Dialect::Kuzu => {
+                    let strings = matches!(ty, Ty::StrList | Ty::EmptyList);
                     s.push('[');
                     for (i, x) in items.iter().enumerate() {
                         if i > 0 {
-                            s.push(',');
+                            s.push(if strings { KUZU_LIST_SEPARATOR } else { ',' });
                         }
                         s.push_str(&num(x));
                     }
@@ -589,7 +587,12 @@ pub fn write_into(
         };
         let mut f = CsvFile::create(dir, format!("rels/{}.csv", rel_names.unique(stem)))?;
         let mut header = match dialect {
-            Dialect::Kuzu => vec!["from".to_string(), "to".to_string()],
+            // Kuzu binds the header's names: the endpoint columns must not
+            // share one with a property (a claim may have a `from`).
+            Dialect::Kuzu => {
+                let (from, to) = kuzu_endpoints(&rel_cols[ty]);
+                vec![from, to]
+            }
             Dialect::Neo4j => vec![":START_ID".into(), ":END_ID".into(), ":TYPE".into()],
             Dialect::FalkorDb => vec![":START_ID".into(), ":END_ID".into()],
         };
@@ -705,6 +708,22 @@ fn manifest(
     })
 }
 
+/// The names of the endpoint columns of a Kuzu relation file: `from` and
+/// `to`, with `_` before them while a property has either name.
+fn kuzu_endpoints(cols: &[(String, Ty)]) -> (String, String) {
+    let taken = |n: &String| {
+        cols.iter()
+            .any(|(c, _)| header_name(c).eq_ignore_ascii_case(n))
+    };
+    let mut from = String::from("from");
+    let mut to = String::from("to");
+    while taken(&from) || taken(&to) {
+        from.insert(0, '_');
+        to.insert(0, '_');
+    }
+    (from, to)
+}
+
 fn kuzu_script(
     tables: &[NodeTable],
     key: &str,
@@ -761,25 +780,115 @@ fn kuzu_script(
         }
     };
     for (t, (file, _, multiline)) in tables.iter().zip(node_files) {
-        let _ = writeln!(
-            out,
-            "COPY {} FROM '{file}' ({});",
-            ident(&t.table),
-            opts(*multiline)
-        );
+        if t.cols.iter().any(|(_, ty)| kuzu_split(*ty)) {
+            let mut cols = vec![(key.to_string(), Ty::Str)];
+            cols.extend(t.cols.iter().cloned());
+            let (heads, values) = kuzu_load_columns(&[], &cols);
+            let _ = writeln!(
+                out,
+                "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{file}' ({}) RETURN {});",
+                ident(&t.table),
+                heads.join(", "),
+                opts(*multiline),
+                values.join(", ")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "COPY {} FROM '{file}' ({});",
+                ident(&t.table),
+                opts(*multiline)
+            );
+        }
     }
     for (file, ty, pair, _, multiline) in rel_files {
         let (a, b) = pair.expect("kuzu files have pairs");
-        let _ = writeln!(
-            out,
-            "COPY {} FROM '{file}' ({}, from='{}', to='{}');",
-            ident(ty),
-            opts(*multiline),
+        let cols = &rel_cols[ty];
+        if cols
+            .iter()
+            .any(|(c, _)| c.eq_ignore_ascii_case("from") || c.eq_ignore_ascii_case("to"))
+        {
+            // Kuzu's COPY cannot fill a relation property named `from` or
+            // `to`; LOAD FROM reads the same file statement by statement.
+            let (from, to) = kuzu_endpoints(cols);
+            let (heads, values) = kuzu_load_columns(&[&from, &to], cols);
+            let props: Vec<String> = cols
+                .iter()
+                .zip(&values[2..])
+                .map(|((k, _), v)| format!("{}: {v}", ident(k)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "LOAD WITH HEADERS ({}) FROM '{file}' ({}) MATCH (a:{} {{{}: {from}}}), (b:{} {{{}: {to}}}) \
+                 CREATE (a)-[:{} {{{}}}]->(b);",
+                heads.join(", "),
+                opts(*multiline),
+                ident(&tables[a as usize].table),
+                ident(key),
+                ident(&tables[b as usize].table),
+                ident(key),
+                ident(ty),
+                props.join(", "),
+            );
+            continue;
+        }
+        let pair = format!(
+            "from='{}', to='{}'",
             tables[a as usize].table.replace('\'', "\\'"),
             tables[b as usize].table.replace('\'', "\\'"),
         );
+        if cols.iter().any(|(_, t)| kuzu_split(*t)) {
+            let (from, to) = kuzu_endpoints(cols);
+            let (heads, values) = kuzu_load_columns(&[&from, &to], cols);
+            let _ = writeln!(
+                out,
+                "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{file}' ({}) RETURN {}) ({pair});",
+                ident(ty),
+                heads.join(", "),
+                opts(*multiline),
+                values.join(", ")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "COPY {} FROM '{file}' ({}, {pair});",
+                ident(ty),
+                opts(*multiline),
+            );
+        }
     }
     out
+}
+
+/// Whether a Kuzu column is a string list that the load script splits.
+fn kuzu_split(ty: Ty) -> bool {
+    matches!(ty, Ty::StrList | Ty::EmptyList)
+}
+
+/// For `LOAD WITH HEADERS`: each column's name and type as the file holds
+/// it (string lists as text), and the expression that gives its value
+/// (string lists split on `KUZU_LIST_SEPARATOR`). `ends` are the endpoint
+/// columns of a relation file (strings).
+fn kuzu_load_columns(ends: &[&String], cols: &[(String, Ty)]) -> (Vec<String>, Vec<String>) {
+    let mut heads: Vec<String> = ends
+        .iter()
+        .map(|e| format!("{} STRING", ident(e)))
+        .collect();
+    let mut values: Vec<String> = ends.iter().map(|e| ident(e)).collect();
+    for (k, t) in cols {
+        let var = ident(&header_name(k));
+        if kuzu_split(*t) {
+            heads.push(format!("{var} STRING"));
+            values.push(format!(
+                "CASE WHEN {var} IS NULL THEN NULL WHEN {var} = '[]' THEN CAST([] AS STRING[]) \
+                 ELSE string_split(substring({var}, 2, size({var}) - 2), '{KUZU_LIST_SEPARATOR}') END"
+            ));
+        } else {
+            heads.push(format!("{var} {}", t.name(Dialect::Kuzu)));
+            values.push(var);
+        }
+    }
+    (heads, values)
 }
 
 fn readme(
@@ -1014,7 +1123,8 @@ mod tests {
         assert_eq!(Bool.unify(Int), Str);
         let list = |xs: &[&str]| Value::List(xs.iter().map(|s| Value::from(*s)).collect());
         assert_eq!(Ty::of(&list(&["a b", "c"]), Dialect::Kuzu), Some(StrList));
-        assert_eq!(Ty::of(&list(&["a, b"]), Dialect::Kuzu), Some(Str));
+        assert_eq!(Ty::of(&list(&["a, b"]), Dialect::Kuzu), Some(StrList));
+        assert_eq!(Ty::of(&list(&["a\u{241E}b"]), Dialect::Kuzu), Some(Str));
         assert_eq!(Ty::of(&list(&["a, b"]), Dialect::FalkorDb), Some(StrList));
         assert_eq!(Ty::of(&list(&["1984"]), Dialect::FalkorDb), Some(Str));
         assert_eq!(Ty::of(&list(&["TRUE"]), Dialect::FalkorDb), Some(Str));
@@ -1047,7 +1157,12 @@ mod tests {
         );
         let l = Value::List(vec![Value::from("it's"), Value::from("b")]);
         assert_eq!(f(l.clone(), Ty::StrList, Dialect::Neo4j), r#""it's;b""#);
-        assert_eq!(f(l.clone(), Ty::StrList, Dialect::Kuzu), r#""[it's,b]""#);
+        assert_eq!(
+            f(l.clone(), Ty::StrList, Dialect::Kuzu),
+            "\"[it's\u{241E}b]\""
+        );
+        let nums = Value::List(vec![Value::Int(1), Value::Int(2)]);
+        assert_eq!(f(nums, Ty::IntList, Dialect::Kuzu), r#""[1,2]""#);
         assert_eq!(f(l, Ty::StrList, Dialect::FalkorDb), r#""['it\\'s', 'b']""#);
         assert_eq!(f(Value::Int(3), Ty::Float, Dialect::Kuzu), "3.0");
         assert_eq!(f(Value::Null, Ty::Int, Dialect::Kuzu), "");
