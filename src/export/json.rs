@@ -97,25 +97,27 @@ fn link_to_json(graph: &Graph, from: &Node, to: &Node, rel: &Rel) -> Json {
 /// The ids of the sources a relation cites, from `sources` and from
 /// `citations[].source`.
 fn cited_sources(rel: &Rel, out: &mut BTreeSet<String>) {
-    rel.props.scan_get("sources", |v| {
-        if let Some(Value::List(ids)) = v {
-            for id in ids.iter().filter_map(Value::as_str) {
-                if !out.contains(id) {
-                    out.insert(id.to_string());
-                }
-            }
+    let mut add = |id: &str| {
+        if !out.contains(id) {
+            out.insert(id.to_string());
         }
-    });
-    rel.props.scan_get("citations", |v| {
-        if let Some(Value::List(cites)) = v {
-            for c in cites {
-                if let Value::Map(m) = c {
-                    if let Some(Value::Str(s)) = m.get("source") {
-                        if !out.contains(s) {
-                            out.insert(s.clone());
+    };
+    rel.props.scan(|it| {
+        for (k, v) in it {
+            match (k.as_str(), v) {
+                ("sources", Value::List(ids)) => {
+                    ids.iter().filter_map(Value::as_str).for_each(&mut add)
+                }
+                ("citations", Value::List(cites)) => {
+                    for c in cites {
+                        if let Value::Map(m) = c {
+                            if let Some(Value::Str(s)) = m.get("source") {
+                                add(s);
+                            }
                         }
                     }
                 }
+                _ => {}
             }
         }
     });
