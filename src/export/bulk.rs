@@ -36,7 +36,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
@@ -46,6 +46,7 @@ use super::stream::Progress;
 use super::subgraph::Subgraph;
 use super::{Dialect, ExportError};
 use crate::model::{Graph, Value, value::format_float};
+use crate::sink::WriteError;
 
 /// The column type of a property, the widest its values need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -996,11 +997,10 @@ fn readme(
     out
 }
 
-/// Writes the bulk export of `sub` to the folder `path`: into a temporary
-/// folder beside it, renamed into place at the end, so a failed export
-/// leaves no folder behind and never half of one. An existing folder is
-/// replaced only when it is empty, is an earlier bulk export by eje (its
-/// `manifest.json` says so), or `force` is given.
+/// Writes the bulk export of `sub` to the folder `path` through the sink
+/// (`sink::write_folder`): into a temporary folder beside it, renamed into
+/// place at the end. An existing folder is replaced only when it is empty,
+/// is an earlier bulk export (its `manifest.json`), or `force` is given.
 pub fn write_folder(
     graph: &Graph,
     sub: &Subgraph,
@@ -1009,104 +1009,16 @@ pub fn write_folder(
     force: bool,
     progress: &Progress,
 ) -> Result<Summary, ExportError> {
-    let fail = |source: io::Error| ExportError::File {
-        path: path.to_path_buf(),
-        source,
-    };
-    if path.as_os_str().is_empty() {
-        return Err(fail(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "the folder name is empty",
-        )));
-    }
-    let existing = fs::symlink_metadata(path).ok();
-    if let Some(m) = &existing {
-        if !m.is_dir() {
-            return Err(fail(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "it exists and is not a folder",
-            )));
-        }
-        if !force {
-            refuse_foreign_folder(path)?;
-        }
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let stem = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "eje-bulk".into());
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{stem}."))
-        .suffix(".tmp")
-        .tempdir_in(&parent)
-        .map_err(fail)?;
-    let summary = write_into(graph, sub, dialect, tmp.path(), progress).map_err(fail)?;
-    if existing.is_some() {
-        // Move the old folder aside, the new one in, then drop the old.
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{stem}."))
-            .suffix(".old")
-            .tempdir_in(&parent)
-            .map_err(fail)?;
-        let old_path = old.path().join("previous");
-        fs::rename(path, &old_path).map_err(fail)?;
-        if let Err(e) = fs::rename(tmp.path(), path) {
-            let _ = fs::rename(&old_path, path);
-            return Err(fail(e));
-        }
-        drop(old);
-    } else {
-        fs::rename(tmp.path(), path).map_err(fail)?;
-    }
-    // The temporary folder was renamed away: nothing is left to delete.
-    let _ = tmp.keep();
-    if let Ok(d) = fs::File::open(&parent) {
-        let _ = d.sync_all();
-    }
-    Ok(summary)
-}
-
-/// Refuses a folder that holds anything but an earlier eje bulk export.
-fn refuse_foreign_folder(path: &Path) -> Result<(), ExportError> {
-    let fail = |source: io::Error| ExportError::File {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<String> = fs::read_dir(path)
-        .map_err(fail)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let ours = fs::read_to_string(path.join(MANIFEST))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .is_some_and(|m| {
-            m["format"] == "bulk"
-                && m["generator"]
-                    .as_str()
-                    .is_some_and(|g| g.starts_with("eje "))
-        });
-    if ours {
-        return Ok(());
-    }
-    entries.sort();
-    let n = entries.len();
-    let shown: Vec<String> = entries.iter().take(3).map(|e| format!("`{e}`")).collect();
-    let found = if n > 3 {
-        format!("{} and {} more", shown.join(", "), n - 3)
-    } else {
-        shown.join(", ")
-    };
-    Err(ExportError::FolderInUse {
-        path: path.to_path_buf(),
-        found,
+    crate::sink::write_folder(path, force, MANIFEST, |dir| {
+        write_into(graph, sub, dialect, dir, progress)
+    })
+    .map_err(|e| match e {
+        WriteError::File { path, source } => ExportError::File { path, source },
+        WriteError::Fill(source) => ExportError::File {
+            path: path.to_path_buf(),
+            source,
+        },
+        WriteError::InUse { path, found } => ExportError::FolderInUse { path, found },
     })
 }
 

@@ -11,13 +11,12 @@
 //!
 //! Data formats are written as the graph is walked (`stream`): no export
 //! holds its whole output, or every relation's evidence, in memory. Writing
-//! to a file goes through `write_atomic`: a temporary file beside the
-//! target, renamed over it at the end, so a failed export never leaves a
-//! half-written file. SVG is laid out by Graphviz in memory and refuses
-//! graphs too large to draw. `bulk` writes a folder of CSV files for a
-//! database's bulk importer.
+//! to a file goes through the output sink (`crate::sink`): a temporary file
+//! beside the target, renamed over it at the end, so a failed export never
+//! leaves a half-written file. SVG is laid out by Graphviz in memory and
+//! refuses graphs too large to draw. `bulk` writes a folder of CSV files
+//! for a database's bulk importer (through the sink's `write_folder`).
 
-mod atomic;
 pub mod bulk;
 pub mod cypher;
 pub mod dot;
@@ -34,7 +33,7 @@ use std::str::FromStr;
 
 use crate::model::Graph;
 
-pub use atomic::{write_atomic, write_atomic_with};
+use crate::sink::{self, WriteError, os_reason};
 pub use stream::Progress;
 pub use subgraph::Subgraph;
 
@@ -255,17 +254,6 @@ fn stderr_suffix(stderr: &str) -> String {
     }
 }
 
-/// The OS's reason, without Rust's `(os error 13)` suffix and without the
-/// temporary file's name that `tempfile` appends (`... at path "/x/.f.tmp"`;
-/// the user never chose that file).
-fn os_reason(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
 /// Refuses a subgraph too large for a picture format to lay out.
 pub fn check_drawable(sub: &Subgraph, format: Format) -> Result<(), ExportError> {
     if sub.node_count() > MAX_DRAWN_NODES || sub.rel_count() > MAX_DRAWN_RELATIONS {
@@ -339,6 +327,28 @@ pub fn render(
     })
 }
 
+/// Writes `bytes` to `path` through the output sink (atomically).
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Like `write_atomic`, with the content written by `fill`; an I/O error of
+/// `fill` names the file, as the sink's own errors do.
+pub fn write_atomic_with(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    sink::write_atomic_with(path, fill).map_err(|e| match e {
+        WriteError::File { path, source } => ExportError::File { path, source },
+        WriteError::Fill(ExportError::Io(source)) => ExportError::File {
+            path: path.to_path_buf(),
+            source,
+        },
+        WriteError::Fill(other) => other,
+        WriteError::InUse { path, found } => ExportError::FolderInUse { path, found },
+    })
+}
+
 /// Writes an export to `path` atomically: on any error an existing file is
 /// left as it was. A bulk export writes the folder `path` (see
 /// `bulk::write_folder`, which also takes `--force`).
@@ -389,16 +399,5 @@ mod tests {
         assert!(err.contains("`png`") && err.contains("graphml"), "{err}");
         assert_eq!(Format::from_path("a/b.GV".as_ref()), Some(Format::Dot));
         assert_eq!(Format::from_path("x".as_ref()), None);
-    }
-
-    #[test]
-    fn os_reason_drops_the_error_number() {
-        let e = io::Error::from_raw_os_error(2);
-        assert_eq!(os_reason(&e), "No such file or directory");
-        let dir = tempfile::tempdir().unwrap();
-        let e = tempfile::Builder::new()
-            .tempfile_in(dir.path().join("missing"))
-            .unwrap_err();
-        assert_eq!(os_reason(&e), "No such file or directory");
     }
 }
