@@ -82,18 +82,6 @@ pub fn node_to_json(graph: &Graph, node: &Node) -> Json {
     Json::Object(m)
 }
 
-fn link_to_json(graph: &Graph, from: &Node, to: &Node, rel: &Rel) -> Json {
-    let mut m = Map::new();
-    m.insert("source".into(), Json::String(from.id.clone()));
-    m.insert("target".into(), Json::String(to.id.clone()));
-    m.insert("type".into(), Json::String(rel.rel_type.clone()));
-    if let Some(Value::Str(id)) = rel.props.get("id") {
-        m.insert("key".into(), Json::String(id.clone()));
-    }
-    m.insert("properties".into(), props_to_json(graph, &rel.props));
-    Json::Object(m)
-}
-
 /// The ids of the sources a relation cites, from `sources` and from
 /// `citations[].source`.
 fn cited_sources(rel: &Rel, out: &mut BTreeSet<String>) {
@@ -169,6 +157,103 @@ fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
     })
 }
 
+/// A value serialised as `value_to_json` would write it, without building
+/// the JSON value first.
+struct ValueJson<'a>(&'a Graph, &'a Value);
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ValueJson(graph, value) = *self;
+        match value {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Value::Float(f) => s.serialize_str(&format_float(*f)),
+            Value::Str(x) => s.serialize_str(x),
+            Value::Date(d) => s.collect_str(d),
+            Value::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    seq.serialize_element(&ValueJson(graph, v))?;
+                }
+                seq.end()
+            }
+            Value::Map(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    map.serialize_entry(k, &ValueJson(graph, v))?;
+                }
+                map.end()
+            }
+            Value::Node(n) if n.index() < graph.node_count() => s.serialize_str(&graph.node(*n).id),
+            Value::Rel(r) if r.index() < graph.rel_count() => {
+                s.serialize_str(&graph.rel(*r).rel_type)
+            }
+            other => value_to_json(graph, other).serialize(s),
+        }
+    }
+}
+
+/// Properties as a JSON object in key order (deferred evidence built for
+/// this call only).
+struct PropsJson<'a>(&'a Graph, &'a Props);
+
+impl Serialize for PropsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let PropsJson(graph, props) = *self;
+        props.scan(|it| {
+            let mut map = s.serialize_map(Some(props.len()))?;
+            for (k, v) in it {
+                map.serialize_entry(k, &ValueJson(graph, v))?;
+            }
+            map.end()
+        })
+    }
+}
+
+/// A node, as `node_to_json` writes it.
+struct NodeJson<'a>(&'a Graph, &'a Node);
+
+impl Serialize for NodeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let NodeJson(graph, node) = *self;
+        let name = node.name();
+        let mut m = s.serialize_map(Some(3 + usize::from(name.is_some())))?;
+        m.serialize_entry("id", &node.id)?;
+        m.serialize_entry("labels", &node.labels)?;
+        if let Some(name) = name {
+            m.serialize_entry("name", name)?;
+        }
+        m.serialize_entry("properties", &PropsJson(graph, &node.props))?;
+        m.end()
+    }
+}
+
+/// A relation, as `link_to_json` writes it.
+struct LinkJson<'a>(&'a Graph, EdgeIndex);
+
+impl Serialize for LinkJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let LinkJson(graph, e) = *self;
+        let (a, b) = graph.endpoints(e);
+        let rel = graph.rel(e);
+        let key = match rel.props.get("id") {
+            Some(Value::Str(id)) => Some(id),
+            _ => None,
+        };
+        let mut m = s.serialize_map(Some(4 + usize::from(key.is_some())))?;
+        m.serialize_entry("source", &graph.node(a).id)?;
+        m.serialize_entry("target", &graph.node(b).id)?;
+        m.serialize_entry("type", &rel.rel_type)?;
+        if let Some(key) = key {
+            m.serialize_entry("key", key)?;
+        }
+        m.serialize_entry("properties", &PropsJson(graph, &rel.props))?;
+        m.end()
+    }
+}
+
 /// The whole document, serialised element by element.
 struct Doc<'a> {
     graph: &'a Graph,
@@ -198,7 +283,7 @@ impl Serialize for Nodes<'_> {
         let d = self.0;
         let mut seq = s.serialize_seq(Some(d.nodes.len()))?;
         for &n in d.nodes {
-            seq.serialize_element(&node_to_json(d.graph, d.graph.node(n)))?;
+            seq.serialize_element(&NodeJson(d.graph, d.graph.node(n)))?;
             d.progress.inc(1);
         }
         seq.end()
@@ -211,8 +296,7 @@ impl Serialize for Links<'_> {
         let g = d.graph;
         let mut seq = s.serialize_seq(Some(d.rels.len()))?;
         for &e in d.rels {
-            let (a, b) = g.endpoints(e);
-            seq.serialize_element(&link_to_json(g, g.node(a), g.node(b), g.rel(e)))?;
+            seq.serialize_element(&LinkJson(g, e))?;
             d.progress.inc(1);
         }
         seq.end()
@@ -248,4 +332,47 @@ pub fn to_json_string(graph: &Graph, sub: &Subgraph) -> String {
     let mut out = Vec::new();
     write_json(graph, sub, &mut out, &Progress::off()).expect("writing to memory");
     String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::PartialDate;
+
+    /// The streaming serialisation writes what the value form would.
+    #[test]
+    fn values_serialise_as_their_json_values() {
+        let mut g = Graph::new(None);
+        let n = g.add_node(Node {
+            id: "n\"1".into(),
+            labels: vec!["X".into()],
+            props: Props::new(),
+        });
+        let date = PartialDate::parse("2024-06").expect("a date");
+        let values = vec![
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(-3),
+            Value::Float(0.1),
+            Value::Float(1e300),
+            Value::Float(f64::NAN),
+            Value::Float(f64::NEG_INFINITY),
+            Value::from("quote \" and \\ and \n"),
+            Value::Date(date),
+            Value::List(vec![Value::Int(1), Value::from("a"), Value::List(vec![])]),
+            Value::Map(BTreeMap::from([
+                ("b".to_string(), Value::Null),
+                ("a".to_string(), Value::Node(n)),
+            ])),
+            Value::Node(n),
+            Value::Node(petgraph::graph::NodeIndex::new(99)),
+        ];
+        for v in &values {
+            let streamed = serde_json::to_string_pretty(&ValueJson(&g, v)).unwrap();
+            let built = serde_json::to_string_pretty(&value_to_json(&g, v)).unwrap();
+            assert_eq!(streamed, built, "{v:?}");
+        }
+    }
 }
