@@ -118,10 +118,7 @@ def main():
         subprocess.run([args.convert, csv_dir, data], check=True)
 
     rows = []
-    if args.loads_only:
-        exports_table = False
-    else:
-        exports_table = True
+    exports_table = not args.loads_only
     wall, cpu, rss, _ = timed([args.eje, "stats", "--data", data]) if exports_table else (0, 0, 1, "")
     stats_rss = rss
     rows.append(("stats (load only)", wall, cpu, rss, None))

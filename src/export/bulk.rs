@@ -61,6 +61,10 @@ enum Ty {
     IntList,
     FloatList,
     StrList,
+    /// Kuzu: strings its CSV reader would misread inside a list (commas,
+    /// quotes, brackets), joined with `KUZU_LIST_SEPARATOR` and split by the
+    /// load script.
+    SplitList,
     /// Only empty lists so far.
     EmptyList,
 }
@@ -80,6 +84,13 @@ impl Ty {
                         Value::Int(_) => Ty::IntList,
                         Value::Float(f) if f.is_finite() => Ty::FloatList,
                         Value::Str(s) if list_safe(s, dialect) => Ty::StrList,
+                        Value::Str(s)
+                            if dialect == Dialect::Kuzu
+                                && !s.is_empty()
+                                && !s.contains(KUZU_LIST_SEPARATOR) =>
+                        {
+                            Ty::SplitList
+                        }
                         Value::Date(_) => Ty::StrList,
                         _ => return Some(Ty::Str),
                     };
@@ -100,8 +111,9 @@ impl Ty {
             (a, b) if a == b => a,
             (Int, Float) | (Float, Int) => Float,
             (IntList, FloatList) | (FloatList, IntList) => FloatList,
-            (EmptyList, l @ (BoolList | IntList | FloatList | StrList))
-            | (l @ (BoolList | IntList | FloatList | StrList), EmptyList) => l,
+            (EmptyList, l @ (BoolList | IntList | FloatList | StrList | SplitList))
+            | (l @ (BoolList | IntList | FloatList | StrList | SplitList), EmptyList) => l,
+            (StrList, SplitList) | (SplitList, StrList) => SplitList,
             _ => Str,
         }
     }
@@ -109,7 +121,12 @@ impl Ty {
     fn is_list(self) -> bool {
         matches!(
             self,
-            Ty::BoolList | Ty::IntList | Ty::FloatList | Ty::StrList | Ty::EmptyList
+            Ty::BoolList
+                | Ty::IntList
+                | Ty::FloatList
+                | Ty::StrList
+                | Ty::SplitList
+                | Ty::EmptyList
         )
     }
 
@@ -124,7 +141,7 @@ impl Ty {
                 Ty::BoolList => "boolean[]",
                 Ty::IntList => "long[]",
                 Ty::FloatList => "double[]",
-                Ty::StrList | Ty::EmptyList => "string[]",
+                Ty::StrList | Ty::SplitList | Ty::EmptyList => "string[]",
             },
             Dialect::Kuzu => match self {
                 Ty::Bool => "BOOLEAN",
@@ -134,7 +151,7 @@ impl Ty {
                 Ty::BoolList => "BOOLEAN[]",
                 Ty::IntList => "INT64[]",
                 Ty::FloatList => "DOUBLE[]",
-                Ty::StrList | Ty::EmptyList => "STRING[]",
+                Ty::StrList | Ty::SplitList | Ty::EmptyList => "STRING[]",
             },
             Dialect::FalkorDb => match self {
                 Ty::Bool => "BOOL",
@@ -164,9 +181,16 @@ fn list_safe(s: &str, dialect: Dialect) -> bool {
     match dialect {
         Dialect::Neo4j => !s.contains(NEO4J_ARRAY_DELIMITER),
         // Kuzu's CSV reader trims list elements, keeps their quotes and
-        // splits on commas: string lists are joined with a separator of
-        // their own and split by `load.cypher` (`string_split`).
-        Dialect::Kuzu => !s.contains(KUZU_LIST_SEPARATOR),
+        // splits on commas: such strings make a `SplitList` instead.
+        Dialect::Kuzu => {
+            s.trim() == s
+                && !s.chars().any(|c| {
+                    matches!(
+                        c,
+                        ',' | '[' | ']' | '{' | '}' | '(' | ')' | '"' | '\'' | '\\'
+                    )
+                })
+        }
         // falkordb-bulk-loader reads an array with Python's literal_eval
         // and then guesses each element's type from its text.
         Dialect::FalkorDb => {
@@ -254,7 +278,7 @@ fn field(graph: &Graph, v: &Value, ty: Ty, dialect: Dialect, out: &mut String) {
                     }
                 }
                 Dialect::Kuzu => {
-                    let strings = matches!(ty, Ty::StrList | Ty::EmptyList);
+                    let strings = ty == Ty::SplitList;
                     s.push('[');
                     for (i, x) in items.iter().enumerate() {
                         if i > 0 {
@@ -863,7 +887,7 @@ fn kuzu_script(
 
 /// Whether a Kuzu column is a string list that the load script splits.
 fn kuzu_split(ty: Ty) -> bool {
-    matches!(ty, Ty::StrList | Ty::EmptyList)
+    ty == Ty::SplitList
 }
 
 /// For `LOAD WITH HEADERS`: each column's name and type as the file holds
@@ -1035,8 +1059,14 @@ mod tests {
         assert_eq!(Bool.unify(Int), Str);
         let list = |xs: &[&str]| Value::List(xs.iter().map(|s| Value::from(*s)).collect());
         assert_eq!(Ty::of(&list(&["a b", "c"]), Dialect::Kuzu), Some(StrList));
-        assert_eq!(Ty::of(&list(&["a, b"]), Dialect::Kuzu), Some(StrList));
-        assert_eq!(Ty::of(&list(&["a\u{241E}b"]), Dialect::Kuzu), Some(Str));
+        assert_eq!(Ty::of(&list(&["a, b"]), Dialect::Kuzu), Some(SplitList));
+        assert_eq!(
+            Ty::of(&list(&["a", "b, c"]), Dialect::Kuzu),
+            Some(SplitList)
+        );
+        assert_eq!(StrList.unify(SplitList), SplitList);
+        assert_eq!(Ty::of(&list(&["a,\u{241E}b"]), Dialect::Kuzu), Some(Str));
+        assert_eq!(Ty::of(&list(&[""]), Dialect::Kuzu), Some(Str));
         assert_eq!(Ty::of(&list(&["a, b"]), Dialect::FalkorDb), Some(StrList));
         assert_eq!(Ty::of(&list(&["1984"]), Dialect::FalkorDb), Some(Str));
         assert_eq!(Ty::of(&list(&["TRUE"]), Dialect::FalkorDb), Some(Str));
@@ -1070,7 +1100,7 @@ mod tests {
         let l = Value::List(vec![Value::from("it's"), Value::from("b")]);
         assert_eq!(f(l.clone(), Ty::StrList, Dialect::Neo4j), r#""it's;b""#);
         assert_eq!(
-            f(l.clone(), Ty::StrList, Dialect::Kuzu),
+            f(l.clone(), Ty::SplitList, Dialect::Kuzu),
             "\"[it's\u{241E}b]\""
         );
         let nums = Value::List(vec![Value::Int(1), Value::Int(2)]);

@@ -113,30 +113,13 @@ def kuzu_check(conn, doc, want_nodes, want_rels, every, fails):
     compare_counts("kuzu bulk", got, kinds, "nodes per kind", fails)
     got = collections.Counter(dict(check.rows(conn.execute("MATCH ()-[r]->() RETURN label(r), count(*)"))))
     compare_counts("kuzu bulk", got, types, "relations per type", fails)
-    nodes, rels, by_internal = kuzu_graph_by_table(conn, kinds, types)
+    nodes, rels, by_internal = check.kuzu_graph(conn)
     if every > 1:
         want_nodes, want_rels = sampled(want_nodes, want_rels, every)
         nodes = {i: nodes[i] for i in want_nodes if i in nodes}
         rels = collections.Counter({k: rels[k] for k in want_rels if k in rels})
     check.compare_graph("kuzu", want_nodes, want_rels, nodes, rels, fails)
     return by_internal
-
-
-def kuzu_graph_by_table(conn, kinds, types):
-    """check.kuzu_graph, one table at a time: a query over every table
-    unifies a column's type across them (a list in one table, text in
-    another becomes text)."""
-    nodes, by_internal = {}, {}
-    for kind in sorted(kinds):
-        for (n,) in check.rows(conn.execute(f"MATCH (n:`{kind}`) RETURN n")):
-            nodes[n["id"]] = ([n["_label"]], check.canon_props(n))
-            by_internal[check.kuzu_key(n["_id"])] = n["id"]
-    rels = collections.Counter()
-    for ty in sorted(types):
-        for (e,) in check.rows(conn.execute(f"MATCH ()-[e:`{ty}`]->() RETURN e")):
-            rels[(by_internal[check.kuzu_key(e["_src"])], e["_label"],
-                  by_internal[check.kuzu_key(e["_dst"])], check.canon_props(e))] += 1
-    return nodes, rels, by_internal
 
 
 def falkordb_check(g, doc, want_nodes, want_rels, every, fails):
