@@ -18,6 +18,9 @@ pub enum WriteError<E> {
     File { path: PathBuf, source: io::Error },
     /// The content could not be produced.
     Fill(E),
+    /// `path` is a folder with files eje did not write there (named in
+    /// `found`): a folder output does not replace it without `--force`.
+    InUse { path: PathBuf, found: String },
 }
 
 impl<E: std::fmt::Display> std::fmt::Display for WriteError<E> {
@@ -32,6 +35,12 @@ impl<E: std::fmt::Display> std::fmt::Display for WriteError<E> {
                 )
             }
             WriteError::Fill(e) => e.fmt(f),
+            WriteError::InUse { path, found } => write!(
+                f,
+                "`{}` exists and is not a folder eje exported: it holds {found}\n\
+                 help: choose a new folder, or add `--force` to replace it",
+                path.display()
+            ),
         }
     }
 }
@@ -41,6 +50,7 @@ impl<E: std::error::Error + 'static> std::error::Error for WriteError<E> {
         match self {
             WriteError::File { source, .. } => Some(source),
             WriteError::Fill(e) => Some(e),
+            WriteError::InUse { .. } => None,
         }
     }
 }
@@ -239,6 +249,102 @@ fn write_atomic_to<E>(
     tmp.persist(target).map_err(|e| fail(e.error))?;
     sync_dir(&dir);
     Ok(())
+}
+
+/// Writes a folder of files at `path`: `fill` writes them into a temporary
+/// folder beside it, which is renamed into place once `fill` succeeds, so a
+/// failure leaves no folder and never half of one. An existing folder is
+/// replaced (moved aside, then deleted) only when it is empty, holds the
+/// file `marker` (an earlier output of the same kind), or `force` is given;
+/// anything at `path` that is not a folder is refused.
+pub fn write_folder<T, E>(
+    path: &Path,
+    force: bool,
+    marker: &str,
+    fill: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, WriteError<E>> {
+    let fail = |source: io::Error| WriteError::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.as_os_str().is_empty() || path.as_os_str() == "-" {
+        return Err(fail(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a folder is needed (several files are written)",
+        )));
+    }
+    let existing = fs::metadata(path).ok();
+    if let Some(m) = &existing {
+        if !m.is_dir() {
+            return Err(fail(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "it exists and is not a folder",
+            )));
+        }
+        if !force && !path.join(marker).is_file() {
+            let mut entries: Vec<String> = fs::read_dir(path)
+                .map_err(fail)?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            if !entries.is_empty() {
+                entries.sort();
+                let shown: Vec<String> = entries.iter().take(3).map(|e| format!("`{e}`")).collect();
+                let found = match entries.len() {
+                    n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+                    _ => shown.join(", "),
+                };
+                return Err(WriteError::InUse {
+                    path: path.to_path_buf(),
+                    found,
+                });
+            }
+        }
+    }
+    let target = match resolve_links(path).map_err(fail)? {
+        Resolved::Path(p) => p,
+        Resolved::Descriptor => {
+            return Err(fail(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a folder is needed (several files are written)",
+            )));
+        }
+    };
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let stem = target
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "eje-export".into());
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{stem}."))
+        .suffix(".tmp")
+        .tempdir_in(&parent)
+        .map_err(fail)?;
+    let out = fill(tmp.path()).map_err(WriteError::Fill)?;
+    if existing.is_some() {
+        // Move the old folder aside, the new one in, then delete the old.
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{stem}."))
+            .suffix(".old")
+            .tempdir_in(&parent)
+            .map_err(fail)?;
+        let aside = old.path().join("previous");
+        fs::rename(&target, &aside).map_err(fail)?;
+        if let Err(e) = fs::rename(tmp.path(), &target) {
+            let _ = fs::rename(&aside, &target);
+            return Err(fail(e));
+        }
+        drop(old);
+    } else {
+        fs::rename(tmp.path(), &target).map_err(fail)?;
+    }
+    // Renamed into place: nothing is left for the guard to delete.
+    let _ = tmp.keep();
+    sync_dir(&parent);
+    Ok(out)
 }
 
 /// What a path names once its symbolic links are followed.

@@ -311,6 +311,53 @@ fn export_focus_writes_dot_atomically() {
 }
 
 #[test]
+fn export_bulk_writes_a_folder_and_keeps_a_foreign_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("kuzu");
+    eje()
+        .args(["export", "--format", "bulk", "--dialect", "kuzu", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("relations)"));
+    assert!(out.join("load.cypher").is_file() && out.join("README.md").is_file());
+    // Without -o (or with `-`) there is no one stream to write.
+    for extra in [&[][..], &["-o", "-"][..]] {
+        eje()
+            .args(["export", "--format", "bulk", "--dialect", "neo4j"])
+            .args(extra)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("-o FOLDER"));
+    }
+    // A folder eje did not write is refused, and kept, unless --force.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    eje()
+        .args(["export", "--format", "bulk", "--dialect", "falkordb", "-o"])
+        .arg(&mine)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`notes.txt`").and(predicate::str::contains("--force")));
+    assert!(mine.join("notes.txt").is_file());
+    eje()
+        .args([
+            "export",
+            "--format",
+            "bulk",
+            "--dialect",
+            "falkordb",
+            "--force",
+            "-o",
+        ])
+        .arg(&mine)
+        .assert()
+        .success();
+    assert!(!mine.join("notes.txt").exists() && mine.join("manifest.json").is_file());
+}
+
+#[test]
 fn completions_and_man_page() {
     eje()
         .args(["completions", "bash"])

@@ -140,10 +140,14 @@ impl Default for ExecArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
-    /// dot, svg, json, graphml, cypher or html (an interactive evidence map).
+    /// dot, svg, json, graphml, cypher, html (an interactive evidence map),
+    /// or bulk (a folder of CSV files for a database's bulk importer; needs
+    /// `-o FOLDER`).
     #[arg(long, value_name = "FORMAT")]
     pub format: export::Format,
-    /// For `--format cypher`: neo4j (also Memgraph, FalkorDB) or kuzu.
+    /// For `--format cypher`: neo4j (also Memgraph and FalkorDB) or kuzu.
+    /// For `--format bulk`: neo4j (neo4j-admin import, also Memgraph), kuzu
+    /// (COPY FROM) or falkordb (falkordb-bulk-loader).
     #[arg(long, value_name = "DIALECT", default_value = "neo4j")]
     pub dialect: export::Dialect,
     /// Export only what this query's answer holds (nodes, relations, paths).
@@ -157,9 +161,14 @@ pub struct ExportArgs {
     pub depth: usize,
     /// Write to this file instead of stdout: a regular file is replaced
     /// atomically (links followed, its mode kept); a pipe, socket, terminal
-    /// or character device is written as it is; `-` is stdout.
+    /// or character device is written as it is; `-` is stdout. For
+    /// `--format bulk`, the folder to write.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With `--format bulk`: replace an existing folder even if eje did not
+    /// write it.
+    #[arg(long)]
+    pub force: bool,
     /// A parameter of `--query`, as for `eje query`.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,

@@ -1,5 +1,8 @@
 //! `eje export`: writes the graph, a query's answer or an entity's
-//! neighbourhood as DOT, SVG, JSON, GraphML, Cypher or an HTML evidence map.
+//! neighbourhood as DOT, SVG, JSON, GraphML, Cypher, an HTML evidence
+//! map, or a bulk folder of CSV files.
+
+use std::io::IsTerminal;
 
 use crate::diag::{self, SourceMap};
 use crate::export;
@@ -76,9 +79,30 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
     } else {
         export::Subgraph::whole(&graph)
     };
+    // A progress line on a terminal for exports that take over a second.
+    let progress = export::Progress::new(
+        std::io::stderr().is_terminal(),
+        (sub.node_count() + sub.rel_count()) as u64,
+        args.format.name(),
+    );
     // No `-o`, or `-o -`: standard output.
     let path = args.output.clone().unwrap_or_else(|| "-".into());
-    match export::export_to_file(&graph, &sub, args.format, args.dialect, &scope, &path) {
+    let result = if args.format.is_folder() {
+        export::bulk::write_folder(&graph, &sub, args.dialect, &path, args.force, &progress)
+            .map(|_| export::Written::File(path.clone()))
+    } else {
+        export::export_to_path(
+            &graph,
+            &sub,
+            args.format,
+            args.dialect,
+            &scope,
+            &path,
+            &progress,
+        )
+    };
+    drop(progress);
+    match result {
         Ok(written) => {
             if written != export::Written::Stdout {
                 crate::sink::line_to_stderr(format_args!(

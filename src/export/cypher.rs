@@ -40,8 +40,11 @@ use std::fmt::Write as _;
 
 use petgraph::graph::NodeIndex;
 
+use std::io::{self, Write};
+
 use super::Dialect;
 use super::json::value_to_json;
+use super::stream::{Chunks, Progress};
 use super::subgraph::Subgraph;
 use crate::model::{Graph, Node, Props, Value, value::format_float};
 
@@ -194,9 +197,23 @@ pub fn string_literal(s: &str, dialect: Dialect) -> String {
 
 /// The script that recreates a subgraph.
 pub fn to_cypher(graph: &Graph, sub: &Subgraph, dialect: Dialect) -> String {
+    let mut out = Vec::new();
+    write_cypher(graph, sub, dialect, &mut out, &Progress::off()).expect("writing to memory");
+    String::from_utf8(out).expect("Cypher is UTF-8")
+}
+
+/// Writes the script that recreates a subgraph, one statement at a time.
+/// FalkorDB reads the neo4j dialect.
+pub fn write_cypher(
+    graph: &Graph,
+    sub: &Subgraph,
+    dialect: Dialect,
+    w: &mut dyn Write,
+    progress: &Progress,
+) -> io::Result<()> {
     match dialect {
-        Dialect::Neo4j => neo4j(graph, sub),
-        Dialect::Kuzu => kuzu(graph, sub),
+        Dialect::Neo4j | Dialect::FalkorDb => neo4j(graph, sub, Chunks::new(w, progress)),
+        Dialect::Kuzu => kuzu(graph, sub, Chunks::new(w, progress)),
     }
 }
 
@@ -332,7 +349,7 @@ fn header(out: &mut String, dialect: Dialect, nodes: usize, rels: usize) {
         out,
         "// eje export: {nodes} nodes, {rels} relations, Cypher for {}",
         match dialect {
-            Dialect::Neo4j => "Neo4j, Memgraph and FalkorDB",
+            Dialect::Neo4j | Dialect::FalkorDb => "Neo4j, Memgraph and FalkorDB",
             Dialect::Kuzu => "Kuzu",
         }
     );
@@ -342,11 +359,10 @@ fn header(out: &mut String, dialect: Dialect, nodes: usize, rels: usize) {
     );
 }
 
-fn neo4j(graph: &Graph, sub: &Subgraph) -> String {
+fn neo4j(graph: &Graph, sub: &Subgraph, mut out: Chunks<'_>) -> io::Result<()> {
     let nodes = sub.sorted_nodes(graph);
     let rels = sub.sorted_rels(graph);
     let (key, keys) = node_keys(graph, &nodes);
-    let mut out = String::new();
     header(&mut out, Dialect::Neo4j, nodes.len(), rels.len());
     out.push_str("// One statement per line: nodes first, then relations matched by `");
     out.push_str(key);
@@ -354,29 +370,31 @@ fn neo4j(graph: &Graph, sub: &Subgraph) -> String {
     for &n in &nodes {
         let node = graph.node(n);
         let mut entries = vec![(key.to_string(), string_literal(&keys[&n], Dialect::Neo4j))];
-        for (k, v) in &node.props {
-            if k == key {
-                continue;
+        node.props.scan(|it| {
+            for (k, v) in it {
+                if k == key {
+                    continue;
+                }
+                if let Some(lit) = neo4j_value(graph, v) {
+                    entries.push((k.clone(), lit));
+                }
             }
-            if let Some(lit) = neo4j_value(graph, v) {
-                entries.push((k.clone(), lit));
-            }
-        }
+        });
         let _ = writeln!(
             out,
             "CREATE ({}{});",
             labels_literal(node),
             props_literal(&entries)
         );
+        out.step()?;
     }
     for &e in &rels {
         let (a, b) = graph.endpoints(e);
         let rel = graph.rel(e);
-        let entries: Vec<(String, String)> = rel
-            .props
-            .iter()
-            .filter_map(|(k, v)| neo4j_value(graph, v).map(|lit| (k.clone(), lit)))
-            .collect();
+        let entries: Vec<(String, String)> = rel.props.scan(|it| {
+            it.filter_map(|(k, v)| neo4j_value(graph, v).map(|lit| (k.clone(), lit)))
+                .collect()
+        });
         let matcher = |ix: NodeIndex| {
             let node = graph.node(ix);
             let label = node
@@ -398,8 +416,9 @@ fn neo4j(graph: &Graph, sub: &Subgraph) -> String {
             ident(&rel.rel_type),
             props_literal(&entries)
         );
+        out.step()?;
     }
-    out
+    out.finish()
 }
 
 /// A Kuzu column type.
@@ -499,24 +518,29 @@ impl Column {
 fn columns<'a>(props: impl Iterator<Item = &'a Props>, skip: &str) -> BTreeMap<String, Column> {
     let mut cols: BTreeMap<String, Option<Column>> = BTreeMap::new();
     for p in props {
-        for (k, v) in p {
-            if k == skip {
-                continue;
+        p.scan(|it| {
+            for (k, v) in it {
+                if k == skip {
+                    continue;
+                }
+                let slot = match cols.get_mut(k.as_str()) {
+                    Some(slot) => slot,
+                    None => cols.entry(k.clone()).or_insert(None),
+                };
+                *slot = match (*slot, Column::of(v)) {
+                    (None, c) => c,
+                    (s, None) => s,
+                    (Some(a), Some(b)) => Some(a.unify(b)),
+                };
             }
-            let slot = cols.entry(k.clone()).or_insert(None);
-            *slot = match (*slot, Column::of(v)) {
-                (None, c) => c,
-                (s, None) => s,
-                (Some(a), Some(b)) => Some(a.unify(b)),
-            };
-        }
+        });
     }
     cols.into_iter()
         .map(|(k, c)| (k, c.unwrap_or(Column::Str)))
         .collect()
 }
 
-fn kuzu(graph: &Graph, sub: &Subgraph) -> String {
+fn kuzu(graph: &Graph, sub: &Subgraph, mut out: Chunks<'_>) -> io::Result<()> {
     let nodes = sub.sorted_nodes(graph);
     let rels = sub.sorted_rels(graph);
     let (key, keys) = node_keys(graph, &nodes);
@@ -542,7 +566,6 @@ fn kuzu(graph: &Graph, sub: &Subgraph) -> String {
         by_table.entry(table_of(n)).or_default().push(n);
     }
 
-    let mut out = String::new();
     header(&mut out, Dialect::Kuzu, nodes.len(), rels.len());
     out.push_str(
         "// One node table per most specific kind, one relationship table per relation type.\n",
@@ -598,30 +621,32 @@ fn kuzu(graph: &Graph, sub: &Subgraph) -> String {
         for &n in members {
             let node = graph.node(n);
             let mut entries = vec![(key.to_string(), string_literal(&keys[&n], Dialect::Kuzu))];
-            for (k, v) in &node.props {
-                if k == key || v.is_null() {
-                    continue;
+            node.props.scan(|it| {
+                for (k, v) in it {
+                    if k == key || v.is_null() {
+                        continue;
+                    }
+                    entries.push((k.clone(), cols[k].literal(graph, v)));
                 }
-                entries.push((k.clone(), cols[k].literal(graph, v)));
-            }
+            });
             let _ = writeln!(
                 out,
                 "CREATE (:{}{});",
                 ident(table),
                 props_literal(&entries)
             );
+            out.step()?;
         }
     }
     for &e in &rels {
         let (a, b) = graph.endpoints(e);
         let rel = graph.rel(e);
         let cols = &rel_cols[rel.rel_type.as_str()];
-        let entries: Vec<(String, String)> = rel
-            .props
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), cols[k].literal(graph, v)))
-            .collect();
+        let entries: Vec<(String, String)> = rel.props.scan(|it| {
+            it.filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), cols[k].literal(graph, v)))
+                .collect()
+        });
         let matcher = |ix: NodeIndex| {
             format!(
                 ":{} {{{}: {}}}",
@@ -638,8 +663,9 @@ fn kuzu(graph: &Graph, sub: &Subgraph) -> String {
             ident(&rel.rel_type),
             props_literal(&entries)
         );
+        out.step()?;
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]

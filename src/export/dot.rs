@@ -31,6 +31,7 @@ use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 
 use super::ExportError;
+use super::stream::{Chunks, Progress};
 use super::subgraph::Subgraph;
 use super::text::{
     clean_char, plain, prop_nonempty, prop_str, prop_true, quantity_text, when_text,
@@ -379,7 +380,19 @@ fn groups_places(rel: &Rel) -> bool {
 
 /// The DOT text of a subgraph.
 pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write_dot(graph, sub, &mut out, &Progress::off()).expect("writing to memory");
+    String::from_utf8(out).expect("DOT is UTF-8")
+}
+
+/// Writes the DOT text of a subgraph, one node or edge at a time.
+pub fn write_dot(
+    graph: &Graph,
+    sub: &Subgraph,
+    w: &mut dyn Write,
+    progress: &Progress,
+) -> std::io::Result<()> {
+    let mut out = Chunks::new(w, progress);
     let nodes = sub.sorted_nodes(graph);
     let rels = sub.sorted_rels(graph);
     let _ = writeln!(
@@ -428,6 +441,7 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
         sorted.sort_by(|a, b| graph.node(*a).id.cmp(&graph.node(*b).id));
         for m in sorted {
             write_node(&mut out, graph, m, "    ", &mut kinds_used);
+            out.step()?;
         }
         out.push_str("  }\n");
     }
@@ -437,6 +451,7 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
     for &n in &nodes {
         if !grouped.contains_key(&n) {
             write_node(&mut out, graph, n, "  ", &mut kinds_used);
+            out.step()?;
         }
     }
 
@@ -496,6 +511,8 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
         let label = edge_label(graph, members, lines);
         write_attrs_with_tooltip(&mut out, &attrs, &label);
         out.push_str(";\n");
+        progress.inc(members.len() as u64 - 1);
+        out.step()?;
     }
 
     if !nodes.is_empty() {
@@ -507,7 +524,7 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
         );
     }
     out.push_str("}\n");
-    out
+    out.finish()
 }
 
 /// Like `write_attrs`, but the tooltip is escaped as text (entities too).
@@ -578,8 +595,23 @@ fn tooltip_of_rel(graph: &Graph, rel: &Rel) -> String {
     if let Some(id) = prop_str(&rel.props, "id") {
         let _ = write!(t, " [{id}]");
     }
+    // Evidence is read for this tooltip only, not kept (`Props::scan`).
+    rel.props.scan(|it| {
+        let props: Vec<(&String, &Value)> = it.collect();
+        tooltip_evidence(graph, &props, &mut t);
+    });
+    t
+}
+
+fn tooltip_evidence(graph: &Graph, props: &[(&String, &Value)], t: &mut String) {
+    let get = |key: &str| {
+        props
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| *v)
+    };
     for key in ["hedge", "rank", "sources", "claimants", "conflicts_with"] {
-        let text = match rel.props.get(key) {
+        let text = match get(key) {
             Some(Value::List(items)) => items
                 .iter()
                 .map(|v| plain(graph, v))
@@ -593,12 +625,11 @@ fn tooltip_of_rel(graph: &Graph, rel: &Rel) -> String {
             let _ = write!(t, "\n{key}: {text}");
         }
     }
-    if let Some(Value::List(quotes)) = rel.props.get("quotes") {
+    if let Some(Value::List(quotes)) = get("quotes") {
         for q in quotes {
             let _ = write!(t, "\n“{}”", plain(graph, q));
         }
     }
-    t
 }
 
 pub(super) fn is_symmetric(graph: &Graph, rel: &Rel) -> bool {

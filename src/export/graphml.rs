@@ -12,7 +12,10 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
+use std::io::{self, Write};
+
 use super::json::value_to_json;
+use super::stream::{Chunks, Progress};
 use super::subgraph::Subgraph;
 use super::text::clean_char;
 use crate::model::{Graph, Props, Value, value::format_float};
@@ -110,15 +113,20 @@ fn data_text(graph: &Graph, value: &Value, ty: KeyType) -> String {
 fn key_types<'a>(props: impl Iterator<Item = &'a Props>) -> BTreeMap<String, KeyType> {
     let mut types: BTreeMap<String, Option<KeyType>> = BTreeMap::new();
     for p in props {
-        for (k, v) in p {
-            let t = KeyType::of(v);
-            let slot = types.entry(k.clone()).or_insert(None);
-            *slot = match (*slot, t) {
-                (None, t) => t,
-                (s, None) => s,
-                (Some(a), Some(b)) => Some(a.unify(b)),
-            };
-        }
+        p.scan(|it| {
+            for (k, v) in it {
+                let t = KeyType::of(v);
+                let slot = match types.get_mut(k.as_str()) {
+                    Some(slot) => slot,
+                    None => types.entry(k.clone()).or_insert(None),
+                };
+                *slot = match (*slot, t) {
+                    (None, t) => t,
+                    (s, None) => s,
+                    (Some(a), Some(b)) => Some(a.unify(b)),
+                };
+            }
+        });
     }
     types
         .into_iter()
@@ -128,12 +136,24 @@ fn key_types<'a>(props: impl Iterator<Item = &'a Props>) -> BTreeMap<String, Key
 
 /// The GraphML document of a subgraph.
 pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
+    let mut out = Vec::new();
+    write_graphml(graph, sub, &mut out, &Progress::off()).expect("writing to memory");
+    String::from_utf8(out).expect("GraphML is UTF-8")
+}
+
+/// Writes the GraphML document of a subgraph, one node or edge at a time.
+pub fn write_graphml(
+    graph: &Graph,
+    sub: &Subgraph,
+    w: &mut dyn Write,
+    progress: &Progress,
+) -> io::Result<()> {
     let nodes = sub.sorted_nodes(graph);
     let rels = sub.sorted_rels(graph);
     let node_keys = key_types(nodes.iter().map(|&n| &graph.node(n).props));
     let edge_keys = key_types(rels.iter().map(|&e| &graph.rel(e).props));
 
-    let mut out = String::new();
+    let mut out = Chunks::new(w, progress);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
         "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
@@ -191,16 +211,19 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&node.id));
         let labels: String = node.labels.iter().map(|l| format!(":{l}")).collect();
         let _ = writeln!(out, "      <data key=\"labels\">{}</data>", xml(&labels));
-        for (k, v) in &node.props {
-            if let (Some((id, ty)), false) = (node_ids.get(k.as_str()), v.is_null()) {
-                let _ = writeln!(
-                    out,
-                    "      <data key=\"{id}\">{}</data>",
-                    xml(&data_text(graph, v, *ty))
-                );
+        node.props.scan(|it| {
+            for (k, v) in it {
+                if let (Some((id, ty)), false) = (node_ids.get(k.as_str()), v.is_null()) {
+                    let _ = writeln!(
+                        out,
+                        "      <data key=\"{id}\">{}</data>",
+                        xml(&data_text(graph, v, *ty))
+                    );
+                }
             }
-        }
+        });
         out.push_str("    </node>\n");
+        out.step()?;
     }
     // Claim ids as edge ids when they are all present and distinct.
     let claim_ids: Vec<Option<&str>> = rels
@@ -228,19 +251,22 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
             "      <data key=\"type\">{}</data>",
             xml(&rel.rel_type)
         );
-        for (k, v) in &rel.props {
-            if let (Some((kid, ty)), false) = (edge_ids.get(k.as_str()), v.is_null()) {
-                let _ = writeln!(
-                    out,
-                    "      <data key=\"{kid}\">{}</data>",
-                    xml(&data_text(graph, v, *ty))
-                );
+        rel.props.scan(|it| {
+            for (k, v) in it {
+                if let (Some((kid, ty)), false) = (edge_ids.get(k.as_str()), v.is_null()) {
+                    let _ = writeln!(
+                        out,
+                        "      <data key=\"{kid}\">{}</data>",
+                        xml(&data_text(graph, v, *ty))
+                    );
+                }
             }
-        }
+        });
         out.push_str("    </edge>\n");
+        out.step()?;
     }
     out.push_str("  </graph>\n</graphml>\n");
-    out
+    out.finish()
 }
 
 #[cfg(test)]

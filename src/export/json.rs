@@ -17,9 +17,13 @@
 //! claim id where the relation has one, so parallel claims stay apart.
 
 use std::collections::BTreeSet;
+use std::io::{self, Write};
 
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json, json};
 
+use super::stream::Progress;
 use super::subgraph::Subgraph;
 use crate::model::{Graph, Node, Props, Rel, Value, value::format_float};
 
@@ -54,14 +58,15 @@ pub fn value_to_json(graph: &Graph, value: &Value) -> Json {
     }
 }
 
-/// Properties as a JSON object, in key order.
+/// Properties as a JSON object, in key order. Deferred evidence is built
+/// for this call only (`Props::scan`).
 pub fn props_to_json(graph: &Graph, props: &Props) -> Json {
-    Json::Object(
-        props
-            .iter()
-            .map(|(k, v)| (k.clone(), value_to_json(graph, v)))
-            .collect(),
-    )
+    props.scan(|it| {
+        Json::Object(
+            it.map(|(k, v)| (k.clone(), value_to_json(graph, v)))
+                .collect(),
+        )
+    })
 }
 
 /// A node as `{"id", "labels", "name", "properties"}` (`name` only where
@@ -77,53 +82,42 @@ pub fn node_to_json(graph: &Graph, node: &Node) -> Json {
     Json::Object(m)
 }
 
-fn link_to_json(graph: &Graph, from: &Node, to: &Node, rel: &Rel) -> Json {
-    let mut m = Map::new();
-    m.insert("source".into(), Json::String(from.id.clone()));
-    m.insert("target".into(), Json::String(to.id.clone()));
-    m.insert("type".into(), Json::String(rel.rel_type.clone()));
-    if let Some(Value::Str(id)) = rel.props.get("id") {
-        m.insert("key".into(), Json::String(id.clone()));
-    }
-    m.insert("properties".into(), props_to_json(graph, &rel.props));
-    Json::Object(m)
-}
-
 /// The ids of the sources a relation cites, from `sources` and from
 /// `citations[].source`.
 fn cited_sources(rel: &Rel, out: &mut BTreeSet<String>) {
-    if let Some(Value::List(ids)) = rel.props.get("sources") {
-        out.extend(ids.iter().filter_map(Value::as_str).map(str::to_string));
-    }
-    if let Some(Value::List(cites)) = rel.props.get("citations") {
-        for c in cites {
-            if let Value::Map(m) = c
-                && let Some(Value::Str(s)) = m.get("source")
-            {
-                out.insert(s.clone());
+    let mut add = |id: &str| {
+        if !out.contains(id) {
+            out.insert(id.to_string());
+        }
+    };
+    rel.props.scan(|it| {
+        for (k, v) in it {
+            match (k.as_str(), v) {
+                ("sources", Value::List(ids)) => {
+                    ids.iter().filter_map(Value::as_str).for_each(&mut add)
+                }
+                ("citations", Value::List(cites)) => {
+                    for c in cites {
+                        if let Value::Map(m) = c
+                            && let Some(Value::Str(s)) = m.get("source")
+                        {
+                            add(s);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
-    }
+    });
 }
 
-/// The node-link document of a subgraph.
-pub fn to_json(graph: &Graph, sub: &Subgraph) -> Json {
-    let nodes: Vec<Json> = sub
-        .sorted_nodes(graph)
-        .into_iter()
-        .map(|n| node_to_json(graph, graph.node(n)))
-        .collect();
-    let rel_ixs = sub.sorted_rels(graph);
+/// The `graph` object: counts, the sources the relations cite, the
+/// symmetric relation types.
+fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
     let mut cited = BTreeSet::new();
-    let links: Vec<Json> = rel_ixs
-        .iter()
-        .map(|&e| {
-            let (a, b) = graph.endpoints(e);
-            let rel = graph.rel(e);
-            cited_sources(rel, &mut cited);
-            link_to_json(graph, graph.node(a), graph.node(b), rel)
-        })
-        .collect();
+    for &e in rels {
+        cited_sources(graph.rel(e), &mut cited);
+    }
     let mut sources = Map::new();
     for id in &cited {
         if let Some(s) = graph.sources.get(id) {
@@ -155,23 +149,230 @@ pub fn to_json(graph: &Graph, sub: &Subgraph) -> Json {
         })
         .unwrap_or_default();
     json!({
-        "directed": true,
-        "multigraph": true,
-        "graph": {
-            "generator": concat!("eje ", env!("CARGO_PKG_VERSION")),
-            "nodes": nodes.len(),
-            "relations": links.len(),
-            "sources": Json::Object(sources),
-            "symmetric": symmetric,
-        },
+        "generator": concat!("eje ", env!("CARGO_PKG_VERSION")),
         "nodes": nodes,
-        "links": links,
+        "relations": rels.len(),
+        "sources": Json::Object(sources),
+        "symmetric": symmetric,
     })
+}
+
+/// A value serialised as `value_to_json` would write it, without building
+/// the JSON value first.
+struct ValueJson<'a>(&'a Graph, &'a Value);
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ValueJson(graph, value) = *self;
+        match value {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Value::Float(f) => s.serialize_str(&format_float(*f)),
+            Value::Str(x) => s.serialize_str(x),
+            Value::Date(d) => s.collect_str(d),
+            Value::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    seq.serialize_element(&ValueJson(graph, v))?;
+                }
+                seq.end()
+            }
+            Value::Map(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    map.serialize_entry(k, &ValueJson(graph, v))?;
+                }
+                map.end()
+            }
+            Value::Node(n) if n.index() < graph.node_count() => s.serialize_str(&graph.node(*n).id),
+            Value::Rel(r) if r.index() < graph.rel_count() => {
+                s.serialize_str(&graph.rel(*r).rel_type)
+            }
+            other => value_to_json(graph, other).serialize(s),
+        }
+    }
+}
+
+/// Properties as a JSON object in key order (deferred evidence built for
+/// this call only).
+struct PropsJson<'a>(&'a Graph, &'a Props);
+
+impl Serialize for PropsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let PropsJson(graph, props) = *self;
+        props.scan(|it| {
+            let mut map = s.serialize_map(Some(props.len()))?;
+            for (k, v) in it {
+                map.serialize_entry(k, &ValueJson(graph, v))?;
+            }
+            map.end()
+        })
+    }
+}
+
+/// A node, as `node_to_json` writes it.
+struct NodeJson<'a>(&'a Graph, &'a Node);
+
+impl Serialize for NodeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let NodeJson(graph, node) = *self;
+        let name = node.name();
+        let mut m = s.serialize_map(Some(3 + usize::from(name.is_some())))?;
+        m.serialize_entry("id", &node.id)?;
+        m.serialize_entry("labels", &node.labels)?;
+        if let Some(name) = name {
+            m.serialize_entry("name", name)?;
+        }
+        m.serialize_entry("properties", &PropsJson(graph, &node.props))?;
+        m.end()
+    }
+}
+
+/// A relation, as `link_to_json` writes it.
+struct LinkJson<'a>(&'a Graph, EdgeIndex);
+
+impl Serialize for LinkJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let LinkJson(graph, e) = *self;
+        let (a, b) = graph.endpoints(e);
+        let rel = graph.rel(e);
+        let key = match rel.props.get("id") {
+            Some(Value::Str(id)) => Some(id),
+            _ => None,
+        };
+        let mut m = s.serialize_map(Some(4 + usize::from(key.is_some())))?;
+        m.serialize_entry("source", &graph.node(a).id)?;
+        m.serialize_entry("target", &graph.node(b).id)?;
+        m.serialize_entry("type", &rel.rel_type)?;
+        if let Some(key) = key {
+            m.serialize_entry("key", key)?;
+        }
+        m.serialize_entry("properties", &PropsJson(graph, &rel.props))?;
+        m.end()
+    }
+}
+
+/// The whole document, serialised element by element.
+struct Doc<'a> {
+    graph: &'a Graph,
+    nodes: &'a [NodeIndex],
+    rels: &'a [EdgeIndex],
+    header: Json,
+    progress: &'a Progress,
+}
+
+struct Nodes<'a>(&'a Doc<'a>);
+struct Links<'a>(&'a Doc<'a>);
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("directed", &true)?;
+        m.serialize_entry("multigraph", &true)?;
+        m.serialize_entry("graph", &self.header)?;
+        m.serialize_entry("nodes", &Nodes(self))?;
+        m.serialize_entry("links", &Links(self))?;
+        m.end()
+    }
+}
+
+impl Serialize for Nodes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        let mut seq = s.serialize_seq(Some(d.nodes.len()))?;
+        for &n in d.nodes {
+            seq.serialize_element(&NodeJson(d.graph, d.graph.node(n)))?;
+            d.progress.inc(1);
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Links<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        let g = d.graph;
+        let mut seq = s.serialize_seq(Some(d.rels.len()))?;
+        for &e in d.rels {
+            seq.serialize_element(&LinkJson(g, e))?;
+            d.progress.inc(1);
+        }
+        seq.end()
+    }
+}
+
+/// Writes the node-link document of a subgraph, pretty-printed with a final
+/// newline, one node or relation at a time.
+pub fn write_json(
+    graph: &Graph,
+    sub: &Subgraph,
+    out: &mut dyn Write,
+    progress: &Progress,
+) -> io::Result<()> {
+    let nodes = sub.sorted_nodes(graph);
+    let rels = sub.sorted_rels(graph);
+    let doc = Doc {
+        graph,
+        nodes: &nodes,
+        rels: &rels,
+        header: graph_header(graph, nodes.len(), &rels),
+        progress,
+    };
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    let mut ser = serde_json::Serializer::pretty(&mut w);
+    doc.serialize(&mut ser).map_err(io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// The document pretty-printed, with a final newline.
 pub fn to_json_string(graph: &Graph, sub: &Subgraph) -> String {
-    let mut s = serde_json::to_string_pretty(&to_json(graph, sub)).expect("JSON values serialise");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    write_json(graph, sub, &mut out, &Progress::off()).expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::PartialDate;
+
+    /// The streaming serialisation writes what the value form would.
+    #[test]
+    fn values_serialise_as_their_json_values() {
+        let mut g = Graph::new(None);
+        let n = g.add_node(Node {
+            id: "n\"1".into(),
+            labels: vec!["X".into()],
+            props: Props::new(),
+        });
+        let date = PartialDate::parse("2024-06").expect("a date");
+        let values = vec![
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(-3),
+            Value::Float(0.1),
+            Value::Float(1e300),
+            Value::Float(f64::NAN),
+            Value::Float(f64::NEG_INFINITY),
+            Value::from("quote \" and \\ and \n"),
+            Value::Date(date),
+            Value::List(vec![Value::Int(1), Value::from("a"), Value::List(vec![])]),
+            Value::Map(BTreeMap::from([
+                ("b".to_string(), Value::Null),
+                ("a".to_string(), Value::Node(n)),
+            ])),
+            Value::Node(n),
+            Value::Node(petgraph::graph::NodeIndex::new(99)),
+        ];
+        for v in &values {
+            let streamed = serde_json::to_string_pretty(&ValueJson(&g, v)).unwrap();
+            let built = serde_json::to_string_pretty(&value_to_json(&g, v)).unwrap();
+            assert_eq!(streamed, built, "{v:?}");
+        }
+    }
 }

@@ -10,16 +10,21 @@
 //! claim id, so two exports of the same data are byte-for-byte equal and a
 //! diff between two versions shows what changed.
 //!
-//! Writing to a file goes through the output sink (`crate::sink`): the text
-//! is rendered in memory first, then written to a temporary file beside the
-//! target and renamed over it, so a failed export never leaves a
-//! half-written file.
+//! Data formats are written as the graph is walked (`stream`): no export
+//! holds its whole output, or every relation's evidence, in memory. Writing
+//! to a file goes through the output sink (`crate::sink`): a temporary file
+//! beside the target, renamed over it at the end, so a failed export never
+//! leaves a half-written file. SVG is laid out by Graphviz in memory and
+//! refuses graphs too large to draw. `bulk` writes a folder of CSV files
+//! for a database's bulk importer (through the sink's `write_folder`).
 
+pub mod bulk;
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
 pub mod html;
 pub mod json;
+mod stream;
 mod subgraph;
 mod text;
 
@@ -33,7 +38,14 @@ use crate::model::Graph;
 pub use crate::sink::Written;
 use crate::sink::{self, WriteError, os_reason};
 pub use html::Scope;
+pub use stream::Progress;
 pub use subgraph::Subgraph;
+
+/// The largest graph SVG (Graphviz's layout) is asked to draw: beyond it
+/// the layout takes minutes and the picture is unreadable anyway.
+pub const MAX_DRAWN_NODES: usize = 2_000;
+/// See `MAX_DRAWN_NODES`.
+pub const MAX_DRAWN_RELATIONS: usize = 6_000;
 
 /// What an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,16 +62,19 @@ pub enum Format {
     Cypher,
     /// The evidence map: one self-contained interactive HTML page.
     Html,
+    /// A folder of CSV files for a database's bulk importer (`--dialect`).
+    Bulk,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Dot,
         Format::Svg,
         Format::Json,
         Format::GraphMl,
         Format::Cypher,
         Format::Html,
+        Format::Bulk,
     ];
 
     /// The name on the command line (`--format graphml`).
@@ -71,7 +86,18 @@ impl Format {
             Format::GraphMl => "graphml",
             Format::Cypher => "cypher",
             Format::Html => "html",
+            Format::Bulk => "bulk",
         }
+    }
+
+    /// Whether the format writes a folder of files rather than one file.
+    pub fn is_folder(self) -> bool {
+        self == Format::Bulk
+    }
+
+    /// Whether the format lays out a picture (and so has a size limit).
+    pub fn is_picture(self) -> bool {
+        self == Format::Svg
     }
 
     /// The usual file extension, without the dot.
@@ -83,6 +109,7 @@ impl Format {
             Format::GraphMl => "graphml",
             Format::Cypher => "cypher",
             Format::Html => "html",
+            Format::Bulk => "",
         }
     }
 
@@ -125,23 +152,30 @@ impl FromStr for Format {
     }
 }
 
-/// The flavour of Cypher a script is written in.
+/// The database a Cypher script or a bulk folder is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Dialect {
-    /// Schema-free `CREATE` statements: Neo4j, Memgraph, FalkorDB.
+    /// Schema-free `CREATE` statements (Neo4j, Memgraph, FalkorDB); for
+    /// `bulk`, the CSV layout of `neo4j-admin database import` (Memgraph
+    /// reads it too).
     #[default]
     Neo4j,
-    /// Kuzu: node and relationship tables first, then the data.
+    /// Kuzu: node and relationship tables first, then the data; for
+    /// `bulk`, CSV tables and a `COPY FROM` script.
     Kuzu,
+    /// FalkorDB: the neo4j script; for `bulk`, the CSV layout of
+    /// `falkordb-bulk-loader`.
+    FalkorDb,
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 2] = [Dialect::Neo4j, Dialect::Kuzu];
+    pub const ALL: [Dialect; 3] = [Dialect::Neo4j, Dialect::Kuzu, Dialect::FalkorDb];
 
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Neo4j => "neo4j",
             Dialect::Kuzu => "kuzu",
+            Dialect::FalkorDb => "falkordb",
         }
     }
 }
@@ -158,8 +192,9 @@ impl FromStr for Dialect {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
         match lower.as_str() {
-            "neo4j" | "memgraph" | "falkordb" | "opencypher" => Ok(Dialect::Neo4j),
+            "neo4j" | "memgraph" | "opencypher" => Ok(Dialect::Neo4j),
             "kuzu" | "kùzu" => Ok(Dialect::Kuzu),
+            "falkordb" => Ok(Dialect::FalkorDb),
             _ => Err(ExportError::UnknownDialect(s.to_string())),
         }
     }
@@ -168,10 +203,32 @@ impl FromStr for Dialect {
 /// Why an export failed. The messages are written for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("unknown export format `{0}`: use dot, svg, json, graphml, cypher or html")]
+    #[error("unknown export format `{0}`: use dot, svg, json, graphml, cypher, html or bulk")]
     UnknownFormat(String),
-    #[error("unknown Cypher dialect `{0}`: use neo4j (also Memgraph, FalkorDB) or kuzu")]
+    #[error("unknown dialect `{0}`: use neo4j (also Memgraph), kuzu or falkordb")]
     UnknownDialect(String),
+    #[error(
+        "the graph is too large to draw as {format}: {nodes} nodes and {rels} relations \
+         (at most {MAX_DRAWN_NODES} nodes and {MAX_DRAWN_RELATIONS} relations)\n\
+         help: draw a part of it with `--focus ENTITY` or `--query 'MATCH ...'`, \
+         or export a data format (json, graphml, cypher, bulk)"
+    )]
+    TooLargeToDraw {
+        format: Format,
+        nodes: usize,
+        rels: usize,
+    },
+    #[error(
+        "`--format bulk` writes a folder of files, not one stream\n\
+         help: give the folder with `-o FOLDER`"
+    )]
+    FolderNeeded,
+    #[error(
+        "`{}` exists and is not a folder eje exported: it holds {found}\n\
+         help: choose a new folder, or add `--force` to replace it",
+        .path.display()
+    )]
+    FolderInUse { path: PathBuf, found: String },
     #[error(
         "`dot` (Graphviz) is not installed: install it (e.g. `apt-get install graphviz`) \
          or export `--format dot`"
@@ -215,11 +272,23 @@ fn stderr_suffix(stderr: &str) -> String {
     }
 }
 
+/// Refuses a subgraph too large for a picture format to lay out.
+pub fn check_drawable(sub: &Subgraph, format: Format) -> Result<(), ExportError> {
+    if sub.node_count() > MAX_DRAWN_NODES || sub.rel_count() > MAX_DRAWN_RELATIONS {
+        return Err(ExportError::TooLargeToDraw {
+            format,
+            nodes: sub.node_count(),
+            rels: sub.rel_count(),
+        });
+    }
+    Ok(())
+}
+
 /// Writes `sub` of `graph` in `format` to `out`. `dialect` matters only for
 /// `Format::Cypher`.
 ///
-/// The text is built in memory first and written in one go, so a renderer
-/// error (Graphviz rejecting the input, say) writes nothing at all.
+/// SVG is rendered in memory first, so a Graphviz error writes nothing;
+/// the data formats are written as they are made.
 pub fn export(
     graph: &Graph,
     sub: &Subgraph,
@@ -227,9 +296,31 @@ pub fn export(
     dialect: Dialect,
     out: &mut dyn Write,
 ) -> Result<(), ExportError> {
-    let bytes = render(graph, sub, format, dialect)?;
-    out.write_all(&bytes)?;
-    out.flush()?;
+    write_to(graph, sub, format, dialect, out, &Progress::off())
+}
+
+/// Like `export`, with a progress line (`Progress::new`) that counts the
+/// nodes and relations written.
+pub fn write_to(
+    graph: &Graph,
+    sub: &Subgraph,
+    format: Format,
+    dialect: Dialect,
+    out: &mut dyn Write,
+    progress: &Progress,
+) -> Result<(), ExportError> {
+    match format {
+        Format::Dot => dot::write_dot(graph, sub, out, progress)?,
+        Format::Svg | Format::Html => {
+            let bytes = render(graph, sub, format, dialect)?;
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+        Format::Json => json::write_json(graph, sub, out, progress)?,
+        Format::GraphMl => graphml::write_graphml(graph, sub, out, progress)?,
+        Format::Cypher => cypher::write_cypher(graph, sub, dialect, out, progress)?,
+        Format::Bulk => return Err(ExportError::FolderNeeded),
+    }
     Ok(())
 }
 
@@ -253,12 +344,17 @@ pub fn render_scoped(
     scope: &Scope,
 ) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
-        Format::Dot => dot::to_dot(graph, sub).into_bytes(),
-        Format::Svg => dot::render_svg(&dot::to_dot(graph, sub))?,
-        Format::Json => json::to_json_string(graph, sub).into_bytes(),
-        Format::GraphMl => graphml::to_graphml(graph, sub).into_bytes(),
-        Format::Cypher => cypher::to_cypher(graph, sub, dialect).into_bytes(),
+        Format::Svg => {
+            check_drawable(sub, format)?;
+            dot::render_svg(&dot::to_dot(graph, sub))?
+        }
         Format::Html => html::to_html(graph, sub, scope)?.into_bytes(),
+        Format::Bulk => return Err(ExportError::FolderNeeded),
+        _ => {
+            let mut out = Vec::new();
+            write_to(graph, sub, format, dialect, &mut out, &Progress::off())?;
+            out
+        }
     })
 }
 
@@ -281,11 +377,13 @@ pub fn write_atomic_with(
             source,
         },
         WriteError::Fill(other) => other,
+        WriteError::InUse { path, found } => ExportError::FolderInUse { path, found },
     })
 }
 
-/// Renders an export and writes it to `path` atomically: on any error,
-/// rendering included, an existing file is left as it was.
+/// Writes an export to `path` atomically: on any error an existing file is
+/// left as it was. A bulk export writes the folder `path` (see
+/// `bulk::write_folder`, which also takes `--force`).
 pub fn export_to_file(
     graph: &Graph,
     sub: &Subgraph,
@@ -294,10 +392,29 @@ pub fn export_to_file(
     scope: &Scope,
     path: &std::path::Path,
 ) -> Result<Written, ExportError> {
-    // Render first: a renderer that fails (Graphviz missing) should not
-    // even create the temporary file.
-    let bytes = render_scoped(graph, sub, format, dialect, scope)?;
-    write_atomic(path, &bytes)
+    export_to_path(graph, sub, format, dialect, scope, path, &Progress::off())
+}
+
+/// `export_to_file` with a progress line.
+pub fn export_to_path(
+    graph: &Graph,
+    sub: &Subgraph,
+    format: Format,
+    dialect: Dialect,
+    scope: &Scope,
+    path: &std::path::Path,
+    progress: &Progress,
+) -> Result<Written, ExportError> {
+    match format {
+        // Render first: a renderer that fails (Graphviz missing, a graph
+        // too large) should not even create the temporary file.
+        Format::Svg | Format::Html => {
+            write_atomic(path, &render_scoped(graph, sub, format, dialect, scope)?)
+        }
+        Format::Bulk => bulk::write_folder(graph, sub, dialect, path, false, progress)
+            .map(|_| Written::File(path.to_path_buf())),
+        _ => write_atomic_with(path, |w| write_to(graph, sub, format, dialect, w, progress)),
+    }
 }
 
 #[cfg(test)]
@@ -313,7 +430,8 @@ mod tests {
         for d in Dialect::ALL {
             assert_eq!(d.name().parse::<Dialect>().unwrap(), d);
         }
-        assert_eq!("FalkorDB".parse::<Dialect>().unwrap(), Dialect::Neo4j);
+        assert_eq!("FalkorDB".parse::<Dialect>().unwrap(), Dialect::FalkorDb);
+        assert_eq!("memgraph".parse::<Dialect>().unwrap(), Dialect::Neo4j);
         let err = "png".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("`png`") && err.contains("graphml"), "{err}");
         assert_eq!(Format::from_path("a/b.GV".as_ref()), Some(Format::Dot));

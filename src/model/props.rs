@@ -237,6 +237,46 @@ impl Props {
         }
     }
 
+    /// Calls `f` with the `(key, value)` pairs in key order, like `iter`,
+    /// but deferred values that nobody has read yet are built for this call
+    /// only and dropped after it, not kept. A walk over every relation of a
+    /// large graph (an export) then holds one relation's evidence at a time.
+    pub fn scan<R>(&self, f: impl FnOnce(Iter<'_>) -> R) -> R {
+        let built;
+        let (keys, values): (&[Key], &[Value]) = match &self.deferred {
+            None => (&[], &[]),
+            Some(d) => match d.cache.get() {
+                Some(values) => (d.source.keys(), values),
+                None => {
+                    built = d.source.values();
+                    (d.source.keys(), &built)
+                }
+            },
+        };
+        f(Iter {
+            entries: self.entries.iter(),
+            deferred: keys.iter().zip(values.iter()),
+            next_entry: None,
+            next_deferred: None,
+        })
+    }
+
+    /// The value under `key` handed to `f`, built for this call only when it
+    /// is deferred and unread (see `scan`).
+    pub fn scan_get<R>(&self, key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+        if let Ok(i) = self.find(key) {
+            return f(Some(&self.entries[i].1));
+        }
+        let Some(i) = self.deferred_index(key) else {
+            return f(None);
+        };
+        let d = self.deferred.as_ref().expect("deferred_index found it");
+        match d.cache.get() {
+            Some(values) => f(values.get(i)),
+            None => f(d.source.values().get(i)),
+        }
+    }
+
     pub fn values(&self) -> impl Iterator<Item = &Value> + '_ {
         self.iter().map(|(_, v)| v)
     }
@@ -451,6 +491,26 @@ mod tests {
         assert_eq!(p.list_len("sources"), Some(1));
         p.insert("quotes".into(), Value::List(vec![Value::Null; 3]));
         assert_eq!(p.list_len("quotes"), Some(3));
+    }
+
+    #[test]
+    fn scan_reads_everything_and_keeps_nothing() {
+        let p = sample();
+        let keys: Vec<String> = p.scan(|it| it.map(|(k, _)| k.clone()).collect());
+        assert_eq!(keys, ["date", "derived", "quotes", "rank", "sources"]);
+        let quotes = p.scan_get("quotes", |v| v.cloned());
+        assert_eq!(quotes, Some(Value::List(vec![Value::from("a quote")])));
+        assert_eq!(
+            p.scan_get("rank", |v| v.cloned()),
+            Some(Value::from("normal"))
+        );
+        assert!(p.scan_get("nope", |v| v.is_none()));
+        assert!(!p.deferred_built());
+        // Once built by an ordinary read, the cache is what scan reads.
+        assert_eq!(p["sources"], Value::List(vec![Value::from("src")]));
+        let all: Vec<(String, Value)> =
+            p.scan(|it| it.map(|(k, v)| (k.clone(), v.clone())).collect());
+        assert_eq!(all, p.to_map().into_iter().collect::<Vec<_>>());
     }
 
     #[test]

@@ -226,14 +226,24 @@ def kuzu_key(internal):
 
 
 def kuzu_graph(conn):
+    """Every node and relation, one table at a time: a query over all
+    tables unifies a column's type across them (a list in one table, text
+    in another comes back as text)."""
+    tables = rows(conn.execute("CALL show_tables() RETURN name, type"))
     nodes, by_internal = {}, {}
-    for (n,) in rows(conn.execute("MATCH (n) RETURN n")):
-        nodes[n["id"]] = ([n["_label"]], canon_props(n))
-        by_internal[kuzu_key(n["_id"])] = n["id"]
+    for name, kind in sorted(tables):
+        if kind != "NODE":
+            continue
+        for (n,) in rows(conn.execute(f"MATCH (n:`{name}`) RETURN n")):
+            nodes[n["id"]] = ([n["_label"]], canon_props(n))
+            by_internal[kuzu_key(n["_id"])] = n["id"]
     rels = collections.Counter()
-    for (e,) in rows(conn.execute("MATCH ()-[e]->() RETURN e")):
-        rels[(by_internal[kuzu_key(e["_src"])], e["_label"], by_internal[kuzu_key(e["_dst"])],
-              canon_props(e))] += 1
+    for name, kind in sorted(tables):
+        if kind != "REL":
+            continue
+        for (e,) in rows(conn.execute(f"MATCH ()-[e:`{name}`]->() RETURN e")):
+            rels[(by_internal[kuzu_key(e["_src"])], e["_label"], by_internal[kuzu_key(e["_dst"])],
+                  canon_props(e))] += 1
     return nodes, rels, by_internal
 
 
