@@ -66,6 +66,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Count what the graph holds.
     Stats(StatsArgs),
+    /// Which sentences of the cited articles no citation quotes yet.
+    Coverage(crate::coverage::command::CoverageArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -308,6 +310,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             )
         }
         Some(Command::Run(args)) => run_scripts(args, err_color),
+        Some(Command::Coverage(args)) => crate::coverage::command::run(args, err_color),
         Some(Command::Export(args)) => export_cmd(args, err_color),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "eje", &mut std::io::stdout());

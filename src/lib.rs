@@ -5,9 +5,11 @@
 //! REPL, scripts or the command line, or export it (`export`).
 
 pub mod cli;
+pub mod coverage;
 pub mod diag;
 pub mod export;
 pub mod import;
+pub mod lines;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -16,6 +16,7 @@
 
 pub mod build;
 pub mod check;
+pub mod cites;
 pub mod fast;
 pub mod files;
 pub mod outline;
@@ -99,10 +100,15 @@ pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
 
 /// Loads the dataset embedded in the binary.
 pub fn load_embedded(opts: &Options) -> Result<Loaded, Failure> {
+    load_files(embedded_files(), opts)
+}
+
+/// The files of the dataset embedded in the binary, sorted by path.
+pub fn embedded_files() -> Vec<InputFile> {
     let mut files = Vec::new();
     collect_embedded(&EMBEDDED, &mut files);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    load_files(files, opts)
+    files
 }
 
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
