@@ -206,6 +206,21 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// text (for people, on stderr) or json (one object per diagnostic per
+    /// line on stdout, for CI pipelines and editors).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Check again on every save of a data file, replacing the previous
+    /// report (Ctrl-C to stop).
+    #[arg(long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -638,10 +653,61 @@ pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
 }
 
 fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
+    if !args.watch {
+        let report = check_report(&args, color);
+        print!("{}", report.stdout);
+        eprint!("{}", report.stderr);
+        return Ok(report.exit);
+    }
+    let dir = match args.graph.source() {
+        GraphSource::Data(DataLocation::Dir(d)) => d,
+        _ => {
+            eprintln!(
+                "eje: `--watch` needs a data folder, and the data is {}\n  help: give the folder with `--data DIR`",
+                args.graph.source().describe()
+            );
+            return Ok(Exit::Failed);
+        }
+    };
+    let watch = match crate::watch::Watch::new(&dir) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("eje: cannot watch `{}`: {e}", dir.display());
+            return Ok(Exit::Failed);
+        }
+    };
+    let tty = std::io::stdout().is_terminal();
+    loop {
+        let report = check_report(&args, color);
+        if tty {
+            // Clear the screen: this report replaces the previous one.
+            print!("\x1b[2J\x1b[H");
+        }
+        print!("{}", report.stdout);
+        eprint!("{}", report.stderr);
+        eprintln!(
+            "eje: watching {} for changes (Ctrl-C to stop)",
+            dir.display()
+        );
+        std::io::stdout().flush()?;
+        if !watch.wait() {
+            return Ok(report.exit);
+        }
+    }
+}
+
+/// What one `eje check` prints, and how it ends.
+struct CheckReport {
+    stdout: String,
+    stderr: String,
+    exit: Exit,
+}
+
+fn check_report(args: &CheckArgs, color: bool) -> CheckReport {
     let location = args.graph.source();
     let opts = load::Options {
         corpus: args.corpus.clone(),
-        progress: std::io::stderr().is_terminal(),
+        progress: std::io::stderr().is_terminal() && !args.watch,
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),
@@ -651,7 +717,12 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
         Ok(l) => (l.warnings, l.sources, Some(l.graph)),
         Err(f) => (f.diagnostics, f.sources, None),
     };
-    eprint!("{}", diag::render(&diags, &sources, color));
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    match args.format {
+        CheckFormat::Text => stderr.push_str(&diag::render(&diags, &sources, color)),
+        CheckFormat::Json => stdout.push_str(&diag::render_json(&diags, &sources)),
+    }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
@@ -671,12 +742,24 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     } else {
         ""
     };
-    if failed {
-        eprintln!("{summary}; {errors} error(s), {warnings} warning(s)");
-        Ok(Exit::Failed)
+    let exit = if failed {
+        stderr.push_str(&format!(
+            "{summary}; {errors} error(s), {warnings} warning(s)\n"
+        ));
+        Exit::Failed
     } else {
-        println!("ok: {summary}; {warnings} warning(s){quotes}");
-        Ok(Exit::Ok)
+        let line = format!("ok: {summary}; {warnings} warning(s){quotes}\n");
+        // JSON output keeps stdout for the diagnostics alone.
+        match args.format {
+            CheckFormat::Text => stdout.push_str(&line),
+            CheckFormat::Json => stderr.push_str(&line),
+        }
+        Exit::Ok
+    };
+    CheckReport {
+        stdout,
+        stderr,
+        exit,
     }
 }
 

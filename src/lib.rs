@@ -17,3 +17,4 @@ pub mod render;
 pub mod repl;
 pub mod session;
 pub mod stats;
+pub mod watch;

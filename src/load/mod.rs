@@ -178,13 +178,23 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic
         };
         if file_type.is_dir() {
             walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron") {
+        } else if is_data_path(&path) {
             if let Ok(rel) = path.strip_prefix(root) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }
         }
     }
     Ok(())
+}
+
+/// Whether the loader reads a file at `path`: a `.ron` file that is not
+/// hidden. Editors' lock files (Emacs's `.#a.ron`), swap and backup files
+/// (`.a.ron.swp`, `a.ron~`) do not count; the watchers use the same rule.
+pub fn is_data_path(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.ends_with(".ron") && !name.starts_with('.') && name.len() > ".ron".len()
 }
 
 /// Parses a RON text into `T`, turning ron's error into a diagnostic.
