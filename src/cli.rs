@@ -68,6 +68,9 @@ pub enum Command {
     Stats(StatsArgs),
     /// Which sentences of the cited articles no citation quotes yet.
     Coverage(crate::coverage::command::CoverageArgs),
+    /// A language server over stdio for dossiers and `.kgq` files (settings
+    /// from the client's initializationOptions: `data`, `corpus`).
+    Lsp(LspArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -216,6 +219,17 @@ pub struct CheckArgs {
     pub watch: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The data folder, when the client does not give one (else the
+    /// workspace folder, or its `data/`, when it holds a schema.ron).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Folder of the cited articles (else $EJE_CORPUS).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum CheckFormat {
     #[default]
@@ -326,6 +340,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Some(Command::Run(args)) => run_scripts(args, err_color),
         Some(Command::Coverage(args)) => crate::coverage::command::run(args, err_color),
+        Some(Command::Lsp(args)) => {
+            crate::lsp::run(crate::lsp::Settings {
+                data: args.data,
+                corpus: args.corpus,
+            })?;
+            Ok(Exit::Ok)
+        }
         Some(Command::Export(args)) => export_cmd(args, err_color),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "eje", &mut std::io::stdout());

@@ -11,6 +11,7 @@ pub mod export;
 pub mod import;
 pub mod lines;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod query;
 pub mod render;

@@ -15,7 +15,7 @@
 //! wrapped to the terminal, a footer with the row count and the time).
 
 mod commands;
-mod complete;
+pub mod complete;
 mod helper;
 mod highlight;
 mod input;
