@@ -552,48 +552,37 @@ impl Server {
     }
 
     fn code_action(&self, params: &Json) -> Option<Json> {
-        let p: lt::CodeActionParams = serde_json::from_value(params.clone()).ok()?;
-        let path = uri_to_path(&p.text_document.uri)?;
+        // Read leniently: clients send back the diagnostics they were given,
+        // some with fewer fields.
+        let uri: lt::Uri = serde_json::from_value(params["textDocument"]["uri"].clone()).ok()?;
+        let path = uri_to_path(&uri)?;
         let text = self.text_of(&path)?;
         let ix = LineIndex::new(text);
         let mut actions = Vec::new();
-        for d in &p.context.diagnostics {
-            let Some(s) = d
-                .data
-                .as_ref()
-                .and_then(|v| v.get("replace"))
-                .and_then(Json::as_str)
-            else {
+        let diagnostics = params["context"]["diagnostics"].as_array()?;
+        for d in diagnostics {
+            let Some(s) = d["data"]["replace"].as_str() else {
                 continue;
             };
-            let a = ix.offset(text, pos_in(d.range.start));
-            let b = ix.offset(text, pos_in(d.range.end)).max(a);
-            let old = &text[a..b];
-            let new_text = if old.starts_with('"') {
+            let Ok(range) = serde_json::from_value::<lt::Range>(d["range"].clone()) else {
+                continue;
+            };
+            let a = ix.offset(text, pos_in(range.start));
+            let b = ix.offset(text, pos_in(range.end)).max(a);
+            let new_text = if text[a..b].starts_with('"') {
                 format!("\"{s}\"")
             } else {
                 s.to_string()
             };
-            let edit = lt::WorkspaceEdit {
-                changes: Some(HashMap::from([(
-                    p.text_document.uri.clone(),
-                    vec![lt::TextEdit {
-                        range: d.range,
-                        new_text,
-                    }],
-                )])),
-                ..lt::WorkspaceEdit::default()
-            };
-            actions.push(lt::CodeAction {
-                title: format!("replace with `{s}`"),
-                kind: Some(lt::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![d.clone()]),
-                edit: Some(edit),
-                is_preferred: Some(true),
-                ..lt::CodeAction::default()
-            });
+            actions.push(json!({
+                "title": format!("replace with `{s}`"),
+                "kind": "quickfix",
+                "diagnostics": [d],
+                "isPreferred": true,
+                "edit": {"changes": {uri.as_str(): [{"range": range, "newText": new_text}]}},
+            }));
         }
-        serde_json::to_value(actions).ok()
+        Some(Json::Array(actions))
     }
 
     fn hover(&self, params: &Json) -> Option<Json> {
