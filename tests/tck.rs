@@ -541,10 +541,10 @@ impl<'s> Runner<'s> {
                     self.checked = true;
                     return self.check_rows(rest, st, true);
                 }
-                if let Some(rest) = t.strip_prefix("the ") {
-                    if let Some(name) = rest.strip_suffix(" graph") {
-                        return self.named_graph(name);
-                    }
+                if let Some(rest) = t.strip_prefix("the ")
+                    && let Some(name) = rest.strip_suffix(" graph")
+                {
+                    return self.named_graph(name);
                 }
                 if let Some(e) = ExpectedError::parse(t) {
                     self.checked = true;
@@ -627,6 +627,7 @@ impl<'s> Runner<'s> {
                                 qq,
                                 &opts.params,
                                 opts.max_hops,
+                                query::eval::eval_constant,
                             ) {
                                 Err(e) => compile(e),
                                 Ok(plan) => {

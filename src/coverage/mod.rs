@@ -6,7 +6,6 @@
 //! article's text; a sentence is cited when an occurrence of a quote lies
 //! inside it or shares five words or more with it.
 
-pub mod command;
 pub mod sentences;
 
 use std::collections::BTreeMap;
@@ -103,19 +102,19 @@ pub fn report(
     corpus: &Path,
     only: Option<&str>,
 ) -> Result<Report, Error> {
-    if let Some(id) = only {
-        if !sources.contains_key(id) {
-            let nearest = sources
-                .keys()
-                .map(|k| (strsim::levenshtein(k, id), k))
-                .filter(|(d, _)| *d <= 3)
-                .min()
-                .map(|(_, k)| k.clone());
-            return Err(Error::UnknownArticle {
-                id: id.to_string(),
-                nearest,
-            });
-        }
+    if let Some(id) = only
+        && !sources.contains_key(id)
+    {
+        let nearest = sources
+            .keys()
+            .map(|k| (strsim::levenshtein(k, id), k))
+            .filter(|(d, _)| *d <= 3)
+            .min()
+            .map(|(_, k)| k.clone());
+        return Err(Error::UnknownArticle {
+            id: id.to_string(),
+            nearest,
+        });
     }
     let mut articles = Vec::new();
     for (id, s) in sources {
@@ -234,6 +233,25 @@ pub fn article(source: &str, file: &str, text: &str, quotes: &[(&str, &str)]) ->
         sentences,
         quotes_not_found: not_found,
     }
+}
+
+/// The message for a missing corpus (`eje coverage`, `:coverage`).
+pub const NO_CORPUS: &str = "coverage needs the folder of the articles, and none was given\n  help: pass `--corpus DIR` or set $EJE_CORPUS";
+
+/// The citations of the data a session was opened on, read again from its
+/// files (the graph keeps citations per relation, not per entity or claim).
+pub fn citations_of(
+    location: &crate::load::location::DataLocation,
+) -> Result<Vec<CiteRef>, String> {
+    let files = match location {
+        crate::load::location::DataLocation::Dir(d) => {
+            crate::load::read_dir(d).map_err(|d| d.message)?
+        }
+        crate::load::location::DataLocation::Embedded => crate::load::embedded_files(),
+    };
+    Ok(crate::load::cites::citations(
+        files.iter().map(|f| f.text.as_str()),
+    ))
 }
 
 /// How a report prints.

@@ -565,10 +565,10 @@ fn tooltip_of_node(graph: &Graph, node: &Node) -> String {
         t.push('\n');
         t.push_str(d);
     }
-    if let Some(aliases @ Value::List(a)) = node.props.get("aliases") {
-        if !a.is_empty() {
-            let _ = write!(t, "\naka {}", plain(graph, aliases));
-        }
+    if let Some(aliases @ Value::List(a)) = node.props.get("aliases")
+        && !a.is_empty()
+    {
+        let _ = write!(t, "\naka {}", plain(graph, aliases));
     }
     t
 }

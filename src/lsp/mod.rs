@@ -434,7 +434,7 @@ impl Server {
         };
         let graph = self.graph.clone().unwrap_or_default();
         let mut out = Vec::new();
-        for span in crate::session::split_statements(text) {
+        for span in crate::query::split::split_statements(text) {
             let script = match crate::query::parser::parse_in(text, span) {
                 Ok(s) => s,
                 Err(e) => {
@@ -460,7 +460,7 @@ impl Server {
         text: &str,
         e: &crate::query::error::QueryError,
     ) -> lt::Diagnostic {
-        let d = crate::session::diagnostic(e, &path.display().to_string());
+        let d = e.to_diagnostic(&path.display().to_string());
         let mut lsp = self.to_lsp(&d, path);
         if e.span.is_none() {
             let end = pos_out(LineIndex::new(text).utf16(text, text.len()));
@@ -990,12 +990,13 @@ pub fn uri_to_path(uri: &lt::Uri) -> Option<PathBuf> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Format, report};
-use crate::cli::{DataLocation, Exit, GraphArgs, load_or_report};
+use super::{Exit, GraphArgs, load_or_report};
+use crate::coverage::{Format, report};
 use crate::load::{self, cites::CiteRef};
 
 #[derive(Debug, Args)]
@@ -25,12 +25,9 @@ pub struct CoverageArgs {
     pub format: Format,
 }
 
-/// The message for a missing corpus, shared with `:coverage`.
-pub const NO_CORPUS: &str = "coverage needs the folder of the articles, and none was given\n  help: pass `--corpus DIR` or set $EJE_CORPUS";
-
 pub fn run(args: CoverageArgs, err_color: bool) -> anyhow::Result<Exit> {
     let Some(corpus) = args.corpus.clone().filter(|c| !c.as_os_str().is_empty()) else {
-        eprintln!("eje: {NO_CORPUS}");
+        eprintln!("eje: {}", crate::coverage::NO_CORPUS);
         return Ok(Exit::Failed);
     };
     if args.graph.graph_script.is_some() {
@@ -61,23 +58,11 @@ fn render(
     cites: &[CiteRef],
     corpus: &std::path::Path,
     args: &CoverageArgs,
-) -> Result<String, super::Error> {
+) -> Result<String, crate::coverage::Error> {
     let r = report(sources, cites, corpus, args.article.as_deref())?;
     Ok(if args.article.is_some() {
         r.render_detail(args.format)
     } else {
         r.render(args.format)
     })
-}
-
-/// The citations of the data a session was opened on, read again from its
-/// files (the graph keeps citations per relation, not per entity or claim).
-pub fn citations_of(location: &DataLocation) -> Result<Vec<CiteRef>, String> {
-    let files = match location {
-        DataLocation::Dir(d) => load::read_dir(d).map_err(|d| d.message)?,
-        DataLocation::Embedded => load::embedded_files(),
-    };
-    Ok(load::cites::citations(
-        files.iter().map(|f| f.text.as_str()),
-    ))
 }

@@ -1,0 +1,122 @@
+//! `eje check`: checks every data file against the schema and reports all
+//! problems, as text or JSON lines, once or on every save (`--watch`).
+
+use std::io::{IsTerminal, Write};
+
+use crate::diag;
+use crate::load;
+use crate::load::location::DataLocation;
+use crate::session::GraphSource;
+
+use super::{CheckArgs, CheckFormat, Exit};
+
+pub(super) fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
+    if !args.watch {
+        let report = check_report(&args, color);
+        print!("{}", report.stdout);
+        eprint!("{}", report.stderr);
+        return Ok(report.exit);
+    }
+    let dir = match args.graph.source() {
+        GraphSource::Data(DataLocation::Dir(d)) => d,
+        _ => {
+            eprintln!(
+                "eje: `--watch` needs a data folder, and the data is {}\n  help: give the folder with `--data DIR`",
+                args.graph.source().describe()
+            );
+            return Ok(Exit::Failed);
+        }
+    };
+    let watch = match crate::watch::Watch::new(&dir) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("eje: cannot watch `{}`: {e}", dir.display());
+            return Ok(Exit::Failed);
+        }
+    };
+    let tty = std::io::stdout().is_terminal();
+    loop {
+        let report = check_report(&args, color);
+        if tty {
+            // Clear the screen: this report replaces the previous one.
+            print!("\x1b[2J\x1b[H");
+        }
+        print!("{}", report.stdout);
+        eprint!("{}", report.stderr);
+        eprintln!(
+            "eje: watching {} for changes (Ctrl-C to stop)",
+            dir.display()
+        );
+        std::io::stdout().flush()?;
+        if !watch.wait() {
+            return Ok(report.exit);
+        }
+    }
+}
+
+/// What one `eje check` prints, and how it ends.
+struct CheckReport {
+    stdout: String,
+    stderr: String,
+    exit: Exit,
+}
+
+fn check_report(args: &CheckArgs, color: bool) -> CheckReport {
+    let location = args.graph.source();
+    let opts = load::Options {
+        corpus: args.corpus.clone(),
+        progress: std::io::stderr().is_terminal() && !args.watch,
+    };
+    let loaded = match &location {
+        GraphSource::Data(d) => d.load(&opts),
+        GraphSource::Script(_) => location.load(),
+    };
+    let (diags, sources, graph) = match loaded {
+        Ok(l) => (l.warnings, l.sources, Some(l.graph)),
+        Err(f) => (f.diagnostics, f.sources, None),
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    match args.format {
+        CheckFormat::Text => stderr.push_str(&diag::render(&diags, &sources, color)),
+        CheckFormat::Json => stdout.push_str(&diag::render_json(&diags, &sources)),
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    let summary = match &graph {
+        Some(g) => format!(
+            "{}: {} files, {} entities, {} relations, {} sources",
+            location.describe(),
+            sources.len(),
+            g.node_count(),
+            g.rel_count(),
+            g.sources.len()
+        ),
+        None => format!("{}: not loaded", location.describe()),
+    };
+    let quotes = if args.corpus.is_some() && graph.is_some() {
+        "; every quote found in its article"
+    } else {
+        ""
+    };
+    let exit = if failed {
+        stderr.push_str(&format!(
+            "{summary}; {errors} error(s), {warnings} warning(s)\n"
+        ));
+        Exit::Failed
+    } else {
+        let line = format!("ok: {summary}; {warnings} warning(s){quotes}\n");
+        // JSON output keeps stdout for the diagnostics alone.
+        match args.format {
+            CheckFormat::Text => stdout.push_str(&line),
+            CheckFormat::Json => stderr.push_str(&line),
+        }
+        Exit::Ok
+    };
+    CheckReport {
+        stdout,
+        stderr,
+        exit,
+    }
+}
