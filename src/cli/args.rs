@@ -84,6 +84,12 @@ pub struct ReplArgs {
     /// data directory.
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
+    /// Reload the data whenever a data file is saved (`:watch on`).
+    #[arg(long)]
+    pub watch: bool,
+    /// Folder of the cited articles, for `:coverage` (else $EJE_CORPUS).
+    #[arg(long, value_name = "DIR", env = "EJE_CORPUS")]
+    pub corpus: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
