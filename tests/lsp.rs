@@ -77,8 +77,13 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_on(&root().join("data"), None)
+    }
+
+    /// The server on a copy of `data`, with `corpus` as its corpus.
+    fn start_on(source: &Path, corpus: Option<&Path>) -> Client {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&root().join("data"), &dir.path().join("data"));
+        copy_dir(source, &dir.path().join("data"));
         let data = dir.path().join("data").canonicalize().unwrap();
         let mut child = Command::cargo_bin("eje")
             .unwrap()
@@ -135,7 +140,10 @@ impl Client {
                 "processId": null,
                 "rootUri": null,
                 "capabilities": {},
-                "initializationOptions": {"data": data.display().to_string()},
+                "initializationOptions": {
+                    "data": data.display().to_string(),
+                    "corpus": corpus.map(|c| c.display().to_string()),
+                },
             }),
         );
         c.notify("initialized", json!({}));
@@ -454,5 +462,36 @@ fn a_query_file_with_an_unknown_label_gets_a_suggestion() {
     assert!(
         r["contents"]["value"].as_str().unwrap().contains("toUpper"),
         "{r}"
+    );
+}
+
+#[test]
+fn with_a_corpus_quotes_are_checked_and_hover_shows_their_sentence() {
+    let fixture = root().join("tests/fixtures/coverage");
+    let mut c = Client::start_on(&fixture.join("data"), Some(&fixture.join("corpus")));
+    let path = c.path("dossier.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let u = c.open(&path, &text);
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": position(&text, "Transmita mis saludos", 3)}),
+    );
+    let value = r["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("“Es un gran placer. Transmita mis saludos a Kim”, dijo Putin.")
+            && value.contains("line 5"),
+        "{value}"
+    );
+    let broken = text.replacen(
+        "Transmita mis saludos a Kim",
+        "Transmita mis saludos a Kin",
+        1,
+    );
+    c.change(&u, 2, &broken);
+    let d = c.diagnostics(&u, |d| has_rule(d, "quote-not-found"));
+    let q = d.iter().find(|x| x["code"] == "quote-not-found").unwrap();
+    assert_eq!(
+        q["range"]["start"],
+        position(&broken, "\"Transmita mis saludos a Kin", 0)
     );
 }
