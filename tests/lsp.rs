@@ -337,6 +337,24 @@ fn completion_after_subject_offers_entity_ids() {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert!(labels.contains(&"Alleged"), "{labels:?}");
+    // Field names where they fit: a citation's inside `cite`.
+    let text3 = "(\n  claims: [\n    (subject: \"putin\", cite: [(source: \"art_000\", ";
+    c.change(&u, 3, text3);
+    let r = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": end_of(text3)}),
+    );
+    let labels: Vec<&str> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"quote") && labels.contains(&"hedge"),
+        "{labels:?}"
+    );
+    assert!(!labels.contains(&"subject"), "{labels:?}");
 }
 
 #[test]

@@ -70,6 +70,19 @@ impl StrLit {
 /// The string literals of `text`, in order. Comments are skipped; a string
 /// left open runs to the end of the text.
 pub fn strings(text: &str) -> Vec<StrLit> {
+    scan(text).0
+}
+
+/// The field whose value the end of `text` is inside: for a cursor in
+/// `cite: [(source: "a", `, `cite`; in a claim, `claims`.
+pub fn enclosing_field(text: &str) -> Option<String> {
+    let stack = scan(text).1;
+    let below_top = &stack[..stack.len().saturating_sub(1)];
+    below_top.iter().rev().find_map(|f| f.clone())
+}
+
+/// The string literals, and the field set at each bracket depth at the end.
+fn scan(text: &str) -> (Vec<StrLit>, Vec<Option<String>>) {
     let b = text.as_bytes();
     let mut out: Vec<StrLit> = Vec::new();
     // The field set at each bracket depth.
@@ -176,7 +189,7 @@ pub fn strings(text: &str) -> Vec<StrLit> {
         }
         i += 1;
     }
-    out
+    (out, stack)
 }
 
 /// Where one id is declared.
@@ -282,5 +295,13 @@ mod tests {
         let path = PathBuf::from("a.ron");
         let ix = Index::build([(&path, t)]);
         assert_eq!(ix.occurrences("putin").len(), 2);
+        assert_eq!(
+            enclosing_field("(claims: [(subject: \"x\", cite: [(source: \"a\", ").as_deref(),
+            Some("cite")
+        );
+        assert_eq!(
+            enclosing_field("(claims: [(subject: \"x\", ").as_deref(),
+            Some("claims")
+        );
     }
 }

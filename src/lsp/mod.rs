@@ -97,6 +97,10 @@ fn settings_of(init: &lt::InitializeParams, defaults: Settings) -> Settings {
     }
 }
 
+/// How long the editor must stay quiet after an edit before the data is
+/// checked again.
+const DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(150);
+
 fn main_loop(conn: &Connection, server: &mut Server) -> anyhow::Result<()> {
     while let Ok(msg) = conn.receiver.recv() {
         let mut dirty = false;
@@ -105,6 +109,22 @@ fn main_loop(conn: &Connection, server: &mut Server) -> anyhow::Result<()> {
         // again: one check per burst of edits.
         while let Ok(m) = conn.receiver.try_recv() {
             pending.push(m);
+        }
+        // Edits come in bursts as the user types: wait for the burst to
+        // end (a request ends the wait at once).
+        let edits = |p: &[Message]| {
+            p.iter().any(
+                |m| matches!(m, Message::Notification(n) if n.method == "textDocument/didChange"),
+            )
+        };
+        if edits(&pending) {
+            while let Ok(m) = conn.receiver.recv_timeout(DEBOUNCE) {
+                let request = matches!(m, Message::Request(_));
+                pending.push(m);
+                if request {
+                    break;
+                }
+            }
         }
         for msg in pending {
             match msg {
@@ -814,20 +834,18 @@ impl Server {
                 })
                 .collect();
         }
-        let section = lits
-            .last()
-            .and_then(|l| l.section.clone())
-            .unwrap_or_default();
-        let fields: &[&str] = match section.as_str() {
-            "sources" => SOURCE_FIELDS,
-            "entities" => ENTITY_FIELDS,
-            "claims" => CLAIM_FIELDS,
-            _ => &["sources", "entities", "claims"],
+        let fields: &[&str] = match index::enclosing_field(&text[..offset]).as_deref() {
+            Some("sources") => SOURCE_FIELDS,
+            Some("entities") => ENTITY_FIELDS,
+            Some("claims") => CLAIM_FIELDS,
+            Some("cite") => CITATION_FIELDS,
+            Some("participants") => &["entity", "role"],
+            Some("quantity") => &["value", "low", "high", "approx", "unit", "text"],
+            Some("when") => &["from", "to"],
+            Some(_) => &[],
+            None => &["sources", "entities", "claims"],
         };
         let mut fields: Vec<&str> = fields.to_vec();
-        if section == "entities" || section == "claims" {
-            fields.extend(CITATION_FIELDS);
-        }
         fields.sort();
         fields.dedup();
         fields
@@ -887,8 +905,6 @@ const ENTITY_FIELDS: &[&str] = &[
     "when",
     "at",
     "participants",
-    "entity",
-    "role",
     "cite",
     "props",
     "note",
@@ -913,6 +929,7 @@ const CITATION_FIELDS: &[&str] = &[
     "hedge",
     "states",
     "refers_as",
+    "note",
 ];
 
 /// The replacement a help suggests (`did you mean `x`?`).
