@@ -57,6 +57,12 @@ pub fn run(defaults: Settings) -> anyhow::Result<()> {
         "serverInfo": {"name": "eje", "version": env!("CARGO_PKG_VERSION")},
     });
     conn.initialize_finish(id, caps)?;
+    if settings.data.is_none() {
+        conn.sender.send(Message::Notification(Notification::new(
+            "window/showMessage".into(),
+            json!({"type": 2, "message": "eje: no data folder found (no schema.ron in the workspace folder or its data/); set `data` in the initialization options"}),
+        )))?;
+    }
     let mut server = Server::new(settings);
     server.refresh(&conn)?;
     main_loop(&conn, &mut server)?;
