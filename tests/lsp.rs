@@ -470,9 +470,23 @@ fn a_query_file_with_an_unknown_label_gets_a_suggestion() {
     let msg = d[0]["message"].as_str().unwrap();
     assert!(msg.contains("`Persn`") && msg.contains("Person"), "{msg}");
     assert_eq!(d[0]["range"]["start"], position(text, "Persn", 0));
+    // Completion as in the REPL.
+    let partial = "MATCH (p:Pers";
+    c.change(&u, 2, partial);
+    let r = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": end_of(partial)}),
+    );
+    let labels: Vec<&str> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.iter().any(|l| l.contains("Person")), "{labels:?}");
     // Hover on a function shows its registry entry.
     let text = "RETURN toUpper('a');\n";
-    c.change(&u, 2, text);
+    c.change(&u, 3, text);
     let r = c.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": u}, "position": position(text, "toUpper", 2)}),
