@@ -66,17 +66,35 @@ fn check_report(args: &CheckArgs, color: bool) -> CheckReport {
     let opts = load::Options {
         corpus: args.corpus.clone(),
         progress: std::io::stderr().is_terminal() && !args.watch,
+        audit: args.audit,
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),
         GraphSource::Script(_) => location.load(),
     };
-    let (diags, sources, graph) = match loaded {
-        Ok(l) => (l.warnings, l.sources, Some(l.graph)),
-        Err(f) => (f.diagnostics, f.sources, None),
+    let (diags, sources, graph, audit) = match loaded {
+        Ok(l) => (l.warnings, l.sources, Some(l.graph), l.audit),
+        Err(f) => (f.diagnostics, f.sources, None, Vec::new()),
     };
     let mut stdout = String::new();
     let mut stderr = String::new();
+    // The audit is a reading list on standard output; it never fails the
+    // check, and `--deny-warnings` does not count it.
+    // With `--format json` it goes to standard error, so standard output
+    // keeps only the diagnostics.
+    if args.audit && graph.is_some() {
+        let list = match args.format {
+            CheckFormat::Text => &mut stdout,
+            CheckFormat::Json => &mut stderr,
+        };
+        for item in &audit {
+            list.push_str(&format!("{item}\n"));
+        }
+        list.push_str(&format!(
+            "audit: {} citation(s) name neither end of what they back and have no `note`\n",
+            audit.len()
+        ));
+    }
     match args.format {
         CheckFormat::Text => stderr.push_str(&diag::render(&diags, &sources, color)),
         CheckFormat::Json => stdout.push_str(&diag::render_json(&diags, &sources)),

@@ -48,6 +48,9 @@ pub struct Options {
     /// Show a progress line on stderr when loading takes more than a
     /// second. The caller decides: only for a terminal.
     pub progress: bool,
+    /// List the citations that name neither end of what they back
+    /// (`eje check --audit`), in `Loaded::audit`.
+    pub audit: bool,
 }
 
 /// One file of a dataset: its display name and text.
@@ -67,6 +70,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// The text of every file, for rendering warnings.
     pub sources: SourceMap,
+    /// The audit's findings, when `Options::audit` asked for them.
+    pub audit: Vec<check::AuditItem>,
 }
 
 /// A dataset that did not load: every error and warning, sorted.
@@ -293,16 +298,17 @@ fn check_and_build(
         // Queries walk adjacency first of all: index it now, as part of the load.
         graph.adjacency();
         timer.phase("index");
-        graph
+        (graph, checked.audit)
     });
     diag::sort(&mut diags);
     // The texts move into the source map (no copy of a large dataset).
     let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
     match result {
-        Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
+        Some((graph, audit)) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
             graph,
             warnings: diags,
             sources,
+            audit,
         }),
         _ => Failure {
             diagnostics: diags,

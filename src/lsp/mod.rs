@@ -290,7 +290,7 @@ impl Server {
     fn load(&self, files: Vec<InputFile>) -> (Vec<Diagnostic>, Option<Graph>) {
         let opts = load::Options {
             corpus: self.settings.corpus.clone(),
-            progress: false,
+            ..load::Options::default()
         };
         match load::load_files(files, &opts) {
             Ok(l) => (l.warnings, Some(l.graph)),

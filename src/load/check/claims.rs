@@ -102,6 +102,8 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         for (j, cit) in c.cite.iter().enumerate() {
             self.check_citation(fi, Section::Claim, i, j, cit);
         }
+        let all: Vec<usize> = (0..c.cite.len()).collect();
+        self.check_voices(fi, Section::Claim, i, &all, "this claim");
         if let Some(RankSpec::Deprecated(reason)) = &c.rank
             && reason.trim().is_empty()
         {

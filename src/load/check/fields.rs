@@ -123,7 +123,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
 /// The format's own field that sets a reserved property, if any.
 fn reserved_field(key: &str) -> Option<&str> {
     match key {
-        "date" | "start" | "end" => Some("when"),
+        "date" | "start" | "end" | "known_until" => Some("when"),
         "quantity" | "quantity_low" | "quantity_high" | "approx" | "unit" | "quantity_text" => {
             Some("quantity")
         }
