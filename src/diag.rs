@@ -278,6 +278,87 @@ fn render_one<'s>(
     let _ = report.finish().write((file.as_str(), &*source), &mut *out);
 }
 
+/// A place a diagnostic's note points at (`first declared at a.ron:3:9`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: String,
+    /// 1-based line and column (in characters), as the note prints them.
+    pub line: usize,
+    pub column: usize,
+    /// The note, without its location.
+    pub message: String,
+}
+
+/// The places a diagnostic's notes point at, for tools that show them as
+/// links (JSON, the language server).
+pub fn related(d: &Diagnostic) -> Vec<Related> {
+    d.notes
+        .iter()
+        .filter_map(|n| {
+            let (message, loc) = n.rsplit_once(" at ")?;
+            let mut parts = loc.rsplitn(3, ':');
+            let column = parts.next()?.parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            let file = parts.next()?.to_string();
+            Some(Related {
+                file,
+                line,
+                column,
+                message: message.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// One diagnostic as a JSON object: severity, rule, message, file, line,
+/// column and end (1-based, columns in characters, lines as D11 counts
+/// them), label, help, notes and the related locations of the notes.
+/// `lines` caches one line index per file.
+pub fn to_json(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    lines: &mut BTreeMap<String, crate::lines::LineIndex>,
+) -> serde_json::Value {
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut v = serde_json::json!({
+        "severity": severity,
+        "rule": d.code,
+        "message": d.message,
+        "file": d.file,
+        "line": null,
+        "column": null,
+        "end": null,
+        "label": d.label,
+        "help": d.help,
+        "notes": d.notes,
+        "related": related(d).iter().map(|r| serde_json::json!({
+            "file": r.file, "line": r.line, "column": r.column, "message": r.message,
+        })).collect::<Vec<_>>(),
+    });
+    if let Some((file, text)) = d.file.as_ref().and_then(|f| sources.get_key_value(f)) {
+        let ix = lines
+            .entry(file.clone())
+            .or_insert_with(|| crate::lines::LineIndex::new(text));
+        let (line, column) = ix.line_col(text, d.span.start);
+        let (end_line, end_column) = ix.line_col(text, d.span.end.max(d.span.start));
+        v["line"] = line.into();
+        v["column"] = column.into();
+        v["end"] = serde_json::json!({"line": end_line, "column": end_column});
+    }
+    v
+}
+
+/// Diagnostics as JSON Lines: one object per diagnostic per line.
+pub fn render_json(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut lines = BTreeMap::new();
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&to_json(d, sources, &mut lines).to_string());
+        out.push('\n');
+    }
+    out
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.message)
@@ -334,5 +415,29 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn json_has_positions_and_related_locations() {
+        let mut sources = SourceMap::new();
+        sources.insert("a.ron".into(), "x\r\n  yz\n".into());
+        let d = Diagnostic::error("duplicate-id", "twice")
+            .at("a.ron", 5..7)
+            .help("rename one")
+            .note("first declared at b.ron:3:9");
+        let text = render_json(&[d], &sources);
+        let v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["rule"], "duplicate-id");
+        assert_eq!(
+            (v["line"].clone(), v["column"].clone()),
+            (2.into(), 3.into())
+        );
+        assert_eq!(v["end"], serde_json::json!({"line": 2, "column": 5}));
+        assert_eq!(v["help"], "rename one");
+        assert_eq!(
+            v["related"],
+            serde_json::json!([{"file": "b.ron", "line": 3, "column": 9, "message": "first declared"}])
+        );
     }
 }

@@ -15,6 +15,10 @@ use crate::query::ast::Span;
 use crate::query::split::split_statements;
 use crate::query::{self, ResultSet};
 
+/// A dataset that loaded, for front ends that load on a thread of their own
+/// and `install` the result.
+pub use crate::load::Loaded;
+
 /// Where the graph comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphSource {
@@ -105,11 +109,17 @@ impl Session {
     /// Re-reads the data. On failure the current graph stays as it was.
     pub fn reload(&mut self) -> Result<(), Failure> {
         let loaded = self.source.load()?;
+        self.install(loaded);
+        Ok(())
+    }
+
+    /// Puts a dataset loaded elsewhere (by a watcher, on another thread) in
+    /// place of the current graph, as a successful `reload` does.
+    pub fn install(&mut self, loaded: load::Loaded) {
         self.graph = Arc::new(loaded.graph);
         self.sources = warned_texts(&loaded.warnings, loaded.sources);
         self.warnings = loaded.warnings;
         self.last = None;
-        Ok(())
     }
 
     /// Runs every statement of `text`, in order. With `keep_going` false it

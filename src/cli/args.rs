@@ -60,6 +60,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Count what the graph holds.
     Stats(StatsArgs),
+    /// Which sentences of the cited articles no citation quotes yet.
+    Coverage(super::coverage::CoverageArgs),
+    /// A language server over stdio for dossiers and `.kgq` files (settings
+    /// from the client's initializationOptions: `data`, `corpus`).
+    Lsp(LspArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -79,6 +84,12 @@ pub struct ReplArgs {
     /// data directory.
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
+    /// Reload the data whenever a data file is saved (`:watch on`).
+    #[arg(long)]
+    pub watch: bool,
+    /// Folder of the cited articles, for `:coverage` (else $EJE_CORPUS).
+    #[arg(long, value_name = "DIR", env = "EJE_CORPUS")]
+    pub corpus: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -209,10 +220,36 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// text (for people, on stderr) or json (one object per diagnostic per
+    /// line on stdout, for CI pipelines and editors).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Check again on every save of a data file, replacing the previous
+    /// report (Ctrl-C to stop).
+    #[arg(long)]
+    pub watch: bool,
     /// Also list every citation whose quote names neither end of the
     /// relation it backs and that has no `note` (never fails the check).
     #[arg(long)]
     pub audit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The data folder, when the client does not give one (else the
+    /// workspace folder, or its `data/`, when it holds a schema.ron).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Folder of the cited articles (else $EJE_CORPUS).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -7,6 +7,7 @@
 
 mod args;
 mod check;
+pub mod coverage;
 mod export;
 mod query;
 mod repl;
@@ -46,6 +47,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Some(Command::Query(args)) => query::query(args, err_color),
         Some(Command::Run(args)) => run::run_scripts(args, err_color),
         Some(Command::Export(args)) => export::export_cmd(args, err_color),
+        Some(Command::Coverage(args)) => coverage::run(args, err_color),
+        Some(Command::Lsp(args)) => {
+            crate::lsp::run(crate::lsp::Settings {
+                data: args.data,
+                corpus: args.corpus,
+            })?;
+            Ok(Exit::Ok)
+        }
         Some(Command::Completions { shell }) => {
             // Written in one go, so that a closed pipe is an error to
             // handle (`eje completions bash | head -c10`), not a panic.

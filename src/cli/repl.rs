@@ -22,6 +22,8 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         let settings = crate::repl::Settings {
             format: args.exec.format,
             history,
+            watch: args.watch,
+            corpus: args.corpus.clone(),
         };
         crate::repl::run(ManuallyDrop::into_inner(session), &settings, err_color)?;
         return Ok(Exit::Ok);

@@ -17,6 +17,7 @@
 
 pub mod build;
 pub mod check;
+pub mod cites;
 pub mod dossier;
 pub mod fast;
 pub mod files;
@@ -107,10 +108,15 @@ pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
 
 /// Loads the dataset embedded in the binary.
 pub fn load_embedded(opts: &Options) -> Result<Loaded, Failure> {
+    load_files(embedded_files(), opts)
+}
+
+/// The files of the dataset embedded in the binary, sorted by path.
+pub fn embedded_files() -> Vec<InputFile> {
     let mut files = Vec::new();
     collect_embedded(&EMBEDDED, &mut files);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    load_files(files, opts)
+    files
 }
 
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
@@ -180,13 +186,23 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic
         };
         if file_type.is_dir() {
             walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron")
+        } else if is_data_path(&path)
             && let Ok(rel) = path.strip_prefix(root)
         {
             out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     Ok(())
+}
+
+/// Whether the loader reads a file at `path`: a `.ron` file that is not
+/// hidden. Editors' lock files (Emacs's `.#a.ron`), swap and backup files
+/// (`.a.ron.swp`, `a.ron~`) do not count; the watchers use the same rule.
+pub fn is_data_path(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.ends_with(".ron") && !name.starts_with('.') && name.len() > ".ron".len()
 }
 
 /// Parses a RON text into `T`, turning ron's error into a diagnostic.

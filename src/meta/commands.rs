@@ -8,6 +8,7 @@ use super::{Flow, Shell, expand_tilde, on_off, schema};
 use crate::diag::SourceMap;
 use crate::export;
 use crate::render::Format;
+use crate::session::GraphSource;
 use crate::stats::Stats;
 
 impl Shell {
@@ -87,6 +88,19 @@ impl Shell {
                 _ => self.usage(command),
             },
             "reload" => self.reload(),
+            "watch" => match words.as_slice() {
+                [] => self.say(&format!("watch: {}", on_off(self.watch))),
+                [w] if w.eq_ignore_ascii_case("on") || w.eq_ignore_ascii_case("off") => {
+                    self.watch = w.eq_ignore_ascii_case("on");
+                    self.say(&format!("watch: {}", on_off(self.watch)));
+                }
+                _ => self.usage(command),
+            },
+            "coverage" => match words.as_slice() {
+                [] => self.coverage(None),
+                [id] => self.coverage(Some(id)),
+                _ => self.usage(command),
+            },
             "param" => self.param(args),
             "params" => {
                 let params = &self.session.options.params;
@@ -209,6 +223,31 @@ impl Shell {
                     failure.error_count()
                 ));
             }
+        }
+    }
+
+    /// `:coverage [ARTICLE]`: the report of `eje coverage` on the data the
+    /// session was opened on, read again from its files.
+    fn coverage(&mut self, article: Option<&str>) {
+        let Some(corpus) = self.corpus.clone() else {
+            return self.error(crate::coverage::NO_CORPUS);
+        };
+        let GraphSource::Data(location) = &self.session.source else {
+            return self.error(
+                "coverage reads the citations of curated data, and this graph comes from a script",
+            );
+        };
+        let cites = match crate::coverage::citations_of(location) {
+            Ok(c) => c,
+            Err(e) => return self.error(&e),
+        };
+        let graph = self.session.graph_arc();
+        match crate::coverage::report(&graph.sources, &cites, &corpus, article) {
+            Ok(r) if article.is_some() => {
+                self.print(&r.render_detail(crate::coverage::Format::Table))
+            }
+            Ok(r) => self.print(&r.render(crate::coverage::Format::Table)),
+            Err(e) => self.error(&e.to_string()),
         }
     }
 

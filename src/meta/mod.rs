@@ -42,6 +42,11 @@ pub struct Shell {
     /// Set when the graph or the parameters changed, so completion must
     /// learn the new names.
     pub vocab_stale: bool,
+    /// The folder of the cited articles, for `:coverage`.
+    pub corpus: Option<PathBuf>,
+    /// Whether the data should be reloaded when it changes (`:watch`); the
+    /// front end starts and stops the watching.
+    pub watch: bool,
 }
 
 impl Shell {

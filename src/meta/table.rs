@@ -121,6 +121,31 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "watch",
+        aliases: &[],
+        usage: "[on|off]",
+        summary: "reload the data by itself whenever a data file is saved",
+        details: "A reload that fails shows its errors and keeps the current graph, as \
+                  `:reload` does; a statement running when a file changes finishes on the \
+                  graph it started with. `eje --watch` starts with it on.",
+        arg: Arg::OnOff,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "coverage",
+        aliases: &[],
+        usage: "[ARTICLE]",
+        summary: "which sentences of the cited articles no citation quotes yet",
+        details: "Without an argument, per article, the sentences cited and the uncited ones \
+                  with their line numbers; with a source id, every sentence of its article \
+                  with what cites it. Needs the articles' folder: `--corpus DIR` or \
+                  $EJE_CORPUS.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
         name: "timing",
         aliases: &[],
         usage: "[on|off]",

@@ -14,10 +14,11 @@
 //! history, meta commands, and how answers are shown (cut at `:maxrows`,
 //! wrapped to the terminal, a footer with the row count and the time).
 
-mod complete;
+pub mod complete;
 mod helper;
 mod highlight;
 mod input;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -43,6 +44,10 @@ pub struct Settings {
     pub format: Format,
     /// Where to keep the history (from `history_file`); `None`: nowhere.
     pub history: Option<PathBuf>,
+    /// Reload the data whenever a data file is saved (`:watch on`).
+    pub watch: bool,
+    /// The folder of the cited articles, for `:coverage`.
+    pub corpus: Option<PathBuf>,
 }
 
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
@@ -57,6 +62,8 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         out_color,
         err_color,
         vocab_stale: false,
+        corpus: args.corpus.clone(),
+        watch: args.watch,
     };
     let config = Config::builder()
         .completion_type(CompletionType::List)
@@ -106,8 +113,20 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     }
 
     repl.banner();
+    let mut watcher: Option<watch::Watcher> = None;
     loop {
-        match editor.readline(input::PROMPT) {
+        sync_watcher(&mut repl, &mut editor, &mut watcher);
+        let line = editor.readline(input::PROMPT);
+        // A dataset reloaded while the line was typed answers from now on.
+        if let Some(w) = &watcher
+            && let Some(loaded) = w.reloaded.try_iter().last()
+        {
+            repl.session.install(loaded);
+            if let Some(h) = editor.helper_mut() {
+                h.vocab = vocabulary(&repl);
+            }
+        }
+        match line {
             Ok(buffer) => {
                 let text = input::strip_pads(&buffer);
                 if text.trim().is_empty() {
@@ -137,6 +156,31 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         }
     }
     Ok(())
+}
+
+/// Starts or stops the watcher as `:watch` (or `--watch`) asks.
+fn sync_watcher(
+    repl: &mut Shell,
+    editor: &mut Editor<EjeHelper, DefaultHistory>,
+    watcher: &mut Option<watch::Watcher>,
+) {
+    match (repl.watch, watcher.is_some()) {
+        (true, false) => {
+            let started = editor
+                .create_external_printer()
+                .map_err(|e| format!("cannot print notices while you type: {e}"))
+                .and_then(|p| watch::Watcher::start(&repl.session.source, p, repl.err_color));
+            match started {
+                Ok(w) => *watcher = Some(w),
+                Err(e) => {
+                    repl.error(&e);
+                    repl.watch = false;
+                }
+            }
+        }
+        (false, true) => *watcher = None,
+        _ => {}
+    }
 }
 
 /// Where the history lives: `--history PATH`, nowhere with `--history off`
