@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// The largest file eje reads (data files, articles), in bytes or with
+    /// K, M or G (default 256M).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = load::read::parse_size)]
+    pub max_file_size: Option<u64>,
+
     /// Without a subcommand, eje opens the REPL: its options work here too
     /// (`eje --data DIR`).
     #[command(flatten)]
@@ -279,6 +284,9 @@ pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    if let Some(max) = cli.max_file_size {
+        load::read::set_default_max_file_size(max);
+    }
     let err_color = use_color(cli.color, std::io::stderr().is_terminal());
     let out_color = use_color(cli.color, std::io::stdout().is_terminal());
     colored::control::set_override(out_color);
@@ -639,6 +647,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     let opts = load::Options {
         corpus: args.corpus.clone(),
         progress: std::io::stderr().is_terminal(),
+        ..load::Options::default()
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),
@@ -650,7 +659,7 @@ fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     };
     eprint!("{}", diag::render(&diags, &sources, color));
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    let warnings = diags.iter().filter(|d| d.is_warning()).count();
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     let summary = match &graph {
         Some(g) => format!(

@@ -210,7 +210,7 @@ fn unreadable_and_non_utf8_files_are_reported() {
     let failure = load::load_dir(dir.path(), &Options::default()).expect_err("not UTF-8");
     let text = failure.render(false);
     assert!(
-        text.contains("is not UTF-8 (invalid byte at offset 19)"),
+        text.contains("is not UTF-8: the byte at line 1, column 20 is not valid"),
         "{text}"
     );
     let missing =

@@ -22,6 +22,7 @@ pub mod fast;
 pub mod files;
 pub mod outline;
 pub mod progress;
+pub mod read;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,18 @@ pub struct Options {
     /// Show a progress line on stderr when loading takes more than a
     /// second. The caller decides: only for a terminal.
     pub progress: bool,
+    /// The largest file read, in bytes (data files and articles);
+    /// `None`: `read::default_max_file_size()` (256 MiB unless
+    /// `--max-file-size` says otherwise).
+    pub max_file_size: Option<u64>,
+}
+
+impl Options {
+    /// The size cap in force.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or_else(read::default_max_file_size)
+    }
 }
 
 /// One file of a dataset: its display name and text.
@@ -84,17 +97,17 @@ impl Failure {
     }
 }
 
-/// Loads the `.ron` files under `dir` (recursively).
+/// Loads the `.ron` files under `dir` (recursively, links followed).
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
     let timer = PhaseTimer::start();
     let progress = progress::Progress::new(opts.progress);
     progress.phase(format!("reading {}", dir.display()));
-    let files = read_dir(dir).map_err(|d| Failure {
+    let read = read::read_folder(dir, opts.max_file_size()).map_err(|d| Failure {
         diagnostics: vec![d],
         sources: SourceMap::new(),
     })?;
     timer.phase("read");
-    let loaded = check_and_build(files, opts, &progress);
+    let loaded = check_and_build(read.files, read.diags, read.broken, opts, &progress);
     timer.phase("load");
     loaded
 }
@@ -125,62 +138,14 @@ fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
     }
 }
 
-/// Reads every `.ron` file under `dir`, sorted by path.
+/// Reads every `.ron` file under `dir`, sorted by path; the first problem
+/// found (in path order) is the error. `load_dir` reports them all.
 pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>, Diagnostic> {
-    let mut paths = Vec::new();
-    walk(dir, dir, &mut paths)?;
-    paths.sort();
-    // Both cores read and validate files; the first error in path order wins.
-    par_map(&paths, |rel| {
-        let path = dir.join(rel);
-        let name = path.display().to_string();
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Diagnostic::error("io", format!("cannot read `{name}`: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Diagnostic::error(
-                "encoding",
-                format!(
-                    "`{name}` is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-            .help("save the file as UTF-8")
-        })?;
-        Ok(InputFile {
-            name,
-            rel: rel.clone(),
-            text,
-        })
-    })
-    .into_iter()
-    .collect()
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error(
-            "io",
-            format!("cannot read the data directory `{}`: {e}", dir.display()),
-        )
-        .help("pass the folder that holds `schema.ron` with `--data DIR`")
-    })?;
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let file_type = match e.file_type() {
-            Ok(t) => t,
-            Err(_) => continue,
-        };
-        if file_type.is_dir() {
-            walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
+    let read = read::read_folder(dir, read::default_max_file_size())?;
+    match read.diags.into_iter().find(Diagnostic::is_error) {
+        Some(d) => Err(d),
+        None => Ok(read.files),
     }
-    Ok(())
 }
 
 /// Parses a RON text into `T`, turning ron's error into a diagnostic.
@@ -259,15 +224,25 @@ fn ron_help(message: &str) -> Option<String> {
 /// Checks and builds a dataset from its files.
 pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
     let progress = progress::Progress::new(opts.progress);
-    check_and_build(files, opts, &progress)
+    check_and_build(files, Vec::new(), SourceMap::new(), opts, &progress)
 }
 
+/// `read` holds what reading the files found (files that could not be read,
+/// notes) and `broken` the text of files that are not UTF-8.
 fn check_and_build(
-    files: Vec<InputFile>,
+    mut files: Vec<InputFile>,
+    read: Vec<Diagnostic>,
+    broken: SourceMap,
     opts: &Options,
     progress: &progress::Progress,
 ) -> Result<Loaded, Failure> {
-    let mut diags = Vec::new();
+    for f in &mut files {
+        // A byte-order mark (Windows Notepad) is not part of the text.
+        if let Some(rest) = f.text.strip_prefix('\u{feff}') {
+            f.text = rest.to_string();
+        }
+    }
+    let mut diags = read;
     let timer = PhaseTimer::start();
     let result = check::check(&files, opts, progress, &timer, &mut diags).map(|checked| {
         progress.phase("building the graph");
@@ -280,7 +255,8 @@ fn check_and_build(
     });
     diag::sort(&mut diags);
     // The texts move into the source map (no copy of a large dataset).
-    let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
+    let mut sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
+    sources.extend(broken);
     match result {
         Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
             graph,

@@ -291,7 +291,7 @@ pub fn check<'a>(
     diags.extend(found);
     let mut ctx = shared.ctx(&ids, diags);
     if let Some(corpus) = &opts.corpus {
-        ctx.check_corpus(corpus);
+        ctx.check_corpus(corpus, opts.max_file_size());
     }
     ctx.warn_unused();
     if ctx.diags.iter().any(Diagnostic::is_error) {
