@@ -151,7 +151,7 @@ fn a_failed_load_says_so_and_builds_nothing() {
     assert!(
         failure
             .render(false)
-            .contains("did you mean `kim_jong_un`?")
+            .contains("did you mean `kim_jong_un` (Person)?")
     );
 }
 

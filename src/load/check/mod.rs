@@ -108,6 +108,8 @@ pub struct Ctx<'c, 'a> {
     /// checked on several threads.
     pub used: &'c [Vec<AtomicBool>],
     pub cited_sources: &'c [Vec<AtomicBool>],
+    /// "Did you mean" for unknown references.
+    pub suggest: &'c refs::Suggesters,
     /// Whether a relation type takes a subject and object kind, by their
     /// positions in the schema; filled as claims are checked.
     pub endpoints_ok: Vec<bool>,
@@ -126,6 +128,7 @@ struct Shared<'c, 'a> {
     dossiers: &'c [Dossier<'a>],
     used: &'c [Vec<AtomicBool>],
     cited_sources: &'c [Vec<AtomicBool>],
+    suggest: &'c refs::Suggesters,
     node_base: &'c [u32],
 }
 
@@ -141,6 +144,7 @@ impl<'c, 'a> Shared<'c, 'a> {
             diags,
             used: self.used,
             cited_sources: self.cited_sources,
+            suggest: self.suggest,
             endpoints_ok: vec![false; self.schema.relations.len() * self.schema.kinds.len().pow(2)],
             node_base: self.node_base,
             ends: Vec::new(),
@@ -248,11 +252,13 @@ pub fn check<'a>(
         node_base.push(next);
         next += d.data.entities.len() as u32;
     }
+    let suggest = refs::Suggesters::default();
     let shared = Shared {
         schema: &schema,
         dossiers: &dossiers,
         used: &used,
         cited_sources: &cited_sources,
+        suggest: &suggest,
         node_base: &node_base,
     };
     let no_ids = IdMap::default();

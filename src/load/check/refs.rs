@@ -1,13 +1,61 @@
 //! References between ids: each must name a declaration of the right
 //! section, and a relation must take its endpoints' kinds.
 
+use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
 
 use super::Decl;
 use super::{Ctx, Loc, Section};
+use crate::load::dossier::Dossier;
 use crate::load::files::EntitySpec;
 use crate::load::outline::Step;
-use crate::model::names::{nearest, normalize};
+use crate::model::suggest::{Suggester, Via};
+
+/// "Did you mean" for unknown references, one suggester per section, made
+/// on first need and shared by the checks of every file.
+#[derive(Default)]
+pub struct Suggesters {
+    entity: OnceLock<Suggester>,
+    source: OnceLock<Suggester>,
+    claim: OnceLock<Suggester>,
+}
+
+impl Suggesters {
+    pub fn get(&self, dossiers: &[Dossier<'_>], section: Section) -> &Suggester {
+        let cell = match section {
+            Section::Entity => &self.entity,
+            Section::Source => &self.source,
+            Section::Claim => &self.claim,
+        };
+        cell.get_or_init(|| {
+            let mut s = Suggester::new();
+            for d in dossiers {
+                match section {
+                    Section::Entity => {
+                        for e in &d.data.entities {
+                            let t = s.add_target(&e.id, Some(&e.kind));
+                            s.add_spelling(t, &e.name, Via::Name);
+                            for a in &e.aliases {
+                                s.add_spelling(t, a, Via::Alias);
+                            }
+                        }
+                    }
+                    Section::Source => {
+                        for src in &d.data.sources {
+                            s.add_target(&src.id, None);
+                        }
+                    }
+                    Section::Claim => {
+                        for c in d.data.claims.iter().filter_map(|c| c.id.as_ref()) {
+                            s.add_target(c, None);
+                        }
+                    }
+                }
+            }
+            s
+        })
+    }
+}
 
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
     /// Checks a reference to an id of the expected section.
@@ -45,17 +93,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 None
             }
             None => {
-                let candidates: Vec<&str> = self
-                    .ids
-                    .iter()
-                    .filter(|(_, d)| d.section == want)
-                    .map(|(k, _)| k)
-                    .collect();
-                let mut near = nearest(id, candidates.iter().copied(), 1);
-                if near.is_empty() {
-                    // The id may be a spelling of an entity's name.
-                    near = self.entity_by_name(id).into_iter().collect();
-                }
+                let near = self.suggest.get(self.dossiers, want).suggest(id, 1);
                 let noun = match want {
                     Section::Source => "source",
                     Section::Entity => "entity",
@@ -63,22 +101,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 };
                 self.err("unknown-ref", format!("unknown {noun} `{id}`"), file, span)
                     .set_label(format!("no {noun} has this id"))
-                    .help = near.first().map(|n| format!("did you mean `{n}`?"));
+                    .help = near
+                    .first()
+                    .map(|n| format!("did you mean {}?", n.describe()));
                 None
             }
         }
-    }
-
-    pub(super) fn entity_by_name(&self, name: &str) -> Option<&str> {
-        let key = normalize(name);
-        for d in self.dossiers {
-            for e in &d.data.entities {
-                if normalize(&e.name) == key || e.aliases.iter().any(|a| normalize(a) == key) {
-                    return Some(&e.id);
-                }
-            }
-        }
-        None
     }
 
     /// Whether the declaration of `id` was referenced.
