@@ -63,12 +63,17 @@ pub fn convert(
                 .help_opt(near.first().map(|n| format!("did you mean `{n}`?"))),
         );
     };
+    let in_cycle = kinds_in_cycles(&schema);
     for (i, k) in spec.kinds.iter().enumerate() {
         if let Some(parent) = &k.parent {
             let span = at(&[Step::Field("kinds"), Step::Index(i), Step::Field("parent")]);
             if !schema.kinds.contains_key(parent) {
                 unknown_kind(parent, span, diags);
-            } else if schema.lineage(parent).contains(&k.name.as_str()) {
+            } else if schema
+                .kinds
+                .get_index_of(&k.name)
+                .is_some_and(|ki| in_cycle[ki])
+            {
                 diags.push(
                     Diagnostic::error(
                         "kind-cycle",
@@ -181,4 +186,105 @@ pub fn convert(
         );
     }
     schema
+}
+
+/// Which kinds (by position) are their own ancestors, in one pass over the
+/// parent links (a deep chain of kinds costs its length, not its square).
+fn kinds_in_cycles(schema: &Schema) -> Vec<bool> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let n = schema.kinds.len();
+    let parent = |i: usize| {
+        schema.kinds[i]
+            .parent
+            .as_deref()
+            .and_then(|p| schema.kinds.get_index_of(p))
+    };
+    let mut state = vec![NEW; n];
+    let mut in_cycle = vec![false; n];
+    let mut path = Vec::new();
+    for start in 0..n {
+        let mut cur = Some(start);
+        while let Some(i) = cur {
+            if state[i] != NEW {
+                break;
+            }
+            state[i] = ON_PATH;
+            path.push(i);
+            cur = parent(i);
+        }
+        if let Some(i) = cur {
+            if state[i] == ON_PATH {
+                // The path from `i` on leads back to `i`.
+                let from = path.iter().position(|&p| p == i).unwrap_or(0);
+                for &p in &path[from..] {
+                    in_cycle[p] = true;
+                }
+            }
+        }
+        for p in path.drain(..) {
+            state[p] = DONE;
+        }
+    }
+    in_cycle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(pairs: &[(&str, Option<&str>)]) -> Schema {
+        let mut s = Schema::default();
+        for (name, parent) in pairs {
+            s.kinds.insert(
+                name.to_string(),
+                KindDef {
+                    name: name.to_string(),
+                    parent: parent.map(str::to_string),
+                    description: String::new(),
+                    style: Style::default(),
+                },
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn cycles_are_found_and_only_they() {
+        let s = kinds(&[
+            ("Entity", None),
+            ("A", Some("B")),
+            ("B", Some("A")),
+            ("C", Some("A")),
+            ("D", Some("D")),
+            ("E", Some("Entity")),
+        ]);
+        assert_eq!(
+            kinds_in_cycles(&s),
+            vec![false, true, true, false, true, false]
+        );
+        // Walks over a cycle end.
+        assert!(!s.is_a("C", "Entity"));
+        assert!(s.is_a("C", "B"));
+        assert_eq!(s.lineage("C"), vec!["C", "A", "B"]);
+    }
+
+    #[test]
+    fn a_deep_chain_has_its_whole_lineage() {
+        let names: Vec<String> = (0..100).map(|i| format!("K{i}")).collect();
+        let mut pairs = vec![("Entity", None)];
+        for (i, n) in names.iter().enumerate() {
+            let parent = if i == 0 {
+                "Entity"
+            } else {
+                names[i - 1].as_str()
+            };
+            pairs.push((n.as_str(), Some(parent)));
+        }
+        let s = kinds(&pairs);
+        assert_eq!(s.lineage("K99").len(), 101);
+        assert!(s.is_a("K99", "Entity"));
+        assert!(!kinds_in_cycles(&s).contains(&true));
+    }
 }

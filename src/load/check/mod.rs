@@ -110,9 +110,10 @@ pub struct Ctx<'c, 'a> {
     pub cited_sources: &'c [Vec<AtomicBool>],
     /// "Did you mean" for unknown references.
     pub suggest: &'c refs::Suggesters,
-    /// Whether a relation type takes a subject and object kind, by their
-    /// positions in the schema; filled as claims are checked.
-    pub endpoints_ok: Vec<bool>,
+    /// The (relation type, subject kind, object kind) triples found
+    /// allowed, by their positions in the schema; filled as claims are
+    /// checked (a set: the schema's size never allocates anything).
+    pub endpoints_ok: super::FastSet<(u32, u32, u32)>,
     /// The node index each file's first entity will get (entities become
     /// nodes in order).
     pub node_base: &'c [u32],
@@ -145,7 +146,7 @@ impl<'c, 'a> Shared<'c, 'a> {
             used: self.used,
             cited_sources: self.cited_sources,
             suggest: self.suggest,
-            endpoints_ok: vec![false; self.schema.relations.len() * self.schema.kinds.len().pow(2)],
+            endpoints_ok: super::FastSet::default(),
             node_base: self.node_base,
             ends: Vec::new(),
         }

@@ -176,46 +176,40 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let (Some(si), Some(oi)) = (kinds.get_index_of(sk), kinds.get_index_of(ok)) else {
             return; // unknown kinds are reported on their own
         };
-        let slot = (ri * kinds.len() + si) * kinds.len() + oi;
-        if self.endpoints_ok[slot] {
+        let slot = (ri as u32, si as u32, oi as u32);
+        if self.endpoints_ok.contains(&slot) {
             return;
         }
         let allowed = |list: &[String], k: &str| {
             list.is_empty() || list.iter().any(|a| self.schema.is_a(k, a))
         };
-        if !allowed(&rel.from, sk) {
-            self.err(
-                "endpoint-kind",
-                format!(
-                    "`{relation}` does not take {} as subject ({what})",
-                    article(sk)
-                ),
-                fi,
-                span,
-            )
-            .help = Some(format!(
-                "`{relation}` goes from {} to {}",
-                rel.from.join(" | "),
-                or_any(&rel.to)
-            ));
-        } else if !allowed(&rel.to, ok) {
-            self.err(
-                "endpoint-kind",
-                format!(
-                    "`{relation}` does not take {} as object ({what})",
-                    article(ok)
-                ),
-                fi,
-                span,
-            )
-            .help = Some(format!(
-                "`{relation}` goes from {} to {}",
-                or_any(&rel.from),
-                rel.to.join(" | ")
-            ));
-        } else {
-            self.endpoints_ok[slot] = true;
-        }
+        let (subject_ok, object_ok) = (allowed(&rel.from, sk), allowed(&rel.to, ok));
+        let goes = format!(
+            "`{relation}` goes from {} to {}",
+            or_any(&rel.from),
+            or_any(&rel.to)
+        );
+        let message = match (subject_ok, object_ok) {
+            (true, true) => {
+                self.endpoints_ok.insert(slot);
+                return;
+            }
+            (false, true) => format!(
+                "`{relation}` does not take {} as subject ({what})",
+                article(sk)
+            ),
+            (true, false) => format!(
+                "`{relation}` does not take {} as object ({what})",
+                article(ok)
+            ),
+            // Both ends wrong: say so once, naming both.
+            (false, false) => format!(
+                "`{relation}` takes neither {} as subject nor {} as object ({what})",
+                article(sk),
+                article(ok)
+            ),
+        };
+        self.err("endpoint-kind", message, fi, span).help = Some(goes);
     }
 }
 
