@@ -7,8 +7,8 @@
 //! - `mini: DIR` copies `tests/fixtures/mini` (schema and dossier) to DIR;
 //! - `fifo: PATH` makes a FIFO; `link: PATH -> TARGET` a symbolic link;
 //! - `bytes: PATH N` a file of N bytes of `x`; `write: PATH TEXT` a file
-//!   holding TEXT with `\n`, `\r`, `\t`, `\u{…}` and `\xNN` (a raw byte)
-//!   unescaped;
+//!   holding TEXT with `\n`, `\r`, `\t`, `\\`, `\u{…}` and `\xNN` (a raw
+//!   byte) unescaped (`\"` stays as it is, for RON);
 //! - `run: ARGS` the arguments (split at spaces), `arg: TEXT` one more
 //!   argument as it is;
 //! - `exit: N`, `stdout: TEXT`, `stderr: TEXT` (must occur), `not-stdout:`,
@@ -56,6 +56,8 @@ fn unescape(text: &str) -> Vec<u8> {
             Some('r') => out.push(b'\r'),
             Some('t') => out.push(b'\t'),
             Some('\\') => out.push(b'\\'),
+            // Kept as written: RON's own escape.
+            Some('"') => out.extend(b"\\\""),
             Some('x') => {
                 let hex: String = chars.by_ref().take(2).collect();
                 out.push(u8::from_str_radix(&hex, 16).expect("\\xNN"));

@@ -155,7 +155,7 @@ pub fn parse_ron<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagn
         let start = offset_of(text, e.span.start.line, e.span.start.col);
         let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
         let message = friendly_ron_message(&e.code.to_string());
-        let help = ron_help(&message);
+        let help = ron_help(&message).or_else(|| structure_help(&message, text, start));
         Diagnostic::error("ron", message)
             .at(name, start..end)
             .help_opt(help)
@@ -197,6 +197,10 @@ fn friendly_ron_message(message: &str) -> String {
     ] {
         m = m.replace(&format!("`{ty}`"), &format!("`{name}`"));
     }
+    if m.contains("recursion limit") {
+        // ron's text advises its own developer options.
+        m = "the file nests brackets deeper than eje reads".into();
+    }
     let mut chars = m.chars();
     match chars.next() {
         Some(c) => c
@@ -209,11 +213,52 @@ fn friendly_ron_message(message: &str) -> String {
     }
 }
 
+/// Help for a value written in the wrong shape, from the field it is given
+/// for and what is written there (`when: "2024-06"`).
+fn structure_help(message: &str, text: &str, at: usize) -> Option<String> {
+    if !message.starts_with("expected identifier") && !message.starts_with("expected opening") {
+        return None;
+    }
+    let at = at.min(text.len());
+    let found_string = text[at..].starts_with('"');
+    // The field the value belongs to: `name:` before it.
+    let before = text[..at].trim_end();
+    let field = before.strip_suffix(':').map(|b| {
+        let b = b.trim_end();
+        let start = b
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        &b[start..]
+    });
+    let value: String = text[at..]
+        .chars()
+        .take(40)
+        .take_while(|c| *c != ',' && *c != ')' && *c != '\n')
+        .collect();
+    let value = value.trim();
+    match (field, found_string) {
+        (Some("when"), true) => Some(format!(
+            "`when` is `On(…)` or `Span(from: …, to: …)`: write `when: On({value})`"
+        )),
+        (Some("from" | "to"), false) => Some("dates are strings: write `\"2024-06\"`".into()),
+        (Some(f @ ("hedge" | "kind" | "time" | "rank")), true) => Some(format!(
+            "`{f}` takes a name without quotes: write `{f}: {}`",
+            value.trim_matches('"')
+        )),
+        (_, true) => Some(
+            "this value is a name written without quotes (`Asserted`, `On(\"2024-06\")`)".into(),
+        ),
+        _ => None,
+    }
+}
+
 fn ron_help(message: &str) -> Option<String> {
     if message.contains("duplicate field") {
         Some("each field may appear once; remove one of them".into())
     } else if message.contains("unexpected field") || message.contains("no such") {
         Some("check the spelling against the file format in ARCHITECTURE.md".into())
+    } else if message.contains("nests brackets deeper") {
+        Some("nest lists, maps and values less deeply".into())
     } else if message.contains("expected") && message.contains("string") {
         Some("strings are written in double quotes".into())
     } else {

@@ -18,6 +18,95 @@ pub const HELD_AT: &str = "held_at";
 pub const MET_WITH: &str = "met_with";
 pub const LOCATED_IN: &str = "located_in";
 
+/// Graphviz's node shapes (graphviz.org/doc/info/shapes.html).
+const GRAPHVIZ_SHAPES: &[&str] = &[
+    "box",
+    "polygon",
+    "ellipse",
+    "oval",
+    "circle",
+    "point",
+    "egg",
+    "triangle",
+    "plaintext",
+    "plain",
+    "diamond",
+    "trapezium",
+    "parallelogram",
+    "house",
+    "pentagon",
+    "hexagon",
+    "septagon",
+    "octagon",
+    "doublecircle",
+    "doubleoctagon",
+    "tripleoctagon",
+    "invtriangle",
+    "invtrapezium",
+    "invhouse",
+    "Mdiamond",
+    "Msquare",
+    "Mcircle",
+    "rect",
+    "rectangle",
+    "square",
+    "star",
+    "none",
+    "underline",
+    "cylinder",
+    "note",
+    "tab",
+    "folder",
+    "box3d",
+    "component",
+    "promoter",
+    "cds",
+    "terminator",
+    "utr",
+    "primersite",
+    "restrictionsite",
+    "fivepoverhang",
+    "threepoverhang",
+    "noverhang",
+    "assembly",
+    "signature",
+    "insulator",
+    "ribosite",
+    "rnastab",
+    "proteasesite",
+    "proteinstab",
+    "rpromoter",
+    "rarrow",
+    "larrow",
+    "lpromoter",
+    "record",
+    "Mrecord",
+];
+
+/// Graphviz's colour syntax: `#rrggbb`, `#rrggbbaa`, hue-saturation-value
+/// as three numbers in 0..=1, or a name (letters and digits, optionally
+/// `/scheme/name`).
+fn is_graphviz_color(c: &str) -> bool {
+    if let Some(hex) = c.strip_prefix('#') {
+        return matches!(hex.len(), 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    let numbers: Vec<&str> = c.split([' ', ',']).filter(|s| !s.is_empty()).collect();
+    if numbers.len() == 3
+        && numbers
+            .iter()
+            .all(|n| n.parse::<f64>().is_ok_and(|v| (0.0..=1.0).contains(&v)))
+    {
+        return true;
+    }
+    let name = c.rsplit('/').next().unwrap_or("");
+    let scheme_ok = c
+        .split('/')
+        .all(|part| part.bytes().all(|b| b.is_ascii_alphanumeric()));
+    // Brewer colours are numbers inside their scheme (`/blues9/3`).
+    let starts_ok = c.contains('/') || name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    !name.is_empty() && starts_ok && scheme_ok && c.len() <= 64
+}
+
 pub fn convert(
     file: &str,
     spec: &SchemaFile,
@@ -39,6 +128,24 @@ pub fn convert(
                 .label("declared again here"),
             );
             continue;
+        }
+        if let Some(shape) = k.shape.as_deref().filter(|s| !GRAPHVIZ_SHAPES.contains(s)) {
+            let near = nearest(shape, GRAPHVIZ_SHAPES.iter().copied(), 1);
+            diags.push(
+                Diagnostic::error("bad-shape", format!("`{shape}` is not a Graphviz node shape"))
+                    .at(file, at(&[Step::Field("kinds"), Step::Index(i), Step::Field("shape")]))
+                    .help(match near.first() {
+                        Some(n) => format!("did you mean `{n}`? (the shapes are listed at https://graphviz.org/doc/info/shapes.html)"),
+                        None => "use a Graphviz shape such as `box`, `ellipse` or `house`".into(),
+                    }),
+            );
+        }
+        if let Some(color) = k.color.as_deref().filter(|c| !is_graphviz_color(c)) {
+            diags.push(
+                Diagnostic::error("bad-color", format!("`{color}` is not a Graphviz colour"))
+                    .at(file, at(&[Step::Field("kinds"), Step::Index(i), Step::Field("color")]))
+                    .help("write `#rrggbb`, `#rrggbbaa`, three numbers for hue, saturation and value (`0.6 0.5 0.9`), or a colour name such as `steelblue`"),
+            );
         }
         schema.kinds.insert(
             k.name.clone(),
@@ -248,6 +355,25 @@ mod tests {
             );
         }
         s
+    }
+
+    #[test]
+    fn graphviz_colours() {
+        for ok in [
+            "#d62728",
+            "#D62728ff",
+            "steelblue",
+            "0.6 0.5 0.9",
+            "/blues9/3",
+            "gray50",
+        ] {
+            assert!(is_graphviz_color(ok), "{ok}");
+        }
+        for bad in [
+            "#d6272", "red\"; x", "", "9red", "1.5 0 0", "#gggggg", "a b",
+        ] {
+            assert!(!is_graphviz_color(bad), "{bad}");
+        }
     }
 
     #[test]
