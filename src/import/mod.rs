@@ -187,15 +187,56 @@ type Res<T> = Result<T, ImportError>;
 
 /// The rows of a statement so far: variable names and one value per name
 /// in each row.
+/// The variables of the rows, in column order, with an index by name (a
+/// single `CREATE` of 100,000 named nodes looks each up at once).
+#[derive(Debug, Clone, Default)]
+struct Vars {
+    names: Vec<String>,
+    index: crate::model::fxhash::FastMap<String, usize>,
+}
+
+impl Vars {
+    fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    fn push(&mut self, name: String) {
+        self.index.entry(name.clone()).or_insert(self.names.len());
+        self.names.push(name);
+    }
+}
+
+impl std::ops::Deref for Vars {
+    type Target = [String];
+
+    fn deref(&self) -> &[String] {
+        &self.names
+    }
+}
+
+impl FromIterator<String> for Vars {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        let mut v = Vars::default();
+        for name in iter {
+            v.push(name);
+        }
+        v
+    }
+}
+
 struct Rows {
-    vars: Vec<String>,
+    vars: Vars,
     rows: Vec<Vec<Value>>,
 }
 
 impl Rows {
     fn one() -> Self {
         Rows {
-            vars: Vec::new(),
+            vars: Vars::default(),
             rows: vec![Vec::new()],
         }
     }
@@ -412,7 +453,7 @@ impl<'g, 't> Importer<'g, 't> {
         if m.optional || m.where_.is_some() {
             return None;
         }
-        let mut vars = Vec::new();
+        let mut vars = Vars::default();
         let mut choices: Vec<Vec<NodeIndex>> = Vec::new();
         for part in &m.pattern {
             let PatternElement::Path(p) = &part.element else {
@@ -606,7 +647,7 @@ impl<'g, 't> Importer<'g, 't> {
     fn create_part(
         &mut self,
         part: &PatternPart,
-        vars: &mut Vec<String>,
+        vars: &mut Vars,
         row: &mut Vec<Value>,
         vals: &mut impl Iterator<Item = Pending>,
     ) -> Res<()> {
@@ -650,7 +691,7 @@ impl<'g, 't> Importer<'g, 't> {
     fn node(
         &mut self,
         n: &NodePattern,
-        vars: &mut Vec<String>,
+        vars: &mut Vars,
         row: &mut Vec<Value>,
         vals: &mut impl Iterator<Item = Pending>,
     ) -> Res<NodeIndex> {
@@ -664,10 +705,7 @@ impl<'g, 't> Importer<'g, 't> {
             .transpose()?;
         let describes = !n.labels.is_empty() || props.is_some();
         if let Some(v) = &n.variable {
-            let bound = vars
-                .iter()
-                .position(|x| x == &v.name)
-                .and_then(|i| row.get(i));
+            let bound = vars.position(&v.name).and_then(|i| row.get(i));
             if let Some(value) = bound {
                 if describes {
                     return Err(QueryError::semantic(
@@ -745,7 +783,7 @@ impl<'g, 't> Importer<'g, 't> {
             Some(Pending::Late(span)) => span,
         };
         let known = Rows {
-            vars: vars[..row.len().min(vars.len())].to_vec(),
+            vars: vars[..row.len().min(vars.len())].iter().cloned().collect(),
             rows: vec![row.to_vec()],
         };
         let (mut q, param) = known.prelude();
@@ -784,12 +822,13 @@ enum Pending {
 }
 
 /// The variables a `CREATE` pattern binds that `vars` lacks.
-fn introduced(pattern: &[PatternPart], vars: &[String]) -> Vec<String> {
+fn introduced(pattern: &[PatternPart], vars: &Vars) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: crate::model::fxhash::FastSet<String> = Default::default();
     let mut add = |v: &Option<ast::Ident>| {
         if let Some(v) = v
             && !vars.contains(&v.name)
-            && !out.contains(&v.name)
+            && seen.insert(v.name.clone())
         {
             out.push(v.name.clone());
         }
@@ -824,8 +863,8 @@ fn reads_any(text: &str, names: &[String]) -> bool {
 /// Binds a new variable in a row (an error if the row has it already).
 /// Slots at or past the row's end are not bound yet: every row binds the
 /// clause's new variables in the same order.
-fn bind(vars: &mut Vec<String>, row: &mut Vec<Value>, name: &str, v: Value, span: Span) -> Res<()> {
-    match vars.iter().position(|x| x == name) {
+fn bind(vars: &mut Vars, row: &mut Vec<Value>, name: &str, v: Value, span: Span) -> Res<()> {
+    match vars.position(name) {
         Some(i) if i < row.len() => Err(QueryError::semantic(
             format!("`{name}` is bound already"),
             span,
