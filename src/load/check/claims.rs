@@ -18,19 +18,14 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let schema = self.schema;
         let rel = schema.relations.get(&*c.relation);
         if rel.is_none() {
+            // Indexed and cached: many claims may share a misspelling.
             let near = self
-                .schema
-                .relation_ci(&c.relation)
-                .map(|r| r.name.clone())
-                .or_else(|| {
-                    nearest(
-                        &c.relation,
-                        self.schema.relations.keys().map(String::as_str),
-                        1,
-                    )
-                    .first()
-                    .map(|s| s.to_string())
-                });
+                .suggest
+                .relations(self.schema)
+                .suggest(&c.relation, 1)
+                .into_iter()
+                .next()
+                .map(|s| s.id);
             self.err(
                 "unknown-relation",
                 format!("unknown relation type `{}`", c.relation),

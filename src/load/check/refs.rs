@@ -18,9 +18,33 @@ pub struct Suggesters {
     entity: OnceLock<Suggester>,
     source: OnceLock<Suggester>,
     claim: OnceLock<Suggester>,
+    kind: OnceLock<Suggester>,
+    relation: OnceLock<Suggester>,
 }
 
 impl Suggesters {
+    /// Kinds of the schema, for an unknown kind.
+    pub fn kinds(&self, schema: &crate::model::Schema) -> &Suggester {
+        self.kind.get_or_init(|| {
+            let mut s = Suggester::new();
+            for k in schema.kinds.keys() {
+                s.add_target(k, None);
+            }
+            s
+        })
+    }
+
+    /// Relation types of the schema, for an unknown relation type.
+    pub fn relations(&self, schema: &crate::model::Schema) -> &Suggester {
+        self.relation.get_or_init(|| {
+            let mut s = Suggester::new();
+            for r in schema.relations.keys() {
+                s.add_target(r, None);
+            }
+            s
+        })
+    }
+
     pub fn get(&self, dossiers: &[Dossier<'_>], section: Section) -> &Suggester {
         let cell = match section {
             Section::Entity => &self.entity,
