@@ -217,6 +217,25 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// At most this many characters of a message, label, help or note are
+/// shown (a 300,000-character id is not echoed whole).
+const MAX_TEXT: usize = 500;
+
+/// `visible` text, clipped to `MAX_TEXT` characters.
+fn shown_text(text: &str) -> String {
+    let v = visible(text);
+    if v.chars().nth(MAX_TEXT).is_none() {
+        return v.into_owned();
+    }
+    let head: String = v.chars().take(MAX_TEXT - 40).collect();
+    let tail: String = {
+        let rev: Vec<char> = v.chars().rev().take(20).collect();
+        rev.into_iter().rev().collect()
+    };
+    let cut = v.chars().count() - (MAX_TEXT - 40) - 20;
+    format!("{head}… ({cut} characters not shown) …{tail}")
+}
+
 fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n') || c == '\u{2028}' || c == '\u{2029}'
 }
@@ -394,9 +413,9 @@ fn render_one<'s>(
         Severity::Warning => ReportKind::Warning,
         Severity::Note => ReportKind::Advice,
     };
-    let message = visible(&d.message);
-    let help = d.help.as_deref().map(visible);
-    let notes: Vec<_> = d.notes.iter().map(|n| visible(n)).collect();
+    let message = shown_text(&d.message);
+    let help = d.help.as_deref().map(shown_text);
+    let notes: Vec<_> = d.notes.iter().map(|n| shown_text(n)).collect();
     let (file, text) = match d.file.as_ref().and_then(|f| sources.get_key_value(f)) {
         Some(found) => found,
         None => {
@@ -469,7 +488,7 @@ fn render_one<'s>(
         Color::Yellow
     };
     let mut label = Label::new((name, span.clone()));
-    label = label.with_message(visible(d.label.as_deref().unwrap_or("here")));
+    label = label.with_message(shown_text(d.label.as_deref().unwrap_or("here")));
     if color {
         label = label.with_color(label_color);
     }

@@ -13,7 +13,9 @@
 //!   argument as it is;
 //! - `exit: N`, `stdout: TEXT`, `stderr: TEXT` (must occur), `not-stdout:`,
 //!   `not-stderr:` (must not occur; these four unescaped as `write:`),
-//!   `stderr-lines-at-most: N`.
+//!   `stderr-lines-at-most: N`, `stderr-bytes-at-most: N`;
+//! - `long-id: N` writes `data/long.ron`, a claim naming an id N characters
+//!   long (after `mini:`).
 //!
 //! eje runs in the temporary folder with no colour, no `EJE_DATA` and a home
 //! of its own. A guard kills a run that takes minutes (a hang is a failure,
@@ -93,6 +95,7 @@ struct Expect {
     not_stdout: Vec<String>,
     not_stderr: Vec<String>,
     stderr_lines_at_most: Option<usize>,
+    stderr_bytes_at_most: Option<usize>,
 }
 
 fn text(value: &str) -> String {
@@ -145,6 +148,16 @@ fn prepare(case: &Path, dir: &Path) -> Expect {
             "not-stdout" => e.not_stdout.push(text(value)),
             "not-stderr" => e.not_stderr.push(text(value)),
             "stderr-lines-at-most" => e.stderr_lines_at_most = Some(value.parse().unwrap()),
+            "stderr-bytes-at-most" => e.stderr_bytes_at_most = Some(value.parse().unwrap()),
+            "long-id" => {
+                // A dossier whose claim names an id of N characters.
+                let n: usize = value.parse().unwrap();
+                let text = format!(
+                    "(claims: [(subject: \"{}\", relation: \"visited\", object: \"pyongyang\", cite: [(source: \"art_1\", quote: \"q\", hedge: Asserted)])])",
+                    "a".repeat(n)
+                );
+                std::fs::write(dir.join("data/long.ron"), text).unwrap();
+            }
             other => panic!("unknown directive `{other}`"),
         }
     }
@@ -209,6 +222,14 @@ fn run_case(case: &Path) -> Result<(), String> {
         let lines = stderr.lines().count();
         if lines > n {
             problems.push(format!("stderr has {lines} lines, at most {n} expected"));
+        }
+    }
+    if let Some(n) = e.stderr_bytes_at_most {
+        if out.stderr.len() > n {
+            problems.push(format!(
+                "stderr has {} bytes, at most {n} expected",
+                out.stderr.len()
+            ));
         }
     }
     if problems.is_empty() {

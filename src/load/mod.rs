@@ -216,6 +216,9 @@ fn friendly_ron_message(message: &str) -> String {
 /// Help for a value written in the wrong shape, from the field it is given
 /// for and what is written there (`when: "2024-06"`).
 fn structure_help(message: &str, text: &str, at: usize) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("the file is empty: an empty dossier is written `()`".into());
+    }
     if !message.starts_with("expected identifier") && !message.starts_with("expected opening") {
         return None;
     }
