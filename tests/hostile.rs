@@ -9,6 +9,7 @@
 //! - `bytes: PATH N` a file of N bytes of `x`; `write: PATH TEXT` a file
 //!   holding TEXT with `\n`, `\r`, `\t`, `\\`, `\u{…}` and `\xNN` (a raw
 //!   byte) unescaped (`\"` stays as it is, for RON);
+//! - `stdin: TEXT` a line of standard input (unescaped as `write:`);
 //! - `run: ARGS` the arguments (split at spaces), `arg: TEXT` one more
 //!   argument as it is;
 //! - `exit: N`, `stdout: TEXT`, `stderr: TEXT` (must occur), `not-stdout:`,
@@ -96,6 +97,7 @@ struct Expect {
     not_stderr: Vec<String>,
     stderr_lines_at_most: Option<usize>,
     stderr_bytes_at_most: Option<usize>,
+    stdin: Vec<u8>,
 }
 
 fn text(value: &str) -> String {
@@ -142,6 +144,10 @@ fn prepare(case: &Path, dir: &Path) -> Expect {
             }
             "run" => e.args.extend(value.split(' ').map(String::from)),
             "arg" => e.args.push(String::from_utf8(unescape(value)).unwrap()),
+            "stdin" => {
+                e.stdin.extend(unescape(value));
+                e.stdin.push(b'\n');
+            }
             "exit" => e.exit = Some(value.parse().unwrap()),
             "stdout" => e.stdout.push(text(value)),
             "stderr" => e.stderr.push(text(value)),
@@ -179,7 +185,7 @@ fn run_case(case: &Path) -> Result<(), String> {
         .env("XDG_DATA_HOME", tmp.path().join("share"))
         .env("XDG_CACHE_HOME", tmp.path().join("cache"))
         .args(&e.args)
-        .write_stdin("")
+        .write_stdin(e.stdin.clone())
         .timeout(Duration::from_secs(120))
         .output()
         .unwrap();

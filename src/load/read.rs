@@ -389,6 +389,16 @@ pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The text of a regular file of at most the default size cap (a script
+/// for `:source`), or why not, in words (`it is a FIFO…`).
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = read_capped(path, default_max_file_size()).map_err(|e| e.to_string())?;
+    decode(bytes).map_err(|(at, lossy)| {
+        let (line, col) = line_col(&lossy, at);
+        format!("it is not UTF-8 (line {line}, column {col})")
+    })
+}
+
 /// Text from bytes: a leading byte-order mark dropped; `Err` with the
 /// offset of the first byte that is not UTF-8 and the text read lossily.
 pub fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {
@@ -479,6 +489,29 @@ mod tests {
         assert_eq!(at, 5);
         let d = not_utf8("f.ron", at, &lossy);
         assert!(d.message.contains("line 2, column 3"), "{}", d.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_within_the_cap_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.kgq");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Would block forever if it were opened for reading as a file.
+        let err = read_text(&fifo).unwrap_err();
+        assert!(err.contains("FIFO"), "{err}");
+        let big = dir.path().join("big.ron");
+        std::fs::write(&big, vec![b'x'; 100]).unwrap();
+        assert!(matches!(
+            read_capped(&big, 99),
+            Err(ReadError::TooLarge { size: 100, max: 99 })
+        ));
+        assert_eq!(read_capped(&big, 100).unwrap().len(), 100);
+        assert!(read_text(dir.path()).unwrap_err().contains("folder"));
     }
 
     #[test]
