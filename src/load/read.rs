@@ -103,7 +103,14 @@ struct Found {
     path: PathBuf,
 }
 
+/// At most this many folder entries are looked at: a link to `/` in a
+/// hostile dataset does not walk the whole machine.
+pub const MAX_ENTRIES: usize = 200_000;
+
 struct Walk {
+    /// Folder entries looked at so far, and whether there were too many.
+    entries: usize,
+    exhausted: bool,
     root: PathBuf,
     /// Canonical path of the folder given, for "leaves the folder".
     root_canon: PathBuf,
@@ -128,6 +135,8 @@ pub fn read_folder(dir: &Path, max_size: u64) -> Result<ReadOutcome, Diagnostic>
         return Err(not_a_folder("it is not a folder".into()));
     }
     let mut walk = Walk {
+        entries: 0,
+        exhausted: false,
         root: dir.to_path_buf(),
         root_canon: root_canon.clone(),
         seen_dirs: HashSet::from([root_canon]),
@@ -135,7 +144,8 @@ pub fn read_folder(dir: &Path, max_size: u64) -> Result<ReadOutcome, Diagnostic>
         found: Vec::new(),
         diags: Vec::new(),
     };
-    walk.dir(dir, "").map_err(|e| not_a_folder(e.to_string()))?;
+    walk.dir(dir, "", false)
+        .map_err(|e| not_a_folder(e.to_string()))?;
     let Walk {
         found, mut diags, ..
     } = walk;
@@ -159,9 +169,29 @@ pub fn read_folder(dir: &Path, max_size: u64) -> Result<ReadOutcome, Diagnostic>
 }
 
 impl Walk {
-    fn dir(&mut self, dir: &Path, rel: &str) -> std::io::Result<()> {
+    /// Reads a folder; `outside`: it was reached through a link that left
+    /// the data folder (its own links get no note of their own).
+    fn dir(&mut self, dir: &Path, rel: &str, outside: bool) -> std::io::Result<()> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
+        self.entries += entries.len();
+        if self.entries > MAX_ENTRIES {
+            if !self.exhausted {
+                self.exhausted = true;
+                self.diags.push(
+                    Diagnostic::error(
+                        "too-many-files",
+                        format!(
+                            "the data folder `{}` holds more than {MAX_ENTRIES} files and folders; stopped at `{}`",
+                            self.root.display(),
+                            dir.display()
+                        ),
+                    )
+                    .help("a link may lead somewhere large (`/`, a home folder): remove it"),
+                );
+            }
+            return Ok(());
+        }
         for e in entries {
             let name = e.file_name().to_string_lossy().into_owned();
             let path = e.path();
@@ -209,10 +239,8 @@ impl Walk {
                     // to one folder): read once.
                     continue;
                 }
-                if is_link {
-                    self.note_if_outside(&path, &canon);
-                }
-                if let Err(err) = self.dir(&path, &rel_path) {
+                let leaves = is_link && !outside && self.note_if_outside(&path, &canon);
+                if let Err(err) = self.dir(&path, &rel_path, outside || leaves) {
                     self.diags.push(Diagnostic::error(
                         "io",
                         format!("cannot read the folder `{}`: {err}", path.display()),
@@ -254,7 +282,7 @@ impl Walk {
                 ));
                 continue;
             }
-            if is_link {
+            if is_link && !outside {
                 self.note_if_outside(&path, &canon);
             }
             self.found.push(Found {
@@ -265,8 +293,10 @@ impl Walk {
         Ok(())
     }
 
-    fn note_if_outside(&mut self, path: &Path, canon: &Path) {
-        if !canon.starts_with(&self.root_canon) {
+    /// Notes a link that leaves the data folder; whether it does.
+    fn note_if_outside(&mut self, path: &Path, canon: &Path) -> bool {
+        let leaves = !canon.starts_with(&self.root_canon);
+        if leaves {
             self.diags.push(Diagnostic::notice(
                 "link-outside",
                 format!(
@@ -277,6 +307,7 @@ impl Walk {
                 ),
             ));
         }
+        leaves
     }
 }
 
