@@ -533,6 +533,46 @@ mod tests {
     }
 
     #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr_only() {
+        let t = "a\u{2028}b\u{85}c\x0cd\x0be\rf\r\ng\nh";
+        let at = |s: &str| t.find(s).unwrap();
+        assert_eq!(line_col(t, at("e")), (1, 9));
+        assert_eq!(line_col(t, at("f")), (2, 1));
+        assert_eq!(line_col(t, at("g")), (3, 1));
+        assert_eq!(line_col(t, at("h")), (4, 1));
+        let index = LineIndex::new(t);
+        for s in ["a", "e", "f", "g", "h"] {
+            assert_eq!(index.line_col(t, at(s)), line_col(t, at(s)), "{s}");
+        }
+        assert_eq!(&t[index.line_range(t, 1)], "f");
+    }
+
+    proptest::proptest! {
+        /// Whatever a file holds, its diagnostics reach the terminal with
+        /// no control character but tabs and line feeds (no colour asked).
+        #[test]
+        fn rendered_diagnostics_hold_no_control_characters(
+            text in "[a-z \\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{2028}é]{0,300}",
+            start in 0usize..320,
+            len in 0usize..40,
+            message in "[a-z\\x00-\\x1f]{0,20}",
+        ) {
+            let mut sources = SourceMap::new();
+            sources.insert("f.ron".into(), text);
+            let d = Diagnostic::error("test", message.clone())
+                .at("f.ron", start..start + len)
+                .label(message.clone())
+                .help(message);
+            let out = render(&[d], &sources, false);
+            proptest::prop_assert!(
+                !out.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "{:?}",
+                out
+            );
+        }
+    }
+
+    #[test]
     #[allow(clippy::reversed_empty_ranges)]
     fn render_survives_spans_outside_the_text() {
         let mut sources = SourceMap::new();
