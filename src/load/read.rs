@@ -430,6 +430,37 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
+/// The text of a file the user named (a graph script, a query script):
+/// a regular file or a pipe (`<(…)` in a shell), never a device or a
+/// folder, and never more than the size cap.
+pub fn read_named(path: &Path) -> Result<String, String> {
+    let max = default_max_file_size();
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
+    #[cfg(not(unix))]
+    let pipe = false;
+    if !pipe {
+        if let Some(kind) = not_regular(&meta) {
+            return Err(ReadError::NotRegular(kind).to_string());
+        }
+    }
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        let size =
+            std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len().max(bytes.len() as u64));
+        return Err(ReadError::TooLarge { size, max }.to_string());
+    }
+    decode(bytes).map_err(|(at, lossy)| {
+        let (line, col) = line_col(&lossy, at);
+        format!("it is not UTF-8 (line {line}, column {col})")
+    })
+}
+
 /// Text from bytes: a leading byte-order mark dropped; `Err` with the
 /// offset of the first byte that is not UTF-8 and the text read lossily.
 pub fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {

@@ -177,7 +177,14 @@ pub fn check<'a>(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Checked<'a>> {
     let schema_file = files.iter().find(|f| f.rel == SCHEMA_FILE);
+    // A schema that is there but could not be read is reported as such.
+    let schema_unreadable = diags.iter().any(|d| {
+        d.is_error()
+            && matches!(d.code, "io" | "not-a-file" | "encoding")
+            && d.message.contains(&format!("{SCHEMA_FILE}`"))
+    });
     let schema = match schema_file {
+        None if schema_unreadable => None,
         None => {
             diags.push(
                 Diagnostic::error("missing-schema", "the data directory has no `schema.ron`")
