@@ -406,6 +406,7 @@ fn open_session(
     let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
+            eprint!("{}", diag::render_notes(&s.warnings));
             s.options.params = params;
             s.options.max_hops = exec.max_hops;
             Ok(Some(ManuallyDrop::new(s)))
@@ -629,7 +630,10 @@ fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Exit> {
 pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
     let location = args.source();
     match location.load() {
-        Ok(loaded) => Some(loaded),
+        Ok(loaded) => {
+            eprint!("{}", diag::render_notes(&loaded.warnings));
+            Some(loaded)
+        }
         Err(failure) => {
             eprint!("{}", failure.render(color));
             eprintln!(

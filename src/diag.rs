@@ -278,6 +278,16 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
+/// The notes among `diags` (a link that leaves the data folder), one
+/// `note: …` line each, for front ends that print no warnings (D6).
+pub fn render_notes(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Note)
+        .map(|d| format!("note: {}\n", shown_text(&d.message)))
+        .collect()
+}
+
 /// At most this many diagnostics are rendered; the rest are counted.
 pub const MAX_RENDERED: usize = 1000;
 
