@@ -44,7 +44,8 @@ impl GraphSource {
             }),
             GraphSource::Script(path) => {
                 let name = path.display().to_string();
-                let text = std::fs::read_to_string(path).map_err(|e| Failure {
+                // Never a device, never past the size cap.
+                let text = load::read::read_named(path).map_err(|e| Failure {
                     diagnostics: vec![Diagnostic::error(
                         "unreadable-script",
                         format!("cannot read the graph script `{name}`: {e}"),

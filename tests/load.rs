@@ -283,7 +283,7 @@ fn a_failed_load_says_so_and_builds_nothing() {
     assert!(
         failure
             .render(false)
-            .contains("did you mean `kim_jong_un`?")
+            .contains("did you mean `kim_jong_un` (Person)?")
     );
 }
 
@@ -342,7 +342,7 @@ fn unreadable_and_non_utf8_files_are_reported() {
     let failure = load::load_dir(dir.path(), &Options::default()).expect_err("not UTF-8");
     let text = failure.render(false);
     assert!(
-        text.contains("is not UTF-8 (invalid byte at offset 19)"),
+        text.contains("is not UTF-8: the byte at line 1, column 20 is not valid"),
         "{text}"
     );
     let missing =

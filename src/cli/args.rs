@@ -28,6 +28,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// The largest file eje reads (data files, articles, scripts), in bytes
+    /// or with K, M or G (default 256M).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::load::read::parse_size)]
+    pub max_file_size: Option<u64>,
+
     /// Without a subcommand, eje opens the REPL: its options work here too
     /// (`eje --data DIR`).
     #[command(flatten)]

@@ -76,6 +76,7 @@ fn check_report(args: &CheckArgs, color: bool) -> CheckReport {
         corpus: args.corpus.clone(),
         progress: std::io::stderr().is_terminal() && !args.watch,
         audit: args.audit,
+        ..load::Options::default()
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),
@@ -109,7 +110,7 @@ fn check_report(args: &CheckArgs, color: bool) -> CheckReport {
         CheckFormat::Json => stdout.push_str(&diag::render_json(&diags, &sources)),
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    let warnings = diags.iter().filter(|d| d.is_warning()).count();
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     let summary = match &graph {
         Some(g) => format!(

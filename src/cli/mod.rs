@@ -38,6 +38,9 @@ pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    if let Some(max) = cli.max_file_size {
+        crate::load::read::set_default_max_file_size(max);
+    }
     let err_color = use_color(cli.color, std::io::stderr().is_terminal());
     let out_color = use_color(cli.color, std::io::stdout().is_terminal());
     colored::control::set_override(out_color);
@@ -130,6 +133,8 @@ pub(crate) fn open_session(
     let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
+            // Notes of the load (a link that leaves the data folder).
+            crate::sink::to_stderr(diag::render_notes(&s.warnings));
             s.options.params = params;
             s.options.max_hops = exec.max_hops;
             Ok(Some(ManuallyDrop::new(s)))
@@ -228,7 +233,10 @@ fn terminal_width() -> Option<u16> {
 pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
     let location = args.source();
     match location.load() {
-        Ok(loaded) => Some(loaded),
+        Ok(loaded) => {
+            crate::sink::to_stderr(diag::render_notes(&loaded.warnings));
+            Some(loaded)
+        }
         Err(failure) => {
             crate::sink::to_stderr(format_args!("{}", failure.render(color)));
             crate::sink::line_to_stderr(format_args!(

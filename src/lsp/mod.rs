@@ -444,6 +444,7 @@ impl Server {
             severity: Some(match d.severity {
                 Severity::Error => lt::DiagnosticSeverity::ERROR,
                 Severity::Warning => lt::DiagnosticSeverity::WARNING,
+                Severity::Note => lt::DiagnosticSeverity::INFORMATION,
             }),
             code: Some(lt::NumberOrString::String(d.code.to_string())),
             source: Some("eje".into()),

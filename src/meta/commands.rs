@@ -191,7 +191,8 @@ impl Shell {
     fn source(&mut self, file: &str) {
         let path = expand_tilde(file);
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        // A regular file within the size cap: never a FIFO or a device.
+        let text = match crate::load::read::read_text(&path) {
             Ok(t) => t,
             Err(e) => return self.error(&format!("cannot read `{name}`: {e}")),
         };

@@ -52,7 +52,13 @@ pub struct Shell {
 impl Shell {
     pub fn banner(&self) {
         let g = self.session.graph();
-        let warnings = match self.session.warnings.len() {
+        let warnings = match self
+            .session
+            .warnings
+            .iter()
+            .filter(|d| d.is_warning())
+            .count()
+        {
             0 => String::new(),
             1 => ", 1 warning (`eje check` shows it)".into(),
             n => format!(", {n} warnings (`eje check` shows them)"),

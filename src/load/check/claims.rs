@@ -9,25 +9,23 @@ use crate::load::outline::Step;
 use crate::model::TimeShape;
 use crate::model::names::nearest;
 
+/// The largest whole number a quantity (a 64-bit float) holds exactly.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
     pub(super) fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
         let schema = self.schema;
         let rel = schema.relations.get(&*c.relation);
         if rel.is_none() {
+            // Indexed and cached: many claims may share a misspelling.
             let near = self
-                .schema
-                .relation_ci(&c.relation)
-                .map(|r| r.name.clone())
-                .or_else(|| {
-                    nearest(
-                        &c.relation,
-                        self.schema.relations.keys().map(String::as_str),
-                        1,
-                    )
-                    .first()
-                    .map(|s| s.to_string())
-                });
+                .suggest
+                .relations(self.schema)
+                .suggest(&c.relation, 1)
+                .into_iter()
+                .next()
+                .map(|s| s.id);
             self.err(
                 "unknown-relation",
                 format!("unknown relation type `{}`", c.relation),
@@ -185,6 +183,19 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     format!("`{name}` must be a finite number, zero or more"),
                     fi,
                     s,
+                );
+            } else if v.is_some_and(|v| v > MAX_EXACT) {
+                // Beyond 2^53 a number is silently rounded: say so instead.
+                let s = span(self, name);
+                self.err(
+                    "quantity-too-large",
+                    format!("`{name}` is larger than eje holds exactly (9007199254740992)"),
+                    fi,
+                    s,
+                )
+                .help = Some(
+                    "give the figure in a larger unit, and keep the source's wording in `text`"
+                        .into(),
                 );
             }
         }
