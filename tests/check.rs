@@ -85,7 +85,7 @@ fn json_gives_one_object_per_diagnostic_with_positions_and_related_locations() {
     );
     assert!(related["file"].as_str().unwrap().ends_with("dossier.ron"));
     let unknown = lines.iter().find(|v| v["rule"] == "unknown-ref").unwrap();
-    assert_eq!(unknown["help"], "did you mean `north_korea`?");
+    assert_eq!(unknown["help"], "did you mean `north_korea` (Country)?");
     let l = line_of("north_kore\"");
     let col = text
         .lines()
