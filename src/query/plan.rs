@@ -664,6 +664,10 @@ fn query_names(q: &ast::SingleQuery, out: &mut HashSet<String>) {
                 w.where_.iter().for_each(|e| expr(e, out));
             }
             ast::Clause::Return(r) => projection(&r.projection, out),
+            ast::Clause::Call(c) => {
+                c.args.iter().flatten().for_each(|e| expr(e, out));
+                c.where_.iter().for_each(|e| expr(e, out));
+            }
         }
     }
 }
@@ -928,6 +932,14 @@ impl<'a> Planner<'a> {
                     let (names, slots): (Vec<String>, Vec<Slot>) = cols.into_iter().unzip();
                     ops.push(Op::Emit(slots));
                     columns = Some(names);
+                }
+                ast::Clause::Call(c) => {
+                    return Err(err_code(
+                        ErrorKind::Semantic,
+                        "ProcedureNotFound",
+                        format!("unknown procedure `{}`", c.name.name),
+                        c.name.span,
+                    ));
                 }
             }
         }
