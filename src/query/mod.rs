@@ -11,6 +11,7 @@ pub mod optimize;
 pub mod parser;
 pub mod plan;
 mod print;
+pub mod procedures;
 pub mod result;
 pub mod types;
 
