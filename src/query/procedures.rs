@@ -126,23 +126,23 @@ pub struct TableProcedure {
 }
 
 /// What a call runs.
-#[derive(Debug, Clone, Copy)]
-pub enum Body<'a> {
+#[derive(Debug, Clone)]
+pub enum Body {
     Builtin(fn(&Graph) -> Vec<Vec<Value>>),
-    Table(&'a TableProcedure),
+    Table(Arc<TableProcedure>),
 }
 
 /// A procedure found by name.
 #[derive(Debug, Clone)]
-pub struct Procedure<'a> {
+pub struct Procedure {
     pub signature: Signature,
-    pub body: Body<'a>,
+    pub body: Body,
 }
 
-impl Procedure<'_> {
+impl Procedure {
     /// Runs the procedure on evaluated arguments.
     pub fn call(&self, graph: &Graph, args: &[Value]) -> Vec<Vec<Value>> {
-        match self.body {
+        match &self.body {
             Body::Builtin(f) => f(graph),
             Body::Table(t) => t
                 .rows
@@ -249,11 +249,11 @@ fn builtin_signature(b: &Builtin) -> Signature {
 
 /// The procedure of this name: table procedures exactly, built-ins
 /// ignoring case.
-pub fn lookup<'a>(name: &str, tables: &'a [TableProcedure]) -> Option<Procedure<'a>> {
+pub fn lookup(name: &str, tables: &[Arc<TableProcedure>]) -> Option<Procedure> {
     if let Some(t) = tables.iter().find(|t| t.signature.name == name) {
         return Some(Procedure {
             signature: t.signature.clone(),
-            body: Body::Table(t),
+            body: Body::Table(t.clone()),
         });
     }
     BUILTINS
@@ -266,7 +266,7 @@ pub fn lookup<'a>(name: &str, tables: &'a [TableProcedure]) -> Option<Procedure<
 }
 
 /// Every procedure name, for suggestions and completion.
-pub fn names(tables: &[TableProcedure]) -> Vec<String> {
+pub fn names(tables: &[Arc<TableProcedure>]) -> Vec<String> {
     BUILTINS
         .iter()
         .map(|b| b.name.to_string())
@@ -442,9 +442,6 @@ fn fields(text: &str) -> Option<Vec<(String, FieldType)>> {
         .collect()
 }
 
-/// A shared list of table procedures.
-pub type Tables = Arc<Vec<TableProcedure>>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,7 +468,7 @@ mod tests {
                 (vec![Value::Float(42.3)], vec!["about right".into()]),
             ],
         };
-        let tables = vec![t];
+        let tables = vec![Arc::new(t)];
         let p = lookup("p", &tables).unwrap();
         let g = Graph::new(None);
         assert_eq!(
