@@ -92,6 +92,7 @@ pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
         Value::Str(s) => s.clone(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::Node(ix) => {
             let n = graph.node(*ix);
             let t = node_text(n);
@@ -239,6 +240,7 @@ pub fn json_value(graph: &Graph, v: &Value) -> Json {
             .map_or_else(|| Json::String(format_float(*f)), Json::Number),
         Value::Str(s) => Json::String(s.clone()),
         Value::Date(d) => Json::String(d.to_string()),
+        Value::Temporal(t) => Json::String(t.to_string()),
         Value::List(items) => Json::Array(items.iter().map(|i| json_value(graph, i)).collect()),
         Value::Map(m) => Json::Object(json_map(graph, m)),
         Value::Node(ix) => {

@@ -102,7 +102,8 @@ impl Subgraph {
             | Value::Int(_)
             | Value::Float(_)
             | Value::Str(_)
-            | Value::Date(_) => {}
+            | Value::Date(_)
+            | Value::Temporal(_) => {}
         }
     }
 

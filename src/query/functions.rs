@@ -10,7 +10,11 @@
 use petgraph::Direction;
 
 use super::error::{ErrorKind, QueryError};
+
+mod temporal;
+
 use crate::model::{Graph, PartialDate, Path, Value};
+pub use temporal::reset_clock;
 
 pub type FnResult = Result<Value, QueryError>;
 
@@ -200,10 +204,227 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     f!(
         "date",
+        0,
+        1,
+        temporal::date,
+        "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, a map or another temporal value (today without one)"
+    ),
+    f!(
+        "localtime",
+        0,
+        1,
+        temporal::localtime,
+        "a time of day without a zone, from `HH:MM[:SS[.fff]]`, a map or another temporal value"
+    ),
+    f!(
+        "time",
+        0,
+        1,
+        temporal::time,
+        "a time of day with an offset, from `HH:MM[:SS]+01:00`, a map or another temporal value"
+    ),
+    f!(
+        "localdatetime",
+        0,
+        1,
+        temporal::localdatetime,
+        "a date and time without a zone, from `YYYY-MM-DDTHH:MM`, a map or another temporal value"
+    ),
+    f!(
+        "datetime",
+        0,
+        1,
+        temporal::datetime,
+        "a date and time in a zone, from `YYYY-MM-DDTHH:MM+01:00[Europe/Paris]`, a map or another temporal value"
+    ),
+    f!(
+        "duration",
         1,
         1,
-        date,
-        "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or {year, month, day}"
+        temporal::duration,
+        "a duration from ISO 8601 (`P1Y2M3DT4H`) or a map of years, months, weeks, days, hours..."
+    ),
+    f!(
+        "duration.between",
+        2,
+        2,
+        temporal::duration_between,
+        "the duration from one temporal value to another, in months, days and seconds"
+    ),
+    f!(
+        "duration.inMonths",
+        2,
+        2,
+        temporal::duration_in_months,
+        "the whole months from one temporal value to another"
+    ),
+    f!(
+        "duration.inDays",
+        2,
+        2,
+        temporal::duration_in_days,
+        "the whole days from one temporal value to another"
+    ),
+    f!(
+        "duration.inSeconds",
+        2,
+        2,
+        temporal::duration_in_seconds,
+        "the seconds from one temporal value to another"
+    ),
+    f!(
+        "date.truncate",
+        2,
+        3,
+        temporal::date_truncate,
+        "a temporal value truncated to a unit (`'month'`, `'week'`...) as a date, fields from the map"
+    ),
+    f!(
+        "localtime.truncate",
+        2,
+        3,
+        temporal::localtime_truncate,
+        "a temporal value truncated to a unit as a local time"
+    ),
+    f!(
+        "time.truncate",
+        2,
+        3,
+        temporal::time_truncate,
+        "a temporal value truncated to a unit as a time"
+    ),
+    f!(
+        "localdatetime.truncate",
+        2,
+        3,
+        temporal::localdatetime_truncate,
+        "a temporal value truncated to a unit as a local date-time"
+    ),
+    f!(
+        "datetime.truncate",
+        2,
+        3,
+        temporal::datetime_truncate,
+        "a temporal value truncated to a unit as a date-time"
+    ),
+    f!(
+        "datetime.fromepoch",
+        2,
+        2,
+        temporal::datetime_fromepoch,
+        "the UTC date-time of seconds and nanoseconds since 1970-01-01"
+    ),
+    f!(
+        "datetime.fromepochmillis",
+        1,
+        1,
+        temporal::datetime_fromepochmillis,
+        "the UTC date-time of milliseconds since 1970-01-01"
+    ),
+    f!(
+        "date.statement",
+        0,
+        1,
+        temporal::date_now,
+        "today (in a zone)"
+    ),
+    f!(
+        "date.transaction",
+        0,
+        1,
+        temporal::date_now,
+        "today (in a zone)"
+    ),
+    f!(
+        "date.realtime",
+        0,
+        1,
+        temporal::date_now,
+        "today (in a zone)"
+    ),
+    f!(
+        "localtime.statement",
+        0,
+        1,
+        temporal::localtime_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "localtime.transaction",
+        0,
+        1,
+        temporal::localtime_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "localtime.realtime",
+        0,
+        1,
+        temporal::localtime_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "time.statement",
+        0,
+        1,
+        temporal::time_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "time.transaction",
+        0,
+        1,
+        temporal::time_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "time.realtime",
+        0,
+        1,
+        temporal::time_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "localdatetime.statement",
+        0,
+        1,
+        temporal::localdatetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "localdatetime.transaction",
+        0,
+        1,
+        temporal::localdatetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "localdatetime.realtime",
+        0,
+        1,
+        temporal::localdatetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "datetime.statement",
+        0,
+        1,
+        temporal::datetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "datetime.transaction",
+        0,
+        1,
+        temporal::datetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "datetime.realtime",
+        0,
+        1,
+        temporal::datetime_now,
+        "the date-time now (in a zone)"
     ),
     f!("startNode", 1, 1, start_node, "the node a relation leaves"),
     f!("endNode", 1, 1, end_node, "the node a relation enters"),
@@ -505,6 +726,7 @@ fn to_string(_: &Graph, a: &[Value]) -> FnResult {
         Value::Float(f) => Value::Str(crate::model::value::format_float(*f)),
         Value::Bool(b) => Value::Str(b.to_string()),
         Value::Date(d) => Value::Str(d.to_string()),
+        Value::Temporal(t) => Value::Str(t.to_string()),
         v => {
             return Err(arg_error(
                 "toString",
@@ -573,33 +795,6 @@ fn to_boolean(_: &Graph, a: &[Value]) -> FnResult {
 /// Parses a date for `date()` and for comparisons with strings.
 pub fn parse_date(text: &str) -> Result<PartialDate, QueryError> {
     PartialDate::parse(text.trim()).map_err(|e| value_error(e.0))
-}
-
-fn date(_: &Graph, a: &[Value]) -> FnResult {
-    Ok(match &a[0] {
-        Value::Null => Value::Null,
-        Value::Date(d) => Value::Date(*d),
-        Value::Str(s) => Value::Date(parse_date(s)?),
-        Value::Map(m) => {
-            let part = |k: &str| match m.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::Int(i)) => Ok(Some(*i)),
-                Some(v) => Err(arg_error("date", "integer year, month and day", v)),
-            };
-            let Some(year) = part("year")? else {
-                return Err(value_error("`date` needs at least a `year`".into()));
-            };
-            let mut text = format!("{year:04}");
-            if let Some(m) = part("month")? {
-                text.push_str(&format!("-{m:02}"));
-                if let Some(d) = part("day")? {
-                    text.push_str(&format!("-{d:02}"));
-                }
-            }
-            Value::Date(parse_date(&text)?)
-        }
-        v => return Err(arg_error("date", "a string like `2024-06` or a map", v)),
-    })
 }
 
 fn start_node(g: &Graph, a: &[Value]) -> FnResult {

@@ -29,10 +29,12 @@ pub const NODE: u16 = 1 << 7;
 pub const REL: u16 = 1 << 8;
 pub const PATH: u16 = 1 << 9;
 pub const DATE: u16 = 1 << 10;
+/// Times, date-times and durations.
+pub const TEMPORAL: u16 = 1 << 11;
 pub const NUM: u16 = INT | FLOAT;
-pub const ALL: u16 = (1 << 11) - 1;
+pub const ALL: u16 = (1 << 12) - 1;
 
-const NAMES: [(u16, &str); 11] = [
+const NAMES: [(u16, &str); 12] = [
     (NULL, "NULL"),
     (BOOL, "BOOLEAN"),
     (INT, "INTEGER"),
@@ -44,6 +46,7 @@ const NAMES: [(u16, &str); 11] = [
     (REL, "RELATIONSHIP"),
     (PATH, "PATH"),
     (DATE, "DATE"),
+    (TEMPORAL, "TEMPORAL"),
 ];
 
 /// The kinds a value may have; `elem` is what a list's elements may be
@@ -135,6 +138,7 @@ impl Ty {
             Value::Float(_) => Ty::of(FLOAT),
             Value::Str(_) => Ty::of(STR),
             Value::Date(_) => Ty::of(DATE),
+            Value::Temporal(_) => Ty::of(TEMPORAL),
             Value::List(items) => Ty::list(items.iter().fold(0, |k, x| k | Ty::of_value(x).kinds)),
             Value::Map(_) => Ty::of(MAP),
             Value::Node(_) => Ty::of(NODE),
@@ -183,7 +187,7 @@ fn signature(f: &Function) -> (&'static [u16], Ty) {
         "relationships" => (&[PATH], Ty::list(REL)),
         "size" => (&[LIST | STR | MAP], Ty::of(INT)),
         "toLower" | "toUpper" | "trim" | "ltrim" | "rtrim" => (&[STR], Ty::of(STR)),
-        "toString" => (&[STR | NUM | BOOL | DATE], Ty::of(STR)),
+        "toString" => (&[STR | NUM | BOOL | DATE | TEMPORAL], Ty::of(STR)),
         "toInteger" => (&[STR | NUM | BOOL], Ty::of(INT)),
         "toFloat" => (&[STR | NUM], Ty::of(FLOAT)),
         "toBoolean" => (&[STR | BOOL | INT], Ty::of(BOOL)),
@@ -191,7 +195,7 @@ fn signature(f: &Function) -> (&'static [u16], Ty) {
         "toIntegerOrNull" => (&[ANYK], Ty::of(INT)),
         "toFloatOrNull" => (&[ANYK], Ty::of(FLOAT)),
         "toBooleanOrNull" => (&[ANYK], Ty::of(BOOL)),
-        "date" => (&[STR | DATE | MAP], Ty::of(DATE)),
+        "date" => (&[STR | DATE | MAP | TEMPORAL], Ty::of(DATE)),
         "head" | "last" => (&[LIST], Ty::ANY),
         "tail" => (&[LIST], Ty::of(LIST)),
         "range" => (&[INT], Ty::list(INT)),
@@ -418,7 +422,7 @@ impl Checker<'_> {
             BinaryOp::Add => {
                 // Numbers add, strings concatenate with scalars, lists
                 // append: refuse only what none of these can be.
-                let text = STR | LIST;
+                let text = STR | LIST | DATE | TEMPORAL;
                 if !ta.may_be(text) && !tb.may_be(text) {
                     expect(ta, NUM, name, a.span)?;
                     expect(tb, NUM, name, b.span)?;
@@ -428,6 +432,16 @@ impl Checker<'_> {
                 } else {
                     Ty::ANY
                 }
+            }
+            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+                if ta.may_be(DATE | TEMPORAL) || tb.may_be(DATE | TEMPORAL) =>
+            {
+                // Temporal values move by durations; durations scale by
+                // numbers: the evaluator checks the combination.
+                let ok = NUM | DATE | TEMPORAL;
+                expect(ta, ok, name, a.span)?;
+                expect(tb, ok, name, b.span)?;
+                Ty::ANY
             }
             BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow => {
                 expect(ta, NUM, name, a.span)?;

@@ -19,6 +19,7 @@ mod expr;
 mod key;
 mod matcher;
 mod ops;
+pub mod temporal;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -116,6 +117,8 @@ pub fn run(graph: &Graph, text: &str, opts: &Options) -> Vec<Result<ResultSet, Q
 
 /// Runs a planned query.
 pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<ResultSet, QueryError> {
+    // `datetime()` and its kin read one clock per statement.
+    super::functions::reset_clock();
     let mut rows = Vec::new();
     let mut work = 0;
     for part in &plan.parts {
