@@ -257,3 +257,15 @@ impl fmt::Display for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// D9: values stay small; large variants (temporal values) are boxed.
+    #[test]
+    fn value_stays_small() {
+        assert!(std::mem::size_of::<Value>() <= 48);
+        assert!(std::mem::size_of::<Box<Temporal>>() == 8);
+    }
+}
