@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use eje::cli::DataLocation;
+use eje::load::location::DataLocation;
 use eje::session::{GraphSource, Session};
 
 /// The allocator the `eje` binary uses, so the figures are the binary's.

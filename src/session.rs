@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use crate::cli::DataLocation;
 use crate::diag::{Diagnostic, SourceMap};
+use crate::load::location::DataLocation;
 use crate::load::{self, Failure};
 use crate::model::Graph;
 use crate::query::ast::{Span, Statement};
-use crate::query::lexer::{self, TokenKind};
-use crate::query::{self, ErrorKind, QueryError, ResultSet};
+use crate::query::split::split_statements;
+use crate::query::{self, QueryError, ResultSet};
 
 /// Where the graph comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,47 +207,6 @@ impl Session {
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
-}
-
-/// Splits a script at the `;` that end statements (not those inside
-/// strings or comments), dropping empty pieces.
-pub fn split_statements(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut has_code = false;
-    for t in lexer::tokens(text) {
-        if t.kind == TokenKind::Punct && &text[t.span.range()] == ";" {
-            if has_code {
-                out.push(Span::new(start, t.span.start));
-            }
-            start = t.span.end;
-            has_code = false;
-        } else if t.kind != TokenKind::Comment {
-            has_code = true;
-        }
-    }
-    if has_code {
-        out.push(Span::new(start, text.len()));
-    }
-    out
-}
-
-/// A query error as a diagnostic pointing into `file`.
-pub fn diagnostic(e: &QueryError, file: &str) -> Diagnostic {
-    let code = e.code.unwrap_or(match e.kind {
-        ErrorKind::Syntax | ErrorKind::UnexpectedEnd => "syntax",
-        ErrorKind::Semantic => "semantic",
-        ErrorKind::Runtime => "runtime",
-        ErrorKind::Limit => "limit",
-        ErrorKind::Cancelled => "cancelled",
-    });
-    let mut d = Diagnostic::error(code, e.message.clone()).help_opt(e.help.clone());
-    if let Some(s) = e.span {
-        d = d.at(file, s.start..s.end.max(s.start));
-    } else {
-        d.file = Some(file.to_string());
-    }
-    d
 }
 
 /// The texts of the files some warning points into.

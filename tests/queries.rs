@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use eje::cli::DataLocation;
 use eje::diag::SourceMap;
+use eje::load::location::DataLocation;
 use eje::render::{self, Format, TableStyle};
-use eje::session::{self, GraphSource, Session};
+use eje::session::{GraphSource, Session};
 
 #[test]
 fn saved_queries_answer_as_reviewed() {
@@ -39,7 +39,7 @@ fn saved_queries_answer_as_reviewed() {
                 )),
                 Err(e) => {
                     out.push_str(&eje::diag::render(
-                        &[session::diagnostic(e, &name)],
+                        &[e.to_diagnostic(&name)],
                         &sources,
                         false,
                     ));

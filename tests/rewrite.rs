@@ -163,7 +163,15 @@ fn rows(g: &Graph, text: &str, rewrite: bool) -> Result<Vec<Vec<Value>>, String>
 
 fn rewrites(g: &Graph, text: &str) -> usize {
     let q = statement(text);
-    let mut p = plan::plan_query(g, text, &q, &Default::default(), 10).expect("plans");
+    let mut p = plan::plan_query(
+        g,
+        text,
+        &q,
+        &Default::default(),
+        10,
+        query::eval::eval_constant,
+    )
+    .expect("plans");
     optimize::optimize(&mut p)
 }
 

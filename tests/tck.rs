@@ -621,6 +621,7 @@ impl<'s> Runner<'s> {
                                 qq,
                                 &opts.params,
                                 opts.max_hops,
+                                query::eval::eval_constant,
                             ) {
                                 Err(e) => compile(e),
                                 Ok(plan) => {

@@ -9,11 +9,11 @@
 //! claim id, so two exports of the same data are byte-for-byte equal and a
 //! diff between two versions shows what changed.
 //!
-//! Writing to a file goes through `write_atomic`: the text is rendered in
-//! memory first, then written to a temporary file beside the target and
-//! renamed over it, so a failed export never leaves a half-written file.
+//! Writing to a file goes through the output sink (`crate::sink`): the text
+//! is rendered in memory first, then written to a temporary file beside the
+//! target and renamed over it, so a failed export never leaves a
+//! half-written file.
 
-mod atomic;
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
@@ -28,7 +28,7 @@ use std::str::FromStr;
 
 use crate::model::Graph;
 
-pub use atomic::{write_atomic, write_atomic_with};
+use crate::sink::{self, WriteError, os_reason};
 pub use subgraph::Subgraph;
 
 /// What an export writes.
@@ -197,17 +197,6 @@ fn stderr_suffix(stderr: &str) -> String {
     }
 }
 
-/// The OS's reason, without Rust's `(os error 13)` suffix and without the
-/// temporary file's name that `tempfile` appends (`... at path "/x/.f.tmp"`;
-/// the user never chose that file).
-fn os_reason(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
 /// Writes `sub` of `graph` in `format` to `out`. `dialect` matters only for
 /// `Format::Cypher`.
 ///
@@ -239,6 +228,27 @@ pub fn render(
         Format::Json => json::to_json_string(graph, sub).into_bytes(),
         Format::GraphMl => graphml::to_graphml(graph, sub).into_bytes(),
         Format::Cypher => cypher::to_cypher(graph, sub, dialect).into_bytes(),
+    })
+}
+
+/// Writes `bytes` to `path` through the output sink (atomically).
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Like `write_atomic`, with the content written by `fill`; an I/O error of
+/// `fill` names the file, as the sink's own errors do.
+pub fn write_atomic_with(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    sink::write_atomic_with(path, fill).map_err(|e| match e {
+        WriteError::File { path, source } => ExportError::File { path, source },
+        WriteError::Fill(ExportError::Io(source)) => ExportError::File {
+            path: path.to_path_buf(),
+            source,
+        },
+        WriteError::Fill(other) => other,
     })
 }
 
@@ -275,16 +285,5 @@ mod tests {
         assert!(err.contains("`png`") && err.contains("graphml"), "{err}");
         assert_eq!(Format::from_path("a/b.GV".as_ref()), Some(Format::Dot));
         assert_eq!(Format::from_path("x".as_ref()), None);
-    }
-
-    #[test]
-    fn os_reason_drops_the_error_number() {
-        let e = io::Error::from_raw_os_error(2);
-        assert_eq!(os_reason(&e), "No such file or directory");
-        let dir = tempfile::tempdir().unwrap();
-        let e = tempfile::Builder::new()
-            .tempfile_in(dir.path().join("missing"))
-            .unwrap_err();
-        assert_eq!(os_reason(&e), "No such file or directory");
     }
 }

@@ -1,6 +1,11 @@
 use super::*;
 use crate::diag::Diagnostic;
-use crate::model::Value;
+use std::collections::HashMap;
+
+use petgraph::graph::NodeIndex;
+
+use crate::model::{Node, Props, Value};
+use crate::query::ast::Span;
 use petgraph::Direction as Dir;
 
 fn load(text: &str) -> Graph {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use petgraph::graph::NodeIndex;
 
-use super::check::{Dossier, weakest};
+use super::dossier::{Dossier, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, EntitySpec, Hedge, PropValue, RankSpec, WhenSpec,
 };
@@ -26,46 +26,6 @@ use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
 use super::{FastMap, FastSet};
 use crate::model::props::{Deferred, Key, intern};
 use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
-
-/// Node properties eje sets itself.
-pub const RESERVED_NODE_PROPS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "aliases",
-    "description",
-    "note",
-    "date",
-    "start",
-    "end",
-];
-
-/// Relation properties eje sets itself.
-pub const RESERVED_REL_PROPS: &[&str] = &[
-    "id",
-    "type",
-    "date",
-    "start",
-    "end",
-    "quantity",
-    "quantity_low",
-    "quantity_high",
-    "approx",
-    "unit",
-    "quantity_text",
-    "hedge",
-    "rank",
-    "rank_reason",
-    "sources",
-    "claimants",
-    "quotes",
-    "citations",
-    "conflicts_with",
-    "note",
-    "derived",
-    "role",
-    "event",
-];
 
 pub fn hedge_name(h: Hedge) -> &'static str {
     match h {

@@ -4,7 +4,8 @@
 //! Stages: read the files (`read_dir` or the copy embedded at build time),
 //! parse each with ron into the serde types of `files`, map their positions
 //! (`outline`), check the schema (`schema`) and every dossier against it
-//! (`check`), then build the graph (`build`). Loading is all-or-nothing: any
+//! (`check`), then build the graph (`build`) from the checked dossiers
+//! (`dossier`, the types both share). Loading is all-or-nothing: any
 //! error and no graph comes back.
 //!
 //! The heavy stages use all cores: files are read, parsed and
@@ -16,8 +17,10 @@
 
 pub mod build;
 pub mod check;
+pub mod dossier;
 pub mod fast;
 pub mod files;
+pub mod location;
 pub mod outline;
 pub mod progress;
 pub mod schema;
@@ -266,7 +269,16 @@ fn check_and_build(
     progress: &progress::Progress,
 ) -> Result<Loaded, Failure> {
     let mut diags = Vec::new();
-    let result = check::check(&files, opts, progress, &mut diags);
+    let timer = PhaseTimer::start();
+    let result = check::check(&files, opts, progress, &timer, &mut diags).map(|checked| {
+        progress.phase("building the graph");
+        let graph = build::build(checked.schema, checked.dossiers, checked.ends);
+        timer.phase("build");
+        // Queries walk adjacency first of all: index it now, as part of the load.
+        graph.adjacency();
+        timer.phase("index");
+        graph
+    });
     diag::sort(&mut diags);
     // The texts move into the source map (no copy of a large dataset).
     let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();

@@ -672,7 +672,7 @@ fn make_day(y: i64, m: i64, d: i64) -> Result<i64, TemporalError> {
     let last = i64::from(days_in_month(y, m as u32));
     if !(1..=last).contains(&d) {
         return err(format!(
-            "day {d} is out of range: {y}-{m:02} has {last} days"
+            "{y:04}-{m:02}-{d:02} is not a real day: {y:04}-{m:02} has {last} days"
         ));
     }
     Ok(days_from_civil(y, m as u32, d as u32))

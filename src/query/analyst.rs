@@ -332,7 +332,10 @@ fn path(
         .statements
         .first()
         .expect("the generated query is one statement");
-    let found = eval::execute(graph, &text, stmt, opts)?;
+    let ast::Statement::Query(q) = stmt else {
+        unreachable!("the generated statement is a query")
+    };
+    let found = eval::run_query(graph, &text, q, opts)?;
     let mut rs = ResultSet::new(strs(&[
         "path",
         "hop",

@@ -83,3 +83,25 @@ impl fmt::Display for QueryError {
 }
 
 impl std::error::Error for QueryError {}
+
+impl QueryError {
+    /// This error as a diagnostic pointing into `file` (the text its span
+    /// counts in).
+    pub fn to_diagnostic(&self, file: &str) -> crate::diag::Diagnostic {
+        let code = self.code.unwrap_or(match self.kind {
+            ErrorKind::Syntax | ErrorKind::UnexpectedEnd => "syntax",
+            ErrorKind::Semantic => "semantic",
+            ErrorKind::Runtime => "runtime",
+            ErrorKind::Limit => "limit",
+            ErrorKind::Cancelled => "cancelled",
+        });
+        let mut d =
+            crate::diag::Diagnostic::error(code, self.message.clone()).help_opt(self.help.clone());
+        if let Some(s) = self.span {
+            d = d.at(file, s.start..s.end.max(s.start));
+        } else {
+            d.file = Some(file.to_string());
+        }
+        d
+    }
+}

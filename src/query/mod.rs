@@ -3,18 +3,23 @@
 
 pub mod analyst;
 pub mod ast;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod functions;
+pub mod ir;
 pub mod lexer;
 pub mod optimize;
+pub mod params;
 pub mod parser;
 pub mod plan;
 mod print;
 pub mod procedures;
 pub mod result;
+pub mod split;
 pub mod types;
 
+pub use engine::{execute, run};
 pub use error::{ErrorKind, QueryError};
-pub use eval::{Options, execute, run};
+pub use eval::Options;
 pub use result::ResultSet;

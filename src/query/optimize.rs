@@ -20,7 +20,7 @@
 //! in the `MATCH` are still excluded) and the step's filters.
 
 use super::functions::AggKind;
-use super::plan::{
+use super::ir::{
     AggregatePlan, Ends, Expand, Op, PExpr, PKind, QueryPlan, SinglePlan, Slot, StepKind,
     calls_random,
 };

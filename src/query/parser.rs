@@ -195,6 +195,17 @@ fn parse_here(text: &str) -> Result<Script, QueryError> {
     script(input, text).map_err(|e| finish(e, text))
 }
 
+/// How much work parsing `text` takes, counted in nesting levels entered:
+/// a deterministic measure for tests that backtracking stays bounded.
+pub fn parse_steps(text: &str) -> u64 {
+    with_stack(|| {
+        let ctx = Ctx::default();
+        let input = In::new_extra(text, &ctx);
+        let _ = script(input, text);
+        ctx.steps.get()
+    })
+}
+
 /// Parses exactly one statement (a trailing `;` is allowed).
 pub fn parse_statement(text: &str) -> Result<Statement, QueryError> {
     let script = parse(text)?;

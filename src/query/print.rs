@@ -334,7 +334,14 @@ fn starts_with_name_in(e: &Expr) -> bool {
     let mut e = e;
     loop {
         match &e.kind {
-            ExprKind::Binary(BinaryOp::In, l, _) if matches!(l.kind, ExprKind::Variable(_)) => {
+            // `null`, `true` and `false` are words too: `[null IN x]` would
+            // be tried as a comprehension over a variable named `null`.
+            ExprKind::Binary(BinaryOp::In, l, _)
+                if matches!(
+                    l.kind,
+                    ExprKind::Variable(_) | ExprKind::Literal(Literal::Null | Literal::Bool(_))
+                ) =>
+            {
                 return level(l) >= PREDICATE;
             }
             ExprKind::Binary(op, l, _) if level(l) >= binary_level(*op) => e = l,

@@ -15,7 +15,7 @@
 use super::ast::{BinaryOp, Span};
 use super::error::{ErrorKind, QueryError};
 use super::functions::{AggKind, Function};
-use super::plan::{MatchPlan, PExpr, PKind, Slot, StepKind};
+use super::ir::{MatchPlan, PExpr, PKind, Slot, StepKind};
 use crate::model::Value;
 
 pub const NULL: u16 = 1;

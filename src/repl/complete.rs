@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use rustyline::completion::Pair;
 
-use super::commands::{self, Arg};
+use crate::meta::table::{self as commands, Arg};
 use crate::model::{Graph, Value, names};
 use crate::query::lexer::{self, FUNCTIONS, KEYWORDS, Token, TokenKind};
 use crate::render::Format;

@@ -11,8 +11,8 @@
 
 use std::borrow::Cow;
 
-use super::commands;
 use super::input::{CONTINUATION, PAD};
+use crate::meta::table;
 use crate::query::lexer::{self, TokenKind};
 
 const RESET: &str = "\x1b[0m";
@@ -46,7 +46,7 @@ pub fn highlight(line: &str, pos: usize, color: bool, bracket: bool) -> Cow<'_, 
         let name_end = line[colon..]
             .find(char::is_whitespace)
             .map_or(line.len(), |i| colon + i);
-        let known = commands::find(&line[colon + 1..name_end]).is_some();
+        let known = table::find(&line[colon + 1..name_end]).is_some();
         out.push_str(&line[..colon]);
         emit(
             &mut out,

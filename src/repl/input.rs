@@ -15,6 +15,7 @@
 //! the cursor arithmetic stays right and the statement reads like psql's.
 //! The blanks are removed again before the statement runs.
 
+use crate::meta::table::bare_meta;
 use crate::query::parser;
 
 /// The prompt of a statement's first line.
@@ -52,16 +53,6 @@ pub fn with_pads(text: &str) -> String {
 pub fn is_meta(text: &str) -> bool {
     let t = text.trim();
     t.starts_with(':') || bare_meta(t).is_some()
-}
-
-/// `help`, `quit` or `exit` typed without the colon (and maybe with a `;`):
-/// the meta command they stand for.
-pub fn bare_meta(text: &str) -> Option<&'static str> {
-    let t = text.trim().trim_end_matches(';').trim_end();
-    ["help", "quit", "exit"]
-        .into_iter()
-        .find(|w| w.eq_ignore_ascii_case(t))
-        .map(|w| if w == "exit" { "quit" } else { w })
 }
 
 /// Whether Enter at the end of `buffer` (a line buffer, with pads) should

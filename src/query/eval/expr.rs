@@ -6,7 +6,7 @@
 
 use super::super::ast::{BinaryOp, Quantifier, Span};
 use super::super::error::QueryError;
-use super::super::plan::{PExpr, PKind};
+use super::super::ir::{PExpr, PKind};
 use super::Exec;
 use super::matcher::Sink;
 use super::ops::{self, type_error};

@@ -32,11 +32,11 @@ use regex::Regex;
 pub use key::{Key, equivalent};
 pub use ops::{compare, equals};
 
-use super::analyst;
 use super::ast;
 use super::error::{ErrorKind, QueryError};
 use super::functions::AggKind;
-use super::plan::{self, AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
+use super::ir::{AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
+use super::plan;
 use super::result::ResultSet;
 use crate::model::{Graph, Value};
 
@@ -72,19 +72,16 @@ impl Default for Options {
     }
 }
 
-/// Runs one statement. `text` is the text its spans point into (the
+/// Plans and runs one query. `text` is the text its spans point into (the
 /// statement's source or the whole script it came from): unaliased return
 /// items are named after their text there.
-pub fn execute(
+pub fn run_query(
     graph: &Graph,
     text: &str,
-    stmt: &ast::Statement,
+    q: &ast::Query,
     opts: &Options,
 ) -> Result<ResultSet, QueryError> {
-    match stmt {
-        ast::Statement::Query(q) => run_plan(graph, &plan_query(graph, text, q, opts)?, opts),
-        other => analyst::execute(graph, text, other, opts),
-    }
+    run_plan(graph, &plan_query(graph, text, q, opts)?, opts)
 }
 
 /// Plans a query, with `optimize`'s rewrites unless `opts` turns them off.
@@ -94,25 +91,11 @@ pub fn plan_query(
     q: &ast::Query,
     opts: &Options,
 ) -> Result<QueryPlan, QueryError> {
-    let mut plan = plan::plan_query(graph, text, q, &opts.params, opts.max_hops)?;
+    let mut plan = plan::plan_query(graph, text, q, &opts.params, opts.max_hops, eval_constant)?;
     if opts.rewrite {
         super::optimize::optimize(&mut plan);
     }
     Ok(plan)
-}
-
-/// Parses a script and runs each of its statements in turn. A syntax
-/// error is the only result; otherwise there is one result per statement
-/// (the caller decides whether to stop at the first error).
-pub fn run(graph: &Graph, text: &str, opts: &Options) -> Vec<Result<ResultSet, QueryError>> {
-    match super::parser::parse(text) {
-        Err(e) => vec![Err(e)],
-        Ok(script) => script
-            .statements
-            .iter()
-            .map(|s| execute(graph, text, s, opts))
-            .collect(),
-    }
 }
 
 /// Runs a planned query.

@@ -38,6 +38,9 @@ pub(super) struct Ctx {
     /// Path patterns tried in expressions: where each attempt ended and
     /// what it found, or why it failed.
     pub paths: RefCell<HashMap<usize, Attempt>>,
+    /// How many levels were entered in all: the parser's work, which a
+    /// test holds to grow linearly with nesting (see `parse_steps`).
+    pub steps: Cell<u64>,
 }
 
 /// How a speculative attempt ended: where, with what; or why it failed.
@@ -217,6 +220,7 @@ pub(super) fn enter<'a>(i: &In<'a>) -> Result<Depth<'a>, Err<PErr>> {
         return too_deep(i);
     }
     depth.set(depth.get() + 1);
+    i.extra.steps.set(i.extra.steps.get() + 1);
     let deepest = &i.extra.deepest;
     deepest.set(deepest.get().max(depth.get()));
     Ok(Depth(depth))

@@ -1,7 +1,7 @@
 //! Meta commands (`:help`, `:schema`, `:export`...): one table, from which
 //! `:help`, completion and "did you mean" are all generated. Running them
-//! is `Repl::meta` in `mod.rs`; this file only knows their names, their
-//! arguments and their help.
+//! is `Shell::meta` in `commands.rs`; this file only knows their names,
+//! their arguments, their help and what they may do outside eje.
 
 use crate::model::names;
 
@@ -36,6 +36,10 @@ pub struct Command {
     /// What `:help NAME` adds to the summary.
     pub details: &'static str,
     pub arg: Arg,
+    /// Whether it may write files the user names (`:export FILE`).
+    pub writes_files: bool,
+    /// Whether it may run another program (`:export svg` runs Graphviz).
+    pub runs_programs: bool,
 }
 
 pub const COMMANDS: &[Command] = &[
@@ -46,6 +50,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "this help, or help on a command or a topic",
         details: "Topics: every command (`:help export`), `queries`, `analyst` and `keys`.",
         arg: Arg::Topic,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "schema",
@@ -56,6 +62,8 @@ pub const COMMANDS: &[Command] = &[
                   descendants (`Summit` is a `Meeting` is an `Event`). Each relation type \
                   lists the kinds allowed at each end and when it holds.",
         arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "stats",
@@ -64,6 +72,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "what the graph holds, counted",
         details: "Entities by kind, relations by type, claims by hedge, sources and citations.",
         arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "format",
@@ -73,6 +83,8 @@ pub const COMMANDS: &[Command] = &[
         details: "`json` prints one JSON object per answer (JSON Lines), as `eje query \
                   --format json` does.",
         arg: Arg::Format,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "export",
@@ -84,6 +96,8 @@ pub const COMMANDS: &[Command] = &[
                   FILE's extension names it (`:export alliance.dot`). When there is no last \
                   answer, or it holds no node or relation, the whole graph is exported.",
         arg: Arg::Export,
+        writes_files: true,
+        runs_programs: true,
     },
     Command {
         name: "source",
@@ -93,6 +107,8 @@ pub const COMMANDS: &[Command] = &[
         details: "Statements end with `;`; the script stops at the first error, as \
                   `eje run` does.",
         arg: Arg::File,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "reload",
@@ -101,6 +117,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "re-read the data; on errors show them and keep the current graph",
         details: "Use it after editing the RON files in another window.",
         arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "timing",
@@ -109,6 +127,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "show or hide the time taken under each answer",
         details: "With timing off the line under an answer only counts its rows.",
         arg: Arg::OnOff,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "maxrows",
@@ -117,6 +137,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "show at most N rows of an answer (100 to start with)",
         details: "A longer answer is cut, and a line says how many rows were left out.",
         arg: Arg::Rows,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "param",
@@ -127,6 +149,8 @@ pub const COMMANDS: &[Command] = &[
                   anything else is taken as text. Example: `:param who 'Kim Jong Un'`, \
                   then `MATCH (p) WHERE p.name = $who RETURN p`.",
         arg: Arg::Param,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "params",
@@ -135,6 +159,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "list the query parameters",
         details: "Set them with `:param`, or with `--param NAME=VALUE` when eje starts.",
         arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
     },
     Command {
         name: "quit",
@@ -143,6 +169,8 @@ pub const COMMANDS: &[Command] = &[
         summary: "leave eje (Ctrl-D does too)",
         details: "",
         arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
     },
 ];
 
@@ -272,6 +300,16 @@ pub fn help_topic(topic: &str) -> Result<String, String> {
         .map(|n| format!("; did you mean `:help {n}`?"))
         .unwrap_or_else(|| "; `:help` lists them".into());
     Err(format!("no help topic `{t}`{hint}"))
+}
+
+/// `help`, `quit` or `exit` typed without the colon (and maybe with a `;`):
+/// the meta command they stand for.
+pub fn bare_meta(text: &str) -> Option<&'static str> {
+    let t = text.trim().trim_end_matches(';').trim_end();
+    ["help", "quit", "exit"]
+        .into_iter()
+        .find(|w| w.eq_ignore_ascii_case(t))
+        .map(|w| if w == "exit" { "quit" } else { w })
 }
 
 /// A meta command line split into its name and its argument text:

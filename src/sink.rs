@@ -1,29 +1,74 @@
-//! Atomic file writes: a temporary file beside the target, written, synced
-//! and renamed over it. A reader sees the old file or the new one, never a
-//! half-written one, and a failure at any step leaves the old file as it
-//! was.
+//! The output sink: where every file eje writes for the user goes through.
+//! Today that is atomic file writes: a temporary file beside the target,
+//! written, synced and renamed over it. A reader sees the old file or the
+//! new one, never a half-written one, and a failure at any step leaves the
+//! old file as it was.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::ExportError;
+/// Why a write failed: the file could not be written, or what filled it
+/// failed (its own error, unchanged).
+#[derive(Debug)]
+pub enum WriteError<E> {
+    /// `path` could not be written, for the OS's reason `source`.
+    File { path: PathBuf, source: io::Error },
+    /// The content could not be produced.
+    Fill(E),
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for WriteError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::File { path, source } => {
+                write!(
+                    f,
+                    "cannot write `{}`: {}",
+                    path.display(),
+                    os_reason(source)
+                )
+            }
+            WriteError::Fill(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for WriteError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::File { source, .. } => Some(source),
+            WriteError::Fill(e) => Some(e),
+        }
+    }
+}
+
+/// The OS's reason, without Rust's `(os error 13)` suffix and without the
+/// temporary file's name that `tempfile` appends (`... at path "/x/.f.tmp"`;
+/// the user never chose that file).
+pub fn os_reason(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
 
 /// Writes `bytes` to `path` atomically. An existing file keeps its
 /// permissions; a new one gets the usual `0666 & !umask`. A symbolic link is
 /// followed, so the file it points to is replaced, not the link.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError<io::Error>> {
+    write_atomic_with(path, |w| w.write_all(bytes))
 }
 
 /// Like `write_atomic`, with the content written by `fill` into the
 /// temporary file. If `fill` fails, even half-way, the temporary file is
 /// removed and `path` is left as it was; its error is returned.
-pub fn write_atomic_with(
+pub fn write_atomic_with<E>(
     path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
-) -> Result<(), ExportError> {
-    let fail = |source: std::io::Error| ExportError::File {
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), WriteError<E>> {
+    let fail = |source: std::io::Error| WriteError::File {
         path: path.to_path_buf(),
         source,
     };
@@ -61,10 +106,7 @@ pub fn write_atomic_with(
     let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut w).map_err(|e| match e {
-            ExportError::Io(io) => fail(io),
-            other => other,
-        })?;
+        fill(&mut w).map_err(WriteError::Fill)?;
         w.flush().map_err(fail)?;
     }
     if let Some(perms) = existing {
@@ -103,6 +145,17 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn os_reason_drops_the_error_number() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(os_reason(&e), "No such file or directory");
+        let dir = tempfile::tempdir().unwrap();
+        let e = tempfile::Builder::new()
+            .tempfile_in(dir.path().join("missing"))
+            .unwrap_err();
+        assert_eq!(os_reason(&e), "No such file or directory");
+    }
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary_behind() {

@@ -1,0 +1,189 @@
+//! The command line: the clap definitions (`args.rs`, the raw layer) and
+//! the dispatch that resolves them into work, one file per subcommand
+//! (`query.rs`, `run.rs`, `check.rs`, `export.rs`, `stats.rs`, `repl.rs`
+//! for the shell and piped stdin). What several subcommands share (opening
+//! a session, printing answers and errors) is here. Only this module and
+//! `repl` touch the terminal.
+
+mod args;
+mod check;
+mod export;
+mod query;
+mod repl;
+mod run;
+mod stats;
+
+use std::io::{IsTerminal, Write};
+use std::mem::ManuallyDrop;
+
+use clap::CommandFactory;
+
+use crate::diag::{self, SourceMap};
+use crate::load::Loaded;
+use crate::render::{self, Format, TableStyle};
+use crate::session::{Executed, Session};
+
+pub use args::*;
+
+/// Colour for stderr diagnostics and stdout tables, decided once.
+pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
+    let out_color = use_color(cli.color, std::io::stdout().is_terminal());
+    colored::control::set_override(out_color);
+    match cli.command {
+        Some(Command::Check(args)) => check::check(args, err_color),
+        Some(Command::Stats(args)) => stats::stats(args, err_color),
+        Some(Command::Query(args)) => query::query(args, err_color),
+        Some(Command::Run(args)) => run::run_scripts(args, err_color),
+        Some(Command::Export(args)) => export::export_cmd(args, err_color),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "eje", &mut std::io::stdout());
+            Ok(Exit::Ok)
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(Exit::Ok)
+        }
+        Some(Command::Repl(args)) => repl::repl(args, err_color),
+        None => repl::repl(cli.repl, err_color),
+    }
+}
+
+/// Opens the graph for running statements, with the parameters set.
+/// `Ok(None)`: the data did not load (already reported).
+///
+/// The session is never dropped: a command that opens one ends with the
+/// process, which gives the memory back at once, where freeing a large
+/// graph piece by piece takes a good part of a second.
+pub(crate) fn open_session(
+    graph: &GraphArgs,
+    exec: &ExecArgs,
+    err_color: bool,
+) -> anyhow::Result<Option<ManuallyDrop<Session>>> {
+    let params = crate::query::params::parse_params(&exec.params).map_err(anyhow::Error::msg)?;
+    let source = graph.source();
+    match Session::open(source.clone()) {
+        Ok(mut s) => {
+            s.options.params = params;
+            s.options.max_hops = exec.max_hops;
+            Ok(Some(ManuallyDrop::new(s)))
+        }
+        Err(failure) => {
+            eprint!("{}", failure.render(err_color));
+            eprintln!(
+                "eje: {} could not be loaded: {} error(s)",
+                source.describe(),
+                failure.error_count()
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Prints every answer to stdout and every error to stderr (or, in JSON,
+/// as an `error` line). Returns `Failed` if any statement failed.
+pub(crate) fn print_results(
+    session: &Session,
+    results: &[Executed],
+    exec: &ExecArgs,
+    file: &str,
+    sources: &SourceMap,
+    timing: bool,
+    err_color: bool,
+) -> anyhow::Result<Exit> {
+    let out_tty = std::io::stdout().is_terminal();
+    let style = TableStyle {
+        color: colored::control::SHOULD_COLORIZE.should_colorize(),
+        width: if out_tty { terminal_width() } else { None },
+        max_rows: None,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut exit = Exit::Ok;
+    for (i, ex) in results.iter().enumerate() {
+        match &ex.result {
+            Ok(rs) => {
+                let text = render::render(session.graph(), rs, exec.format, style);
+                if exec.format == Format::Json && timing {
+                    let mut v = render::json_result(session.graph(), rs);
+                    v["timing"] = serde_json::json!({"parse_ms": ex.timing.parse_ms, "plan_ms": ex.timing.plan_ms, "exec_ms": ex.timing.exec_ms});
+                    writeln!(stdout, "{v}")?;
+                } else {
+                    if i > 0 && exec.format != Format::Json {
+                        writeln!(stdout)?;
+                    }
+                    write!(stdout, "{text}")?;
+                }
+                if timing && exec.format != Format::Json {
+                    eprintln!(
+                        "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
+                        i + 1,
+                        render::footer(rs.rows.len(), ex.timing.total_ms()),
+                        ex.timing.parse_ms,
+                        ex.timing.plan_ms,
+                        ex.timing.exec_ms
+                    );
+                }
+            }
+            Err(e) => {
+                exit = Exit::Failed;
+                let d = e.to_diagnostic(file);
+                if exec.format == Format::Json {
+                    let (line, column) = e
+                        .span
+                        .map_or((1, 1), |s| diag::line_col(&sources[file], s.start));
+                    let v = serde_json::json!({"error": {"message": e.message, "line": line, "column": column}});
+                    writeln!(stdout, "{v}")?;
+                }
+                stdout.flush()?;
+                eprint!("{}", diag::render(&[d], sources, err_color));
+            }
+        }
+    }
+    stdout.flush()?;
+    Ok(exit)
+}
+
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(120))
+}
+
+/// Loads the graph, printing the diagnostics on failure and warnings on
+/// success to stderr.
+pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
+    let location = args.source();
+    match location.load() {
+        Ok(loaded) => Some(loaded),
+        Err(failure) => {
+            eprint!("{}", failure.render(color));
+            eprintln!(
+                "eje: {} could not be loaded: {} error(s)",
+                location.describe(),
+                failure.error_count()
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,44 @@
+//! `eje run`: runs query scripts (`.kgq`) in order.
+
+use crate::diag::SourceMap;
+
+use super::{Exit, RunArgs, open_session, print_results};
+
+pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit> {
+    let Some(mut session) = open_session(&args.graph, &args.exec, err_color)? else {
+        return Ok(Exit::Failed);
+    };
+    let mut exit = Exit::Ok;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("eje: cannot read `{name}`: {e}");
+                exit = Exit::Failed;
+                if args.keep_going {
+                    continue;
+                }
+                return Ok(exit);
+            }
+        };
+        let sources = SourceMap::from([(name.clone(), text.clone())]);
+        let results = session.run(&text, args.keep_going);
+        if print_results(
+            &session,
+            &results,
+            &args.exec,
+            &name,
+            &sources,
+            args.timing,
+            err_color,
+        )? == Exit::Failed
+        {
+            exit = Exit::Failed;
+            if !args.keep_going {
+                return Ok(exit);
+            }
+        }
+    }
+    Ok(exit)
+}

@@ -1,0 +1,396 @@
+//! Every validation rule of the data format, run over all files at once.
+//!
+//! Each problem becomes a diagnostic pointing at the exact text (through
+//! the file's `outline`), with a suggestion where one exists. When nothing
+//! is wrong, the checked dossiers go to `build` (the loader's entry point
+//! calls one after the other).
+//!
+//! Files are checked in parallel, each with its own `Ctx` and diagnostics
+//! (appended in file order); the checks across files that need no ids
+//! (name clashes, `located_in` cycles, contradictions) run on a thread of
+//! their own meanwhile. Checking a claim also resolves its subject and
+//! object to node indices for `build`.
+//!
+//! This module holds the context and the driver; each family of rules has
+//! a file of its own.
+
+mod citations;
+mod claims;
+mod consistency;
+mod corpus;
+mod entities;
+mod fields;
+mod ids;
+mod names;
+mod refs;
+mod warnings;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+
+use super::dossier::Dossier;
+use super::files::{DataFile, SchemaFile};
+use super::outline::{self, Item, Step};
+use super::schema as schema_rules;
+use super::{InputFile, Options, PhaseTimer, SCHEMA_FILE, fast, parse_ron};
+use crate::diag::{Diagnostic, line_col};
+use crate::model::Schema;
+
+pub use ids::IdMap;
+
+/// Which section of a dossier an id was declared in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Source,
+    Entity,
+    Claim,
+}
+
+impl Section {
+    fn noun(self) -> &'static str {
+        match self {
+            Section::Source => "a source",
+            Section::Entity => "an entity",
+            Section::Claim => "a claim",
+        }
+    }
+}
+
+/// Where something is declared: file index, section and position in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Decl {
+    pub file: usize,
+    pub section: Section,
+    pub index: usize,
+}
+
+/// Where a diagnostic would point: a path into a dossier's outline, turned
+/// into a byte span only when a diagnostic is made.
+#[derive(Debug, Clone)]
+pub struct Loc<'s> {
+    file: usize,
+    path: [Step<'s>; 6],
+    len: usize,
+    /// Only the first byte of the item (a claim's opening parenthesis).
+    first_byte: bool,
+}
+
+impl<'s> Loc<'s> {
+    fn new(file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Self {
+        let mut path = [Step::Index(0); 6];
+        let [a, b] = item_path(section, index);
+        path[0] = a;
+        path[1] = b;
+        let n = rest.len().min(4);
+        path[2..2 + n].copy_from_slice(&rest[..n]);
+        Loc {
+            file,
+            path,
+            len: 2 + n,
+            first_byte: false,
+        }
+    }
+
+    fn first_byte(mut self) -> Self {
+        self.first_byte = true;
+        self
+    }
+}
+
+pub struct Ctx<'c, 'a> {
+    pub schema: &'c Schema,
+    pub dossiers: &'c [Dossier<'a>],
+    pub ids: &'c IdMap<'c>,
+    pub diags: &'c mut Vec<Diagnostic>,
+    /// Entities referenced from anywhere, for the unused-entity warning
+    /// (by file and position of their declaration). Atomic: files are
+    /// checked on several threads.
+    pub used: &'c [Vec<AtomicBool>],
+    pub cited_sources: &'c [Vec<AtomicBool>],
+    /// Whether a relation type takes a subject and object kind, by their
+    /// positions in the schema; filled as claims are checked.
+    pub endpoints_ok: Vec<bool>,
+    /// The node index each file's first entity will get (entities become
+    /// nodes in order).
+    pub node_base: &'c [u32],
+    /// Subject and object node of each claim checked, `u32::MAX` where
+    /// unresolved, so that `build` need not look them up again.
+    pub ends: Vec<[u32; 2]>,
+}
+
+/// What the checks of every file share.
+#[derive(Clone, Copy)]
+struct Shared<'c, 'a> {
+    schema: &'c Schema,
+    dossiers: &'c [Dossier<'a>],
+    used: &'c [Vec<AtomicBool>],
+    cited_sources: &'c [Vec<AtomicBool>],
+    node_base: &'c [u32],
+}
+
+impl<'c, 'a> Shared<'c, 'a> {
+    fn ctx<'s>(self, ids: &'s IdMap<'s>, diags: &'s mut Vec<Diagnostic>) -> Ctx<'s, 'a>
+    where
+        'c: 's,
+    {
+        Ctx {
+            schema: self.schema,
+            dossiers: self.dossiers,
+            ids,
+            diags,
+            used: self.used,
+            cited_sources: self.cited_sources,
+            endpoints_ok: vec![false; self.schema.relations.len() * self.schema.kinds.len().pow(2)],
+            node_base: self.node_base,
+            ends: Vec::new(),
+        }
+    }
+}
+
+/// What checking one file found.
+struct FileCheck {
+    diags: Vec<Diagnostic>,
+    ends: Vec<[u32; 2]>,
+}
+
+/// Dossiers that passed every check, ready for `build`.
+pub struct Checked<'a> {
+    pub schema: Schema,
+    pub dossiers: Vec<Dossier<'a>>,
+    /// Subject and object node of every claim, per file (see `Ctx::ends`).
+    pub ends: Vec<Vec<[u32; 2]>>,
+}
+
+/// Checks every file; `None` when any error was found (all of them are in
+/// `diags`).
+pub fn check<'a>(
+    files: &'a [InputFile],
+    opts: &Options,
+    progress: &super::progress::Progress,
+    timer: &PhaseTimer,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Checked<'a>> {
+    let schema_file = files.iter().find(|f| f.rel == SCHEMA_FILE);
+    let schema = match schema_file {
+        None => {
+            diags.push(
+                Diagnostic::error("missing-schema", "the data directory has no `schema.ron`")
+                    .help("eje needs `schema.ron` at the top of the data directory: it declares kinds, relation types and units"),
+            );
+            None
+        }
+        Some(f) => match parse_ron::<SchemaFile>(&f.name, &f.text) {
+            Ok(spec) => {
+                let outline = outline::outline(&f.text);
+                report_duplicate_keys(&f.name, &f.text, &outline, diags);
+                Some(schema_rules::convert(&f.name, &spec, &outline, diags))
+            }
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+    };
+
+    let inputs: Vec<&InputFile> = files.iter().filter(|f| f.rel != SCHEMA_FILE).collect();
+    progress.phase(format!("parsing {} files", inputs.len()));
+    // The fast parser reads plainly written files; ron reads the rest and
+    // says what is wrong with broken ones. Both cores take files in turn.
+    let parsed = super::par_map(&inputs, |f| match fast::parse_dossier(&f.text) {
+        Some(data) => Ok((data, None)),
+        None => parse_ron::<DataFile<'static>>(&f.name, &f.text).map(|data| {
+            let outline = outline::outline(&f.text);
+            (data, Some(outline))
+        }),
+    });
+    let mut dossiers = Vec::with_capacity(parsed.len());
+    for (f, result) in inputs.iter().zip(parsed) {
+        match result {
+            Ok((data, outline)) => {
+                let cell = OnceLock::new();
+                if let Some(outline) = outline {
+                    // ron keeps the last of two equal map keys: find them.
+                    report_duplicate_keys(&f.name, &f.text, &outline, diags);
+                    let _ = cell.set(outline);
+                }
+                dossiers.push(Dossier {
+                    name: f.name.clone(),
+                    text: &f.text,
+                    data,
+                    outline: cell,
+                    elements: OnceLock::new(),
+                });
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    timer.phase("parse");
+    let schema = schema?;
+    if diags.iter().any(Diagnostic::is_error) {
+        // A broken schema makes every later check guesswork; syntax errors
+        // elsewhere are reported, the rest waits for the next run.
+        return None;
+    }
+
+    progress.phase("checking");
+    let marks = |n: fn(&Dossier<'_>) -> usize| -> Vec<Vec<AtomicBool>> {
+        dossiers
+            .iter()
+            .map(|d| (0..n(d)).map(|_| AtomicBool::new(false)).collect())
+            .collect()
+    };
+    let used = marks(|d| d.data.entities.len());
+    let cited_sources = marks(|d| d.data.sources.len());
+    let mut node_base = Vec::with_capacity(dossiers.len());
+    let mut next = 0u32;
+    for d in &dossiers {
+        node_base.push(next);
+        next += d.data.entities.len() as u32;
+    }
+    let shared = Shared {
+        schema: &schema,
+        dossiers: &dossiers,
+        used: &used,
+        cited_sources: &cited_sources,
+        node_base: &node_base,
+    };
+    let no_ids = IdMap::default();
+    let (ids, ends, found) = std::thread::scope(|scope| {
+        // Name clashes, `located_in` cycles and contradictions need no ids:
+        // they are checked beside the rest.
+        let aside = scope.spawn(|| {
+            let mut found = Vec::new();
+            let mut ctx = shared.ctx(&no_ids, &mut found);
+            ctx.check_aliases();
+            ctx.check_located_in_cycles();
+            ctx.check_contradictions();
+            found
+        });
+        let ids = shared.index_ids(diags);
+        // Files are checked on every core; their diagnostics are appended
+        // in file order, as one thread would have pushed them.
+        let file_indices: Vec<usize> = (0..dossiers.len()).collect();
+        let checked = super::par_map(&file_indices, |&fi| {
+            let mut diags = Vec::new();
+            let mut ctx = shared.ctx(&ids, &mut diags);
+            ctx.check_file(fi);
+            let ends = std::mem::take(&mut ctx.ends);
+            FileCheck { diags, ends }
+        });
+        let mut ends = Vec::with_capacity(checked.len());
+        for f in checked {
+            diags.extend(f.diags);
+            ends.push(f.ends);
+        }
+        let found = aside
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ids, ends, found)
+    });
+    diags.extend(found);
+    let mut ctx = shared.ctx(&ids, diags);
+    if let Some(corpus) = &opts.corpus {
+        ctx.check_corpus(corpus);
+    }
+    ctx.warn_unused();
+    if ctx.diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    timer.phase("check");
+    Some(Checked {
+        schema,
+        dossiers,
+        ends,
+    })
+}
+
+fn report_duplicate_keys(file: &str, text: &str, outline: &Item, diags: &mut Vec<Diagnostic>) {
+    for (key, first, second) in outline::duplicate_keys(outline) {
+        let (line, col) = line_col(text, first.start);
+        diags.push(
+            Diagnostic::error(
+                "duplicate-key",
+                format!("`{key}` is given twice; the first value would be lost"),
+            )
+            .at(file, second)
+            .label("given again here")
+            .note(format!("first given at {file}:{line}:{col}"))
+            .help("keep one of them"),
+        );
+    }
+}
+
+/// `Step` paths into a dossier item.
+fn item_path(section: Section, index: usize) -> [Step<'static>; 2] {
+    let field = match section {
+        Section::Source => "sources",
+        Section::Entity => "entities",
+        Section::Claim => "claims",
+    };
+    [Step::Field(field), Step::Index(index)]
+}
+
+impl<'c, 'a: 'c> Ctx<'c, 'a> {
+    fn span<'s>(&self, file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Loc<'s> {
+        Loc::new(file, section, index, rest)
+    }
+
+    /// The byte span a location points at.
+    fn resolve(&self, loc: &Loc<'_>) -> Range<usize> {
+        let span = self.dossiers[loc.file].span_of(&loc.path[..loc.len]);
+        if loc.first_byte {
+            span.start..span.start + 1
+        } else {
+            span
+        }
+    }
+
+    fn err(
+        &mut self,
+        code: &'static str,
+        msg: String,
+        file: usize,
+        span: Loc<'_>,
+    ) -> &mut Diagnostic {
+        self.push(Diagnostic::error(code, msg), file, span)
+    }
+
+    fn warn(
+        &mut self,
+        code: &'static str,
+        msg: String,
+        file: usize,
+        span: Loc<'_>,
+    ) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(code, msg), file, span)
+    }
+
+    /// Places a diagnostic in a file and returns it for `help`/notes.
+    fn push(&mut self, d: Diagnostic, file: usize, span: Loc<'_>) -> &mut Diagnostic {
+        let span = self.resolve(&span);
+        self.diags.push(d.at(&self.dossiers[file].name, span));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn place(&self, decl: Decl, rest: &[Step<'_>]) -> String {
+        let d = &self.dossiers[decl.file];
+        let span = self.resolve(&self.span(decl.file, decl.section, decl.index, rest));
+        let (l, c) = line_col(d.text, span.start);
+        format!("{}:{l}:{c}", d.name)
+    }
+
+    fn check_file(&mut self, fi: usize) {
+        let d = &self.dossiers[fi];
+        for (i, s) in d.data.sources.iter().enumerate() {
+            self.check_source(fi, i, s);
+        }
+        for (i, e) in d.data.entities.iter().enumerate() {
+            self.check_entity(fi, i, e);
+        }
+        self.ends.reserve_exact(d.data.claims.len());
+        for (i, c) in d.data.claims.iter().enumerate() {
+            self.check_claim(fi, i, c);
+        }
+    }
+}

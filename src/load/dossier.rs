@@ -1,0 +1,88 @@
+//! A parsed dossier and the format facts that checking and building share
+//! (the property names eje reserves, the weakest hedge of a citation list).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use super::files::{CitationSpec, DataFile, Hedge};
+use super::outline::{self, Item, Step};
+
+/// A parsed dossier; its position map is made on first use (only a
+/// diagnostic needs it).
+pub struct Dossier<'a> {
+    pub name: String,
+    pub text: &'a str,
+    pub data: DataFile<'a>,
+    /// The whole file's outline (made when ron read it, or on demand).
+    pub outline: OnceLock<Item>,
+    /// Where each list element starts, to outline only the element a
+    /// diagnostic points into.
+    pub elements: OnceLock<outline::ListIndex>,
+}
+
+impl Dossier<'_> {
+    pub fn outline(&self) -> &Item {
+        self.outline.get_or_init(|| outline::outline(self.text))
+    }
+
+    /// The span of a path into this file.
+    pub fn span_of(&self, path: &[Step<'_>]) -> Range<usize> {
+        if let Some(o) = self.outline.get() {
+            return o.span(path);
+        }
+        if let [Step::Field(list), Step::Index(i), rest @ ..] = path {
+            let elements = self
+                .elements
+                .get_or_init(|| outline::ListIndex::new(self.text));
+            if let Some(start) = elements.start(list, *i) {
+                return outline::outline_element(self.text, start).span(rest);
+            }
+        }
+        self.outline().span(path)
+    }
+}
+
+/// Node properties eje sets itself.
+pub const RESERVED_NODE_PROPS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "description",
+    "note",
+    "date",
+    "start",
+    "end",
+];
+
+/// Relation properties eje sets itself.
+pub const RESERVED_REL_PROPS: &[&str] = &[
+    "id",
+    "type",
+    "date",
+    "start",
+    "end",
+    "quantity",
+    "quantity_low",
+    "quantity_high",
+    "approx",
+    "unit",
+    "quantity_text",
+    "hedge",
+    "rank",
+    "rank_reason",
+    "sources",
+    "claimants",
+    "quotes",
+    "citations",
+    "conflicts_with",
+    "note",
+    "derived",
+    "role",
+    "event",
+];
+
+/// The weakest hedge of a set of citations.
+pub fn weakest(cites: &[CitationSpec]) -> Option<Hedge> {
+    cites.iter().map(|c| c.hedge).max()
+}

@@ -1,0 +1,252 @@
+//! Single-step expansion: from a bound node along one relation (or, for
+//! counting and distinct ends, a variable-length step reduced to its
+//! ends), over the adjacency rows (`hops`).
+
+use super::*;
+
+impl Exec<'_> {
+    pub(super) fn expand(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        // A bound relation is the one candidate; else every hop.
+        let (mut one, mut all);
+        let candidates: &mut dyn Iterator<Item = (EdgeIndex, NodeIndex)> = if x.rel_bound {
+            match &row[x.rel] {
+                Value::Rel(e) => {
+                    one = self.adjacent_one(from, *e, x.dir, &x.types).into_iter();
+                    &mut one
+                }
+                Value::Null => return Ok(Flow::Continue),
+                v => {
+                    return Err(type_error(
+                        format!("expected a relationship, got {}", v.type_name()),
+                        Default::default(),
+                    ));
+                }
+            }
+        } else {
+            all = hops(self.graph, from, x.dir, &x.types).map(|h| (h.rel, h.other));
+            &mut all
+        };
+        for (e, other) in candidates {
+            self.tick()?;
+            if used.contains(&e)
+                || !self.rel_ok(e, &x.rel_props, row)?
+                || !self.reaches(x, other, row)?
+            {
+                continue;
+            }
+            row[x.rel] = Value::Rel(e);
+            row[x.to] = Value::Node(other);
+            used.push(e);
+            let flow = self.bound(m, i, row, used, sink);
+            used.pop();
+            if flow? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `Ends::Count`: how many matches the step has, without binding them.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn expand_count(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        by_type: Option<usize>,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        // Per type, in the order each type is first met (the order in
+        // which an aggregation would first see it).
+        let mut counts: Vec<(TypeId, i64)> = Vec::new();
+        let mut add = |ty: TypeId, k: i64| match counts.iter_mut().find(|(t, _)| *t == ty) {
+            Some((_, n)) => *n += k,
+            None => counts.push((ty, k)),
+        };
+        let hops = hops(self.graph, from, x.dir, &x.types);
+        if used.is_empty() && x.rel_props.is_empty() && x.to_check.is_empty() {
+            // Nothing to check per relation: count in bulk, work included.
+            let n = match by_type {
+                None => {
+                    let n = hops.count();
+                    add(0, n as i64);
+                    n
+                }
+                Some(_) => hops.map(|h| add(h.ty, 1)).count(),
+            };
+            if n > 0 {
+                self.work += n as u64 - 1;
+                self.tick()?;
+            }
+        } else {
+            for h in hops {
+                self.tick()?;
+                if used.contains(&h.rel)
+                    || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    || !self.reaches(x, h.other, row)?
+                {
+                    continue;
+                }
+                add(if by_type.is_some() { h.ty } else { 0 }, 1);
+            }
+        }
+        counts.retain(|(_, n)| *n > 0);
+        let names = self.graph.adjacency().type_names();
+        for (ty, n) in counts {
+            row[x.rel] = Value::Int(n);
+            if let Some(slot) = by_type {
+                row[slot] = Value::Str(names[ty as usize].clone());
+            }
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `Ends::Distinct` for one hop: each neighbour once.
+    pub(super) fn expand_distinct(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let hops = hops(self.graph, from, x.dir, &x.types);
+        let mut seen =
+            FastSet::with_capacity_and_hasher(hops.size_hint().1.unwrap_or(0), Default::default());
+        for h in hops {
+            self.tick()?;
+            if seen.contains(&h.other)
+                || used.contains(&h.rel)
+                || !self.rel_ok(h.rel, &x.rel_props, row)?
+                || !self.reaches(x, h.other, row)?
+            {
+                continue;
+            }
+            seen.insert(h.other);
+            row[x.rel] = Value::Rel(h.rel);
+            row[x.to] = Value::Node(h.other);
+            used.push(h.rel);
+            let flow = self.bound(m, i, row, used, sink);
+            used.pop();
+            if flow? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+/// The relations of `from` a pattern step may follow, with the node at
+/// their other end, in the order they were added: a merge of the node's
+/// outgoing and incoming rows (`model::Adjacency`), without allocating.
+pub(crate) fn hops<'g>(g: &'g Graph, from: NodeIndex, dir: Dir, types: &'g TypeFilter) -> Hops<'g> {
+    let adj = g.adjacency();
+    let (fwd, back) = match dir {
+        Dir::Out | Dir::Both => (adj.outgoing(from), adj.incoming(from)),
+        Dir::In => (adj.incoming(from), adj.outgoing(from)),
+    };
+    let both = dir == Dir::Both;
+    // The other way round only for an undirected step or symmetric types.
+    let back = if both || !types.symmetric.is_empty() {
+        back
+    } else {
+        &[]
+    };
+    Hops {
+        fwd,
+        back,
+        from,
+        both,
+        types,
+    }
+}
+
+pub(crate) struct Hops<'g> {
+    fwd: &'g [Hop],
+    back: &'g [Hop],
+    from: NodeIndex,
+    both: bool,
+    types: &'g TypeFilter,
+}
+
+impl Iterator for Hops<'_> {
+    type Item = Hop;
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.fwd.len() + self.back.len()))
+    }
+
+    /// Without merging the two rows: what `Ends::Count` asks of a hub.
+    fn count(self) -> usize {
+        let fwd = match self.types.mask {
+            None => self.fwd.len(),
+            Some(_) => self
+                .fwd
+                .iter()
+                .filter(|h| self.types.matches_id(h.ty))
+                .count(),
+        };
+        let back = self
+            .back
+            .iter()
+            .filter(|h| {
+                h.other != self.from
+                    && self.types.matches_id(h.ty)
+                    && (self.both || self.types.symmetric_id(h.ty))
+            })
+            .count();
+        fwd + back
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let take_fwd = match (self.fwd.first(), self.back.first()) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(f), Some(b)) => f.rel < b.rel,
+            };
+            if take_fwd {
+                let h = self.fwd[0];
+                self.fwd = &self.fwd[1..];
+                if self.types.matches_id(h.ty) {
+                    return Some(h);
+                }
+            } else {
+                let h = self.back[0];
+                self.back = &self.back[1..];
+                // A self-loop was seen going the other way already.
+                if h.other == self.from {
+                    continue;
+                }
+                if self.types.matches_id(h.ty) && (self.both || self.types.symmetric_id(h.ty)) {
+                    return Some(h);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! Variable-length steps: depth-first walks with relationship
+//! uniqueness, reachability by breadth-first search, closed walks, and a
+//! step whose list of relations is bound already.
+
+use super::*;
+
+impl Exec<'_> {
+    /// `Ends::Distinct` for a variable-length step of `0..max` or `1..max`
+    /// hops: every node some walk reaches, once, by breadth-first search.
+    /// A node other than the start is the end of such a walk exactly when
+    /// its distance is within `1..=max` (a shortest walk repeats no
+    /// relation); the start is the end of a walk of no hops, or of a
+    /// closed one (`closed_walk`).
+    pub(super) fn reach(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(start) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let (min, max) = x.var_len.unwrap_or((1, 1));
+        let mut dist: FastMap<NodeIndex, u32> = FastMap::from_iter([(start, 0)]);
+        let mut order = Vec::new();
+        let mut frontier = vec![start];
+        let mut depth = 0;
+        while depth < max && !frontier.is_empty() {
+            depth += 1;
+            let mut next = Vec::new();
+            for &u in &frontier {
+                for h in hops(self.graph, u, x.dir, &x.types) {
+                    self.tick()?;
+                    if dist.contains_key(&h.other)
+                        || used.contains(&h.rel)
+                        || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    {
+                        continue;
+                    }
+                    dist.insert(h.other, depth);
+                    next.push(h.other);
+                }
+            }
+            order.extend_from_slice(&next);
+            frontier = next;
+        }
+        row[x.rel] = Value::Null;
+        let start_too = self.reaches(x, start, row)?
+            && (min == 0 || self.closed_walk(x, start, max, &dist, used, row)?);
+        if start_too {
+            order.insert(0, start);
+        }
+        for node in order {
+            if node != start && !self.reaches(x, node, row)? {
+                continue;
+            }
+            row[x.to] = Value::Node(node);
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Whether a walk of `1..=max` relations, none repeated and none in
+    /// `used`, leads from `start` back to it. `dist` holds the distances
+    /// the step's own search found from `start`.
+    pub(super) fn closed_walk(
+        &mut self,
+        x: &Expand,
+        start: NodeIndex,
+        max: u32,
+        dist: &FastMap<NodeIndex, u32>,
+        used: &Used,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        if x.dir == Dir::Both {
+            return self.closed_walk_undirected(x, start, max, used, row);
+        }
+        if !x.types.symmetric.is_empty() {
+            // Symmetric types make the step part directed, part not: look
+            // for one by depth-first search.
+            let mut trail = Vec::new();
+            return self.closed_dfs(x, start, start, max, &mut trail, used, row);
+        }
+        // Directed: a shortest walk to a node with a relation back to the
+        // start, then that relation.
+        for h in hops(self.graph, start, x.dir.flip(), &x.types) {
+            self.tick()?;
+            if used.contains(&h.rel) || !self.rel_ok(h.rel, &x.rel_props, row)? {
+                continue;
+            }
+            if h.other == start || dist.get(&h.other).is_some_and(|d| *d < max) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The shortest cycle through `start`, undirected, by breadth-first
+    /// search labelling each node with the first relation of its search
+    /// path: a relation outside the search tree that joins two different
+    /// first relations (or returns to the start) closes a walk of
+    /// `d(u) + d(v) + 1` relations, and the shortest such is the shortest
+    /// cycle.
+    pub(super) fn closed_walk_undirected(
+        &mut self,
+        x: &Expand,
+        start: NodeIndex,
+        max: u32,
+        used: &Used,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        // node -> (distance, first relation, relation it was reached by)
+        let mut seen: FastMap<NodeIndex, (u32, EdgeIndex, EdgeIndex)> = FastMap::default();
+        let mut frontier = vec![start];
+        let mut depth = 0;
+        while depth < max && !frontier.is_empty() {
+            let mut next = Vec::new();
+            for &u in &frontier {
+                let (du, first, parent) = match seen.get(&u) {
+                    Some(&(d, f, p)) => (d, Some(f), Some(p)),
+                    None => (0, None, None),
+                };
+                for h in hops(self.graph, u, Dir::Both, &x.types) {
+                    self.tick()?;
+                    if Some(h.rel) == parent
+                        || used.contains(&h.rel)
+                        || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    {
+                        continue;
+                    }
+                    if h.other == start {
+                        if du < max {
+                            return Ok(true);
+                        }
+                        continue;
+                    }
+                    match seen.get(&h.other) {
+                        None => {
+                            seen.insert(h.other, (du + 1, first.unwrap_or(h.rel), h.rel));
+                            next.push(h.other);
+                        }
+                        Some(&(dv, fv, pv)) => {
+                            if pv == h.rel {
+                                continue;
+                            }
+                            let closes = first.is_none_or(|f| f != fv);
+                            if closes && du + dv < max {
+                                return Ok(true);
+                            }
+                        }
+                    }
+                }
+            }
+            frontier = next;
+            depth += 1;
+        }
+        Ok(false)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn closed_dfs(
+        &mut self,
+        x: &Expand,
+        start: NodeIndex,
+        node: NodeIndex,
+        left: u32,
+        trail: &mut Vec<EdgeIndex>,
+        used: &Used,
+        row: &mut [Value],
+    ) -> Result<bool, QueryError> {
+        for h in hops(self.graph, node, x.dir, &x.types) {
+            self.tick()?;
+            if used.contains(&h.rel)
+                || trail.contains(&h.rel)
+                || !self.rel_ok(h.rel, &x.rel_props, row)?
+            {
+                continue;
+            }
+            if h.other == start {
+                return Ok(true);
+            }
+            if left > 1 {
+                trail.push(h.rel);
+                let found = self.closed_dfs(x, start, h.other, left - 1, trail, used, row)?;
+                trail.pop();
+                if found {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// A variable-length step whose list of relations is bound already:
+    /// the list must be a walk from `from`, the way the step goes.
+    pub(super) fn expand_list(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(from) = self.node_at(row, x.from)? else {
+            return Ok(Flow::Continue);
+        };
+        let mut rels = Vec::new();
+        match &row[x.rel] {
+            Value::Null => return Ok(Flow::Continue),
+            Value::List(items) => {
+                for v in items {
+                    match v {
+                        Value::Rel(e) => rels.push(*e),
+                        v => {
+                            return Err(type_error(
+                                format!("expected a list of relationships, got {}", v.type_name()),
+                                Default::default(),
+                            ));
+                        }
+                    }
+                }
+            }
+            v => {
+                return Err(type_error(
+                    format!("expected a list of relationships, got {}", v.type_name()),
+                    Default::default(),
+                ));
+            }
+        }
+        let (min, max) = x.var_len.unwrap_or((1, 1));
+        let n = rels.len() as u32;
+        if n < min || n > max {
+            return Ok(Flow::Continue);
+        }
+        if x.reversed {
+            rels.reverse();
+        }
+        let mut node = from;
+        for (k, &e) in rels.iter().enumerate() {
+            self.tick()?;
+            let Some((_, other)) = self.adjacent_one(node, e, x.dir, &x.types) else {
+                return Ok(Flow::Continue);
+            };
+            if used.contains(&e) || rels[..k].contains(&e) || !self.rel_ok(e, &x.rel_props, row)? {
+                return Ok(Flow::Continue);
+            }
+            node = other;
+        }
+        if !self.reaches(x, node, row)? {
+            return Ok(Flow::Continue);
+        }
+        row[x.to] = Value::Node(node);
+        let before = used.len();
+        used.extend(rels.iter().copied());
+        let flow = self.bound(m, i, row, used, sink);
+        used.truncate(before);
+        flow
+    }
+
+    /// Whether a given relation leaves `from` the way the step goes.
+    pub(super) fn adjacent_one(
+        &self,
+        from: NodeIndex,
+        e: EdgeIndex,
+        dir: Dir,
+        types: &TypeFilter,
+    ) -> Option<(EdgeIndex, NodeIndex)> {
+        let (s, t) = self.graph.endpoints(e);
+        let ty = &self.graph.rel(e).rel_type;
+        if !types.matches(ty) {
+            return None;
+        }
+        let sym = dir == Dir::Both || types.is_symmetric(ty);
+        let out_ok = s == from && (dir != Dir::In || sym);
+        let in_ok = t == from && (dir != Dir::Out || sym);
+        if out_ok {
+            Some((e, t))
+        } else if in_ok {
+            Some((e, s))
+        } else {
+            None
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn var_dfs(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        x: &Expand,
+        node: NodeIndex,
+        depth: u32,
+        trail: &mut Vec<EdgeIndex>,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let (min, max) = x.var_len.unwrap_or((1, 1));
+        if depth >= min && self.reaches(x, node, row)? {
+            let mut rels: Vec<Value> = trail.iter().map(|e| Value::Rel(*e)).collect();
+            if x.reversed {
+                rels.reverse();
+            }
+            row[x.rel] = Value::List(rels);
+            row[x.to] = Value::Node(node);
+            if self.bound(m, i, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        if depth < max {
+            for Hop { rel: e, other, .. } in hops(self.graph, node, x.dir, &x.types) {
+                self.tick()?;
+                if used.contains(&e) || !self.rel_ok(e, &x.rel_props, row)? {
+                    continue;
+                }
+                used.push(e);
+                trail.push(e);
+                let flow = self.var_dfs(m, i, x, other, depth + 1, trail, row, used, sink);
+                used.pop();
+                trail.pop();
+                if flow? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+}

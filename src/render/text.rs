@@ -1,0 +1,121 @@
+//! A value as text for a table cell, a record or a CSV field: nodes as
+//! `name (Kind)` coloured by kind, relations and paths drawn as arrows.
+
+use colored::Colorize;
+
+use crate::model::{Graph, Node, Path, Value, value::format_float};
+
+/// A node as people read it: `Vladimir Putin (Person)`.
+pub(super) fn node_text(n: &Node) -> String {
+    match n.kind() {
+        Some(k) => format!("{} ({k})", n.display_name()),
+        None => n.display_name().to_string(),
+    }
+}
+
+fn kind_color(kind: &str) -> colored::Color {
+    // A stable colour per kind, from a small palette.
+    const PALETTE: [colored::Color; 6] = [
+        colored::Color::Cyan,
+        colored::Color::Green,
+        colored::Color::Yellow,
+        colored::Color::Magenta,
+        colored::Color::Blue,
+        colored::Color::Red,
+    ];
+    let h = kind
+        .bytes()
+        .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+    PALETTE[h % PALETTE.len()]
+}
+
+/// A value as text for a table cell or a CSV field.
+pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
+    match v {
+        Value::Null => {
+            if color {
+                "null".dimmed().to_string()
+            } else {
+                "null".into()
+            }
+        }
+        Value::Str(s) => s.clone(),
+        Value::Float(f) => format_float(*f),
+        Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
+        Value::Node(ix) => {
+            let n = graph.node(*ix);
+            let t = node_text(n);
+            match (color, n.kind()) {
+                (true, Some(k)) => t.color(kind_color(k)).to_string(),
+                _ => t,
+            }
+        }
+        Value::Rel(ix) => rel_text(graph, *ix),
+        Value::Path(p) => path_text(graph, p),
+        Value::List(items) => {
+            let parts: Vec<String> = items.iter().map(|i| inner_text(graph, i)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Map(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", inner_text(graph, v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Inside lists and maps strings keep their quotes, so `['a, b']` reads as
+/// one element.
+pub(super) fn inner_text(graph: &Graph, v: &Value) -> String {
+    match v {
+        Value::Str(_) => v.to_string(),
+        other => text(graph, other, false),
+    }
+}
+
+pub(super) fn rel_text(graph: &Graph, ix: petgraph::graph::EdgeIndex) -> String {
+    let r = graph.rel(ix);
+    let (a, b) = graph.endpoints(ix);
+    let when = match (
+        r.props.get("date"),
+        r.props.get("start"),
+        r.props.get("end"),
+    ) {
+        (Some(d), _, _) => format!(" {}", text(graph, d, false)),
+        (None, Some(s), e) => format!(
+            " {}–{}",
+            text(graph, s, false),
+            e.map_or(String::new(), |e| text(graph, e, false))
+        ),
+        (None, None, Some(e)) => format!(" –{}", text(graph, e, false)),
+        _ => String::new(),
+    };
+    format!(
+        "({})-[:{}{when}]->({})",
+        graph.node(a).display_name(),
+        r.rel_type,
+        graph.node(b).display_name()
+    )
+}
+
+pub(super) fn path_text(graph: &Graph, p: &Path) -> String {
+    let mut out = String::new();
+    for (i, n) in p.nodes.iter().enumerate() {
+        if i > 0 {
+            let r = p.rels[i - 1];
+            let (from, _) = graph.endpoints(r);
+            let t = &graph.rel(r).rel_type;
+            if from == p.nodes[i - 1] {
+                out.push_str(&format!("-[:{t}]->"));
+            } else {
+                out.push_str(&format!("<-[:{t}]-"));
+            }
+        }
+        out.push_str(&format!("({})", graph.node(*n).display_name()));
+    }
+    out
+}
