@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use eje::model::{Graph, Value};
 use eje::query::ast::Statement;
+use eje::query::procedures::TableProcedure;
 use eje::query::{self, ErrorKind, QueryError, ResultSet};
 
 use report::{Outcome, Ran, Report};
@@ -436,6 +437,8 @@ struct Runner<'s> {
     cancel: Arc<AtomicBool>,
     /// Whether the query was run (a `Then` step before any `When` is odd).
     checked: bool,
+    /// The procedures the scenario declares.
+    procedures: Vec<Arc<TableProcedure>>,
 }
 
 impl<'s> Runner<'s> {
@@ -447,6 +450,7 @@ impl<'s> Runner<'s> {
             answer: None,
             cancel,
             checked: false,
+            procedures: Vec::new(),
         }
     }
 
@@ -515,6 +519,7 @@ impl<'s> Runner<'s> {
                 }
             }
             "no side effects" => None,
+            _ if t.starts_with("there exists a procedure ") => self.procedure(t, st),
             "the side effects should be" => {
                 // Reads have none: any non-zero figure fails.
                 let nonzero = st
@@ -558,6 +563,50 @@ impl<'s> Runner<'s> {
         }
     }
 
+    /// `there exists a procedure test.my.proc(in :: INTEGER?) :: (out ::
+    /// STRING?)`, with its table of inputs and outputs.
+    fn procedure(&mut self, t: &str, st: &Step) -> Option<Outcome> {
+        let text = t.trim_start_matches("there exists a procedure ");
+        let Some(signature) = eje::query::procedures::parse_signature(text) else {
+            return Some(Outcome::Skip(format!(
+                "procedure signature not understood: {}",
+                shorten(text, 60)
+            )));
+        };
+        let table = st.table.clone().unwrap_or_default();
+        let header = table.first().cloned().unwrap_or_default();
+        let (ni, no) = (signature.inputs.len(), signature.outputs.len());
+        let mut rows = Vec::new();
+        for row in table.iter().skip(1) {
+            let mut vals = Vec::new();
+            for cell in row {
+                match values::parse(cell).map(|v| values::to_eje(&v)) {
+                    Ok(Some(v)) => vals.push(v),
+                    _ => {
+                        return Some(Outcome::Skip(format!(
+                            "procedure value not understood: {cell}"
+                        )));
+                    }
+                }
+            }
+            if vals.len() != ni + no {
+                return Some(Outcome::Skip(
+                    "procedure table does not fit its signature".into(),
+                ));
+            }
+            let outputs = vals.split_off(ni);
+            rows.push((vals, outputs));
+        }
+        if !header.is_empty() && header.iter().any(|h| !h.is_empty()) && header.len() != ni + no {
+            return Some(Outcome::Skip(
+                "procedure table does not fit its signature".into(),
+            ));
+        }
+        self.procedures
+            .push(Arc::new(TableProcedure { signature, rows }));
+        None
+    }
+
     fn named_graph(&mut self, name: &str) -> Option<Outcome> {
         for dir in &self.s.graph_dirs {
             let file = dir.join(name).join(format!("{name}.cypher"));
@@ -598,6 +647,7 @@ impl<'s> Runner<'s> {
         let opts = query::Options {
             params: self.params.clone(),
             cancel: Some(self.cancel.clone()),
+            procedures: self.procedures.clone(),
             ..query::Options::default()
         };
         let compile = |e: QueryError| Answer::Error {
@@ -622,6 +672,7 @@ impl<'s> Runner<'s> {
                                 &opts.params,
                                 opts.max_hops,
                                 query::eval::eval_constant,
+                                &opts.procedures,
                             ) {
                                 Err(e) => compile(e),
                                 Ok(plan) => {
