@@ -273,10 +273,10 @@ fn dot_of_a_query_answer_draws_exactly_its_nodes_relations_and_paths() {
     let p2 = rel_ix(&g, "c_kim_summit");
     let mut rs = ResultSet::new(vec!["p".into(), "x".into(), "r".into()]);
     rs.rows.push(vec![
-        Value::Path(Path {
+        Value::Path(Box::new(Path {
             nodes: vec![putin, summit, kim],
             rels: vec![p1, p2],
-        }),
+        })),
         Value::List(vec![
             Value::Str("ignored".into()),
             Value::Node(node_ix(&g, "treaty_2024")),

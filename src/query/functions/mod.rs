@@ -8,7 +8,7 @@
 //! here; the evaluator keeps their accumulators.
 
 use super::error::{ErrorKind, QueryError};
-use crate::model::{Graph, PartialDate, Path, Value};
+use crate::model::{Graph, PartialDate, Value};
 
 mod aggregate;
 mod convert;
