@@ -728,6 +728,9 @@ pub fn parse_date(text: &str) -> Result<ParsedDate, TemporalError> {
             "`{text}` is not a date: write `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `YYYY-Www-D` or `YYYY-DDD`"
         ))
     };
+    if !text.is_ascii() {
+        return Err(bad());
+    }
     let (sign, body) = match text.as_bytes().first() {
         Some(b'+') => (1, &text[1..]),
         Some(b'-') => (-1, &text[1..]),
@@ -826,6 +829,9 @@ pub fn parse_local_time(text: &str) -> Result<i64, TemporalError> {
             "`{text}` is not a time: write `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`"
         ))
     };
+    if !text.is_ascii() {
+        return Err(bad());
+    }
     let (main, frac) = match text.find(['.', ',']) {
         Some(i) => (&text[..i], Some(&text[i + 1..])),
         None => (text, None),
@@ -975,13 +981,15 @@ struct Acc {
 impl Acc {
     fn add(&mut self, n: Num, unit: i128) {
         match n {
-            Num::Int(i) => self.int += i128::from(i) * unit,
+            Num::Int(i) => self.int = self.int.saturating_add(i128::from(i) * unit),
             Num::Float(f) => {
                 let whole = f.trunc();
-                self.int += (whole as i128) * unit;
+                self.int = self
+                    .int
+                    .saturating_add((whole as i128).saturating_mul(unit));
                 self.frac += (f - whole) * unit as f64;
                 let carry = self.frac.trunc();
-                self.int += carry as i128;
+                self.int = self.int.saturating_add(carry as i128);
                 self.frac -= carry;
             }
         }
@@ -1019,9 +1027,10 @@ pub fn duration_from_parts(
     let month_days = (month_secs / SECS_PER_DAY as f64).trunc();
     let month_rest = month_secs - month_days * SECS_PER_DAY as f64;
     let day_frac_nanos = dy.frac * NANOS_PER_DAY as f64;
-    let total_ns =
-        ns.int + (ns.frac + day_frac_nanos + month_rest * NANOS_PER_SEC as f64).round() as i128;
-    make_duration(mo.int, dy.int + month_days as i128, total_ns)
+    let total_ns = ns.int.saturating_add(
+        (ns.frac + day_frac_nanos + month_rest * NANOS_PER_SEC as f64).round() as i128,
+    );
+    make_duration(mo.int, dy.int.saturating_add(month_days as i128), total_ns)
 }
 
 fn make_duration(months: i128, days: i128, nanos: i128) -> Result<Duration, TemporalError> {
@@ -1076,11 +1085,15 @@ impl Duration {
     /// units as in `duration({months: 0.5})`.
     pub fn mul(&self, k: Num) -> Result<Duration, TemporalError> {
         match k {
-            Num::Int(i) => make_duration(
-                i128::from(self.months) * i128::from(i),
-                i128::from(self.days) * i128::from(i),
-                self.total_nanos() * i128::from(i),
-            ),
+            Num::Int(i) => {
+                let k = i128::from(i);
+                match self.total_nanos().checked_mul(k) {
+                    Some(n) => {
+                        make_duration(i128::from(self.months) * k, i128::from(self.days) * k, n)
+                    }
+                    None => err("the duration is out of range"),
+                }
+            }
             Num::Float(f) => {
                 if !f.is_finite() {
                     return err("a duration can only be multiplied by a finite number");
@@ -1119,9 +1132,9 @@ impl Duration {
             "hours" => s.div_euclid(3600),
             "minutes" => s.div_euclid(60),
             "seconds" => s,
-            "milliseconds" => s * 1000 + n / 1_000_000,
-            "microseconds" => s * 1_000_000 + n / 1000,
-            "nanoseconds" => s * NANOS_PER_SEC + n,
+            "milliseconds" => s.saturating_mul(1000).saturating_add(n / 1_000_000),
+            "microseconds" => s.saturating_mul(1_000_000).saturating_add(n / 1000),
+            "nanoseconds" => s.saturating_mul(NANOS_PER_SEC).saturating_add(n),
             "quartersOfYear" => mo % 12 / 3,
             "monthsOfQuarter" => mo % 3,
             "monthsOfYear" => mo % 12,
@@ -1145,6 +1158,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, TemporalError> {
             "`{text}` is not a duration: write ISO 8601 like `P1Y2M3DT4H5M6.5S` or `PT90M`"
         ))
     };
+    if !text.is_ascii() {
+        return Err(bad());
+    }
     let (neg, body) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
@@ -1764,14 +1780,20 @@ pub fn component(t: &Temporal, name: &str) -> Option<Component> {
 
 /// `t + d` (and `t - d` with `d` negated).
 pub fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal, TemporalError> {
+    let out_of_range = || TemporalError("the result is out of range".into());
     let day_step = |days: i64| -> Result<i64, TemporalError> {
         let days = add_months(days, d.months)?;
-        Ok(days + d.days)
+        days.checked_add(d.days).ok_or_else(out_of_range)
     };
     match t {
         Temporal::Date(days) => {
-            let extra = d.total_nanos() / i128::from(NANOS_PER_DAY);
-            Ok(Temporal::Date(day_step(*days)? + extra as i64))
+            let extra = i64::try_from(d.total_nanos() / i128::from(NANOS_PER_DAY))
+                .map_err(|_| out_of_range())?;
+            let day = day_step(*days)?
+                .checked_add(extra)
+                .ok_or_else(out_of_range)?;
+            check_year(civil_from_days(day).0)?;
+            Ok(Temporal::Date(day))
         }
         Temporal::LocalTime(n) => Ok(Temporal::LocalTime(shift_time(*n, d))),
         Temporal::Time(tm) => Ok(Temporal::Time(Time {

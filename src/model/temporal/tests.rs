@@ -707,3 +707,40 @@ fn comparison() {
         None
     );
 }
+
+#[test]
+fn hostile_input_is_an_error_not_a_panic() {
+    for text in [
+        "201é-01-01",
+        "aé1",
+        "2015Wé1",
+        "é",
+        "P1é",
+        "12:é",
+        "+",
+        "-",
+        "T",
+        "PT",
+        "P-",
+    ] {
+        let _ = parse_date(text);
+        let _ = parse_local_time(text);
+        let _ = parse_time(text);
+        let _ = parse_local_datetime(text);
+        let _ = parse_datetime(text);
+        let _ = parse_duration(text);
+        let _ = parse_zone(text);
+    }
+    let huge = Duration {
+        months: 0,
+        days: i64::MAX,
+        seconds: i64::MAX,
+        nanos: 0,
+    };
+    assert!(add_duration(&day("2024-01-01"), &huge).is_err());
+    assert_eq!(huge.component("nanoseconds"), Some(i64::MAX));
+    assert!(huge.mul(Num::Int(i64::MAX)).is_err());
+    assert!(huge.mul(Num::Float(1e300)).is_err());
+    let z = Num::Int(0);
+    assert!(duration_from_parts(Num::Float(1e300), z, z, z, Num::Float(-1e300), z, z, z).is_err());
+}
