@@ -257,7 +257,7 @@ impl Checker<'_> {
                 let b = self.check(base)?;
                 expect(
                     b,
-                    NODE | REL | MAP | DATE,
+                    NODE | REL | MAP | DATE | TEMPORAL,
                     || format!("reading the property `{key}`"),
                     base.span,
                 )?;
