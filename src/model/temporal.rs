@@ -319,15 +319,23 @@ impl Temporal {
     }
 
     /// Comparison as openCypher's `<`: only between values of one type;
-    /// durations do not compare.
+    /// durations do not compare. Times order by their instant in UTC, then
+    /// (the same instant) the larger offset first; date-times by instant,
+    /// then local date-time, then zone, so that only equal values compare
+    /// equal.
     pub fn compare(&self, other: &Temporal) -> Option<Ordering> {
         use Temporal::*;
         match (self, other) {
             (Date(a), Date(b)) => Some(a.cmp(b)),
             (LocalTime(a), LocalTime(b)) => Some(a.cmp(b)),
-            (Time(a), Time(b)) => Some(time_utc(a).cmp(&time_utc(b))),
+            (Time(a), Time(b)) => Some(time_utc(a).cmp(&time_utc(b)).then(b.offset.cmp(&a.offset))),
             (LocalDateTime(a), LocalDateTime(b)) => Some(a.cmp(b)),
-            (DateTime(a), DateTime(b)) => Some(a.epoch_nanos().cmp(&b.epoch_nanos())),
+            (DateTime(a), DateTime(b)) => Some(
+                a.epoch_nanos()
+                    .cmp(&b.epoch_nanos())
+                    .then(a.local.cmp(&b.local))
+                    .then_with(|| a.zone.cmp(&b.zone)),
+            ),
             _ => None,
         }
     }
@@ -337,11 +345,6 @@ impl Temporal {
     pub fn total_cmp(&self, other: &Temporal) -> Ordering {
         use Temporal::*;
         match (self, other) {
-            (Time(a), Time(b)) => time_utc(a).cmp(&time_utc(b)).then(a.offset.cmp(&b.offset)),
-            (DateTime(a), DateTime(b)) => a
-                .epoch_nanos()
-                .cmp(&b.epoch_nanos())
-                .then_with(|| a.zone.cmp(&b.zone)),
             (Duration(a), Duration(b)) => {
                 (a.months, a.days, a.seconds, a.nanos).cmp(&(b.months, b.days, b.seconds, b.nanos))
             }
@@ -1787,8 +1790,8 @@ pub fn add_duration(t: &Temporal, d: &Duration) -> Result<Temporal, TemporalErro
     };
     match t {
         Temporal::Date(days) => {
-            let extra = i64::try_from(d.total_nanos() / i128::from(NANOS_PER_DAY))
-                .map_err(|_| out_of_range())?;
+            // A date takes the whole days of the seconds, as openCypher does.
+            let extra = d.seconds / SECS_PER_DAY;
             let day = day_step(*days)?
                 .checked_add(extra)
                 .ok_or_else(out_of_range)?;

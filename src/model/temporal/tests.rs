@@ -700,7 +700,13 @@ fn comparison() {
         dt("2024-01-01T12:00+01:00").compare(&dt("2024-01-01T11:30Z")),
         Some(Less)
     );
-    assert_eq!(tm("12:00+01:00").compare(&tm("11:00Z")), Some(Equal));
+    assert_eq!(tm("12:00+01:00").compare(&tm("11:00Z")), Some(Less));
+    assert_eq!(tm("12:00+01:00").compare(&tm("12:00+01:00")), Some(Equal));
+    assert_eq!(tm("12:00+01:00").compare(&tm("10:30Z")), Some(Greater));
+    let paris = dt("2024-06-19T10:00[Europe/Paris]");
+    let offset = dt("2024-06-19T10:00+02:00");
+    assert_ne!(paris.compare(&offset), Some(Equal));
+    assert_ne!(paris, offset);
     assert_eq!(lt("12:00").compare(&tm("12:00Z")), None);
     assert_eq!(
         Temporal::Duration(dur("P1D")).compare(&Temporal::Duration(dur("PT24H"))),
