@@ -53,6 +53,7 @@ impl GraphSource {
                     graph,
                     warnings: Vec::new(),
                     sources: SourceMap::from([(name, text)]),
+                    audit: Vec::new(),
                 })
             }
         }

@@ -212,6 +212,42 @@ fn check_passes_on_the_bundled_data() {
 }
 
 #[test]
+fn the_audit_lists_and_never_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("tests/fixtures/mini/schema.ron"),
+        dir.path().join("schema.ron"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("d.ron"),
+        r#"(
+  sources: [(id: "a", kind: NewsArticle, title: "A", language: "es", file: "a.txt")],
+  entities: [(id: "putin", kind: "Person", name: "Vladimir Putin"), (id: "moscow", kind: "City", name: "Moscow")],
+  claims: [(subject: "putin", relation: "visited", object: "moscow",
+    cite: [(source: "a", quote: "llegó a la capital rusa", hedge: Asserted)])],
+)"#,
+    )
+    .unwrap();
+    let data = dir.path().to_str().unwrap();
+    eje()
+        .args(["check", "--data", data, "--audit", "--deny-warnings"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "d.ron:5:33: names neither `putin` nor `moscow` (visited): “llegó a la capital rusa”",
+        ))
+        .stdout(predicate::str::contains("audit: 1 citation(s)"));
+    // Without `--audit`, nothing is listed.
+    eje()
+        .args(["check", "--data", data])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("names neither").not());
+}
+
+#[test]
 fn stats_json_counts_the_graph() {
     let out = eje()
         .args(["stats", "--format", "json"])

@@ -546,10 +546,10 @@ impl<'s> Runner<'s> {
                     self.checked = true;
                     return self.check_rows(rest, st, true);
                 }
-                if let Some(rest) = t.strip_prefix("the ") {
-                    if let Some(name) = rest.strip_suffix(" graph") {
-                        return self.named_graph(name);
-                    }
+                if let Some(rest) = t.strip_prefix("the ")
+                    && let Some(name) = rest.strip_suffix(" graph")
+                {
+                    return self.named_graph(name);
                 }
                 if let Some(e) = ExpectedError::parse(t) {
                     self.checked = true;

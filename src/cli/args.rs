@@ -140,7 +140,7 @@ impl Default for ExecArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
-    /// dot, svg, json, graphml or cypher.
+    /// dot, svg, json, graphml, cypher or html (an interactive evidence map).
     #[arg(long, value_name = "FORMAT")]
     pub format: export::Format,
     /// For `--format cypher`: neo4j (also Memgraph, FalkorDB) or kuzu.
@@ -198,6 +198,10 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also list every citation whose quote names neither end of the
+    /// relation it backs and that has no `note` (never fails the check).
+    #[arg(long)]
+    pub audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

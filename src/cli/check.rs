@@ -14,15 +14,27 @@ pub(super) fn check(args: CheckArgs, color: bool) -> anyhow::Result<Exit> {
     let opts = load::Options {
         corpus: args.corpus.clone(),
         progress: std::io::stderr().is_terminal(),
+        audit: args.audit,
     };
     let loaded = match &location {
         GraphSource::Data(d) => d.load(&opts),
         GraphSource::Script(_) => location.load(),
     };
-    let (diags, sources, graph) = match loaded {
-        Ok(l) => (l.warnings, l.sources, Some(l.graph)),
-        Err(f) => (f.diagnostics, f.sources, None),
+    let (diags, sources, graph, audit) = match loaded {
+        Ok(l) => (l.warnings, l.sources, Some(l.graph), l.audit),
+        Err(f) => (f.diagnostics, f.sources, None, Vec::new()),
     };
+    // The audit is a reading list on standard output; it never fails the
+    // check, and `--deny-warnings` does not count it.
+    if args.audit && graph.is_some() {
+        for item in &audit {
+            println!("{item}");
+        }
+        println!(
+            "audit: {} citation(s) name neither end of what they back and have no `note`",
+            audit.len()
+        );
+    }
     eprint!("{}", diag::render(&diags, &sources, color));
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;

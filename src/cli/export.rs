@@ -1,5 +1,5 @@
 //! `eje export`: writes the graph, a query's answer or an entity's
-//! neighbourhood as DOT, SVG, JSON, GraphML or Cypher.
+//! neighbourhood as DOT, SVG, JSON, GraphML, Cypher or an HTML evidence map.
 
 use crate::diag::{self, SourceMap};
 use crate::export;
@@ -16,7 +16,9 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         return Ok(Exit::Failed);
     };
     let graph = session.graph_arc();
+    let mut scope = export::Scope::Whole;
     let sub = if let Some(q) = &args.query {
+        scope = export::Scope::Query(q.clone());
         let sources = SourceMap::from([("<query>".to_string(), q.clone())]);
         let results = session.run(q, false);
         let mut sub = export::Subgraph::default();
@@ -39,7 +41,13 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         sub
     } else if let Some(focus) = &args.focus {
         match graph.resolve(focus) {
-            Resolution::One(ix) => export::Subgraph::ego(&graph, ix, args.depth),
+            Resolution::One(ix) => {
+                scope = export::Scope::Focus {
+                    entity: graph.node(ix).display_name().to_string(),
+                    depth: args.depth,
+                };
+                export::Subgraph::ego(&graph, ix, args.depth)
+            }
             Resolution::Many(ixs) => {
                 let names: Vec<String> = ixs
                     .iter()
@@ -63,16 +71,19 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
     } else {
         export::Subgraph::whole(&graph)
     };
-    let result = match &args.output {
-        Some(path) => export::export_to_file(&graph, &sub, args.format, args.dialect, path),
-        None => export::export(
-            &graph,
-            &sub,
-            args.format,
-            args.dialect,
-            &mut std::io::stdout().lock(),
-        ),
-    };
+    let result =
+        export::render_scoped(&graph, &sub, args.format, args.dialect, &scope).and_then(|bytes| {
+            match &args.output {
+                Some(path) => export::write_atomic(path, &bytes),
+                None => {
+                    use std::io::Write as _;
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&bytes)
+                        .and_then(|()| out.flush())
+                        .map_err(export::ExportError::from)
+                }
+            }
+        });
     match result {
         Ok(()) => {
             if let Some(path) = &args.output {

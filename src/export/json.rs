@@ -98,10 +98,10 @@ fn cited_sources(rel: &Rel, out: &mut BTreeSet<String>) {
     }
     if let Some(Value::List(cites)) = rel.props.get("citations") {
         for c in cites {
-            if let Value::Map(m) = c {
-                if let Some(Value::Str(s)) = m.get("source") {
-                    out.insert(s.clone());
-                }
+            if let Value::Map(m) = c
+                && let Some(Value::Str(s)) = m.get("source")
+            {
+                out.insert(s.clone());
             }
         }
     }

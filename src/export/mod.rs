@@ -1,6 +1,7 @@
 //! Exporters: the graph, or a part of it, as a Graphviz picture (DOT, SVG),
-//! node-link JSON, GraphML, or a Cypher script that recreates it in another
-//! graph database (Neo4j, Memgraph, FalkorDB, Kuzu).
+//! node-link JSON, GraphML, a Cypher script that recreates it in another
+//! graph database (Neo4j, Memgraph, FalkorDB, Kuzu), or an interactive
+//! evidence map (one self-contained HTML page).
 //!
 //! Every exporter takes the same two inputs: the `Graph` and a `Subgraph`
 //! that says which nodes and relations to write (the whole graph, what a
@@ -17,6 +18,7 @@
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
+pub mod html;
 pub mod json;
 mod subgraph;
 mod text;
@@ -29,6 +31,7 @@ use std::str::FromStr;
 use crate::model::Graph;
 
 use crate::sink::{self, WriteError, os_reason};
+pub use html::Scope;
 pub use subgraph::Subgraph;
 
 /// What an export writes.
@@ -44,15 +47,18 @@ pub enum Format {
     GraphMl,
     /// A script of Cypher statements that recreates the graph.
     Cypher,
+    /// The evidence map: one self-contained interactive HTML page.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Dot,
         Format::Svg,
         Format::Json,
         Format::GraphMl,
         Format::Cypher,
+        Format::Html,
     ];
 
     /// The name on the command line (`--format graphml`).
@@ -63,6 +69,7 @@ impl Format {
             Format::Json => "json",
             Format::GraphMl => "graphml",
             Format::Cypher => "cypher",
+            Format::Html => "html",
         }
     }
 
@@ -74,6 +81,7 @@ impl Format {
             Format::Json => "json",
             Format::GraphMl => "graphml",
             Format::Cypher => "cypher",
+            Format::Html => "html",
         }
     }
 
@@ -86,6 +94,7 @@ impl Format {
             "json" => Some(Format::Json),
             "graphml" => Some(Format::GraphMl),
             "cypher" | "cql" | "cyp" => Some(Format::Cypher),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -108,6 +117,7 @@ impl FromStr for Format {
             .or(match lower.as_str() {
                 "gv" => Some(Format::Dot),
                 "cql" => Some(Format::Cypher),
+                "htm" => Some(Format::Html),
                 _ => None,
             })
             .ok_or_else(|| ExportError::UnknownFormat(s.to_string()))
@@ -157,7 +167,7 @@ impl FromStr for Dialect {
 /// Why an export failed. The messages are written for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("unknown export format `{0}`: use dot, svg, json, graphml or cypher")]
+    #[error("unknown export format `{0}`: use dot, svg, json, graphml, cypher or html")]
     UnknownFormat(String),
     #[error("unknown Cypher dialect `{0}`: use neo4j (also Memgraph, FalkorDB) or kuzu")]
     UnknownDialect(String),
@@ -176,6 +186,12 @@ pub enum ExportError {
         #[source]
         source: io::Error,
     },
+    #[error(
+        "the map would draw {nodes} entities, more than the {max} it can lay out readably\n\
+         help: draw a part of the graph: `--focus ENTITY --depth 1`, or `--query` with a query \
+         whose answer holds what you want to see"
+    )]
+    MapTooLarge { nodes: usize, max: usize },
     #[error("cannot write the export: {}", os_reason(.0))]
     Io(#[from] io::Error),
 }
@@ -222,12 +238,25 @@ pub fn render(
     format: Format,
     dialect: Dialect,
 ) -> Result<Vec<u8>, ExportError> {
+    render_scoped(graph, sub, format, dialect, &Scope::Part)
+}
+
+/// Renders an export in memory, saying what it shows where the format has
+/// room for it (the HTML map's provenance).
+pub fn render_scoped(
+    graph: &Graph,
+    sub: &Subgraph,
+    format: Format,
+    dialect: Dialect,
+    scope: &Scope,
+) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
         Format::Dot => dot::to_dot(graph, sub).into_bytes(),
         Format::Svg => dot::render_svg(&dot::to_dot(graph, sub))?,
         Format::Json => json::to_json_string(graph, sub).into_bytes(),
         Format::GraphMl => graphml::to_graphml(graph, sub).into_bytes(),
         Format::Cypher => cypher::to_cypher(graph, sub, dialect).into_bytes(),
+        Format::Html => html::to_html(graph, sub, scope)?.into_bytes(),
     })
 }
 

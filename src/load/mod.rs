@@ -47,6 +47,9 @@ pub struct Options {
     /// Show a progress line on stderr when loading takes more than a
     /// second. The caller decides: only for a terminal.
     pub progress: bool,
+    /// List the citations that name neither end of what they back
+    /// (`eje check --audit`), in `Loaded::audit`.
+    pub audit: bool,
 }
 
 /// One file of a dataset: its display name and text.
@@ -66,6 +69,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// The text of every file, for rendering warnings.
     pub sources: SourceMap,
+    /// The audit's findings, when `Options::audit` asked for them.
+    pub audit: Vec<check::AuditItem>,
 }
 
 /// A dataset that did not load: every error and warning, sorted.
@@ -111,14 +116,14 @@ pub fn load_embedded(opts: &Options) -> Result<Loaded, Failure> {
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".ron") {
-            if let Some(text) = f.contents_utf8() {
-                out.push(InputFile {
-                    name: format!("<bundled>/data/{rel}"),
-                    rel,
-                    text: text.to_string(),
-                });
-            }
+        if rel.ends_with(".ron")
+            && let Some(text) = f.contents_utf8()
+        {
+            out.push(InputFile {
+                name: format!("<bundled>/data/{rel}"),
+                rel,
+                text: text.to_string(),
+            });
         }
     }
     for d in dir.dirs() {
@@ -175,10 +180,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic
         };
         if file_type.is_dir() {
             walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
+        } else if path.extension().is_some_and(|x| x == "ron")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     Ok(())
@@ -277,16 +282,17 @@ fn check_and_build(
         // Queries walk adjacency first of all: index it now, as part of the load.
         graph.adjacency();
         timer.phase("index");
-        graph
+        (graph, checked.audit)
     });
     diag::sort(&mut diags);
     // The texts move into the source map (no copy of a large dataset).
     let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
     match result {
-        Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
+        Some((graph, audit)) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
             graph,
             warnings: diags,
             sources,
+            audit,
         }),
         _ => Failure {
             diagnostics: diags,

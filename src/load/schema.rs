@@ -150,16 +150,16 @@ pub fn convert(
                 }
             }
         }
-        if let Some(u) = &r.unit {
-            if !unit_names.contains(u) {
-                let near = nearest(u, spec.units.iter().map(|u| u.name.as_str()), 1);
-                diags.push(
-                    Diagnostic::error("unknown-unit", format!("unknown unit `{u}`"))
-                        .at(file, field("unit"))
-                        .label("not declared in `units`")
-                        .help_opt(near.first().map(|n| format!("did you mean `{n}`?"))),
-                );
-            }
+        if let Some(u) = &r.unit
+            && !unit_names.contains(u)
+        {
+            let near = nearest(u, spec.units.iter().map(|u| u.name.as_str()), 1);
+            diags.push(
+                Diagnostic::error("unknown-unit", format!("unknown unit `{u}`"))
+                    .at(file, field("unit"))
+                    .label("not declared in `units`")
+                    .help_opt(near.first().map(|n| format!("did you mean `{n}`?"))),
+            );
         }
         schema.relations.insert(
             r.name.clone(),

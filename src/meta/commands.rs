@@ -137,15 +137,21 @@ impl Shell {
             .as_ref()
             .map(|rs| export::Subgraph::from_result(&graph, rs))
             .filter(|sub| !sub.is_empty());
-        let (sub, what) = match from_answer {
-            Some(sub) => (sub, "the last answer"),
-            None => (export::Subgraph::whole(&graph), "the whole graph"),
+        let (sub, what, scope) = match from_answer {
+            Some(sub) => (sub, "the last answer", export::Scope::LastAnswer),
+            None => (
+                export::Subgraph::whole(&graph),
+                "the whole graph",
+                export::Scope::Whole,
+            ),
         };
         let dialect = export::Dialect::default();
         match file {
             Some(file) => {
                 let path = expand_tilde(file);
-                match export::export_to_file(&graph, &sub, format, dialect, &path) {
+                let written = export::render_scoped(&graph, &sub, format, dialect, &scope)
+                    .and_then(|bytes| export::write_atomic(&path, &bytes));
+                match written {
                     Ok(()) => self.say(&format!(
                         "wrote {} ({format}): {what}, {} nodes and {} relations",
                         path.display(),
@@ -155,7 +161,7 @@ impl Shell {
                     Err(e) => self.error(&e.to_string()),
                 }
             }
-            None => match export::render(&graph, &sub, format, dialect) {
+            None => match export::render_scoped(&graph, &sub, format, dialect, &scope) {
                 Ok(bytes) => {
                     self.print(&String::from_utf8_lossy(&bytes));
                     if !bytes.ends_with(b"\n") {

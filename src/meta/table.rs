@@ -91,7 +91,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         usage: "FORMAT [FILE]",
         summary: "the last answer's nodes and relations (or the whole graph) as FORMAT",
-        details: "FORMAT is dot, svg, json, graphml or cypher. Without FILE the export is printed. With FILE it is written atomically (a \
+        details: "FORMAT is dot, svg, json, graphml, cypher or html (the evidence map). Without FILE the export is printed. With FILE it is written atomically (a \
                   failed export leaves no half-written file); FORMAT may be left out when \
                   FILE's extension names it (`:export alliance.dot`). When there is no last \
                   answer, or it holds no node or relation, the whole graph is exported.",

@@ -102,17 +102,19 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         for (j, cit) in c.cite.iter().enumerate() {
             self.check_citation(fi, Section::Claim, i, j, cit);
         }
-        if let Some(RankSpec::Deprecated(reason)) = &c.rank {
-            if reason.trim().is_empty() {
-                let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);
-                self.err(
-                    "deprecated-without-reason",
-                    "a deprecated claim needs a reason".into(),
-                    fi,
-                    span,
-                )
-                .help = Some("write `rank: Deprecated(\"why\")`".into());
-            }
+        let all: Vec<usize> = (0..c.cite.len()).collect();
+        self.check_voices(fi, Section::Claim, i, &all, "this claim");
+        if let Some(RankSpec::Deprecated(reason)) = &c.rank
+            && reason.trim().is_empty()
+        {
+            let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);
+            self.err(
+                "deprecated-without-reason",
+                "a deprecated claim needs a reason".into(),
+                fi,
+                span,
+            )
+            .help = Some("write `rank: Deprecated(\"why\")`".into());
         }
         for (j, other) in c.conflicts_with.iter().enumerate() {
             let span = self.span(
@@ -163,17 +165,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 whole.clone(),
             );
         }
-        if let (Some(lo), Some(hi)) = (q.low, q.high) {
-            if lo > hi {
-                let s = span(self, "low");
-                self.err(
-                    "quantity-low-above-high",
-                    format!("`low` ({lo}) is above `high` ({hi})"),
-                    fi,
-                    s,
-                )
-                .help = Some("swap them".into());
-            }
+        if let (Some(lo), Some(hi)) = (q.low, q.high)
+            && lo > hi
+        {
+            let s = span(self, "low");
+            self.err(
+                "quantity-low-above-high",
+                format!("`low` ({lo}) is above `high` ({hi})"),
+                fi,
+                s,
+            )
+            .help = Some("swap them".into());
         }
         for (name, v) in [("value", q.value), ("low", q.low), ("high", q.high)] {
             if v.is_some_and(|v| !v.is_finite() || v < 0.0) {

@@ -47,17 +47,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                         dates[k] = self.check_date(fi, span, v);
                     }
                 }
-                if let [Some(a), Some(b)] = dates {
-                    if a.first_day() > b.last_day() {
-                        let span = self.span(fi, section, i, &[Step::Field("when")]);
-                        self.err(
-                            "from-after-to",
-                            format!("the span starts ({a}) after it ends ({b})"),
-                            fi,
-                            span,
-                        )
-                        .help = Some("swap `from` and `to`".into());
-                    }
+                if let [Some(a), Some(b)] = dates
+                    && a.first_day() > b.last_day()
+                {
+                    let span = self.span(fi, section, i, &[Step::Field("when")]);
+                    self.err(
+                        "from-after-to",
+                        format!("the span starts ({a}) after it ends ({b})"),
+                        fi,
+                        span,
+                    )
+                    .help = Some("swap `from` and `to`".into());
                 }
                 if from.is_none() && to.is_none() {
                     let span = self.span(fi, section, i, &[Step::Field("when")]);
@@ -123,7 +123,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
 /// The format's own field that sets a reserved property, if any.
 fn reserved_field(key: &str) -> Option<&str> {
     match key {
-        "date" | "start" | "end" => Some("when"),
+        "date" | "start" | "end" | "known_until" => Some("when"),
         "quantity" | "quantity_low" | "quantity_high" | "approx" | "unit" | "quantity_text" => {
             Some("quantity")
         }

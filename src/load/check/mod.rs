@@ -14,11 +14,13 @@
 //! This module holds the context and the driver; each family of rules has
 //! a file of its own.
 
+mod audit;
 mod citations;
 mod claims;
 mod consistency;
 mod corpus;
 mod entities;
+mod facets;
 mod fields;
 mod ids;
 mod names;
@@ -37,6 +39,7 @@ use super::{InputFile, Options, PhaseTimer, SCHEMA_FILE, fast, parse_ron};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::Schema;
 
+pub use audit::AuditItem;
 pub use ids::IdMap;
 
 /// Which section of a dossier an id was declared in.
@@ -160,6 +163,8 @@ pub struct Checked<'a> {
     pub dossiers: Vec<Dossier<'a>>,
     /// Subject and object node of every claim, per file (see `Ctx::ends`).
     pub ends: Vec<Vec<[u32; 2]>>,
+    /// What `--audit` found (empty unless asked for).
+    pub audit: Vec<AuditItem>,
 }
 
 /// Checks every file; `None` when any error was found (all of them are in
@@ -297,11 +302,13 @@ pub fn check<'a>(
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
+    let audit = if opts.audit { ctx.audit() } else { Vec::new() };
     timer.phase("check");
     Some(Checked {
         schema,
         dossiers,
         ends,
+        audit,
     })
 }
 
@@ -388,6 +395,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         for (i, e) in d.data.entities.iter().enumerate() {
             self.check_entity(fi, i, e);
         }
+        self.check_facets(fi);
         self.ends.reserve_exact(d.data.claims.len());
         for (i, c) in d.data.claims.iter().enumerate() {
             self.check_claim(fi, i, c);
