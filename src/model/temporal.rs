@@ -1014,6 +1014,22 @@ pub fn duration_from_parts(
     seconds: Num,
     subsecond_nanos: Num,
 ) -> Result<Duration, TemporalError> {
+    let amounts = [
+        years,
+        months,
+        weeks,
+        days,
+        hours,
+        minutes,
+        seconds,
+        subsecond_nanos,
+    ];
+    if amounts
+        .iter()
+        .any(|n| matches!(n, Num::Float(f) if !f.is_finite()))
+    {
+        return err("a duration needs finite amounts, not NaN or infinity");
+    }
     let mut mo = Acc::default();
     mo.add(years, 12);
     mo.add(months, 1);
@@ -1345,7 +1361,8 @@ enum Mode {
 
 /// Builds a value from a map (`date({year: 1984, week: 10})`,
 /// `datetime({date: d, time: t, timezone: 'Europe/Stockholm'})`).
-/// `default_zone` is used when neither the map nor a base value gives one.
+/// Without a zone from the map or from a base value, a time or date-time is
+/// in UTC.
 pub fn from_map(kind: Kind, fields: &Fields) -> Result<Temporal, TemporalError> {
     build(kind, fields, Mode::Select, None, None)
 }

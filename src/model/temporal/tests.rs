@@ -48,6 +48,10 @@ fn tm(text: &str) -> Temporal {
     Temporal::Time(parse_time(text).unwrap())
 }
 
+fn z0() -> Num {
+    Num::Int(0)
+}
+
 fn dur(text: &str) -> Duration {
     parse_duration(text).unwrap()
 }
@@ -747,6 +751,19 @@ fn hostile_input_is_an_error_not_a_panic() {
     assert_eq!(huge.component("nanoseconds"), Some(i64::MAX));
     assert!(huge.mul(Num::Int(i64::MAX)).is_err());
     assert!(huge.mul(Num::Float(1e300)).is_err());
+    assert!(
+        duration_from_parts(
+            z0(),
+            z0(),
+            z0(),
+            Num::Float(f64::NAN),
+            z0(),
+            z0(),
+            z0(),
+            z0()
+        )
+        .is_err()
+    );
     let z = Num::Int(0);
     assert!(duration_from_parts(Num::Float(1e300), z, z, z, Num::Float(-1e300), z, z, z).is_err());
 }
