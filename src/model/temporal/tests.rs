@@ -767,3 +767,35 @@ fn hostile_input_is_an_error_not_a_panic() {
     let z = Num::Int(0);
     assert!(duration_from_parts(Num::Float(1e300), z, z, z, Num::Float(-1e300), z, z, z).is_err());
 }
+
+mod round_trips {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every value prints in a form that reads back as the same value.
+        #[test]
+        fn text_reads_back(
+            days in -3_000_000i64..3_000_000,
+            nanos in 0..NANOS_PER_DAY,
+            offset in -64_800i32..=64_800,
+            months in -100_000i64..100_000,
+            ddays in -100_000i64..100_000,
+            seconds in -10_000_000_000i64..10_000_000_000,
+            subsec in 0..NANOS_PER_SEC,
+        ) {
+            let local = LocalDateTime { days, nanos };
+            let text = Temporal::LocalDateTime(local).to_string();
+            prop_assert_eq!(parse_local_datetime(&text).unwrap(), local, "{}", text);
+            let time = Time { nanos, offset };
+            let text = Temporal::Time(time).to_string();
+            prop_assert_eq!(parse_time(&text).unwrap(), time, "{}", text);
+            let dt = DateTime { local, offset, zone: None };
+            let text = Temporal::DateTime(dt.clone()).to_string();
+            prop_assert_eq!(parse_datetime(&text).unwrap(), dt, "{}", text);
+            let d = Duration { months, days: ddays, seconds, nanos: subsec };
+            let text = d.to_string();
+            prop_assert_eq!(parse_duration(&text).unwrap(), d, "{}", text);
+        }
+    }
+}
