@@ -42,6 +42,7 @@ pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
         Value::Str(s) => s.clone(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::Node(ix) => {
             let n = graph.node(*ix);
             let t = node_text(n);

@@ -35,6 +35,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Str(x), Str(y)) => Some(x.cmp(y)),
         (Bool(x), Bool(y)) => Some(x.cmp(y)),
         (Date(x), Date(y)) => x.compare(y),
+        (Temporal(x), Temporal(y)) => x.compare(y),
         (List(x), List(y)) => {
             for (p, q) in x.iter().zip(y) {
                 match compare(p, q)? {
@@ -75,6 +76,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Node(x), Node(y)) => Some(x == y),
         (Rel(x), Rel(y)) => Some(x == y),
         (Path(x), Path(y)) => Some(x == y),
+        (Temporal(x), Temporal(y)) => Some(x == y),
         _ => Some(false),
     }
 }
@@ -145,6 +147,7 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::Float(f) => Some(format_float(*f)),
         Value::Bool(b) => Some(b.to_string()),
         Value::Date(d) => Some(d.to_string()),
+        Value::Temporal(t) => Some(t.to_string()),
         _ => None,
     }
 }
@@ -152,6 +155,18 @@ fn scalar_text(v: &Value) -> Option<String> {
 /// `+ - * / % ^`.
 pub fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value, QueryError> {
     use Value::*;
+    let temporal = |v: &Value| matches!(v, Temporal(_) | Date(_));
+    let other = |v: &Value| matches!(v, Null | Str(_) | List(_));
+    if (temporal(&a) || temporal(&b))
+        && !other(&a)
+        && !other(&b)
+        && let Some(r) = super::temporal::arithmetic(op, &a, &b)
+    {
+        return r.map_err(|mut e| {
+            e.span.get_or_insert(span);
+            e
+        });
+    }
     Ok(match (a, b) {
         (Null, _) | (_, Null) => Null,
         (Int(x), Int(y)) => match op {
