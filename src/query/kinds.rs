@@ -116,6 +116,30 @@ impl Ty {
         }
     }
 
+    /// The type as a signature shows it: `STRING | MAP`, `LIST<STRING>`,
+    /// `ANY` for every kind; null is left out (any function may give it).
+    pub fn signature(self) -> String {
+        let kinds = self.kinds & !NULL;
+        if kinds == ALL & !NULL {
+            return "ANY".into();
+        }
+        if kinds == 0 {
+            return "NULL".into();
+        }
+        NAMES
+            .iter()
+            .filter(|(k, _)| *k != NULL && kinds & k != 0)
+            .map(|&(k, n)| {
+                if k == LIST && self.elem & !NULL != ALL & !NULL {
+                    format!("LIST<{}>", Ty::of(self.elem).signature())
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
     pub fn of_value(v: &Value) -> Ty {
         match v {
             Value::Null => Ty::of(NULL),

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::functions;
+use super::kinds::Ty;
 use crate::model::{Graph, Value};
 
 /// The type of a procedure's argument or field, as openCypher writes it
@@ -353,30 +354,46 @@ fn schema_relation_types(g: &Graph) -> Vec<Vec<Value>> {
         .collect()
 }
 
+/// A function's signature from its registry entry: each argument with the
+/// kinds it accepts (optional ones in brackets, `...` for any number more)
+/// and what it returns: `left(arg1 :: STRING, arg2 :: INTEGER) :: STRING`.
+pub fn function_signature(f: &functions::Function) -> String {
+    let kinds = |k: usize| {
+        let accepts = f.args[k.min(f.args.len() - 1)];
+        format!("arg{} :: {}", k + 1, Ty::of(accepts).signature())
+    };
+    // Arguments shown by name: all of them, or for a variadic function
+    // its required ones (at least one) before the `...`.
+    let shown = if f.max_args == usize::MAX {
+        f.min_args.max(1)
+    } else {
+        f.max_args
+    };
+    let required: Vec<String> = (0..f.min_args.min(shown)).map(kinds).collect();
+    let optional: Vec<String> = (f.min_args.min(shown)..shown).map(kinds).collect();
+    let mut sig = required.join(", ");
+    if !optional.is_empty() {
+        let joined = optional.join(", ");
+        sig = if sig.is_empty() {
+            format!("[{joined}]")
+        } else {
+            format!("{sig}[, {joined}]")
+        };
+    }
+    if f.max_args == usize::MAX {
+        sig.push_str(if sig.is_empty() { "..." } else { ", ..." });
+    }
+    format!("{}({sig}) :: {}", f.name, f.returns.signature())
+}
+
 fn dbms_functions(_: &Graph) -> Vec<Vec<Value>> {
     let mut rows: Vec<Vec<Value>> = functions::FUNCTIONS
         .iter()
         .map(|f| {
-            let args: Vec<String> = (0..f.min_args.min(4))
-                .map(|k| format!("arg{}", k + 1))
-                .collect();
-            let mut sig = args.join(", ");
-            if f.max_args == usize::MAX {
-                sig.push_str(if sig.is_empty() { "..." } else { ", ..." });
-            } else if f.max_args > f.min_args {
-                let extra: Vec<String> = (f.min_args..f.max_args)
-                    .map(|k| format!("arg{}", k + 1))
-                    .collect();
-                let joined = extra.join(", ");
-                sig = if sig.is_empty() {
-                    format!("[{joined}]")
-                } else {
-                    format!("{sig}[, {joined}]")
-                };
-            }
+            let sig = function_signature(f);
             vec![
                 Value::Str(f.name.to_string()),
-                Value::Str(format!("{}({sig})", f.name)),
+                Value::Str(sig),
                 Value::Str(f.doc.to_string()),
             ]
         })
@@ -478,6 +495,26 @@ mod tests {
         assert!(p.call(&g, &[Value::Int(7)]).is_empty());
         assert!(FieldType::Float.accepts(&Value::Int(1)));
         assert!(!FieldType::Integer.accepts(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn function_signatures_come_from_the_registry() {
+        let sig = |n: &str| function_signature(functions::lookup(n).unwrap());
+        assert_eq!(
+            sig("duration.between"),
+            "duration.between(arg1 :: DATE | TEMPORAL, arg2 :: DATE | TEMPORAL) :: TEMPORAL"
+        );
+        assert_eq!(
+            sig("date"),
+            "date([arg1 :: STRING | MAP | DATE | TEMPORAL]) :: DATE"
+        );
+        assert_eq!(
+            sig("date.truncate"),
+            "date.truncate(arg1 :: STRING, arg2 :: DATE | TEMPORAL[, arg3 :: MAP]) :: DATE"
+        );
+        assert_eq!(sig("labels"), "labels(arg1 :: NODE) :: LIST<STRING>");
+        assert_eq!(sig("coalesce"), "coalesce(arg1 :: ANY, ...) :: ANY");
+        assert_eq!(sig("rand"), "rand() :: FLOAT");
     }
 
     #[test]
