@@ -93,13 +93,19 @@ fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<
     if unknown { None } else { Some(true) }
 }
 
-/// A comparison operator applied to two values. Dates follow
-/// `query::dates`; a string and a date are different types, as in
+/// A comparison operator applied to two values. Dates and the other
+/// temporal values follow `query::dates`; a string and a date are different types, as in
 /// openCypher (the evaluator reads a full-day string as a date over
 /// curated data first).
 pub fn comparison(op: BinaryOp, a: &Value, b: &Value) -> Value {
-    if let (Value::Date(x), Value::Date(y)) = (a, b) {
-        return dates::compare(op, x, y).map_or(Value::Null, Value::Bool);
+    match (a, b) {
+        (Value::Date(x), Value::Date(y)) => {
+            return dates::compare(op, x, y).map_or(Value::Null, Value::Bool);
+        }
+        (Value::Temporal(x), Value::Temporal(y)) => {
+            return dates::compare_temporal(op, x, y).map_or(Value::Null, Value::Bool);
+        }
+        _ => {}
     }
     let is_nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
     match op {
