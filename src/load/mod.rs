@@ -20,6 +20,7 @@ pub mod check;
 pub mod dossier;
 pub mod fast;
 pub mod files;
+pub mod freshness;
 pub mod location;
 pub mod outline;
 pub mod progress;
