@@ -25,6 +25,7 @@ pub mod location;
 pub mod outline;
 pub mod progress;
 pub mod schema;
+pub mod snapfile;
 
 use std::path::{Path, PathBuf};
 
