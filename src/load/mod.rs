@@ -16,6 +16,7 @@
 //! of a single thread.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod dossier;
 pub mod fast;
