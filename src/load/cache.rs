@@ -30,7 +30,7 @@ pub fn cache_dir() -> Option<PathBuf> {
 pub fn snapshot_name(canonical_root: &Path) -> String {
     let digest = Sha256::digest(canonical_root.as_os_str().as_encoded_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("data-{hex}.snap")
+    format!("data-{hex}.snapshot")
 }
 
 /// Where the snapshot of `data_root` lives, or `None` when the cache is off
@@ -81,7 +81,7 @@ mod tests {
         assert_eq!(a, snapshot_name(Path::new("/home/ana/data")));
         assert_ne!(a, snapshot_name(Path::new("/home/ana/data2")));
         assert!(
-            a.starts_with("data-") && a.ends_with(".snap") && a.len() == 26,
+            a.starts_with("data-") && a.ends_with(".snapshot") && a.len() == 30,
             "{a}"
         );
     }
@@ -110,12 +110,14 @@ mod tests {
         assert!(!once(&flag));
         assert!(!once(&flag));
         let err = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
-        let first = unwritable_note(Path::new("/c/eje/data-x.snap"), &err);
-        let second = unwritable_note(Path::new("/c/eje/data-x.snap"), &err);
+        let first = unwritable_note(Path::new("/c/eje/data-x.snapshot"), &err);
+        let second = unwritable_note(Path::new("/c/eje/data-x.snapshot"), &err);
         // Another test of this process may have said it first; never twice.
         assert!(second.is_none());
         if let Some(note) = first {
-            assert!(note.starts_with("the snapshot could not be written to `/c/eje/data-x.snap`"));
+            assert!(
+                note.starts_with("the snapshot could not be written to `/c/eje/data-x.snapshot`")
+            );
         }
     }
 }
