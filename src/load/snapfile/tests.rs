@@ -1,0 +1,177 @@
+//! Snapshots read back as written; damaged ones are refused, never trusted.
+
+use std::fs;
+use std::path::Path;
+use std::time::SystemTime;
+
+use super::*;
+
+fn key(n: usize) -> DataKey {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rels = Vec::new();
+    for i in 0..n {
+        let rel = format!("f{i}.ron");
+        fs::write(dir.path().join(&rel), format!("({i})")).unwrap();
+        rels.push(rel);
+    }
+    DataKey::capture_at(dir.path(), &rels, SystemTime::now(), "0.1.0/test").unwrap()
+}
+
+const NODES: u32 = 1;
+const RELS: u32 = 2;
+
+fn sample(path: &Path) -> DataKey {
+    let k = key(2);
+    let rels: Vec<u8> = (0..=255).collect();
+    write(path, &k, &[(NODES, b"the nodes"), (RELS, &rels), (3, b"")]).unwrap();
+    k
+}
+
+#[test]
+fn a_snapshot_reads_back_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    let k = sample(&path);
+    let snap = SnapFile::open(&path).unwrap();
+    assert_eq!(snap.key(), &k);
+    assert_eq!(snap.tags(), vec![NODES, RELS, 3]);
+    assert_eq!(snap.section(NODES).unwrap().unwrap(), b"the nodes");
+    let rels: Vec<u8> = (0..=255).collect();
+    assert_eq!(snap.section(RELS).unwrap().unwrap(), rels.as_slice());
+    // A second read comes from the first.
+    assert_eq!(snap.section(RELS).unwrap().unwrap(), rels.as_slice());
+    assert_eq!(snap.section(3).unwrap().unwrap(), b"");
+    assert!(snap.section(99).is_none());
+    // Nothing is left beside it.
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("data.snap")]);
+}
+
+#[test]
+fn a_missing_or_foreign_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    assert!(matches!(SnapFile::open(&path), Err(Damage::Missing)));
+    fs::write(&path, "(entities: [])\n").unwrap();
+    assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
+    // Another layout version of the same magic.
+    sample(&path);
+    let mut bytes = fs::read(&path).unwrap();
+    bytes[7] = 2;
+    fs::write(&path, &bytes).unwrap();
+    assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
+}
+
+#[test]
+fn a_snapshot_cut_anywhere_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    sample(&path);
+    let whole = fs::read(&path).unwrap();
+    let cut = dir.path().join("cut.snap");
+    for n in 0..whole.len() {
+        fs::write(&cut, &whole[..n]).unwrap();
+        let all_sections = SnapFile::open(&cut).map(|s| {
+            [NODES, RELS, 3]
+                .iter()
+                .all(|t| s.section(*t).unwrap().is_ok())
+        });
+        assert!(
+            !matches!(all_sections, Ok(true)),
+            "cut at {n} read as whole"
+        );
+    }
+}
+
+#[test]
+fn a_changed_byte_anywhere_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    sample(&path);
+    let whole = fs::read(&path).unwrap();
+    let bad = dir.path().join("bad.snap");
+    for i in 0..whole.len() {
+        let mut bytes = whole.clone();
+        bytes[i] ^= 0x20;
+        fs::write(&bad, &bytes).unwrap();
+        match SnapFile::open(&bad) {
+            Err(_) => {}
+            Ok(s) => {
+                // The header held: the change is in a section, and reading
+                // that section says which.
+                let damaged: Vec<_> = [NODES, RELS, 3]
+                    .into_iter()
+                    .filter(|t| matches!(s.section(*t), Some(Err(Damage::Corrupt(_)))))
+                    .collect();
+                assert_eq!(damaged.len(), 1, "byte {i}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_damaged_section_does_not_hide_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    sample(&path);
+    let mut bytes = fs::read(&path).unwrap();
+    let at = bytes.windows(9).position(|w| w == b"the nodes").unwrap();
+    bytes[at] = b'T';
+    fs::write(&path, &bytes).unwrap();
+    let snap = SnapFile::open(&path).unwrap();
+    let err = snap.section(NODES).unwrap().unwrap_err();
+    assert_eq!(
+        err.note(&path),
+        format!(
+            "the snapshot `{}` is damaged (section 1 checksum); the data is read from its files and the snapshot rebuilt",
+            path.display()
+        )
+    );
+    assert!(snap.section(RELS).unwrap().is_ok());
+}
+
+#[test]
+fn two_writers_and_a_reader_at_once_see_only_whole_snapshots() {
+    // Two writers and a reader at once: every open sees one whole snapshot,
+    // the first writer's or the second's.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    let (ka, kb) = (key(1), key(3));
+    write(&path, &ka, &[(NODES, b"a")]).unwrap();
+    std::thread::scope(|s| {
+        for (k, text) in [(&ka, b"a"), (&kb, b"b")] {
+            let path = &path;
+            s.spawn(move || {
+                for _ in 0..50 {
+                    write(path, k, &[(NODES, text)]).unwrap();
+                }
+            });
+        }
+        for _ in 0..200 {
+            let snap = SnapFile::open(&path).unwrap();
+            let body = snap.section(NODES).unwrap().unwrap().to_vec();
+            let want: &[u8] = if snap.key() == &ka { b"a" } else { b"b" };
+            assert_eq!(body, want);
+        }
+    });
+}
+
+#[test]
+fn a_reader_keeps_its_snapshot_when_it_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    write(&path, &key(1), &[(NODES, b"old")]).unwrap();
+    let snap = SnapFile::open(&path).unwrap();
+    write(&path, &key(1), &[(NODES, b"new, and longer")]).unwrap();
+    assert_eq!(snap.section(NODES).unwrap().unwrap(), b"old");
+}
+
+#[test]
+fn an_unwritable_folder_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing-folder").join("data.snap");
+    assert!(write(&path, &key(1), &[(NODES, b"x")]).is_err());
+}
