@@ -33,8 +33,22 @@ pub struct Diagnostic {
     /// Text under the caret.
     pub label: Option<String>,
     pub help: Option<String>,
-    /// Further lines (`first defined at people.ron:3:9`).
+    /// Further lines of text.
     pub notes: Vec<String>,
+    /// Other places the diagnostic speaks of (where an id was first
+    /// declared), shown as secondary labels; line and column are computed
+    /// only when rendered.
+    pub related: Vec<Related>,
+}
+
+/// A secondary place of a diagnostic: a byte span with a label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The file it points into; `None` for the diagnostic's own file.
+    pub file: Option<String>,
+    /// Byte span in that file.
+    pub span: Range<usize>,
+    pub label: String,
 }
 
 impl Diagnostic {
@@ -48,6 +62,7 @@ impl Diagnostic {
             label: None,
             help: None,
             notes: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -106,6 +121,36 @@ impl Diagnostic {
     pub fn add_note(&mut self, note: impl Into<String>) -> &mut Self {
         self.notes.push(note.into());
         self
+    }
+
+    /// Adds a secondary place in `file` (`None`: this diagnostic's file).
+    pub fn related(
+        mut self,
+        file: Option<String>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> Self {
+        self.add_related(file, span, label);
+        self
+    }
+
+    pub fn add_related(
+        &mut self,
+        file: Option<String>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> &mut Self {
+        self.related.push(Related {
+            file,
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    /// The file a related place points into.
+    pub fn related_file<'d>(&'d self, r: &'d Related) -> Option<&'d str> {
+        r.file.as_deref().or(self.file.as_deref())
     }
 
     pub fn is_error(&self) -> bool {
@@ -486,6 +531,10 @@ fn render_one<'s>(
             for n in &notes {
                 out.extend(format!("  note: {n}\n").as_bytes());
             }
+            for r in &d.related {
+                let n = related_note(d, r, sources);
+                out.extend(format!("  note: {n}\n").as_bytes());
+            }
             return;
         }
     };
@@ -495,6 +544,7 @@ fn render_one<'s>(
     let shown = lines
         .entry(file.as_str())
         .or_insert_with(|| Shown::new(text.as_str()));
+    let plain = matches!(shown, Shown::Plain(_));
     // The text ariadne sees, the span in it, and where the caret really is.
     let excerpt_text;
     let excerpt_source;
@@ -540,10 +590,35 @@ fn render_one<'s>(
         .with_code(d.code)
         .with_message(&message)
         .with_label(label);
+    // Related places in the same file are second labels; the others (and
+    // those in a file shown through an excerpt) are notes with their place.
+    let mut related_notes = Vec::new();
+    for r in &d.related {
+        if plain && d.related_file(r) == Some(file.as_str()) {
+            let s = floor_char_boundary(text, r.span.start.min(text.len()));
+            let e = floor_char_boundary(text, r.span.end.min(text.len())).max(s);
+            // ariadne shows labels in one piece only when they come in line
+            // order: each is ordered by its distance from the caret's (0).
+            let order = i32::try_from(s as i64 - span.start as i64).unwrap_or(if s < span.start {
+                i32::MIN
+            } else {
+                i32::MAX
+            });
+            let mut l = Label::new((name, s..e))
+                .with_message(shown_text(&r.label))
+                .with_order(order);
+            if color {
+                l = l.with_color(Color::Blue);
+            }
+            report = report.with_label(l);
+        } else {
+            related_notes.push(shown_text(&related_note(d, r, sources)));
+        }
+    }
     if let Some(h) = &help {
         report = report.with_help(h);
     }
-    for n in &notes {
+    for n in notes.iter().chain(&related_notes) {
         report = report.with_note(n);
     }
     // The excerpt's column differs from the file's where the line was
@@ -556,41 +631,25 @@ fn render_one<'s>(
     let _ = report.finish().write((name, source), &mut *out);
 }
 
-/// A place a diagnostic's note points at (`first declared at a.ron:3:9`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
-    pub file: String,
-    /// 1-based line and column (in characters), as the note prints them.
-    pub line: usize,
-    pub column: usize,
-    /// The note, without its location.
-    pub message: String,
-}
-
-/// The places a diagnostic's notes point at, for tools that show them as
-/// links (JSON, the language server).
-pub fn related(d: &Diagnostic) -> Vec<Related> {
-    d.notes
-        .iter()
-        .filter_map(|n| {
-            let (message, loc) = n.rsplit_once(" at ")?;
-            let mut parts = loc.rsplitn(3, ':');
-            let column = parts.next()?.parse().ok()?;
-            let line = parts.next()?.parse().ok()?;
-            let file = parts.next()?.to_string();
-            Some(Related {
-                file,
-                line,
-                column,
-                message: message.to_string(),
-            })
-        })
-        .collect()
+/// `file:line:column: label` of a related place, the position computed
+/// now from the file's text (`file: label` when the text is unknown).
+fn related_note(d: &Diagnostic, r: &Related, sources: &SourceMap) -> String {
+    match d.related_file(r) {
+        Some(file) => match sources.get(file) {
+            Some(text) => {
+                let (line, col) = line_col(text, r.span.start);
+                format!("{file}:{line}:{col}: {}", r.label)
+            }
+            None => format!("{file}: {}", r.label),
+        },
+        None => r.label.clone(),
+    }
 }
 
 /// One diagnostic as a JSON object: severity, rule, message, file, line,
 /// column and end (1-based, columns in characters, lines as D11 counts
-/// them), label, help, notes and the related locations of the notes.
+/// them), label, help, notes and the related places (file, line, column,
+/// end and message, positions counted the same way).
 /// `lines` caches one line index per file.
 pub fn to_json(
     d: &Diagnostic,
@@ -609,10 +668,30 @@ pub fn to_json(
         "label": d.label,
         "help": d.help,
         "notes": d.notes,
-        "related": related(d).iter().map(|r| serde_json::json!({
-            "file": r.file, "line": r.line, "column": r.column, "message": r.message,
-        })).collect::<Vec<_>>(),
+        "related": [],
     });
+    let related: Vec<_> = d
+        .related
+        .iter()
+        .map(|r| {
+            let file = d.related_file(r);
+            let mut v = serde_json::json!({
+                "file": file, "line": null, "column": null, "end": null, "message": r.label,
+            });
+            if let Some((file, text)) = file.and_then(|f| sources.get_key_value(f)) {
+                let ix = lines
+                    .entry(file.clone())
+                    .or_insert_with(|| crate::lines::LineIndex::new(text));
+                let (line, column) = ix.line_col(text, r.span.start);
+                let (end_line, end_column) = ix.line_col(text, r.span.end.max(r.span.start));
+                v["line"] = line.into();
+                v["column"] = column.into();
+                v["end"] = serde_json::json!({"line": end_line, "column": end_column});
+            }
+            v
+        })
+        .collect();
+    v["related"] = related.into();
     if let Some((file, text)) = d.file.as_ref().and_then(|f| sources.get_key_value(f)) {
         let ix = lines
             .entry(file.clone())
@@ -739,10 +818,11 @@ mod tests {
     fn json_has_positions_and_related_locations() {
         let mut sources = SourceMap::new();
         sources.insert("a.ron".into(), "x\r\n  yz\n".into());
+        sources.insert("b.ron".into(), "(\r\n\r\n  é id: p\n".into());
         let d = Diagnostic::error("duplicate-id", "twice")
             .at("a.ron", 5..7)
             .help("rename one")
-            .note("first declared at b.ron:3:9");
+            .related(Some("b.ron".into()), 10..12, "first declared here");
         let text = render_json(&[d], &sources);
         let v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
         assert_eq!(v["severity"], "error");
@@ -755,7 +835,33 @@ mod tests {
         assert_eq!(v["help"], "rename one");
         assert_eq!(
             v["related"],
-            serde_json::json!([{"file": "b.ron", "line": 3, "column": 9, "message": "first declared"}])
+            serde_json::json!([{"file": "b.ron", "line": 3, "column": 5,
+                "end": {"line": 3, "column": 7}, "message": "first declared here"}])
         );
+    }
+
+    #[test]
+    fn related_places_get_their_position_when_rendered() {
+        let mut sources = SourceMap::new();
+        sources.insert("a.ron".into(), "(id: p)\n".into());
+        sources.insert("b.ron".into(), "(\n\n  é id: p)\n".into());
+        let d = Diagnostic::error("duplicate-id", "twice")
+            .at("a.ron", 1..3)
+            .related(Some("b.ron".into()), 8..10, "first declared here")
+            .related(None, 5..6, "the value");
+        let text = render(std::slice::from_ref(&d), &sources, false);
+        // Another file: a note with the place, counted from b.ron's text.
+        assert!(text.contains("b.ron:3:5: first declared here"), "{text}");
+        // The same file: a second label under the source line.
+        assert!(text.contains("the value"), "{text}");
+        assert!(!text.contains("a.ron:1:6"), "{text}");
+        // The position follows the text it is rendered with.
+        sources.insert("b.ron".into(), "(\n  é id: p)\n".into());
+        let text = render(std::slice::from_ref(&d), &sources, false);
+        assert!(text.contains("b.ron:2:6: first declared here"), "{text}");
+        // Without the text of a file, the note names the file alone.
+        sources.remove("a.ron");
+        let text = render(&[d], &sources, false);
+        assert!(text.contains("note: a.ron: the value"), "{text}");
     }
 }

@@ -42,6 +42,13 @@ fn render(text: &str, e: &QueryError) -> String {
         )
         .unwrap();
     }
+    for (span, label) in &e.related {
+        let start = span.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |k| k + 1);
+        let line_no = text[..start].matches('\n').count() + 1;
+        let col = text[line_start..start].chars().count() + 1;
+        writeln!(out, "related {line_no}:{col}: {label}").unwrap();
+    }
     if let Some(help) = &e.help {
         writeln!(out, "help: {help}").unwrap();
     }
@@ -268,8 +275,16 @@ fn parse_in_counts_positions_in_the_whole_text() {
     let e = parse_in(text, second).unwrap_err();
     assert_eq!(
         e.message,
-        "expected `)` to close the node pattern opened at 2:7, found `RETURN`"
+        "expected `)` to close the node pattern, found `RETURN`"
     );
+    // The opening bracket is a related span, in the whole text.
+    let opens: Vec<_> = e
+        .related
+        .iter()
+        .map(|(s, label)| (s.start, s.end, label.as_str()))
+        .collect();
+    assert_eq!(opens, [(16, 17, "the node pattern opens here")]);
+    assert_eq!(&text[16..17], "(");
     assert_eq!(&text[e.span.unwrap().range()], "RETURN");
     let third = parse_in(text, Span::new(28, text.len())).unwrap();
     let Statement::Query(q) = &third.statements[0] else {

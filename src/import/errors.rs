@@ -32,50 +32,33 @@ pub(super) struct Shift {
 
 impl Shift {
     pub(super) fn apply(&self, mut e: QueryError) -> QueryError {
-        e.span = Some(match e.span {
-            Some(s) if s.start >= self.from && s.end <= self.from + self.len => {
-                Span::new(s.start - self.from + self.to, s.end - self.from + self.to)
-            }
-            _ => self.whole,
-        });
+        e.span = Some(e.span.and_then(|s| self.map(s)).unwrap_or(self.whole));
+        // A related place outside the copied text has no place in the script.
+        e.related = std::mem::take(&mut e.related)
+            .into_iter()
+            .filter_map(|(s, label)| Some((self.map(s)?, label)))
+            .collect();
         e
+    }
+
+    fn map(&self, s: Span) -> Option<Span> {
+        (s.start >= self.from && s.end <= self.from + self.len)
+            .then(|| Span::new(s.start - self.from + self.to, s.end - self.from + self.to))
     }
 }
 
 /// Moves an error found in a statement's own text to where the statement
-/// is in the script: its span, and the `line:column` its message may name.
-pub(super) fn relocate(mut e: ImportError, full: &str, base: usize) -> ImportError {
+/// is in the script: its span and its related spans.
+pub(super) fn relocate(mut e: ImportError, base: usize) -> ImportError {
     if base == 0 {
         return e;
     }
+    let shift = |s: &mut Span| *s = Span::new(s.start + base, s.end + base);
     if let Some(s) = e.error.span.as_mut() {
-        *s = Span::new(s.start + base, s.end + base);
+        shift(s);
     }
-    const AT: &str = " opened at ";
-    if let Some(i) = e.error.message.find(AT) {
-        let rest = &e.error.message[i + AT.len()..];
-        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        let l = digits(rest);
-        if l > 0 && rest[l..].starts_with(':') {
-            let c = digits(&rest[l + 1..]);
-            if let (Ok(line), Ok(col)) = (
-                rest[..l].parse::<usize>(),
-                rest[l + 1..l + 1 + c].parse::<usize>(),
-            ) {
-                let (bl, bc) = crate::diag::line_col(full, base);
-                let (line, col) = if line == 1 {
-                    (bl, bc + col - 1)
-                } else {
-                    (bl + line - 1, col)
-                };
-                let end = i + AT.len() + l + 1 + c;
-                e.error.message = format!(
-                    "{}{AT}{line}:{col}{}",
-                    &e.error.message[..i],
-                    &e.error.message[end..]
-                );
-            }
-        }
+    for (s, _) in &mut e.error.related {
+        shift(s);
     }
     e
 }

@@ -53,7 +53,7 @@ impl<'g, 't> Importer<'g, 't> {
             self.text = &full[stmt.range()];
             let done = self.run_statement();
             self.text = full;
-            done.map_err(|e| relocate(e, full, stmt.start))?;
+            done.map_err(|e| relocate(e, stmt.start))?;
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ use lsp_server::{Connection, Message, Notification, Request, RequestId, Response
 use lsp_types as lt;
 use serde_json::{Value as Json, json};
 
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use crate::lines::{LineIndex, Utf16Pos};
 use crate::load::{self, InputFile};
 use crate::model::{Graph, Value};
@@ -407,26 +407,19 @@ impl Server {
     }
 
     fn to_lsp(&self, d: &Diagnostic, path: &Path) -> lt::Diagnostic {
-        let related: Vec<lt::DiagnosticRelatedInformation> = diag::related(d)
-            .into_iter()
+        let related: Vec<lt::DiagnosticRelatedInformation> = d
+            .related
+            .iter()
             .map(|r| {
-                let rpath = PathBuf::from(&r.file);
-                let text = self.text_of(&rpath).unwrap_or("");
-                let ix = LineIndex::new(text);
-                // The note counts columns in characters.
-                let start = ix.line_start(r.line.saturating_sub(1));
-                let end = ix.line_end(text, r.line.saturating_sub(1));
-                let offset = text[start..end]
-                    .char_indices()
-                    .nth(r.column.saturating_sub(1))
-                    .map_or(end, |(i, _)| start + i);
-                let p = pos_out(ix.utf16(text, offset));
+                let rpath = d
+                    .related_file(r)
+                    .map_or_else(|| path.to_path_buf(), PathBuf::from);
                 lt::DiagnosticRelatedInformation {
                     location: lt::Location {
                         uri: path_to_uri(&rpath),
-                        range: lt::Range { start: p, end: p },
+                        range: self.range_of(&rpath, &r.span),
                     },
-                    message: r.message,
+                    message: r.label.clone(),
                 }
             })
             .collect();

@@ -35,6 +35,9 @@ pub struct QueryError {
     pub span: Option<Span>,
     /// A suggested fix ("did you mean `Person`?").
     pub help: Option<String>,
+    /// Other places of the query text the error speaks of (the opening
+    /// bracket of an unclosed one), each with a label.
+    pub related: Vec<(Span, String)>,
 }
 
 impl QueryError {
@@ -45,6 +48,7 @@ impl QueryError {
             message: message.into(),
             span,
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -67,6 +71,11 @@ impl QueryError {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
         self
     }
 
@@ -102,6 +111,32 @@ impl QueryError {
         } else {
             d.file = Some(file.to_string());
         }
+        for (span, label) in &self.related {
+            d.add_related(None, span.start..span.end.max(span.start), label.clone());
+        }
         d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{SourceMap, render};
+
+    #[test]
+    fn an_unclosed_bracket_shows_where_it_was_opened_as_a_second_label() {
+        let text = "MATCH (a)\nMATCH (n RETURN n";
+        let e = crate::query::parser::parse(text).unwrap_err();
+        let d = e.to_diagnostic("q.kgq");
+        let related: Vec<_> = d
+            .related
+            .iter()
+            .map(|r| (r.file.clone(), r.span.clone()))
+            .collect();
+        assert_eq!(related, [(None, 16..17)]);
+        assert_eq!(&text[16..17], "(");
+        let sources = SourceMap::from([("q.kgq".to_string(), text.to_string())]);
+        let shown = render(&[d], &sources, false);
+        assert!(shown.contains("the node pattern opens here"), "{shown}");
+        assert!(!shown.contains("2:7"), "{shown}");
     }
 }

@@ -122,8 +122,9 @@
 //! `RETURN`, a trailing `WHERE` or `AND`): the REPL reads another line on
 //! those. Specific errors:
 //!
-//! - a bracket left open names where it was opened ("expected `)` to close
-//!   the node pattern opened at 1:7, found `-`");
+//! - a bracket left open points at where it was opened, as a related span
+//!   ("expected `)` to close the node pattern, found `-`", with "the node
+//!   pattern opens here" under the `(`);
 //! - a reserved word used as a variable suggests backticks;
 //! - a misspelled clause keyword suggests the keyword; a write clause
 //!   (`CREATE`, `MERGE`, `SET`...) says that eje only reads;

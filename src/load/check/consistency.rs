@@ -104,7 +104,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             }
         }
         for (fb, ib, fa, ia) in warnings {
-            let at = self.place(
+            let (at_file, at_span) = self.place_span(
                 Decl {
                     file: fa,
                     section: Section::Claim,
@@ -114,7 +114,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             );
             let span = self.span(fb, Section::Claim, ib, &[Step::Field("quantity")]);
             self.warn("undeclared-contradiction", "this figure differs from another claim of the same fact".into(), fb, span)
-                .add_note(format!("the other figure is at {at}"))
+                .add_related(at_file, at_span, "the other figure")
                 .help = Some("give both claims ids and link them with `conflicts_with`, or make them say different things".into());
         }
     }

@@ -59,7 +59,7 @@ impl<'c> Shared<'c, '_> {
                         index: i,
                     };
                     if let Some(first) = map.get(id).copied() {
-                        let first_at = ctx.place(first, &[Step::Field("id")]);
+                        let (first_file, first_span) = ctx.place_span(first, &[Step::Field("id")]);
                         ctx.err(
                             "duplicate-id",
                             format!("id `{id}` is already used by {}", first.section.noun()),
@@ -67,7 +67,7 @@ impl<'c> Shared<'c, '_> {
                             span,
                         )
                         .set_label("declared again here")
-                        .add_note(format!("first declared at {first_at}"))
+                        .add_related(first_file, first_span, "first declared here")
                         .help = Some("ids are global across all files: rename one of them".into());
                     } else {
                         map.insert(id, decl);

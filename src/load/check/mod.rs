@@ -204,7 +204,7 @@ pub fn check<'a>(
         Some(f) => match parse_ron::<SchemaFile>(&f.name, &f.text) {
             Ok(spec) => {
                 let outline = outline::outline(&f.text);
-                report_duplicate_keys(&f.name, &f.text, &outline, diags);
+                report_duplicate_keys(&f.name, &outline, diags);
                 Some(schema_rules::convert(&f.name, &spec, &outline, diags))
             }
             Err(d) => {
@@ -232,7 +232,7 @@ pub fn check<'a>(
                 let cell = OnceLock::new();
                 if let Some(outline) = outline {
                     // ron keeps the last of two equal map keys: find them.
-                    report_duplicate_keys(&f.name, &f.text, &outline, diags);
+                    report_duplicate_keys(&f.name, &outline, diags);
                     let _ = cell.set(outline);
                 }
                 dossiers.push(Dossier {
@@ -332,9 +332,8 @@ pub fn check<'a>(
     })
 }
 
-fn report_duplicate_keys(file: &str, text: &str, outline: &Item, diags: &mut Vec<Diagnostic>) {
+fn report_duplicate_keys(file: &str, outline: &Item, diags: &mut Vec<Diagnostic>) {
     for (key, first, second) in outline::duplicate_keys(outline) {
-        let (line, col) = line_col(text, first.start);
         diags.push(
             Diagnostic::error(
                 "duplicate-key",
@@ -342,7 +341,7 @@ fn report_duplicate_keys(file: &str, text: &str, outline: &Item, diags: &mut Vec
             )
             .at(file, second)
             .label("given again here")
-            .note(format!("first given at {file}:{line}:{col}"))
+            .related(None, first, "first given here")
             .help("keep one of them"),
         );
     }
@@ -401,10 +400,16 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
     }
 
     fn place(&self, decl: Decl, rest: &[Step<'_>]) -> String {
+        let (_, span) = self.place_span(decl, rest);
         let d = &self.dossiers[decl.file];
-        let span = self.resolve(&self.span(decl.file, decl.section, decl.index, rest));
         let (l, c) = line_col(d.text, span.start);
         format!("{}:{l}:{c}", d.name)
+    }
+
+    /// The file and byte span of a declaration's field, for a related place.
+    fn place_span(&self, decl: Decl, rest: &[Step<'_>]) -> (Option<String>, Range<usize>) {
+        let span = self.resolve(&self.span(decl.file, decl.section, decl.index, rest));
+        (Some(self.dossiers[decl.file].name.clone()), span)
     }
 
     fn check_file(&mut self, fi: usize) {

@@ -42,7 +42,8 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     }
                     match owner.get(&key) {
                         Some((other, other_decl)) if other != &e.id => {
-                            let at = self.place(*other_decl, &[Step::Field("id")]);
+                            let (at_file, at_span) =
+                                self.place_span(*other_decl, &[Step::Field("id")]);
                             let other = other.clone();
                             let span = self.span(fi, Section::Entity, i, &path);
                             self.err(
@@ -51,7 +52,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                                 fi,
                                 span,
                             )
-                            .add_note(format!("`{other}` is declared at {at}"))
+                            .add_related(at_file, at_span, format!("`{other}` is declared here"))
                             .help = Some("a name must find one entity: drop it from one of them, or make it more specific".into());
                         }
                         Some(_) => {}

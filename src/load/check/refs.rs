@@ -157,7 +157,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 Some(decl)
             }
             Some(decl) => {
-                let at = self.place(decl, &[Step::Field("id")]);
+                let (at_file, at_span) = self.place_span(decl, &[Step::Field("id")]);
                 self.err(
                     "wrong-section",
                     format!(
@@ -168,7 +168,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     file,
                     span,
                 )
-                .add_note(format!("`{id}` is declared at {at}"));
+                .add_related(at_file, at_span, format!("`{id}` is declared here"));
                 None
             }
             None => {

@@ -65,11 +65,12 @@ pub(super) enum Reason {
     Nom,
     /// "expected {0}, found ..."
     Expected(&'static str),
-    /// "expected {expected} to close {what} opened at {line:col}, found ..."
+    /// "expected {expected} to close {what}, found ...", with the opening
+    /// bracket as a related span.
     Unclosed {
         expected: &'static str,
         what: &'static str,
-        open: usize,
+        open: Span,
         /// openCypher's name for the error, if it has one.
         code: Option<&'static str>,
     },
@@ -154,7 +155,7 @@ pub(super) fn must<'a, O>(
 }
 
 /// Commits to a closing token: `close` must come next, else an error that
-/// says what was `expected` and names the bracket opened at `open`.
+/// says what was `expected`, with the bracket at `open` as a related span.
 pub(super) fn closing<'a>(
     i: In<'a>,
     close: &'static str,
@@ -169,7 +170,7 @@ pub(super) fn closing<'a>(
             Reason::Unclosed {
                 expected,
                 what,
-                open: open.start,
+                open,
                 code: None,
             },
         ),
@@ -685,12 +686,6 @@ pub(super) fn found(text: &str, at: usize) -> (String, Span, bool) {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset, counted as
-/// every position eje prints (`diag::line_col`, D11).
-pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
-    crate::diag::line_col(text, at)
-}
-
 /// Writes the message of a failed parse.
 pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
     let (found, span, at_end) = found(text, e.offset);
@@ -711,14 +706,12 @@ pub(super) fn into_query_error(e: PErr, text: &str) -> QueryError {
             open,
             code,
         } => {
-            let (line, col) = line_col(text, open);
             let e = QueryError::new(
                 kind,
-                format!(
-                    "expected {expected} to close {what} opened at {line}:{col}, found {found}"
-                ),
+                format!("expected {expected} to close {what}, found {found}"),
                 Some(span),
-            );
+            )
+            .with_related(open, format!("{what} opens here"));
             match code {
                 Some(code) => e.with_code(code),
                 None => e,

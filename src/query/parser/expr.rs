@@ -566,7 +566,7 @@ fn case_expression(i: In) -> PResult<Expr> {
                 Reason::Unclosed {
                     expected,
                     what: "the `CASE` expression",
-                    open: case.start,
+                    open: case,
                     code: None,
                 },
             );

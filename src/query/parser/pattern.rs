@@ -216,7 +216,7 @@ pub(super) fn node_pattern(i: In, strict: bool) -> PResult<NodePattern> {
     let close = Reason::Unclosed {
         expected: "`)`",
         what: "the node pattern",
-        open: open.start,
+        open,
         code: None,
     };
     let (rest, close) = match sym(")").parse(rest) {
@@ -368,7 +368,7 @@ fn relationship_detail(i: In) -> PResult<Detail> {
             let reason = Reason::Unclosed {
                 expected: "`]`",
                 what: "the relationship pattern",
-                open: open.start,
+                open,
                 code: Some("InvalidRelationshipPattern"),
             };
             return failure(&rest, reason);
