@@ -12,6 +12,7 @@ pub mod names;
 pub mod props;
 pub mod schema;
 pub mod suggest;
+pub mod text;
 pub mod value;
 
 use std::collections::BTreeMap;

@@ -9,20 +9,22 @@
 //!
 //! Columns:
 //! - `DESCRIBE e`: card `id, kind, name, aliases, description, props, note,
-//!   when, relations`; rows `type | direction | other | date | hedge |
-//!   sources`, grouped by type, then by date.
+//!   when, relations`; rows `type | direction | other | date | quantity |
+//!   hedge | sources`, grouped by type, then by date.
 //! - `NEIGHBORS e [DEPTH n] [VIA t, ...]`: rows `depth | node | kind | via |
 //!   from`, breadth first (each node once, where it is first reached).
 //! - `PATH a TO b [VIA t, ...]`: rows `path | hop | from | type | direction |
 //!   to | date | hedge | sources | quote`, one per hop of each shortest path.
 //! - `TIMELINE [e] [FROM d] [TO d]`: rows `date | subject | relation | object
-//!   | hedge | sources` in date order; events appear once (their kind as the
+//!   | quantity | hedge | sources` in date order; events appear once (their kind as the
 //!   relation, their place as the object), claims with a date or a span
 //!   too; an open span prints as "since 2022 (known to 2024-06)". `FROM`/`TO`
 //!   keep what is known to overlap the period: a fact whose open end reaches
 //!   it only after `known_until` is unknown there, left out with a note.
-//! - `EVIDENCE e [TO e2]`: rows `subject | relation | object | date | source
-//!   | claimant | hedge | rank | quote`, one per citation.
+//! - `EVIDENCE e [TO e2]`: rows `subject | relation | object | date |
+//!   quantity | source | claimant | hedge | rank | quote`, one per citation.
+//!   A quantity reads as in the exports: "≈ 15,000 troops", and a bound
+//!   "> 3,000,000 shells".
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -37,7 +39,7 @@ use super::error::{ErrorKind, QueryError};
 use super::eval::{self, Options};
 use super::plan::{resolve_entity, resolve_rel_types};
 use super::result::ResultSet;
-use crate::model::{Graph, PartialDate, Props, Value, When};
+use crate::model::{Graph, PartialDate, Props, Value, When, text};
 
 /// Node properties shown in the card under their own name, not in `props`.
 const CARD_KEYS: &[&str] = &[
@@ -140,6 +142,12 @@ fn last_day(w: When) -> i64 {
     }
 }
 
+/// A claim's quantity as text, with its bounds: "> 3,000,000 shells";
+/// null without one.
+fn quantity_value(graph: &Graph, props: &Props) -> Value {
+    text::quantity_text(graph, props).map_or(Value::Null, Value::Str)
+}
+
 fn prop_str(props: &Props, key: &str) -> Value {
     props.get(key).cloned().unwrap_or(Value::Null)
 }
@@ -177,6 +185,7 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
         "direction",
         "other",
         "date",
+        "quantity",
         "hedge",
         "sources",
     ]));
@@ -229,6 +238,7 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
             Value::from(dir),
             Value::Node(other),
             when_value(when_of(&r.props)),
+            quantity_value(graph, &r.props),
             prop_str(&r.props, "hedge"),
             prop_str(&r.props, "sources"),
         ]);
@@ -454,6 +464,8 @@ struct Fact {
     subject: NodeIndex,
     relation: String,
     object: Value,
+    /// A claim's quantity as text (null for an event).
+    quantity: Value,
     hedge: Value,
     sources: Value,
     /// The relation the fact is (a claim) or its place (an event).
@@ -520,6 +532,7 @@ fn timeline(
             subject: ev,
             relation: node.kind().unwrap_or("event").to_string(),
             object: place.map_or(Value::Null, |(_, _, p)| Value::Node(*p)),
+            quantity: Value::Null,
             hedge: evidence.map_or(Value::Null, |p| prop_str(p, "hedge")),
             sources: evidence.map_or(Value::Null, |p| prop_str(p, "sources")),
             rel: place.map(|(e, _, _)| *e),
@@ -549,6 +562,7 @@ fn timeline(
             subject: s,
             relation: r.rel_type.clone(),
             object: Value::Node(t),
+            quantity: quantity_value(graph, &r.props),
             hedge: prop_str(&r.props, "hedge"),
             sources: prop_str(&r.props, "sources"),
             rel: Some(e),
@@ -579,7 +593,7 @@ fn timeline(
             .then_with(|| a.relation.cmp(&b.relation))
     });
     let mut rs = ResultSet::new(strs(&[
-        "date", "subject", "relation", "object", "hedge", "sources",
+        "date", "subject", "relation", "object", "quantity", "hedge", "sources",
     ]));
     if let Some(f) = focus {
         rs.header
@@ -609,6 +623,7 @@ fn timeline(
             Value::Node(f.subject),
             Value::Str(f.relation),
             f.object,
+            f.quantity,
             f.hedge,
             f.sources,
         ]);
@@ -690,7 +705,8 @@ fn evidence(
             .then_with(|| x.cmp(y))
     });
     let mut rs = ResultSet::new(strs(&[
-        "subject", "relation", "object", "date", "source", "claimant", "hedge", "rank", "quote",
+        "subject", "relation", "object", "date", "quantity", "source", "claimant", "hedge", "rank",
+        "quote",
     ]));
     let mut sources: HashMap<String, ()> = HashMap::new();
     let wanted = |c: &BTreeMap<String, Value>| {
@@ -725,6 +741,7 @@ fn evidence(
                 Value::Str(r.rel_type.clone()),
                 Value::Node(t),
                 when_value(when_of(&r.props)),
+                quantity_value(graph, &r.props),
                 c.get("source").cloned().unwrap_or(Value::Null),
                 c.get("claimant").cloned().unwrap_or(Value::Null),
                 c.get("hedge").cloned().unwrap_or(Value::Null),
