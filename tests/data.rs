@@ -265,3 +265,73 @@ fn the_ledger_has_one_row_per_citation_eje_stats_counts() {
         "a citation has two rows, or a row two citations"
     );
 }
+
+/// Every hedge, in the weakness order; the `match` stops compiling when a
+/// hedge is added, a reminder to add it here and to the README's table.
+fn every_hedge() -> Vec<eje::load::files::Hedge> {
+    use eje::load::files::Hedge::*;
+    let all = vec![
+        Asserted, Reported, Estimated, Alleged, Expected, Speculated, Denied,
+    ];
+    for h in &all {
+        match h {
+            Asserted | Reported | Estimated | Alleged | Expected | Speculated | Denied => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn the_readme_documents_every_hedge_with_an_example_from_the_data() {
+    use eje::load::files::Hedge;
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let rows: Vec<(Hedge, String)> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| hedge | the article"))
+        .skip(2)
+        .take_while(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells[1].trim_matches('`');
+            let hedge: Hedge = ron::from_str(name).unwrap_or_else(|e| panic!("`{name}`: {e}"));
+            let example = cells[3].split('"').nth(1).unwrap_or_default().to_string();
+            (hedge, example)
+        })
+        .collect();
+    let listed: Vec<Hedge> = rows.iter().map(|(h, _)| *h).collect();
+    assert_eq!(
+        listed,
+        every_hedge(),
+        "the README's hedges, strongest first"
+    );
+    // Each example is (part of) a quote the bundled data cites with that
+    // hedge; a hedge the data never uses says that its example is made up.
+    let g = bundled();
+    for (hedge, example) in rows {
+        let name = eje::load::build::hedge_name(hedge);
+        assert!(!example.is_empty(), "no example for {name}");
+        let mut used = false;
+        let mut found = false;
+        for r in g.rels() {
+            let Some(Value::List(cites)) = g.rel(r).props.get("citations") else {
+                continue;
+            };
+            for c in cites {
+                let Value::Map(m) = c else { continue };
+                if m.get("hedge") == Some(&Value::from(name)) {
+                    used = true;
+                    found |= matches!(m.get("quote"), Some(Value::Str(q)) if q.contains(&example));
+                }
+            }
+        }
+        if used {
+            assert!(found, "no {name} citation quotes “{example}”");
+        } else {
+            let row = readme
+                .lines()
+                .find(|l| l.contains(&format!("`{hedge:?}`")))
+                .unwrap();
+            assert!(row.contains("made up"), "{name}: {row}");
+        }
+    }
+}
