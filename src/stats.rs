@@ -19,7 +19,10 @@ pub struct Stats {
     pub derived: usize,
     pub events: usize,
     pub sources: usize,
+    /// Citations of claims (on the relations claims state).
     pub citations: usize,
+    /// Citations of events and agreements (on their nodes).
+    pub event_citations: usize,
     pub aliases: usize,
     pub contested: usize,
     pub by_kind: BTreeMap<String, usize>,
@@ -43,6 +46,7 @@ impl Stats {
             if n.labels.iter().any(|l| l == "Event") {
                 s.events += 1;
             }
+            s.event_citations += n.props.list_len("citations").unwrap_or(0);
             if let Some(Value::List(a)) = n.props.get("aliases") {
                 s.aliases += a.len();
             }
@@ -81,6 +85,7 @@ impl Stats {
             "derived": self.derived,
             "sources": self.sources,
             "citations": self.citations,
+            "event_citations": self.event_citations,
             "aliases": self.aliases,
             "contested_claims": self.contested,
             "by_kind": self.by_kind,
@@ -102,7 +107,8 @@ impl Stats {
             ("  expanded from events", self.expanded),
             ("  derived (met_with)", self.derived),
             ("sources", self.sources),
-            ("citations", self.citations),
+            ("citations of claims", self.citations),
+            ("citations of events", self.event_citations),
             ("aliases", self.aliases),
             ("contested claims", self.contested),
         ] {

@@ -169,3 +169,169 @@ fn every_facet_citation_names_its_entity_or_says_why() {
         failures.join("\n")
     );
 }
+
+/// The rows of the `data/LEDGER.md` table under the heading that starts
+/// with `heading`: their `file:line` column.
+fn ledger_rows(ledger: &str, heading: &str) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut inside = false;
+    for line in ledger.lines() {
+        if line.starts_with("## ") {
+            inside = line.starts_with(heading);
+            continue;
+        }
+        if inside && line.starts_with("| data/") {
+            let cell = line.split('|').nth(1).unwrap_or_default().trim();
+            rows.push(cell.to_string());
+        }
+    }
+    rows
+}
+
+/// Every `(source: ...` in the data files, as `data/file.ron:line`.
+fn citation_places(dir: &std::path::Path, out: &mut Vec<String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("data folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            citation_places(&path, out);
+        } else if path.extension().is_some_and(|e| e == "ron") {
+            let text = std::fs::read_to_string(&path).expect("data file");
+            let rel = path.strip_prefix(root()).expect("under the repository");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            for (i, line) in text.lines().enumerate() {
+                for _ in line.matches("(source:") {
+                    out.push(format!("{rel}:{}", i + 1));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ledger_has_one_row_per_citation_eje_stats_counts() {
+    let g = bundled();
+    let stats = eje::stats::Stats::of(&g);
+    let ledger = std::fs::read_to_string(root().join("data/LEDGER.md")).expect("data/LEDGER.md");
+    let claims = ledger_rows(&ledger, "## Citations of claims");
+    let events = ledger_rows(&ledger, "## Citations of events");
+    assert_eq!(
+        claims.len(),
+        stats.citations,
+        "rows for citations of claims"
+    );
+    assert_eq!(
+        events.len(),
+        stats.event_citations,
+        "rows for citations of events and agreements"
+    );
+    // The figures the ledger states are the rows it has.
+    for (heading, n) in [
+        ("## Citations of claims", claims.len()),
+        ("## Citations of events", events.len()),
+    ] {
+        let line = ledger
+            .lines()
+            .find(|l| l.starts_with(heading))
+            .expect("heading");
+        assert!(line.contains(&format!("({n} rows")), "{line}");
+    }
+    let total = claims.len() + events.len();
+    assert!(
+        ledger.contains(&format!("**Rows**: {total}, one per citation")),
+        "the ledger's summary gives another total than {total}"
+    );
+    // Each row is one citation of the data, and each citation has its row.
+    let mut rows: Vec<String> = claims.into_iter().chain(events).collect();
+    let mut places = Vec::new();
+    citation_places(&root().join("data"), &mut places);
+    rows.sort();
+    places.sort();
+    let missing: Vec<_> = places.iter().filter(|p| !rows.contains(p)).collect();
+    let stale: Vec<_> = rows.iter().filter(|r| !places.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "citations without a ledger row: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "ledger rows without a citation: {stale:?}"
+    );
+    assert_eq!(
+        rows, places,
+        "a citation has two rows, or a row two citations"
+    );
+}
+
+/// Every hedge, in the weakness order; the `match` stops compiling when a
+/// hedge is added, a reminder to add it here and to the README's table.
+fn every_hedge() -> Vec<eje::load::files::Hedge> {
+    use eje::load::files::Hedge::*;
+    let all = vec![
+        Asserted, Reported, Estimated, Alleged, Expected, Speculated, Denied,
+    ];
+    for h in &all {
+        match h {
+            Asserted | Reported | Estimated | Alleged | Expected | Speculated | Denied => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn the_readme_documents_every_hedge_with_an_example_from_the_data() {
+    use eje::load::files::Hedge;
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let rows: Vec<(Hedge, String)> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| hedge | the article"))
+        .skip(2)
+        .take_while(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells[1].trim_matches('`');
+            let hedge: Hedge = ron::from_str(name).unwrap_or_else(|e| panic!("`{name}`: {e}"));
+            let example = cells[3].split('"').nth(1).unwrap_or_default().to_string();
+            (hedge, example)
+        })
+        .collect();
+    let listed: Vec<Hedge> = rows.iter().map(|(h, _)| *h).collect();
+    assert_eq!(
+        listed,
+        every_hedge(),
+        "the README's hedges, strongest first"
+    );
+    // Each example is (part of) a quote the bundled data cites with that
+    // hedge; a hedge the data never uses says that its example is made up.
+    let g = bundled();
+    for (hedge, example) in rows {
+        let name = eje::load::build::hedge_name(hedge);
+        assert!(!example.is_empty(), "no example for {name}");
+        let mut used = false;
+        let mut found = false;
+        for r in g.rels() {
+            let Some(Value::List(cites)) = g.rel(r).props.get("citations") else {
+                continue;
+            };
+            for c in cites {
+                let Value::Map(m) = c else { continue };
+                if m.get("hedge") == Some(&Value::from(name)) {
+                    used = true;
+                    found |= matches!(m.get("quote"), Some(Value::Str(q)) if q.contains(&example));
+                }
+            }
+        }
+        if used {
+            assert!(found, "no {name} citation quotes “{example}”");
+        } else {
+            let row = readme
+                .lines()
+                .find(|l| l.contains(&format!("`{hedge:?}`")))
+                .unwrap();
+            assert!(row.contains("made up"), "{name}: {row}");
+        }
+    }
+}

@@ -28,7 +28,8 @@
 //! must contain; a line starting `help:` must be in the help.
 //!
 //! Fixtures: `world` is the curated dataset `tests/fixtures/world/` (loaded
-//! with the RON loader); `plain` is a schema-less graph built below, the
+//! with the RON loader); `bundled` is the dataset under `data/`, for the
+//! cases that pin its curation (`bundled.case`); `plain` is a schema-less graph built below, the
 //! way a Cypher script would build one, where openCypher's own rules apply.
 //!
 //! `EJE_BLESS=1 cargo test --test query` rewrites every expected block with
@@ -148,9 +149,22 @@ fn plain() -> &'static Graph {
     })
 }
 
+/// The dataset bundled into eje, `data/`.
+fn bundled() -> &'static Graph {
+    static G: OnceLock<Graph> = OnceLock::new();
+    G.get_or_init(|| {
+        let dir = manifest().join("data");
+        match eje::load::load_dir(&dir, &eje::load::Options::default()) {
+            Ok(l) => l.graph,
+            Err(f) => panic!("the bundled data does not load:\n{}", f.render(false)),
+        }
+    })
+}
+
 fn fixture(name: &str) -> &'static Graph {
     match name {
         "world" => world(),
+        "bundled" => bundled(),
         "plain" => plain(),
         other => panic!("unknown fixture `{other}`"),
     }

@@ -362,6 +362,7 @@ impl Builder {
             props.insert_shared(note_key, Arc::new(Value::from(&**n)));
         }
         self.put_when(&mut props, e.when.as_ref());
+        self.put_known_until(&mut props, e.when.as_ref(), e.cite.iter());
         if !e.cite.is_empty() {
             // The evidence for the event itself (its facets' evidence is on
             // the relations it expands into).

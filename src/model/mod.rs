@@ -13,6 +13,7 @@ pub mod props;
 pub mod schema;
 pub mod suggest;
 pub mod temporal;
+pub mod text;
 pub mod value;
 
 use std::collections::BTreeMap;

@@ -9,18 +9,22 @@
 //!
 //! Columns:
 //! - `DESCRIBE e`: card `id, kind, name, aliases, description, props, note,
-//!   when, relations`; rows `type | direction | other | date | hedge |
-//!   sources`, grouped by type, then by date.
+//!   when, relations`; rows `type | direction | other | date | quantity |
+//!   hedge | sources`, grouped by type, then by date.
 //! - `NEIGHBORS e [DEPTH n] [VIA t, ...]`: rows `depth | node | kind | via |
 //!   from`, breadth first (each node once, where it is first reached).
 //! - `PATH a TO b [VIA t, ...]`: rows `path | hop | from | type | direction |
 //!   to | date | hedge | sources | quote`, one per hop of each shortest path.
 //! - `TIMELINE [e] [FROM d] [TO d]`: rows `date | subject | relation | object
-//!   | hedge | sources` in date order; events appear once (their kind as the
+//!   | quantity | hedge | sources` in date order; events appear once (their kind as the
 //!   relation, their place as the object), claims with a date or a span
-//!   too; `FROM`/`TO` keep what overlaps the period.
-//! - `EVIDENCE e [TO e2]`: rows `subject | relation | object | date | source
-//!   | claimant | hedge | rank | quote`, one per citation.
+//!   too; an open span prints as "since 2022 (known to 2024-06)". `FROM`/`TO`
+//!   keep what is known to overlap the period: a fact whose open end reaches
+//!   it only after `known_until` is unknown there, left out with a note.
+//! - `EVIDENCE e [TO e2]`: rows `subject | relation | object | date |
+//!   quantity | source | claimant | hedge | rank | quote`, one per citation.
+//!   A quantity reads as in the exports: "≈ 15,000 troops", and a bound
+//!   "> 3,000,000 shells".
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -30,11 +34,12 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::ast::{self, Span};
+use super::dates::{self, Extent};
 use super::error::{ErrorKind, QueryError};
 use super::eval::{self, Options};
 use super::plan::{resolve_entity, resolve_rel_types};
 use super::result::ResultSet;
-use crate::model::{Graph, PartialDate, Props, Value, When};
+use crate::model::{Graph, PartialDate, Props, Value, When, text};
 
 /// Node properties shown in the card under their own name, not in `props`.
 const CARD_KEYS: &[&str] = &[
@@ -137,6 +142,12 @@ fn last_day(w: When) -> i64 {
     }
 }
 
+/// A claim's quantity as text, with its bounds: "> 3,000,000 shells";
+/// null without one.
+fn quantity_value(graph: &Graph, props: &Props) -> Value {
+    text::quantity_text(graph, props).map_or(Value::Null, Value::Str)
+}
+
 fn prop_str(props: &Props, key: &str) -> Value {
     props.get(key).cloned().unwrap_or(Value::Null)
 }
@@ -174,6 +185,7 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
         "direction",
         "other",
         "date",
+        "quantity",
         "hedge",
         "sources",
     ]));
@@ -226,6 +238,7 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
             Value::from(dir),
             Value::Node(other),
             when_value(when_of(&r.props)),
+            quantity_value(graph, &r.props),
             prop_str(&r.props, "hedge"),
             prop_str(&r.props, "sources"),
         ]);
@@ -416,12 +429,43 @@ fn date_arg(d: Option<&ast::DateText>) -> Result<Option<PartialDate>, QueryError
     .transpose()
 }
 
+/// `known_until` of a span open at its end.
+fn known_until(props: &Props, when: When) -> Option<PartialDate> {
+    match (when, props.get("known_until")) {
+        (When::Span { to: None, .. }, Some(Value::Date(d))) => Some(*d),
+        _ => None,
+    }
+}
+
+/// When a fact holds, as a timeline prints it: an open span with what its
+/// sources know, "since 2022 (known to 2024-06)".
+fn when_text(when: When, known_until: Option<PartialDate>) -> String {
+    match (when, known_until) {
+        (
+            When::Span {
+                from: Some(from),
+                to: None,
+            },
+            Some(k),
+        ) => {
+            format!("since {from} (known to {k})")
+        }
+        _ => when.to_string(),
+    }
+}
+
 /// One dated fact of a timeline.
 struct Fact {
     when: When,
+    /// The days it is known to hold (an open end up to `known_until`).
+    extent: Option<Extent>,
+    /// `known_until` of an open span.
+    known_until: Option<PartialDate>,
     subject: NodeIndex,
     relation: String,
     object: Value,
+    /// A claim's quantity as text (null for an event).
+    quantity: Value,
     hedge: Value,
     sources: Value,
     /// The relation the fact is (a claim) or its place (an event).
@@ -436,6 +480,15 @@ fn timeline(
 ) -> Result<ResultSet, QueryError> {
     let focus = entity.map(|e| resolve_entity(graph, e)).transpose()?;
     let (lo, hi) = (date_arg(from)?, date_arg(to)?);
+    if let (Some(a), Some(b), Some(f), Some(t)) = (lo, hi, from, to)
+        && a.first_day() > b.last_day()
+    {
+        return Err(QueryError::semantic(
+            format!("the period starts after it ends: `FROM {a}` is after `TO {b}`"),
+            Span::new(f.span.start, t.span.end),
+        )
+        .with_help(format!("swap them: `FROM {b} TO {a}`")));
+    }
     let mut facts = Vec::new();
     // Events: dated nodes, once each, with their place and evidence.
     let mut events: BTreeSet<NodeIndex> = BTreeSet::new();
@@ -474,9 +527,12 @@ fn timeline(
             .map(|(e, _, _)| &graph.rel(*e).props);
         facts.push(Fact {
             when,
+            extent: Extent::of(&node.props),
+            known_until: known_until(&node.props, when),
             subject: ev,
             relation: node.kind().unwrap_or("event").to_string(),
             object: place.map_or(Value::Null, |(_, _, p)| Value::Node(*p)),
+            quantity: Value::Null,
             hedge: evidence.map_or(Value::Null, |p| prop_str(p, "hedge")),
             sources: evidence.map_or(Value::Null, |p| prop_str(p, "sources")),
             rel: place.map(|(e, _, _)| *e),
@@ -501,26 +557,43 @@ fn timeline(
         let (s, t) = graph.endpoints(e);
         facts.push(Fact {
             when,
+            extent: Extent::of(&r.props),
+            known_until: known_until(&r.props, when),
             subject: s,
             relation: r.rel_type.clone(),
             object: Value::Node(t),
+            quantity: quantity_value(graph, &r.props),
             hedge: prop_str(&r.props, "hedge"),
             sources: prop_str(&r.props, "sources"),
             rel: Some(e),
         });
     }
-    facts.retain(|f| {
-        let first = f.when.start().map_or(i64::MIN, |d| d.first_day());
-        let last = last_day(f.when);
-        lo.is_none_or(|lo| last >= lo.first_day()) && hi.is_none_or(|hi| first <= hi.last_day())
-    });
+    // FROM/TO keep what is known to overlap the period; a fact whose open
+    // end reaches the period only after `known_until` is unknown there, so
+    // it is left out, with a note.
+    let mut unknown = 0;
+    if lo.is_some() || hi.is_some() {
+        let period = Extent {
+            start: lo.map_or(i64::MIN, |d| d.first_day()),
+            end: hi.map_or(i64::MAX, |d| d.last_day()),
+            open_before: false,
+            open_after: false,
+        };
+        facts.retain(|f| {
+            let answer = f.extent.and_then(|x| dates::overlaps(&x, &period));
+            if answer.is_none() {
+                unknown += 1;
+            }
+            answer == Some(true)
+        });
+    }
     facts.sort_by(|a, b| {
         when_order(Some(a.when), Some(b.when))
             .then_with(|| graph.node(a.subject).id.cmp(&graph.node(b.subject).id))
             .then_with(|| a.relation.cmp(&b.relation))
     });
     let mut rs = ResultSet::new(strs(&[
-        "date", "subject", "relation", "object", "hedge", "sources",
+        "date", "subject", "relation", "object", "quantity", "hedge", "sources",
     ]));
     if let Some(f) = focus {
         rs.header
@@ -533,13 +606,24 @@ fn timeline(
         rs.header.push(("to".into(), d.to_string()));
     }
     rs.header.push(("facts".into(), facts.len().to_string()));
+    if unknown > 0 {
+        let note = if unknown == 1 {
+            "1 fact with an open span was left out: its sources know it only until before this period".to_string()
+        } else {
+            format!(
+                "{unknown} facts with an open span were left out: their sources know them only until before this period"
+            )
+        };
+        rs.notes.push(format!("{note}; see `known_until`"));
+    }
     for f in facts {
         rs.touched.rels.extend(f.rel);
         rs.rows.push(vec![
-            Value::Str(f.when.to_string()),
+            Value::Str(when_text(f.when, f.known_until)),
             Value::Node(f.subject),
             Value::Str(f.relation),
             f.object,
+            f.quantity,
             f.hedge,
             f.sources,
         ]);
@@ -621,7 +705,8 @@ fn evidence(
             .then_with(|| x.cmp(y))
     });
     let mut rs = ResultSet::new(strs(&[
-        "subject", "relation", "object", "date", "source", "claimant", "hedge", "rank", "quote",
+        "subject", "relation", "object", "date", "quantity", "source", "claimant", "hedge", "rank",
+        "quote",
     ]));
     let mut sources: HashMap<String, ()> = HashMap::new();
     let wanted = |c: &BTreeMap<String, Value>| {
@@ -656,6 +741,7 @@ fn evidence(
                 Value::Str(r.rel_type.clone()),
                 Value::Node(t),
                 when_value(when_of(&r.props)),
+                quantity_value(graph, &r.props),
                 c.get("source").cloned().unwrap_or(Value::Null),
                 c.get("claimant").cloned().unwrap_or(Value::Null),
                 c.get("hedge").cloned().unwrap_or(Value::Null),
