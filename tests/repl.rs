@@ -476,3 +476,41 @@ fn completions_and_man_page_mention_the_subcommands() {
         assert!(text.contains(word), "man page lacks `{word}`");
     }
 }
+
+#[test]
+fn path_at_80_columns_is_shown_as_records_and_last_shows_a_row_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap()],
+        &[("COLUMNS", Path::new("80"))],
+    );
+    line(
+        &mut p,
+        "PATH \"Medvedev\" TO \"Kim Jong Un\"",
+        "1: Dmitry Medvedev —former_head_of→ Russia",
+    );
+    expect(&mut p, "─[ row 1 ]");
+    expect(&mut p, "type      │ former_head_of");
+    expect(&mut p, "8 rows");
+    prompt(&mut p);
+    line(&mut p, ":last 2", "─[ row 2 ]");
+    expect(&mut p, "type      │ promised_support_to");
+    prompt(&mut p);
+    line(
+        &mut p,
+        ":last 9",
+        "the last answer has no row `9`: it has 8 rows",
+    );
+    prompt(&mut p);
+    line(&mut p, ":records off", "records: off");
+    prompt(&mut p);
+    line(
+        &mut p,
+        "PATH \"Medvedev\" TO \"Kim Jong Un\"",
+        "┆ former_head_of",
+    );
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}

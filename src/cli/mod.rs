@@ -106,6 +106,7 @@ pub(crate) fn print_results(
         color: colored::control::SHOULD_COLORIZE.should_colorize(),
         width: if out_tty { terminal_width() } else { None },
         max_rows: None,
+        record: render::Record::Auto,
     };
     let mut stdout = std::io::stdout().lock();
     let mut exit = Exit::Ok;
@@ -154,9 +155,10 @@ pub(crate) fn print_results(
 }
 
 fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
+    comfy_table::Table::new()
+        .width()
+        .filter(|w| *w >= 20)
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
         .or(Some(120))
 }
 

@@ -7,7 +7,7 @@ use super::table;
 use super::{Flow, Shell, expand_tilde, on_off, schema};
 use crate::diag::SourceMap;
 use crate::export;
-use crate::render::Format;
+use crate::render::{self, Format, Record, TableStyle};
 use crate::stats::Stats;
 
 impl Shell {
@@ -86,6 +86,27 @@ impl Shell {
                 [file] => self.source(file),
                 _ => self.usage(command),
             },
+            "records" => match words.as_slice() {
+                [] => self.say(&format!("records: {}", self.record.name())),
+                [w] => match Record::parse(w) {
+                    Some(r) => {
+                        self.record = r;
+                        self.say(&format!("records: {}", r.name()));
+                    }
+                    None => self.usage(command),
+                },
+                _ => self.usage(command),
+            },
+            "last" => match words.as_slice() {
+                [] => self.last(None),
+                [n] => match n.parse::<usize>() {
+                    Ok(n) => self.last(Some(n)),
+                    Err(_) => self.error(&format!(
+                        "expected a row number after `:last`, found `{n}`\nhelp: `:last 2` shows the second row"
+                    )),
+                },
+                _ => self.usage(command),
+            },
             "reload" => self.reload(),
             "param" => self.param(args),
             "params" => {
@@ -101,6 +122,31 @@ impl Shell {
             other => self.error(&format!("`:{other}` is not implemented")),
         }
         Flow::Continue
+    }
+
+    /// `:last [N]`: the last answer, or its row N, as records, nothing cut.
+    fn last(&self, row: Option<usize>) {
+        let Some(rs) = &self.session.last else {
+            return self.error("there is no answer yet\nhelp: run a statement, then `:last`");
+        };
+        let style = TableStyle {
+            color: self.out_color,
+            width: self.width(),
+            max_rows: None,
+            record: Record::Always,
+        };
+        let graph = self.session.graph();
+        match row {
+            None => self.print(&render::render(graph, rs, Format::Table, style)),
+            Some(n) if n >= 1 && n <= rs.rows.len() => {
+                self.print(&render::row_record(graph, rs, n, style))
+            }
+            Some(n) => self.error(&format!(
+                "the last answer has no row `{n}`: it has {} row{}\nhelp: rows are numbered from 1",
+                rs.rows.len(),
+                if rs.rows.len() == 1 { "" } else { "s" }
+            )),
+        }
     }
 
     fn show_max_rows(&self) {

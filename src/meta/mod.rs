@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use crate::diag::{self, SourceMap};
 use crate::query::ErrorKind;
-use crate::render::{self, Format, TableStyle};
+use crate::render::{self, Format, Record, TableStyle};
 use crate::session::{Executed, Session};
 
 /// The name the typed input goes by in error messages.
@@ -37,6 +37,8 @@ pub struct Shell {
     pub timing: bool,
     /// Rows shown of an answer; `None`: all.
     pub max_rows: Option<usize>,
+    /// When answers are shown as records (`:records`).
+    pub record: Record,
     pub out_color: bool,
     pub err_color: bool,
     /// Set when the graph or the parameters changed, so completion must
@@ -85,6 +87,7 @@ impl Shell {
             color: self.out_color,
             width: self.width(),
             max_rows: self.max_rows,
+            record: self.record,
         };
         for ex in results {
             match &ex.result {

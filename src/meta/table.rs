@@ -18,6 +18,8 @@ pub enum Arg {
     /// A file.
     File,
     OnOff,
+    /// `on`, `off` or `auto`.
+    OnOffAuto,
     /// A number, or `all`.
     Rows,
     /// A parameter name, then a value.
@@ -137,6 +139,29 @@ pub const COMMANDS: &[Command] = &[
         summary: "show at most N rows of an answer (100 to start with)",
         details: "A longer answer is cut, and a line says how many rows were left out.",
         arg: Arg::Rows,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "records",
+        aliases: &["x"],
+        usage: "[on|off|auto]",
+        summary: "show answers one record per row (auto: when the columns do not fit)",
+        details: "With `auto` (the default) an answer whose columns do not fit the \
+                  terminal even at their narrowest is shown as records: a block per row, \
+                  a line per column, as psql's `\\x auto`. `on` always, `off` never.",
+        arg: Arg::OnOffAuto,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "last",
+        aliases: &[],
+        usage: "[N]",
+        summary: "the last answer again, whole, as records; or only its row N",
+        details: "Tables cut long cells with `…` to fit the terminal; `:last 3` shows the \
+                  third row with nothing cut.",
+        arg: Arg::None,
         writes_files: false,
         runs_programs: false,
     },

@@ -6,6 +6,7 @@
 
 mod csv;
 mod json;
+mod layout;
 mod markdown;
 mod table;
 mod text;
@@ -14,6 +15,7 @@ use crate::model::Graph;
 use crate::query::ResultSet;
 
 pub use json::{json_result, json_value};
+pub use layout::wrap_prose;
 pub use text::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -50,6 +52,35 @@ pub struct TableStyle {
     pub width: Option<u16>,
     /// Show at most this many rows, then say how many were left out.
     pub max_rows: Option<usize>,
+    /// When an answer is shown one record per row instead of as a table.
+    pub record: Record,
+}
+
+/// When a table answer is shown as records (one block per row, a line per
+/// column) instead of columns, as psql's `\x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Record {
+    /// When the columns do not fit the width even at their narrowest.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Record {
+    pub fn name(self) -> &'static str {
+        match self {
+            Record::Auto => "auto",
+            Record::Always => "on",
+            Record::Never => "off",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Record> {
+        [Record::Auto, Record::Always, Record::Never]
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s))
+    }
 }
 
 /// Renders one answer in the chosen format. JSON is one line.
@@ -60,6 +91,12 @@ pub fn render(graph: &Graph, rs: &ResultSet, format: Format, style: TableStyle) 
         Format::Csv => csv::csv(graph, rs),
         Format::Markdown => markdown::markdown(graph, rs),
     }
+}
+
+/// Row `n` (counted from 1) of an answer as a record with nothing cut;
+/// empty when there is no such row.
+pub fn row_record(graph: &Graph, rs: &ResultSet, n: usize, style: TableStyle) -> String {
+    table::row_record(graph, rs, n, style)
 }
 
 /// `3 rows (0.4 ms)`.

@@ -29,27 +29,51 @@ fn kind_color(kind: &str) -> colored::Color {
     PALETTE[h % PALETTE.len()]
 }
 
+/// How a cell is coloured: the whole of its text takes one paint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Paint {
+    Plain,
+    Dim,
+    Color(colored::Color),
+}
+
+impl Paint {
+    /// `text` in this paint; plain when colour is off.
+    pub(super) fn apply(self, text: &str, color: bool) -> String {
+        match (color, self) {
+            (false, _) | (true, Paint::Plain) => text.to_string(),
+            (true, Paint::Dim) => text.dimmed().to_string(),
+            (true, Paint::Color(c)) => text.color(c).to_string(),
+        }
+    }
+}
+
+/// A value as plain text with the paint it is shown in, so a table can
+/// measure and wrap the text before colouring each line.
+pub(super) fn styled(graph: &Graph, v: &Value) -> (String, Paint) {
+    match v {
+        Value::Null => ("null".into(), Paint::Dim),
+        Value::Node(ix) => {
+            let n = graph.node(*ix);
+            let paint = n
+                .kind()
+                .map_or(Paint::Plain, |k| Paint::Color(kind_color(k)));
+            (node_text(n), paint)
+        }
+        other => (text(graph, other, false), Paint::Plain),
+    }
+}
+
 /// A value as text for a table cell or a CSV field.
 pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
     match v {
-        Value::Null => {
-            if color {
-                "null".dimmed().to_string()
-            } else {
-                "null".into()
-            }
+        Value::Null | Value::Node(_) => {
+            let (t, paint) = styled(graph, v);
+            paint.apply(&t, color)
         }
         Value::Str(s) => s.clone(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
-        Value::Node(ix) => {
-            let n = graph.node(*ix);
-            let t = node_text(n);
-            match (color, n.kind()) {
-                (true, Some(k)) => t.color(kind_color(k)).to_string(),
-                _ => t,
-            }
-        }
         Value::Rel(ix) => rel_text(graph, *ix),
         Value::Path(p) => path_text(graph, p),
         Value::List(items) => {

@@ -182,6 +182,7 @@ fn meta(vocab: &Vocabulary, before: &str) -> Completion {
         }
         (Arg::Export, 1) | (Arg::File, 0) => Completion::Path,
         (Arg::OnOff, 0) => words(vec!["on", "off"]),
+        (Arg::OnOffAuto, 0) => words(vec!["on", "off", "auto"]),
         (Arg::Rows, 0) => words(vec!["all"]),
         (Arg::Param, 0) => words(vocab.params.iter().map(String::as_str).collect()),
         _ => Completion::none(before.len()),

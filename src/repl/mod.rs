@@ -55,6 +55,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         format: args.format,
         timing: true,
         max_rows: Some(DEFAULT_MAX_ROWS),
+        record: Default::default(),
         out_color,
         err_color,
         vocab_stale: false,
