@@ -514,3 +514,27 @@ fn path_at_80_columns_is_shown_as_records_and_last_shows_a_row_whole() {
     prompt(&mut p);
     assert_exit_0(quit(p));
 }
+
+#[test]
+fn a_burst_of_typed_ahead_lines_runs_every_statement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    // Three statements arrive in one write, as a fast typist's or a paste
+    // without bracketed paste: each must run, in order.
+    p.send("RETURN 1 AS a\rRETURN 2 AS b\rRETURN 3 AS c\r")
+        .unwrap();
+    p.flush().unwrap();
+    for column in ["│ a ", "│ b ", "│ c "] {
+        expect(&mut p, column);
+        expect(&mut p, "1 row (");
+    }
+    prompt(&mut p);
+    // A statement over several lines in one burst continues as typed.
+    p.send("MATCH (p \"Vladimir Putin\")\rRETURN p.id\rAS id\r\r")
+        .unwrap();
+    p.flush().unwrap();
+    expect(&mut p, "│ putin");
+    expect(&mut p, "1 row (");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
