@@ -144,11 +144,11 @@ fn a_query_prints_its_table_and_ctrl_d_exits_0() {
 fn a_statement_that_is_not_finished_continues_on_the_next_line() {
     let tmp = tempfile::tempdir().unwrap();
     let mut p = spawn(&data_dir(), &tmp.path().join("history"));
-    line(&mut p, "MATCH (p:Person)", "  ...> ");
+    line(&mut p, "MATCH (p:Person)", "\n...> ");
     line(
         &mut p,
         "WHERE p.id = 'putin' // a comment; not the end",
-        "  ...> ",
+        "\n...> ",
     );
     line(
         &mut p,
@@ -159,11 +159,11 @@ fn a_statement_that_is_not_finished_continues_on_the_next_line() {
     expect(&mut p, "1 row");
     prompt(&mut p);
     // An open string continues too.
-    line(&mut p, "RETURN 'two", "  ...> ");
+    line(&mut p, "RETURN 'two", "\n...> ");
     line(&mut p, "lines' AS s", "1 row");
     prompt(&mut p);
     // An empty line submits what there is, so nobody is trapped.
-    line(&mut p, "MATCH (p)", "  ...> ");
+    line(&mut p, "MATCH (p)", "\n...> ");
     line(&mut p, "", "Error");
     prompt(&mut p);
     line(&mut p, "RETURN 3 AS still_here", "still_here");
@@ -210,7 +210,7 @@ fn history_survives_a_restart_with_multi_line_statements_as_one_entry() {
     let mut p = spawn(&data_dir(), &history);
     line(&mut p, "RETURN 'remembered' AS word", "│ remembered");
     prompt(&mut p);
-    line(&mut p, "RETURN", "  ...> ");
+    line(&mut p, "RETURN", "\n...> ");
     line(&mut p, "'on two lines' AS s", "│ on two lines");
     prompt(&mut p);
     assert_exit_0(quit(p));
@@ -282,7 +282,7 @@ fn ctrl_c_clears_the_line_and_cancels_a_running_query() {
         .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     p.send_control('c').unwrap();
-    expect(&mut p, "cancelled");
+    expect(&mut p, "error: the query was cancelled");
     prompt(&mut p);
     // The session is intact.
     line(
@@ -535,6 +535,33 @@ fn a_burst_of_typed_ahead_lines_runs_every_statement() {
     p.flush().unwrap();
     expect(&mut p, "│ putin");
     expect(&mut p, "1 row (");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn the_cancel_message_starts_a_line_of_its_own_after_the_echoed_ctrl_c() {
+    // A terminal that echoes `^C` as most do (the test's pty does not, by
+    // default): the message must not be printed right after it.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("stty echo echoctl && exec \"$0\" repl --data \"$1\" --history off")
+        .arg(env!("CARGO_BIN_EXE_eje"))
+        .arg(data_dir())
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120")
+        .env_remove("EJE_DATA");
+    let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
+    expect(&mut p, "eje> ");
+    p.send_line("MATCH (a), (b), (c), (d) RETURN count(*) AS n")
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    p.send_control('c').unwrap();
+    let before = p
+        .exp_string("error: the query was cancelled")
+        .expect("the query is cancelled");
+    assert!(before.ends_with('\n'), "printed after {before:?}");
     prompt(&mut p);
     assert_exit_0(quit(p));
 }

@@ -107,6 +107,11 @@ impl Shell {
                     self.print(&text);
                 }
                 Err(e) if e.kind == ErrorKind::Cancelled => {
+                    // The terminal echoed `^C` where the cursor was: the
+                    // message starts on a line of its own.
+                    if std::io::stderr().is_terminal() {
+                        eprintln!();
+                    }
                     self.error("the query was cancelled (Ctrl-C)");
                 }
                 Err(e) => {
