@@ -153,3 +153,42 @@ fn records_can_be_asked_for_or_refused() {
     let text = render::render(session.graph(), &rs, Format::Table, never);
     assert!(text.contains('┆') && !text.contains("─[ row"), "{text}");
 }
+
+#[test]
+fn empty_analyst_answers_say_what_was_searched_and_what_to_try() {
+    let mut session = session();
+    let cases = [
+        (
+            "EVIDENCE \"Choe Son Hui\" TO \"Kim Jong Un\"",
+            "no claim links Choe Son Hui and Kim Jong Un directly\nhelp: `PATH \"Choe Son Hui\" TO \"Kim Jong Un\"`",
+        ),
+        (
+            "TIMELINE putin FROM 1990 TO 1991",
+            "no dated fact about Vladimir Putin from 1990 to 1991\nhelp:",
+        ),
+        (
+            "NEIGHBORS putin VIA founded",
+            "Vladimir Putin has no neighbour within depth 1 via founded\nhelp:",
+        ),
+        (
+            "PATH putin TO \"Kursk\" VIA visited",
+            "no path from Vladimir Putin to Kursk region",
+        ),
+    ];
+    for (statement, want) in cases {
+        let rs = answer(&mut session, statement);
+        assert!(rs.rows.is_empty(), "{statement}");
+        for width in [None, Some(80)] {
+            let style = TableStyle {
+                width,
+                ..style(80, false)
+            };
+            let text = render::render(session.graph(), &rs, Format::Table, style);
+            assert!(text.contains(want), "{statement}:\n{text}");
+            assert!(
+                !text.contains('┆'),
+                "no empty table for {statement}:\n{text}"
+            );
+        }
+    }
+}

@@ -20,6 +20,11 @@ pub(super) fn table(graph: &Graph, rs: &ResultSet, style: TableStyle) -> String 
     if rs.columns.is_empty() {
         return out;
     }
+    if let Some(message) = empty_analyst(rs) {
+        out.push_str(&message);
+        out.push('\n');
+        return out;
+    }
     let shown = style.max_rows.unwrap_or(usize::MAX).min(rs.rows.len());
     let rows = &rs.rows[..shown];
     if style.width.is_none() && style.record != Record::Always {
@@ -75,6 +80,65 @@ fn card(out: &mut String, rs: &ResultSet, style: TableStyle) {
     }
 }
 
+/// An analyst answer without rows, said in words instead of an empty
+/// table: what was searched (from its card) and what to try next. The card
+/// is what tells the statements apart (`claims` for EVIDENCE, `facts` for
+/// TIMELINE, `neighbors` for NEIGHBORS, `hops` for PATH, `relations` for
+/// DESCRIBE).
+fn empty_analyst(rs: &ResultSet) -> Option<String> {
+    if !rs.rows.is_empty() || rs.header.is_empty() {
+        return None;
+    }
+    let get = |key: &str| {
+        rs.header
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let entity = get("entity");
+    let text = if get("claims").is_some() {
+        match (entity, get("to")) {
+            (Some(a), Some(b)) => format!(
+                "no claim links {a} and {b} directly\n\
+                 help: `PATH \"{a}\" TO \"{b}\"` shows how they are connected"
+            ),
+            (Some(a), None) => format!(
+                "no claim about {a} matches\nhelp: `DESCRIBE \"{a}\"` shows every relation it has"
+            ),
+            _ => "no claim matches\nhelp: `EVIDENCE <entity>` lists the claims about one entity"
+                .to_string(),
+        }
+    } else if get("facts").is_some() {
+        let about = entity.map_or(String::new(), |a| format!(" about {a}"));
+        let span = match (get("from"), get("to")) {
+            (Some(f), Some(t)) => format!(" from {f} to {t}"),
+            (Some(f), None) => format!(" from {f} on"),
+            (None, Some(t)) => format!(" up to {t}"),
+            (None, None) => String::new(),
+        };
+        format!("no dated fact{about}{span}\nhelp: widen FROM and TO, or leave them out")
+    } else if get("neighbors").is_some() {
+        let a = entity.unwrap_or("the entity");
+        let via = get("via").unwrap_or("any relation");
+        let depth = get("depth").unwrap_or("1");
+        format!(
+            "{a} has no neighbour within depth {depth} via {via}\n\
+             help: leave out VIA, or raise DEPTH"
+        )
+    } else if let Some(hops) = get("hops") {
+        let (a, b) = (get("from").unwrap_or("?"), get("to").unwrap_or("?"));
+        format!(
+            "no path from {a} to {b}: {hops}\n\
+             help: leave out VIA, or raise the hop limit (`--max-hops`)"
+        )
+    } else if get("relations").is_some() {
+        "no relation: no claim names this entity yet".to_string()
+    } else {
+        return None;
+    };
+    Some(text)
+}
+
 /// The table at its natural width (output that is not a terminal).
 fn unfitted(graph: &Graph, columns: &[String], rows: &[Vec<Value>], color: bool) -> String {
     let mut t = Table::new();
@@ -97,7 +161,11 @@ fn cell(graph: &Graph, v: &Value) -> Cell {
     let (text, paint) = styled(graph, v);
     let atomic = match v {
         Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Date(_) => true,
-        Value::Str(s) => !s.chars().any(char::is_whitespace),
+        // A single word, or a short run of figures (`2024-08 – 2025-05`).
+        Value::Str(s) => {
+            !s.chars().any(char::is_whitespace)
+                || (s.chars().count() <= 24 && !s.chars().any(char::is_alphabetic))
+        }
         _ => false,
     };
     Cell {
