@@ -565,3 +565,22 @@ fn the_cancel_message_starts_a_line_of_its_own_after_the_echoed_ctrl_c() {
     prompt(&mut p);
     assert_exit_0(quit(p));
 }
+
+#[test]
+fn other_shells_spellings_show_and_help_on_statements() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(&mut p, ".help", "Meta commands:");
+    prompt(&mut p);
+    line(&mut p, ":help DESCRIBE", "DESCRIBE <entity>");
+    expect(&mut p, "Example: DESCRIBE putin");
+    prompt(&mut p);
+    line(&mut p, "\\x on", "records: on");
+    prompt(&mut p);
+    line(&mut p, ":show", "format:   table");
+    expect(&mut p, "records:  on");
+    prompt(&mut p);
+    p.send_line("\\q").unwrap();
+    p.exp_eof().expect("`\\q` leaves");
+    assert_exit_0(p.process().wait().unwrap());
+}

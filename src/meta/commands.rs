@@ -34,9 +34,9 @@ impl Shell {
         }
         match command.name {
             "help" => match args {
-                "" => self.print(&table::help_overview()),
+                "" => self.print(&self.wrap(&table::help_overview())),
                 topic => match table::help_topic(topic) {
-                    Ok(text) => self.print(&text),
+                    Ok(text) => self.print(&self.wrap(&text)),
                     Err(e) => self.error(&e),
                 },
             },
@@ -118,6 +118,8 @@ impl Shell {
                     self.say(&format!("${k} = {v}"));
                 }
             }
+            "show" => self.show(),
+            "clear" => self.print("\x1b[2J\x1b[H"),
             "quit" => return Flow::Quit,
             other => self.error(&format!("`:{other}` is not implemented")),
         }
@@ -147,6 +149,40 @@ impl Shell {
                 if rs.rows.len() == 1 { "" } else { "s" }
             )),
         }
+    }
+
+    /// `:show`: every setting, one per line.
+    fn show(&self) {
+        let g = self.session.graph();
+        let rows = self
+            .max_rows
+            .map_or_else(|| "all".to_string(), |n| n.to_string());
+        let params = &self.session.options.params;
+        let mut lines = vec![
+            format!(
+                "data:     {} ({} entities, {} relations)",
+                self.session.source.describe(),
+                g.node_count(),
+                g.rel_count()
+            ),
+            format!("format:   {}", self.format.name()),
+            format!("timing:   {}", on_off(self.timing)),
+            format!("maxrows:  {rows}"),
+            format!("records:  {}", self.record.name()),
+            format!(
+                "width:    {}",
+                self.width()
+                    .map_or_else(|| "none (not a terminal)".to_string(), |w| w.to_string())
+            ),
+            format!("colour:   {}", on_off(self.out_color)),
+        ];
+        if params.is_empty() {
+            lines.push("params:   none".into());
+        } else {
+            let names: Vec<String> = params.keys().map(|k| format!("${k}")).collect();
+            lines.push(format!("params:   {}", names.join(", ")));
+        }
+        self.print(&self.wrap(&format!("{}\n", lines.join("\n"))));
     }
 
     fn show_max_rows(&self) {

@@ -62,7 +62,16 @@ impl Shell {
             g.node_count(),
             g.rel_count(),
         );
-        self.say(&line);
+        self.say(&self.wrap(&line));
+    }
+
+    /// Prose wrapped at words to the terminal's width (unchanged when the
+    /// output is not a terminal).
+    pub fn wrap(&self, text: &str) -> String {
+        match self.width() {
+            Some(w) => render::wrap_prose(text, usize::from(w), 0),
+            None => text.to_string(),
+        }
     }
 
     /// Runs one submitted input: a meta command or statements.
@@ -73,6 +82,9 @@ impl Shell {
         }
         if let Some(name) = table::bare_meta(trimmed) {
             return self.meta(&format!(":{name}"));
+        }
+        if let Some(line) = table::foreign_meta(trimmed) {
+            return self.meta(&line);
         }
         let results = self.session.run(text, false);
         let sources = SourceMap::from([(INPUT.to_string(), text.to_string())]);

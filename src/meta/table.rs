@@ -188,6 +188,27 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "show",
+        aliases: &[],
+        usage: "",
+        summary: "the current settings: data, format, timing, rows, records, parameters",
+        details: "Each setting is changed by the command of its name (`:format csv`, \
+                  `:records on`...).",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "clear",
+        aliases: &["cls"],
+        usage: "",
+        summary: "clear the screen (Ctrl-L does too)",
+        details: "",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
         name: "quit",
         aliases: &["q", "exit"],
         usage: "",
@@ -245,6 +266,60 @@ Ctrl-C         clear the line, or cancel a running query
 Ctrl-D         leave",
     ),
 ];
+
+/// Help on a statement, for `:help DESCRIBE`: its keyword, its syntax, what
+/// it does and an example.
+pub const STATEMENTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "DESCRIBE",
+        "DESCRIBE <entity>",
+        "the entity's card (kind, name, aliases, description, properties) and \
+         every relation it has, grouped by type, with dates, certainty and sources",
+        "DESCRIBE putin",
+    ),
+    (
+        "NEIGHBORS",
+        "NEIGHBORS <entity> [DEPTH n] [VIA type, ...]",
+        "the entities within n relations (1 to start with), each with the \
+         relation that reached it, only over the given types when VIA is given",
+        "NEIGHBORS \"Choe Son Hui\" DEPTH 2 VIA met_with",
+    ),
+    (
+        "PATH",
+        "PATH <entity> TO <entity> [VIA type, ...]",
+        "the shortest connections between two entities, one row per hop with \
+         its evidence, and each path as one line above the rows",
+        "PATH \"Medvedev\" TO \"Kim Jong Un\"",
+    ),
+    (
+        "TIMELINE",
+        "TIMELINE [<entity>] [FROM date] [TO date]",
+        "dated relations and events in date order, of one entity or of all",
+        "TIMELINE putin FROM 2024 TO 2025-06",
+    ),
+    (
+        "EVIDENCE",
+        "EVIDENCE <entity> [TO <entity>]",
+        "every claim about the entity (or between two), one row per citation \
+         with its quote, source, claimant and hedge",
+        "EVIDENCE \"Kim Jong Un\" TO putin",
+    ),
+];
+
+/// Spellings of meta commands from other shells: sqlite3's and DuckDB's
+/// `.help`, `.quit`, `.exit`, psql's `\q`, `\?` and `\x`. Returns the
+/// line as eje's own (`:help`), or `None` when it is not one of them.
+pub fn foreign_meta(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches(';').trim_end();
+    let rest = t.strip_prefix('.').or_else(|| t.strip_prefix('\\'))?;
+    let (name, args) = split(rest);
+    let name = match name {
+        "?" => "help",
+        other => other,
+    };
+    let command = find(name)?;
+    Some(format!(":{} {args}", command.name).trim_end().to_string())
+}
 
 /// The command called `name` (without its colon), by name or alias,
 /// ignoring case.
@@ -316,10 +391,18 @@ pub fn help_topic(topic: &str) -> Result<String, String> {
     if let Some((name, summary, text)) = TOPICS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)) {
         return Ok(format!("{name}: {summary}\n\n{text}\n"));
     }
+    if let Some((_, syntax, what, example)) =
+        STATEMENTS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t))
+    {
+        return Ok(format!(
+            "{syntax}\n  {what}.\n\nExample: {example}\n`:help analyst` has the other statements.\n"
+        ));
+    }
     let all = COMMANDS
         .iter()
         .map(|c| c.name)
-        .chain(TOPICS.iter().map(|(n, ..)| *n));
+        .chain(TOPICS.iter().map(|(n, ..)| *n))
+        .chain(STATEMENTS.iter().map(|(n, ..)| *n));
     let hint = names::nearest(t, all, 1)
         .first()
         .map(|n| format!("; did you mean `:help {n}`?"))
@@ -428,6 +511,27 @@ mod tests {
         assert_eq!(suggest("zzzzzz"), None);
         let err = help_topic("analist").unwrap_err();
         assert!(err.contains(":help analyst"), "{err}");
+    }
+
+    #[test]
+    fn statements_have_help_and_other_shells_spellings_work() {
+        let help = help_topic("describe").unwrap();
+        assert!(help.starts_with("DESCRIBE <entity>"), "{help}");
+        assert!(help.contains("Example: DESCRIBE putin"), "{help}");
+        for (name, ..) in STATEMENTS {
+            assert!(help_topic(name).is_ok(), "{name}");
+        }
+        assert_eq!(foreign_meta(".help").as_deref(), Some(":help"));
+        assert_eq!(
+            foreign_meta(".help export").as_deref(),
+            Some(":help export")
+        );
+        assert_eq!(foreign_meta("\\q").as_deref(), Some(":quit"));
+        assert_eq!(foreign_meta(".exit;").as_deref(), Some(":quit"));
+        assert_eq!(foreign_meta("\\?").as_deref(), Some(":help"));
+        assert_eq!(foreign_meta("\\x on").as_deref(), Some(":records on"));
+        assert_eq!(foreign_meta(".nothing"), None);
+        assert_eq!(foreign_meta("MATCH (n) RETURN n"), None);
     }
 
     #[test]

@@ -159,6 +159,7 @@ fn meta(vocab: &Vocabulary, before: &str) -> Completion {
         (Arg::Topic, 0) => {
             let mut topics: Vec<&str> = commands::COMMANDS.iter().map(|c| c.name).collect();
             topics.extend(commands::TOPICS.iter().map(|(n, ..)| *n));
+            topics.extend(commands::STATEMENTS.iter().map(|(n, ..)| *n));
             topics.sort_unstable();
             words(topics)
         }
@@ -692,12 +693,16 @@ mod tests {
     #[test]
     fn meta_commands_and_their_arguments() {
         assert_eq!(replacements(":sc‸"), [":schema"]);
-        assert_eq!(replacements(":s‸"), [":schema", ":source", ":stats"]);
+        assert_eq!(
+            replacements(":s‸"),
+            [":schema", ":show", ":source", ":stats"]
+        );
         assert_eq!(check(":format j‸"), (":format ".len(), vec!["json".into()]));
         assert_eq!(replacements(":export g‸"), ["graphml"]);
         assert_eq!(replacements(":export dot ‸"), ["<path>"]);
         assert_eq!(replacements(":source ‸"), ["<path>"]);
         assert_eq!(replacements(":help ex‸"), ["export"]);
+        assert_eq!(replacements(":help DESC‸"), ["DESCRIBE"]);
         assert_eq!(replacements(":help an‸"), ["analyst"]);
         assert_eq!(replacements(":timing o‸"), ["on", "off"]);
         assert_eq!(replacements(":param w‸"), ["who"]);
