@@ -584,3 +584,26 @@ fn other_shells_spellings_show_and_help_on_statements() {
     p.exp_eof().expect("`\\q` leaves");
     assert_exit_0(p.process().wait().unwrap());
 }
+
+#[test]
+fn safe_mode_refuses_meta_commands_that_write_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap(), "--safe"],
+        &[],
+    );
+    let target = tmp.path().join("x.dot");
+    line(
+        &mut p,
+        &format!(":export dot {}", target.display()),
+        "`:export` is refused in safe mode: it writes files and runs programs",
+    );
+    prompt(&mut p);
+    // Statements and harmless commands still run.
+    line(&mut p, "RETURN 1 AS one", "│ one");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    assert!(!target.exists(), "nothing was written");
+}

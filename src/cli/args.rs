@@ -124,6 +124,10 @@ pub struct ExecArgs {
     /// graph from a Cypher script it is unbounded, as in openCypher).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_hops: u32,
+    /// Refuse meta commands that write files or run programs (`:export`),
+    /// for running statements from others, as sqlite3's `-safe`.
+    #[arg(long)]
+    pub safe: bool,
 }
 
 impl Default for ExecArgs {
@@ -132,6 +136,7 @@ impl Default for ExecArgs {
             format: Format::Table,
             params: Vec::new(),
             max_hops: 10,
+            safe: false,
         }
     }
 }

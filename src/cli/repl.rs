@@ -19,6 +19,7 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         let settings = crate::repl::Settings {
             format: args.exec.format,
             history: args.history.clone(),
+            safe: args.exec.safe,
         };
         crate::repl::run(ManuallyDrop::into_inner(session), &settings, err_color)?;
         return Ok(Exit::Ok);

@@ -22,6 +22,18 @@ impl Shell {
             self.error(&format!("unknown command `:{name}`{hint}"));
             return Flow::Continue;
         };
+        if self.safe && (command.writes_files || command.runs_programs) {
+            self.error(&format!(
+                "`:{}` is refused in safe mode: it {}\nhelp: start eje without `--safe` to allow it",
+                command.name,
+                match (command.writes_files, command.runs_programs) {
+                    (true, true) => "writes files and runs programs",
+                    (true, false) => "writes files",
+                    _ => "runs programs",
+                }
+            ));
+            return Flow::Continue;
+        }
         let words = table::words(args);
         let takes_args = !command.usage.is_empty();
         if !takes_args && !args.is_empty() {

@@ -39,6 +39,8 @@ pub struct Shell {
     pub max_rows: Option<usize>,
     /// When answers are shown as records (`:records`).
     pub record: Record,
+    /// `--safe`: meta commands that write files or run programs are refused.
+    pub safe: bool,
     pub out_color: bool,
     pub err_color: bool,
     /// Set when the graph or the parameters changed, so completion must

@@ -44,6 +44,8 @@ pub struct Settings {
     /// Where to keep the history (a file), or `off`; `None`: the user's
     /// data directory.
     pub history: Option<String>,
+    /// Refuse meta commands that write files or run programs.
+    pub safe: bool,
 }
 
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
@@ -56,6 +58,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         timing: true,
         max_rows: Some(DEFAULT_MAX_ROWS),
         record: Default::default(),
+        safe: args.safe,
         out_color,
         err_color,
         vocab_stale: false,
