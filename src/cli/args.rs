@@ -60,6 +60,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Count what the graph holds.
     Stats(StatsArgs),
+    /// The entity kinds (as a tree) and relation types (with their endpoint
+    /// kinds), each with how many the graph has: `:schema` from anywhere.
+    Schema(StatsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

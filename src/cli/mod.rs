@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Some(Command::Check(args)) => check::check(args, err_color),
         Some(Command::Stats(args)) => stats::stats(args, err_color),
+        Some(Command::Schema(args)) => stats::schema(args, err_color),
         Some(Command::Query(args)) => query::query(args, err_color),
         Some(Command::Run(args)) => run::run_scripts(args, err_color),
         Some(Command::Export(args)) => export::export_cmd(args, err_color),

@@ -6,7 +6,7 @@
 //! end that reads statements and meta commands.
 
 mod commands;
-mod schema;
+pub mod schema;
 pub mod table;
 
 use std::io::{IsTerminal, Write};
