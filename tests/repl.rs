@@ -607,3 +607,22 @@ fn safe_mode_refuses_meta_commands_that_write_files() {
     assert_exit_0(quit(p));
     assert!(!target.exists(), "nothing was written");
 }
+
+#[test]
+fn search_ignores_case_and_accents_and_feeds_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    // Lower case and no accent find `Kursk` and `Moscú`.
+    line(&mut p, ":search kursk", "Kursk region (Region)");
+    expect(&mut p, " found");
+    prompt(&mut p);
+    line(&mut p, ":search moscu", "Moscow (City)");
+    expect(&mut p, "alias");
+    prompt(&mut p);
+    line(&mut p, ":last 1", "─[ row 1 ]");
+    expect(&mut p, "in    │ alias");
+    prompt(&mut p);
+    line(&mut p, ":search zzzz", "nothing contains `zzzz`");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}

@@ -130,6 +130,34 @@ impl Shell {
                     self.say(&format!("${k} = {v}"));
                 }
             }
+            "search" => {
+                let text = args.trim().trim_matches(|c| c == '"' || c == '\'');
+                if text.is_empty() {
+                    return {
+                        self.usage(command);
+                        Flow::Continue
+                    };
+                }
+                let rs = super::search::search(self.session.graph(), text);
+                if rs.rows.is_empty() {
+                    self.error(&format!(
+                        "nothing contains `{text}` (names, aliases, descriptions and quotes)\n\
+                         help: try a shorter part of the word, or `:search` a name's other spelling"
+                    ));
+                } else {
+                    let style = TableStyle {
+                        color: self.out_color,
+                        width: self.width(),
+                        max_rows: self.max_rows,
+                        record: self.record,
+                    };
+                    let mut text =
+                        render::render(self.session.graph(), &rs, Format::Table, style);
+                    text.push_str(&format!("{} found\n\n", rs.rows.len()));
+                    self.print(&text);
+                    self.session.last = Some(rs);
+                }
+            }
             "show" => self.show(),
             "clear" => self.print("\x1b[2J\x1b[H"),
             "quit" => return Flow::Quit,

@@ -7,6 +7,7 @@
 
 mod commands;
 pub mod schema;
+mod search;
 pub mod table;
 
 use std::io::{IsTerminal, Write};

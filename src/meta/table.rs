@@ -188,6 +188,18 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "search",
+        aliases: &["find"],
+        usage: "TEXT",
+        summary: "entities and quotes that contain TEXT, ignoring case and accents",
+        details: "Searches entity names, aliases and descriptions, and the quotes behind \
+                  relations: `:search kursk` finds `Kursk` and `Kursk region`. `CONTAINS` in a \
+                  query is exact. `:export` after it draws what it found.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
         name: "show",
         aliases: &[],
         usage: "",
