@@ -786,7 +786,7 @@ mod tests {
         assert_eq!(replacements(":sc‸"), [":schema"]);
         assert_eq!(
             replacements(":s‸"),
-            [":schema", ":show", ":source", ":stats"]
+            [":schema", ":search", ":show", ":source", ":stats"]
         );
         assert_eq!(check(":format j‸"), (":format ".len(), vec!["json".into()]));
         assert_eq!(replacements(":export g‸"), ["graphml"]);
