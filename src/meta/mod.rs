@@ -58,7 +58,7 @@ impl Shell {
             n => format!(", {n} warnings (`eje check` shows them)"),
         };
         let line = format!(
-            "eje {} on {}: {} entities, {} relations{warnings}. \
+            "eje {} on {}: {} entities, {} relations{warnings}.\n\
              Type :help for help, Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION"),
             self.session.source.describe(),
