@@ -626,3 +626,45 @@ fn search_ignores_case_and_accents_and_feeds_last() {
     prompt(&mut p);
     assert_exit_0(quit(p));
 }
+
+#[test]
+fn once_writes_exactly_one_answer_and_output_every_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    let once = tmp.path().join("one.csv");
+    line(
+        &mut p,
+        &format!(":once {}", once.display()),
+        "the next answer goes to",
+    );
+    prompt(&mut p);
+    line(&mut p, "RETURN 1 AS a", "wrote 1 row to");
+    prompt(&mut p);
+    // The answer after it is on the screen again.
+    line(&mut p, "RETURN 2 AS b", "│ b");
+    prompt(&mut p);
+    assert_eq!(std::fs::read_to_string(&once).unwrap(), "a\n1\n");
+    let all = tmp.path().join("all.json");
+    line(
+        &mut p,
+        &format!(":output {}", all.display()),
+        "answers go to",
+    );
+    prompt(&mut p);
+    line(&mut p, "RETURN 3 AS c", "wrote 1 row");
+    prompt(&mut p);
+    line(&mut p, "RETURN 4 AS d", "wrote 1 row");
+    prompt(&mut p);
+    line(&mut p, ":output off", "output: the screen");
+    prompt(&mut p);
+    line(&mut p, "RETURN 5 AS e", "│ e");
+    prompt(&mut p);
+    let text = std::fs::read_to_string(&all).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("\"c\"") && lines[1].contains("\"d\""),
+        "{text}"
+    );
+    assert_exit_0(quit(p));
+}

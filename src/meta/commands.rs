@@ -158,6 +158,22 @@ impl Shell {
                     self.session.last = Some(rs);
                 }
             }
+            "once" => match words.as_slice() {
+                [file] => self.redirect_to(file, true),
+                _ => self.usage(command),
+            },
+            "output" => match words.as_slice() {
+                [] => match self.redirect.borrow().as_ref() {
+                    Some(r) => self.say(&format!("output: `{}`", r.path.display())),
+                    None => self.say("output: the screen"),
+                },
+                [off] if off.eq_ignore_ascii_case("off") || off.eq_ignore_ascii_case("stdout") => {
+                    *self.redirect.borrow_mut() = None;
+                    self.say("output: the screen");
+                }
+                [file] => self.redirect_to(file, false),
+                _ => self.usage(command),
+            },
             "show" => self.show(),
             "clear" => self.print("\x1b[2J\x1b[H"),
             "quit" => return Flow::Quit,
@@ -191,6 +207,34 @@ impl Shell {
         }
     }
 
+    /// `:once FILE` (`once`) or `:output FILE`: answers go to FILE, in the
+    /// format its extension names, else the current one.
+    fn redirect_to(&self, file: &str, once: bool) {
+        let path = expand_tilde(file);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match ext.as_deref() {
+            Some("json" | "jsonl" | "ndjson") => Format::Json,
+            Some("csv") => Format::Csv,
+            Some("md" | "markdown") => Format::Markdown,
+            _ => self.format,
+        };
+        *self.redirect.borrow_mut() = Some(super::Redirect {
+            path,
+            format,
+            once,
+            text: String::new(),
+        });
+        let what = if once {
+            "the next answer goes"
+        } else {
+            "answers go"
+        };
+        self.say(&format!("{what} to `{file}` ({})", format.name()));
+    }
+
     /// `:show`: every setting, one per line.
     fn show(&self) {
         let g = self.session.graph();
@@ -215,6 +259,10 @@ impl Shell {
                     .map_or_else(|| "none (not a terminal)".to_string(), |w| w.to_string())
             ),
             format!("colour:   {}", on_off(self.out_color)),
+            match self.redirect.borrow().as_ref() {
+                Some(r) => format!("output:   `{}`", r.path.display()),
+                None => "output:   the screen".to_string(),
+            },
         ];
         if params.is_empty() {
             lines.push("params:   none".into());

@@ -10,6 +10,7 @@ pub mod schema;
 mod search;
 pub mod table;
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -30,6 +31,18 @@ pub enum Flow {
     Quit,
 }
 
+/// Answers written to a file instead of the screen (`:once`, `:output`).
+#[derive(Debug)]
+pub struct Redirect {
+    pub path: PathBuf,
+    pub format: Format,
+    /// Only the next answer (`:once`).
+    pub once: bool,
+    /// Everything written so far: the file is rewritten whole, atomically,
+    /// after each answer, so it is never seen half-written.
+    pub text: String,
+}
+
 /// The shell's state besides the line editor: the session and how answers
 /// are shown.
 pub struct Shell {
@@ -42,6 +55,9 @@ pub struct Shell {
     pub record: Record,
     /// `--safe`: meta commands that write files or run programs are refused.
     pub safe: bool,
+    /// `:once FILE` / `:output FILE`: where answers go instead of the
+    /// screen.
+    pub redirect: RefCell<Option<Redirect>>,
     pub out_color: bool,
     pub err_color: bool,
     /// Set when the graph or the parameters changed, so completion must
@@ -106,6 +122,7 @@ impl Shell {
         };
         for ex in results {
             match &ex.result {
+                Ok(rs) if self.redirect.borrow().is_some() => self.write_redirected(rs),
                 Ok(rs) => {
                     let mut text = render::render(self.session.graph(), rs, self.format, style);
                     let footer = if self.timing {
@@ -136,6 +153,43 @@ impl Shell {
                         diag::render(&[e.to_diagnostic(file)], sources, self.err_color)
                     );
                 }
+            }
+        }
+    }
+
+    /// Writes an answer to the `:once` or `:output` file: rendered in the
+    /// file's format with no colour and no width, the file rewritten whole
+    /// through the output sink.
+    fn write_redirected(&self, rs: &crate::query::ResultSet) {
+        let mut slot = self.redirect.borrow_mut();
+        let Some(r) = slot.as_mut() else {
+            return;
+        };
+        let style = TableStyle {
+            color: false,
+            width: None,
+            max_rows: None,
+            record: Record::Auto,
+        };
+        if r.format == Format::Table && !r.text.is_empty() {
+            r.text.push('\n');
+        }
+        r.text
+            .push_str(&render::render(self.session.graph(), rs, r.format, style));
+        let outcome = crate::sink::write_atomic(&r.path, r.text.as_bytes());
+        let path = r.path.display().to_string();
+        if r.once {
+            *slot = None;
+        }
+        drop(slot);
+        match outcome {
+            Ok(()) => {
+                let unit = if rs.rows.len() == 1 { "row" } else { "rows" };
+                self.say(&format!("wrote {} {unit} to `{path}`", rs.rows.len()));
+            }
+            Err(e) => {
+                *self.redirect.borrow_mut() = None;
+                self.error(&format!("{e}; answers go to the screen again"));
             }
         }
     }

@@ -188,6 +188,29 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "once",
+        aliases: &[],
+        usage: "FILE",
+        summary: "write the next answer to FILE instead of the screen",
+        details: "The format follows FILE's extension (`.json`: JSON Lines, `.csv`, `.md`: \
+                  Markdown), else `:format`. The file is written atomically.",
+        arg: Arg::File,
+        writes_files: true,
+        runs_programs: false,
+    },
+    Command {
+        name: "output",
+        aliases: &[],
+        usage: "[FILE|off]",
+        summary: "write every answer to FILE until `:output off`",
+        details: "The format follows FILE's extension, as for `:once`. The file is \
+                  rewritten whole after each answer, atomically, so it always holds every \
+                  answer so far. Without an argument, says where answers go.",
+        arg: Arg::File,
+        writes_files: true,
+        runs_programs: false,
+    },
+    Command {
         name: "search",
         aliases: &["find"],
         usage: "TEXT",

@@ -59,6 +59,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         max_rows: Some(DEFAULT_MAX_ROWS),
         record: Default::default(),
         safe: args.safe,
+        redirect: Default::default(),
         out_color,
         err_color,
         vocab_stale: false,
