@@ -221,6 +221,17 @@ impl Shell {
     /// A problem with a meta command (on stderr).
     pub fn error(&self, message: &str) {
         let _ = std::io::stdout().flush();
+        // Wrapped at words to the terminal, after the `error: ` it follows.
+        let message = match self.width() {
+            Some(w) => {
+                let wrapped = render::wrap_prose(&format!("error: {message}"), usize::from(w), 2);
+                match wrapped.strip_prefix("error:") {
+                    Some(rest) => rest.strip_prefix(' ').unwrap_or(rest).to_string(),
+                    None => message.to_string(),
+                }
+            }
+            None => message.to_string(),
+        };
         if self.err_color {
             eprintln!("\x1b[1;31merror\x1b[0m: {message}");
         } else {
