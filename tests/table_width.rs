@@ -192,3 +192,22 @@ fn empty_analyst_answers_say_what_was_searched_and_what_to_try() {
         }
     }
 }
+
+#[test]
+fn a_long_cell_is_cut_with_a_note_and_records_show_it_whole() {
+    let mut session = session();
+    let long = "palabra ".repeat(60) + "final";
+    let rs = answer(&mut session, &format!("RETURN 'x' AS a, '{long}' AS q"));
+    let text = render::render(session.graph(), &rs, Format::Table, style(60, false));
+    assert!(text.contains('┆'), "a table:\n{text}");
+    assert!(text.contains("palabra…"), "{text}");
+    assert!(!text.contains("final"), "{text}");
+    assert!(text.contains("cells ending in … are cut"), "{text}");
+    assert!(text.lines().all(|l| l.width() <= 60), "{text}");
+    let whole = TableStyle {
+        record: Record::Always,
+        ..style(60, false)
+    };
+    let text = render::render(session.graph(), &rs, Format::Table, whole);
+    assert!(text.contains("final") && !text.contains('…'), "{text}");
+}

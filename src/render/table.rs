@@ -212,7 +212,7 @@ fn fitted(graph: &Graph, rs: &ResultSet, rows: &[Vec<Value>], style: TableStyle)
         Record::Auto => layout::widths(&headers, &by_column(&cells, headers.len()), total),
     };
     match widths {
-        Some(w) => out.push_str(&grid(&headers, &cells, &w, style.color)),
+        Some(w) => out.push_str(&grid(&headers, &cells, &w, total, style.color)),
         None => out.push_str(&records(&headers, &cells, 1, style.width, style.color)),
     }
     out
@@ -259,7 +259,13 @@ fn collapse_constant(
 
 /// The table with each column at its given width: cells wrapped at spaces
 /// and cut after `MAX_CELL_LINES` lines; a note says when a cell was cut.
-fn grid(headers: &[String], cells: &[Vec<Cell>], widths: &[usize], color: bool) -> String {
+fn grid(
+    headers: &[String],
+    cells: &[Vec<Cell>],
+    widths: &[usize],
+    total: usize,
+    color: bool,
+) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Disabled);
@@ -292,10 +298,12 @@ fn grid(headers: &[String], cells: &[Vec<Cell>], widths: &[usize], color: bool) 
     }
     let mut out = format!("{t}\n");
     if any_cut {
-        out.push_str(&dim(
-            "cells ending in … are cut: `:last N` shows row N whole",
-            color,
-        ));
+        let note = layout::wrap_prose(
+            "cells ending in … are cut; `:last N` (shell) or `--format json` shows them whole",
+            total,
+            2,
+        );
+        out.push_str(&dim(&note, color));
         out.push('\n');
     }
     out
