@@ -649,3 +649,55 @@ fn control_characters_from_the_data_are_shown_not_sent() {
     // JSON escapes them as JSON does.
     assert!(run("json").contains(r"x\u001b]0;owned\u0007\r!"));
 }
+
+#[test]
+fn schema_from_the_command_line_as_text_and_json() {
+    eje()
+        .arg("schema")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Entity kinds"))
+        .stdout(predicate::str::contains("├─ Person ("));
+    let out = eje()
+        .args(["schema", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Json = serde_json::from_slice(&out).unwrap();
+    let kind = |name: &str| {
+        v["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("kind {name}"))
+    };
+    assert_eq!(kind("Person")["parent"], "Agent");
+    let met = v["relation_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "met_with")
+        .cloned()
+        .unwrap();
+    assert_eq!(met["symmetric"], true);
+    // The counts are the graph's own.
+    let counted = eje()
+        .args([
+            "query",
+            "--format",
+            "json",
+            "MATCH (p:Person) WITH count(p) AS people MATCH ()-[r:met_with]-() RETURN people, count(DISTINCT r) AS met",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let row = &json_lines(&counted)[0]["rows"][0];
+    assert_eq!(kind("Person")["count"], row[0]);
+    assert_eq!(met["count"], row[1]);
+}

@@ -18,6 +18,7 @@ fn saved_queries_answer_as_reviewed() {
         width: None,
         max_rows: None,
         terminal: false,
+        record: render::Record::Auto,
     };
     let mut count = 0;
     insta::glob!("../queries", "*.kgq", |path| {

@@ -144,11 +144,11 @@ fn a_query_prints_its_table_and_ctrl_d_exits_0() {
 fn a_statement_that_is_not_finished_continues_on_the_next_line() {
     let tmp = tempfile::tempdir().unwrap();
     let mut p = spawn(&data_dir(), &tmp.path().join("history"));
-    line(&mut p, "MATCH (p:Person)", "  ...> ");
+    line(&mut p, "MATCH (p:Person)", "\n...> ");
     line(
         &mut p,
         "WHERE p.id = 'putin' // a comment; not the end",
-        "  ...> ",
+        "\n...> ",
     );
     line(
         &mut p,
@@ -159,11 +159,11 @@ fn a_statement_that_is_not_finished_continues_on_the_next_line() {
     expect(&mut p, "1 row");
     prompt(&mut p);
     // An open string continues too.
-    line(&mut p, "RETURN 'two", "  ...> ");
+    line(&mut p, "RETURN 'two", "\n...> ");
     line(&mut p, "lines' AS s", "1 row");
     prompt(&mut p);
     // An empty line submits what there is, so nobody is trapped.
-    line(&mut p, "MATCH (p)", "  ...> ");
+    line(&mut p, "MATCH (p)", "\n...> ");
     line(&mut p, "", "Error");
     prompt(&mut p);
     line(&mut p, "RETURN 3 AS still_here", "still_here");
@@ -210,7 +210,7 @@ fn history_survives_a_restart_with_multi_line_statements_as_one_entry() {
     let mut p = spawn(&data_dir(), &history);
     line(&mut p, "RETURN 'remembered' AS word", "│ remembered");
     prompt(&mut p);
-    line(&mut p, "RETURN", "  ...> ");
+    line(&mut p, "RETURN", "\n...> ");
     line(&mut p, "'on two lines' AS s", "│ on two lines");
     prompt(&mut p);
     assert_exit_0(quit(p));
@@ -282,7 +282,7 @@ fn ctrl_c_clears_the_line_and_cancels_a_running_query() {
         .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     p.send_control('c').unwrap();
-    expect(&mut p, "cancelled");
+    expect(&mut p, "error: the query was cancelled");
     prompt(&mut p);
     // The session is intact.
     line(
@@ -475,4 +475,196 @@ fn completions_and_man_page_mention_the_subcommands() {
     for word in ["repl", "query", "export"] {
         assert!(text.contains(word), "man page lacks `{word}`");
     }
+}
+
+#[test]
+fn path_at_80_columns_is_shown_as_records_and_last_shows_a_row_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap()],
+        &[("COLUMNS", Path::new("80"))],
+    );
+    line(
+        &mut p,
+        "PATH \"Medvedev\" TO \"Kim Jong Un\"",
+        "1: Dmitry Medvedev —former_head_of→ Russia",
+    );
+    expect(&mut p, "─[ row 1 ]");
+    expect(&mut p, "type      │ former_head_of");
+    expect(&mut p, "8 rows");
+    prompt(&mut p);
+    line(&mut p, ":last 2", "─[ row 2 ]");
+    expect(&mut p, "type      │ promised_support_to");
+    prompt(&mut p);
+    line(
+        &mut p,
+        ":last 9",
+        "the last answer has no row `9`: it has 8 rows",
+    );
+    prompt(&mut p);
+    line(&mut p, ":records off", "records: off");
+    prompt(&mut p);
+    line(
+        &mut p,
+        "PATH \"Medvedev\" TO \"Kim Jong Un\"",
+        "┆ former_head_of",
+    );
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn a_burst_of_typed_ahead_lines_runs_every_statement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    // Three statements arrive in one write, as a fast typist's or a paste
+    // without bracketed paste: each must run, in order.
+    p.send("RETURN 1 AS a\rRETURN 2 AS b\rRETURN 3 AS c\r")
+        .unwrap();
+    p.flush().unwrap();
+    for column in ["│ a ", "│ b ", "│ c "] {
+        expect(&mut p, column);
+        expect(&mut p, "1 row (");
+    }
+    prompt(&mut p);
+    // A statement over several lines in one burst continues as typed.
+    p.send("MATCH (p \"Vladimir Putin\")\rRETURN p.id\rAS id\r\r")
+        .unwrap();
+    p.flush().unwrap();
+    expect(&mut p, "│ putin");
+    expect(&mut p, "1 row (");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn the_cancel_message_starts_a_line_of_its_own_after_the_echoed_ctrl_c() {
+    // A terminal that echoes `^C` as most do (the test's pty does not, by
+    // default): the message must not be printed right after it.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("stty echo echoctl && exec \"$0\" repl --data \"$1\" --history off")
+        .arg(env!("CARGO_BIN_EXE_eje"))
+        .arg(data_dir())
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120")
+        .env_remove("EJE_DATA");
+    let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
+    expect(&mut p, "eje> ");
+    p.send_line("MATCH (a), (b), (c), (d) RETURN count(*) AS n")
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    p.send_control('c').unwrap();
+    let before = p
+        .exp_string("error: the query was cancelled")
+        .expect("the query is cancelled");
+    assert!(before.ends_with('\n'), "printed after {before:?}");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn other_shells_spellings_show_and_help_on_statements() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(&mut p, ".help", "Meta commands:");
+    prompt(&mut p);
+    line(&mut p, ":help DESCRIBE", "DESCRIBE <entity>");
+    expect(&mut p, "Example: DESCRIBE putin");
+    prompt(&mut p);
+    line(&mut p, "\\x on", "records: on");
+    prompt(&mut p);
+    line(&mut p, ":show", "format:   table");
+    expect(&mut p, "records:  on");
+    prompt(&mut p);
+    p.send_line("\\q").unwrap();
+    p.exp_eof().expect("`\\q` leaves");
+    assert_exit_0(p.process().wait().unwrap());
+}
+
+#[test]
+fn safe_mode_refuses_meta_commands_that_write_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap(), "--safe"],
+        &[],
+    );
+    let target = tmp.path().join("x.dot");
+    line(
+        &mut p,
+        &format!(":export dot {}", target.display()),
+        "`:export` is refused in safe mode: it writes files and runs programs",
+    );
+    prompt(&mut p);
+    // Statements and harmless commands still run.
+    line(&mut p, "RETURN 1 AS one", "│ one");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    assert!(!target.exists(), "nothing was written");
+}
+
+#[test]
+fn search_ignores_case_and_accents_and_feeds_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    // Lower case and no accent find `Kursk` and `Moscú`.
+    line(&mut p, ":search kursk", "Kursk region (Region)");
+    expect(&mut p, " found");
+    prompt(&mut p);
+    line(&mut p, ":search moscu", "Moscow (City)");
+    expect(&mut p, "alias");
+    prompt(&mut p);
+    line(&mut p, ":last 1", "─[ row 1 ]");
+    expect(&mut p, "in    │ alias");
+    prompt(&mut p);
+    line(&mut p, ":search zzzz", "nothing contains `zzzz`");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn once_writes_exactly_one_answer_and_output_every_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    let once = tmp.path().join("one.csv");
+    line(
+        &mut p,
+        &format!(":once {}", once.display()),
+        "the next answer goes to",
+    );
+    prompt(&mut p);
+    line(&mut p, "RETURN 1 AS a", "wrote 1 row to");
+    prompt(&mut p);
+    // The answer after it is on the screen again.
+    line(&mut p, "RETURN 2 AS b", "│ b");
+    prompt(&mut p);
+    assert_eq!(std::fs::read_to_string(&once).unwrap(), "a\n1\n");
+    let all = tmp.path().join("all.json");
+    line(
+        &mut p,
+        &format!(":output {}", all.display()),
+        "answers go to",
+    );
+    prompt(&mut p);
+    line(&mut p, "RETURN 3 AS c", "wrote 1 row");
+    prompt(&mut p);
+    line(&mut p, "RETURN 4 AS d", "wrote 1 row");
+    prompt(&mut p);
+    line(&mut p, ":output off", "output: the screen");
+    prompt(&mut p);
+    line(&mut p, "RETURN 5 AS e", "│ e");
+    prompt(&mut p);
+    let text = std::fs::read_to_string(&all).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("\"c\"") && lines[1].contains("\"d\""),
+        "{text}"
+    );
+    assert_exit_0(quit(p));
 }

@@ -70,6 +70,9 @@ pub enum Command {
     /// A language server over stdio for dossiers and `.kgq` files (settings
     /// from the client's initializationOptions: `data`, `corpus`).
     Lsp(LspArgs),
+    /// The entity kinds (as a tree) and relation types (with their endpoint
+    /// kinds), each with how many the graph has: `:schema` from anywhere.
+    Schema(StatsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -140,6 +143,10 @@ pub struct ExecArgs {
     /// graph from a Cypher script it is unbounded, as in openCypher).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_hops: u32,
+    /// Refuse meta commands that write files or run programs (`:export`),
+    /// for running statements from others, as sqlite3's `-safe`.
+    #[arg(long)]
+    pub safe: bool,
 }
 
 impl Default for ExecArgs {
@@ -148,6 +155,7 @@ impl Default for ExecArgs {
             format: Format::Table,
             params: Vec::new(),
             max_hops: 10,
+            safe: false,
         }
     }
 }

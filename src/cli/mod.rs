@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Some(Command::Check(args)) => check::check(args, err_color),
         Some(Command::Stats(args)) => stats::stats(args, err_color),
+        Some(Command::Schema(args)) => stats::schema(args, err_color),
         Some(Command::Query(args)) => query::query(args, err_color),
         Some(Command::Run(args)) => run::run_scripts(args, err_color),
         Some(Command::Export(args)) => export::export_cmd(args, err_color),
@@ -168,6 +169,7 @@ pub(crate) fn print_results(
         width: if out_tty { terminal_width() } else { None },
         max_rows: None,
         terminal: out_tty,
+        record: render::Record::Auto,
     };
     let mut stdout = std::io::stdout().lock();
     let mut exit = Exit::Ok;
@@ -222,9 +224,10 @@ pub(crate) fn print_results(
 }
 
 fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
+    comfy_table::Table::new()
+        .width()
+        .filter(|w| *w >= 20)
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
         .or(Some(120))
 }
 

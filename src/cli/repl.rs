@@ -24,6 +24,7 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
             history,
             watch: args.watch,
             corpus: args.corpus.clone(),
+            safe: args.exec.safe,
         };
         crate::repl::run(ManuallyDrop::into_inner(session), &settings, err_color)?;
         return Ok(Exit::Ok);

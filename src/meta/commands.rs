@@ -7,7 +7,7 @@ use super::table;
 use super::{Flow, Shell, expand_tilde, on_off, schema};
 use crate::diag::SourceMap;
 use crate::export;
-use crate::render::Format;
+use crate::render::{self, Format, Record, TableStyle};
 use crate::session::GraphSource;
 use crate::stats::Stats;
 
@@ -23,6 +23,18 @@ impl Shell {
             self.error(&format!("unknown command `:{name}`{hint}"));
             return Flow::Continue;
         };
+        if self.safe && (command.writes_files || command.runs_programs) {
+            self.error(&format!(
+                "`:{}` is refused in safe mode: it {}\nhelp: start eje without `--safe` to allow it",
+                command.name,
+                match (command.writes_files, command.runs_programs) {
+                    (true, true) => "writes files and runs programs",
+                    (true, false) => "writes files",
+                    _ => "runs programs",
+                }
+            ));
+            return Flow::Continue;
+        }
         let words = table::words(args);
         let takes_args = !command.usage.is_empty();
         if !takes_args && !args.is_empty() {
@@ -35,9 +47,9 @@ impl Shell {
         }
         match command.name {
             "help" => match args {
-                "" => self.print(&table::help_overview()),
+                "" => self.print(&self.wrap(&table::help_overview())),
                 topic => match table::help_topic(topic) {
-                    Ok(text) => self.print(&text),
+                    Ok(text) => self.print(&self.wrap(&text)),
                     Err(e) => self.error(&e),
                 },
             },
@@ -87,6 +99,27 @@ impl Shell {
                 [file] => self.source(file),
                 _ => self.usage(command),
             },
+            "records" => match words.as_slice() {
+                [] => self.say(&format!("records: {}", self.record.name())),
+                [w] => match Record::parse(w) {
+                    Some(r) => {
+                        self.record = r;
+                        self.say(&format!("records: {}", r.name()));
+                    }
+                    None => self.usage(command),
+                },
+                _ => self.usage(command),
+            },
+            "last" => match words.as_slice() {
+                [] => self.last(None),
+                [n] => match n.parse::<usize>() {
+                    Ok(n) => self.last(Some(n)),
+                    Err(_) => self.error(&format!(
+                        "expected a row number after `:last`, found `{n}`\nhelp: `:last 2` shows the second row"
+                    )),
+                },
+                _ => self.usage(command),
+            },
             "reload" => self.reload(),
             "watch" => match words.as_slice() {
                 [] => self.say(&format!("watch: {}", on_off(self.watch))),
@@ -111,10 +144,149 @@ impl Shell {
                     self.say(&format!("${k} = {v}"));
                 }
             }
+            "search" => {
+                let text = args.trim().trim_matches(|c| c == '"' || c == '\'');
+                if text.is_empty() {
+                    return {
+                        self.usage(command);
+                        Flow::Continue
+                    };
+                }
+                let rs = super::search::search(self.session.graph(), text);
+                if rs.rows.is_empty() {
+                    self.error(&format!(
+                        "nothing contains `{text}` (names, aliases, descriptions and quotes)\n\
+                         help: try a shorter part of the word, or `:search` a name's other spelling"
+                    ));
+                } else {
+                    let style = TableStyle {
+                        color: self.out_color,
+                        width: self.width(),
+                        max_rows: self.max_rows,
+                        terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                        record: self.record,
+                    };
+                    let mut text =
+                        render::render(self.session.graph(), &rs, Format::Table, style);
+                    text.push_str(&format!("{} found\n\n", rs.rows.len()));
+                    self.print(&text);
+                    self.session.last = Some(rs);
+                }
+            }
+            "once" => match words.as_slice() {
+                [file] => self.redirect_to(file, true),
+                _ => self.usage(command),
+            },
+            "output" => match words.as_slice() {
+                [] => match self.redirect.borrow().as_ref() {
+                    Some(r) => self.say(&format!("output: `{}`", r.path.display())),
+                    None => self.say("output: the screen"),
+                },
+                [off] if off.eq_ignore_ascii_case("off") || off.eq_ignore_ascii_case("stdout") => {
+                    *self.redirect.borrow_mut() = None;
+                    self.say("output: the screen");
+                }
+                [file] => self.redirect_to(file, false),
+                _ => self.usage(command),
+            },
+            "show" => self.show(),
+            "clear" => self.print("\x1b[2J\x1b[H"),
             "quit" => return Flow::Quit,
             other => self.error(&format!("`:{other}` is not implemented")),
         }
         Flow::Continue
+    }
+
+    /// `:last [N]`: the last answer, or its row N, as records, nothing cut.
+    fn last(&self, row: Option<usize>) {
+        let Some(rs) = &self.session.last else {
+            return self.error("there is no answer yet\nhelp: run a statement, then `:last`");
+        };
+        let style = TableStyle {
+            color: self.out_color,
+            width: self.width(),
+            max_rows: None,
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            record: Record::Always,
+        };
+        let graph = self.session.graph();
+        match row {
+            None => self.print(&render::render(graph, rs, Format::Table, style)),
+            Some(n) if n >= 1 && n <= rs.rows.len() => {
+                self.print(&render::row_record(graph, rs, n, style))
+            }
+            Some(n) => self.error(&format!(
+                "the last answer has no row `{n}`: it has {} row{}\nhelp: rows are numbered from 1",
+                rs.rows.len(),
+                if rs.rows.len() == 1 { "" } else { "s" }
+            )),
+        }
+    }
+
+    /// `:once FILE` (`once`) or `:output FILE`: answers go to FILE, in the
+    /// format its extension names, else the current one.
+    fn redirect_to(&self, file: &str, once: bool) {
+        let path = expand_tilde(file);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match ext.as_deref() {
+            Some("json" | "jsonl" | "ndjson") => Format::Json,
+            Some("csv") => Format::Csv,
+            Some("md" | "markdown") => Format::Markdown,
+            _ => self.format,
+        };
+        *self.redirect.borrow_mut() = Some(super::Redirect {
+            path,
+            format,
+            once,
+            text: String::new(),
+        });
+        let what = if once {
+            "the next answer goes"
+        } else {
+            "answers go"
+        };
+        self.say(&format!("{what} to `{file}` ({})", format.name()));
+    }
+
+    /// `:show`: every setting, one per line.
+    fn show(&self) {
+        let g = self.session.graph();
+        let rows = self
+            .max_rows
+            .map_or_else(|| "all".to_string(), |n| n.to_string());
+        let params = &self.session.options.params;
+        let mut lines = vec![
+            format!(
+                "data:     {} ({} entities, {} relations)",
+                self.session.source.describe(),
+                g.node_count(),
+                g.rel_count()
+            ),
+            format!("format:   {}", self.format.name()),
+            format!("timing:   {}", on_off(self.timing)),
+            format!("maxrows:  {rows}"),
+            format!("records:  {}", self.record.name()),
+            format!(
+                "width:    {}",
+                self.width()
+                    .map_or_else(|| "none (not a terminal)".to_string(), |w| w.to_string())
+            ),
+            format!("colour:   {}", on_off(self.out_color)),
+            match self.redirect.borrow().as_ref() {
+                Some(r) => format!("output:   `{}`", r.path.display()),
+                None => "output:   the screen".to_string(),
+            },
+        ];
+        if params.is_empty() {
+            lines.push("params:   none".into());
+        } else {
+            let names: Vec<String> = params.keys().map(|k| format!("${k}")).collect();
+            lines.push(format!("params:   {}", names.join(", ")));
+        }
+        self.print(&self.wrap(&format!("{}\n", lines.join("\n"))));
     }
 
     fn show_max_rows(&self) {

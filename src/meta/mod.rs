@@ -6,15 +6,17 @@
 //! end that reads statements and meta commands.
 
 mod commands;
-mod schema;
+pub mod schema;
+mod search;
 pub mod table;
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::diag::{self, SourceMap};
 use crate::query::ErrorKind;
-use crate::render::{self, Format, TableStyle};
+use crate::render::{self, Format, Record, TableStyle};
 use crate::session::{Executed, Session};
 
 /// The name the typed input goes by in error messages.
@@ -29,6 +31,18 @@ pub enum Flow {
     Quit,
 }
 
+/// Answers written to a file instead of the screen (`:once`, `:output`).
+#[derive(Debug)]
+pub struct Redirect {
+    pub path: PathBuf,
+    pub format: Format,
+    /// Only the next answer (`:once`).
+    pub once: bool,
+    /// Everything written so far: the file is rewritten whole, atomically,
+    /// after each answer, so it is never seen half-written.
+    pub text: String,
+}
+
 /// The shell's state besides the line editor: the session and how answers
 /// are shown.
 pub struct Shell {
@@ -37,6 +51,13 @@ pub struct Shell {
     pub timing: bool,
     /// Rows shown of an answer; `None`: all.
     pub max_rows: Option<usize>,
+    /// When answers are shown as records (`:records`).
+    pub record: Record,
+    /// `--safe`: meta commands that write files or run programs are refused.
+    pub safe: bool,
+    /// `:once FILE` / `:output FILE`: where answers go instead of the
+    /// screen.
+    pub redirect: RefCell<Option<Redirect>>,
     pub out_color: bool,
     pub err_color: bool,
     /// Set when the graph or the parameters changed, so completion must
@@ -64,14 +85,23 @@ impl Shell {
             n => format!(", {n} warnings (`eje check` shows them)"),
         };
         let line = format!(
-            "eje {} on {}: {} entities, {} relations{warnings}. \
+            "eje {} on {}: {} entities, {} relations{warnings}.\n\
              Type :help for help, Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION"),
             self.session.source.describe(),
             g.node_count(),
             g.rel_count(),
         );
-        self.say(&line);
+        self.say(&self.wrap(&line));
+    }
+
+    /// Prose wrapped at words to the terminal's width (unchanged when the
+    /// output is not a terminal).
+    pub fn wrap(&self, text: &str) -> String {
+        match self.width() {
+            Some(w) => render::wrap_prose(text, usize::from(w), 0),
+            None => text.to_string(),
+        }
     }
 
     /// Runs one submitted input: a meta command or statements.
@@ -82,6 +112,9 @@ impl Shell {
         }
         if let Some(name) = table::bare_meta(trimmed) {
             return self.meta(&format!(":{name}"));
+        }
+        if let Some(line) = table::foreign_meta(trimmed) {
+            return self.meta(&line);
         }
         let results = self.session.run(text, false);
         let sources = SourceMap::from([(INPUT.to_string(), text.to_string())]);
@@ -97,9 +130,14 @@ impl Shell {
             width: self.width(),
             max_rows: self.max_rows,
             terminal: std::io::stdout().is_terminal(),
+            record: self.record,
         };
         for ex in results {
             match &ex.result {
+                Ok(rs) if self.redirect.borrow().is_some() => {
+                    self.write_redirected(rs);
+                    self.print_notes(rs);
+                }
                 Ok(rs) => {
                     let mut text = render::render(self.session.graph(), rs, self.format, style);
                     let footer = if self.timing {
@@ -114,14 +152,14 @@ impl Shell {
                         text.push_str(&format!("{footer}\n\n"));
                     }
                     self.print(&text);
-                    if !rs.notes.is_empty() {
-                        let _ = std::io::stdout().flush();
-                        for n in &rs.notes {
-                            eprintln!("note: {n}");
-                        }
-                    }
+                    self.print_notes(rs);
                 }
                 Err(e) if e.kind == ErrorKind::Cancelled => {
+                    // The terminal echoed `^C` where the cursor was: the
+                    // message starts on a line of its own.
+                    if std::io::stderr().is_terminal() {
+                        eprintln!();
+                    }
                     self.error("the query was cancelled (Ctrl-C)");
                 }
                 Err(e) => {
@@ -131,6 +169,62 @@ impl Shell {
                         diag::render(&[e.to_diagnostic(file)], sources, self.err_color)
                     ));
                 }
+            }
+        }
+    }
+
+    /// The notes that came with an answer, on stderr after it.
+    fn print_notes(&self, rs: &crate::query::ResultSet) {
+        if !rs.notes.is_empty() {
+            let _ = std::io::stdout().flush();
+            for n in &rs.notes {
+                crate::sink::line_to_stderr(format_args!("note: {n}"));
+            }
+        }
+    }
+
+    /// Writes an answer to the `:once` or `:output` file: rendered in the
+    /// file's format with no colour and no width, the file rewritten whole
+    /// through the output sink.
+    fn write_redirected(&self, rs: &crate::query::ResultSet) {
+        let mut slot = self.redirect.borrow_mut();
+        let Some(r) = slot.as_mut() else {
+            return;
+        };
+        let style = TableStyle {
+            color: false,
+            width: None,
+            max_rows: None,
+            terminal: false,
+            record: Record::Auto,
+        };
+        if r.format == Format::Table && !r.text.is_empty() {
+            r.text.push('\n');
+        }
+        r.text
+            .push_str(&render::render(self.session.graph(), rs, r.format, style));
+        let outcome = crate::sink::write(&r.path, r.text.as_bytes());
+        // A stream (a FIFO, a terminal, `-`) keeps what it was given: only
+        // a regular file is rewritten whole with every answer.
+        if matches!(
+            outcome,
+            Ok(crate::sink::Written::Stdout | crate::sink::Written::Stream(_))
+        ) {
+            r.text.clear();
+        }
+        let path = r.path.display().to_string();
+        if r.once {
+            *slot = None;
+        }
+        drop(slot);
+        match outcome {
+            Ok(_) => {
+                let unit = if rs.rows.len() == 1 { "row" } else { "rows" };
+                self.say(&format!("wrote {} {unit} to `{path}`", rs.rows.len()));
+            }
+            Err(e) => {
+                *self.redirect.borrow_mut() = None;
+                self.error(&format!("{e}; answers go to the screen again"));
             }
         }
     }
@@ -162,6 +256,17 @@ impl Shell {
     /// A problem with a meta command (on stderr).
     pub fn error(&self, message: &str) {
         let _ = std::io::stdout().flush();
+        // Wrapped at words to the terminal, after the `error: ` it follows.
+        let message = match self.width() {
+            Some(w) => {
+                let wrapped = render::wrap_prose(&format!("error: {message}"), usize::from(w), 2);
+                match wrapped.strip_prefix("error:") {
+                    Some(rest) => rest.strip_prefix(' ').unwrap_or(rest).to_string(),
+                    None => message.to_string(),
+                }
+            }
+            None => message.to_string(),
+        };
         if self.err_color {
             crate::sink::line_to_stderr(format_args!("\x1b[1;31merror\x1b[0m: {message}"));
         } else {

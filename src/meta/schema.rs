@@ -9,6 +9,63 @@ use crate::model::{Graph, Schema, TimeShape};
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
+/// The schema as one JSON object: `kinds` (name, parent, description,
+/// entities of it or its descendants), `relation_types` (name, description,
+/// endpoint kinds, symmetric, time shape, unit, roles, relations of it) and
+/// `units`; for a graph without a schema, its labels and relation types.
+pub fn json(graph: &Graph) -> serde_json::Value {
+    use serde_json::json;
+    let mut rel_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for ix in graph.rels() {
+        *rel_counts.entry(&graph.rel(ix).rel_type).or_default() += 1;
+    }
+    let Some(schema) = &graph.schema else {
+        return json!({
+            "schema": false,
+            "labels": graph.labels(),
+            "relation_types": rel_counts
+                .iter()
+                .map(|(t, n)| json!({"name": t, "count": n}))
+                .collect::<Vec<_>>(),
+        });
+    };
+    let kinds: Vec<serde_json::Value> = schema
+        .kinds
+        .values()
+        .map(|k| {
+            json!({
+                "name": k.name,
+                "parent": k.parent,
+                "description": k.description,
+                "count": graph.by_label(&k.name).len(),
+            })
+        })
+        .collect();
+    let relations: Vec<serde_json::Value> = schema
+        .relations
+        .values()
+        .map(|r| {
+            json!({
+                "name": r.name,
+                "description": r.description,
+                "from": r.from,
+                "to": r.to,
+                "symmetric": r.symmetric,
+                "time": r.time.as_str(),
+                "unit": r.unit,
+                "roles": r.roles,
+                "count": rel_counts.get(r.name.as_str()).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    let units: Vec<serde_json::Value> = schema
+        .units
+        .values()
+        .map(|u| json!({"name": u.name, "description": u.description}))
+        .collect();
+    json!({"schema": true, "kinds": kinds, "relation_types": relations, "units": units})
+}
+
 /// The schema as text, wrapped to `width` columns when given.
 pub fn show(graph: &Graph, color: bool, width: Option<u16>) -> String {
     let bold = |s: &str| {

@@ -18,6 +18,8 @@ pub enum Arg {
     /// A file.
     File,
     OnOff,
+    /// `on`, `off` or `auto`.
+    OnOffAuto,
     /// A number, or `all`.
     Rows,
     /// A parameter name, then a value.
@@ -166,6 +168,29 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "records",
+        aliases: &["x"],
+        usage: "[on|off|auto]",
+        summary: "show answers one record per row (auto: when the columns do not fit)",
+        details: "With `auto` (the default) an answer whose columns do not fit the \
+                  terminal even at their narrowest is shown as records: a block per row, \
+                  a line per column, as psql's `\\x auto`. `on` always, `off` never.",
+        arg: Arg::OnOffAuto,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "last",
+        aliases: &[],
+        usage: "[N]",
+        summary: "the last answer again, whole, as records; or only its row N",
+        details: "Tables cut long cells with `…` to fit the terminal; `:last 3` shows the \
+                  third row with nothing cut.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
         name: "param",
         aliases: &["set"],
         usage: "NAME [VALUE]",
@@ -183,6 +208,62 @@ pub const COMMANDS: &[Command] = &[
         usage: "",
         summary: "list the query parameters",
         details: "Set them with `:param`, or with `--param NAME=VALUE` when eje starts.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "once",
+        aliases: &[],
+        usage: "FILE",
+        summary: "write the next answer to FILE instead of the screen",
+        details: "The format follows FILE's extension (`.json`: JSON Lines, `.csv`, `.md`: \
+                  Markdown), else `:format`. The file is written atomically.",
+        arg: Arg::File,
+        writes_files: true,
+        runs_programs: false,
+    },
+    Command {
+        name: "output",
+        aliases: &[],
+        usage: "[FILE|off]",
+        summary: "write every answer to FILE until `:output off`",
+        details: "The format follows FILE's extension, as for `:once`. The file is \
+                  rewritten whole after each answer, atomically, so it always holds every \
+                  answer so far. Without an argument, says where answers go.",
+        arg: Arg::File,
+        writes_files: true,
+        runs_programs: false,
+    },
+    Command {
+        name: "search",
+        aliases: &["find"],
+        usage: "TEXT",
+        summary: "entities and quotes that contain TEXT, ignoring case and accents",
+        details: "Searches entity names, aliases and descriptions, and the quotes behind \
+                  relations: `:search kursk` finds `Kursk` and `Kursk region`. `CONTAINS` in a \
+                  query is exact. `:export` after it draws what it found.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "show",
+        aliases: &[],
+        usage: "",
+        summary: "the current settings: data, format, timing, rows, records, parameters",
+        details: "Each setting is changed by the command of its name (`:format csv`, \
+                  `:records on`...).",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "clear",
+        aliases: &["cls"],
+        usage: "",
+        summary: "clear the screen (Ctrl-L does too)",
+        details: "",
         arg: Arg::None,
         writes_files: false,
         runs_programs: false,
@@ -246,6 +327,60 @@ Ctrl-C         clear the line, or cancel a running query
 Ctrl-D         leave",
     ),
 ];
+
+/// Help on a statement, for `:help DESCRIBE`: its keyword, its syntax, what
+/// it does and an example.
+pub const STATEMENTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "DESCRIBE",
+        "DESCRIBE <entity>",
+        "the entity's card (kind, name, aliases, description, properties) and \
+         every relation it has, grouped by type, with dates, certainty and sources",
+        "DESCRIBE putin",
+    ),
+    (
+        "NEIGHBORS",
+        "NEIGHBORS <entity> [DEPTH n] [VIA type, ...]",
+        "the entities within n relations (1 to start with), each with the \
+         relation that reached it, only over the given types when VIA is given",
+        "NEIGHBORS \"Choe Son Hui\" DEPTH 2 VIA met_with",
+    ),
+    (
+        "PATH",
+        "PATH <entity> TO <entity> [VIA type, ...]",
+        "the shortest connections between two entities, one row per hop with \
+         its evidence, and each path as one line above the rows",
+        "PATH \"Medvedev\" TO \"Kim Jong Un\"",
+    ),
+    (
+        "TIMELINE",
+        "TIMELINE [<entity>] [FROM date] [TO date]",
+        "dated relations and events in date order, of one entity or of all",
+        "TIMELINE putin FROM 2024 TO 2025-06",
+    ),
+    (
+        "EVIDENCE",
+        "EVIDENCE <entity> [TO <entity>]",
+        "every claim about the entity (or between two), one row per citation \
+         with its quote, source, claimant and hedge",
+        "EVIDENCE \"Kim Jong Un\" TO putin",
+    ),
+];
+
+/// Spellings of meta commands from other shells: sqlite3's and DuckDB's
+/// `.help`, `.quit`, `.exit`, psql's `\q`, `\?` and `\x`. Returns the
+/// line as eje's own (`:help`), or `None` when it is not one of them.
+pub fn foreign_meta(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches(';').trim_end();
+    let rest = t.strip_prefix('.').or_else(|| t.strip_prefix('\\'))?;
+    let (name, args) = split(rest);
+    let name = match name {
+        "?" => "help",
+        other => other,
+    };
+    let command = find(name)?;
+    Some(format!(":{} {args}", command.name).trim_end().to_string())
+}
 
 /// The command called `name` (without its colon), by name or alias,
 /// ignoring case.
@@ -317,10 +452,18 @@ pub fn help_topic(topic: &str) -> Result<String, String> {
     if let Some((name, summary, text)) = TOPICS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t)) {
         return Ok(format!("{name}: {summary}\n\n{text}\n"));
     }
+    if let Some((_, syntax, what, example)) =
+        STATEMENTS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(t))
+    {
+        return Ok(format!(
+            "{syntax}\n  {what}.\n\nExample: {example}\n`:help analyst` has the other statements.\n"
+        ));
+    }
     let all = COMMANDS
         .iter()
         .map(|c| c.name)
-        .chain(TOPICS.iter().map(|(n, ..)| *n));
+        .chain(TOPICS.iter().map(|(n, ..)| *n))
+        .chain(STATEMENTS.iter().map(|(n, ..)| *n));
     let hint = names::nearest(t, all, 1)
         .first()
         .map(|n| format!("; did you mean `:help {n}`?"))
@@ -429,6 +572,27 @@ mod tests {
         assert_eq!(suggest("zzzzzz"), None);
         let err = help_topic("analist").unwrap_err();
         assert!(err.contains(":help analyst"), "{err}");
+    }
+
+    #[test]
+    fn statements_have_help_and_other_shells_spellings_work() {
+        let help = help_topic("describe").unwrap();
+        assert!(help.starts_with("DESCRIBE <entity>"), "{help}");
+        assert!(help.contains("Example: DESCRIBE putin"), "{help}");
+        for (name, ..) in STATEMENTS {
+            assert!(help_topic(name).is_ok(), "{name}");
+        }
+        assert_eq!(foreign_meta(".help").as_deref(), Some(":help"));
+        assert_eq!(
+            foreign_meta(".help export").as_deref(),
+            Some(":help export")
+        );
+        assert_eq!(foreign_meta("\\q").as_deref(), Some(":quit"));
+        assert_eq!(foreign_meta(".exit;").as_deref(), Some(":quit"));
+        assert_eq!(foreign_meta("\\?").as_deref(), Some(":help"));
+        assert_eq!(foreign_meta("\\x on").as_deref(), Some(":records on"));
+        assert_eq!(foreign_meta(".nothing"), None);
+        assert_eq!(foreign_meta("MATCH (n) RETURN n"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod csv;
 mod json;
+mod layout;
 mod markdown;
 mod table;
 mod text;
@@ -14,6 +15,7 @@ use crate::model::Graph;
 use crate::query::ResultSet;
 
 pub use json::{json_result, json_value};
+pub use layout::wrap_prose;
 pub use text::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -53,6 +55,35 @@ pub struct TableStyle {
     /// The text goes to a terminal: CSV shows control characters as escapes
     /// too (tables and Markdown always do).
     pub terminal: bool,
+    /// When an answer is shown one record per row instead of as a table.
+    pub record: Record,
+}
+
+/// When a table answer is shown as records (one block per row, a line per
+/// column) instead of columns, as psql's `\x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Record {
+    /// When the columns do not fit the width even at their narrowest.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Record {
+    pub fn name(self) -> &'static str {
+        match self {
+            Record::Auto => "auto",
+            Record::Always => "on",
+            Record::Never => "off",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Record> {
+        [Record::Auto, Record::Always, Record::Never]
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s))
+    }
 }
 
 /// Renders one answer in the chosen format. JSON is one line.
@@ -63,6 +94,12 @@ pub fn render(graph: &Graph, rs: &ResultSet, format: Format, style: TableStyle) 
         Format::Csv => csv::csv(graph, rs, style.terminal),
         Format::Markdown => markdown::markdown(graph, rs),
     }
+}
+
+/// Row `n` (counted from 1) of an answer as a record with nothing cut;
+/// empty when there is no such row.
+pub fn row_record(graph: &Graph, rs: &ResultSet, n: usize, style: TableStyle) -> String {
+    table::row_record(graph, rs, n, style)
 }
 
 /// `3 rows (0.4 ms)`.
@@ -149,12 +186,24 @@ mod tests {
                 header: vec![(texts[2].clone(), texts[3].clone())],
                 ..ResultSet::default()
             };
+            // The same card with no rows: an analyst answer said in words.
+            let empty = ResultSet {
+                columns: vec!["claim".into()],
+                header: vec![("entity".into(), texts[0].clone()), ("to".into(), texts[5].clone()), ("claims".into(), "0".into())],
+                ..ResultSet::default()
+            };
             for color in [false, true] {
-                for width in [None, Some(40)] {
-                    let style = TableStyle { color, width, max_rows: None, terminal: true };
-                    for format in [Format::Table, Format::Markdown, Format::Csv] {
-                        let out = render(&graph, &rs, format, style);
-                        prop_assert_eq!(raw_control(&out), None, "{:?} {}", format, out);
+                for width in [None, Some(40), Some(200)] {
+                    for record in [Record::Auto, Record::Always, Record::Never] {
+                        let style = TableStyle { color, width, max_rows: None, terminal: true, record };
+                        for format in [Format::Table, Format::Markdown, Format::Csv] {
+                            let out = render(&graph, &rs, format, style);
+                            prop_assert_eq!(raw_control(&out), None, "{:?} {}", format, out);
+                        }
+                        let out = render(&graph, &empty, Format::Table, style);
+                        prop_assert_eq!(raw_control(&out), None, "{}", out);
+                        let out = row_record(&graph, &rs, 1, style);
+                        prop_assert_eq!(raw_control(&out), None, "{}", out);
                     }
                 }
             }

@@ -29,22 +29,47 @@ fn kind_color(kind: &str) -> colored::Color {
     PALETTE[h % PALETTE.len()]
 }
 
-/// A value as text for a table cell, Markdown or a terminal: its control
-/// characters but tab and line feed shown as escapes (`\u{1b}`), so data
-/// cannot move the cursor or retitle the terminal; coloured when `color`.
-pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
+/// How a cell is coloured: the whole of its text takes one paint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Paint {
+    Plain,
+    Dim,
+    Color(colored::Color),
+}
+
+impl Paint {
+    /// `text` in this paint; plain when colour is off.
+    pub(super) fn apply(self, text: &str, color: bool) -> String {
+        match (color, self) {
+            (false, _) | (true, Paint::Plain) => text.to_string(),
+            (true, Paint::Dim) => text.dimmed().to_string(),
+            (true, Paint::Color(c)) => text.color(c).to_string(),
+        }
+    }
+}
+
+/// A value as text for a terminal, with the paint it is shown in, so a
+/// table can measure and wrap the text before colouring each line. Control
+/// characters but tab and line feed are shown as escapes (`\u{1b}`), so data
+/// cannot move the cursor or retitle the terminal.
+pub(super) fn styled(graph: &Graph, v: &Value) -> (String, Paint) {
     let plain = crate::diag::visible(&raw_text(graph, v)).into_owned();
-    if !color {
-        return plain;
-    }
-    match v {
-        Value::Null => plain.dimmed().to_string(),
-        Value::Node(ix) => match graph.node(*ix).kind() {
-            Some(k) => plain.color(kind_color(k)).to_string(),
-            None => plain,
-        },
-        _ => plain,
-    }
+    let paint = match v {
+        Value::Null => Paint::Dim,
+        Value::Node(ix) => graph
+            .node(*ix)
+            .kind()
+            .map_or(Paint::Plain, |k| Paint::Color(kind_color(k))),
+        _ => Paint::Plain,
+    };
+    (plain, paint)
+}
+
+/// A value as text for a table cell, Markdown or a terminal: control
+/// characters escaped as `styled` does; coloured when `color`.
+pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
+    let (plain, paint) = styled(graph, v);
+    paint.apply(&plain, color)
 }
 
 /// A value as text, control characters and all (for CSV, which keeps them

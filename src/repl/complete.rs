@@ -5,7 +5,7 @@
 //! Everything here is a pure function of the text, the cursor and a
 //! `Vocabulary` drawn from the graph, so it is tested without a terminal.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustyline::completion::Pair;
 
@@ -21,6 +21,11 @@ pub struct Vocabulary {
     pub rel_types: Vec<String>,
     pub node_keys: Vec<String>,
     pub rel_keys: Vec<String>,
+    /// Property keys of the nodes that have each label (by the label's
+    /// lookup key: lower case), for `p.` after `(p:Person)`.
+    pub keys_by_label: BTreeMap<String, Vec<String>>,
+    /// Property keys of the relations of each type (lower case).
+    pub keys_by_type: BTreeMap<String, Vec<String>>,
     pub entities: Vec<Entity>,
     /// Names of the query parameters set, without `$`.
     pub params: Vec<String>,
@@ -44,10 +49,17 @@ impl Vocabulary {
             rel_types.extend(schema.relations.keys().cloned());
         }
         let mut node_keys = BTreeSet::new();
+        let mut by_label: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut entities = Vec::new();
         for ix in graph.nodes() {
             let n = graph.node(ix);
             node_keys.extend(n.props.keys().cloned());
+            for l in &n.labels {
+                by_label
+                    .entry(l.to_lowercase())
+                    .or_default()
+                    .extend(n.props.keys().cloned());
+            }
             let aliases = match n.props.get("aliases") {
                 Some(Value::List(a)) => a
                     .iter()
@@ -64,16 +76,28 @@ impl Vocabulary {
             });
         }
         let mut rel_keys = BTreeSet::new();
+        let mut by_type: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for ix in graph.rels() {
             let r = graph.rel(ix);
             rel_types.insert(r.rel_type.clone());
             rel_keys.extend(r.props.keys().cloned());
+            by_type
+                .entry(r.rel_type.to_lowercase())
+                .or_default()
+                .extend(r.props.keys().cloned());
         }
+        let listed = |m: BTreeMap<String, BTreeSet<String>>| {
+            m.into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect()
+        };
         Vocabulary {
             labels: labels.into_iter().collect(),
             rel_types: rel_types.into_iter().collect(),
             node_keys: node_keys.into_iter().collect(),
             rel_keys: rel_keys.into_iter().collect(),
+            keys_by_label: listed(by_label),
+            keys_by_type: listed(by_type),
             entities,
             params: Vec::new(),
         }
@@ -159,6 +183,7 @@ fn meta(vocab: &Vocabulary, before: &str) -> Completion {
         (Arg::Topic, 0) => {
             let mut topics: Vec<&str> = commands::COMMANDS.iter().map(|c| c.name).collect();
             topics.extend(commands::TOPICS.iter().map(|(n, ..)| *n));
+            topics.extend(commands::STATEMENTS.iter().map(|(n, ..)| *n));
             topics.sort_unstable();
             words(topics)
         }
@@ -182,6 +207,7 @@ fn meta(vocab: &Vocabulary, before: &str) -> Completion {
         }
         (Arg::Export, 1) | (Arg::File, 0) => Completion::Path,
         (Arg::OnOff, 0) => words(vec!["on", "off"]),
+        (Arg::OnOffAuto, 0) => words(vec!["on", "off", "auto"]),
         (Arg::Rows, 0) => words(vec!["all"]),
         (Arg::Param, 0) => words(vocab.params.iter().map(String::as_str).collect()),
         _ => Completion::none(before.len()),
@@ -438,29 +464,62 @@ fn innermost_bracket(tokens: &[(Token, String)]) -> Option<&str> {
 }
 
 /// Property keys after `v.`: a node's keys when `v` is bound in a node
-/// pattern, a relation's when in a relationship pattern, else both.
+/// pattern, a relation's when in a relationship pattern, else both; when
+/// the pattern names labels (`(p:Person)`) or relation types
+/// (`[r:met_with|visited]`), only the keys that nodes with those labels or
+/// relations of those types have (as Kuzu's shell does).
 fn properties(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
     let n = site.before.len();
     let var = (n >= 2 && site.before[n - 1].1 == ".").then(|| site.before[n - 2].1.as_str());
     let mut is_node = false;
     let mut is_rel = false;
+    let mut labels: Vec<String> = Vec::new();
+    let mut types: Vec<String> = Vec::new();
     if let Some(var) = var {
-        for w in site.before.windows(2) {
+        for (i, w) in site.before.windows(2).enumerate() {
             if w[1].0.kind == TokenKind::Variable && w[1].1 == var {
+                let named = site.before[i + 2..]
+                    .iter()
+                    .take_while(|(t, text)| {
+                        matches!(t.kind, TokenKind::Label | TokenKind::RelType)
+                            || text == ":"
+                            || text == "|"
+                    })
+                    .filter(|(t, _)| matches!(t.kind, TokenKind::Label | TokenKind::RelType))
+                    .map(|(_, text)| text.to_lowercase());
                 match w[0].1.as_str() {
-                    "(" => is_node = true,
-                    "[" => is_rel = true,
+                    "(" => {
+                        is_node = true;
+                        labels.extend(named);
+                    }
+                    "[" => {
+                        is_rel = true;
+                        types.extend(named);
+                    }
                     _ => {}
                 }
             }
         }
     }
+    let by_name =
+        |map: &'_ BTreeMap<String, Vec<String>>, names: &[String]| -> Option<Vec<String>> {
+            let found: Vec<&Vec<String>> = names.iter().filter_map(|n| map.get(n)).collect();
+            (!found.is_empty()).then(|| found.into_iter().flatten().cloned().collect())
+        };
+    let node_keys = by_name(&vocab.keys_by_label, &labels);
+    let rel_keys = by_name(&vocab.keys_by_type, &types);
     let mut keys: Vec<&str> = Vec::new();
     if is_node || !is_rel {
-        keys.extend(vocab.node_keys.iter().map(String::as_str));
+        match &node_keys {
+            Some(k) => keys.extend(k.iter().map(String::as_str)),
+            None => keys.extend(vocab.node_keys.iter().map(String::as_str)),
+        }
     }
     if is_rel || !is_node {
-        keys.extend(vocab.rel_keys.iter().map(String::as_str));
+        match &rel_keys {
+            Some(k) => keys.extend(k.iter().map(String::as_str)),
+            None => keys.extend(vocab.rel_keys.iter().map(String::as_str)),
+        }
     }
     keys.sort_unstable();
     keys.dedup();
@@ -592,6 +651,11 @@ mod tests {
             rel_types: vec!["met_with".into(), "visited".into()],
             node_keys: vec!["aliases".into(), "id".into(), "name".into()],
             rel_keys: vec!["date".into(), "hedge".into()],
+            keys_by_label: BTreeMap::from([
+                ("person".into(), vec!["id".into(), "name".into()]),
+                ("country".into(), vec!["aliases".into(), "id".into()]),
+            ]),
+            keys_by_type: BTreeMap::from([("met_with".into(), vec!["date".into()])]),
             entities: vec![
                 entity(
                     "putin",
@@ -645,6 +709,35 @@ mod tests {
         );
         assert_eq!(replacements("RETURN x.na‸"), ["name"]);
         assert_eq!(replacements("MATCH (a {na‸"), ["name"]);
+    }
+
+    #[test]
+    fn property_keys_follow_the_labels_and_types_of_the_pattern() {
+        assert_eq!(
+            replacements("MATCH (p:Person)-[r]-(c) RETURN p.‸"),
+            ["id", "name"]
+        );
+        assert_eq!(
+            replacements("MATCH (c:country) RETURN c.‸"),
+            ["aliases", "id"]
+        );
+        assert_eq!(
+            replacements("MATCH (p:Person:Country) RETURN p.‸"),
+            ["aliases", "id", "name"]
+        );
+        assert_eq!(
+            replacements("MATCH ()-[r:MET_WITH]-() RETURN r.‸"),
+            ["date"]
+        );
+        // A label nothing has, or none: every key.
+        assert_eq!(
+            replacements("MATCH (p:Nobody) RETURN p.‸"),
+            ["aliases", "id", "name"]
+        );
+        assert_eq!(
+            replacements("MATCH (p) RETURN p.‸"),
+            ["aliases", "id", "name"]
+        );
     }
 
     #[test]
@@ -724,12 +817,16 @@ mod tests {
     #[test]
     fn meta_commands_and_their_arguments() {
         assert_eq!(replacements(":sc‸"), [":schema"]);
-        assert_eq!(replacements(":s‸"), [":schema", ":source", ":stats"]);
+        assert_eq!(
+            replacements(":s‸"),
+            [":schema", ":search", ":show", ":source", ":stats"]
+        );
         assert_eq!(check(":format j‸"), (":format ".len(), vec!["json".into()]));
         assert_eq!(replacements(":export g‸"), ["graphml"]);
         assert_eq!(replacements(":export dot ‸"), ["<path>"]);
         assert_eq!(replacements(":source ‸"), ["<path>"]);
         assert_eq!(replacements(":help ex‸"), ["export"]);
+        assert_eq!(replacements(":help DESC‸"), ["DESCRIBE"]);
         assert_eq!(replacements(":help an‸"), ["analyst"]);
         assert_eq!(replacements(":timing o‸"), ["on", "off"]);
         assert_eq!(replacements(":param w‸"), ["who"]);

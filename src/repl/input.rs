@@ -21,12 +21,14 @@ use crate::query::parser;
 /// The prompt of a statement's first line.
 pub const PROMPT: &str = "eje> ";
 /// The prompt of its further lines.
-pub const CONTINUATION: &str = "  ...> ";
+pub const CONTINUATION: &str = "...> ";
 /// What a continuation line starts with in the line buffer: as many blanks
 /// as `CONTINUATION` is wide.
-pub const PAD: &str = "       ";
+pub const PAD: &str = "     ";
 
 const _: () = assert!(PAD.len() == CONTINUATION.len());
+// Continuation lines start where the first line's text does.
+const _: () = assert!(PROMPT.len() == CONTINUATION.len());
 
 /// Whether Enter should run the input or start a new line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,6 +48,8 @@ pub struct Settings {
     pub watch: bool,
     /// The folder of the cited articles, for `:coverage`.
     pub corpus: Option<PathBuf>,
+    /// Refuse meta commands that write files or run programs.
+    pub safe: bool,
 }
 
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
@@ -59,6 +61,9 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         format: args.format,
         timing: true,
         max_rows: Some(DEFAULT_MAX_ROWS),
+        record: Default::default(),
+        safe: args.safe,
+        redirect: Default::default(),
         out_color,
         err_color,
         vocab_stale: false,
