@@ -15,7 +15,8 @@
 //!   `MATCH ()-[r]->()` must count each once.
 //! - `entities/<Kind>.ron`: one entity per node row (`id`, `name`,
 //!   `aliases`); an Event also gets `when: On(date)` and, as every dated
-//!   event needs evidence, the citation of its own `LOCATED_IN` row.
+//!   event needs evidence, the citation of its own `LOCATED_IN` row,
+//!   stating the date (`states: [When]`).
 //! - `sources/sources-NNN.ron`: one source per `src…` id that some row cites.
 //! - `claims/claims-NNN.ron`: one claim per relation row, dated
 //!   `when: On(date)`, with one citation `(source, quote, hedge)`; SUPPLIED
@@ -231,7 +232,8 @@ fn main() -> Res<()> {
         Ok(())
     };
 
-    // An event's own evidence: the citation of its LOCATED_IN row.
+    // An event's own evidence: the citation of its LOCATED_IN row, which
+    // states its date (the place is a claim of its own).
     let mut event_cite: HashMap<String, (String, String)> = HashMap::new();
     for e in edges {
         if e["type"] == "LOCATED_IN" && e["from"] == "Event" {
@@ -296,7 +298,7 @@ fn main() -> Res<()> {
                 cite(src)?;
                 write!(
                     line,
-                    ", when: On({}), cite: [(source: {}, quote: {}, hedge: {})]",
+                    ", when: On({}), cite: [(source: {}, quote: {}, hedge: {}, states: [When])]",
                     lit(date),
                     lit(src),
                     lit("takes place"),

@@ -5,10 +5,13 @@
 //! REPL, scripts or the command line, or export it (`export`).
 
 pub mod cli;
+pub mod coverage;
 pub mod diag;
 pub mod export;
 pub mod import;
+pub mod lines;
 pub mod load;
+pub mod lsp;
 pub mod meta;
 pub mod model;
 pub mod query;
@@ -17,3 +20,4 @@ pub mod repl;
 pub mod session;
 pub mod sink;
 pub mod stats;
+pub mod watch;

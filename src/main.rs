@@ -10,16 +10,11 @@ fn main() -> ExitCode {
     match eje::cli::run(cli) {
         Ok(eje::cli::Exit::Ok) => ExitCode::SUCCESS,
         Ok(eje::cli::Exit::Failed) => ExitCode::from(1),
+        // A closed pipe (`eje ... | head`) is not an error.
+        Err(e) if eje::cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            // A closed pipe (`eje ... | head`) is not an error.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("eje: {e:#}");
-            ExitCode::from(1)
+            eje::cli::report(&e);
+            ExitCode::from(if eje::cli::is_usage(&e) { 2 } else { 1 })
         }
     }
 }

@@ -6,15 +6,18 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 use crate::diag::{Diagnostic, SourceMap};
 use crate::load::location::DataLocation;
 use crate::load::{self, Failure};
 use crate::model::Graph;
-use crate::query::ast::{Span, Statement};
+use crate::query::ast::Span;
 use crate::query::split::split_statements;
-use crate::query::{self, QueryError, ResultSet};
+use crate::query::{self, ResultSet};
+
+/// A dataset that loaded, for front ends that load on a thread of their own
+/// and `install` the result.
+pub use crate::load::Loaded;
 
 /// Where the graph comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +44,8 @@ impl GraphSource {
             }),
             GraphSource::Script(path) => {
                 let name = path.display().to_string();
-                let text = std::fs::read_to_string(path).map_err(|e| Failure {
+                // Never a device, never past the size cap.
+                let text = load::read::read_named(path).map_err(|e| Failure {
                     diagnostics: vec![Diagnostic::error(
                         "unreadable-script",
                         format!("cannot read the graph script `{name}`: {e}"),
@@ -53,33 +57,14 @@ impl GraphSource {
                     graph,
                     warnings: Vec::new(),
                     sources: SourceMap::from([(name, text)]),
+                    audit: Vec::new(),
                 })
             }
         }
     }
 }
 
-/// One statement run: where it sits in the text, what it answered, and how
-/// long each stage took.
-#[derive(Debug, Clone)]
-pub struct Executed {
-    pub span: Span,
-    pub result: Result<ResultSet, QueryError>,
-    pub timing: Timing,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timing {
-    pub parse_ms: f64,
-    pub plan_ms: f64,
-    pub exec_ms: f64,
-}
-
-impl Timing {
-    pub fn total_ms(&self) -> f64 {
-        self.parse_ms + self.plan_ms + self.exec_ms
-    }
-}
+pub use crate::query::engine::{Executed, Timing};
 
 pub struct Session {
     graph: Arc<Graph>,
@@ -125,11 +110,17 @@ impl Session {
     /// Re-reads the data. On failure the current graph stays as it was.
     pub fn reload(&mut self) -> Result<(), Failure> {
         let loaded = self.source.load()?;
+        self.install(loaded);
+        Ok(())
+    }
+
+    /// Puts a dataset loaded elsewhere (by a watcher, on another thread) in
+    /// place of the current graph, as a successful `reload` does.
+    pub fn install(&mut self, loaded: load::Loaded) {
         self.graph = Arc::new(loaded.graph);
         self.sources = warned_texts(&loaded.warnings, loaded.sources);
         self.warnings = loaded.warnings;
         self.last = None;
-        Ok(())
     }
 
     /// Runs every statement of `text`, in order. With `keep_going` false it
@@ -155,58 +146,8 @@ impl Session {
     fn run_one(&self, text: &str, span: Span) -> Executed {
         self.cancel
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        // Spans, and the "opened at L:C" in messages, count in the whole text.
-        let started = Instant::now();
-        let parsed = query::parser::parse_in(text, span);
-        let parse_ms = ms(started);
-        let script = match parsed {
-            Ok(s) => s,
-            Err(e) => {
-                let timing = Timing {
-                    parse_ms,
-                    ..Timing::default()
-                };
-                return Executed {
-                    span,
-                    result: Err(e),
-                    timing,
-                };
-            }
-        };
-        let mut plan_ms = 0.0;
-        let started = Instant::now();
-        let mut result = Ok(ResultSet::default());
-        for stmt in &script.statements {
-            result = match stmt {
-                // Planned apart so `--timing` can say where the time went.
-                Statement::Query(q) => {
-                    let planning = Instant::now();
-                    let opts = &self.options;
-                    let plan = query::eval::plan_query(&self.graph, text, q, opts);
-                    plan_ms += ms(planning);
-                    plan.and_then(|p| query::eval::run_plan(&self.graph, &p, opts))
-                }
-                other => query::execute(&self.graph, text, other, &self.options),
-            };
-            if result.is_err() {
-                break;
-            }
-        }
-        let exec_ms = ms(started) - plan_ms;
-        Executed {
-            span,
-            result,
-            timing: Timing {
-                parse_ms,
-                plan_ms,
-                exec_ms,
-            },
-        }
+        query::engine::run(&self.graph, text, span, &self.options)
     }
-}
-
-fn ms(since: Instant) -> f64 {
-    since.elapsed().as_secs_f64() * 1000.0
 }
 
 /// The texts of the files some warning points into.

@@ -212,6 +212,42 @@ fn check_passes_on_the_bundled_data() {
 }
 
 #[test]
+fn the_audit_lists_and_never_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("tests/fixtures/mini/schema.ron"),
+        dir.path().join("schema.ron"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("d.ron"),
+        r#"(
+  sources: [(id: "a", kind: NewsArticle, title: "A", language: "es", file: "a.txt")],
+  entities: [(id: "putin", kind: "Person", name: "Vladimir Putin"), (id: "moscow", kind: "City", name: "Moscow")],
+  claims: [(subject: "putin", relation: "visited", object: "moscow",
+    cite: [(source: "a", quote: "llegó a la capital rusa", hedge: Asserted)])],
+)"#,
+    )
+    .unwrap();
+    let data = dir.path().to_str().unwrap();
+    eje()
+        .args(["check", "--data", data, "--audit", "--deny-warnings"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "d.ron:5:33: names neither `putin` nor `moscow` (visited): “llegó a la capital rusa”",
+        ))
+        .stdout(predicate::str::contains("audit: 1 citation(s)"));
+    // Without `--audit`, nothing is listed.
+    eje()
+        .args(["check", "--data", data])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("names neither").not());
+}
+
+#[test]
 fn stats_json_counts_the_graph() {
     let out = eje()
         .args(["stats", "--format", "json"])
@@ -333,4 +369,283 @@ fn completions_and_man_page() {
         .assert()
         .success()
         .stdout(predicate::str::contains(".TH eje"));
+}
+
+#[test]
+fn notes_on_coarse_dates_go_to_stderr_and_leave_the_answer_alone() {
+    let out = eje()
+        .args([
+            "query",
+            "--format",
+            "json",
+            "UNWIND [date('2024'), date('2023-01-01')] AS d WITH d WHERE d < date('2024-06-19') RETURN count(*) AS n",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "only the answer on stdout");
+    assert_eq!(lines[0]["rows"], serde_json::json!([[1]]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("note: ") && l.contains("too coarse to compare; see within()")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn export_of_an_analyst_statement_draws_the_relations_it_lists() {
+    let out = eje()
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--query",
+            r#"PATH "Medvedev" TO "Kim Jong Un""#,
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: Json = serde_json::from_slice(&out).expect("one JSON document");
+    let text = doc.to_string();
+    assert!(
+        text.contains("medvedev") && text.contains("kim_jong_un"),
+        "{text}"
+    );
+    let links = doc["links"].as_array().map_or(0, Vec::len);
+    assert!(links > 0, "no relation exported: {text}");
+    assert_eq!(doc["graph"]["relations"], serde_json::json!(links));
+}
+
+#[test]
+fn export_to_dash_or_dev_stdout_writes_standard_output() {
+    for target in ["-", "/dev/stdout"] {
+        let out = eje()
+            .args([
+                "export", "--format", "dot", "--focus", "putin", "-o", target,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("digraph"), "{target}: {stdout}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            target == "-",
+            !stderr.contains("wrote"),
+            "{target}: {stderr}"
+        );
+    }
+}
+
+/// `eje ARGS` with standard output (or standard error, with `stderr`) read
+/// up to `keep` bytes and then closed, as `| head -c` closes it; the other
+/// stream goes nowhere. Returns the exit code.
+fn exit_after_closing_the_pipe(args: &[&str], stderr: bool, keep: usize) -> Option<i32> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let (out, err) = if stderr {
+        (Stdio::null(), Stdio::piped())
+    } else {
+        (Stdio::piped(), Stdio::null())
+    };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("eje"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("EJE_DATA")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    let mut pipe: Box<dyn Read> = if stderr {
+        Box::new(child.stderr.take().unwrap())
+    } else {
+        Box::new(child.stdout.take().unwrap())
+    };
+    let mut first = vec![0; keep];
+    pipe.read_exact(&mut first).unwrap();
+    drop(pipe);
+    child.wait().unwrap().code()
+}
+
+/// A data folder whose one dossier has `n` claims about a missing entity.
+fn data_with_many_errors(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("data/schema.ron"), dir.path().join("schema.ron")).unwrap();
+    let claim = r#"(subject: "nobody", relation: "visited", object: "pyongyang", cite: [(source: "art_1", quote: "q", hedge: Asserted)]),"#;
+    let dossier = format!(
+        r#"(
+  sources: [(id: "art_1", kind: NewsArticle, title: "T", language: "es", file: "a.txt")],
+  entities: [(id: "pyongyang", kind: "City", name: "Pyongyang")],
+  claims: [{}],
+)"#,
+        format!("{claim}\n").repeat(n)
+    );
+    std::fs::write(dir.path().join("dossier.ron"), dossier).unwrap();
+    dir
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_without_a_panic() {
+    let data = data_with_many_errors(3000);
+    let data = data.path().to_str().unwrap();
+    // `eje check 2>&1 | head`: the check failed (1), it did not panic (101).
+    assert_eq!(
+        exit_after_closing_the_pipe(&["check", "--data", data], true, 100),
+        Some(1)
+    );
+    // `eje completions bash | head -c10`.
+    assert_eq!(
+        exit_after_closing_the_pipe(&["completions", "bash"], false, 10),
+        Some(0)
+    );
+    assert_eq!(exit_after_closing_the_pipe(&["man"], false, 10), Some(0));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_an_error_message_not_a_panic() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        eprintln!("not run: no /dev/full");
+        return;
+    }
+    let raw = |args: &[&str]| {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("eje"));
+        c.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("EJE_DATA")
+            .env("NO_COLOR", "1")
+            .args(args);
+        c
+    };
+    // Standard output on a full disk: a message, exit 1.
+    for args in [
+        &["check"][..],
+        &["query", "RETURN 1 AS x"],
+        &["completions", "bash"],
+    ] {
+        let out = raw(args).stdout(full().unwrap()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Errors printed to a full standard error: still exit 1, no panic.
+    let data = data_with_many_errors(50);
+    for args in [
+        &["check", "--data", data.path().to_str().unwrap()][..],
+        &["query", "RETURN nope"],
+    ] {
+        let out = raw(args).stderr(full().unwrap()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+}
+
+#[test]
+fn a_malformed_or_huge_param_is_a_usage_error() {
+    for (param, says) in [
+        ("x", "NAME=VALUE"),
+        ("=1", "no name"),
+        ("n=99999999999999999999", "too large"),
+    ] {
+        eje()
+            .args(["query", "--param", param, "RETURN $n AS n"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    eje()
+        .args([
+            "query",
+            "--param",
+            "n=-9223372036854775808",
+            "RETURN $n AS n",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("-9223372036854775808"));
+}
+
+#[test]
+fn history_refuses_a_file_that_is_not_a_history_and_dev_null_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    let text = "line one\nline two\n".repeat(100);
+    std::fs::write(&notes, &text).unwrap();
+    eje()
+        .args(["repl", "--history", notes.to_str().unwrap()])
+        .write_stdin("RETURN 1 AS x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an eje history"))
+        .stderr(predicate::str::contains("--history off"));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), text);
+    // A folder cannot hold it either.
+    eje()
+        .args(["--history", dir.path().to_str().unwrap()])
+        .write_stdin("RETURN 1 AS x")
+        .assert()
+        .code(2);
+    // An eje history, an empty file, a new file and /dev/null are fine.
+    let history = dir.path().join("history");
+    std::fs::write(&history, "#V2\nRETURN 1\n").unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "").unwrap();
+    for ok in [
+        &history,
+        &empty,
+        &dir.path().join("new"),
+        std::path::Path::new("/dev/null"),
+    ] {
+        eje()
+            .args(["--history", ok.to_str().unwrap()])
+            .write_stdin("RETURN 1 AS x")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("x"));
+    }
+}
+
+#[test]
+fn control_characters_from_the_data_are_shown_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("g.cypher");
+    // A name that would retitle the terminal, then ring and return.
+    std::fs::write(&script, "CREATE (:P {name: 'x\\u001B]0;owned\\u0007\\r!'})").unwrap();
+    let run = |format: &str| {
+        let out = eje()
+            .args(["query", "--graph-script", script.to_str().unwrap()])
+            .args(["--format", format, "MATCH (p:P) RETURN p.name AS n"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    // Markdown escapes the backslash, so that it reads `\u{1b}` rendered.
+    for (format, shown) in [
+        ("table", r"x\u{1b}]0;owned\u{7}\u{d}!"),
+        ("markdown", r"x\\u{1b}]0;owned\\u{7}\\u{d}!"),
+    ] {
+        let out = run(format);
+        assert!(out.contains(shown), "{format}: {out}");
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\r']),
+            "{format}: {out:?}"
+        );
+    }
+    // CSV to a pipe stays RFC 4180: the text as it is.
+    assert!(run("csv").contains("x\u{1b}]0;owned\u{7}\r!"));
+    // JSON escapes them as JSON does.
+    assert!(run("json").contains(r"x\u001b]0;owned\u0007\r!"));
 }

@@ -110,3 +110,62 @@ fn every_spelling_in_the_articles_resolves_to_its_entity() {
         );
     }
 }
+
+/// Every citation that backs a relation an event expands into (`held_at`
+/// for `At`, `participant_in` for `Who`) names that facet's entity, by name,
+/// alias or `refers_as`, or says in a `note` why it backs it anyway.
+#[test]
+fn every_facet_citation_names_its_entity_or_says_why() {
+    use eje::load::files::{DataFile, Fact};
+    use eje::model::names::mentions;
+
+    let files = load::read_dir(&root().join("data")).unwrap();
+    let dossiers: Vec<(String, DataFile<'static>)> = files
+        .iter()
+        .filter(|f| f.rel != load::SCHEMA_FILE)
+        .map(|f| {
+            let d = load::parse_ron::<DataFile<'static>>(&f.name, &f.text)
+                .unwrap_or_else(|d| panic!("{d:?}"));
+            (f.rel.clone(), d)
+        })
+        .collect();
+    let names = |id: &str| -> Vec<String> {
+        let e = dossiers
+            .iter()
+            .flat_map(|(_, d)| &d.entities)
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("unknown entity `{id}`"));
+        std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let mut facets = 0;
+    let mut failures = Vec::new();
+    for (file, d) in &dossiers {
+        for e in &d.entities {
+            for c in &e.cite {
+                for fact in &c.states {
+                    let entity = match fact {
+                        Fact::At => e.at.as_deref().expect("`At` on an event with a place"),
+                        Fact::Who(p) => p,
+                        Fact::When => continue,
+                    };
+                    facets += 1;
+                    let named = names(entity).iter().any(|n| mentions(&c.quote, n))
+                        || c.refers_as.iter().any(|r| mentions(&c.quote, r));
+                    if !named && c.note.is_none() {
+                        failures.push(format!("{file}: `{}`: “{}” ({fact:?})", e.id, c.quote));
+                    }
+                }
+            }
+        }
+    }
+    assert!(facets > 40, "only {facets} facets stated");
+    assert!(
+        failures.is_empty(),
+        "{} citations name neither their facet's entity nor say why:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -970,7 +970,15 @@ fn exporting_to_a_file_replaces_it_whole() {
     let path = dir.path().join("alliance.dot");
     std::fs::write(&path, "old").unwrap();
     let g = fixtures::alliance();
-    export::export_to_file(&g, &Subgraph::whole(&g), Format::Dot, Dialect::Neo4j, &path).unwrap();
+    export::export_to_file(
+        &g,
+        &Subgraph::whole(&g),
+        Format::Dot,
+        Dialect::Neo4j,
+        &export::Scope::Whole,
+        &path,
+    )
+    .unwrap();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         dot_of(&g, &Subgraph::whole(&g))
@@ -1022,9 +1030,16 @@ fn an_unwritable_path_is_named_with_the_reason_and_nothing_changes() {
     let whole = Subgraph::whole(&g);
     // A folder that does not exist.
     let missing = dir.path().join("no").join("such").join("out.svg");
-    let msg = export::export_to_file(&g, &whole, Format::Dot, Dialect::Neo4j, &missing)
-        .unwrap_err()
-        .to_string();
+    let msg = export::export_to_file(
+        &g,
+        &whole,
+        Format::Dot,
+        Dialect::Neo4j,
+        &export::Scope::Whole,
+        &missing,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         msg.starts_with("cannot write `")
             && msg.contains("no/such/out.svg")
@@ -1073,7 +1088,7 @@ fn an_unwritable_path_is_named_with_the_reason_and_nothing_changes() {
                 assert_eq!(std::fs::read_to_string(&kept).unwrap(), "previous");
             }
             // Root ignores the folder's mode: the write is then legitimate.
-            Ok(()) => assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new"),
+            Ok(_) => assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new"),
         }
     }
 }
@@ -1151,4 +1166,41 @@ fn bundled_data_exports_in_every_format_and_reads_back() {
             std::fs::write(format!("{dir}/{file}"), render(&g, &whole, format, dialect)).unwrap();
         }
     }
+}
+
+#[test]
+fn an_export_after_an_analyst_statement_draws_the_relations_it_printed() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let g = match eje::load::load_dir(&data, &eje::load::Options::default()) {
+        Ok(loaded) => loaded.graph,
+        Err(f) => panic!("the bundled data does not load:\n{}", f.render(false)),
+    };
+    let rs = eje::query::run_all(
+        &g,
+        r#"PATH "Medvedev" TO "Kim Jong Un""#,
+        &eje::query::Options::default(),
+    )
+    .result
+    .expect("PATH answers");
+    assert!(!rs.rows.is_empty(), "the two are connected");
+    let sub = Subgraph::from_result(&g, &rs);
+    // Exactly the relations of the hops printed, each with its endpoints.
+    let hop = |e: EdgeIndex, row: &[Value]| {
+        let (s, t) = g.endpoints(e);
+        let ends = [Value::Node(s), Value::Node(t)];
+        ends.contains(&row[2])
+            && ends.contains(&row[5])
+            && row[3] == Value::Str(g.rel(e).rel_type.clone())
+    };
+    assert!(!sub.rels.is_empty());
+    for row in &rs.rows {
+        assert!(sub.rels.iter().any(|&e| hop(e, row)), "{row:?}");
+    }
+    for &e in &sub.rels {
+        assert!(rs.rows.iter().any(|row| hop(e, row)));
+        let (a, b) = g.endpoints(e);
+        assert!(sub.nodes.contains(&a) && sub.nodes.contains(&b));
+    }
+    let dot = dot_of(&g, &sub);
+    assert!(dot.contains(" -> "), "{dot}");
 }

@@ -928,11 +928,21 @@ fn statement() -> impl Strategy<Value = Statement> {
                 to,
                 span
             }),
-        (entity(), prop::option::of(entity())).prop_map(move |(entity, to)| Statement::Evidence {
-            entity,
-            to,
-            span
-        }),
+        (
+            prop::option::of((entity(), prop::option::of(entity()))),
+            prop::option::of(entity()),
+            prop::option::of(entity())
+        )
+            .prop_filter("EVIDENCE names something", |(e, by, source)| {
+                e.is_some() || by.is_some() || source.is_some()
+            })
+            .prop_map(move |(e, by, source)| Statement::Evidence {
+                entity: e.as_ref().map(|(a, _)| a.clone()),
+                to: e.and_then(|(_, to)| to),
+                by,
+                source,
+                span
+            }),
     ]
 }
 

@@ -17,6 +17,7 @@ fn saved_queries_answer_as_reviewed() {
         color: false,
         width: None,
         max_rows: None,
+        terminal: false,
     };
     let mut count = 0;
     insta::glob!("../queries", "*.kgq", |path| {

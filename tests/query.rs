@@ -353,9 +353,9 @@ fn options_of(case: &Case, g: &Graph) -> Options {
     }
     let mut params = BTreeMap::new();
     for (k, text) in &case.params {
-        let r = query::run(g, &format!("RETURN {text} AS v"), &Options::default());
-        let v = match r.into_iter().next() {
-            Some(Ok(rs)) => rs.rows[0][0].clone(),
+        let r = query::run_all(g, &format!("RETURN {text} AS v"), &Options::default());
+        let v = match r.result {
+            Ok(rs) => rs.rows[0][0].clone(),
             other => panic!("parameter `{k}` = `{text}` is not a literal: {other:?}"),
         };
         params.insert(k.clone(), v);
@@ -367,15 +367,7 @@ fn options_of(case: &Case, g: &Graph) -> Options {
 fn run_case(case: &Case) -> Result<ResultSet, QueryError> {
     let g = fixture(&case.fixture);
     let opts = options_of(case, g);
-    let results = query::run(g, &case.query, &opts);
-    let mut last = None;
-    for r in results {
-        match r {
-            Ok(rs) => last = Some(rs),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(last.expect("a case has a statement"))
+    query::run_all(g, &case.query, &opts).result
 }
 
 fn kind_name(k: ErrorKind) -> &'static str {
@@ -400,6 +392,7 @@ fn render(case: &Case, result: &Result<ResultSet, QueryError>) -> (String, Vec<S
                 .iter()
                 .map(|(k, v)| format!("@ {k}: {v}"))
                 .collect();
+            lines.extend(rs.notes.iter().map(|n| format!("note: {n}")));
             lines.push(rs.columns.join(" | "));
             let mut rows: Vec<String> = rs.rows.iter().map(|r| fmt_row(g, r)).collect();
             let mode = match case.mode {
@@ -469,7 +462,11 @@ fn check(case: &Case, result: &Result<ResultSet, QueryError>) -> Result<(), Stri
         (m, Ok(_)) => {
             let mut expected = case.expected.clone();
             if *m == Mode::AnyOrder {
-                let header = expected.iter().take_while(|l| l.starts_with("@ ")).count() + 1;
+                let header = expected
+                    .iter()
+                    .take_while(|l| l.starts_with("@ ") || l.starts_with("note: "))
+                    .count()
+                    + 1;
                 let header = header.min(expected.len());
                 expected[header..].sort();
             }

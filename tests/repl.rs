@@ -358,6 +358,32 @@ fn export_writes_the_last_answer_or_the_whole_graph() {
 }
 
 #[test]
+fn export_html_draws_the_last_answer_as_an_evidence_map() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(
+        &mut p,
+        "MATCH (p \"Vladimir Putin\")-[r:met_with]-(c \"Choe Son Hui\") RETURN r",
+        "rows",
+    );
+    prompt(&mut p);
+    let map = tmp.path().join("meeting.html");
+    line(
+        &mut p,
+        &format!(":export html {}", map.display()),
+        "the last answer, 2 nodes",
+    );
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    let html = std::fs::read_to_string(map).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(html.contains("<title>eje evidence map: the last answer</title>"));
+    assert!(
+        html.contains("c_putin_met_choe_20251026") && html.contains("c_putin_met_choe_20251027")
+    );
+}
+
+#[test]
 fn meta_commands_help_and_did_you_mean() {
     let tmp = tempfile::tempdir().unwrap();
     let mut p = spawn(&data_dir(), &tmp.path().join("history"));

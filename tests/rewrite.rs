@@ -149,8 +149,10 @@ fn rows(g: &Graph, text: &str, rewrite: bool) -> Result<Vec<Vec<Value>>, String>
         rewrite,
         ..Options::default()
     };
-    let mut out = query::run(g, text, &opts);
-    let mut rows = out.remove(0).map_err(|e| e.to_string())?.rows;
+    let mut rows = query::run_all(g, text, &opts)
+        .result
+        .map_err(|e| e.to_string())?
+        .rows;
     rows.sort_by(|a, b| {
         a.iter()
             .zip(b)

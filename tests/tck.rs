@@ -29,7 +29,6 @@ use std::sync::{Arc, Once, mpsc};
 use std::time::Duration;
 
 use eje::model::{Graph, Value};
-use eje::query::ast::Statement;
 use eje::query::{self, ErrorKind, QueryError, ResultSet};
 
 use report::{Outcome, Ran, Report};
@@ -541,10 +540,10 @@ impl<'s> Runner<'s> {
                     self.checked = true;
                     return self.check_rows(rest, st, true);
                 }
-                if let Some(rest) = t.strip_prefix("the ") {
-                    if let Some(name) = rest.strip_suffix(" graph") {
-                        return self.named_graph(name);
-                    }
+                if let Some(rest) = t.strip_prefix("the ")
+                    && let Some(name) = rest.strip_suffix(" graph")
+                {
+                    return self.named_graph(name);
                 }
                 if let Some(e) = ExpectedError::parse(t) {
                     self.checked = true;
@@ -610,39 +609,10 @@ impl<'s> Runner<'s> {
             compile_time: true,
             error: e,
         };
-        let answer = match query::parser::parse(q) {
-            Err(e) => compile(e),
-            Ok(script) => {
-                let mut last = Answer::Rows {
-                    columns: vec![],
-                    rows: vec![],
-                    header: vec![],
-                };
-                for stmt in &script.statements {
-                    last = match stmt {
-                        Statement::Query(qq) => {
-                            match query::plan::plan_query(
-                                &self.graph,
-                                q,
-                                qq,
-                                &opts.params,
-                                opts.max_hops,
-                                query::eval::eval_constant,
-                            ) {
-                                Err(e) => compile(e),
-                                Ok(plan) => {
-                                    self.answer_of(query::eval::run_plan(&self.graph, &plan, &opts))
-                                }
-                            }
-                        }
-                        other => self.answer_of(query::execute(&self.graph, q, other, &opts)),
-                    };
-                    if matches!(last, Answer::Error { .. }) {
-                        break;
-                    }
-                }
-                last
-            }
+        let run = query::run_all(&self.graph, q, &opts);
+        let answer = match (run.result, run.failed_in) {
+            (Err(e), Some(query::Stage::Parse | query::Stage::Plan)) => compile(e),
+            (r, _) => self.answer_of(r),
         };
         self.answer = Some(answer);
         None

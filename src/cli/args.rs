@@ -28,6 +28,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// The largest file eje reads (data files, articles, scripts), in bytes
+    /// or with K, M or G (default 256M).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::load::read::parse_size)]
+    pub max_file_size: Option<u64>,
+
     /// Without a subcommand, eje opens the REPL: its options work here too
     /// (`eje --data DIR`).
     #[command(flatten)]
@@ -60,6 +65,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Count what the graph holds.
     Stats(StatsArgs),
+    /// Which sentences of the cited articles no citation quotes yet.
+    Coverage(super::coverage::CoverageArgs),
+    /// A language server over stdio for dossiers and `.kgq` files (settings
+    /// from the client's initializationOptions: `data`, `corpus`).
+    Lsp(LspArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -79,6 +89,12 @@ pub struct ReplArgs {
     /// data directory.
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
+    /// Reload the data whenever a data file is saved (`:watch on`).
+    #[arg(long)]
+    pub watch: bool,
+    /// Folder of the cited articles, for `:coverage` (else $EJE_CORPUS).
+    #[arg(long, value_name = "DIR", env = "EJE_CORPUS")]
+    pub corpus: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -140,8 +156,9 @@ impl Default for ExecArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
-    /// dot, svg, json, graphml, cypher, or bulk (a folder of CSV files for a
-    /// database's bulk importer; needs `-o FOLDER`).
+    /// dot, svg, json, graphml, cypher, html (an interactive evidence map),
+    /// or bulk (a folder of CSV files for a database's bulk importer; needs
+    /// `-o FOLDER`).
     #[arg(long, value_name = "FORMAT")]
     pub format: export::Format,
     /// For `--format cypher`: neo4j (also Memgraph and FalkorDB) or kuzu.
@@ -158,7 +175,9 @@ pub struct ExportArgs {
     /// With `--focus`: how many hops around the entity.
     #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
     pub depth: usize,
-    /// Write to this file (atomically; `-` is stdout) instead of stdout; for
+    /// Write to this file instead of stdout: a regular file is replaced
+    /// atomically (links followed, its mode kept); a pipe, socket, terminal
+    /// or character device is written as it is; `-` is stdout. For
     /// `--format bulk`, the folder to write.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -206,6 +225,36 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// text (for people, on stderr) or json (one object per diagnostic per
+    /// line on stdout, for CI pipelines and editors).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Check again on every save of a data file, replacing the previous
+    /// report (Ctrl-C to stop).
+    #[arg(long)]
+    pub watch: bool,
+    /// Also list every citation whose quote names neither end of the
+    /// relation it backs and that has no `note` (never fails the check).
+    #[arg(long)]
+    pub audit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The data folder, when the client does not give one (else the
+    /// workspace folder, or its `data/`, when it holds a schema.ron).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Folder of the cited articles (else $EJE_CORPUS).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -1,6 +1,6 @@
 //! `eje export`: writes the graph, a query's answer or an entity's
-//! neighbourhood as DOT, SVG, JSON, GraphML, Cypher, or a bulk folder of
-//! CSV files.
+//! neighbourhood as DOT, SVG, JSON, GraphML, Cypher, an HTML evidence
+//! map, or a bulk folder of CSV files.
 
 use std::io::IsTerminal;
 
@@ -19,22 +19,27 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         return Ok(Exit::Failed);
     };
     let graph = session.graph_arc();
+    let mut scope = export::Scope::Whole;
     let sub = if let Some(q) = &args.query {
+        scope = export::Scope::Query(q.clone());
         let sources = SourceMap::from([("<query>".to_string(), q.clone())]);
         let results = session.run(q, false);
         let mut sub = export::Subgraph::default();
         for ex in &results {
             match &ex.result {
-                Ok(rs) => rs
-                    .rows
-                    .iter()
-                    .flatten()
-                    .for_each(|v| sub.add_value(&graph, v)),
+                Ok(rs) => {
+                    let part = export::Subgraph::from_result(&graph, rs);
+                    sub.nodes.extend(part.nodes);
+                    sub.rels.extend(part.rels);
+                    for n in &rs.notes {
+                        crate::sink::line_to_stderr(format_args!("note: {n}"));
+                    }
+                }
                 Err(e) => {
-                    eprint!(
+                    crate::sink::to_stderr(format_args!(
                         "{}",
                         diag::render(&[e.to_diagnostic("<query>")], &sources, err_color)
-                    );
+                    ));
                     return Ok(Exit::Failed);
                 }
             }
@@ -42,16 +47,22 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         sub
     } else if let Some(focus) = &args.focus {
         match graph.resolve(focus) {
-            Resolution::One(ix) => export::Subgraph::ego(&graph, ix, args.depth),
+            Resolution::One(ix) => {
+                scope = export::Scope::Focus {
+                    entity: graph.node(ix).display_name().to_string(),
+                    depth: args.depth,
+                };
+                export::Subgraph::ego(&graph, ix, args.depth)
+            }
             Resolution::Many(ixs) => {
                 let names: Vec<String> = ixs
                     .iter()
                     .map(|i| format!("`{}`", graph.node(*i).id))
                     .collect();
-                eprintln!(
+                crate::sink::line_to_stderr(format_args!(
                     "eje: `{focus}` names several entities: {}; give an id",
                     names.join(", ")
-                );
+                ));
                 return Ok(Exit::Failed);
             }
             Resolution::None { nearest } => {
@@ -59,7 +70,9 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
                     .first()
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
-                eprintln!("eje: no entity is called `{focus}`{hint}");
+                crate::sink::line_to_stderr(format_args!(
+                    "eje: no entity is called `{focus}`{hint}"
+                ));
                 return Ok(Exit::Failed);
             }
         }
@@ -72,40 +85,38 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         (sub.node_count() + sub.rel_count()) as u64,
         args.format.name(),
     );
-    let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
-    let result = match output {
-        Some(path) if args.format.is_folder() => {
-            export::bulk::write_folder(&graph, &sub, args.dialect, path, args.force, &progress)
-                .map(|_| ())
-        }
-        Some(path) => {
-            export::export_to_path(&graph, &sub, args.format, args.dialect, path, &progress)
-        }
-        None => export::write_to(
+    // No `-o`, or `-o -`: standard output.
+    let path = args.output.clone().unwrap_or_else(|| "-".into());
+    let result = if args.format.is_folder() {
+        export::bulk::write_folder(&graph, &sub, args.dialect, &path, args.force, &progress)
+            .map(|_| export::Written::File(path.clone()))
+    } else {
+        export::export_to_path(
             &graph,
             &sub,
             args.format,
             args.dialect,
-            &mut std::io::stdout().lock(),
+            &scope,
+            &path,
             &progress,
-        ),
+        )
     };
     drop(progress);
     match result {
-        Ok(()) => {
-            if let Some(path) = output {
-                eprintln!(
+        Ok(written) => {
+            if written != export::Written::Stdout {
+                crate::sink::line_to_stderr(format_args!(
                     "wrote {} ({} nodes, {} relations)",
                     path.display(),
                     sub.node_count(),
                     sub.rel_count()
-                );
+                ));
             }
             Ok(Exit::Ok)
         }
         Err(e) if e.is_broken_pipe() => Ok(Exit::Ok),
         Err(e) => {
-            eprintln!("eje: {e}");
+            crate::sink::line_to_stderr(format_args!("eje: {e}"));
             Ok(Exit::Failed)
         }
     }

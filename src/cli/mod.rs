@@ -7,6 +7,7 @@
 
 mod args;
 mod check;
+pub mod coverage;
 mod export;
 mod query;
 mod repl;
@@ -37,6 +38,9 @@ pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    if let Some(max) = cli.max_file_size {
+        crate::load::read::set_default_max_file_size(max);
+    }
     let err_color = use_color(cli.color, std::io::stderr().is_terminal());
     let out_color = use_color(cli.color, std::io::stdout().is_terminal());
     colored::control::set_override(out_color);
@@ -46,17 +50,72 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Some(Command::Query(args)) => query::query(args, err_color),
         Some(Command::Run(args)) => run::run_scripts(args, err_color),
         Some(Command::Export(args)) => export::export_cmd(args, err_color),
+        Some(Command::Coverage(args)) => coverage::run(args, err_color),
+        Some(Command::Lsp(args)) => {
+            crate::lsp::run(crate::lsp::Settings {
+                data: args.data,
+                corpus: args.corpus,
+            })?;
+            Ok(Exit::Ok)
+        }
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "eje", &mut std::io::stdout());
+            // Written in one go, so that a closed pipe is an error to
+            // handle (`eje completions bash | head -c10`), not a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "eje", &mut script);
+            let mut out = std::io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
             Ok(Exit::Ok)
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&page)?;
+            out.flush()?;
             Ok(Exit::Ok)
         }
         Some(Command::Repl(args)) => repl::repl(args, err_color),
         None => repl::repl(cli.repl, err_color),
     }
+}
+
+/// A mistake in how eje was called (exit 2), with its help.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Whether `e` is a usage error (exit 2).
+pub fn is_usage(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<UsageError>().is_some()
+}
+
+/// Whether `e` is a write to a closed pipe (`eje ... | head`): not an
+/// error, the command ends quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints the error that ended a command. A bare I/O error is a failed
+/// write of the output (reads say what they read): a full disk is reported,
+/// never a panic.
+pub fn report(e: &anyhow::Error) {
+    let message = match e.downcast_ref::<std::io::Error>() {
+        Some(io) => format!("cannot write the output: {}", crate::sink::os_reason(io)),
+        None => format!("{e:#}"),
+    };
+    crate::sink::line_to_stderr(format_args!("eje: {message}"));
 }
 
 /// Opens the graph for running statements, with the parameters set.
@@ -70,21 +129,23 @@ pub(crate) fn open_session(
     exec: &ExecArgs,
     err_color: bool,
 ) -> anyhow::Result<Option<ManuallyDrop<Session>>> {
-    let params = crate::query::params::parse_params(&exec.params).map_err(anyhow::Error::msg)?;
+    let params = crate::query::params::parse_params(&exec.params).map_err(UsageError)?;
     let source = graph.source();
     match Session::open(source.clone()) {
         Ok(mut s) => {
+            // Notes of the load (a link that leaves the data folder).
+            crate::sink::to_stderr(diag::render_notes(&s.warnings));
             s.options.params = params;
             s.options.max_hops = exec.max_hops;
             Ok(Some(ManuallyDrop::new(s)))
         }
         Err(failure) => {
-            eprint!("{}", failure.render(err_color));
-            eprintln!(
+            crate::sink::to_stderr(format_args!("{}", failure.render(err_color)));
+            crate::sink::line_to_stderr(format_args!(
                 "eje: {} could not be loaded: {} error(s)",
                 source.describe(),
                 failure.error_count()
-            );
+            ));
             Ok(None)
         }
     }
@@ -106,6 +167,7 @@ pub(crate) fn print_results(
         color: colored::control::SHOULD_COLORIZE.should_colorize(),
         width: if out_tty { terminal_width() } else { None },
         max_rows: None,
+        terminal: out_tty,
     };
     let mut stdout = std::io::stdout().lock();
     let mut exit = Exit::Ok;
@@ -123,15 +185,21 @@ pub(crate) fn print_results(
                     }
                     write!(stdout, "{text}")?;
                 }
+                if !rs.notes.is_empty() {
+                    stdout.flush()?;
+                    for n in &rs.notes {
+                        eprintln!("note: {n}");
+                    }
+                }
                 if timing && exec.format != Format::Json {
-                    eprintln!(
+                    crate::sink::line_to_stderr(format_args!(
                         "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
                         i + 1,
                         render::footer(rs.rows.len(), ex.timing.total_ms()),
                         ex.timing.parse_ms,
                         ex.timing.plan_ms,
                         ex.timing.exec_ms
-                    );
+                    ));
                 }
             }
             Err(e) => {
@@ -145,7 +213,7 @@ pub(crate) fn print_results(
                     writeln!(stdout, "{v}")?;
                 }
                 stdout.flush()?;
-                eprint!("{}", diag::render(&[d], sources, err_color));
+                crate::sink::to_stderr(format_args!("{}", diag::render(&[d], sources, err_color)));
             }
         }
     }
@@ -165,14 +233,17 @@ fn terminal_width() -> Option<u16> {
 pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
     let location = args.source();
     match location.load() {
-        Ok(loaded) => Some(loaded),
+        Ok(loaded) => {
+            crate::sink::to_stderr(diag::render_notes(&loaded.warnings));
+            Some(loaded)
+        }
         Err(failure) => {
-            eprint!("{}", failure.render(color));
-            eprintln!(
+            crate::sink::to_stderr(format_args!("{}", failure.render(color)));
+            crate::sink::line_to_stderr(format_args!(
                 "eje: {} could not be loaded: {} error(s)",
                 location.describe(),
                 failure.error_count()
-            );
+            ));
             None
         }
     }

@@ -11,10 +11,10 @@ pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit
     let mut exit = Exit::Ok;
     for path in &args.files {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::load::read::read_named(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("eje: cannot read `{name}`: {e}");
+                crate::sink::line_to_stderr(format_args!("eje: cannot read `{name}`: {e}"));
                 exit = Exit::Failed;
                 if args.keep_going {
                     continue;

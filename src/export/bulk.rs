@@ -581,10 +581,10 @@ pub fn write_into(
                     while it.peek().is_some_and(|(k, _)| k.as_str() < name.as_str()) {
                         it.next();
                     }
-                    if let Some((k, v)) = it.peek() {
-                        if k.as_str() == name.as_str() {
-                            field(graph, v, *ty, dialect, &mut f.line);
-                        }
+                    if let Some((k, v)) = it.peek()
+                        && k.as_str() == name.as_str()
+                    {
+                        field(graph, v, *ty, dialect, &mut f.line);
                     }
                 }
             });
@@ -652,10 +652,10 @@ pub fn write_into(
                 while it.peek().is_some_and(|(k, _)| k.as_str() < name.as_str()) {
                     it.next();
                 }
-                if let Some((k, v)) = it.peek() {
-                    if k.as_str() == name.as_str() {
-                        field(graph, v, *ty, dialect, &mut f.line);
-                    }
+                if let Some((k, v)) = it.peek()
+                    && k.as_str() == name.as_str()
+                {
+                    field(graph, v, *ty, dialect, &mut f.line);
                 }
             }
         });

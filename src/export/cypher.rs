@@ -132,8 +132,9 @@ pub fn ident(name: &str) -> String {
 
 /// A string literal for a dialect, on one line.
 ///
-/// Neo4j, Memgraph and FalkorDB read `\\`, `\'`, `\n`, `\r` and `\t`
-/// escapes. Kuzu reads only `\\` and `\'` (`\n` is a plain `n` there), so
+/// Neo4j, Memgraph and FalkorDB read `\\`, `\'`, `\n`, `\r`, `\t` and
+/// `\uXXXX` escapes: every other character below U+0020, U+007F to U+009F,
+/// U+2028 and U+2029 are written as `\uXXXX`. Kuzu reads only `\\` and `\'` (`\n` is a plain `n` there), so
 /// control characters are spelled out as bytes: `'a' + line break + 'b'` is
 /// `concat('a', decode(BLOB('\\x0A')), 'b')`.
 pub fn string_literal(s: &str, dialect: Dialect) -> String {
@@ -147,6 +148,14 @@ pub fn string_literal(s: &str, dialect: Dialect) -> String {
                 '\n' => out.push_str("\\n"),
                 '\r' => out.push_str("\\r"),
                 '\t' => out.push_str("\\t"),
+                // Every other control character, and the Unicode line and
+                // paragraph separators, as `\uXXXX`: raw they would end a
+                // line of the script or reach a terminal that shows it.
+                c if dialect == Dialect::Neo4j
+                    && (c.is_control() || c == '\u{2028}' || c == '\u{2029}') =>
+                {
+                    let _ = write!(out, "\\u{:04X}", c as u32);
+                }
                 c => out.push(c),
             }
         }
@@ -688,6 +697,22 @@ mod tests {
             string_literal("\n", Dialect::Kuzu),
             r"decode(BLOB('\\x0A'))"
         );
+    }
+
+    #[test]
+    fn neo4j_strings_escape_every_control_character() {
+        assert_eq!(
+            string_literal(
+                "a\u{0}b\u{1b}]0;x\u{7}c\u{b}\u{c}\u{7f}\u{85}\u{9f}\u{2028}\u{2029}é",
+                Dialect::Neo4j
+            ),
+            r"'a\u0000b\u001B]0;x\u0007c\u000B\u000C\u007F\u0085\u009F\u2028\u2029é'"
+        );
+        for c in (0..0x20u32).chain(0x7f..0xa0).chain([0x2028, 0x2029]) {
+            let c = char::from_u32(c).unwrap();
+            let lit = string_literal(&format!("x{c}y"), Dialect::Neo4j);
+            assert!(!lit.contains(c), "{:?} left raw in {lit}", c);
+        }
     }
 
     #[test]

@@ -272,7 +272,7 @@ fn palette_color(kind: &str) -> &'static str {
 
 /// Shape and colour of a node of this kind: the schema's, else a default
 /// by family and a palette colour by kind.
-fn node_style(graph: &Graph, node: &Node) -> Style {
+pub(super) fn node_style(graph: &Graph, node: &Node) -> Style {
     let kind = node.kind().unwrap_or("");
     let from_schema = graph
         .schema
@@ -582,10 +582,10 @@ fn tooltip_of_node(graph: &Graph, node: &Node) -> String {
         t.push('\n');
         t.push_str(d);
     }
-    if let Some(aliases @ Value::List(a)) = node.props.get("aliases") {
-        if !a.is_empty() {
-            let _ = write!(t, "\naka {}", plain(graph, aliases));
-        }
+    if let Some(aliases @ Value::List(a)) = node.props.get("aliases")
+        && !a.is_empty()
+    {
+        let _ = write!(t, "\naka {}", plain(graph, aliases));
     }
     t
 }
@@ -632,7 +632,7 @@ fn tooltip_evidence(graph: &Graph, props: &[(&String, &Value)], t: &mut String) 
     }
 }
 
-fn is_symmetric(graph: &Graph, rel: &Rel) -> bool {
+pub(super) fn is_symmetric(graph: &Graph, rel: &Rel) -> bool {
     graph
         .schema
         .as_ref()

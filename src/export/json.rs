@@ -99,10 +99,10 @@ fn cited_sources(rel: &Rel, out: &mut FastSet<String>) {
                 }
                 ("citations", Value::List(cites)) => {
                     for c in cites {
-                        if let Value::Map(m) = c {
-                            if let Some(Value::Str(s)) = m.get("source") {
-                                add(s);
-                            }
+                        if let Value::Map(m) = c
+                            && let Some(Value::Str(s)) = m.get("source")
+                        {
+                            add(s);
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 //! Exporters: the graph, or a part of it, as a Graphviz picture (DOT, SVG),
-//! node-link JSON, GraphML, or a Cypher script that recreates it in another
-//! graph database (Neo4j, Memgraph, FalkorDB, Kuzu).
+//! node-link JSON, GraphML, a Cypher script that recreates it in another
+//! graph database (Neo4j, Memgraph, FalkorDB, Kuzu), or an interactive
+//! evidence map (one self-contained HTML page).
 //!
 //! Every exporter takes the same two inputs: the `Graph` and a `Subgraph`
 //! that says which nodes and relations to write (the whole graph, what a
@@ -21,6 +22,7 @@ pub mod bulk;
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
+pub mod html;
 pub mod json;
 mod stream;
 mod subgraph;
@@ -33,7 +35,9 @@ use std::str::FromStr;
 
 use crate::model::Graph;
 
+pub use crate::sink::Written;
 use crate::sink::{self, WriteError, os_reason};
+pub use html::Scope;
 pub use stream::Progress;
 pub use subgraph::Subgraph;
 
@@ -56,17 +60,20 @@ pub enum Format {
     GraphMl,
     /// A script of Cypher statements that recreates the graph.
     Cypher,
+    /// The evidence map: one self-contained interactive HTML page.
+    Html,
     /// A folder of CSV files for a database's bulk importer (`--dialect`).
     Bulk,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Dot,
         Format::Svg,
         Format::Json,
         Format::GraphMl,
         Format::Cypher,
+        Format::Html,
         Format::Bulk,
     ];
 
@@ -78,6 +85,7 @@ impl Format {
             Format::Json => "json",
             Format::GraphMl => "graphml",
             Format::Cypher => "cypher",
+            Format::Html => "html",
             Format::Bulk => "bulk",
         }
     }
@@ -100,6 +108,7 @@ impl Format {
             Format::Json => "json",
             Format::GraphMl => "graphml",
             Format::Cypher => "cypher",
+            Format::Html => "html",
             Format::Bulk => "",
         }
     }
@@ -113,6 +122,7 @@ impl Format {
             "json" => Some(Format::Json),
             "graphml" => Some(Format::GraphMl),
             "cypher" | "cql" | "cyp" => Some(Format::Cypher),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -135,6 +145,7 @@ impl FromStr for Format {
             .or(match lower.as_str() {
                 "gv" => Some(Format::Dot),
                 "cql" => Some(Format::Cypher),
+                "htm" => Some(Format::Html),
                 _ => None,
             })
             .ok_or_else(|| ExportError::UnknownFormat(s.to_string()))
@@ -192,7 +203,7 @@ impl FromStr for Dialect {
 /// Why an export failed. The messages are written for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("unknown export format `{0}`: use dot, svg, json, graphml, cypher or bulk")]
+    #[error("unknown export format `{0}`: use dot, svg, json, graphml, cypher, html or bulk")]
     UnknownFormat(String),
     #[error("unknown dialect `{0}`: use neo4j (also Memgraph), kuzu or falkordb")]
     UnknownDialect(String),
@@ -233,6 +244,12 @@ pub enum ExportError {
         #[source]
         source: io::Error,
     },
+    #[error(
+        "the map would draw {nodes} entities, more than the {max} it can lay out readably\n\
+         help: draw a part of the graph: `--focus ENTITY --depth 1`, or `--query` with a query \
+         whose answer holds what you want to see"
+    )]
+    MapTooLarge { nodes: usize, max: usize },
     #[error("cannot write the export: {}", os_reason(.0))]
     Io(#[from] io::Error),
 }
@@ -241,7 +258,8 @@ impl ExportError {
     /// Whether the reader went away (`eje export ... | head`): not worth a
     /// message, the command line exits quietly.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, ExportError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        matches!(self, ExportError::Io(e) | ExportError::File { source: e, .. }
+            if e.kind() == io::ErrorKind::BrokenPipe)
     }
 }
 
@@ -293,7 +311,7 @@ pub fn write_to(
 ) -> Result<(), ExportError> {
     match format {
         Format::Dot => dot::write_dot(graph, sub, out, progress)?,
-        Format::Svg => {
+        Format::Svg | Format::Html => {
             let bytes = render(graph, sub, format, dialect)?;
             out.write_all(&bytes)?;
             out.flush()?;
@@ -313,11 +331,24 @@ pub fn render(
     format: Format,
     dialect: Dialect,
 ) -> Result<Vec<u8>, ExportError> {
+    render_scoped(graph, sub, format, dialect, &Scope::Part)
+}
+
+/// Renders an export in memory, saying what it shows where the format has
+/// room for it (the HTML map's provenance).
+pub fn render_scoped(
+    graph: &Graph,
+    sub: &Subgraph,
+    format: Format,
+    dialect: Dialect,
+    scope: &Scope,
+) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
         Format::Svg => {
             check_drawable(sub, format)?;
             dot::render_svg(&dot::to_dot(graph, sub))?
         }
+        Format::Html => html::to_html(graph, sub, scope)?.into_bytes(),
         Format::Bulk => return Err(ExportError::FolderNeeded),
         _ => {
             let mut out = Vec::new();
@@ -327,8 +358,9 @@ pub fn render(
     })
 }
 
-/// Writes `bytes` to `path` through the output sink (atomically).
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportError> {
+/// Writes `bytes` to `path` through the output sink (`crate::sink`): `-`
+/// is stdout, pipes and devices are written as they are, a file atomically.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<Written, ExportError> {
     write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
 }
 
@@ -337,8 +369,8 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportEr
 pub fn write_atomic_with(
     path: &std::path::Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
-) -> Result<(), ExportError> {
-    sink::write_atomic_with(path, fill).map_err(|e| match e {
+) -> Result<Written, ExportError> {
+    sink::write_with(path, fill).map_err(|e| match e {
         WriteError::File { path, source } => ExportError::File { path, source },
         WriteError::Fill(ExportError::Io(source)) => ExportError::File {
             path: path.to_path_buf(),
@@ -357,9 +389,10 @@ pub fn export_to_file(
     sub: &Subgraph,
     format: Format,
     dialect: Dialect,
+    scope: &Scope,
     path: &std::path::Path,
-) -> Result<(), ExportError> {
-    export_to_path(graph, sub, format, dialect, path, &Progress::off())
+) -> Result<Written, ExportError> {
+    export_to_path(graph, sub, format, dialect, scope, path, &Progress::off())
 }
 
 /// `export_to_file` with a progress line.
@@ -368,14 +401,18 @@ pub fn export_to_path(
     sub: &Subgraph,
     format: Format,
     dialect: Dialect,
+    scope: &Scope,
     path: &std::path::Path,
     progress: &Progress,
-) -> Result<(), ExportError> {
+) -> Result<Written, ExportError> {
     match format {
         // Render first: a renderer that fails (Graphviz missing, a graph
         // too large) should not even create the temporary file.
-        Format::Svg => write_atomic(path, &render(graph, sub, format, dialect)?),
-        Format::Bulk => bulk::write_folder(graph, sub, dialect, path, false, progress).map(|_| ()),
+        Format::Svg | Format::Html => {
+            write_atomic(path, &render_scoped(graph, sub, format, dialect, scope)?)
+        }
+        Format::Bulk => bulk::write_folder(graph, sub, dialect, path, false, progress)
+            .map(|_| Written::File(path.to_path_buf())),
         _ => write_atomic_with(path, |w| write_to(graph, sub, format, dialect, w, progress)),
     }
 }

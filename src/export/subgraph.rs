@@ -27,14 +27,22 @@ impl Subgraph {
     }
 
     /// Every node, relation and path that appears in the answer, in any
-    /// cell, also inside lists and maps. A relation brings its endpoints; a
-    /// path brings all its nodes and relations.
+    /// cell, also inside lists and maps, and those the answer lists as
+    /// touched (the relations an analyst statement prints as text). A
+    /// relation brings its endpoints; a path brings all its nodes and
+    /// relations.
     pub fn from_result(graph: &Graph, result: &ResultSet) -> Self {
         let mut sub = Subgraph::default();
         for row in &result.rows {
             for value in row {
                 sub.add_value(graph, value);
             }
+        }
+        for &ix in &result.touched.nodes {
+            sub.add_node(ix);
+        }
+        for &ix in &result.touched.rels {
+            sub.add_rel(graph, ix);
         }
         sub
     }

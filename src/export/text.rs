@@ -48,12 +48,33 @@ pub(crate) fn when_text(props: &Props) -> Option<String> {
     }
 }
 
-/// A claim's quantity with its unit: `≈ 12,000 troops`, `10,000–12,000 troops`.
+/// A claim's quantity with its unit: `≈ 12,000 troops`, `10,000–12,000 troops`,
+/// and for a bound alone (`quantity` is only ever an exact figure)
+/// `> 3,000,000 shells` or `< 500 troops`.
 pub(crate) fn quantity_text(graph: &Graph, props: &Props) -> Option<String> {
-    let q = props.get("quantity").filter(|v| !v.is_null())?;
     let plain = |graph: &Graph, v: &Value| match v {
         Value::Int(i) => grouped(*i),
         other => plain(graph, other),
+    };
+    let Some(q) = props.get("quantity").filter(|v| !v.is_null()) else {
+        let bound = |k: &str| {
+            props
+                .get(k)
+                .filter(|v| !v.is_null())
+                .map(|v| plain(graph, v))
+        };
+        let mut s = match (bound("quantity_low"), bound("quantity_high")) {
+            (Some(lo), Some(hi)) if lo == hi => lo,
+            (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
+            (Some(lo), None) => format!("> {lo}"),
+            (None, Some(hi)) => format!("< {hi}"),
+            (None, None) => return None,
+        };
+        if let Some(u) = prop_str(props, "unit").filter(|u| !u.is_empty()) {
+            s.push(' ');
+            s.push_str(u);
+        }
+        return Some(s);
     };
     let mut s = match q {
         Value::Map(m) => {
@@ -92,7 +113,7 @@ pub(crate) fn grouped(i: i64) -> String {
     }
     let mut out = String::new();
     for (n, c) in digits.chars().enumerate() {
-        if n > 0 && (digits.len() - n) % 3 == 0 {
+        if n > 0 && (digits.len() - n).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -143,6 +164,41 @@ pub(crate) fn clean_char(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounds_read_as_bounds() {
+        let g = Graph::new(None);
+        let text = |pairs: &[(&str, Value)]| {
+            let mut p = Props::new();
+            for (k, v) in pairs {
+                p.insert(k.to_string(), v.clone());
+            }
+            quantity_text(&g, &p)
+        };
+        let unit = ("unit", Value::from("shells"));
+        assert_eq!(
+            text(&[("quantity_low", Value::Int(3_000_000)), unit.clone()]).as_deref(),
+            Some("> 3,000,000 shells")
+        );
+        assert_eq!(
+            text(&[("quantity_high", Value::Int(500))]).as_deref(),
+            Some("< 500")
+        );
+        assert_eq!(
+            text(&[
+                ("quantity_low", Value::Int(10_000)),
+                ("quantity_high", Value::Int(12_000)),
+                unit.clone()
+            ])
+            .as_deref(),
+            Some("10,000–12,000 shells")
+        );
+        assert_eq!(
+            text(&[("quantity", Value::Int(15_000)), unit]).as_deref(),
+            Some("15,000 shells")
+        );
+        assert_eq!(text(&[]), None);
+    }
 
     #[test]
     fn large_integers_are_grouped() {

@@ -241,20 +241,18 @@ impl<'g, 't> Importer<'g, 't> {
                     .into()),
                 };
             }
-            if !describes {
-                if let Some(value) = self.globals.get(&v.name) {
-                    if let Value::Node(ix) = value {
-                        let ix = *ix;
-                        bind(vars, row, &v.name, Value::Node(ix), v.span)?;
-                        return Ok(ix);
-                    }
-                    return Err(QueryError::semantic(
-                        format!("`{}` is a {}, not a node", v.name, value.type_name()),
-                        v.span,
-                    )
-                    .with_code("VariableTypeConflict")
-                    .into());
+            if !describes && let Some(value) = self.globals.get(&v.name) {
+                if let Value::Node(ix) = value {
+                    let ix = *ix;
+                    bind(vars, row, &v.name, Value::Node(ix), v.span)?;
+                    return Ok(ix);
                 }
+                return Err(QueryError::semantic(
+                    format!("`{}` is a {}, not a node", v.name, value.type_name()),
+                    v.span,
+                )
+                .with_code("VariableTypeConflict")
+                .into());
             }
         }
         let mut labels: Vec<String> = Vec::new();

@@ -433,3 +433,22 @@ fn a_script_file_is_a_graph_source() {
     };
     assert!(f.render(false).contains("nope.cypher"));
 }
+
+#[test]
+fn one_create_with_thousands_of_variables_binds_each_right() {
+    // Variables are looked up by name through an index: a long pattern
+    // binds and refers back to each of them correctly.
+    let n = 2000;
+    let mut parts: Vec<String> = (0..n).map(|i| format!("(n{i}:P {{k: 'v{i}'}})")).collect();
+    parts.extend((0..n - 1).map(|i| format!("(n{})-[:NEXT]->(n{i})", i + 1)));
+    let g = load(&format!("CREATE {}", parts.join(", ")));
+    assert_eq!(g.node_count(), n);
+    assert_eq!(g.rel_count(), n - 1);
+    let (a, _) = by_prop(&g, "k", "v1234");
+    let (b, _) = by_prop(&g, "k", "v1233");
+    let next: Vec<NodeIndex> = g
+        .rels_of(a, Dir::Outgoing)
+        .map(|e| g.endpoints(e).1)
+        .collect();
+    assert_eq!(next, vec![b]);
+}

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use petgraph::graph::NodeIndex;
 
-use super::dossier::{Dossier, weakest};
+use super::dossier::{Dossier, states_at, states_when, states_who, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, EntitySpec, Hedge, PropValue, RankSpec, WhenSpec,
 };
@@ -73,6 +73,9 @@ struct Keys {
     derived: Key,
     role: Key,
     event: Key,
+    known_until: Key,
+    sources: Key,
+    citations: Key,
 }
 
 impl Keys {
@@ -100,6 +103,9 @@ impl Keys {
             derived: intern("derived"),
             role: intern("role"),
             event: intern("event"),
+            known_until: intern("known_until"),
+            sources: intern("sources"),
+            citations: intern("citations"),
         }
     }
 }
@@ -117,6 +123,22 @@ struct Cite {
     quote: Arc<str>,
     claimant: Option<Arc<str>>,
     hedge: Hedge,
+}
+
+impl Cite {
+    /// The citation as a query sees it: a map of source, quote, claimant
+    /// and hedge.
+    fn to_value(&self) -> Value {
+        let mut m = BTreeMap::new();
+        m.insert("source".to_string(), Value::from(&*self.source));
+        m.insert("quote".to_string(), Value::from(&*self.quote));
+        m.insert(
+            "claimant".to_string(),
+            self.claimant.as_deref().map_or(Value::Null, Value::from),
+        );
+        m.insert("hedge".to_string(), hedge_name(self.hedge).into());
+        Value::Map(m)
+    }
 }
 
 fn evidence_keys() -> &'static [Key; 4] {
@@ -153,15 +175,7 @@ impl Deferred for Evidence {
                 }
             }
             quotes.push(Value::from(&*c.quote));
-            let mut m = BTreeMap::new();
-            m.insert("source".to_string(), Value::from(&*c.source));
-            m.insert("quote".to_string(), Value::from(&*c.quote));
-            m.insert(
-                "claimant".to_string(),
-                c.claimant.as_deref().map_or(Value::Null, Value::from),
-            );
-            m.insert("hedge".to_string(), hedge_name(c.hedge).into());
-            citations.push(Value::Map(m));
+            citations.push(c.to_value());
         }
         vec![
             Value::List(citations),
@@ -204,11 +218,14 @@ struct Builder {
     texts: FastSet<Arc<str>>,
     t: Arc<Value>,
     f: Arc<Value>,
+    /// Each source's publication date, for `known_until`.
+    published: Arc<FastMap<Box<str>, PartialDate>>,
 }
 
 impl Builder {
-    fn new() -> Self {
+    fn new(published: Arc<FastMap<Box<str>, PartialDate>>) -> Self {
         Builder {
+            published,
             k: Keys::new(),
             strs: FastMap::default(),
             dates: FastMap::default(),
@@ -271,21 +288,52 @@ impl Builder {
         }
     }
 
+    /// An open span (`from` without `to`) is known only up to the latest
+    /// publication date among its sources (or, with none dated, its start):
+    /// `known_until`.
+    fn put_known_until<'x, 'y: 'x>(
+        &mut self,
+        props: &mut Props,
+        when: Option<&WhenSpec<'_>>,
+        cites: impl Iterator<Item = &'x CitationSpec<'y>>,
+    ) {
+        let Some(WhenSpec::Span { from, to: None }) = when else {
+            return;
+        };
+        let latest = cites
+            .filter_map(|c| self.published.get(&*c.source).copied())
+            .max_by_key(|d| (d.last_day(), d.first_day()));
+        let until = latest.or_else(|| from.as_deref().and_then(|d| PartialDate::parse(d).ok()));
+        if let Some(d) = until {
+            let v = self
+                .dates
+                .entry(d)
+                .or_insert_with(|| Arc::new(Value::Date(d)))
+                .clone();
+            props.insert_shared(self.k.known_until, v);
+        }
+    }
+
+    fn cite(&mut self, c: &CitationSpec<'_>) -> Cite {
+        Cite {
+            source: self.text(&c.source),
+            quote: self.text(&c.quote),
+            claimant: c.claimant.as_ref().map(|cl| self.text(claimant_text(cl))),
+            hedge: c.hedge,
+        }
+    }
+
     /// The evidence properties shared by claims and event expansions.
-    fn put_evidence(&mut self, props: &mut Props, cites: &[CitationSpec<'_>]) {
-        if let Some(h) = weakest(cites) {
+    fn put_evidence<'x, 'y: 'x>(
+        &mut self,
+        props: &mut Props,
+        cites: impl Iterator<Item = &'x CitationSpec<'y>> + Clone,
+    ) {
+        if let Some(h) = weakest(cites.clone()) {
             let v = self.str(hedge_name(h));
             props.insert_shared(self.k.hedge, v);
         }
-        let cites = cites
-            .iter()
-            .map(|c| Cite {
-                source: self.text(&c.source),
-                quote: self.text(&c.quote),
-                claimant: c.claimant.as_ref().map(|cl| self.text(claimant_text(cl))),
-                hedge: c.hedge,
-            })
-            .collect();
+        let cites = cites.map(|c| self.cite(c)).collect();
         props.set_deferred(Evidence { cites });
     }
 
@@ -314,6 +362,21 @@ impl Builder {
             props.insert_shared(note_key, Arc::new(Value::from(&**n)));
         }
         self.put_when(&mut props, e.when.as_ref());
+        if !e.cite.is_empty() {
+            // The evidence for the event itself (its facets' evidence is on
+            // the relations it expands into).
+            let cites: Vec<Cite> = e.cite.iter().map(|c| self.cite(c)).collect();
+            let mut sources: Vec<Value> = Vec::new();
+            for c in &cites {
+                let s = Value::from(&*c.source);
+                if !sources.contains(&s) {
+                    sources.push(s);
+                }
+            }
+            let citations = cites.iter().map(Cite::to_value).collect();
+            props.insert_shared(self.k.sources, Arc::new(Value::List(sources)));
+            props.insert_shared(self.k.citations, Arc::new(Value::List(citations)));
+        }
         let labels = schema
             .lineage(&e.kind)
             .into_iter()
@@ -343,7 +406,8 @@ impl Builder {
                     Value::Float(f)
                 })
             };
-            if let Some(v) = q.value.or(q.low) {
+            // `quantity` is the exact figure only; a bound is not one.
+            if let Some(v) = q.value {
                 props.insert_shared(self.k.quantity, num(v));
             }
             if let Some(v) = q.low {
@@ -351,16 +415,14 @@ impl Builder {
             }
             if let Some(v) = q.high {
                 props.insert_shared(self.k.quantity_high, num(v));
-                if q.low.is_none() && q.value.is_none() {
-                    props.insert_shared(self.k.quantity, num(v));
-                }
             }
             props.insert_shared(self.k.approx, self.bool(q.approx));
             let unit = self.str(&q.unit);
             props.insert_shared(self.k.unit, unit);
             props.insert_shared(self.k.quantity_text, Arc::new(Value::from(&*q.text)));
         }
-        self.put_evidence(&mut props, &c.cite);
+        self.put_known_until(&mut props, c.when.as_ref(), c.cite.iter());
+        self.put_evidence(&mut props, c.cite.iter());
         let (rank, reason) = match &c.rank {
             Some(RankSpec::Preferred) => ("preferred", None),
             Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r)),
@@ -389,11 +451,22 @@ impl Builder {
         }
     }
 
-    /// Relation properties of an event expansion.
-    fn event_props(&mut self, e: &EntitySpec<'_>, derived: bool) -> Props {
+    /// Relation properties of an event expansion, backed by the citations
+    /// that state its facet (`backs`); it is dated only when one of them
+    /// states the date.
+    fn event_props(
+        &mut self,
+        e: &EntitySpec<'_>,
+        derived: bool,
+        backs: impl Fn(&CitationSpec<'_>) -> bool,
+    ) -> Props {
         let mut props = Props::new();
-        self.put_when(&mut props, e.when.as_ref());
-        self.put_evidence(&mut props, &e.cite);
+        let cites = e.cite.iter().filter(|c| backs(c));
+        if cites.clone().any(states_when) {
+            self.put_when(&mut props, e.when.as_ref());
+            self.put_known_until(&mut props, e.when.as_ref(), cites.clone());
+        }
+        self.put_evidence(&mut props, cites);
         let rank = self.str("normal");
         props.insert_shared(self.k.rank, rank);
         let event = self.str(&e.id);
@@ -416,7 +489,16 @@ fn claimant_text<'s>(c: &'s ClaimantSpec<'_>) -> &'s str {
 /// thread makes the nodes; it then adds the relations in claim order, so
 /// node and edge indices are those of a sequential build.
 pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32; 2]>>) -> Graph {
-    let mut b = Builder::new();
+    let published: FastMap<Box<str>, PartialDate> = dossiers
+        .iter()
+        .flat_map(|d| &d.data.sources)
+        .filter_map(|s| {
+            let date = PartialDate::parse(s.published.as_deref()?).ok()?;
+            Some((Box::from(&*s.id), date))
+        })
+        .collect();
+    let published = Arc::new(published);
+    let mut b = Builder::new(published.clone());
     let mut graph = Graph::new(Some(schema));
     let schema = graph.schema.clone().unwrap_or_default();
     let rivals = rivals(&dossiers);
@@ -438,7 +520,7 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let mut b = Builder::new();
+                let mut b = Builder::new(published.clone());
                 let empty = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -481,7 +563,7 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
                 let Some(px) = graph.by_id(&p.entity) else {
                     continue;
                 };
-                let mut props = b.event_props(e, false);
+                let mut props = b.event_props(e, false, |c| states_who(c, &p.entity));
                 let role = b.str(&p.role);
                 props.insert_shared(b.k.role, role);
                 graph.add_rel(
@@ -494,7 +576,7 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
                 );
             }
             if let Some(at) = e.at.as_deref().and_then(|a| graph.by_id(a)) {
-                let props = b.event_props(e, false);
+                let props = b.event_props(e, false, states_at);
                 graph.add_rel(
                     ev,
                     at,
@@ -573,7 +655,7 @@ fn rivals(dossiers: &[Dossier<'_>]) -> BTreeMap<String, Vec<String>> {
 }
 
 /// `met_with` between every two participants of a meeting that the schema
-/// allows to meet.
+/// allows to meet and that one of its citations names together.
 fn derive_meetings(graph: &mut Graph, b: &mut Builder, schema: &Schema, e: &EntitySpec<'_>) {
     let Some(met) = schema.relations.get(MET_WITH) else {
         return;
@@ -585,15 +667,17 @@ fn derive_meetings(graph: &mut Graph, b: &mut Builder, schema: &Schema, e: &Enti
         .participants
         .iter()
         .filter_map(|p| {
-            graph
-                .by_id(&p.entity)
-                .map(|ix| (ix, graph.node(ix).kind().unwrap_or("").to_string()))
+            graph.by_id(&p.entity).map(|ix| {
+                let kind = graph.node(ix).kind().unwrap_or("").to_string();
+                (ix, kind, &*p.entity)
+            })
         })
         .collect();
-    for (i, (a, ka)) in people.iter().enumerate() {
-        for (bx, kb) in &people[i + 1..] {
-            if a != bx && schema.allows(met, ka, kb) {
-                let props = b.event_props(e, true);
+    for (i, (a, ka, ida)) in people.iter().enumerate() {
+        for (bx, kb, idb) in &people[i + 1..] {
+            let together = |c: &CitationSpec<'_>| states_who(c, ida) && states_who(c, idb);
+            if a != bx && schema.allows(met, ka, kb) && e.cite.iter().any(together) {
+                let props = b.event_props(e, true, together);
                 graph.add_rel(
                     *a,
                     *bx,

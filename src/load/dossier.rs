@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::files::{CitationSpec, DataFile, Hedge};
+use super::files::{CitationSpec, DataFile, Fact, Hedge};
 use super::outline::{self, Item, Step};
 
 /// A parsed dossier; its position map is made on first use (only a
@@ -53,6 +53,8 @@ pub const RESERVED_NODE_PROPS: &[&str] = &[
     "date",
     "start",
     "end",
+    "sources",
+    "citations",
 ];
 
 /// Relation properties eje sets itself.
@@ -80,9 +82,27 @@ pub const RESERVED_REL_PROPS: &[&str] = &[
     "derived",
     "role",
     "event",
+    "known_until",
 ];
 
 /// The weakest hedge of a set of citations.
-pub fn weakest(cites: &[CitationSpec]) -> Option<Hedge> {
-    cites.iter().map(|c| c.hedge).max()
+pub fn weakest<'x, 'y: 'x>(cites: impl IntoIterator<Item = &'x CitationSpec<'y>>) -> Option<Hedge> {
+    cites.into_iter().map(|c| c.hedge).max()
+}
+
+/// Whether a citation of an event states its place.
+pub fn states_at(c: &CitationSpec<'_>) -> bool {
+    c.states.contains(&Fact::At)
+}
+
+/// Whether a citation of an event states its date.
+pub fn states_when(c: &CitationSpec<'_>) -> bool {
+    c.states.contains(&Fact::When)
+}
+
+/// Whether a citation of an event states that `entity` took part.
+pub fn states_who(c: &CitationSpec<'_>, entity: &str) -> bool {
+    c.states
+        .iter()
+        .any(|f| matches!(f, Fact::Who(p) if p == entity))
 }

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::files::{
-    CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, ParticipantSpec,
+    CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Fact, Hedge, ParticipantSpec,
     QuantitySpec, RankSpec, SourceKind, SourceSpec, Text, WhenSpec,
 };
 
@@ -447,8 +447,24 @@ impl<'a> P<'a> {
         })
     }
 
+    /// A facet in `states`: `At`, `When` or `Who("id")`.
+    fn fact(&mut self) -> Option<Fact<'a>> {
+        Some(match self.ident()? {
+            "At" => Fact::At,
+            "When" => Fact::When,
+            "Who" => {
+                self.expect(b'(')?;
+                let s = self.string()?;
+                self.expect(b')')?;
+                Fact::Who(s)
+            }
+            _ => return None,
+        })
+    }
+
     fn citation(&mut self) -> Option<CitationSpec<'a>> {
         let (mut source, mut quote, mut claimant, mut hedge) = (None, None, None, None);
+        let (mut states, mut refers_as, mut note) = (Vec::new(), Vec::new(), None);
         let mut seen = Seen(0);
         self.fields(|p, name| {
             match name {
@@ -481,6 +497,18 @@ impl<'a> P<'a> {
                     seen.first(3)?;
                     hedge = Some(p.hedge()?);
                 }
+                "states" => {
+                    seen.first(4)?;
+                    states = p.list(Self::fact)?;
+                }
+                "refers_as" => {
+                    seen.first(5)?;
+                    refers_as = p.list(Self::string)?;
+                }
+                "note" => {
+                    seen.first(6)?;
+                    note = p.opt_string()?;
+                }
                 _ => return None,
             }
             Some(())
@@ -490,9 +518,9 @@ impl<'a> P<'a> {
             quote: quote?,
             claimant,
             hedge: hedge?,
-            states: Vec::new(),
-            refers_as: Vec::new(),
-            note: None,
+            states,
+            refers_as,
+            note,
         })
     }
 
@@ -743,7 +771,8 @@ mod tests {
     (id: "putin", kind: "Person", name: "Vladimir Putin", aliases: ["Putin", "Путин"], description: "x"),
     (id: "summit", kind: "Summit", name: "S", when: Span(from: "2024-08", to: None), at: "moscow",
      participants: [(entity: "putin", role: "host")], props: {},
-     cite: [(source: "art_1", quote: "q\\n", claimant: Entity("kremlin"), hedge: Reported)]),
+     cite: [(source: "art_1", quote: "q\\n", claimant: Entity("kremlin"), hedge: Reported, states: [At, When, Who("putin")], refers_as: ["q"], note: "n"),
+       (source: "art_1", quote: "r", hedge: Speculated, states: [], note: None)]),
   ],
   claims: [
     (id: "c1", subject: "a", relation: "supplied", object: "b", when: On("2025-10-27"),

@@ -35,6 +35,14 @@ impl DataLocation {
         }
     }
 
+    /// The folder, when the data comes from one.
+    pub fn dir(&self) -> Option<std::path::PathBuf> {
+        match self {
+            DataLocation::Dir(d) => Some(d.clone()),
+            DataLocation::Embedded => None,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             DataLocation::Dir(d) => d.display().to_string(),

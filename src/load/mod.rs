@@ -17,12 +17,14 @@
 
 pub mod build;
 pub mod check;
+pub mod cites;
 pub mod dossier;
 pub mod fast;
 pub mod files;
 pub mod location;
 pub mod outline;
 pub mod progress;
+pub mod read;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +49,21 @@ pub struct Options {
     /// Show a progress line on stderr when loading takes more than a
     /// second. The caller decides: only for a terminal.
     pub progress: bool,
+    /// List the citations that name neither end of what they back
+    /// (`eje check --audit`), in `Loaded::audit`.
+    pub audit: bool,
+    /// The largest file read, in bytes (data files and articles);
+    /// `None`: `read::default_max_file_size()` (256 MiB unless
+    /// `--max-file-size` says otherwise).
+    pub max_file_size: Option<u64>,
+}
+
+impl Options {
+    /// The size cap in force.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or_else(read::default_max_file_size)
+    }
 }
 
 /// One file of a dataset: its display name and text.
@@ -66,6 +83,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// The text of every file, for rendering warnings.
     pub sources: SourceMap,
+    /// The audit's findings, when `Options::audit` asked for them.
+    pub audit: Vec<check::AuditItem>,
 }
 
 /// A dataset that did not load: every error and warning, sorted.
@@ -85,40 +104,45 @@ impl Failure {
     }
 }
 
-/// Loads the `.ron` files under `dir` (recursively).
+/// Loads the `.ron` files under `dir` (recursively, links followed).
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
     let timer = PhaseTimer::start();
     let progress = progress::Progress::new(opts.progress);
     progress.phase(format!("reading {}", dir.display()));
-    let files = read_dir(dir).map_err(|d| Failure {
+    let read = read::read_folder(dir, opts.max_file_size()).map_err(|d| Failure {
         diagnostics: vec![d],
         sources: SourceMap::new(),
     })?;
     timer.phase("read");
-    let loaded = check_and_build(files, opts, &progress);
+    let loaded = check_and_build(read.files, read.diags, read.broken, opts, &progress);
     timer.phase("load");
     loaded
 }
 
 /// Loads the dataset embedded in the binary.
 pub fn load_embedded(opts: &Options) -> Result<Loaded, Failure> {
+    load_files(embedded_files(), opts)
+}
+
+/// The files of the dataset embedded in the binary, sorted by path.
+pub fn embedded_files() -> Vec<InputFile> {
     let mut files = Vec::new();
     collect_embedded(&EMBEDDED, &mut files);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    load_files(files, opts)
+    files
 }
 
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".ron") {
-            if let Some(text) = f.contents_utf8() {
-                out.push(InputFile {
-                    name: format!("<bundled>/data/{rel}"),
-                    rel,
-                    text: text.to_string(),
-                });
-            }
+        if rel.ends_with(".ron")
+            && let Some(text) = f.contents_utf8()
+        {
+            out.push(InputFile {
+                name: format!("<bundled>/data/{rel}"),
+                rel,
+                text: text.to_string(),
+            });
         }
     }
     for d in dir.dirs() {
@@ -126,62 +150,23 @@ fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<InputFile>) {
     }
 }
 
-/// Reads every `.ron` file under `dir`, sorted by path.
+/// Reads every `.ron` file under `dir`, sorted by path; the first problem
+/// found (in path order) is the error. `load_dir` reports them all.
 pub fn read_dir(dir: &Path) -> Result<Vec<InputFile>, Diagnostic> {
-    let mut paths = Vec::new();
-    walk(dir, dir, &mut paths)?;
-    paths.sort();
-    // Both cores read and validate files; the first error in path order wins.
-    par_map(&paths, |rel| {
-        let path = dir.join(rel);
-        let name = path.display().to_string();
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Diagnostic::error("io", format!("cannot read `{name}`: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Diagnostic::error(
-                "encoding",
-                format!(
-                    "`{name}` is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-            .help("save the file as UTF-8")
-        })?;
-        Ok(InputFile {
-            name,
-            rel: rel.clone(),
-            text,
-        })
-    })
-    .into_iter()
-    .collect()
+    let read = read::read_folder(dir, read::default_max_file_size())?;
+    match read.diags.into_iter().find(Diagnostic::is_error) {
+        Some(d) => Err(d),
+        None => Ok(read.files),
+    }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Diagnostic> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error(
-            "io",
-            format!("cannot read the data directory `{}`: {e}", dir.display()),
-        )
-        .help("pass the folder that holds `schema.ron` with `--data DIR`")
-    })?;
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let file_type = match e.file_type() {
-            Ok(t) => t,
-            Err(_) => continue,
-        };
-        if file_type.is_dir() {
-            walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron") {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    Ok(())
+/// Whether the loader reads a file at `path`: a `.ron` file that is not
+/// hidden. Editors' lock files (Emacs's `.#a.ron`), swap and backup files
+/// (`.a.ron.swp`, `a.ron~`) do not count; the watchers use the same rule.
+pub fn is_data_path(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|name| read::classify(name).is_ok())
 }
 
 /// Parses a RON text into `T`, turning ron's error into a diagnostic.
@@ -191,7 +176,7 @@ pub fn parse_ron<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagn
         let start = offset_of(text, e.span.start.line, e.span.start.col);
         let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
         let message = friendly_ron_message(&e.code.to_string());
-        let help = ron_help(&message);
+        let help = ron_help(&message).or_else(|| structure_help(&message, text, start));
         Diagnostic::error("ron", message)
             .at(name, start..end)
             .help_opt(help)
@@ -233,6 +218,10 @@ fn friendly_ron_message(message: &str) -> String {
     ] {
         m = m.replace(&format!("`{ty}`"), &format!("`{name}`"));
     }
+    if m.contains("recursion limit") {
+        // ron's text advises its own developer options.
+        m = "the file nests brackets deeper than eje reads".into();
+    }
     let mut chars = m.chars();
     match chars.next() {
         Some(c) => c
@@ -245,11 +234,55 @@ fn friendly_ron_message(message: &str) -> String {
     }
 }
 
+/// Help for a value written in the wrong shape, from the field it is given
+/// for and what is written there (`when: "2024-06"`).
+fn structure_help(message: &str, text: &str, at: usize) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("the file is empty: an empty dossier is written `()`".into());
+    }
+    if !message.starts_with("expected identifier") && !message.starts_with("expected opening") {
+        return None;
+    }
+    let at = at.min(text.len());
+    let found_string = text[at..].starts_with('"');
+    // The field the value belongs to: `name:` before it.
+    let before = text[..at].trim_end();
+    let field = before.strip_suffix(':').map(|b| {
+        let b = b.trim_end();
+        let start = b
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        &b[start..]
+    });
+    let value: String = text[at..]
+        .chars()
+        .take(40)
+        .take_while(|c| *c != ',' && *c != ')' && *c != '\n')
+        .collect();
+    let value = value.trim();
+    match (field, found_string) {
+        (Some("when"), true) => Some(format!(
+            "`when` is `On(…)` or `Span(from: …, to: …)`: write `when: On({value})`"
+        )),
+        (Some("from" | "to"), false) => Some("dates are strings: write `\"2024-06\"`".into()),
+        (Some(f @ ("hedge" | "kind" | "time" | "rank")), true) => Some(format!(
+            "`{f}` takes a name without quotes: write `{f}: {}`",
+            value.trim_matches('"')
+        )),
+        (_, true) => Some(
+            "this value is a name written without quotes (`Asserted`, `On(\"2024-06\")`)".into(),
+        ),
+        _ => None,
+    }
+}
+
 fn ron_help(message: &str) -> Option<String> {
     if message.contains("duplicate field") {
         Some("each field may appear once; remove one of them".into())
     } else if message.contains("unexpected field") || message.contains("no such") {
         Some("check the spelling against the file format in ARCHITECTURE.md".into())
+    } else if message.contains("nests brackets deeper") {
+        Some("nest lists, maps and values less deeply".into())
     } else if message.contains("expected") && message.contains("string") {
         Some("strings are written in double quotes".into())
     } else {
@@ -260,15 +293,25 @@ fn ron_help(message: &str) -> Option<String> {
 /// Checks and builds a dataset from its files.
 pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
     let progress = progress::Progress::new(opts.progress);
-    check_and_build(files, opts, &progress)
+    check_and_build(files, Vec::new(), SourceMap::new(), opts, &progress)
 }
 
+/// `read` holds what reading the files found (files that could not be read,
+/// notes) and `broken` the text of files that are not UTF-8.
 fn check_and_build(
-    files: Vec<InputFile>,
+    mut files: Vec<InputFile>,
+    read: Vec<Diagnostic>,
+    broken: SourceMap,
     opts: &Options,
     progress: &progress::Progress,
 ) -> Result<Loaded, Failure> {
-    let mut diags = Vec::new();
+    for f in &mut files {
+        // A byte-order mark (Windows Notepad) is not part of the text.
+        if let Some(rest) = f.text.strip_prefix('\u{feff}') {
+            f.text = rest.to_string();
+        }
+    }
+    let mut diags = read;
     let timer = PhaseTimer::start();
     let result = check::check(&files, opts, progress, &timer, &mut diags).map(|checked| {
         progress.phase("building the graph");
@@ -277,16 +320,18 @@ fn check_and_build(
         // Queries walk adjacency first of all: index it now, as part of the load.
         graph.adjacency();
         timer.phase("index");
-        graph
+        (graph, checked.audit)
     });
     diag::sort(&mut diags);
     // The texts move into the source map (no copy of a large dataset).
-    let sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
+    let mut sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
+    sources.extend(broken);
     match result {
-        Some(graph) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
+        Some((graph, audit)) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
             graph,
             warnings: diags,
             sources,
+            audit,
         }),
         _ => Failure {
             diagnostics: diags,

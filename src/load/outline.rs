@@ -314,16 +314,16 @@ impl Scanner<'_> {
     /// else positional items.
     fn group(&mut self, item: &mut Item, close: u8, depth: usize) {
         self.elements(close, |s| {
-            if close == b')' {
-                if let Some((name, name_span)) = s.field_name() {
-                    let value = s.value(depth + 1);
-                    item.fields.push(Field {
-                        name,
-                        name_span,
-                        value,
-                    });
-                    return;
-                }
+            if close == b')'
+                && let Some((name, name_span)) = s.field_name()
+            {
+                let value = s.value(depth + 1);
+                item.fields.push(Field {
+                    name,
+                    name_span,
+                    value,
+                });
+                return;
             }
             let v = s.value(depth + 1);
             item.items.push(v);

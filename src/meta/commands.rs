@@ -8,6 +8,7 @@ use super::{Flow, Shell, expand_tilde, on_off, schema};
 use crate::diag::SourceMap;
 use crate::export;
 use crate::render::Format;
+use crate::session::GraphSource;
 use crate::stats::Stats;
 
 impl Shell {
@@ -87,6 +88,19 @@ impl Shell {
                 _ => self.usage(command),
             },
             "reload" => self.reload(),
+            "watch" => match words.as_slice() {
+                [] => self.say(&format!("watch: {}", on_off(self.watch))),
+                [w] if w.eq_ignore_ascii_case("on") || w.eq_ignore_ascii_case("off") => {
+                    self.watch = w.eq_ignore_ascii_case("on");
+                    self.say(&format!("watch: {}", on_off(self.watch)));
+                }
+                _ => self.usage(command),
+            },
+            "coverage" => match words.as_slice() {
+                [] => self.coverage(None),
+                [id] => self.coverage(Some(id)),
+                _ => self.usage(command),
+            },
             "param" => self.param(args),
             "params" => {
                 let params = &self.session.options.params;
@@ -137,16 +151,21 @@ impl Shell {
             .as_ref()
             .map(|rs| export::Subgraph::from_result(&graph, rs))
             .filter(|sub| !sub.is_empty());
-        let (sub, what) = match from_answer {
-            Some(sub) => (sub, "the last answer"),
-            None => (export::Subgraph::whole(&graph), "the whole graph"),
+        let (sub, what, scope) = match from_answer {
+            Some(sub) => (sub, "the last answer", export::Scope::LastAnswer),
+            None => (
+                export::Subgraph::whole(&graph),
+                "the whole graph",
+                export::Scope::Whole,
+            ),
         };
         let dialect = export::Dialect::default();
         match file {
             Some(file) => {
                 let path = expand_tilde(file);
-                match export::export_to_file(&graph, &sub, format, dialect, &path) {
-                    Ok(()) => self.say(&format!(
+                match export::export_to_file(&graph, &sub, format, dialect, &scope, &path) {
+                    Ok(export::Written::Stdout) => {}
+                    Ok(_) => self.say(&format!(
                         "wrote {} ({format}): {what}, {} nodes and {} relations",
                         path.display(),
                         sub.node_count(),
@@ -155,7 +174,7 @@ impl Shell {
                     Err(e) => self.error(&e.to_string()),
                 }
             }
-            None => match export::render(&graph, &sub, format, dialect) {
+            None => match export::render_scoped(&graph, &sub, format, dialect, &scope) {
                 Ok(bytes) => {
                     self.print(&String::from_utf8_lossy(&bytes));
                     if !bytes.ends_with(b"\n") {
@@ -172,7 +191,8 @@ impl Shell {
     fn source(&mut self, file: &str) {
         let path = expand_tilde(file);
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        // A regular file within the size cap: never a FIFO or a device.
+        let text = match crate::load::read::read_text(&path) {
             Ok(t) => t,
             Err(e) => return self.error(&format!("cannot read `{name}`: {e}")),
         };
@@ -197,13 +217,38 @@ impl Shell {
             }
             Err(failure) => {
                 let _ = std::io::stdout().flush();
-                eprint!("{}", failure.render(self.err_color));
+                crate::sink::to_stderr(format_args!("{}", failure.render(self.err_color)));
                 self.error(&format!(
                     "{} could not be loaded: {} error(s); still using the graph loaded before",
                     self.session.source.describe(),
                     failure.error_count()
                 ));
             }
+        }
+    }
+
+    /// `:coverage [ARTICLE]`: the report of `eje coverage` on the data the
+    /// session was opened on, read again from its files.
+    fn coverage(&mut self, article: Option<&str>) {
+        let Some(corpus) = self.corpus.clone() else {
+            return self.error(crate::coverage::NO_CORPUS);
+        };
+        let GraphSource::Data(location) = &self.session.source else {
+            return self.error(
+                "coverage reads the citations of curated data, and this graph comes from a script",
+            );
+        };
+        let cites = match crate::coverage::citations_of(location) {
+            Ok(c) => c,
+            Err(e) => return self.error(&e),
+        };
+        let graph = self.session.graph_arc();
+        match crate::coverage::report(&graph.sources, &cites, &corpus, article) {
+            Ok(r) if article.is_some() => {
+                self.print(&r.render_detail(crate::coverage::Format::Table))
+            }
+            Ok(r) => self.print(&r.render(crate::coverage::Format::Table)),
+            Err(e) => self.error(&e.to_string()),
         }
     }
 
@@ -227,16 +272,14 @@ impl Shell {
             }
             return;
         }
-        match crate::query::params::parse_params(&[format!("{name}={value}")]) {
-            Ok(parsed) => {
-                for (k, v) in parsed {
-                    let shown = format!("${k} = {v}");
-                    self.session.options.params.insert(k, v);
-                    self.say(&shown);
-                }
+        match crate::query::params::param_value(value) {
+            Ok(v) => {
+                let shown = format!("${name} = {v}");
+                self.session.options.params.insert(name.to_string(), v);
+                self.say(&shown);
                 self.vocab_stale = true;
             }
-            Err(e) => self.error(&e.to_string()),
+            Err(e) => self.error(&format!("`:param {name}`: {e}")),
         }
     }
 }

@@ -42,12 +42,23 @@ pub struct Shell {
     /// Set when the graph or the parameters changed, so completion must
     /// learn the new names.
     pub vocab_stale: bool,
+    /// The folder of the cited articles, for `:coverage`.
+    pub corpus: Option<PathBuf>,
+    /// Whether the data should be reloaded when it changes (`:watch`); the
+    /// front end starts and stops the watching.
+    pub watch: bool,
 }
 
 impl Shell {
     pub fn banner(&self) {
         let g = self.session.graph();
-        let warnings = match self.session.warnings.len() {
+        let warnings = match self
+            .session
+            .warnings
+            .iter()
+            .filter(|d| d.is_warning())
+            .count()
+        {
             0 => String::new(),
             1 => ", 1 warning (`eje check` shows it)".into(),
             n => format!(", {n} warnings (`eje check` shows them)"),
@@ -85,6 +96,7 @@ impl Shell {
             color: self.out_color,
             width: self.width(),
             max_rows: self.max_rows,
+            terminal: std::io::stdout().is_terminal(),
         };
         for ex in results {
             match &ex.result {
@@ -102,16 +114,22 @@ impl Shell {
                         text.push_str(&format!("{footer}\n\n"));
                     }
                     self.print(&text);
+                    if !rs.notes.is_empty() {
+                        let _ = std::io::stdout().flush();
+                        for n in &rs.notes {
+                            eprintln!("note: {n}");
+                        }
+                    }
                 }
                 Err(e) if e.kind == ErrorKind::Cancelled => {
                     self.error("the query was cancelled (Ctrl-C)");
                 }
                 Err(e) => {
                     let _ = std::io::stdout().flush();
-                    eprint!(
+                    crate::sink::to_stderr(format_args!(
                         "{}",
                         diag::render(&[e.to_diagnostic(file)], sources, self.err_color)
-                    );
+                    ));
                 }
             }
         }
@@ -145,9 +163,9 @@ impl Shell {
     pub fn error(&self, message: &str) {
         let _ = std::io::stdout().flush();
         if self.err_color {
-            eprintln!("\x1b[1;31merror\x1b[0m: {message}");
+            crate::sink::line_to_stderr(format_args!("\x1b[1;31merror\x1b[0m: {message}"));
         } else {
-            eprintln!("error: {message}");
+            crate::sink::line_to_stderr(format_args!("error: {message}"));
         }
     }
 }

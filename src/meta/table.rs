@@ -91,7 +91,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         usage: "FORMAT [FILE]",
         summary: "the last answer's nodes and relations (or the whole graph) as FORMAT",
-        details: "FORMAT is dot, svg, json, graphml or cypher. Without FILE the export is printed. With FILE it is written atomically (a \
+        details: "FORMAT is dot, svg, json, graphml, cypher or html (the evidence map). Without FILE the export is printed. With FILE it is written atomically (a \
                   failed export leaves no half-written file); FORMAT may be left out when \
                   FILE's extension names it (`:export alliance.dot`). When there is no last \
                   answer, or it holds no node or relation, the whole graph is exported.",
@@ -116,6 +116,31 @@ pub const COMMANDS: &[Command] = &[
         usage: "",
         summary: "re-read the data; on errors show them and keep the current graph",
         details: "Use it after editing the RON files in another window.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "watch",
+        aliases: &[],
+        usage: "[on|off]",
+        summary: "reload the data by itself whenever a data file is saved",
+        details: "A reload that fails shows its errors and keeps the current graph, as \
+                  `:reload` does; a statement running when a file changes finishes on the \
+                  graph it started with. `eje --watch` starts with it on.",
+        arg: Arg::OnOff,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "coverage",
+        aliases: &[],
+        usage: "[ARTICLE]",
+        summary: "which sentences of the cited articles no citation quotes yet",
+        details: "Without an argument, per article, the sentences cited and the uncited ones \
+                  with their line numbers; with a source id, every sentence of its article \
+                  with what cites it. Needs the articles' folder: `--corpus DIR` or \
+                  $EJE_CORPUS.",
         arg: Arg::None,
         writes_files: false,
         runs_programs: false,
@@ -179,7 +204,7 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
     (
         "queries",
         "the openCypher read subset",
-        "MATCH (a:Person)-[r:met_with]-(b) WHERE r.date >= '2024' RETURN a, b, r.date
+        "MATCH (a:Person)-[r:met_with]-(b) WHERE within(r.date, '2024') RETURN a, b, r.date
 MATCH p = shortestPath((x \"Kim Jong Un\")-[*]-(y \"Sergey Lavrov\")) RETURN p
 MATCH (c:Country)<-[:located_in*]-(s:City) RETURN c.name, collect(s.name)
 
@@ -199,7 +224,8 @@ Parameters: $name (see :param). Comments: // and /* */.",
 NEIGHBORS <entity> [DEPTH n] [VIA type, ...]
 PATH <entity> TO <entity> [VIA type, ...]  the shortest connections
 TIMELINE [<entity>] [FROM date] [TO date]  dated relations and events
-EVIDENCE <entity> [TO <entity>]            claims, quotes and sources
+EVIDENCE [<entity> [TO <entity>]] [BY <claimant>] [IN <source>]
+                                          claims, quotes and sources
 
 An entity is an id or one word as it is (DESCRIBE putin), or any name or
 alias in quotes (DESCRIBE 'Kim Jong-un'). Dates are ISO prefixes: 2024,

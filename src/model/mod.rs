@@ -11,6 +11,7 @@ pub mod fxhash;
 pub mod names;
 pub mod props;
 pub mod schema;
+pub mod suggest;
 pub mod value;
 
 use std::collections::BTreeMap;

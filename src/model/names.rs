@@ -58,6 +58,26 @@ fn normalize_unicode(name: &str) -> String {
     out.nfc().collect()
 }
 
+/// Whether `text` names `name`: its normalised words appear in `text`'s,
+/// whole and in a row (`Moscú` is in "en Moscú,", `Kim` is not in
+/// "Kimberley"). Both sides are normalised here.
+pub fn mentions(text: &str, name: &str) -> bool {
+    let name = normalize(name);
+    !name.is_empty() && mentions_key(&normalize(text), &name)
+}
+
+/// `mentions` for an already normalised text and name.
+pub fn mentions_key(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
+}
+
 /// The closest candidates to `wanted` by normalised edit distance, best
 /// first, for "did you mean" suggestions.
 pub fn nearest<'a, I>(wanted: &str, candidates: I, limit: usize) -> Vec<&'a str>
@@ -130,6 +150,19 @@ mod tests {
         fn any_ascii_takes_the_same_key_either_way(s in "[\\x00-\\x7f]{0,32}") {
             proptest::prop_assert_eq!(normalize_ascii(&s), normalize_unicode(&s));
         }
+    }
+
+    #[test]
+    fn mentions_finds_whole_words_only() {
+        assert!(mentions(
+            "Lavrov recibió a Choe en Moscú, el lunes",
+            "moscu"
+        ));
+        assert!(mentions("el mandatario ruso dijo", "El mandatario ruso"));
+        assert!(!mentions("Kimberley", "Kim"));
+        assert!(!mentions("el presidente", "presidentes"));
+        assert!(!mentions("texto", "  "));
+        assert!(mentions("Kim Jong-un llegó", "Kim Jong Un"));
     }
 
     #[test]

@@ -75,9 +75,22 @@ impl Schema {
     /// The kind and its ancestors, most specific first. Stops on a cycle.
     pub fn lineage(&self, kind: &str) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
+        // A deep chain is checked for a cycle through a set, not by
+        // searching the lineage at every step (4,000 kinds deep).
+        let mut seen: Option<super::fxhash::FastSet<&str>> = None;
         let mut cur = self.kinds.get_key_value(kind).map(|(k, _)| k.as_str());
         while let Some(k) = cur {
-            if out.contains(&k) {
+            let again = match &mut seen {
+                Some(set) => !set.insert(k),
+                None if out.len() < 32 => out.contains(&k),
+                None => {
+                    let mut set: super::fxhash::FastSet<&str> = out.iter().copied().collect();
+                    let again = !set.insert(k);
+                    seen = Some(set);
+                    again
+                }
+            };
+            if again {
                 break;
             }
             out.push(k);
@@ -88,7 +101,17 @@ impl Schema {
 
     /// Whether `kind` is `ancestor` or descends from it.
     pub fn is_a(&self, kind: &str, ancestor: &str) -> bool {
-        self.lineage(kind).contains(&ancestor)
+        // Walk up without collecting; a cycle ends after as many steps as
+        // there are kinds.
+        let mut cur = self.kinds.get(kind);
+        for _ in 0..self.kinds.len() {
+            let Some(k) = cur else { return false };
+            if k.name == ancestor {
+                return true;
+            }
+            cur = k.parent.as_deref().and_then(|p| self.kinds.get(p));
+        }
+        false
     }
 
     /// Whether a relation type allows these endpoint kinds.

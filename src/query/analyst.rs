@@ -23,7 +23,7 @@
 //!   | claimant | hedge | rank | quote`, one per citation.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -73,7 +73,19 @@ pub fn execute(
         ast::Statement::Timeline {
             entity, from, to, ..
         } => timeline(graph, entity.as_ref(), from.as_ref(), to.as_ref()),
-        ast::Statement::Evidence { entity, to, .. } => evidence(graph, entity, to.as_ref()),
+        ast::Statement::Evidence {
+            entity,
+            to,
+            by,
+            source,
+            ..
+        } => evidence(
+            graph,
+            entity.as_ref(),
+            to.as_ref(),
+            by.as_ref(),
+            source.as_ref(),
+        ),
     }
 }
 
@@ -205,8 +217,10 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
             .then_with(|| graph.node(a.2).id.cmp(&graph.node(b.2).id))
             .then_with(|| a.0.cmp(&b.0))
     });
+    rs.touched.nodes.push(ix);
     for (e, dir, other) in rels {
         let r = graph.rel(e);
+        rs.touched.rels.push(e);
         rs.rows.push(vec![
             Value::Str(r.rel_type.clone()),
             Value::from(dir),
@@ -240,6 +254,7 @@ fn neighbors(
     let start = resolve_entity(graph, entity)?;
     let types = resolve_rel_types(graph, via)?;
     let mut rs = ResultSet::new(strs(&["depth", "node", "kind", "via", "from"]));
+    rs.touched.nodes.push(start);
     let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
     let mut frontier = vec![start];
     let mut work = 0u64;
@@ -255,6 +270,7 @@ fn neighbors(
                 if (!types.is_empty() && !types.contains(t)) || !seen.insert(v) {
                     continue;
                 }
+                rs.touched.rels.push(e);
                 rs.rows.push(vec![
                     Value::Int(i64::from(d)),
                     Value::Node(v),
@@ -354,6 +370,8 @@ fn path(
             continue;
         };
         hops = Some(p.rels.len());
+        rs.touched.nodes.extend(&p.nodes);
+        rs.touched.rels.extend(&p.rels);
         for (h, e) in p.rels.iter().enumerate() {
             let r = graph.rel(*e);
             let (s, _) = graph.endpoints(*e);
@@ -406,6 +424,8 @@ struct Fact {
     object: Value,
     hedge: Value,
     sources: Value,
+    /// The relation the fact is (a claim) or its place (an event).
+    rel: Option<EdgeIndex>,
 }
 
 fn timeline(
@@ -459,6 +479,7 @@ fn timeline(
             object: place.map_or(Value::Null, |(_, _, p)| Value::Node(*p)),
             hedge: evidence.map_or(Value::Null, |p| prop_str(p, "hedge")),
             sources: evidence.map_or(Value::Null, |p| prop_str(p, "sources")),
+            rel: place.map(|(e, _, _)| *e),
         });
     }
     // Claims with a date, but not the relations that events expand into.
@@ -485,6 +506,7 @@ fn timeline(
             object: Value::Node(t),
             hedge: prop_str(&r.props, "hedge"),
             sources: prop_str(&r.props, "sources"),
+            rel: Some(e),
         });
     }
     facts.retain(|f| {
@@ -512,6 +534,7 @@ fn timeline(
     }
     rs.header.push(("facts".into(), facts.len().to_string()));
     for f in facts {
+        rs.touched.rels.extend(f.rel);
         rs.rows.push(vec![
             Value::Str(f.when.to_string()),
             Value::Node(f.subject),
@@ -524,17 +547,70 @@ fn timeline(
     Ok(rs)
 }
 
+/// Who a citation's claimant must be for `EVIDENCE ... BY`: an entity's
+/// id, or, for claimants that are not entities, the text as written.
+fn claimant_of(graph: &Graph, by: &ast::EntityRef) -> Result<String, QueryError> {
+    match resolve_entity(graph, by) {
+        Ok(ix) => Ok(graph.node(ix).id.clone()),
+        Err(e) => {
+            let named = graph
+                .rels()
+                .find_map(|r| match graph.rel(r).props.get("claimants") {
+                    Some(Value::List(cs)) => cs.iter().find_map(|c| match c {
+                        Value::Str(s) if s.eq_ignore_ascii_case(&by.text) => Some(s.clone()),
+                        _ => None,
+                    }),
+                    _ => None,
+                });
+            named.ok_or(e)
+        }
+    }
+}
+
+/// The source `EVIDENCE ... IN` names, by id ignoring case.
+fn source_of(graph: &Graph, source: &ast::EntityRef) -> Result<String, QueryError> {
+    if let Some(id) = graph
+        .sources
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&source.text))
+    {
+        return Ok(id.clone());
+    }
+    let ids = graph.sources.keys().map(String::as_str);
+    let near = crate::model::names::nearest(&source.text, ids, 3);
+    let mut err = QueryError::semantic(
+        format!("no source is called `{}`", source.text),
+        source.span,
+    )
+    .with_code("UnknownSource");
+    if !near.is_empty() {
+        let list: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
+        err = err.with_help(format!("did you mean {}?", list.join(", ")));
+    }
+    Err(err)
+}
+
 fn evidence(
     graph: &Graph,
-    entity: &ast::EntityRef,
+    entity: Option<&ast::EntityRef>,
     to: Option<&ast::EntityRef>,
+    by: Option<&ast::EntityRef>,
+    source: Option<&ast::EntityRef>,
 ) -> Result<ResultSet, QueryError> {
-    let a = resolve_entity(graph, entity)?;
+    let a = entity.map(|e| resolve_entity(graph, e)).transpose()?;
     let b = to.map(|t| resolve_entity(graph, t)).transpose()?;
-    let mut rels: Vec<EdgeIndex> = rels_around(graph, a)
+    let claimant = by.map(|c| claimant_of(graph, c)).transpose()?;
+    let source = source.map(|s| source_of(graph, s)).transpose()?;
+    let around: Vec<EdgeIndex> = match a {
+        Some(a) => rels_around(graph, a)
+            .into_iter()
+            .filter(|(_, _, other)| b.is_none_or(|b| b == *other))
+            .map(|(e, _, _)| e)
+            .collect(),
+        None => graph.rels().collect(),
+    };
+    let mut rels: Vec<EdgeIndex> = around
         .into_iter()
-        .filter(|(_, _, other)| b.is_none_or(|b| b == *other))
-        .map(|(e, _, _)| e)
         .filter(|e| graph.rel(*e).props.get("derived") != Some(&Value::Bool(true)))
         .collect();
     rels.sort_by(|x, y| {
@@ -548,14 +624,30 @@ fn evidence(
         "subject", "relation", "object", "date", "source", "claimant", "hedge", "rank", "quote",
     ]));
     let mut sources: HashMap<String, ()> = HashMap::new();
+    let wanted = |c: &BTreeMap<String, Value>| {
+        let is = |key: &str, want: &Option<String>| {
+            want.as_ref()
+                .is_none_or(|w| matches!(c.get(key), Some(Value::Str(s)) if s == w))
+        };
+        is("claimant", &claimant) && is("source", &source)
+    };
+    let filtered = claimant.is_some() || source.is_some();
+    let mut claims = 0;
     for e in &rels {
         let r = graph.rel(*e);
         let (s, t) = graph.endpoints(*e);
         let Some(Value::List(cites)) = r.props.get("citations") else {
+            if !filtered {
+                claims += 1;
+            }
             continue;
         };
+        let before = rs.rows.len();
         for c in cites {
             let Value::Map(c) = c else { continue };
+            if !wanted(c) {
+                continue;
+            }
             if let Some(Value::Str(src)) = c.get("source") {
                 sources.insert(src.clone(), ());
             }
@@ -571,14 +663,29 @@ fn evidence(
                 c.get("quote").cloned().unwrap_or(Value::Null),
             ]);
         }
+        if rs.rows.len() > before {
+            rs.touched.rels.push(*e);
+        }
+        // Without a filter on citations every claim counts, cited or not.
+        if rs.rows.len() > before || !filtered {
+            claims += 1;
+        }
     }
-    rs.header
-        .push(("entity".into(), graph.node(a).display_name().to_string()));
+    if let Some(a) = a {
+        rs.header
+            .push(("entity".into(), graph.node(a).display_name().to_string()));
+    }
     if let Some(b) = b {
         rs.header
             .push(("to".into(), graph.node(b).display_name().to_string()));
     }
-    rs.header.push(("claims".into(), rels.len().to_string()));
+    if let Some(c) = &claimant {
+        rs.header.push(("by".into(), c.clone()));
+    }
+    if let Some(s) = &source {
+        rs.header.push(("in".into(), s.clone()));
+    }
+    rs.header.push(("claims".into(), claims.to_string()));
     rs.header
         .push(("citations".into(), rs.rows.len().to_string()));
     rs.header

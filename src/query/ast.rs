@@ -102,10 +102,13 @@ pub enum Statement {
         to: Option<DateText>,
         span: Span,
     },
-    /// `EVIDENCE <entity> [TO <entity>]`
+    /// `EVIDENCE [<entity> [TO <entity>]] [BY <claimant>] [IN <source>]`,
+    /// with at least one of them; `source` is a source's id.
     Evidence {
-        entity: EntityRef,
+        entity: Option<EntityRef>,
         to: Option<EntityRef>,
+        by: Option<EntityRef>,
+        source: Option<EntityRef>,
         span: Span,
     },
 }

@@ -124,83 +124,9 @@ pub const KEYWORDS: &[&str] = &[
 const ANALYST_STATEMENTS: &[&str] = &["DESCRIBE", "NEIGHBORS", "PATH", "TIMELINE", "EVIDENCE"];
 const ANALYST_WORDS: &[&str] = &["DEPTH", "VIA", "TO", "FROM"];
 
-/// Functions the language knows by name (SPEC §3 and the openCypher
-/// functions the evaluator may add), plus the pattern functions and the
-/// list quantifiers, which are written like calls.
-pub const FUNCTIONS: &[&str] = &[
-    "id",
-    "kind",
-    "labels",
-    "type",
-    "name",
-    "properties",
-    "keys",
-    "length",
-    "nodes",
-    "relationships",
-    "size",
-    "coalesce",
-    "toLower",
-    "toUpper",
-    "trim",
-    "ltrim",
-    "rtrim",
-    "toString",
-    "toInteger",
-    "toFloat",
-    "toBoolean",
-    "date",
-    "startNode",
-    "endNode",
-    "degree",
-    "count",
-    "collect",
-    "min",
-    "max",
-    "sum",
-    "avg",
-    "abs",
-    "sign",
-    "ceil",
-    "floor",
-    "round",
-    "sqrt",
-    "range",
-    "head",
-    "last",
-    "tail",
-    "reverse",
-    "substring",
-    "left",
-    "right",
-    "replace",
-    "split",
-    "exists",
-    "stDev",
-    "stDevP",
-    "percentileDisc",
-    "percentileCont",
-    "toStringOrNull",
-    "toIntegerOrNull",
-    "toFloatOrNull",
-    "toBooleanOrNull",
-    "rand",
-    "pi",
-    "e",
-    "exp",
-    "log",
-    "log10",
-    "sin",
-    "cos",
-    "tan",
-    "cot",
-    "asin",
-    "acos",
-    "atan",
-    "atan2",
-    "degrees",
-    "radians",
-    "haversin",
+/// Names written like calls that are syntax rather than functions of the
+/// registry: the pattern functions and the list quantifiers.
+const SYNTAX_CALLS: &[&str] = &[
     "shortestPath",
     "allShortestPaths",
     "all",
@@ -208,6 +134,14 @@ pub const FUNCTIONS: &[&str] = &[
     "none",
     "single",
 ];
+
+/// Every name written like a call: the registry's functions and
+/// aggregates (`functions::names`), then the syntax ones. Highlighting and
+/// completion read this, so a function added to the registry is known
+/// everywhere.
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    super::functions::names().chain(SYNTAX_CALLS.iter().copied())
+}
 
 /// True when `word` is one of openCypher's reserved words, in any case.
 pub fn is_reserved(word: &str) -> bool {
@@ -219,7 +153,7 @@ fn is_keyword(word: &str) -> bool {
 }
 
 fn is_function(word: &str) -> bool {
-    FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(word))
+    function_names().any(|f| f.eq_ignore_ascii_case(word))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -490,6 +424,19 @@ pub fn tokens(text: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_function_of_the_registry_is_highlighted_as_one() {
+        for name in crate::query::functions::names() {
+            let text = format!("RETURN {name}(x)");
+            let toks = tokens(&text);
+            let call = toks
+                .iter()
+                .find(|t| &text[t.span.range()] == name)
+                .unwrap_or_else(|| panic!("`{name}` is not a token of `{text}`"));
+            assert_eq!(call.kind, TokenKind::Function, "{name}");
+        }
+    }
 
     fn kinds(text: &str) -> Vec<(String, TokenKind)> {
         tokens(text)

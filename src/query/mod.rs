@@ -3,11 +3,13 @@
 
 pub mod analyst;
 pub mod ast;
+pub mod dates;
 pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod functions;
 pub mod ir;
+pub mod kinds;
 pub mod lexer;
 pub mod optimize;
 pub mod params;
@@ -18,7 +20,7 @@ pub mod result;
 pub mod split;
 pub mod types;
 
-pub use engine::{execute, run};
+pub use engine::{Executed, Stage, Timing, execute, run, run_all};
 pub use error::{ErrorKind, QueryError};
 pub use eval::Options;
-pub use result::ResultSet;
+pub use result::{ResultSet, Touched};

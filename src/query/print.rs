@@ -548,10 +548,25 @@ impl Display for Statement {
                 }
                 Ok(())
             }
-            Statement::Evidence { entity, to, .. } => {
-                write!(f, "EVIDENCE {entity}")?;
+            Statement::Evidence {
+                entity,
+                to,
+                by,
+                source,
+                ..
+            } => {
+                f.write_str("EVIDENCE")?;
+                if let Some(entity) = entity {
+                    write!(f, " {entity}")?;
+                }
                 if let Some(to) = to {
                     write!(f, " TO {to}")?;
+                }
+                if let Some(by) = by {
+                    write!(f, " BY {by}")?;
+                }
+                if let Some(source) = source {
+                    write!(f, " IN {source}")?;
                 }
                 Ok(())
             }

@@ -14,135 +14,12 @@
 
 use super::ast::{BinaryOp, Span};
 use super::error::{ErrorKind, QueryError};
-use super::functions::{AggKind, Function};
+use super::functions::AggKind;
 use super::ir::{MatchPlan, PExpr, PKind, Slot, StepKind};
-use crate::model::Value;
 
-pub const NULL: u16 = 1;
-pub const BOOL: u16 = 1 << 1;
-pub const INT: u16 = 1 << 2;
-pub const FLOAT: u16 = 1 << 3;
-pub const STR: u16 = 1 << 4;
-pub const LIST: u16 = 1 << 5;
-pub const MAP: u16 = 1 << 6;
-pub const NODE: u16 = 1 << 7;
-pub const REL: u16 = 1 << 8;
-pub const PATH: u16 = 1 << 9;
-pub const DATE: u16 = 1 << 10;
-pub const NUM: u16 = INT | FLOAT;
-pub const ALL: u16 = (1 << 11) - 1;
-
-const NAMES: [(u16, &str); 11] = [
-    (NULL, "NULL"),
-    (BOOL, "BOOLEAN"),
-    (INT, "INTEGER"),
-    (FLOAT, "FLOAT"),
-    (STR, "STRING"),
-    (LIST, "LIST"),
-    (MAP, "MAP"),
-    (NODE, "NODE"),
-    (REL, "RELATIONSHIP"),
-    (PATH, "PATH"),
-    (DATE, "DATE"),
-];
-
-/// The kinds a value may have; `elem` is what a list's elements may be
-/// (meaningful when `kinds` has `LIST`). No kind at all is the type of what
-/// never exists (the elements of `[]`), which every operation accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ty {
-    pub kinds: u16,
-    pub elem: u16,
-}
-
-impl Ty {
-    pub const ANY: Ty = Ty {
-        kinds: ALL,
-        elem: ALL,
-    };
-
-    pub const fn of(kinds: u16) -> Ty {
-        Ty { kinds, elem: ALL }
-    }
-
-    pub const fn list(elem: u16) -> Ty {
-        Ty { kinds: LIST, elem }
-    }
-
-    fn elems(self) -> u16 {
-        if self.kinds & LIST != 0 { self.elem } else { 0 }
-    }
-
-    pub fn union(self, other: Ty) -> Ty {
-        let kinds = self.kinds | other.kinds;
-        let elem = if kinds & LIST != 0 {
-            self.elems() | other.elems()
-        } else {
-            ALL
-        };
-        Ty { kinds, elem }
-    }
-
-    pub fn nullable(self) -> Ty {
-        Ty {
-            kinds: self.kinds | NULL,
-            ..self
-        }
-    }
-
-    /// The type of an element of a list of this type.
-    pub fn element(self) -> Ty {
-        Ty::of(self.elems())
-    }
-
-    /// The type of the values `UNWIND` binds from a value of this type: a
-    /// list's elements, or the value itself when it is not a list.
-    pub fn unwound(self) -> Ty {
-        Ty::of(self.elems() | (self.kinds & !(LIST | NULL)))
-    }
-
-    /// Whether a value of this type may be of one of `kinds` (or null).
-    pub fn may_be(self, kinds: u16) -> bool {
-        self.kinds == 0 || self.kinds & (kinds | NULL) != 0
-    }
-
-    /// Whether every value of this type is one of `kinds` or null.
-    pub fn only(self, kinds: u16) -> bool {
-        self.kinds & !(kinds | NULL) == 0
-    }
-
-    /// `INTEGER`, `STRING or LIST`...: the possible kinds other than null.
-    pub fn describe(self) -> String {
-        let mut names: Vec<&str> = NAMES
-            .iter()
-            .filter(|(k, _)| *k != NULL && self.kinds & k != 0)
-            .map(|(_, n)| *n)
-            .collect();
-        if names.is_empty() {
-            names.push("NULL");
-        }
-        match names.len() {
-            1 => names[0].to_string(),
-            n => format!("{} or {}", names[..n - 1].join(", "), names[n - 1]),
-        }
-    }
-
-    pub fn of_value(v: &Value) -> Ty {
-        match v {
-            Value::Null => Ty::of(NULL),
-            Value::Bool(_) => Ty::of(BOOL),
-            Value::Int(_) => Ty::of(INT),
-            Value::Float(_) => Ty::of(FLOAT),
-            Value::Str(_) => Ty::of(STR),
-            Value::Date(_) => Ty::of(DATE),
-            Value::List(items) => Ty::list(items.iter().fold(0, |k, x| k | Ty::of_value(x).kinds)),
-            Value::Map(_) => Ty::of(MAP),
-            Value::Node(_) => Ty::of(NODE),
-            Value::Rel(_) => Ty::of(REL),
-            Value::Path(_) => Ty::of(PATH),
-        }
-    }
-}
+pub use super::kinds::{
+    ALL, BOOL, DATE, FLOAT, INT, LIST, MAP, NODE, NULL, NUM, PATH, REL, STR, Ty,
+};
 
 fn type_error(message: String, span: Span) -> QueryError {
     QueryError::new(ErrorKind::Semantic, message, Some(span)).with_code("InvalidArgumentType")
@@ -162,52 +39,6 @@ fn expect(t: Ty, kinds: u16, what: impl FnOnce() -> String, span: Span) -> Resul
             ),
             span,
         ))
-    }
-}
-
-/// What each argument of a scalar function accepts (the last entry stands
-/// for any further arguments) and what it returns.
-fn signature(f: &Function) -> (&'static [u16], Ty) {
-    const ANYK: u16 = ALL;
-    match f.name {
-        "id" => (&[NODE | REL], Ty::ANY),
-        "kind" | "name" => (&[NODE], Ty::of(STR | NULL)),
-        "labels" => (&[NODE], Ty::list(STR)),
-        "degree" => (&[NODE], Ty::of(INT)),
-        "type" => (&[REL], Ty::of(STR)),
-        "startNode" | "endNode" => (&[REL], Ty::of(NODE)),
-        "properties" => (&[NODE | REL | MAP], Ty::of(MAP)),
-        "keys" => (&[NODE | REL | MAP], Ty::list(STR)),
-        "length" => (&[PATH | LIST | STR], Ty::of(INT)),
-        "nodes" => (&[PATH], Ty::list(NODE)),
-        "relationships" => (&[PATH], Ty::list(REL)),
-        "size" => (&[LIST | STR | MAP], Ty::of(INT)),
-        "toLower" | "toUpper" | "trim" | "ltrim" | "rtrim" => (&[STR], Ty::of(STR)),
-        "toString" => (&[STR | NUM | BOOL | DATE], Ty::of(STR)),
-        "toInteger" => (&[STR | NUM | BOOL], Ty::of(INT)),
-        "toFloat" => (&[STR | NUM], Ty::of(FLOAT)),
-        "toBoolean" => (&[STR | BOOL | INT], Ty::of(BOOL)),
-        "toStringOrNull" => (&[ANYK], Ty::of(STR)),
-        "toIntegerOrNull" => (&[ANYK], Ty::of(INT)),
-        "toFloatOrNull" => (&[ANYK], Ty::of(FLOAT)),
-        "toBooleanOrNull" => (&[ANYK], Ty::of(BOOL)),
-        "date" => (&[STR | DATE | MAP], Ty::of(DATE)),
-        "head" | "last" => (&[LIST], Ty::ANY),
-        "tail" => (&[LIST], Ty::of(LIST)),
-        "range" => (&[INT], Ty::list(INT)),
-        "reverse" => (&[LIST | STR], Ty::of(LIST | STR)),
-        "substring" | "left" | "right" => (&[STR, INT], Ty::of(STR)),
-        "replace" => (&[STR], Ty::of(STR)),
-        "split" => (&[STR], Ty::list(STR)),
-        "abs" => (&[NUM], Ty::of(NUM)),
-        "sign" => (&[NUM], Ty::of(INT)),
-        "ceil" | "floor" | "round" | "sqrt" | "exp" | "log" | "log10" | "sin" | "cos" | "tan"
-        | "asin" | "acos" | "atan" | "cot" | "degrees" | "radians" | "haversin" | "atan2" => {
-            (&[NUM], Ty::of(FLOAT))
-        }
-        "rand" | "pi" | "e" => (&[ANYK], Ty::of(FLOAT)),
-        "exists" => (&[ANYK], Ty::of(BOOL)),
-        _ => (&[ANYK], Ty::ANY),
     }
 }
 
@@ -317,7 +148,7 @@ impl Checker<'_> {
                 Ty::of(BOOL)
             }
             PKind::Call(f, args) => {
-                let (accepts, result) = signature(f);
+                let (accepts, result) = (f.args, f.returns);
                 for (i, a) in args.iter().enumerate() {
                     let t = self.check(a)?;
                     let want = accepts[i.min(accepts.len() - 1)];

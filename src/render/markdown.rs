@@ -1,12 +1,14 @@
 //! Answers as Markdown tables, with `|` escaped and line breaks as `<br>`.
 
 use super::text::text;
+use crate::diag::visible;
 use crate::model::Graph;
 use crate::query::ResultSet;
 
 pub(super) fn markdown(graph: &Graph, rs: &ResultSet) -> String {
     let esc = |s: String| {
-        s.replace('\\', "\\\\")
+        visible(&s)
+            .replace('\\', "\\\\")
             .replace('|', "\\|")
             .replace('\n', "<br>")
     };

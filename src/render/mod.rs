@@ -50,6 +50,9 @@ pub struct TableStyle {
     pub width: Option<u16>,
     /// Show at most this many rows, then say how many were left out.
     pub max_rows: Option<usize>,
+    /// The text goes to a terminal: CSV shows control characters as escapes
+    /// too (tables and Markdown always do).
+    pub terminal: bool,
 }
 
 /// Renders one answer in the chosen format. JSON is one line.
@@ -57,7 +60,7 @@ pub fn render(graph: &Graph, rs: &ResultSet, format: Format, style: TableStyle) 
     match format {
         Format::Table => table::table(graph, rs, style),
         Format::Json => format!("{}\n", json_result(graph, rs)),
-        Format::Csv => csv::csv(graph, rs),
+        Format::Csv => csv::csv(graph, rs, style.terminal),
         Format::Markdown => markdown::markdown(graph, rs),
     }
 }
@@ -69,5 +72,92 @@ pub fn footer(rows: usize, millis: f64) -> String {
         format!("{rows} {unit} ({millis:.1} ms)")
     } else {
         format!("{rows} {unit} ({millis:.0} ms)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Node, Path, Props, Rel, Value};
+
+    /// Text with control characters among ordinary ones.
+    fn hostile() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
+                (0x7fu32..0xa0).prop_map(|c| char::from_u32(c).unwrap()),
+                Just('\u{1b}'),
+                Just('['),
+                Just('m'),
+                Just('|'),
+                Just('\\'),
+                any::<char>(),
+                "[a-z0-9 ]".prop_map(|s| s.chars().next().unwrap()),
+            ],
+            0..24,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// A control character that reached the output raw: any but tab and
+    /// line feed, once the colour sequences eje writes itself are taken out.
+    fn raw_control(out: &str) -> Option<char> {
+        let mut rest = out;
+        let mut plain = String::new();
+        while let Some(i) = rest.find("\x1b[") {
+            plain.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let n = after.len()
+                - after
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .len();
+            if after[n..].starts_with('m') {
+                rest = &after[n + 1..];
+            } else {
+                plain.push('\u{1b}');
+                rest = &rest[i + 1..];
+            }
+        }
+        plain.push_str(rest);
+        plain
+            .chars()
+            .find(|c| c.is_control() && *c != '\t' && *c != '\n')
+    }
+
+    proptest! {
+        #[test]
+        fn terminal_renderers_never_print_a_control_character_from_the_data(
+            texts in proptest::collection::vec(hostile(), 6),
+        ) {
+            let mut graph = Graph::new(None);
+            let mut props = Props::new();
+            props.insert("name".into(), Value::Str(texts[0].clone()));
+            let a = graph.add_node(Node { id: texts[1].clone(), labels: vec![texts[2].clone()], props });
+            let b = graph.add_node(Node { id: "b".into(), labels: vec![], props: Props::new() });
+            let r = graph.add_rel(a, b, Rel { rel_type: texts[3].clone(), props: Props::new() });
+            let rs = ResultSet {
+                columns: vec![texts[4].clone(), "n".into(), "r".into(), "p".into(), "l".into()],
+                rows: vec![vec![
+                    Value::Str(texts[5].clone()),
+                    Value::Node(a),
+                    Value::Rel(r),
+                    Value::Path(Path { nodes: vec![a, b], rels: vec![r] }),
+                    Value::List(vec![Value::Str(texts[0].clone())]),
+                ]],
+                header: vec![(texts[2].clone(), texts[3].clone())],
+                ..ResultSet::default()
+            };
+            for color in [false, true] {
+                for width in [None, Some(40)] {
+                    let style = TableStyle { color, width, max_rows: None, terminal: true };
+                    for format in [Format::Table, Format::Markdown, Format::Csv] {
+                        let out = render(&graph, &rs, format, style);
+                        prop_assert_eq!(raw_control(&out), None, "{:?} {}", format, out);
+                    }
+                }
+            }
+        }
     }
 }

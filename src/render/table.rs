@@ -6,12 +6,14 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::TableStyle;
 use super::text::text;
+use crate::diag::visible;
 use crate::model::Graph;
 use crate::query::ResultSet;
 
 pub(super) fn table(graph: &Graph, rs: &ResultSet, style: TableStyle) -> String {
     let mut out = String::new();
     for (k, v) in &rs.header {
+        let (k, v) = (visible(k), visible(v));
         let key = if style.color {
             format!("{k}:").bold().to_string()
         } else {
@@ -36,9 +38,9 @@ pub(super) fn table(graph: &Graph, rs: &ResultSet, style: TableStyle) -> String 
         .iter()
         .map(|c| {
             if style.color {
-                c.bold().to_string()
+                visible(c).bold().to_string()
             } else {
-                c.clone()
+                visible(c).into_owned()
             }
         })
         .collect();

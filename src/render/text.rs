@@ -29,27 +29,33 @@ fn kind_color(kind: &str) -> colored::Color {
     PALETTE[h % PALETTE.len()]
 }
 
-/// A value as text for a table cell or a CSV field.
+/// A value as text for a table cell, Markdown or a terminal: its control
+/// characters but tab and line feed shown as escapes (`\u{1b}`), so data
+/// cannot move the cursor or retitle the terminal; coloured when `color`.
 pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
+    let plain = crate::diag::visible(&raw_text(graph, v)).into_owned();
+    if !color {
+        return plain;
+    }
     match v {
-        Value::Null => {
-            if color {
-                "null".dimmed().to_string()
-            } else {
-                "null".into()
-            }
-        }
+        Value::Null => plain.dimmed().to_string(),
+        Value::Node(ix) => match graph.node(*ix).kind() {
+            Some(k) => plain.color(kind_color(k)).to_string(),
+            None => plain,
+        },
+        _ => plain,
+    }
+}
+
+/// A value as text, control characters and all (for CSV, which keeps them
+/// as RFC 4180 says).
+pub fn raw_text(graph: &Graph, v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
         Value::Str(s) => s.clone(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
-        Value::Node(ix) => {
-            let n = graph.node(*ix);
-            let t = node_text(n);
-            match (color, n.kind()) {
-                (true, Some(k)) => t.color(kind_color(k)).to_string(),
-                _ => t,
-            }
-        }
+        Value::Node(ix) => node_text(graph.node(*ix)),
         Value::Rel(ix) => rel_text(graph, *ix),
         Value::Path(p) => path_text(graph, p),
         Value::List(items) => {
@@ -72,7 +78,7 @@ pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
 pub(super) fn inner_text(graph: &Graph, v: &Value) -> String {
     match v {
         Value::Str(_) => v.to_string(),
-        other => text(graph, other, false),
+        other => raw_text(graph, other),
     }
 }
 
@@ -84,13 +90,13 @@ pub(super) fn rel_text(graph: &Graph, ix: petgraph::graph::EdgeIndex) -> String 
         r.props.get("start"),
         r.props.get("end"),
     ) {
-        (Some(d), _, _) => format!(" {}", text(graph, d, false)),
+        (Some(d), _, _) => format!(" {}", raw_text(graph, d)),
         (None, Some(s), e) => format!(
             " {}–{}",
-            text(graph, s, false),
-            e.map_or(String::new(), |e| text(graph, e, false))
+            raw_text(graph, s),
+            e.map_or(String::new(), |e| raw_text(graph, e))
         ),
-        (None, None, Some(e)) => format!(" –{}", text(graph, e, false)),
+        (None, None, Some(e)) => format!(" –{}", raw_text(graph, e)),
         _ => String::new(),
     };
     format!(

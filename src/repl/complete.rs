@@ -11,7 +11,7 @@ use rustyline::completion::Pair;
 
 use crate::meta::table::{self as commands, Arg};
 use crate::model::{Graph, Value, names};
-use crate::query::lexer::{self, FUNCTIONS, KEYWORDS, Token, TokenKind};
+use crate::query::lexer::{self, KEYWORDS, Token, TokenKind};
 use crate::render::Format;
 
 /// What completion can offer: drawn from the graph once per load.
@@ -333,7 +333,8 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
     if analyst {
         let prev_upper = prev.to_ascii_uppercase();
         let entity_here = site.before.len() == 1
-            || (prev_upper == "TO" && matches!(first.as_str(), "PATH" | "EVIDENCE"));
+            || (prev_upper == "TO" && matches!(first.as_str(), "PATH" | "EVIDENCE"))
+            || (prev_upper == "BY" && first == "EVIDENCE");
         if entity_here {
             return entities(vocab, site.partial, None);
         }
@@ -351,7 +352,7 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
             "NEIGHBORS" => &["DEPTH", "VIA"],
             "PATH" => &["TO", "VIA"],
             "TIMELINE" => &["FROM", "TO"],
-            "EVIDENCE" => &["TO"],
+            "EVIDENCE" => &["TO", "BY", "IN"],
             _ => &[],
         };
         return keywords(words.iter().copied(), site.partial);
@@ -374,7 +375,7 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
     variables.dedup();
     out.extend(matching(variables, site.partial));
     out.extend(keywords(KEYWORDS.iter().copied(), site.partial));
-    out.extend(matching(FUNCTIONS.iter().copied(), site.partial));
+    out.extend(matching(lexer::function_names(), site.partial));
     out.dedup_by(|a, b| a.replacement == b.replacement);
     out
 }

@@ -14,10 +14,11 @@
 //! history, meta commands, and how answers are shown (cut at `:maxrows`,
 //! wrapped to the terminal, a footer with the row count and the time).
 
-mod complete;
+pub mod complete;
 mod helper;
 mod highlight;
 mod input;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -41,9 +42,12 @@ const DEFAULT_MAX_ROWS: usize = 100;
 pub struct Settings {
     /// How answers are printed to start with.
     pub format: Format,
-    /// Where to keep the history (a file), or `off`; `None`: the user's
-    /// data directory.
-    pub history: Option<String>,
+    /// Where to keep the history (from `history_file`); `None`: nowhere.
+    pub history: Option<PathBuf>,
+    /// Reload the data whenever a data file is saved (`:watch on`).
+    pub watch: bool,
+    /// The folder of the cited articles, for `:coverage`.
+    pub corpus: Option<PathBuf>,
 }
 
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
@@ -58,6 +62,8 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         out_color,
         err_color,
         vocab_stale: false,
+        corpus: args.corpus.clone(),
+        watch: args.watch,
     };
     let config = Config::builder()
         .completion_type(CompletionType::List)
@@ -83,7 +89,7 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         EventHandler::Simple(Cmd::Insert(1, format!("\n{}", input::PAD))),
     );
 
-    let history = history_path(args.history.as_deref());
+    let history = args.history.clone();
     if let Some(path) = &history {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(dir);
@@ -91,7 +97,10 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         match editor.load_history(path) {
             Ok(()) => {}
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => eprintln!("eje: cannot read the history `{}`: {e}", path.display()),
+            Err(e) => crate::sink::line_to_stderr(format_args!(
+                "eje: cannot read the history `{}`: {e}",
+                path.display()
+            )),
         }
     }
 
@@ -100,12 +109,24 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     // stop. Each statement clears the flag when it starts.
     let cancel = repl.session.cancel.clone();
     if let Err(e) = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed)) {
-        eprintln!("eje: Ctrl-C will not cancel queries: {e}");
+        crate::sink::line_to_stderr(format_args!("eje: Ctrl-C will not cancel queries: {e}"));
     }
 
     repl.banner();
+    let mut watcher: Option<watch::Watcher> = None;
     loop {
-        match editor.readline(input::PROMPT) {
+        sync_watcher(&mut repl, &mut editor, &mut watcher);
+        let line = editor.readline(input::PROMPT);
+        // A dataset reloaded while the line was typed answers from now on.
+        if let Some(w) = &watcher
+            && let Some(loaded) = w.reloaded.try_iter().last()
+        {
+            repl.session.install(loaded);
+            if let Some(h) = editor.helper_mut() {
+                h.vocab = vocabulary(&repl);
+            }
+        }
+        match line {
             Ok(buffer) => {
                 let text = input::strip_pads(&buffer);
                 if text.trim().is_empty() {
@@ -137,22 +158,103 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     Ok(())
 }
 
-/// Where the history lives: `--history PATH`, nowhere with `--history off`,
-/// else `eje/history` in the user's data directory.
-fn history_path(option: Option<&str>) -> Option<PathBuf> {
-    match option {
-        Some(s) if s.eq_ignore_ascii_case("off") => None,
-        Some(p) => Some(expand_tilde(p)),
-        None => dirs::data_dir().map(|d| d.join("eje").join("history")),
+/// Starts or stops the watcher as `:watch` (or `--watch`) asks.
+fn sync_watcher(
+    repl: &mut Shell,
+    editor: &mut Editor<EjeHelper, DefaultHistory>,
+    watcher: &mut Option<watch::Watcher>,
+) {
+    match (repl.watch, watcher.is_some()) {
+        (true, false) => {
+            let started = editor
+                .create_external_printer()
+                .map_err(|e| format!("cannot print notices while you type: {e}"))
+                .and_then(|p| watch::Watcher::start(&repl.session.source, p, repl.err_color));
+            match started {
+                Ok(w) => *watcher = Some(w),
+                Err(e) => {
+                    repl.error(&e);
+                    repl.watch = false;
+                }
+            }
+        }
+        (false, true) => *watcher = None,
+        _ => {}
     }
 }
+
+/// Where the history lives: `--history PATH`, nowhere with `--history off`
+/// (or a character device such as `/dev/null`), else `eje/history` in the
+/// user's data directory. An existing file that is not an eje history (its
+/// first line is rustyline's `#V2`) is refused: eje would rewrite it.
+pub fn history_file(option: Option<&str>) -> Result<Option<PathBuf>, String> {
+    let path = match option {
+        Some(s) if s.eq_ignore_ascii_case("off") => return Ok(None),
+        Some(p) => expand_tilde(p),
+        None => match dirs::data_dir() {
+            Some(d) => d.join("eje").join("history"),
+            None => return Ok(None),
+        },
+    };
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Some(path)),
+        Err(e) => {
+            return Err(format!(
+                "cannot use `{}` as the history: {}",
+                path.display(),
+                crate::sink::os_reason(&e)
+            ));
+        }
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if meta.file_type().is_char_device() {
+            return Ok(None);
+        }
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "`{}` is not a file, so it cannot hold the history\n\
+             help: give a file, or `--history off`",
+            path.display()
+        ));
+    }
+    let mut first = String::new();
+    let read = std::fs::File::open(&path).and_then(|f| {
+        use std::io::{BufRead, Read};
+        std::io::BufReader::new(f.take(64)).read_line(&mut first)
+    });
+    match read {
+        Ok(0) => Ok(Some(path)),
+        Ok(_) if first.trim_end() == HISTORY_HEADER => Ok(Some(path)),
+        Ok(_) => Err(format!(
+            "`{}` is not an eje history (its first line is not `{HISTORY_HEADER}`), and eje \
+             would rewrite it\n\
+             help: give a new file or an eje history, or `--history off`",
+            path.display()
+        )),
+        Err(e) => Err(format!(
+            "cannot read the history `{}`: {}",
+            path.display(),
+            crate::sink::os_reason(&e)
+        )),
+    }
+}
+
+/// The first line of a history file as rustyline writes it.
+const HISTORY_HEADER: &str = "#V2";
 
 /// Appends the new entry to the history file at once, so a crash loses
 /// nothing and two shells share their history; the file is the user's
 /// alone (mode 0600), since queries can say what someone is looking into.
 fn save_history(editor: &mut Editor<EjeHelper, DefaultHistory>, path: &Path) {
     if let Err(e) = editor.append_history(path) {
-        eprintln!("eje: cannot write the history `{}`: {e}", path.display());
+        crate::sink::line_to_stderr(format_args!(
+            "eje: cannot write the history `{}`: {e}",
+            path.display()
+        ));
         return;
     }
     #[cfg(unix)]

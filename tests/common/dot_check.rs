@@ -254,14 +254,14 @@ impl Parser {
         if first.is_none() && matches!(self.peek(), Some(Tok::Punct("="))) {
             return Err("`=` after a subgraph".into());
         }
-        if let Some(name) = &first {
-            if self.punct("=") {
-                let value = self.id()?;
-                if name == "label" {
-                    self.label(&value);
-                }
-                return Ok(());
+        if let Some(name) = &first
+            && self.punct("=")
+        {
+            let value = self.id()?;
+            if name == "label" {
+                self.label(&value);
             }
+            return Ok(());
         }
         let mut prev = first.clone();
         let mut is_edge = false;
@@ -280,10 +280,8 @@ impl Parser {
             }
             prev = next;
         }
-        if !is_edge {
-            if let Some(name) = first {
-                self.declared.insert(name);
-            }
+        if !is_edge && let Some(name) = first {
+            self.declared.insert(name);
         }
         self.attr_lists(false)
     }

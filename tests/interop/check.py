@@ -202,8 +202,13 @@ def falkordb_graph(g):
 
 # ---------------------------------------------------------------------- Kuzu
 
+# Every Kuzu database of this run lives under one temporary folder, removed
+# when the process ends (a database is hundreds of megabytes).
+KUZU_TMP = tempfile.TemporaryDirectory(prefix="eje-kuzu-")
+
+
 def load_kuzu(script, fails):
-    db = kuzu.Database(tempfile.mkdtemp(prefix="eje-kuzu-") + "/db")
+    db = kuzu.Database(tempfile.mkdtemp(dir=KUZU_TMP.name) + "/db")
     conn = kuzu.Connection(db)
     for n, stmt in enumerate(script_lines(script), 1):
         try:

@@ -35,7 +35,7 @@ import check  # noqa: E402  (the Cypher-script check's comparisons)
 
 
 def load_kuzu_bulk(folder, fails):
-    db = kuzu.Database(tempfile.mkdtemp(prefix="eje-kuzu-bulk-") + "/db")
+    db = kuzu.Database(tempfile.mkdtemp(prefix="bulk-", dir=check.KUZU_TMP.name) + "/db")
     conn = kuzu.Connection(db)
     here = os.getcwd()
     t = time.perf_counter()

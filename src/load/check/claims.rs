@@ -9,25 +9,23 @@ use crate::load::outline::Step;
 use crate::model::TimeShape;
 use crate::model::names::nearest;
 
+/// The largest whole number a quantity (a 64-bit float) holds exactly.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
     pub(super) fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
         let schema = self.schema;
         let rel = schema.relations.get(&*c.relation);
         if rel.is_none() {
+            // Indexed and cached: many claims may share a misspelling.
             let near = self
-                .schema
-                .relation_ci(&c.relation)
-                .map(|r| r.name.clone())
-                .or_else(|| {
-                    nearest(
-                        &c.relation,
-                        self.schema.relations.keys().map(String::as_str),
-                        1,
-                    )
-                    .first()
-                    .map(|s| s.to_string())
-                });
+                .suggest
+                .relations(self.schema)
+                .suggest(&c.relation, 1)
+                .into_iter()
+                .next()
+                .map(|s| s.id);
             self.err(
                 "unknown-relation",
                 format!("unknown relation type `{}`", c.relation),
@@ -102,17 +100,19 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         for (j, cit) in c.cite.iter().enumerate() {
             self.check_citation(fi, Section::Claim, i, j, cit);
         }
-        if let Some(RankSpec::Deprecated(reason)) = &c.rank {
-            if reason.trim().is_empty() {
-                let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);
-                self.err(
-                    "deprecated-without-reason",
-                    "a deprecated claim needs a reason".into(),
-                    fi,
-                    span,
-                )
-                .help = Some("write `rank: Deprecated(\"why\")`".into());
-            }
+        let all: Vec<usize> = (0..c.cite.len()).collect();
+        self.check_voices(fi, Section::Claim, i, &all, "this claim");
+        if let Some(RankSpec::Deprecated(reason)) = &c.rank
+            && reason.trim().is_empty()
+        {
+            let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);
+            self.err(
+                "deprecated-without-reason",
+                "a deprecated claim needs a reason".into(),
+                fi,
+                span,
+            )
+            .help = Some("write `rank: Deprecated(\"why\")`".into());
         }
         for (j, other) in c.conflicts_with.iter().enumerate() {
             let span = self.span(
@@ -163,17 +163,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 whole.clone(),
             );
         }
-        if let (Some(lo), Some(hi)) = (q.low, q.high) {
-            if lo > hi {
-                let s = span(self, "low");
-                self.err(
-                    "quantity-low-above-high",
-                    format!("`low` ({lo}) is above `high` ({hi})"),
-                    fi,
-                    s,
-                )
-                .help = Some("swap them".into());
-            }
+        if let (Some(lo), Some(hi)) = (q.low, q.high)
+            && lo > hi
+        {
+            let s = span(self, "low");
+            self.err(
+                "quantity-low-above-high",
+                format!("`low` ({lo}) is above `high` ({hi})"),
+                fi,
+                s,
+            )
+            .help = Some("swap them".into());
         }
         for (name, v) in [("value", q.value), ("low", q.low), ("high", q.high)] {
             if v.is_some_and(|v| !v.is_finite() || v < 0.0) {
@@ -183,6 +183,19 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     format!("`{name}` must be a finite number, zero or more"),
                     fi,
                     s,
+                );
+            } else if v.is_some_and(|v| v > MAX_EXACT) {
+                // Beyond 2^53 a number is silently rounded: say so instead.
+                let s = span(self, name);
+                self.err(
+                    "quantity-too-large",
+                    format!("`{name}` is larger than eje holds exactly (9007199254740992)"),
+                    fi,
+                    s,
+                )
+                .help = Some(
+                    "give the figure in a larger unit, and keep the source's wording in `text`"
+                        .into(),
                 );
             }
         }

@@ -37,10 +37,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                         }
                         break;
                     }
-                    if seen.insert(n) {
-                        if let Some(ps) = parent.get(n) {
-                            stack.extend(ps.iter().map(|p| p.0));
-                        }
+                    if seen.insert(n)
+                        && let Some(ps) = parent.get(n)
+                    {
+                        stack.extend(ps.iter().map(|p| p.0));
                     }
                 }
             }

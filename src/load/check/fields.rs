@@ -5,7 +5,6 @@ use super::{Ctx, Loc, Section};
 use crate::load::files::WhenSpec;
 use crate::load::outline::Step;
 use crate::model::PartialDate;
-use crate::model::names::nearest;
 
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
     pub(super) fn check_date(
@@ -47,17 +46,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                         dates[k] = self.check_date(fi, span, v);
                     }
                 }
-                if let [Some(a), Some(b)] = dates {
-                    if a.first_day() > b.last_day() {
-                        let span = self.span(fi, section, i, &[Step::Field("when")]);
-                        self.err(
-                            "from-after-to",
-                            format!("the span starts ({a}) after it ends ({b})"),
-                            fi,
-                            span,
-                        )
-                        .help = Some("swap `from` and `to`".into());
-                    }
+                if let [Some(a), Some(b)] = dates
+                    && a.first_day() > b.last_day()
+                {
+                    let span = self.span(fi, section, i, &[Step::Field("when")]);
+                    self.err(
+                        "from-after-to",
+                        format!("the span starts ({a}) after it ends ({b})"),
+                        fi,
+                        span,
+                    )
+                    .help = Some("swap `from` and `to`".into());
                 }
                 if from.is_none() && to.is_none() {
                     let span = self.span(fi, section, i, &[Step::Field("when")]);
@@ -103,16 +102,14 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             return true;
         }
         let span = self.span(fi, Section::Entity, i, &[Step::Field("kind")]);
+        // Indexed and cached: thousands of entities may share a misspelling.
         let near = self
-            .schema
-            .kind_ci(kind)
-            .map(|k| k.name.as_str())
-            .or_else(|| {
-                nearest(kind, self.schema.kinds.keys().map(String::as_str), 1)
-                    .first()
-                    .copied()
-            })
-            .map(str::to_string);
+            .suggest
+            .kinds(self.schema)
+            .suggest(kind, 1)
+            .into_iter()
+            .next()
+            .map(|s| s.id);
         self.err("unknown-kind", format!("unknown kind `{kind}`"), fi, span)
             .set_label("not declared in schema.ron")
             .help = near.map(|n| format!("did you mean `{n}`?"));
@@ -123,7 +120,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
 /// The format's own field that sets a reserved property, if any.
 fn reserved_field(key: &str) -> Option<&str> {
     match key {
-        "date" | "start" | "end" => Some("when"),
+        "date" | "start" | "end" | "known_until" => Some("when"),
         "quantity" | "quantity_low" | "quantity_high" | "approx" | "unit" | "quantity_text" => {
             Some("quantity")
         }

@@ -14,11 +14,13 @@
 //! This module holds the context and the driver; each family of rules has
 //! a file of its own.
 
+mod audit;
 mod citations;
 mod claims;
 mod consistency;
 mod corpus;
 mod entities;
+mod facets;
 mod fields;
 mod ids;
 mod names;
@@ -37,6 +39,7 @@ use super::{InputFile, Options, PhaseTimer, SCHEMA_FILE, fast, parse_ron};
 use crate::diag::{Diagnostic, line_col};
 use crate::model::Schema;
 
+pub use audit::AuditItem;
 pub use ids::IdMap;
 
 /// Which section of a dossier an id was declared in.
@@ -108,9 +111,12 @@ pub struct Ctx<'c, 'a> {
     /// checked on several threads.
     pub used: &'c [Vec<AtomicBool>],
     pub cited_sources: &'c [Vec<AtomicBool>],
-    /// Whether a relation type takes a subject and object kind, by their
-    /// positions in the schema; filled as claims are checked.
-    pub endpoints_ok: Vec<bool>,
+    /// "Did you mean" for unknown references.
+    pub suggest: &'c refs::Suggesters,
+    /// The (relation type, subject kind, object kind) triples found
+    /// allowed, by their positions in the schema; filled as claims are
+    /// checked (a set: the schema's size never allocates anything).
+    pub endpoints_ok: super::FastSet<(u32, u32, u32)>,
     /// The node index each file's first entity will get (entities become
     /// nodes in order).
     pub node_base: &'c [u32],
@@ -126,6 +132,7 @@ struct Shared<'c, 'a> {
     dossiers: &'c [Dossier<'a>],
     used: &'c [Vec<AtomicBool>],
     cited_sources: &'c [Vec<AtomicBool>],
+    suggest: &'c refs::Suggesters,
     node_base: &'c [u32],
 }
 
@@ -141,7 +148,8 @@ impl<'c, 'a> Shared<'c, 'a> {
             diags,
             used: self.used,
             cited_sources: self.cited_sources,
-            endpoints_ok: vec![false; self.schema.relations.len() * self.schema.kinds.len().pow(2)],
+            suggest: self.suggest,
+            endpoints_ok: super::FastSet::default(),
             node_base: self.node_base,
             ends: Vec::new(),
         }
@@ -160,6 +168,8 @@ pub struct Checked<'a> {
     pub dossiers: Vec<Dossier<'a>>,
     /// Subject and object node of every claim, per file (see `Ctx::ends`).
     pub ends: Vec<Vec<[u32; 2]>>,
+    /// What `--audit` found (empty unless asked for).
+    pub audit: Vec<AuditItem>,
 }
 
 /// Checks every file; `None` when any error was found (all of them are in
@@ -172,7 +182,14 @@ pub fn check<'a>(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Checked<'a>> {
     let schema_file = files.iter().find(|f| f.rel == SCHEMA_FILE);
+    // A schema that is there but could not be read is reported as such.
+    let schema_unreadable = diags.iter().any(|d| {
+        d.is_error()
+            && matches!(d.code, "io" | "not-a-file" | "encoding")
+            && d.message.contains(&format!("{SCHEMA_FILE}`"))
+    });
     let schema = match schema_file {
+        None if schema_unreadable => None,
         None => {
             diags.push(
                 Diagnostic::error("missing-schema", "the data directory has no `schema.ron`")
@@ -248,11 +265,13 @@ pub fn check<'a>(
         node_base.push(next);
         next += d.data.entities.len() as u32;
     }
+    let suggest = refs::Suggesters::default();
     let shared = Shared {
         schema: &schema,
         dossiers: &dossiers,
         used: &used,
         cited_sources: &cited_sources,
+        suggest: &suggest,
         node_base: &node_base,
     };
     let no_ids = IdMap::default();
@@ -291,17 +310,19 @@ pub fn check<'a>(
     diags.extend(found);
     let mut ctx = shared.ctx(&ids, diags);
     if let Some(corpus) = &opts.corpus {
-        ctx.check_corpus(corpus);
+        ctx.check_corpus(corpus, opts.max_file_size());
     }
     ctx.warn_unused();
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
+    let audit = if opts.audit { ctx.audit() } else { Vec::new() };
     timer.phase("check");
     Some(Checked {
         schema,
         dossiers,
         ends,
+        audit,
     })
 }
 
@@ -388,6 +409,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         for (i, e) in d.data.entities.iter().enumerate() {
             self.check_entity(fi, i, e);
         }
+        self.check_facets(fi);
         self.ends.reserve_exact(d.data.claims.len());
         for (i, c) in d.data.claims.iter().enumerate() {
             self.check_claim(fi, i, c);

@@ -65,18 +65,18 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         // Ids are lookup keys too: an id that is another entity's name.
         for (fi, d) in dossiers.iter().enumerate() {
             for (i, e) in d.data.entities.iter().enumerate() {
-                if let Some((other, _)) = owner.get(&normalize(&e.id)) {
-                    if other != &e.id {
-                        let other = other.clone();
-                        let span = self.span(fi, Section::Entity, i, &[Step::Field("id")]);
-                        self.err(
-                            "alias-collision",
-                            format!("id `{}` is also a name of `{other}`", e.id),
-                            fi,
-                            span,
-                        )
-                        .help = Some("rename the id or drop the name".into());
-                    }
+                if let Some((other, _)) = owner.get(&normalize(&e.id))
+                    && other != &e.id
+                {
+                    let other = other.clone();
+                    let span = self.span(fi, Section::Entity, i, &[Step::Field("id")]);
+                    self.err(
+                        "alias-collision",
+                        format!("id `{}` is also a name of `{other}`", e.id),
+                        fi,
+                        span,
+                    )
+                    .help = Some("rename the id or drop the name".into());
                 }
             }
         }

@@ -1,13 +1,85 @@
 //! References between ids: each must name a declaration of the right
 //! section, and a relation must take its endpoints' kinds.
 
+use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
 
 use super::Decl;
 use super::{Ctx, Loc, Section};
+use crate::load::dossier::Dossier;
 use crate::load::files::EntitySpec;
 use crate::load::outline::Step;
-use crate::model::names::{nearest, normalize};
+use crate::model::suggest::{Suggester, Via};
+
+/// "Did you mean" for unknown references, one suggester per section, made
+/// on first need and shared by the checks of every file.
+#[derive(Default)]
+pub struct Suggesters {
+    entity: OnceLock<Suggester>,
+    source: OnceLock<Suggester>,
+    claim: OnceLock<Suggester>,
+    kind: OnceLock<Suggester>,
+    relation: OnceLock<Suggester>,
+}
+
+impl Suggesters {
+    /// Kinds of the schema, for an unknown kind.
+    pub fn kinds(&self, schema: &crate::model::Schema) -> &Suggester {
+        self.kind.get_or_init(|| {
+            let mut s = Suggester::new();
+            for k in schema.kinds.keys() {
+                s.add_target(k, None);
+            }
+            s
+        })
+    }
+
+    /// Relation types of the schema, for an unknown relation type.
+    pub fn relations(&self, schema: &crate::model::Schema) -> &Suggester {
+        self.relation.get_or_init(|| {
+            let mut s = Suggester::new();
+            for r in schema.relations.keys() {
+                s.add_target(r, None);
+            }
+            s
+        })
+    }
+
+    pub fn get(&self, dossiers: &[Dossier<'_>], section: Section) -> &Suggester {
+        let cell = match section {
+            Section::Entity => &self.entity,
+            Section::Source => &self.source,
+            Section::Claim => &self.claim,
+        };
+        cell.get_or_init(|| {
+            let mut s = Suggester::new();
+            for d in dossiers {
+                match section {
+                    Section::Entity => {
+                        for e in &d.data.entities {
+                            let t = s.add_target(&e.id, Some(&e.kind));
+                            s.add_spelling(t, &e.name, Via::Name);
+                            for a in &e.aliases {
+                                s.add_spelling(t, a, Via::Alias);
+                            }
+                        }
+                    }
+                    Section::Source => {
+                        for src in &d.data.sources {
+                            s.add_target(&src.id, None);
+                        }
+                    }
+                    Section::Claim => {
+                        for c in d.data.claims.iter().filter_map(|c| c.id.as_ref()) {
+                            s.add_target(c, None);
+                        }
+                    }
+                }
+            }
+            s
+        })
+    }
+}
 
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
     /// Checks a reference to an id of the expected section.
@@ -45,17 +117,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 None
             }
             None => {
-                let candidates: Vec<&str> = self
-                    .ids
-                    .iter()
-                    .filter(|(_, d)| d.section == want)
-                    .map(|(k, _)| k)
-                    .collect();
-                let mut near = nearest(id, candidates.iter().copied(), 1);
-                if near.is_empty() {
-                    // The id may be a spelling of an entity's name.
-                    near = self.entity_by_name(id).into_iter().collect();
-                }
+                let near = self.suggest.get(self.dossiers, want).suggest(id, 1);
                 let noun = match want {
                     Section::Source => "source",
                     Section::Entity => "entity",
@@ -63,22 +125,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 };
                 self.err("unknown-ref", format!("unknown {noun} `{id}`"), file, span)
                     .set_label(format!("no {noun} has this id"))
-                    .help = near.first().map(|n| format!("did you mean `{n}`?"));
+                    .help = near
+                    .first()
+                    .map(|n| format!("did you mean {}?", n.describe()));
                 None
             }
         }
-    }
-
-    pub(super) fn entity_by_name(&self, name: &str) -> Option<&str> {
-        let key = normalize(name);
-        for d in self.dossiers {
-            for e in &d.data.entities {
-                if normalize(&e.name) == key || e.aliases.iter().any(|a| normalize(a) == key) {
-                    return Some(&e.id);
-                }
-            }
-        }
-        None
     }
 
     /// Whether the declaration of `id` was referenced.
@@ -148,46 +200,40 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let (Some(si), Some(oi)) = (kinds.get_index_of(sk), kinds.get_index_of(ok)) else {
             return; // unknown kinds are reported on their own
         };
-        let slot = (ri * kinds.len() + si) * kinds.len() + oi;
-        if self.endpoints_ok[slot] {
+        let slot = (ri as u32, si as u32, oi as u32);
+        if self.endpoints_ok.contains(&slot) {
             return;
         }
         let allowed = |list: &[String], k: &str| {
             list.is_empty() || list.iter().any(|a| self.schema.is_a(k, a))
         };
-        if !allowed(&rel.from, sk) {
-            self.err(
-                "endpoint-kind",
-                format!(
-                    "`{relation}` does not take {} as subject ({what})",
-                    article(sk)
-                ),
-                fi,
-                span,
-            )
-            .help = Some(format!(
-                "`{relation}` goes from {} to {}",
-                rel.from.join(" | "),
-                or_any(&rel.to)
-            ));
-        } else if !allowed(&rel.to, ok) {
-            self.err(
-                "endpoint-kind",
-                format!(
-                    "`{relation}` does not take {} as object ({what})",
-                    article(ok)
-                ),
-                fi,
-                span,
-            )
-            .help = Some(format!(
-                "`{relation}` goes from {} to {}",
-                or_any(&rel.from),
-                rel.to.join(" | ")
-            ));
-        } else {
-            self.endpoints_ok[slot] = true;
-        }
+        let (subject_ok, object_ok) = (allowed(&rel.from, sk), allowed(&rel.to, ok));
+        let goes = format!(
+            "`{relation}` goes from {} to {}",
+            or_any(&rel.from),
+            or_any(&rel.to)
+        );
+        let message = match (subject_ok, object_ok) {
+            (true, true) => {
+                self.endpoints_ok.insert(slot);
+                return;
+            }
+            (false, true) => format!(
+                "`{relation}` does not take {} as subject ({what})",
+                article(sk)
+            ),
+            (true, false) => format!(
+                "`{relation}` does not take {} as object ({what})",
+                article(ok)
+            ),
+            // Both ends wrong: say so once, naming both.
+            (false, false) => format!(
+                "`{relation}` takes neither {} as subject nor {} as object ({what})",
+                article(sk),
+                article(ok)
+            ),
+        };
+        self.err("endpoint-kind", message, fi, span).help = Some(goes);
     }
 }
 

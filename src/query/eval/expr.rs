@@ -5,12 +5,13 @@
 //! those slots is changed.
 
 use super::super::ast::{BinaryOp, Quantifier, Span};
-use super::super::error::QueryError;
+use super::super::dates;
+use super::super::error::{ErrorKind, QueryError};
 use super::super::ir::{PExpr, PKind};
 use super::Exec;
 use super::matcher::Sink;
 use super::ops::{self, type_error};
-use crate::model::Value;
+use crate::model::{PartialDate, Value};
 
 impl Exec<'_> {
     pub(crate) fn eval(&mut self, e: &PExpr, row: &mut [Value]) -> Result<Value, QueryError> {
@@ -302,7 +303,7 @@ impl Exec<'_> {
                     | BinaryOp::Lt
                     | BinaryOp::Le
                     | BinaryOp::Gt
-                    | BinaryOp::Ge => Ok(ops::comparison(op, &x, &y)),
+                    | BinaryOp::Ge => self.compare(op, &x, &y, span),
                     BinaryOp::In => ops::in_list(&x, &y, span),
                     BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains => {
                         Ok(ops::string_op(op, &x, &y))
@@ -320,10 +321,41 @@ impl Exec<'_> {
         }
     }
 
+    /// A comparison operator. Dates compare as intervals (`query::dates`),
+    /// and an unknown answer is remembered for the note on coarse dates;
+    /// over curated data a string compared with a date must name a full day.
+    fn compare(
+        &mut self,
+        op: BinaryOp,
+        x: &Value,
+        y: &Value,
+        span: Span,
+    ) -> Result<Value, QueryError> {
+        match date_sides(x, y, self.curated) {
+            None => Ok(ops::comparison(op, x, y)),
+            Some(Err(s)) => Err(dates::string_error(s, span, ErrorKind::Runtime, None)),
+            Some(Ok((a, b))) => Ok(self.compare_dates(op, &a, &b)),
+        }
+    }
+
+    fn compare_dates(&mut self, op: BinaryOp, a: &PartialDate, b: &PartialDate) -> Value {
+        let answer = dates::compare(op, a, b);
+        if answer.is_none() {
+            self.coarse = true;
+        }
+        answer.map_or(Value::Null, Value::Bool)
+    }
+
     /// A comparison or string predicate whose sides can both be read where
     /// they are, computed without copying them (a filter over every node's
     /// name copies no name); `None` when a side must be evaluated.
-    fn compare_in_place(&self, op: BinaryOp, a: &PExpr, b: &PExpr, row: &[Value]) -> Option<Value> {
+    fn compare_in_place(
+        &mut self,
+        op: BinaryOp,
+        a: &PExpr,
+        b: &PExpr,
+        row: &[Value],
+    ) -> Option<Value> {
         let string_pred = matches!(
             op,
             BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains
@@ -339,6 +371,15 @@ impl Exec<'_> {
             return None;
         }
         let (x, y) = (self.peek(a, row)?, self.peek(b, row)?);
+        if comparison {
+            // Dates have rules of their own; a string that is not a full
+            // day is left to `compare`, which says so.
+            match date_sides(x, y, self.curated) {
+                None => {}
+                Some(Err(_)) => return None,
+                Some(Ok((a, b))) => return Some(self.compare_dates(op, &a, &b)),
+            }
+        }
         Some(if string_pred {
             ops::string_op(op, x, y)
         } else {
@@ -435,4 +476,21 @@ impl Exec<'_> {
             }
         })
     }
+}
+
+/// The two dates a comparison compares, when one side is a date: the other
+/// a date too, or over curated data a string naming a full day (`Err` with
+/// the string when it names less). `None` otherwise: openCypher's rules.
+fn date_sides<'v>(
+    x: &'v Value,
+    y: &'v Value,
+    curated: bool,
+) -> Option<Result<(PartialDate, PartialDate), &'v str>> {
+    let read = |s: &'v str| dates::full_day(s).ok_or(s);
+    Some(match (x, y) {
+        (Value::Date(a), Value::Date(b)) => Ok((*a, *b)),
+        (Value::Date(a), Value::Str(s)) if curated => read(s).map(|b| (*a, b)),
+        (Value::Str(s), Value::Date(b)) if curated => read(s).map(|a| (a, *b)),
+        _ => return None,
+    })
 }

@@ -24,7 +24,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::fxhash::FastSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
+use std::time::{Duration, Instant};
 
 use regex::Regex;
 
@@ -32,6 +34,7 @@ pub use key::{Key, equivalent};
 pub use ops::{compare, equals};
 
 use super::ast;
+use super::dates;
 use super::error::{ErrorKind, QueryError};
 use super::functions::AggKind;
 use super::ir::{AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
@@ -39,7 +42,9 @@ use super::plan;
 use super::result::ResultSet;
 use crate::model::{Graph, Value};
 
-/// How a statement runs.
+/// How a statement runs: the execution context every entry point takes
+/// (`engine`), with the limits, the cancel flag, and what front ends read
+/// while it runs.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The number of hops an unbounded `*` stands for over curated data
@@ -53,6 +58,16 @@ pub struct Options {
     pub params: BTreeMap<String, Value>,
     /// Set to true (Ctrl-C) to stop a running statement.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// The most memory a statement may hold, in bytes (carried for now:
+    /// nothing counts the bytes yet).
+    pub max_memory: Option<u64>,
+    /// The longest a statement may run (checked with the cancel flag).
+    pub timeout: Option<Duration>,
+    /// The work done so far by the running statement, updated as it runs,
+    /// for a front end to show progress.
+    pub progress: Option<Arc<AtomicU64>>,
+    /// Where `PROFILE` collects its per-step counters.
+    pub profile: Option<Arc<Profile>>,
     /// Apply `optimize`'s rewrites (off only to check they change no
     /// answer).
     pub rewrite: bool,
@@ -66,9 +81,21 @@ impl Default for Options {
             max_work: 200_000_000,
             params: BTreeMap::new(),
             cancel: None,
+            max_memory: None,
+            timeout: None,
+            progress: None,
+            profile: None,
             rewrite: true,
         }
     }
+}
+
+/// `PROFILE`'s per-step counters: rows that came out of each operator of
+/// each part of the query. Nothing fills them yet; the type is where they
+/// will live.
+#[derive(Debug, Default)]
+pub struct Profile {
+    pub rows: Mutex<Vec<Vec<u64>>>,
 }
 
 /// Plans and runs one query. `text` is the text its spans point into (the
@@ -101,21 +128,31 @@ pub fn plan_query(
 pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<ResultSet, QueryError> {
     let mut rows = Vec::new();
     let mut work = 0;
+    let mut coarse = 0;
     for part in &plan.parts {
         let mut ex = Exec::new(graph, opts, part);
         ex.work = work;
         ex.run()?;
         work = ex.work;
+        coarse += ex.coarse_rows;
         rows.extend(ex.out);
+    }
+    if let Some(p) = &opts.progress {
+        p.store(work, AtomicOrdering::Relaxed);
     }
     if plan.distinct {
         let mut seen = HashSet::new();
         rows.retain(|r: &Vec<Value>| seen.insert(Key(r.clone())));
     }
+    let mut notes = Vec::new();
+    if coarse > 0 {
+        notes.push(dates::coarse_note(coarse));
+    }
     Ok(ResultSet {
         columns: plan.columns.clone(),
         rows,
-        header: Vec::new(),
+        notes,
+        ..ResultSet::default()
     })
 }
 
@@ -489,6 +526,12 @@ pub(crate) struct Exec<'a> {
     out: Vec<Vec<Value>>,
     regexes: HashMap<String, Regex>,
     pub(crate) curated: bool,
+    /// When the statement must have finished (`Options::timeout`).
+    deadline: Option<Instant>,
+    /// Set when a date comparison was unknown because of precision.
+    pub(crate) coarse: bool,
+    /// Rows filters dropped because of that.
+    coarse_rows: usize,
 }
 
 impl<'a> Exec<'a> {
@@ -517,6 +560,9 @@ impl<'a> Exec<'a> {
             out: Vec::new(),
             regexes: HashMap::new(),
             curated: graph.schema.is_some(),
+            deadline: opts.timeout.map(|t| Instant::now() + t),
+            coarse: false,
+            coarse_rows: 0,
         }
     }
 
@@ -540,7 +586,22 @@ impl<'a> Exec<'a> {
             ));
         }
         if self.work & 1023 == 0 {
+            if let Some(p) = &self.opts.progress {
+                p.store(self.work, AtomicOrdering::Relaxed);
+            }
             self.check_cancel()?;
+            if let Some(d) = self.deadline
+                && Instant::now() >= d
+            {
+                let secs = self.opts.timeout.unwrap_or_default().as_secs_f64();
+                return Err(QueryError::new(
+                    ErrorKind::Limit,
+                    format!(
+                        "the query ran longer than {secs} s; add a LIMIT or narrow the pattern"
+                    ),
+                    None,
+                ));
+            }
         }
         Ok(())
     }
@@ -584,7 +645,7 @@ impl<'a> Exec<'a> {
                 }
             },
             Op::Filter(e) => {
-                if self.test(e, row)? {
+                if self.filter(e, row)? {
                     self.push(ix + 1, row)
                 } else {
                     Ok(Flow::Continue)
@@ -818,6 +879,18 @@ impl<'a> Exec<'a> {
             group.accs[i].add(v, span)?;
         }
         Ok(())
+    }
+
+    /// A filter (`WHERE`) keeps a row: only `true` counts. A row dropped
+    /// because a date comparison in it was unknown (its dates too coarse)
+    /// is counted, for the answer's note.
+    pub(crate) fn filter(&mut self, e: &PExpr, row: &mut [Value]) -> Result<bool, QueryError> {
+        self.coarse = false;
+        let keep = self.test(e, row)?;
+        if !keep && self.coarse {
+            self.coarse_rows += 1;
+        }
+        Ok(keep)
     }
 
     /// A predicate holds: only `true` counts.

@@ -5,10 +5,10 @@
 use std::cmp::Ordering;
 
 use super::super::ast::{BinaryOp, Span};
+use super::super::dates;
 use super::super::error::{ErrorKind, QueryError};
-use super::super::functions::parse_date;
+use crate::model::Value;
 use crate::model::value::format_float;
-use crate::model::{PartialDate, Value};
 
 pub fn type_error(message: String, span: Span) -> QueryError {
     QueryError::new(ErrorKind::Runtime, message, Some(span)).with_code("InvalidArgumentType")
@@ -20,10 +20,6 @@ fn as_f64(v: &Value) -> Option<f64> {
         Value::Float(f) => Some(*f),
         _ => None,
     }
-}
-
-fn date_of(s: &str) -> Option<PartialDate> {
-    parse_date(s).ok()
 }
 
 /// Ordering for `<`, `<=`, `>`, `>=`: `None` when the answer is null
@@ -39,8 +35,6 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Str(x), Str(y)) => Some(x.cmp(y)),
         (Bool(x), Bool(y)) => Some(x.cmp(y)),
         (Date(x), Date(y)) => x.compare(y),
-        (Str(s), Date(d)) => date_of(s)?.compare(d),
-        (Date(d), Str(s)) => d.compare(&date_of(s)?),
         (List(x), List(y)) => {
             for (p, q) in x.iter().zip(y) {
                 match compare(p, q)? {
@@ -65,11 +59,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Int(_) | Float(_), Int(_) | Float(_)) => Some(as_f64(a)? == as_f64(b)?),
         (Str(x), Str(y)) => Some(x == y),
         (Bool(x), Bool(y)) => Some(x == y),
-        (Date(x), Date(y)) => dates_equal(x, y),
-        (Str(s), Date(d)) | (Date(d), Str(s)) => match date_of(s) {
-            Some(x) => dates_equal(&x, d),
-            None => Some(false),
-        },
+        (Date(x), Date(y)) => Some(x == y),
         (List(x), List(y)) => {
             if x.len() != y.len() {
                 return Some(false);
@@ -89,10 +79,6 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
     }
 }
 
-fn dates_equal(x: &PartialDate, y: &PartialDate) -> Option<bool> {
-    Some(x.compare(y) == Some(Ordering::Equal))
-}
-
 fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<bool> {
     let mut unknown = false;
     for (p, q) in pairs {
@@ -105,8 +91,14 @@ fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<
     if unknown { None } else { Some(true) }
 }
 
-/// A comparison operator applied to two values.
+/// A comparison operator applied to two values. Dates follow
+/// `query::dates`; a string and a date are different types, as in
+/// openCypher (the evaluator reads a full-day string as a date over
+/// curated data first).
 pub fn comparison(op: BinaryOp, a: &Value, b: &Value) -> Value {
+    if let (Value::Date(x), Value::Date(y)) = (a, b) {
+        return dates::compare(op, x, y).map_or(Value::Null, Value::Bool);
+    }
     let is_nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
     match op {
         BinaryOp::Eq => equals(a, b).map_or(Value::Null, Value::Bool),
@@ -342,6 +334,7 @@ pub fn slice(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PartialDate;
 
     fn d(s: &str) -> Value {
         Value::Date(PartialDate::parse(s).unwrap())
@@ -390,12 +383,18 @@ mod tests {
             Value::Bool(true)
         );
         assert_eq!(
-            comparison(BinaryOp::Ge, &d("2024-06-19"), &"2024-01-01".into()),
+            comparison(BinaryOp::Le, &d("2024-06"), &d("2024-06")),
             Value::Bool(true)
+        );
+        // A string is not a date here (over curated data the evaluator
+        // reads a full day first).
+        assert_eq!(
+            comparison(BinaryOp::Ge, &d("2024-06-19"), &"2024-01-01".into()),
+            Value::Null
         );
         assert_eq!(
             comparison(BinaryOp::Eq, &d("2024-06"), &"2024-06".into()),
-            Value::Bool(true)
+            Value::Bool(false)
         );
     }
 

@@ -8,6 +8,7 @@
 //! here; the evaluator keeps their accumulators.
 
 use super::error::{ErrorKind, QueryError};
+use super::kinds::{ALL, BOOL, DATE, FLOAT, INT, LIST, MAP, NODE, NULL, NUM, PATH, REL, STR, Ty};
 use crate::model::{Graph, PartialDate, Path, Value};
 
 mod aggregate;
@@ -32,14 +33,31 @@ use string::*;
 
 pub type FnResult = Result<Value, QueryError>;
 
-/// A scalar function.
+/// A scalar function: one entry of the registry, which the planner, the
+/// type check, the evaluator, the highlighter and the completer all read.
 pub struct Function {
     pub name: &'static str,
     pub min_args: usize,
     pub max_args: usize,
+    /// The kinds each argument accepts (`kinds::NODE | kinds::REL`...); the
+    /// last entry stands for any further arguments.
+    pub args: &'static [u16],
+    /// What it returns (null aside: see `nulls`).
+    pub returns: Ty,
+    pub nulls: Nulls,
     pub call: fn(&Graph, &[Value]) -> FnResult,
     /// One line for `:help` and completion.
     pub doc: &'static str,
+}
+
+/// What a function does with null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nulls {
+    /// A null argument gives null (most functions).
+    Propagate,
+    /// It is about nulls and decides itself (`coalesce`, `exists`, the
+    /// `...OrNull` conversions, which also give null for what they refuse).
+    Handle,
 }
 
 impl std::fmt::Debug for Function {
@@ -64,11 +82,14 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 const MANY: usize = usize::MAX;
 
 macro_rules! f {
-    ($name:literal, $min:expr, $max:expr, $call:expr, $doc:literal) => {
+    ($name:literal, $min:expr, $max:expr, $args:expr, $returns:expr, $nulls:ident, $call:expr, $doc:literal) => {
         Function {
             name: $name,
             min_args: $min,
             max_args: $max,
+            args: $args,
+            returns: $returns,
+            nulls: Nulls::$nulls,
             call: $call,
             doc: $doc,
         }
@@ -76,11 +97,23 @@ macro_rules! f {
 }
 
 pub static FUNCTIONS: &[Function] = &[
-    f!("id", 1, 1, id, "the id of a node (`putin`) or relation"),
+    f!(
+        "id",
+        1,
+        1,
+        &[NODE | REL],
+        Ty::ANY,
+        Propagate,
+        id,
+        "the id of a node (`putin`) or relation"
+    ),
     f!(
         "kind",
         1,
         1,
+        &[NODE],
+        Ty::of(STR | NULL),
+        Propagate,
         kind,
         "the kind of an entity: its most specific label"
     ),
@@ -88,14 +121,29 @@ pub static FUNCTIONS: &[Function] = &[
         "labels",
         1,
         1,
+        &[NODE],
+        Ty::list(STR),
+        Propagate,
         labels,
         "the labels of a node, most specific first"
     ),
-    f!("type", 1, 1, rel_type, "the type of a relation"),
+    f!(
+        "type",
+        1,
+        1,
+        &[REL],
+        Ty::of(STR),
+        Propagate,
+        rel_type,
+        "the type of a relation"
+    ),
     f!(
         "name",
         1,
         1,
+        &[NODE],
+        Ty::of(STR | NULL),
+        Propagate,
         name,
         "the display name of a node (its id when it has no name)"
     ),
@@ -103,6 +151,9 @@ pub static FUNCTIONS: &[Function] = &[
         "properties",
         1,
         1,
+        &[NODE | REL | MAP],
+        Ty::of(MAP),
+        Propagate,
         properties,
         "the properties of a node, relation or map, as a map"
     ),
@@ -110,41 +161,119 @@ pub static FUNCTIONS: &[Function] = &[
         "keys",
         1,
         1,
+        &[NODE | REL | MAP],
+        Ty::list(STR),
+        Propagate,
         keys,
         "the property keys of a node, relation or map"
     ),
-    f!("length", 1, 1, length, "the number of relations in a path"),
-    f!("nodes", 1, 1, nodes, "the nodes of a path"),
+    f!(
+        "length",
+        1,
+        1,
+        &[PATH | LIST | STR],
+        Ty::of(INT),
+        Propagate,
+        length,
+        "the number of relations in a path"
+    ),
+    f!(
+        "nodes",
+        1,
+        1,
+        &[PATH],
+        Ty::list(NODE),
+        Propagate,
+        nodes,
+        "the nodes of a path"
+    ),
     f!(
         "relationships",
         1,
         1,
+        &[PATH],
+        Ty::list(REL),
+        Propagate,
         relationships,
         "the relations of a path"
     ),
-    f!("size", 1, 1, size, "the length of a list or a string"),
+    f!(
+        "size",
+        1,
+        1,
+        &[LIST | STR | MAP],
+        Ty::of(INT),
+        Propagate,
+        size,
+        "the length of a list or a string"
+    ),
     f!(
         "coalesce",
         1,
         MANY,
+        &[ALL],
+        Ty::ANY,
+        Handle,
         coalesce,
         "the first argument that is not null"
     ),
-    f!("toLower", 1, 1, to_lower, "a string in lower case"),
-    f!("toUpper", 1, 1, to_upper, "a string in upper case"),
+    f!(
+        "toLower",
+        1,
+        1,
+        &[STR],
+        Ty::of(STR),
+        Propagate,
+        to_lower,
+        "a string in lower case"
+    ),
+    f!(
+        "toUpper",
+        1,
+        1,
+        &[STR],
+        Ty::of(STR),
+        Propagate,
+        to_upper,
+        "a string in upper case"
+    ),
     f!(
         "trim",
         1,
         1,
+        &[STR],
+        Ty::of(STR),
+        Propagate,
         trim,
         "a string without leading and trailing spaces"
     ),
-    f!("ltrim", 1, 1, ltrim, "a string without leading spaces"),
-    f!("rtrim", 1, 1, rtrim, "a string without trailing spaces"),
+    f!(
+        "ltrim",
+        1,
+        1,
+        &[STR],
+        Ty::of(STR),
+        Propagate,
+        ltrim,
+        "a string without leading spaces"
+    ),
+    f!(
+        "rtrim",
+        1,
+        1,
+        &[STR],
+        Ty::of(STR),
+        Propagate,
+        rtrim,
+        "a string without trailing spaces"
+    ),
     f!(
         "toString",
         1,
         1,
+        &[STR | NUM | BOOL | DATE],
+        Ty::of(STR),
+        Propagate,
         to_string,
         "a number, boolean, date or string as a string"
     ),
@@ -152,6 +281,9 @@ pub static FUNCTIONS: &[Function] = &[
         "toInteger",
         1,
         1,
+        &[STR | NUM | BOOL],
+        Ty::of(INT),
+        Propagate,
         to_integer,
         "a number, boolean or string as an integer (null if it is not one)"
     ),
@@ -159,6 +291,9 @@ pub static FUNCTIONS: &[Function] = &[
         "toFloat",
         1,
         1,
+        &[STR | NUM],
+        Ty::of(FLOAT),
+        Propagate,
         to_float,
         "a number or string as a float (null if it is not one)"
     ),
@@ -166,6 +301,9 @@ pub static FUNCTIONS: &[Function] = &[
         "toBoolean",
         1,
         1,
+        &[STR | BOOL | INT],
+        Ty::of(BOOL),
+        Propagate,
         to_boolean,
         "a boolean or string as a boolean (null if it is not one)"
     ),
@@ -173,52 +311,189 @@ pub static FUNCTIONS: &[Function] = &[
         "date",
         1,
         1,
+        &[STR | DATE | MAP],
+        Ty::of(DATE),
+        Propagate,
         date,
         "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or {year, month, day}"
     ),
-    f!("startNode", 1, 1, start_node, "the node a relation leaves"),
-    f!("endNode", 1, 1, end_node, "the node a relation enters"),
+    f!(
+        "within",
+        2,
+        2,
+        &[DATE | REL | NODE, DATE | STR],
+        Ty::of(BOOL),
+        Propagate,
+        within,
+        "whether a date, relation or event lies inside a period: `within(r, '2024')`"
+    ),
+    f!(
+        "overlaps",
+        2,
+        2,
+        &[DATE | REL | NODE],
+        Ty::of(BOOL),
+        Propagate,
+        overlaps,
+        "whether two dates, relations or events share a day"
+    ),
+    f!(
+        "startNode",
+        1,
+        1,
+        &[REL],
+        Ty::of(NODE),
+        Propagate,
+        start_node,
+        "the node a relation leaves"
+    ),
+    f!(
+        "endNode",
+        1,
+        1,
+        &[REL],
+        Ty::of(NODE),
+        Propagate,
+        end_node,
+        "the node a relation enters"
+    ),
     f!(
         "degree",
         1,
         1,
+        &[NODE],
+        Ty::of(INT),
+        Propagate,
         degree,
         "the number of relations of a node, both directions"
     ),
-    f!("head", 1, 1, head, "the first element of a list"),
-    f!("last", 1, 1, last, "the last element of a list"),
-    f!("tail", 1, 1, tail, "a list without its first element"),
+    f!(
+        "head",
+        1,
+        1,
+        &[LIST],
+        Ty::ANY,
+        Propagate,
+        head,
+        "the first element of a list"
+    ),
+    f!(
+        "last",
+        1,
+        1,
+        &[LIST],
+        Ty::ANY,
+        Propagate,
+        last,
+        "the last element of a list"
+    ),
+    f!(
+        "tail",
+        1,
+        1,
+        &[LIST],
+        Ty::of(LIST),
+        Propagate,
+        tail,
+        "a list without its first element"
+    ),
     f!(
         "range",
         2,
         3,
+        &[INT],
+        Ty::list(INT),
+        Propagate,
         range,
         "the integers from start to end inclusive, by step"
     ),
-    f!("reverse", 1, 1, reverse, "a list or string reversed"),
+    f!(
+        "reverse",
+        1,
+        1,
+        &[LIST | STR],
+        Ty::of(LIST | STR),
+        Propagate,
+        reverse,
+        "a list or string reversed"
+    ),
     f!(
         "substring",
         2,
         3,
+        &[STR, INT],
+        Ty::of(STR),
+        Propagate,
         substring,
         "part of a string from start (0-based), of length"
     ),
-    f!("left", 2, 2, left, "the first n characters of a string"),
-    f!("right", 2, 2, right, "the last n characters of a string"),
+    f!(
+        "left",
+        2,
+        2,
+        &[STR, INT],
+        Ty::of(STR),
+        Propagate,
+        left,
+        "the first n characters of a string"
+    ),
+    f!(
+        "right",
+        2,
+        2,
+        &[STR, INT],
+        Ty::of(STR),
+        Propagate,
+        right,
+        "the last n characters of a string"
+    ),
     f!(
         "replace",
         3,
         3,
+        &[STR],
+        Ty::of(STR),
+        Propagate,
         replace,
         "a string with every occurrence of one text replaced"
     ),
-    f!("split", 2, 2, split, "a string split at a delimiter"),
-    f!("abs", 1, 1, abs, "the absolute value of a number"),
-    f!("sign", 1, 1, sign, "-1, 0 or 1"),
+    f!(
+        "split",
+        2,
+        2,
+        &[STR],
+        Ty::list(STR),
+        Propagate,
+        split,
+        "a string split at a delimiter"
+    ),
+    f!(
+        "abs",
+        1,
+        1,
+        &[NUM],
+        Ty::of(NUM),
+        Propagate,
+        abs,
+        "the absolute value of a number"
+    ),
+    f!(
+        "sign",
+        1,
+        1,
+        &[NUM],
+        Ty::of(INT),
+        Propagate,
+        sign,
+        "-1, 0 or 1"
+    ),
     f!(
         "ceil",
         1,
         1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
         ceil,
         "the smallest integral float not below a number"
     ),
@@ -226,6 +501,9 @@ pub static FUNCTIONS: &[Function] = &[
         "floor",
         1,
         1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
         floor,
         "the largest integral float not above a number"
     ),
@@ -233,15 +511,39 @@ pub static FUNCTIONS: &[Function] = &[
         "round",
         1,
         1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
         round,
         "a number rounded to the nearest integral float"
     ),
-    f!("sqrt", 1, 1, sqrt, "the square root of a number"),
-    f!("exists", 1, 1, exists, "whether a value is not null"),
+    f!(
+        "sqrt",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        sqrt,
+        "the square root of a number"
+    ),
+    f!(
+        "exists",
+        1,
+        1,
+        &[ALL],
+        Ty::of(BOOL),
+        Handle,
+        exists,
+        "whether a value is not null"
+    ),
     f!(
         "toStringOrNull",
         1,
         1,
+        &[ALL],
+        Ty::of(STR),
+        Handle,
         to_string_or_null,
         "like `toString`, but null for a value it cannot convert"
     ),
@@ -249,6 +551,9 @@ pub static FUNCTIONS: &[Function] = &[
         "toIntegerOrNull",
         1,
         1,
+        &[ALL],
+        Ty::of(INT),
+        Handle,
         to_integer_or_null,
         "like `toInteger`, but null for a value it cannot convert"
     ),
@@ -256,6 +561,9 @@ pub static FUNCTIONS: &[Function] = &[
         "toFloatOrNull",
         1,
         1,
+        &[ALL],
+        Ty::of(FLOAT),
+        Handle,
         to_float_or_null,
         "like `toFloat`, but null for a value it cannot convert"
     ),
@@ -263,6 +571,9 @@ pub static FUNCTIONS: &[Function] = &[
         "toBooleanOrNull",
         1,
         1,
+        &[ALL],
+        Ty::of(BOOL),
+        Handle,
         to_boolean_or_null,
         "like `toBoolean`, but null for a value it cannot convert"
     ),
@@ -270,34 +581,169 @@ pub static FUNCTIONS: &[Function] = &[
         "rand",
         0,
         0,
+        &[ALL],
+        Ty::of(FLOAT),
+        Propagate,
         rand,
         "a random float from 0 (included) to 1 (excluded)"
     ),
-    f!("pi", 0, 0, pi, "the number π"),
-    f!("e", 0, 0, e, "the number e"),
-    f!("exp", 1, 1, exp, "e raised to a number"),
-    f!("log", 1, 1, log, "the natural logarithm of a number"),
-    f!("log10", 1, 1, log10, "the base-10 logarithm of a number"),
-    f!("sin", 1, 1, sin, "the sine of an angle in radians"),
-    f!("cos", 1, 1, cos, "the cosine of an angle in radians"),
-    f!("tan", 1, 1, tan, "the tangent of an angle in radians"),
-    f!("cot", 1, 1, cot, "the cotangent of an angle in radians"),
-    f!("asin", 1, 1, asin, "the arcsine of a number, in radians"),
-    f!("acos", 1, 1, acos, "the arccosine of a number, in radians"),
-    f!("atan", 1, 1, atan, "the arctangent of a number, in radians"),
+    f!(
+        "pi",
+        0,
+        0,
+        &[ALL],
+        Ty::of(FLOAT),
+        Propagate,
+        pi,
+        "the number π"
+    ),
+    f!(
+        "e",
+        0,
+        0,
+        &[ALL],
+        Ty::of(FLOAT),
+        Propagate,
+        e,
+        "the number e"
+    ),
+    f!(
+        "exp",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        exp,
+        "e raised to a number"
+    ),
+    f!(
+        "log",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        log,
+        "the natural logarithm of a number"
+    ),
+    f!(
+        "log10",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        log10,
+        "the base-10 logarithm of a number"
+    ),
+    f!(
+        "sin",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        sin,
+        "the sine of an angle in radians"
+    ),
+    f!(
+        "cos",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        cos,
+        "the cosine of an angle in radians"
+    ),
+    f!(
+        "tan",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        tan,
+        "the tangent of an angle in radians"
+    ),
+    f!(
+        "cot",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        cot,
+        "the cotangent of an angle in radians"
+    ),
+    f!(
+        "asin",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        asin,
+        "the arcsine of a number, in radians"
+    ),
+    f!(
+        "acos",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        acos,
+        "the arccosine of a number, in radians"
+    ),
+    f!(
+        "atan",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        atan,
+        "the arctangent of a number, in radians"
+    ),
     f!(
         "atan2",
         2,
         2,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
         atan2,
         "the angle in radians of the point (x, y), given y then x"
     ),
-    f!("degrees", 1, 1, degrees, "radians converted to degrees"),
-    f!("radians", 1, 1, radians, "degrees converted to radians"),
+    f!(
+        "degrees",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        degrees,
+        "radians converted to degrees"
+    ),
+    f!(
+        "radians",
+        1,
+        1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
+        radians,
+        "degrees converted to radians"
+    ),
     f!(
         "haversin",
         1,
         1,
+        &[NUM],
+        Ty::of(FLOAT),
+        Propagate,
         haversin,
         "half the versine of an angle in radians"
     ),
@@ -338,6 +784,25 @@ mod tests {
     fn call(name: &str, args: &[Value]) -> Value {
         let g = Graph::default();
         (lookup(name).unwrap().call)(&g, args).unwrap()
+    }
+
+    #[test]
+    fn every_entry_states_its_arguments_and_its_result() {
+        for f in FUNCTIONS {
+            assert!(f.min_args <= f.max_args, "{}", f.name);
+            assert!(!f.args.is_empty(), "{} names no argument kinds", f.name);
+            assert!(f.args.iter().all(|k| *k != 0), "{} accepts nothing", f.name);
+            assert!(f.returns.kinds != 0, "{} returns nothing", f.name);
+            assert!(!f.doc.is_empty(), "{} has no doc", f.name);
+        }
+        let null_aware = |n: &str| lookup(n).unwrap().nulls == Nulls::Handle;
+        assert!(null_aware("coalesce") && null_aware("toIntegerOrNull"));
+        assert!(!null_aware("toInteger"));
+        // The type check reads the entry: `within` takes a date, a
+        // relation or a node first.
+        let w = lookup("within").unwrap();
+        assert_eq!(w.args[0], DATE | REL | NODE);
+        assert_eq!(w.returns, Ty::of(BOOL));
     }
 
     #[test]

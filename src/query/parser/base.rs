@@ -685,13 +685,10 @@ pub(super) fn found(text: &str, at: usize) -> (String, Span, bool) {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset, counted as
+/// every position eje prints (`diag::line_col`, D11).
 pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |k| k + 1);
-    (line, text[line_start..at].chars().count() + 1)
+    crate::diag::line_col(text, at)
 }
 
 /// Writes the message of a failed parse.

@@ -599,16 +599,37 @@ fn timeline(i: In) -> PResult<Statement> {
     ))
 }
 
-/// `evidence = "EVIDENCE" entity ["TO" entity]`
+/// `evidence = "EVIDENCE" [entity ["TO" entity]] ["BY" entity] ["IN" source]`,
+/// with at least one part.
 fn evidence(i: In) -> PResult<Statement> {
-    let (rest, keyword) = kw("EVIDENCE").parse(i)?;
-    let (mut rest, entity_) = entity(rest)?;
-    let mut span = keyword.to(entity_.span);
+    let (mut rest, keyword) = kw("EVIDENCE").parse(i)?;
+    let mut span = keyword;
+    let mut entity_ = None;
     let mut to = None;
-    if let Ok((r, _)) = kw("TO").parse(rest) {
+    if !at_kw(rest, "BY") && !at_kw(rest, "IN") {
+        let (r, e) = entity(rest)?;
+        span = span.to(e.span);
+        entity_ = Some(e);
+        rest = r;
+        if let Ok((r, _)) = kw("TO").parse(rest) {
+            let (r, e) = entity(r)?;
+            span = span.to(e.span);
+            to = Some(e);
+            rest = r;
+        }
+    }
+    let mut by = None;
+    if let Ok((r, _)) = kw("BY").parse(rest) {
         let (r, e) = entity(r)?;
         span = span.to(e.span);
-        to = Some(e);
+        by = Some(e);
+        rest = r;
+    }
+    let mut source = None;
+    if let Ok((r, _)) = kw("IN").parse(rest) {
+        let (r, e) = entity(r)?;
+        span = span.to(e.span);
+        source = Some(e);
         rest = r;
     }
     Ok((
@@ -616,6 +637,8 @@ fn evidence(i: In) -> PResult<Statement> {
         Statement::Evidence {
             entity: entity_,
             to,
+            by,
+            source,
             span,
         },
     ))

@@ -592,10 +592,11 @@ fn case_expression(i: In) -> PResult<Expr> {
 /// `list_literal = "[" [expression { "," expression }] "]"`
 fn bracket_expression(i: In) -> PResult<Expr> {
     let (rest, open) = sym("[").parse(i)?;
-    if let Ok((after_name, (ident, false))) = name(rest) {
-        if crate::query::lexer::is_reserved(&ident.name) && at_kw(after_name, "IN") {
-            return fail_with(reserved_word(&ident));
-        }
+    if let Ok((after_name, (ident, false))) = name(rest)
+        && crate::query::lexer::is_reserved(&ident.name)
+        && at_kw(after_name, "IN")
+    {
+        return fail_with(reserved_word(&ident));
     }
     if let Ok((after_var, variable)) = variable(rest, false) {
         if let Ok((after_in, _)) = kw("IN").parse(after_var) {

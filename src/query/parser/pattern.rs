@@ -26,20 +26,21 @@ pub(super) fn pattern(i: In) -> PResult<Vec<PatternPart>> {
 
 /// `pattern_part = [variable "="] pattern_element`
 fn pattern_part(i: In) -> PResult<PatternPart> {
-    if let Ok((rest, variable)) = variable(i, false) {
-        if at_sym(rest, "=") && !at_sym(rest, "=~") {
-            let (rest, _) = sym("=").parse(rest)?;
-            let (rest, element) = pattern_element(rest)?;
-            let span = variable.span.to(element_span(&element));
-            return Ok((
-                rest,
-                PatternPart {
-                    variable: Some(variable),
-                    element,
-                    span,
-                },
-            ));
-        }
+    if let Ok((rest, variable)) = variable(i, false)
+        && at_sym(rest, "=")
+        && !at_sym(rest, "=~")
+    {
+        let (rest, _) = sym("=").parse(rest)?;
+        let (rest, element) = pattern_element(rest)?;
+        let span = variable.span.to(element_span(&element));
+        return Ok((
+            rest,
+            PatternPart {
+                variable: Some(variable),
+                element,
+                span,
+            },
+        ));
     }
     let (rest, element) = pattern_element(i)?;
     let span = element_span(&element);

@@ -1,6 +1,7 @@
 //! Planning expressions: variables to slots, names resolved, functions
 //! looked up, aggregates collected where they are allowed.
 
+use super::super::dates;
 use super::*;
 
 impl Planner<'_> {
@@ -151,7 +152,13 @@ impl Planner<'_> {
                 }
             }
             K::Binary(op, a, b) => {
-                PKind::Binary(*op, boxed(self.expr(a, cx)?), boxed(self.expr(b, cx)?))
+                let (a, b) = (self.expr(a, cx)?, self.expr(b, cx)?);
+                if self.curated && dates::is_comparison(*op) {
+                    for (d, s) in [(&a, &b), (&b, &a)] {
+                        date_with_partial_string(d, s, &self.source(d.span))?;
+                    }
+                }
+                PKind::Binary(*op, boxed(a), boxed(b))
             }
             K::IsNull { expr, negated } => PKind::IsNull(boxed(self.expr(expr, cx)?), *negated),
             K::CountStar => return self.aggregate(AggKind::Count, false, None, None, span, cx),
@@ -417,5 +424,22 @@ impl Planner<'_> {
             slot,
         });
         Ok(PExpr::new(PKind::Slot(slot), span))
+    }
+}
+
+/// Over curated data a date (a date property, `date(...)`) compared with a
+/// string literal that is not a full day is an error the planner can
+/// already see (`query::dates`).
+fn date_with_partial_string(date: &PExpr, text: &PExpr, source: &str) -> Result<(), QueryError> {
+    let is_date = match &date.kind {
+        PKind::Prop(_, key) => matches!(key.as_str(), "date" | "start" | "end" | "known_until"),
+        PKind::Call(f, _) => f.name == "date",
+        _ => false,
+    };
+    match &text.kind {
+        PKind::Const(Value::Str(s)) if is_date && dates::full_day(s).is_none() => Err(
+            dates::string_error(s, text.span, ErrorKind::Semantic, Some(source)),
+        ),
+        _ => Ok(()),
     }
 }

@@ -59,20 +59,20 @@ impl Planner<'_> {
                 rels.push(self.pattern_rel(r, scope, introduce, &mut local_rels, &mut binds)?);
                 nodes.push(self.pattern_node(n, scope, introduce, &mut binds)?);
             }
-            if let Some(s) = shortest {
-                if rels.len() != 1 {
-                    let which = if s {
-                        "allShortestPaths"
-                    } else {
-                        "shortestPath"
-                    };
-                    return Err(err_code(
-                        ErrorKind::Semantic,
-                        "InvalidShortestPathPattern",
-                        format!("`{which}` takes a pattern of one relationship between two nodes"),
-                        path.span,
-                    ));
-                }
+            if let Some(s) = shortest
+                && rels.len() != 1
+            {
+                let which = if s {
+                    "allShortestPaths"
+                } else {
+                    "shortestPath"
+                };
+                return Err(err_code(
+                    ErrorKind::Semantic,
+                    "InvalidShortestPathPattern",
+                    format!("`{which}` takes a pattern of one relationship between two nodes"),
+                    path.span,
+                ));
             }
             let path_slot = match &part.variable {
                 Some(v) => {

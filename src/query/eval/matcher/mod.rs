@@ -71,7 +71,7 @@ impl Exec<'_> {
         sink: &mut Sink,
     ) -> Result<Flow, QueryError> {
         for f in &m.pre {
-            if !self.test(f, row)? {
+            if !self.filter(f, row)? {
                 return Ok(Flow::Continue);
             }
         }
@@ -122,7 +122,7 @@ impl Exec<'_> {
         sink: &mut Sink,
     ) -> Result<Flow, QueryError> {
         for f in &m.steps[i].filters {
-            if !self.test(f, row)? {
+            if !self.filter(f, row)? {
                 return Ok(Flow::Continue);
             }
         }
@@ -139,7 +139,7 @@ impl Exec<'_> {
             row[p.slot] = self.build_path(p, row);
         }
         for f in &m.post {
-            if !self.test(f, row)? {
+            if !self.filter(f, row)? {
                 return Ok(Flow::Continue);
             }
         }
