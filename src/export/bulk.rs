@@ -1035,6 +1035,10 @@ pub fn write_folder(
     force: bool,
     progress: &Progress,
 ) -> Result<Summary, ExportError> {
+    if path.as_os_str().is_empty() || path.as_os_str() == "-" {
+        // Standard output is one stream; a bulk export is several files.
+        return Err(ExportError::FolderNeeded);
+    }
     crate::sink::write_folder(path, force, MANIFEST, |dir| {
         write_into(graph, sub, dialect, dir, progress)
     })
