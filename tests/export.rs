@@ -273,10 +273,10 @@ fn dot_of_a_query_answer_draws_exactly_its_nodes_relations_and_paths() {
     let p2 = rel_ix(&g, "c_kim_summit");
     let mut rs = ResultSet::new(vec!["p".into(), "x".into(), "r".into()]);
     rs.rows.push(vec![
-        Value::Path(Path {
+        Value::Path(Box::new(Path {
             nodes: vec![putin, summit, kim],
             rels: vec![p1, p2],
-        }),
+        })),
         Value::List(vec![
             Value::Str("ignored".into()),
             Value::Node(node_ix(&g, "treaty_2024")),
@@ -484,6 +484,7 @@ fn expected_json(v: &Value) -> Json {
         Value::Float(f) => Json::from(*f),
         Value::Str(s) => Json::from(s.as_str()),
         Value::Date(d) => Json::from(d.to_string()),
+        Value::Temporal(t) => Json::from(t.to_string()),
         Value::List(l) => Json::Array(l.iter().map(expected_json).collect()),
         Value::Map(m) => Json::Object(
             m.iter()
@@ -734,6 +735,7 @@ fn expected_graphml(v: &Value) -> Json {
         Value::Float(f) => Json::from(*f),
         Value::Str(s) => Json::from(clean(s)),
         Value::Date(d) => Json::from(d.to_string()),
+        Value::Temporal(t) => Json::from(t.to_string()),
         Value::List(_) | Value::Map(_) => Json::from(clean(&expected_json(v).to_string())),
         other => panic!("unexpected {other:?}"),
     }
@@ -1203,4 +1205,35 @@ fn an_export_after_an_analyst_statement_draws_the_relations_it_printed() {
     }
     let dot = dot_of(&g, &sub);
     assert!(dot.contains(" -> "), "{dot}");
+}
+
+/// Temporal properties made by a graph script survive every export: the
+/// Neo4j script writes them as temporal values that read back equal, JSON
+/// and GraphML as their ISO text.
+#[test]
+fn temporal_properties_survive_every_export() {
+    let script = "CREATE (:Meeting {at: datetime('2024-06-19T10:00+02:00[Europe/Paris]'), \
+                  lasted: duration('PT2H30M'), opens: localtime('09:30'), \
+                  day: date('2024-06-19'), month: date('2024-06')})";
+    let g = eje::import::load_script("temporal.cypher", script).unwrap();
+    let whole = Subgraph::whole(&g);
+    let neo4j = render(&g, &whole, Format::Cypher, Dialect::Neo4j);
+    assert!(
+        neo4j.contains("datetime('2024-06-19T10:00+02:00[Europe/Paris]')"),
+        "{neo4j}"
+    );
+    assert!(neo4j.contains("duration('PT2H30M')"), "{neo4j}");
+    let back = eje::import::load_script("back.cypher", &neo4j).unwrap();
+    let props = |g: &Graph| g.node(g.nodes().next().unwrap()).props.to_map();
+    let (a, b) = (props(&g), props(&back));
+    for key in ["at", "lasted", "opens"] {
+        assert_eq!(a.get(key), b.get(key), "{key} after a round trip");
+    }
+    let json = render(&g, &whole, Format::Json, Dialect::Neo4j);
+    assert!(json.contains("\"PT2H30M\""), "{json}");
+    assert_json_round_trips(&g, &whole);
+    let graphml = render(&g, &whole, Format::GraphMl, Dialect::Neo4j);
+    assert!(graphml.contains("09:30"), "{graphml}");
+    let kuzu = render(&g, &whole, Format::Cypher, Dialect::Kuzu);
+    assert!(kuzu.contains("'PT2H30M'"), "{kuzu}");
 }

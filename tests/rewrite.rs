@@ -172,6 +172,7 @@ fn rewrites(g: &Graph, text: &str) -> usize {
         &Default::default(),
         10,
         query::eval::eval_constant,
+        &[],
     )
     .expect("plans");
     optimize::optimize(&mut p)

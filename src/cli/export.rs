@@ -87,7 +87,9 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
     );
     // No `-o`, or `-o -`: standard output.
     let path = args.output.clone().unwrap_or_else(|| "-".into());
-    let result = if args.format.is_folder() {
+    let result = if args.format.is_folder() && crate::sink::is_stdout(&path) {
+        Err(export::ExportError::FolderNeeded)
+    } else if args.format.is_folder() {
         export::bulk::write_folder(&graph, &sub, args.dialect, &path, args.force, &progress)
             .map(|_| export::Written::File(path.clone()))
     } else {

@@ -262,6 +262,9 @@ fn neo4j_value(graph: &Graph, v: &Value) -> Option<String> {
         Value::Float(f) => string_literal(&format_float(*f), Dialect::Neo4j),
         Value::Str(s) => string_literal(s, Dialect::Neo4j),
         Value::Date(d) => string_literal(&d.to_string(), Dialect::Neo4j),
+        // `datetime('2024-06-19T10:00+02:00[Europe/Paris]')`: a temporal
+        // property, as Neo4j stores it.
+        Value::Temporal(_) => v.to_string(),
         Value::List(items) => match list_kind(items) {
             Some(ListKind::Float) => format!(
                 "[{}]",
@@ -485,6 +488,7 @@ impl Column {
         let text = |v: &Value| match v {
             Value::Str(s) => string_literal(s, Dialect::Kuzu),
             Value::Date(d) => string_literal(&d.to_string(), Dialect::Kuzu),
+            Value::Temporal(t) => string_literal(&t.to_string(), Dialect::Kuzu),
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
                 string_literal(&super::text::plain(graph, v), Dialect::Kuzu)
             }

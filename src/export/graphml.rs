@@ -105,6 +105,7 @@ fn data_text(graph: &Graph, value: &Value, ty: KeyType) -> String {
         }
         (Value::Str(s), _) => s.clone(),
         (Value::Date(d), _) => d.to_string(),
+        (Value::Temporal(t), _) => t.to_string(),
         (other, _) => serde_json::to_string(&value_to_json(graph, other)).expect("JSON text"),
     }
 }

@@ -41,6 +41,7 @@ pub fn value_to_json(graph: &Graph, value: &Value) -> Json {
             .unwrap_or_else(|| Json::String(format_float(*f))),
         Value::Str(s) => Json::String(s.clone()),
         Value::Date(d) => Json::String(d.to_string()),
+        Value::Temporal(t) => Json::String(t.to_string()),
         Value::List(items) => Json::Array(items.iter().map(|v| value_to_json(graph, v)).collect()),
         Value::Map(m) => Json::Object(
             m.iter()

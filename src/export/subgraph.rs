@@ -110,7 +110,8 @@ impl Subgraph {
             | Value::Int(_)
             | Value::Float(_)
             | Value::Str(_)
-            | Value::Date(_) => {}
+            | Value::Date(_)
+            | Value::Temporal(_) => {}
         }
     }
 
@@ -257,10 +258,10 @@ mod tests {
         m.insert("k".to_string(), Value::List(vec![Value::Rel(e[2])]));
         rs.rows.push(vec![Value::Node(n[4]), Value::Map(m)]);
         rs.rows.push(vec![
-            Value::Path(Path {
+            Value::Path(Box::new(Path {
                 nodes: vec![n[0], n[1]],
                 rels: vec![e[0]],
-            }),
+            })),
             Value::Int(3),
         ]);
         let s = Subgraph::from_result(&g, &rs);

@@ -131,6 +131,7 @@ pub(crate) fn plain(graph: &Graph, value: &Value) -> String {
         Value::Float(f) => format_float(*f),
         Value::Str(s) => s.clone(),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::List(items) => items
             .iter()
             .map(|v| plain(graph, v))

@@ -78,8 +78,9 @@ pub fn clauses(text: &str, span: Span) -> Vec<ClauseStart> {
     out
 }
 
-/// The first clause of `text` (a query) that writes or calls, if any:
-/// `CREATE`, `MERGE`, `SET`, `DELETE`, `REMOVE`, `CALL`, `FOREACH`, `LOAD`.
+/// The first clause of `text` (a query) that writes, if any: `CREATE`,
+/// `MERGE`, `SET`, `DELETE`, `REMOVE`, `FOREACH`, `LOAD` (`CALL` reads:
+/// eje's procedures only describe the graph).
 pub fn write_clause(text: &str) -> Option<ClauseStart> {
     crate::query::split::split_statements(text)
         .into_iter()
@@ -87,15 +88,7 @@ pub fn write_clause(text: &str) -> Option<ClauseStart> {
         .find(|c| {
             matches!(
                 c.keyword.as_str(),
-                "CREATE"
-                    | "MERGE"
-                    | "SET"
-                    | "DELETE"
-                    | "DETACH"
-                    | "REMOVE"
-                    | "CALL"
-                    | "FOREACH"
-                    | "LOAD"
+                "CREATE" | "MERGE" | "SET" | "DELETE" | "DETACH" | "REMOVE" | "FOREACH" | "LOAD"
             )
         })
 }

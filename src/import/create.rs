@@ -185,7 +185,7 @@ impl<'g, 't> Importer<'g, 't> {
             current = next;
         }
         if let Some(v) = &part.variable {
-            let path = Value::Path(Path { nodes, rels });
+            let path = Value::Path(Box::new(Path { nodes, rels }));
             bind(vars, row, &v.name, path, v.span)?;
         }
         Ok(())

@@ -12,6 +12,7 @@ pub mod names;
 pub mod props;
 pub mod schema;
 pub mod suggest;
+pub mod temporal;
 pub mod value;
 
 use std::collections::BTreeMap;

@@ -7,6 +7,7 @@ use std::fmt;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::date::PartialDate;
+use super::temporal::Temporal;
 
 /// A path through the graph: `nodes.len() == rels.len() + 1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,11 +26,15 @@ pub enum Value {
     Float(f64),
     Str(String),
     Date(PartialDate),
+    /// Times, date-times and durations (boxed: `Value` stays small), and
+    /// never a plain date, which is always `Date`.
+    Temporal(Box<Temporal>),
     List(Vec<Value>),
     Map(BTreeMap<String, Value>),
     Node(NodeIndex),
     Rel(EdgeIndex),
-    Path(Path),
+    /// Boxed: a path is two vectors, and `Value` stays small.
+    Path(Box<Path>),
 }
 
 impl Value {
@@ -53,6 +58,7 @@ impl Value {
             Value::Float(_) => "FLOAT",
             Value::Str(_) => "STRING",
             Value::Date(_) => "DATE",
+            Value::Temporal(t) => t.type_name(),
             Value::List(_) => "LIST",
             Value::Map(_) => "MAP",
             Value::Node(_) => "NODE",
@@ -71,7 +77,7 @@ impl Value {
             Value::Rel(_) => 2,
             Value::List(_) => 3,
             Value::Path(_) => 4,
-            Value::Date(_) => 5,
+            Value::Date(_) | Value::Temporal(_) => 5,
             Value::Str(_) => 6,
             Value::Bool(_) => 7,
             Value::Int(_) | Value::Float(_) => 8,
@@ -91,6 +97,10 @@ impl Value {
             (Str(a), Str(b)) => a.cmp(b),
             (Bool(a), Bool(b)) => a.cmp(b),
             (Date(a), Date(b)) => a.sort_key().cmp(&b.sort_key()),
+            (Temporal(a), Temporal(b)) => a.total_cmp(b),
+            // Dates sort among the temporal values, after date-times.
+            (Date(_), Temporal(b)) => 2.cmp(&b.rank()),
+            (Temporal(a), Date(_)) => a.rank().cmp(&2),
             (List(a), List(b)) => {
                 for (x, y) in a.iter().zip(b) {
                     let o = x.total_cmp(y);
@@ -211,6 +221,17 @@ impl fmt::Display for Value {
             Value::Float(x) => f.write_str(&format_float(*x)),
             Value::Str(s) => f.write_str(&quote_str(s)),
             Value::Date(d) => write!(f, "date('{d}')"),
+            Value::Temporal(t) => {
+                let func = match **t {
+                    Temporal::Date(_) => "date",
+                    Temporal::LocalTime(_) => "localtime",
+                    Temporal::Time(_) => "time",
+                    Temporal::LocalDateTime(_) => "localdatetime",
+                    Temporal::DateTime(_) => "datetime",
+                    Temporal::Duration(_) => "duration",
+                };
+                write!(f, "{func}('{t}')")
+            }
             Value::List(items) => {
                 f.write_str("[")?;
                 for (i, v) in items.iter().enumerate() {
@@ -235,5 +256,18 @@ impl fmt::Display for Value {
             Value::Rel(r) => write!(f, "[#{}]", r.index()),
             Value::Path(p) => write!(f, "<path of {} hops>", p.rels.len()),
         }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// D9: values stay small; large variants (temporal values, paths) are
+    /// boxed.
+    #[test]
+    fn value_stays_small() {
+        assert_eq!(std::mem::size_of::<Value>(), 32);
+        assert!(std::mem::size_of::<Box<Temporal>>() == 8);
     }
 }

@@ -161,6 +161,37 @@ pub enum Clause {
     Unwind(UnwindClause),
     With(WithClause),
     Return(ReturnClause),
+    Call(CallClause),
+}
+
+/// `CALL <name>[(<args>)] [YIELD (* | <item>, ...) [WHERE <expr>]]`. A
+/// query made of one `CALL` and nothing else is a standalone call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallClause {
+    /// The procedure's dotted name (`db.labels`).
+    pub name: Ident,
+    /// `None` without parentheses: the arguments come from the parameters
+    /// of the same names (standalone calls only).
+    pub args: Option<Vec<Expr>>,
+    /// `YIELD *` (standalone calls only).
+    pub yield_star: bool,
+    pub yields: Vec<YieldItem>,
+    pub where_: Option<Expr>,
+    pub span: Span,
+}
+
+/// `<field> [AS <variable>]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct YieldItem {
+    pub field: Ident,
+    pub alias: Option<Ident>,
+}
+
+impl YieldItem {
+    /// The variable it binds.
+    pub fn variable(&self) -> &Ident {
+        self.alias.as_ref().unwrap_or(&self.field)
+    }
 }
 
 /// `[OPTIONAL] MATCH <pattern> [WHERE <expr>]`

@@ -14,9 +14,14 @@
 //!
 //! The whole table (every pair of precisions, every relative position, the
 //! six operators) is test data: `tests/cases/dates/compare.table`.
+//!
+//! openCypher's other temporal values (times, date-times, durations)
+//! compare here too, as openCypher says: only within one type, times and
+//! date-times by their instant, durations only for (in)equality.
 
 use super::ast::{BinaryOp, Span};
 use super::error::{ErrorKind, QueryError};
+use crate::model::temporal::Temporal;
 use crate::model::{PartialDate, Precision, Props, Value};
 
 /// A comparison operator applied to two dates: `None` when the answer is
@@ -29,6 +34,21 @@ pub fn compare(op: BinaryOp, a: &PartialDate, b: &PartialDate) -> Option<bool> {
         BinaryOp::Gt => less(b, a),
         BinaryOp::Le => less_or_equal(a, b),
         BinaryOp::Ge => less_or_equal(b, a),
+        _ => None,
+    }
+}
+
+/// A comparison operator applied to two temporal values other than dates:
+/// `None` (null) between different types and for durations ordered.
+pub fn compare_temporal(op: BinaryOp, a: &Temporal, b: &Temporal) -> Option<bool> {
+    use std::cmp::Ordering::{Greater, Less};
+    match op {
+        BinaryOp::Eq => Some(a == b),
+        BinaryOp::Ne => Some(a != b),
+        BinaryOp::Lt => a.compare(b).map(|o| o == Less),
+        BinaryOp::Gt => a.compare(b).map(|o| o == Greater),
+        BinaryOp::Le => a.compare(b).map(|o| o != Greater),
+        BinaryOp::Ge => a.compare(b).map(|o| o != Less),
         _ => None,
     }
 }
@@ -202,6 +222,29 @@ mod tests {
 
     fn d(s: &str) -> PartialDate {
         PartialDate::parse(s).unwrap()
+    }
+
+    #[test]
+    fn other_temporal_values_compare_within_their_type() {
+        use crate::model::temporal as tm;
+        let time = |s: &str| Temporal::Time(tm::parse_time(s).unwrap());
+        let dur = |s: &str| Temporal::Duration(tm::parse_duration(s).unwrap());
+        let local = |s: &str| Temporal::LocalTime(tm::parse_local_time(s).unwrap());
+        let (a, b) = (time("10:00+01:00"), time("10:30+01:00"));
+        assert_eq!(compare_temporal(BinaryOp::Lt, &a, &b), Some(true));
+        assert_eq!(compare_temporal(BinaryOp::Ge, &a, &b), Some(false));
+        assert_eq!(compare_temporal(BinaryOp::Le, &a, &a), Some(true));
+        // The same instant at other offsets is not the same time.
+        let c = time("09:00Z");
+        assert_eq!(compare_temporal(BinaryOp::Eq, &a, &c), Some(false));
+        // Different types, and durations, have no order.
+        let l = local("10:00");
+        assert_eq!(compare_temporal(BinaryOp::Lt, &a, &l), None);
+        assert_eq!(compare_temporal(BinaryOp::Ne, &a, &l), Some(true));
+        let (p, q) = (dur("P1D"), dur("PT24H"));
+        assert_eq!(compare_temporal(BinaryOp::Lt, &p, &q), None);
+        assert_eq!(compare_temporal(BinaryOp::Eq, &p, &dur("P1D")), Some(true));
+        assert_eq!(compare_temporal(BinaryOp::Eq, &p, &q), Some(false));
     }
 
     fn props(items: &[(&str, &str)]) -> Props {

@@ -7,6 +7,7 @@ use petgraph::graph::NodeIndex;
 
 use super::ast::{BinaryOp, Quantifier, Span};
 use super::functions::{self, AggKind, Function};
+use super::procedures::Procedure;
 use crate::model::{Adjacency, TypeId, Value};
 
 /// A position in a row.
@@ -161,6 +162,16 @@ pub enum Op {
     Limit(usize),
     /// The final operator: the values of these slots make a result row.
     Emit(Vec<Slot>),
+    /// `CALL`: runs the procedure on each row; each row it yields binds
+    /// `outputs` (field index → slot). Inside a query, a procedure without
+    /// outputs passes the row on once (`pass`); a standalone call of one
+    /// answers no rows.
+    Call {
+        procedure: Box<Procedure>,
+        args: Vec<PExpr>,
+        outputs: Vec<(usize, Slot)>,
+        pass: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

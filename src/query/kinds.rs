@@ -15,10 +15,12 @@ pub const NODE: u16 = 1 << 7;
 pub const REL: u16 = 1 << 8;
 pub const PATH: u16 = 1 << 9;
 pub const DATE: u16 = 1 << 10;
+/// Times, date-times and durations (a date is `DATE`).
+pub const TEMPORAL: u16 = 1 << 11;
 pub const NUM: u16 = INT | FLOAT;
-pub const ALL: u16 = (1 << 11) - 1;
+pub const ALL: u16 = (1 << 12) - 1;
 
-const NAMES: [(u16, &str); 11] = [
+const NAMES: [(u16, &str); 12] = [
     (NULL, "NULL"),
     (BOOL, "BOOLEAN"),
     (INT, "INTEGER"),
@@ -30,6 +32,7 @@ const NAMES: [(u16, &str); 11] = [
     (REL, "RELATIONSHIP"),
     (PATH, "PATH"),
     (DATE, "DATE"),
+    (TEMPORAL, "TEMPORAL"),
 ];
 
 /// The kinds a value may have; `elem` is what a list's elements may be
@@ -113,6 +116,30 @@ impl Ty {
         }
     }
 
+    /// The type as a signature shows it: `STRING | MAP`, `LIST<STRING>`,
+    /// `ANY` for every kind; null is left out (any function may give it).
+    pub fn signature(self) -> String {
+        let kinds = self.kinds & !NULL;
+        if kinds == ALL & !NULL {
+            return "ANY".into();
+        }
+        if kinds == 0 {
+            return "NULL".into();
+        }
+        NAMES
+            .iter()
+            .filter(|(k, _)| *k != NULL && kinds & k != 0)
+            .map(|&(k, n)| {
+                if k == LIST && self.elem & !NULL != ALL & !NULL {
+                    format!("LIST<{}>", Ty::of(self.elem).signature())
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
     pub fn of_value(v: &Value) -> Ty {
         match v {
             Value::Null => Ty::of(NULL),
@@ -121,6 +148,7 @@ impl Ty {
             Value::Float(_) => Ty::of(FLOAT),
             Value::Str(_) => Ty::of(STR),
             Value::Date(_) => Ty::of(DATE),
+            Value::Temporal(_) => Ty::of(TEMPORAL),
             Value::List(items) => Ty::list(items.iter().fold(0, |k, x| k | Ty::of_value(x).kinds)),
             Value::Map(_) => Ty::of(MAP),
             Value::Node(_) => Ty::of(NODE),

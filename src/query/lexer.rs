@@ -320,6 +320,20 @@ enum Bracket {
     Brace,
 }
 
+/// Where a dotted function name (`duration.between(`, `date.truncate(`)
+/// that starts at `at` ends, so that it is one token; `end` (the first
+/// word's end) when the word does not start one.
+fn dotted_function_end(text: &str, at: usize, end: usize) -> usize {
+    let mut e = end;
+    while text[e..].starts_with('.') && text[e + 1..].chars().next().is_some_and(is_ident_start) {
+        e = run(text, e + 1, is_ident_char);
+        if text[e..].trim_start().starts_with('(') && is_function(&text[at..e]) {
+            return e;
+        }
+    }
+    end
+}
+
 /// Splits `text` into tokens; never fails. Whitespace is not a token.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
@@ -333,9 +347,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
         let rest = &text[at..];
         let trimmed = rest.trim_start();
         at += rest.len() - trimmed.len();
-        let Some((raw, end)) = scan(text, at) else {
+        let Some((raw, mut end)) = scan(text, at) else {
             break;
         };
+        if raw == Raw::Word && name_kind.is_none() {
+            end = dotted_function_end(text, at, end);
+        }
         let word = &text[at..end];
         let kind = match raw {
             Raw::Comment => TokenKind::Comment,
@@ -436,6 +453,18 @@ mod tests {
                 .unwrap_or_else(|| panic!("`{name}` is not a token of `{text}`"));
             assert_eq!(call.kind, TokenKind::Function, "{name}");
         }
+    }
+
+    #[test]
+    fn a_dotted_function_name_is_one_token_and_a_property_chain_is_not() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("RETURN date.truncate('month', d)")[1],
+            ("date.truncate".to_string(), Function)
+        );
+        let chain = kinds("RETURN date.truncate, d.year");
+        assert_eq!(chain[1], ("date".to_string(), Variable));
+        assert_eq!(chain[3], ("truncate".to_string(), Property));
     }
 
     fn kinds(text: &str) -> Vec<(String, TokenKind)> {

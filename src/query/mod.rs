@@ -16,6 +16,7 @@ pub mod params;
 pub mod parser;
 pub mod plan;
 mod print;
+pub mod procedures;
 pub mod result;
 pub mod split;
 pub mod types;

@@ -94,6 +94,7 @@ fn op_reads(op: &Op, out: &mut Vec<Slot>) {
         Op::Distinct(slots) | Op::Emit(slots) => out.extend(slots),
         Op::Sort(keys) => keys.iter().for_each(|(e, _)| e.slots(out)),
         Op::Skip(_) | Op::Limit(_) => {}
+        Op::Call { args, .. } => args.iter().for_each(|e| e.slots(out)),
     }
 }
 

@@ -604,7 +604,47 @@ impl Display for Clause {
             Clause::Unwind(c) => Display::fmt(c, f),
             Clause::With(c) => Display::fmt(c, f),
             Clause::Return(c) => Display::fmt(c, f),
+            Clause::Call(c) => Display::fmt(c, f),
         }
+    }
+}
+
+impl Display for CallClause {
+    fn fmt(&self, f: &mut Formatter) -> Result {
+        f.write_str("CALL ")?;
+        for (k, part) in self.name.name.split('.').enumerate() {
+            if k > 0 {
+                f.write_char('.')?;
+            }
+            schema_name(f, part)?;
+        }
+        if let Some(args) = &self.args {
+            f.write_char('(')?;
+            for (k, a) in args.iter().enumerate() {
+                if k > 0 {
+                    f.write_str(", ")?;
+                }
+                expr(f, a)?;
+            }
+            f.write_char(')')?;
+        }
+        if self.yield_star {
+            f.write_str(" YIELD *")?;
+        } else if !self.yields.is_empty() {
+            f.write_str(" YIELD ")?;
+            for (k, y) in self.yields.iter().enumerate() {
+                if k > 0 {
+                    f.write_str(", ")?;
+                }
+                schema_name(f, &y.field.name)?;
+                if let Some(a) = &y.alias {
+                    f.write_str(" AS ")?;
+                    variable(f, &a.name)?;
+                }
+            }
+            where_(f, &self.where_)?;
+        }
+        Ok(())
     }
 }
 

@@ -18,7 +18,7 @@ use super::functions::AggKind;
 use super::ir::{MatchPlan, PExpr, PKind, Slot, StepKind};
 
 pub use super::kinds::{
-    ALL, BOOL, DATE, FLOAT, INT, LIST, MAP, NODE, NULL, NUM, PATH, REL, STR, Ty,
+    ALL, BOOL, DATE, FLOAT, INT, LIST, MAP, NODE, NULL, NUM, PATH, REL, STR, TEMPORAL, Ty,
 };
 
 fn type_error(message: String, span: Span) -> QueryError {
@@ -84,7 +84,7 @@ impl Checker<'_> {
                 let b = self.check(base)?;
                 expect(
                     b,
-                    NODE | REL | MAP | DATE,
+                    NODE | REL | MAP | DATE | TEMPORAL,
                     || format!("reading the property `{key}`"),
                     base.span,
                 )?;
@@ -249,7 +249,7 @@ impl Checker<'_> {
             BinaryOp::Add => {
                 // Numbers add, strings concatenate with scalars, lists
                 // append: refuse only what none of these can be.
-                let text = STR | LIST;
+                let text = STR | LIST | DATE | TEMPORAL;
                 if !ta.may_be(text) && !tb.may_be(text) {
                     expect(ta, NUM, name, a.span)?;
                     expect(tb, NUM, name, b.span)?;
@@ -259,6 +259,16 @@ impl Checker<'_> {
                 } else {
                     Ty::ANY
                 }
+            }
+            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+                if ta.may_be(DATE | TEMPORAL) || tb.may_be(DATE | TEMPORAL) =>
+            {
+                // Temporal values move by durations; durations scale by
+                // numbers: the evaluator checks the combination.
+                let ok = NUM | DATE | TEMPORAL;
+                expect(ta, ok, name, a.span)?;
+                expect(tb, ok, name, b.span)?;
+                Ty::ANY
             }
             BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow => {
                 expect(ta, NUM, name, a.span)?;

@@ -15,6 +15,7 @@ pub fn json_value(graph: &Graph, v: &Value) -> Json {
             .map_or_else(|| Json::String(format_float(*f)), Json::Number),
         Value::Str(s) => Json::String(s.clone()),
         Value::Date(d) => Json::String(d.to_string()),
+        Value::Temporal(t) => Json::String(t.to_string()),
         Value::List(items) => Json::Array(items.iter().map(|i| json_value(graph, i)).collect()),
         Value::Map(m) => Json::Object(json_map(graph, m)),
         Value::Node(ix) => {

@@ -143,7 +143,7 @@ mod tests {
                     Value::Str(texts[5].clone()),
                     Value::Node(a),
                     Value::Rel(r),
-                    Value::Path(Path { nodes: vec![a, b], rels: vec![r] }),
+                    Value::Path(Box::new(Path { nodes: vec![a, b], rels: vec![r] })),
                     Value::List(vec![Value::Str(texts[0].clone())]),
                 ]],
                 header: vec![(texts[2].clone(), texts[3].clone())],

@@ -55,6 +55,7 @@ pub fn raw_text(graph: &Graph, v: &Value) -> String {
         Value::Str(s) => s.clone(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
+        Value::Temporal(t) => t.to_string(),
         Value::Node(ix) => node_text(graph.node(*ix)),
         Value::Rel(ix) => rel_text(graph, *ix),
         Value::Path(p) => path_text(graph, p),

@@ -322,6 +322,24 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
         .map(|(_, s)| s.to_ascii_uppercase())
         .unwrap_or_default();
     let analyst = ANALYST.contains(&first.as_str());
+    // After `CALL` (and the dotted part of a name typed so far): the
+    // procedures, the part after the dots completed.
+    let mut dotted = String::new();
+    let mut k = site.before.len();
+    while k >= 2 && site.before[k - 1].1 == "." {
+        dotted = format!("{}.{dotted}", site.before[k - 2].1);
+        k -= 2;
+    }
+    if k >= 1 && site.before[k - 1].1.eq_ignore_ascii_case("CALL") {
+        let mut names = crate::query::procedures::names(&[]);
+        names.sort();
+        let lower = format!("{dotted}{}", site.partial).to_lowercase();
+        return names
+            .iter()
+            .filter(|n| n.to_lowercase().starts_with(&lower))
+            .map(|n| pair(n.as_str(), &n[dotted.len()..]))
+            .collect();
+    }
     match site.kind {
         TokenKind::Label => return matching(vocab.labels.iter().map(String::as_str), site.partial),
         TokenKind::RelType => {
@@ -375,7 +393,12 @@ fn words_at(vocab: &Vocabulary, site: &Site) -> Vec<Pair> {
     variables.dedup();
     out.extend(matching(variables, site.partial));
     out.extend(keywords(KEYWORDS.iter().copied(), site.partial));
-    out.extend(matching(lexer::function_names(), site.partial));
+    // The function registry (temporal functions and all) and the words
+    // the lexer knows as functions besides (`shortestPath`...), sorted.
+    let mut functions: Vec<&str> = lexer::function_names().collect();
+    functions.sort_unstable_by_key(|f| f.to_lowercase());
+    functions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    out.extend(matching(functions, site.partial));
     out.dedup_by(|a, b| a.replacement == b.replacement);
     out
 }
@@ -631,6 +654,15 @@ mod tests {
         assert_eq!(replacements("MATCH (person) RETURN pers‸"), ["person"]);
         assert!(replacements("MATCH (n) RETURN co‸").contains(&"count".to_string()));
         assert!(replacements("MATCH (n) RETURN to‸").contains(&"toLower".to_string()));
+        // From the registry: the temporal functions.
+        assert!(replacements("RETURN local‸").contains(&"localdatetime".to_string()));
+        assert!(replacements("RETURN dur‸").contains(&"duration.between".to_string()));
+        assert_eq!(replacements("CALL db.l‸"), ["labels"]);
+        assert_eq!(
+            replacements("CALL eje.‸"),
+            ["schema.kinds", "schema.relationTypes"]
+        );
+        assert!(replacements("CALL d‸").contains(&"dbms.functions".to_string()));
         assert_eq!(
             replacements("MATCH (n) RETURN n // a comment‸"),
             Vec::<String>::new()

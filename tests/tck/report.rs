@@ -32,6 +32,7 @@ pub struct Ran {
 
 /// The folders the conformance targets name (SPEC issue 6).
 const TARGET_FOLDERS: &[&str] = &[
+    "clauses/call",
     "clauses/match",
     "clauses/return",
     "clauses/return-orderby",
@@ -55,6 +56,7 @@ const TARGET_FOLDERS: &[&str] = &[
     "expressions/precedence",
     "expressions/quantifier",
     "expressions/string",
+    "expressions/temporal",
     "expressions/typeConversion",
 ];
 
@@ -259,8 +261,9 @@ impl<'a> Report<'a> {
              expected `at compile time` must come from parsing or planning, while one \
              expected `at runtime` may come earlier. The TCK's error type (`SyntaxError`, \
              `TypeError`...) is not compared: eje has no such types. Setup queries run \
-             through `eje::import`; queries that write, setups that write other than by \
-             `CREATE`, and temporal types other than dates are skipped.\n"
+             through `eje::import`; queries that write and setups that write other than by \
+             `CREATE` are skipped. Procedures the TCK declares (`there exists a procedure`) \
+             are registered as tables.\n"
         );
         let _ = writeln!(
             out,
@@ -324,6 +327,24 @@ impl<'a> Report<'a> {
             pct(targets.ct_passed, targets.ct_evaluated)
         );
 
+        // Deliberate deviations, by name.
+        let _ = writeln!(out, "## Deliberate deviations\n");
+        let _ = writeln!(
+            out,
+            "Scenarios eje answers otherwise on purpose (they count as failures above and \
+             below).\n"
+        );
+        for (id, why) in DEVIATIONS {
+            let state = match self.ran.iter().find(|r| r.scenario.id() == *id) {
+                Some(r) if matches!(r.outcome, Outcome::Pass) => "passes",
+                Some(r) if matches!(r.outcome, Outcome::Fail { .. }) => "fails",
+                Some(_) => "skipped",
+                None => "not run",
+            };
+            let _ = writeln!(out, "- `{id}` ({state}): {why}");
+        }
+        let _ = writeln!(out);
+
         // Failures by category.
         let mut cats: BTreeMap<&str, Vec<&Ran>> = BTreeMap::new();
         for r in self.ran {
@@ -386,6 +407,35 @@ impl<'a> Report<'a> {
         out
     }
 }
+
+/// Scenarios eje answers otherwise on purpose, with why.
+const DEVIATIONS: &[(&str, &str)] = &[
+    (
+        "expressions/temporal/Temporal1.feature: [4] Should construct date #2",
+        "D1: `date({year: 1984, month: 10})` is the month 1984-10, not its first day",
+    ),
+    (
+        "expressions/temporal/Temporal1.feature: [4] Should construct date #5",
+        "D1: `date({year: 1984})` is the year 1984, not its first day",
+    ),
+    (
+        "expressions/temporal/Temporal2.feature: [1] Should parse date from string #3",
+        "D1: `date('2015-07')` is the month 2015-07, not its first day",
+    ),
+    (
+        "expressions/temporal/Temporal2.feature: [1] Should parse date from string #4",
+        "D1: `date('201507')` is the month 2015-07, not its first day",
+    ),
+    (
+        "expressions/temporal/Temporal2.feature: [1] Should parse date from string #11",
+        "D1: `date('2015')` is the year 2015, not its first day",
+    ),
+    (
+        "expressions/temporal/Temporal2.feature: [6] Should parse date time with named time zone from string #5",
+        "time-zone data: the IANA database bundled in eje gives Stockholm in 1818 its own \
+         local mean time (+01:12:12); the TCK's (Java's) links Stockholm to Berlin (+00:53:28)",
+    ),
+];
 
 fn query_of(s: &Scenario) -> String {
     s.steps

@@ -195,6 +195,7 @@ pub fn from_eje(g: &Graph, v: &Value) -> TVal {
         Value::Str(s) => TVal::Str(s.clone()),
         // The TCK writes temporal values as their ISO text.
         Value::Date(d) => TVal::Str(d.to_string()),
+        Value::Temporal(t) => TVal::Str(t.to_string()),
         Value::List(items) => TVal::List(items.iter().map(|x| from_eje(g, x)).collect()),
         Value::Map(m) => TVal::Map(m.iter().map(|(k, x)| (k.clone(), from_eje(g, x))).collect()),
         Value::Node(ix) => node(g, *ix),

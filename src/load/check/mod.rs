@@ -113,6 +113,8 @@ pub struct Ctx<'c, 'a> {
     pub cited_sources: &'c [Vec<AtomicBool>],
     /// "Did you mean" for unknown references.
     pub suggest: &'c refs::Suggesters,
+    /// The kind hierarchy, for "is a" in constant time.
+    pub kind_tree: &'c refs::KindTree,
     /// The (relation type, subject kind, object kind) triples found
     /// allowed, by their positions in the schema; filled as claims are
     /// checked (a set: the schema's size never allocates anything).
@@ -133,6 +135,7 @@ struct Shared<'c, 'a> {
     used: &'c [Vec<AtomicBool>],
     cited_sources: &'c [Vec<AtomicBool>],
     suggest: &'c refs::Suggesters,
+    kind_tree: &'c refs::KindTree,
     node_base: &'c [u32],
 }
 
@@ -149,6 +152,7 @@ impl<'c, 'a> Shared<'c, 'a> {
             used: self.used,
             cited_sources: self.cited_sources,
             suggest: self.suggest,
+            kind_tree: self.kind_tree,
             endpoints_ok: super::FastSet::default(),
             node_base: self.node_base,
             ends: Vec::new(),
@@ -266,7 +270,9 @@ pub fn check<'a>(
         next += d.data.entities.len() as u32;
     }
     let suggest = refs::Suggesters::default();
+    let kind_tree = refs::KindTree::new(&schema);
     let shared = Shared {
+        kind_tree: &kind_tree,
         schema: &schema,
         dossiers: &dossiers,
         used: &used,

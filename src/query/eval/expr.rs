@@ -457,14 +457,15 @@ impl Exec<'_> {
                 }
             }
             Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
-            Value::Date(d) => match key {
-                "year" => Value::Int(i64::from(d.year)),
-                "month" => d.month.map_or(Value::Null, |m| Value::Int(i64::from(m))),
-                "day" => d.day.map_or(Value::Null, |x| Value::Int(i64::from(x))),
-                _ => {
+            Value::Date(_) | Value::Temporal(_) => match super::temporal::component(v, key) {
+                Some(x) => x,
+                None => {
                     return Err(type_error(
-                        format!("a date has `year`, `month` and `day`, not `{key}`"),
+                        format!("{} has no component `{key}`", v.type_name()),
                         span,
+                    )
+                    .with_help(
+                        "dates have `year`, `month`, `day`, `week`, `dayOfWeek`...; times `hour`, `minute`, `second`, `timezone`...; durations `years`, `months`, `days`, `seconds`...",
                     ));
                 }
             },

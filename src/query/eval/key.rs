@@ -72,6 +72,7 @@ fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
         },
         Value::Str(s) => (4u8, s).hash(h),
         Value::Date(d) => (5u8, d).hash(h),
+        Value::Temporal(t) => (11u8, t).hash(h),
         Value::List(l) => {
             (6u8, l.len()).hash(h);
             l.iter().for_each(|x| hash_value(x, h));

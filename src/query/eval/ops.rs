@@ -35,6 +35,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Str(x), Str(y)) => Some(x.cmp(y)),
         (Bool(x), Bool(y)) => Some(x.cmp(y)),
         (Date(x), Date(y)) => x.compare(y),
+        (Temporal(x), Temporal(y)) => x.compare(y),
         (List(x), List(y)) => {
             for (p, q) in x.iter().zip(y) {
                 match compare(p, q)? {
@@ -75,6 +76,7 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
         (Node(x), Node(y)) => Some(x == y),
         (Rel(x), Rel(y)) => Some(x == y),
         (Path(x), Path(y)) => Some(x == y),
+        (Temporal(x), Temporal(y)) => Some(x == y),
         _ => Some(false),
     }
 }
@@ -91,13 +93,19 @@ fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<
     if unknown { None } else { Some(true) }
 }
 
-/// A comparison operator applied to two values. Dates follow
-/// `query::dates`; a string and a date are different types, as in
+/// A comparison operator applied to two values. Dates and the other
+/// temporal values follow `query::dates`; a string and a date are different types, as in
 /// openCypher (the evaluator reads a full-day string as a date over
 /// curated data first).
 pub fn comparison(op: BinaryOp, a: &Value, b: &Value) -> Value {
-    if let (Value::Date(x), Value::Date(y)) = (a, b) {
-        return dates::compare(op, x, y).map_or(Value::Null, Value::Bool);
+    match (a, b) {
+        (Value::Date(x), Value::Date(y)) => {
+            return dates::compare(op, x, y).map_or(Value::Null, Value::Bool);
+        }
+        (Value::Temporal(x), Value::Temporal(y)) => {
+            return dates::compare_temporal(op, x, y).map_or(Value::Null, Value::Bool);
+        }
+        _ => {}
     }
     let is_nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
     match op {
@@ -145,6 +153,7 @@ fn scalar_text(v: &Value) -> Option<String> {
         Value::Float(f) => Some(format_float(*f)),
         Value::Bool(b) => Some(b.to_string()),
         Value::Date(d) => Some(d.to_string()),
+        Value::Temporal(t) => Some(t.to_string()),
         _ => None,
     }
 }
@@ -152,6 +161,18 @@ fn scalar_text(v: &Value) -> Option<String> {
 /// `+ - * / % ^`.
 pub fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value, QueryError> {
     use Value::*;
+    let temporal = |v: &Value| matches!(v, Temporal(_) | Date(_));
+    let other = |v: &Value| matches!(v, Null | Str(_) | List(_));
+    if (temporal(&a) || temporal(&b))
+        && !other(&a)
+        && !other(&b)
+        && let Some(r) = super::temporal::arithmetic(op, &a, &b)
+    {
+        return r.map_err(|mut e| {
+            e.span.get_or_insert(span);
+            e
+        });
+    }
     Ok(match (a, b) {
         (Null, _) | (_, Null) => Null,
         (Int(x), Int(y)) => match op {

@@ -11,6 +11,7 @@ pub(super) fn to_string(_: &Graph, a: &[Value]) -> FnResult {
         Value::Float(f) => Value::Str(crate::model::value::format_float(*f)),
         Value::Bool(b) => Value::Str(b.to_string()),
         Value::Date(d) => Value::Str(d.to_string()),
+        Value::Temporal(t) => Value::Str(t.to_string()),
         v => {
             return Err(arg_error(
                 "toString",

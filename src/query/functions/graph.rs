@@ -91,9 +91,7 @@ pub(super) fn length(_: &Graph, a: &[Value]) -> FnResult {
 pub(super) fn nodes(_: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Path(Path { nodes, .. }) => {
-            Value::List(nodes.iter().map(|n| Value::Node(*n)).collect())
-        }
+        Value::Path(p) => Value::List(p.nodes.iter().map(|n| Value::Node(*n)).collect()),
         v => return Err(arg_error("nodes", "a path", v)),
     })
 }
@@ -101,9 +99,7 @@ pub(super) fn nodes(_: &Graph, a: &[Value]) -> FnResult {
 pub(super) fn relationships(_: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Path(Path { rels, .. }) => {
-            Value::List(rels.iter().map(|r| Value::Rel(*r)).collect())
-        }
+        Value::Path(p) => Value::List(p.rels.iter().map(|r| Value::Rel(*r)).collect()),
         v => return Err(arg_error("relationships", "a path", v)),
     })
 }

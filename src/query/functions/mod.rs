@@ -8,8 +8,10 @@
 //! here; the evaluator keeps their accumulators.
 
 use super::error::{ErrorKind, QueryError};
-use super::kinds::{ALL, BOOL, DATE, FLOAT, INT, LIST, MAP, NODE, NULL, NUM, PATH, REL, STR, Ty};
-use crate::model::{Graph, PartialDate, Path, Value};
+use super::kinds::{
+    ALL, BOOL, DATE, FLOAT, INT, LIST, MAP, NODE, NULL, NUM, PATH, REL, STR, TEMPORAL, Ty,
+};
+use crate::model::{Graph, PartialDate, Value};
 
 mod aggregate;
 mod convert;
@@ -18,10 +20,12 @@ mod graph;
 mod list;
 mod numeric;
 mod string;
+mod temporal;
 
 pub use aggregate::{AggKind, aggregate};
 pub use date::parse_date;
 pub use numeric::is_random;
+pub use temporal::reset_clock;
 
 use aggregate::AGGREGATES;
 use convert::*;
@@ -271,11 +275,11 @@ pub static FUNCTIONS: &[Function] = &[
         "toString",
         1,
         1,
-        &[STR | NUM | BOOL | DATE],
+        &[STR | NUM | BOOL | DATE | TEMPORAL],
         Ty::of(STR),
         Propagate,
         to_string,
-        "a number, boolean, date or string as a string"
+        "a number, boolean, temporal value or string as a string"
     ),
     f!(
         "toInteger",
@@ -309,13 +313,323 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     f!(
         "date",
+        0,
         1,
-        1,
-        &[STR | DATE | MAP],
+        &[STR | MAP | DATE | TEMPORAL],
         Ty::of(DATE),
         Propagate,
-        date,
-        "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or {year, month, day}"
+        temporal::date,
+        "a date from `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, a map or another temporal value (today without one)"
+    ),
+    f!(
+        "localtime",
+        0,
+        1,
+        &[STR | MAP | DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localtime,
+        "a time of day without a zone, from `HH:MM[:SS[.fff]]`, a map or another temporal value"
+    ),
+    f!(
+        "time",
+        0,
+        1,
+        &[STR | MAP | DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::time,
+        "a time of day with an offset, from `HH:MM[:SS]+01:00`, a map or another temporal value"
+    ),
+    f!(
+        "localdatetime",
+        0,
+        1,
+        &[STR | MAP | DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localdatetime,
+        "a date and time without a zone, from `YYYY-MM-DDTHH:MM`, a map or another temporal value"
+    ),
+    f!(
+        "datetime",
+        0,
+        1,
+        &[STR | MAP | DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::datetime,
+        "a date and time in a zone, from `YYYY-MM-DDTHH:MM+01:00[Europe/Paris]`, a map or another temporal value"
+    ),
+    f!(
+        "duration",
+        1,
+        1,
+        &[STR | MAP | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::duration,
+        "a duration from ISO 8601 (`P1Y2M3DT4H`) or a map of years, months, weeks, days, hours..."
+    ),
+    f!(
+        "duration.between",
+        2,
+        2,
+        &[DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::duration_between,
+        "the duration from one temporal value to another, in months, days and seconds"
+    ),
+    f!(
+        "duration.inMonths",
+        2,
+        2,
+        &[DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::duration_in_months,
+        "the whole months from one temporal value to another"
+    ),
+    f!(
+        "duration.inDays",
+        2,
+        2,
+        &[DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::duration_in_days,
+        "the whole days from one temporal value to another"
+    ),
+    f!(
+        "duration.inSeconds",
+        2,
+        2,
+        &[DATE | TEMPORAL],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::duration_in_seconds,
+        "the seconds from one temporal value to another"
+    ),
+    f!(
+        "date.truncate",
+        2,
+        3,
+        &[STR, DATE | TEMPORAL, MAP],
+        Ty::of(DATE),
+        Handle,
+        temporal::date_truncate,
+        "a temporal value truncated to a unit (`'month'`, `'week'`...) as a date, fields from the map"
+    ),
+    f!(
+        "localtime.truncate",
+        2,
+        3,
+        &[STR, DATE | TEMPORAL, MAP],
+        Ty::of(TEMPORAL),
+        Handle,
+        temporal::localtime_truncate,
+        "a temporal value truncated to a unit as a local time"
+    ),
+    f!(
+        "time.truncate",
+        2,
+        3,
+        &[STR, DATE | TEMPORAL, MAP],
+        Ty::of(TEMPORAL),
+        Handle,
+        temporal::time_truncate,
+        "a temporal value truncated to a unit as a time"
+    ),
+    f!(
+        "localdatetime.truncate",
+        2,
+        3,
+        &[STR, DATE | TEMPORAL, MAP],
+        Ty::of(TEMPORAL),
+        Handle,
+        temporal::localdatetime_truncate,
+        "a temporal value truncated to a unit as a local date-time"
+    ),
+    f!(
+        "datetime.truncate",
+        2,
+        3,
+        &[STR, DATE | TEMPORAL, MAP],
+        Ty::of(TEMPORAL),
+        Handle,
+        temporal::datetime_truncate,
+        "a temporal value truncated to a unit as a date-time"
+    ),
+    f!(
+        "datetime.fromepoch",
+        2,
+        2,
+        &[INT],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::datetime_fromepoch,
+        "the UTC date-time of seconds and nanoseconds since 1970-01-01"
+    ),
+    f!(
+        "datetime.fromepochmillis",
+        1,
+        1,
+        &[INT],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::datetime_fromepochmillis,
+        "the UTC date-time of milliseconds since 1970-01-01"
+    ),
+    f!(
+        "date.statement",
+        0,
+        1,
+        &[STR],
+        Ty::of(DATE),
+        Propagate,
+        temporal::date_now,
+        "today (in a zone)"
+    ),
+    f!(
+        "date.transaction",
+        0,
+        1,
+        &[STR],
+        Ty::of(DATE),
+        Propagate,
+        temporal::date_now,
+        "today (in a zone)"
+    ),
+    f!(
+        "date.realtime",
+        0,
+        1,
+        &[STR],
+        Ty::of(DATE),
+        Propagate,
+        temporal::date_now,
+        "today (in a zone)"
+    ),
+    f!(
+        "localtime.statement",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localtime_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "localtime.transaction",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localtime_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "localtime.realtime",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localtime_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "time.statement",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::time_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "time.transaction",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::time_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "time.realtime",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::time_now,
+        "the time now (in a zone)"
+    ),
+    f!(
+        "localdatetime.statement",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localdatetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "localdatetime.transaction",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localdatetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "localdatetime.realtime",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::localdatetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "datetime.statement",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::datetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "datetime.transaction",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::datetime_now,
+        "the date-time now (in a zone)"
+    ),
+    f!(
+        "datetime.realtime",
+        0,
+        1,
+        &[STR],
+        Ty::of(TEMPORAL),
+        Propagate,
+        temporal::datetime_now,
+        "the date-time now (in a zone)"
     ),
     f!(
         "within",

@@ -22,6 +22,7 @@ const STATEMENT_WORDS: &[&str] = &[
     "UNWIND",
     "WITH",
     "RETURN",
+    "CALL",
     "DESCRIBE",
     "NEIGHBORS",
     "PATH",
@@ -46,7 +47,7 @@ pub(super) fn statement(i: In) -> PResult<Statement> {
     if at_kw(i, "EVIDENCE") {
         return evidence(i);
     }
-    if ["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"]
+    if ["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL"]
         .iter()
         .any(|w| at_kw(i, w))
     {
@@ -55,7 +56,7 @@ pub(super) fn statement(i: In) -> PResult<Statement> {
     }
     Err(Err::Failure(unexpected_word(
         &i,
-        "a statement: `MATCH`, `UNWIND`, `WITH`, `RETURN`, `DESCRIBE`, `NEIGHBORS`, `PATH`, `TIMELINE` or `EVIDENCE`",
+        "a statement: `MATCH`, `UNWIND`, `WITH`, `RETURN`, `CALL`, `DESCRIBE`, `NEIGHBORS`, `PATH`, `TIMELINE` or `EVIDENCE`",
     )))
 }
 
@@ -101,7 +102,7 @@ fn query(i: In) -> PResult<Query> {
     let mut unions = Vec::new();
     while let Ok((r, _)) = kw("UNION").parse(rest) {
         let (r, all) = opt(kw("ALL")).parse(r)?;
-        if !["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN"]
+        if !["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL"]
             .iter()
             .any(|w| at_kw(r, w))
         {
@@ -150,6 +151,26 @@ fn clauses(i: In, subquery: bool) -> PResult<SingleQuery> {
         } else if at_kw(rest, "WITH") {
             let (r, c) = with_clause(rest)?;
             (r, Clause::With(c))
+        } else if at_kw(rest, "CALL") && !subquery {
+            let (r, c) = call_clause(rest)?;
+            let end = c.span.end;
+            clauses.push(Clause::Call(c));
+            // A query that ends after a `CALL` is a standalone call (the
+            // planner refuses one that follows other clauses).
+            if !["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL"]
+                .iter()
+                .any(|w| at_kw(r, w))
+            {
+                return Ok((
+                    r,
+                    SingleQuery {
+                        clauses,
+                        span: Span::new(start, end),
+                    },
+                ));
+            }
+            rest = r;
+            continue;
         } else if at_kw(rest, "RETURN") {
             let (r, c) = return_clause(rest)?;
             let end = c.span.end;
@@ -218,6 +239,96 @@ fn match_clause(i: In) -> PResult<MatchClause> {
             pattern,
             where_,
             span,
+        },
+    ))
+}
+
+/// `call_clause = "CALL" name { "." name } ["(" [expression { "," expression }] ")"]
+///                ["YIELD" ("*" | yield_item { "," yield_item }) [where]]`
+fn call_clause(i: In) -> PResult<CallClause> {
+    let (rest, keyword) = kw("CALL").parse(i)?;
+    let (mut rest, first) = must("a procedure name", schema_name).parse(rest)?;
+    let mut parts = vec![first];
+    while at_sym(rest, ".") {
+        let (r, _) = sym(".").parse(rest)?;
+        let (r, part) = must("a name after `.`", schema_name).parse(r)?;
+        parts.push(part);
+        rest = r;
+    }
+    let mut end = parts[parts.len() - 1].span;
+    let name = Ident {
+        name: parts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("."),
+        span: parts[0].span.to(end),
+    };
+    let mut args = None;
+    if at_sym(rest, "(") {
+        let (mut r, open) = sym("(").parse(rest)?;
+        let mut list = Vec::new();
+        if !at_sym(r, ")") {
+            loop {
+                let (r2, e) = required_expression(r)?;
+                list.push(e);
+                r = r2;
+                match sym(",").parse(r) {
+                    Ok((r2, _)) => r = r2,
+                    Err(_) => break,
+                }
+            }
+        }
+        let (r, close) = closing(r, ")", "`,` or `)`", "the argument list", open)?;
+        end = close;
+        args = Some(list);
+        rest = r;
+    }
+    let mut yield_star = false;
+    let mut yields = Vec::new();
+    let mut where_ = None;
+    if let Ok((r, _)) = kw("YIELD").parse(rest) {
+        rest = r;
+        if let Ok((r, s)) = sym("*").parse(rest) {
+            yield_star = true;
+            end = s;
+            rest = r;
+        } else {
+            loop {
+                let (r, field) = must("a field to yield or `*`", schema_name).parse(rest)?;
+                end = field.span;
+                let (r, alias) = match kw("AS").parse(r) {
+                    Ok((r, _)) => {
+                        let (r, a) = must("a variable", |i| variable(i, true)).parse(r)?;
+                        end = a.span;
+                        (r, Some(a))
+                    }
+                    Err(_) => (r, None),
+                };
+                yields.push(YieldItem { field, alias });
+                rest = r;
+                match sym(",").parse(rest) {
+                    Ok((r, _)) => rest = r,
+                    Err(_) => break,
+                }
+            }
+            let (r, w) = where_clause(rest)?;
+            if let Some(w) = &w {
+                end = w.span;
+            }
+            where_ = w;
+            rest = r;
+        }
+    }
+    Ok((
+        rest,
+        CallClause {
+            name,
+            args,
+            yield_star,
+            yields,
+            where_,
+            span: keyword.to(end),
         },
     ))
 }

@@ -21,6 +21,7 @@
 //! project, aggregate, distinct, sort, skip, limit, filter, emit) that the
 //! evaluator runs row by row.
 
+mod call;
 mod expr;
 mod pattern;
 mod projection;
@@ -29,6 +30,7 @@ mod scope;
 mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
 
@@ -36,6 +38,7 @@ use super::ast::{self, BinaryOp, Span, UnaryOp};
 use super::error::{ErrorKind, QueryError};
 use super::functions::{self, AggKind};
 use super::ir::*;
+use super::procedures::{self, TableProcedure};
 use super::types::{self, Checker, Ty};
 use crate::model::{Graph, Resolution, Value, names};
 
@@ -58,8 +61,9 @@ pub fn plan_query(
     params: &BTreeMap<String, Value>,
     max_hops: u32,
     consts: ConstEval,
+    procedures: &[Arc<TableProcedure>],
 ) -> Result<QueryPlan, QueryError> {
-    let mut planner = Planner::new(graph, text, params, max_hops, consts);
+    let mut planner = Planner::new(graph, text, params, max_hops, consts, procedures);
     let (first, columns) = planner.single(&query.first)?;
     let mut parts = vec![first];
     let mut distinct = false;
@@ -73,7 +77,7 @@ pub fn plan_query(
                 )
                 .with_code("InvalidClauseComposition"));
             }
-            let mut planner = Planner::new(graph, text, params, max_hops, consts);
+            let mut planner = Planner::new(graph, text, params, max_hops, consts, procedures);
             let (plan, cols) = planner.single(&u.query)?;
             if cols != columns {
                 return Err(QueryError::semantic(
@@ -111,6 +115,8 @@ struct Planner<'a> {
     depth: u32,
     /// Property keys already checked (lower-cased wanted → canonical).
     keys: HashMap<String, String>,
+    /// Procedures given as tables, besides the built-in ones.
+    procedures: &'a [Arc<TableProcedure>],
 }
 
 fn err_code(kind: ErrorKind, code: &'static str, msg: impl Into<String>, span: Span) -> QueryError {
@@ -138,6 +144,7 @@ impl<'a> Planner<'a> {
         params: &'a BTreeMap<String, Value>,
         max_hops: u32,
         consts: ConstEval,
+        procedures: &'a [Arc<TableProcedure>],
     ) -> Self {
         Planner {
             graph,
@@ -145,6 +152,7 @@ impl<'a> Planner<'a> {
             params,
             max_hops,
             consts,
+            procedures,
             curated: graph.schema.is_some(),
             nslots: 0,
             tys: Vec::new(),
@@ -291,6 +299,15 @@ impl<'a> Planner<'a> {
                     let (names, slots): (Vec<String>, Vec<Slot>) = cols.into_iter().unzip();
                     ops.push(Op::Emit(slots));
                     columns = Some(names);
+                }
+                ast::Clause::Call(c) => {
+                    let standalone = n == 1;
+                    let cols = self.call(c, &mut scope, standalone, &mut ops)?;
+                    if standalone {
+                        let (names, slots): (Vec<String>, Vec<Slot>) = cols.into_iter().unzip();
+                        ops.push(Op::Emit(slots));
+                        columns = Some(names);
+                    }
                 }
             }
         }

@@ -75,6 +75,10 @@ pub(super) fn query_names(q: &ast::SingleQuery, out: &mut HashSet<String>) {
                 w.where_.iter().for_each(|e| expr(e, out));
             }
             ast::Clause::Return(r) => projection(&r.projection, out),
+            ast::Clause::Call(c) => {
+                c.args.iter().flatten().for_each(|e| expr(e, out));
+                c.where_.iter().for_each(|e| expr(e, out));
+            }
         }
     }
 }

@@ -352,6 +352,6 @@ impl Exec<'_> {
                 _ => return Value::Null,
             }
         }
-        Value::Path(path)
+        Value::Path(Box::new(path))
     }
 }

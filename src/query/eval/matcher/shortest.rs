@@ -26,7 +26,7 @@ impl Exec<'_> {
                 row[r] = Value::List(p.rels.iter().map(|e| Value::Rel(*e)).collect());
             }
             if let Some(ps) = s.path {
-                row[ps] = Value::Path(p);
+                row[ps] = Value::Path(Box::new(p));
             }
             if self.bound(m, i, row, used, sink)? == Flow::Stop {
                 return Ok(Flow::Stop);
