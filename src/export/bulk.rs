@@ -18,7 +18,10 @@
 //!   `quantity:long`, `aliases:string[]`, lists split on `;`);
 //! - **kuzu**: one node table per kind (primary key `id`), one relationship
 //!   table per type with a `FROM .. TO ..` pair per pair of kinds, typed
-//!   columns (`STRING[]`...), loaded by `load.cypher`;
+//!   columns (`STRING[]`...), loaded by `load.cypher` (`COPY FROM`; a
+//!   string list whose elements hold commas, quotes or brackets, which
+//!   Kuzu's CSV reader misreads inside a list, is joined with U+241E and
+//!   split by the script);
 //! - **falkordb**: `falkordb-bulk-loader` with `--enforce-schema`: headers
 //!   `id:ID`, `:START_ID`, `:END_ID`, `name:STRING`, `aliases:ARRAY`; a
 //!   node's labels are given on the command line (`-N Person:Agent:Entity`).
@@ -26,10 +29,9 @@
 //! Values: dates are ISO strings keeping their precision (`2024-06`), as in
 //! the Cypher exports; lists of booleans, numbers or plain strings are typed
 //! lists; maps (a claim's `citations`) and lists that an importer would read
-//! back wrongly (mixed types; in Kuzu, strings with list punctuation, which
-//! its CSV reader keeps or splits; in FalkorDB, strings that look like
-//! numbers or booleans, which its loader converts) are JSON text in a string
-//! column. A column whose values mix types is a string column. Evidence
+//! back wrongly (mixed types; in neo4j, strings holding the `;` delimiter;
+//! in FalkorDB, strings that look like numbers or booleans, which its
+//! loader converts) are JSON text in a string column. A column whose values mix types is a string column. Evidence
 //! (`sources`, `claimants`, `quotes`, `citations`) travels with every
 //! relation. Output is deterministic: files and rows in id order.
 
@@ -1033,6 +1035,10 @@ pub fn write_folder(
     force: bool,
     progress: &Progress,
 ) -> Result<Summary, ExportError> {
+    if path.as_os_str().is_empty() || path.as_os_str() == "-" {
+        // Standard output is one stream; a bulk export is several files.
+        return Err(ExportError::FolderNeeded);
+    }
     crate::sink::write_folder(path, force, MANIFEST, |dir| {
         write_into(graph, sub, dialect, dir, progress)
     })

@@ -39,6 +39,7 @@ def load_kuzu_bulk(folder, fails):
     conn = kuzu.Connection(db)
     here = os.getcwd()
     t = time.perf_counter()
+    cpu = time.process_time()
     os.chdir(folder)
     try:
         for n, stmt in enumerate(check.script_lines("load.cypher"), 1):
@@ -49,6 +50,7 @@ def load_kuzu_bulk(folder, fails):
                 return None, None, 0
     finally:
         os.chdir(here)
+    print(f"kuzu bulk: CPU time of the load {time.process_time() - cpu:.2f} s (Kuzu runs in this process)")
     return db, conn, time.perf_counter() - t
 
 
