@@ -3,7 +3,7 @@
 
 use super::errors::{Res, Shift, clamp};
 use super::importer::Importer;
-use super::rows::{ROWS_PARAM, Rows};
+use super::rows::{ROWS_PARAM, Rows, Vars};
 use crate::model::{Node, Path, Props, Rel, Value};
 use crate::query::ast::{
     self, Direction, Expr, NodePattern, PatternElement, PatternPart, Span, Statement,
@@ -151,7 +151,7 @@ impl<'g, 't> Importer<'g, 't> {
     pub(super) fn create_part(
         &mut self,
         part: &PatternPart,
-        vars: &mut Vec<String>,
+        vars: &mut Vars,
         row: &mut Vec<Value>,
         vals: &mut impl Iterator<Item = Pending>,
     ) -> Res<()> {
@@ -195,7 +195,7 @@ impl<'g, 't> Importer<'g, 't> {
     pub(super) fn node(
         &mut self,
         n: &NodePattern,
-        vars: &mut Vec<String>,
+        vars: &mut Vars,
         row: &mut Vec<Value>,
         vals: &mut impl Iterator<Item = Pending>,
     ) -> Res<NodeIndex> {
@@ -209,10 +209,7 @@ impl<'g, 't> Importer<'g, 't> {
             .transpose()?;
         let describes = !n.labels.is_empty() || props.is_some();
         if let Some(v) = &n.variable {
-            let bound = vars
-                .iter()
-                .position(|x| x == &v.name)
-                .and_then(|i| row.get(i));
+            let bound = vars.position(&v.name).and_then(|i| row.get(i));
             if let Some(value) = bound {
                 if describes {
                     return Err(QueryError::semantic(
@@ -288,7 +285,7 @@ impl<'g, 't> Importer<'g, 't> {
             Some(Pending::Late(span)) => span,
         };
         let known = Rows {
-            vars: vars[..row.len().min(vars.len())].to_vec(),
+            vars: vars[..row.len().min(vars.len())].iter().cloned().collect(),
             rows: vec![row.to_vec()],
         };
         let (mut q, param) = known.prelude();
@@ -327,12 +324,13 @@ pub(super) enum Pending {
 }
 
 /// The variables a `CREATE` pattern binds that `vars` lacks.
-pub(super) fn introduced(pattern: &[PatternPart], vars: &[String]) -> Vec<String> {
+pub(super) fn introduced(pattern: &[PatternPart], vars: &Vars) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: crate::model::fxhash::FastSet<String> = Default::default();
     let mut add = |v: &Option<ast::Ident>| {
         if let Some(v) = v
             && !vars.contains(&v.name)
-            && !out.contains(&v.name)
+            && seen.insert(v.name.clone())
         {
             out.push(v.name.clone());
         }
@@ -368,13 +366,13 @@ pub(super) fn reads_any(text: &str, names: &[String]) -> bool {
 /// Slots at or past the row's end are not bound yet: every row binds the
 /// clause's new variables in the same order.
 pub(super) fn bind(
-    vars: &mut Vec<String>,
+    vars: &mut Vars,
     row: &mut Vec<Value>,
     name: &str,
     v: Value,
     span: Span,
 ) -> Res<()> {
-    match vars.iter().position(|x| x == name) {
+    match vars.position(name) {
         Some(i) if i < row.len() => Err(QueryError::semantic(
             format!("`{name}` is bound already"),
             span,

@@ -3,7 +3,7 @@
 
 use super::clauses::clauses;
 use super::errors::{Res, Shift, clamp, first_word, relocate, unsupported};
-use super::rows::{ROW_VAR, ROWS_PARAM, Rows};
+use super::rows::{ROW_VAR, ROWS_PARAM, Rows, Vars};
 use crate::model::{Graph, Value};
 use crate::query::ast::{self, PatternElement, Span, Statement};
 use crate::query::lexer;
@@ -202,7 +202,7 @@ impl<'g, 't> Importer<'g, 't> {
         if m.optional || m.where_.is_some() {
             return None;
         }
-        let mut vars = Vec::new();
+        let mut vars = Vars::default();
         let mut choices: Vec<Vec<NodeIndex>> = Vec::new();
         for part in &m.pattern {
             let PatternElement::Path(p) = &part.element else {
