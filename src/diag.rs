@@ -161,91 +161,14 @@ impl Diagnostic {
 /// The text of every file a diagnostic may point into, by display name.
 pub type SourceMap = BTreeMap<String, String>;
 
-/// 1-based line and column (in characters) of a byte offset.
-///
-/// A line ends at LF, CRLF or a lone CR; U+2028, U+0085, form feed and
-/// vertical tab do not end a line (every position eje prints counts so).
+/// 1-based line and column (in characters) of a byte offset, counted by
+/// the one line index of D11 (`crate::lines`).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let bytes = &text.as_bytes()[..offset];
-    let mut line = 1;
-    let mut line_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let ends = match b {
-            b'\n' => true,
-            b'\r' => text.as_bytes().get(i + 1) != Some(&b'\n'),
-            _ => false,
-        };
-        if ends {
-            line += 1;
-            line_start = i + 1;
-        }
-    }
-    let col = text[line_start..offset].chars().count() + 1;
-    (line, col)
+    LineIndex::new(text).line_col(text, offset)
 }
 
-/// Where each line of a text starts (lines end as `line_col` says), for
-/// many positions in one text.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-    len: usize,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let b = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' => {
-                    if b.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(i + 1);
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        LineIndex {
-            starts,
-            len: text.len(),
-        }
-    }
-
-    /// 0-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
-    }
-
-    /// Byte range of a 0-based line, without its line ending.
-    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
-        let start = self.starts.get(line).copied().unwrap_or(self.len);
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
-        let b = text.as_bytes();
-        if end > start && b.get(end - 1) == Some(&b'\n') {
-            end -= 1;
-        }
-        if end > start && b.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        start..end
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line_of(offset);
-        let start = self.starts[line].min(offset);
-        (line + 1, text[start..offset].chars().count() + 1)
-    }
-}
+pub use crate::lines::LineIndex;
+use crate::lines::floor_char_boundary;
 
 /// `text` with every control character but tab and line feed written
 /// visibly (`\u{1b}`), and the characters that some programs take as line
@@ -291,13 +214,6 @@ fn push_visible(out: &mut String, c: char) {
     } else {
         out.push(c);
     }
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// `file:line:column` of a diagnostic, when it has a file.
@@ -480,7 +396,7 @@ enum Shown<'s> {
 impl<'s> Shown<'s> {
     fn new(text: &'s str) -> Self {
         let index = LineIndex::new(text);
-        let long = (0..index.starts.len()).any(|l| index.line_range(text, l).len() > MAX_LINE);
+        let long = (0..index.line_count()).any(|l| index.line_range(text, l).len() > MAX_LINE);
         if long || text.chars().any(needs_escape) {
             Shown::Special(index)
         } else {

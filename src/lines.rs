@@ -103,6 +103,12 @@ impl LineIndex {
         end
     }
 
+    /// Byte range of a 0-based line, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line);
+        start..self.line_end(text, line).max(start)
+    }
+
     /// Byte offset of the end of a 0-based line, before its line break.
     pub fn line_end(&self, text: &str, line: usize) -> usize {
         let Some(&next) = self.starts.get(line + 1) else {
