@@ -516,3 +516,90 @@ fn control_characters_from_the_data_are_shown_not_sent() {
     // JSON escapes them as JSON does.
     assert!(run("json").contains(r"x\u001b]0;owned\u0007\r!"));
 }
+
+#[test]
+fn global_options_work_before_or_after_the_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("g.cypher");
+    std::fs::write(&script, "CREATE (:P {name: 'only'})").unwrap();
+    let script = script.to_str().unwrap();
+    let query = "MATCH (p) RETURN p.name AS n, $k AS k";
+    for args in [
+        vec![
+            "--graph-script",
+            script,
+            "--format",
+            "csv",
+            "--param",
+            "k=7",
+            "query",
+            query,
+        ],
+        vec![
+            "query",
+            query,
+            "--graph-script",
+            script,
+            "--format",
+            "csv",
+            "--param",
+            "k=7",
+        ],
+        vec![
+            "--format",
+            "csv",
+            "query",
+            "--graph-script",
+            script,
+            query,
+            "--param",
+            "k=7",
+        ],
+    ] {
+        eje().args(&args).assert().success().stdout("n,k\nonly,7\n");
+    }
+    // The REPL reading stdin, and the other subcommands, take them too.
+    eje()
+        .args(["--graph-script", script, "--format", "csv"])
+        .write_stdin("MATCH (p) RETURN p.name AS n")
+        .assert()
+        .success()
+        .stdout("n\nonly\n");
+    eje()
+        .args(["--format", "json", "--graph-script", script, "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("{"));
+    eje()
+        .args(["--format", "cypher", "export", "--graph-script", script])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("only"));
+    // A format the subcommand does not know, and options that clash, are
+    // usage errors.
+    eje()
+        .args(["--format", "dot", "query", "RETURN 1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("table, json, csv or markdown"));
+    eje()
+        .args(["export", "--focus", "putin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+    eje()
+        .args([
+            "--data",
+            "data",
+            "query",
+            "--graph-script",
+            script,
+            "RETURN 1",
+        ])
+        .assert()
+        .code(2);
+    eje()
+        .args(["--history", "off", "query", "RETURN 1"])
+        .assert()
+        .code(2);
+}

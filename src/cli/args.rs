@@ -20,21 +20,81 @@ use crate::session::GraphSource;
     version,
     about,
     long_about = None,
-    propagate_version = true,
-    args_conflicts_with_subcommands = true
+    propagate_version = true
 )]
 pub struct Cli {
-    /// When to use colour: auto (a terminal without NO_COLOR), always, never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Without a subcommand, eje opens the REPL: its options work here too
-    /// (`eje --data DIR`).
+    /// The options every subcommand takes, before or after its name.
     #[command(flatten)]
-    pub repl: ReplArgs,
+    pub global: GlobalArgs,
+
+    /// Without a subcommand, eje opens the REPL: where to keep its history
+    /// (a file), or `off`; default: the user's data directory.
+    #[arg(long, value_name = "PATH|off")]
+    pub history: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Options accepted before or after the subcommand (`eje --data DIR query
+/// ...` and `eje query --data DIR ...` alike).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// When to use colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Folder of curated RON files (else $EJE_DATA, else ./data when it holds
+    /// a schema.ron, else the dataset bundled into eje).
+    // $EJE_DATA is read by `DataLocation::resolve`, not by clap, so that it
+    // does not conflict with `--graph-script` the way `--data` does.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// A Cypher script of CREATE statements to build the graph from, instead
+    /// of curated data (no schema applies).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "data")]
+    pub graph_script: Option<PathBuf>,
+    /// Folder of the cited articles (`eje check`: check that every quote is
+    /// in its source).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// How to print: table, json, csv or markdown for answers (`query`,
+    /// `run`, `repl`); dot, svg, json, graphml or cypher for `export`;
+    /// table or json for `stats`.
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// A query parameter `NAME=VALUE`; the value is a Cypher literal (`42`,
+    /// `'text'`, `[1, 2]`, `{a: 1}`), anything else is taken as a string.
+    #[arg(long = "param", global = true, value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// How many hops an unbounded `*` stands for over curated data (over a
+    /// graph from a Cypher script it is unbounded, as in openCypher).
+    #[arg(long, global = true, value_name = "N", default_value_t = 10)]
+    pub max_hops: u32,
+}
+
+impl GlobalArgs {
+    /// Where the graph comes from.
+    pub fn graph(&self) -> GraphArgs {
+        GraphArgs {
+            data: self.data.clone(),
+            graph_script: self.graph_script.clone(),
+        }
+    }
+
+    /// How statements run and print; `--format` must name an answer format.
+    pub fn exec(&self) -> Result<ExecArgs, String> {
+        let format = match &self.format {
+            None => Format::Table,
+            Some(f) => Format::parse(f).ok_or_else(|| {
+                format!("unknown answer format `{f}`\nhelp: use table, json, csv or markdown")
+            })?,
+        };
+        Ok(ExecArgs {
+            format,
+            params: self.params.clone(),
+            max_hops: self.max_hops,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,11 +129,14 @@ pub enum Command {
     Man,
 }
 
+// The `graph` and `exec` fields below are the global options, resolved by
+// `Cli::resolve` after parsing.
+
 #[derive(Debug, Args, Default)]
 pub struct ReplArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[command(flatten)]
+    #[arg(skip)]
     pub exec: ExecArgs,
     /// Where to keep the history (a file), or `off`; default: the user's
     /// data directory.
@@ -83,9 +146,9 @@ pub struct ReplArgs {
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[command(flatten)]
+    #[arg(skip)]
     pub exec: ExecArgs,
     /// The statements to run (`;`-separated).
     #[arg(value_name = "QUERY")]
@@ -94,9 +157,9 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[command(flatten)]
+    #[arg(skip)]
     pub exec: ExecArgs,
     /// Run every statement even after one fails.
     #[arg(long)]
@@ -110,19 +173,14 @@ pub struct RunArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// How statements run and print.
-#[derive(Debug, Clone, Args)]
+/// How statements run and print (from the global options).
+#[derive(Debug, Clone)]
 pub struct ExecArgs {
     /// How to print answers.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// A query parameter `NAME=VALUE`; the value is a Cypher literal (`42`,
-    /// `'text'`, `[1, 2]`, `{a: 1}`), anything else is taken as a string.
-    #[arg(long = "param", value_name = "NAME=VALUE")]
+    /// Query parameters, `NAME=VALUE`.
     pub params: Vec<String>,
-    /// How many hops an unbounded `*` stands for over curated data (over a
-    /// graph from a Cypher script it is unbounded, as in openCypher).
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// How many hops an unbounded `*` stands for over curated data.
     pub max_hops: u32,
 }
 
@@ -138,11 +196,11 @@ impl Default for ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    /// dot, svg, json, graphml or cypher.
-    #[arg(long, value_name = "FORMAT")]
-    pub format: export::Format,
+    /// dot, svg, json, graphml or cypher (the global `--format`).
+    #[arg(skip)]
+    pub format: Option<export::Format>,
     /// For `--format cypher`: neo4j (also Memgraph, FalkorDB) or kuzu.
     #[arg(long, value_name = "DIALECT", default_value = "neo4j")]
     pub dialect: export::Dialect,
@@ -160,23 +218,15 @@ pub struct ExportArgs {
     /// or character device is written as it is; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// A parameter of `--query`, as for `eje query`.
-    #[arg(long = "param", value_name = "NAME=VALUE")]
+    /// Parameters of `--query` (the global `--param`).
+    #[arg(skip)]
     pub params: Vec<String>,
 }
 
-/// Where the graph comes from.
-#[derive(Debug, Clone, Args, Default)]
+/// Where the graph comes from (from the global options).
+#[derive(Debug, Clone, Default)]
 pub struct GraphArgs {
-    /// Folder of curated RON files (else $EJE_DATA, else ./data when it holds
-    /// a schema.ron, else the dataset bundled into eje).
-    // $EJE_DATA is read by `DataLocation::resolve`, not by clap, so that it
-    // does not conflict with `--graph-script` the way `--data` does.
-    #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// A Cypher script of CREATE statements to build the graph from, instead
-    /// of curated data (no schema applies).
-    #[arg(long, value_name = "FILE", conflicts_with = "data")]
     pub graph_script: Option<PathBuf>,
 }
 
@@ -192,10 +242,10 @@ impl GraphArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    /// Folder of the cited articles: check that every quote is in its source.
-    #[arg(long, value_name = "DIR")]
+    /// The global `--corpus`.
+    #[arg(skip)]
     pub corpus: Option<PathBuf>,
     /// Fail on warnings too.
     #[arg(long)]
@@ -211,9 +261,10 @@ pub enum StatsFormat {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    /// The global `--format`: table or json.
+    #[arg(skip)]
     pub format: StatsFormat,
 }
 
@@ -223,4 +274,79 @@ pub enum Exit {
     Ok,
     /// A data or query error (exit 1).
     Failed,
+}
+
+impl Cli {
+    /// Hands the global options to the subcommand that uses them; a
+    /// `--format` the subcommand does not know is a usage error.
+    pub fn resolve(mut self) -> Result<(Command, ColorChoice), String> {
+        let g = &self.global;
+        // clap sees the conflict only when both are on the same side of
+        // the subcommand.
+        if g.data.is_some() && g.graph_script.is_some() {
+            return Err(
+                "`--data` and `--graph-script` both say where the graph comes from\n\
+                        help: give one of them"
+                    .into(),
+            );
+        }
+        let format = g.format.as_deref();
+        match &mut self.command {
+            None => {}
+            Some(Command::Repl(a)) => {
+                a.graph = g.graph();
+                a.exec = g.exec()?;
+            }
+            Some(Command::Query(a)) => {
+                a.graph = g.graph();
+                a.exec = g.exec()?;
+            }
+            Some(Command::Run(a)) => {
+                a.graph = g.graph();
+                a.exec = g.exec()?;
+            }
+            Some(Command::Check(a)) => {
+                a.graph = g.graph();
+                a.corpus = g.corpus.clone();
+            }
+            Some(Command::Export(a)) => {
+                a.graph = g.graph();
+                a.params = g.params.clone();
+                a.format = match format {
+                    None => None,
+                    Some(f) => Some(f.parse::<export::Format>().map_err(|e| e.to_string())?),
+                };
+            }
+            Some(Command::Stats(a)) => {
+                a.graph = g.graph();
+                a.format = match format {
+                    None => StatsFormat::Table,
+                    Some(f) => StatsFormat::from_str(f, true).map_err(|_| {
+                        format!("unknown stats format `{f}`\nhelp: use table or json")
+                    })?,
+                };
+            }
+            Some(Command::Completions { .. } | Command::Man) => {}
+        }
+        let command = match self.command {
+            Some(Command::Repl(mut a)) => {
+                a.history = a.history.or(self.history);
+                Command::Repl(a)
+            }
+            Some(_) if self.history.is_some() => {
+                return Err(
+                    "`--history` is an option of the REPL\nhelp: `eje --history FILE` or \
+                     `eje repl --history FILE`"
+                        .into(),
+                );
+            }
+            Some(c) => c,
+            None => Command::Repl(ReplArgs {
+                graph: self.global.graph(),
+                exec: self.global.exec()?,
+                history: self.history,
+            }),
+        };
+        Ok((command, self.global.color))
+    }
 }

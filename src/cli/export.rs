@@ -5,9 +5,16 @@ use crate::diag::{self, SourceMap};
 use crate::export;
 use crate::model::Resolution;
 
-use super::{ExecArgs, Exit, ExportArgs, open_session};
+use super::{ExecArgs, Exit, ExportArgs, UsageError, open_session};
 
 pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Exit> {
+    let Some(format) = args.format else {
+        return Err(UsageError(
+            "`eje export` needs `--format`\nhelp: give one of dot, svg, json, graphml or cypher"
+                .into(),
+        )
+        .into());
+    };
     let exec = ExecArgs {
         params: args.params.clone(),
         ..ExecArgs::default()
@@ -67,7 +74,7 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
     };
     // No `-o`, or `-o -`: standard output.
     let path = args.output.clone().unwrap_or_else(|| "-".into());
-    match export::export_to_file(&graph, &sub, args.format, args.dialect, &path) {
+    match export::export_to_file(&graph, &sub, format, args.dialect, &path) {
         Ok(written) => {
             if written != export::Written::Stdout {
                 crate::sink::line_to_stderr(format_args!(

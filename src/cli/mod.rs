@@ -37,16 +37,17 @@ pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
-    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
-    let out_color = use_color(cli.color, std::io::stdout().is_terminal());
+    let (command, color) = cli.resolve().map_err(UsageError)?;
+    let err_color = use_color(color, std::io::stderr().is_terminal());
+    let out_color = use_color(color, std::io::stdout().is_terminal());
     colored::control::set_override(out_color);
-    match cli.command {
-        Some(Command::Check(args)) => check::check(args, err_color),
-        Some(Command::Stats(args)) => stats::stats(args, err_color),
-        Some(Command::Query(args)) => query::query(args, err_color),
-        Some(Command::Run(args)) => run::run_scripts(args, err_color),
-        Some(Command::Export(args)) => export::export_cmd(args, err_color),
-        Some(Command::Completions { shell }) => {
+    match command {
+        Command::Check(args) => check::check(args, err_color),
+        Command::Stats(args) => stats::stats(args, err_color),
+        Command::Query(args) => query::query(args, err_color),
+        Command::Run(args) => run::run_scripts(args, err_color),
+        Command::Export(args) => export::export_cmd(args, err_color),
+        Command::Completions { shell } => {
             // Written in one go, so that a closed pipe is an error to
             // handle (`eje completions bash | head -c10`), not a panic.
             let mut script = Vec::new();
@@ -56,7 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             out.flush()?;
             Ok(Exit::Ok)
         }
-        Some(Command::Man) => {
+        Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut page)?;
             let mut out = std::io::stdout().lock();
@@ -64,8 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             out.flush()?;
             Ok(Exit::Ok)
         }
-        Some(Command::Repl(args)) => repl::repl(args, err_color),
-        None => repl::repl(cli.repl, err_color),
+        Command::Repl(args) => repl::repl(args, err_color),
     }
 }
 
