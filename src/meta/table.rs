@@ -147,7 +147,9 @@ pub const COMMANDS: &[Command] = &[
         summary: "set the query parameter $NAME; without VALUE, remove it",
         details: "VALUE is a Cypher literal (`42`, `'Kim Jong Un'`, `[1, 2]`, `{a: 1}`); \
                   anything else is taken as text. Example: `:param who 'Kim Jong Un'`, \
-                  then `MATCH (p) WHERE p.name = $who RETURN p`.",
+                  then `MATCH (p) WHERE p.name = $who RETURN p`. cypher-shell's forms work \
+                  too: `:param year => 2020 + 4` evaluates an expression, \
+                  `:param {who: 'Kim Jong Un', year: 2024}` sets several.",
         arg: Arg::Param,
         writes_files: false,
         runs_programs: false,
