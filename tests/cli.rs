@@ -603,3 +603,77 @@ fn global_options_work_before_or_after_the_subcommand() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn scripts_and_pipes_read_meta_commands_and_statements_one_a_line() {
+    let script = ":param who => 'Kim' + ' Jong Un'\n:format csv\nMATCH (p {name: $who})\nRETURN p.id AS id\nRETURN 1 AS a\nRETURN 2 AS b\n";
+    let expected = "id\nkim_jong_un\n\na\n1\n\nb\n2\n";
+    // Piped stdin, `eje run -` and `eje run FILE` alike; messages on stderr.
+    eje()
+        .write_stdin(script)
+        .assert()
+        .success()
+        .stdout(expected);
+    eje()
+        .args(["run", "-"])
+        .write_stdin(script)
+        .assert()
+        .success()
+        .stdout(expected);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.kgq");
+    std::fs::write(&file, script).unwrap();
+    eje()
+        .arg("run")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(expected)
+        .stderr(predicate::str::contains("format: csv"));
+    // `:source` in a script runs the other script's meta commands too.
+    let outer = dir.path().join("outer.kgq");
+    std::fs::write(
+        &outer,
+        format!(":source {}\nRETURN 3 AS c\n", file.display()),
+    )
+    .unwrap();
+    eje()
+        .arg("run")
+        .arg(&outer)
+        .assert()
+        .success()
+        .stdout(format!("{expected}\nc\n3\n"));
+}
+
+#[test]
+fn one_error_policy_stop_at_the_first_unless_keep_going() {
+    let script = "RETURN 1 AS a\n:format bogus\nRETURN 2 AS b\n";
+    for args in [&["run", "-"][..], &[]] {
+        let out = eje()
+            .args(args)
+            .write_stdin(script)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains('a') && !stdout.contains('b'),
+            "{args:?}: {stdout}"
+        );
+    }
+    for args in [&["run", "--keep-going", "-"][..], &["repl", "--keep-going"]] {
+        let out = eje()
+            .args(args)
+            .write_stdin(script)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains('a') && stdout.contains('b'),
+            "{args:?}: {stdout}"
+        );
+    }
+}

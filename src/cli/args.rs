@@ -142,6 +142,9 @@ pub struct ReplArgs {
     /// data directory.
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
+    /// With statements piped in: run every statement even after one fails.
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 #[derive(Debug, Args)]
@@ -168,7 +171,7 @@ pub struct RunArgs {
     /// `--format json`, as a `timing` member of each line).
     #[arg(long)]
     pub timing: bool,
-    /// Query scripts (`.kgq`), run in order.
+    /// Query scripts (`.kgq`), run in order; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -345,6 +348,7 @@ impl Cli {
                 graph: self.global.graph(),
                 exec: self.global.exec()?,
                 history: self.history,
+                keep_going: false,
             }),
         };
         Ok((command, self.global.color))

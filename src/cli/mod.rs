@@ -18,9 +18,8 @@ use std::mem::ManuallyDrop;
 
 use clap::CommandFactory;
 
-use crate::diag::{self, SourceMap};
+use crate::diag::SourceMap;
 use crate::load::Loaded;
-use crate::render::{self, Format, TableStyle};
 use crate::session::{Executed, Session};
 
 pub use args::*;
@@ -138,7 +137,8 @@ pub(crate) fn open_session(
 }
 
 /// Prints every answer to stdout and every error to stderr (or, in JSON,
-/// as an `error` line). Returns `Failed` if any statement failed.
+/// as an `error` line), as `meta::print_answers` does. Returns `Failed` if
+/// any statement failed.
 pub(crate) fn print_results(
     session: &Session,
     results: &[Executed],
@@ -148,64 +148,17 @@ pub(crate) fn print_results(
     timing: bool,
     err_color: bool,
 ) -> anyhow::Result<Exit> {
-    let out_tty = std::io::stdout().is_terminal();
-    let style = TableStyle {
-        color: colored::control::SHOULD_COLORIZE.should_colorize(),
-        width: if out_tty { terminal_width() } else { None },
-        max_rows: None,
-        terminal: out_tty,
-    };
-    let mut stdout = std::io::stdout().lock();
-    let mut exit = Exit::Ok;
-    for (i, ex) in results.iter().enumerate() {
-        match &ex.result {
-            Ok(rs) => {
-                let text = render::render(session.graph(), rs, exec.format, style);
-                if exec.format == Format::Json && timing {
-                    let mut v = render::json_result(session.graph(), rs);
-                    v["timing"] = serde_json::json!({"parse_ms": ex.timing.parse_ms, "plan_ms": ex.timing.plan_ms, "exec_ms": ex.timing.exec_ms});
-                    writeln!(stdout, "{v}")?;
-                } else {
-                    if i > 0 && exec.format != Format::Json {
-                        writeln!(stdout)?;
-                    }
-                    write!(stdout, "{text}")?;
-                }
-                if timing && exec.format != Format::Json {
-                    crate::sink::line_to_stderr(format_args!(
-                        "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
-                        i + 1,
-                        render::footer(rs.rows.len(), ex.timing.total_ms()),
-                        ex.timing.parse_ms,
-                        ex.timing.plan_ms,
-                        ex.timing.exec_ms
-                    ));
-                }
-            }
-            Err(e) => {
-                exit = Exit::Failed;
-                let d = e.to_diagnostic(file);
-                if exec.format == Format::Json {
-                    let (line, column) = e
-                        .span
-                        .map_or((1, 1), |s| diag::line_col(&sources[file], s.start));
-                    let v = serde_json::json!({"error": {"message": e.message, "line": line, "column": column}});
-                    writeln!(stdout, "{v}")?;
-                }
-                stdout.flush()?;
-                crate::sink::to_stderr(format_args!("{}", diag::render(&[d], sources, err_color)));
-            }
-        }
-    }
-    stdout.flush()?;
-    Ok(exit)
-}
-
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(120))
+    let ok = crate::meta::print_answers(
+        session,
+        results,
+        exec.format,
+        file,
+        sources,
+        timing,
+        err_color,
+        0,
+    )?;
+    Ok(if ok { Exit::Ok } else { Exit::Failed })
 }
 
 /// Loads the graph, printing the diagnostics on failure and warnings on

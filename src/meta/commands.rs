@@ -5,7 +5,6 @@ use std::path::Path;
 
 use super::table;
 use super::{Flow, Shell, expand_tilde, on_off, schema};
-use crate::diag::SourceMap;
 use crate::export;
 use crate::render::Format;
 use crate::stats::Stats;
@@ -168,8 +167,8 @@ impl Shell {
         }
     }
 
-    /// `:source FILE`: the statements of a script, stopping at the first
-    /// error as `eje run` does.
+    /// `:source FILE`: the meta commands and statements of a script, as
+    /// `eje run` runs them, stopping at the first error.
     fn source(&mut self, file: &str) {
         let path = expand_tilde(file);
         let name = path.display().to_string();
@@ -177,9 +176,11 @@ impl Shell {
             Ok(t) => t,
             Err(e) => return self.error(&format!("cannot read `{name}`: {e}")),
         };
-        let results = self.session.run(&text, false);
-        let sources = SourceMap::from([(name.clone(), text)]);
-        self.print_results(&results, &name, &sources);
+        match self.run_script(&name, &text, false) {
+            Ok(true) => {}
+            Ok(false) => self.failed.set(true),
+            Err(e) => self.error(&format!("cannot write the output: {e}")),
+        }
     }
 
     /// `:reload`: a new graph, or the errors and the old graph.
