@@ -92,7 +92,8 @@ pub const COMMANDS: &[Command] = &[
         usage: "FORMAT [FILE]",
         summary: "the last answer's nodes and relations (or the whole graph) as FORMAT",
         details: "FORMAT is dot, svg, json, graphml or cypher. Without FILE the export is printed. With FILE it is written atomically (a \
-                  failed export leaves no half-written file); FORMAT may be left out when \
+                  failed export leaves no half-written file; a pipe or device is written as \
+                  it is, `-` is the screen); FORMAT may be left out when \
                   FILE's extension names it (`:export alliance.dot`). When there is no last \
                   answer, or it holds no node or relation, the whole graph is exported.",
         arg: Arg::Export,
