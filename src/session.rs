@@ -141,6 +141,17 @@ impl Session {
         out
     }
 
+    /// Runs the statement at `span` of `text` (a script that something else
+    /// split, such as the script runner of `meta`), keeping its answer for
+    /// `:export`; spans in errors are relative to the whole text.
+    pub fn run_span(&mut self, text: &str, span: Span) -> Executed {
+        let executed = self.run_one(text, span);
+        if let Ok(rs) = &executed.result {
+            self.last = Some(rs.clone());
+        }
+        executed
+    }
+
     /// Parses and runs the statement at `span` of `text`; spans in errors are
     /// relative to the whole text.
     fn run_one(&self, text: &str, span: Span) -> Executed {

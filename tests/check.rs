@@ -183,3 +183,25 @@ fn watch_checks_again_on_every_save() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn check_reads_the_global_format_on_either_side() {
+    for args in [["--format", "json", "check"], ["check", "--format", "json"]] {
+        let out = eje().args(args).assert().success().get_output().clone();
+        // JSON mode: the summary goes to stderr, stdout holds only the
+        // diagnostics (none for the bundled data).
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("ok: "),
+            "{args:?}"
+        );
+    }
+    let out = eje()
+        .args(["check", "--format", "yaml"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("unknown check format `yaml`"));
+}

@@ -701,3 +701,164 @@ fn schema_from_the_command_line_as_text_and_json() {
     assert_eq!(kind("Person")["count"], row[0]);
     assert_eq!(met["count"], row[1]);
 }
+
+#[test]
+fn global_options_work_before_or_after_the_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("g.cypher");
+    std::fs::write(&script, "CREATE (:P {name: 'only'})").unwrap();
+    let script = script.to_str().unwrap();
+    let query = "MATCH (p) RETURN p.name AS n, $k AS k";
+    for args in [
+        vec![
+            "--graph-script",
+            script,
+            "--format",
+            "csv",
+            "--param",
+            "k=7",
+            "query",
+            query,
+        ],
+        vec![
+            "query",
+            query,
+            "--graph-script",
+            script,
+            "--format",
+            "csv",
+            "--param",
+            "k=7",
+        ],
+        vec![
+            "--format",
+            "csv",
+            "query",
+            "--graph-script",
+            script,
+            query,
+            "--param",
+            "k=7",
+        ],
+    ] {
+        eje().args(&args).assert().success().stdout("n,k\nonly,7\n");
+    }
+    // The REPL reading stdin, and the other subcommands, take them too.
+    eje()
+        .args(["--graph-script", script, "--format", "csv"])
+        .write_stdin("MATCH (p) RETURN p.name AS n")
+        .assert()
+        .success()
+        .stdout("n\nonly\n");
+    eje()
+        .args(["--format", "json", "--graph-script", script, "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("{"));
+    eje()
+        .args(["--format", "cypher", "export", "--graph-script", script])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("only"));
+    // A format the subcommand does not know, and options that clash, are
+    // usage errors.
+    eje()
+        .args(["--format", "dot", "query", "RETURN 1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("table, json, csv or markdown"));
+    eje()
+        .args(["export", "--focus", "putin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+    eje()
+        .args([
+            "--data",
+            "data",
+            "query",
+            "--graph-script",
+            script,
+            "RETURN 1",
+        ])
+        .assert()
+        .code(2);
+    eje()
+        .args(["--history", "off", "query", "RETURN 1"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn scripts_and_pipes_read_meta_commands_and_statements_one_a_line() {
+    let script = ":param who => 'Kim' + ' Jong Un'\n:format csv\nMATCH (p {name: $who})\nRETURN p.id AS id\nRETURN 1 AS a\nRETURN 2 AS b\n";
+    let expected = "id\nkim_jong_un\n\na\n1\n\nb\n2\n";
+    // Piped stdin, `eje run -` and `eje run FILE` alike; messages on stderr.
+    eje()
+        .write_stdin(script)
+        .assert()
+        .success()
+        .stdout(expected);
+    eje()
+        .args(["run", "-"])
+        .write_stdin(script)
+        .assert()
+        .success()
+        .stdout(expected);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.kgq");
+    std::fs::write(&file, script).unwrap();
+    eje()
+        .arg("run")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(expected)
+        .stderr(predicate::str::contains("format: csv"));
+    // `:source` in a script runs the other script's meta commands too.
+    let outer = dir.path().join("outer.kgq");
+    std::fs::write(
+        &outer,
+        format!(":source {}\nRETURN 3 AS c\n", file.display()),
+    )
+    .unwrap();
+    eje()
+        .arg("run")
+        .arg(&outer)
+        .assert()
+        .success()
+        .stdout(format!("{expected}\nc\n3\n"));
+}
+
+#[test]
+fn one_error_policy_stop_at_the_first_unless_keep_going() {
+    let script = "RETURN 1 AS a\n:format bogus\nRETURN 2 AS b\n";
+    for args in [&["run", "-"][..], &[]] {
+        let out = eje()
+            .args(args)
+            .write_stdin(script)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains('a') && !stdout.contains('b'),
+            "{args:?}: {stdout}"
+        );
+    }
+    for args in [&["run", "--keep-going", "-"][..], &["repl", "--keep-going"]] {
+        let out = eje()
+            .args(args)
+            .write_stdin(script)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains('a') && stdout.contains('b'),
+            "{args:?}: {stdout}"
+        );
+    }
+}

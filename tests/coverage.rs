@@ -159,3 +159,32 @@ fn the_bundled_report() {
     }
     insta::assert_snapshot!("bundled_coverage", table);
 }
+
+#[test]
+fn format_and_corpus_are_global_and_corpus_falls_back_to_the_environment() {
+    // `--format` before the subcommand, `--corpus` from `$EJE_CORPUS`.
+    let out = eje()
+        .args(["--format", "json", "coverage", "--article", "art_x"])
+        .arg("--data")
+        .arg(fixture().join("data"))
+        .env("EJE_CORPUS", fixture().join("corpus"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Json = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["sentences"], 8);
+    // A format coverage does not know is a usage error.
+    let out = eje()
+        .args(["coverage", "--format", "csv", "--corpus"])
+        .arg(fixture().join("corpus"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("unknown coverage format `csv`"), "{err}");
+    assert!(err.contains("help:"), "{err}");
+}

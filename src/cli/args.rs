@@ -20,26 +20,106 @@ use crate::session::GraphSource;
     version,
     about,
     long_about = None,
-    propagate_version = true,
-    args_conflicts_with_subcommands = true
+    propagate_version = true
 )]
 pub struct Cli {
-    /// When to use colour: auto (a terminal without NO_COLOR), always, never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// The options every subcommand takes, before or after its name.
+    #[command(flatten)]
+    pub global: GlobalArgs,
 
     /// The largest file eje reads (data files, articles, scripts), in bytes
     /// or with K, M or G (default 256M).
     #[arg(long, global = true, value_name = "SIZE", value_parser = crate::load::read::parse_size)]
     pub max_file_size: Option<u64>,
 
-    /// Without a subcommand, eje opens the REPL: its options work here too
-    /// (`eje --data DIR`).
-    #[command(flatten)]
-    pub repl: ReplArgs,
+    /// Without a subcommand, eje opens the REPL: reload the data whenever a
+    /// data file is saved (`:watch on`).
+    #[arg(long)]
+    pub watch: bool,
+
+    /// Without a subcommand: refuse meta commands that write files or run
+    /// programs.
+    #[arg(long)]
+    pub safe: bool,
+
+    /// Without a subcommand, eje opens the REPL: where to keep its history
+    /// (a file), or `off`; default: the user's data directory.
+    #[arg(long, value_name = "PATH|off")]
+    pub history: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Options accepted before or after the subcommand (`eje --data DIR query
+/// ...` and `eje query --data DIR ...` alike).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// When to use colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Folder of curated RON files (else $EJE_DATA, else ./data when it holds
+    /// a schema.ron, else the dataset bundled into eje).
+    // $EJE_DATA is read by `DataLocation::resolve`, not by clap, so that it
+    // does not conflict with `--graph-script` the way `--data` does.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// A Cypher script of CREATE statements to build the graph from, instead
+    /// of curated data (no schema applies).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "data")]
+    pub graph_script: Option<PathBuf>,
+    /// Folder of the cited articles (`eje check`: check that every quote is
+    /// in its source; `eje coverage` and `:coverage`, else $EJE_CORPUS).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// How to print: table, json, csv or markdown for answers (`query`,
+    /// `run`, `repl`); dot, svg, json, graphml, cypher, html or bulk for
+    /// `export`; table or json for `stats` and `schema`; text or json for
+    /// `check`; table, json or markdown for `coverage`.
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// A query parameter `NAME=VALUE`; the value is a Cypher literal (`42`,
+    /// `'text'`, `[1, 2]`, `{a: 1}`), anything else is taken as a string.
+    #[arg(long = "param", global = true, value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// How many hops an unbounded `*` stands for over curated data (over a
+    /// graph from a Cypher script it is unbounded, as in openCypher).
+    #[arg(long, global = true, value_name = "N", default_value_t = 10)]
+    pub max_hops: u32,
+}
+
+impl GlobalArgs {
+    /// `--corpus`, else `$EJE_CORPUS` (for `coverage` and the REPL's
+    /// `:coverage`; `check` reads only `--corpus`).
+    pub fn corpus_or_env(&self) -> Option<PathBuf> {
+        self.corpus
+            .clone()
+            .or_else(|| std::env::var_os("EJE_CORPUS").map(PathBuf::from))
+    }
+
+    /// Where the graph comes from.
+    pub fn graph(&self) -> GraphArgs {
+        GraphArgs {
+            data: self.data.clone(),
+            graph_script: self.graph_script.clone(),
+        }
+    }
+
+    /// How statements run and print; `--format` must name an answer format.
+    pub fn exec(&self) -> Result<ExecArgs, String> {
+        let format = match &self.format {
+            None => Format::Table,
+            Some(f) => Format::parse(f).ok_or_else(|| {
+                format!("unknown answer format `{f}`\nhelp: use table, json, csv or markdown")
+            })?,
+        };
+        Ok(ExecArgs {
+            format,
+            params: self.params.clone(),
+            max_hops: self.max_hops,
+            safe: false,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,13 +145,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Count what the graph holds.
     Stats(StatsArgs),
-    /// Which sentences of the cited articles no citation quotes yet.
+    /// How much of each cited article the data quotes (needs `--corpus`).
     Coverage(super::coverage::CoverageArgs),
-    /// A language server over stdio for dossiers and `.kgq` files (settings
-    /// from the client's initializationOptions: `data`, `corpus`).
+    /// A language server for the data files (stdio).
     Lsp(LspArgs),
-    /// The entity kinds (as a tree) and relation types (with their endpoint
-    /// kinds), each with how many the graph has: `:schema` from anywhere.
+    /// The schema: labels, relation types and properties.
     Schema(StatsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -82,30 +160,45 @@ pub enum Command {
     Man,
 }
 
+// The `graph` and `exec` fields below are the global options, resolved by
+// `Cli::resolve` after parsing.
+
 #[derive(Debug, Args, Default)]
 pub struct ReplArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[command(flatten)]
+    #[arg(skip)]
     pub exec: ExecArgs,
     /// Where to keep the history (a file), or `off`; default: the user's
     /// data directory.
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
+    /// With statements piped in: run every statement even after one fails.
+    #[arg(long)]
+    pub keep_going: bool,
     /// Reload the data whenever a data file is saved (`:watch on`).
     #[arg(long)]
     pub watch: bool,
-    /// Folder of the cited articles, for `:coverage` (else $EJE_CORPUS).
-    #[arg(long, value_name = "DIR", env = "EJE_CORPUS")]
+    /// Folder of the cited articles, for `:coverage` (the global
+    /// `--corpus`, else $EJE_CORPUS).
+    #[arg(skip)]
     pub corpus: Option<PathBuf>,
+    /// Refuse meta commands that write files or run programs (`:export`),
+    /// for running statements from others, as sqlite3's `-safe`.
+    #[arg(long)]
+    pub safe: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[command(flatten)]
+    #[arg(skip)]
     pub exec: ExecArgs,
+    /// Refuse meta commands that write files or run programs (`:export`),
+    /// for running statements from others, as sqlite3's `-safe`.
+    #[arg(long)]
+    pub safe: bool,
     /// The statements to run (`;`-separated).
     #[arg(value_name = "QUERY")]
     pub query: String,
@@ -113,10 +206,14 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[command(flatten)]
+    #[arg(skip)]
     pub exec: ExecArgs,
+    /// Refuse meta commands that write files or run programs (`:export`),
+    /// for running statements from others, as sqlite3's `-safe`.
+    #[arg(long)]
+    pub safe: bool,
     /// Run every statement even after one fails.
     #[arg(long)]
     pub keep_going: bool,
@@ -124,28 +221,21 @@ pub struct RunArgs {
     /// `--format json`, as a `timing` member of each line).
     #[arg(long)]
     pub timing: bool,
-    /// Query scripts (`.kgq`), run in order.
+    /// Query scripts (`.kgq`), run in order; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 }
 
-/// How statements run and print.
-#[derive(Debug, Clone, Args)]
+/// How statements run and print (from the global options).
+#[derive(Debug, Clone)]
 pub struct ExecArgs {
     /// How to print answers.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// A query parameter `NAME=VALUE`; the value is a Cypher literal (`42`,
-    /// `'text'`, `[1, 2]`, `{a: 1}`), anything else is taken as a string.
-    #[arg(long = "param", value_name = "NAME=VALUE")]
+    /// Query parameters, `NAME=VALUE`.
     pub params: Vec<String>,
-    /// How many hops an unbounded `*` stands for over curated data (over a
-    /// graph from a Cypher script it is unbounded, as in openCypher).
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// How many hops an unbounded `*` stands for over curated data.
     pub max_hops: u32,
-    /// Refuse meta commands that write files or run programs (`:export`),
-    /// for running statements from others, as sqlite3's `-safe`.
-    #[arg(long)]
+    /// Refuse meta commands that write files or run programs.
     pub safe: bool,
 }
 
@@ -162,13 +252,13 @@ impl Default for ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
     /// dot, svg, json, graphml, cypher, html (an interactive evidence map),
     /// or bulk (a folder of CSV files for a database's bulk importer; needs
-    /// `-o FOLDER`).
-    #[arg(long, value_name = "FORMAT")]
-    pub format: export::Format,
+    /// `-o FOLDER`): the global `--format`.
+    #[arg(skip)]
+    pub format: Option<export::Format>,
     /// For `--format cypher`: neo4j (also Memgraph and FalkorDB) or kuzu.
     /// For `--format bulk`: neo4j (neo4j-admin import, also Memgraph), kuzu
     /// (COPY FROM) or falkordb (falkordb-bulk-loader).
@@ -193,23 +283,15 @@ pub struct ExportArgs {
     /// write it.
     #[arg(long)]
     pub force: bool,
-    /// A parameter of `--query`, as for `eje query`.
-    #[arg(long = "param", value_name = "NAME=VALUE")]
+    /// Parameters of `--query` (the global `--param`).
+    #[arg(skip)]
     pub params: Vec<String>,
 }
 
-/// Where the graph comes from.
-#[derive(Debug, Clone, Args, Default)]
+/// Where the graph comes from (from the global options).
+#[derive(Debug, Clone, Default)]
 pub struct GraphArgs {
-    /// Folder of curated RON files (else $EJE_DATA, else ./data when it holds
-    /// a schema.ron, else the dataset bundled into eje).
-    // $EJE_DATA is read by `DataLocation::resolve`, not by clap, so that it
-    // does not conflict with `--graph-script` the way `--data` does.
-    #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// A Cypher script of CREATE statements to build the graph from, instead
-    /// of curated data (no schema applies).
-    #[arg(long, value_name = "FILE", conflicts_with = "data")]
     pub graph_script: Option<PathBuf>,
 }
 
@@ -225,24 +307,22 @@ impl GraphArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    /// Folder of the cited articles: check that every quote is in its source.
-    #[arg(long, value_name = "DIR")]
+    /// The global `--corpus`.
+    #[arg(skip)]
     pub corpus: Option<PathBuf>,
     /// Fail on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// text (for people, on stderr) or json (one object per diagnostic per
-    /// line on stdout, for CI pipelines and editors).
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    /// text or json (the global `--format`).
+    #[arg(skip)]
     pub format: CheckFormat,
-    /// Check again on every save of a data file, replacing the previous
-    /// report (Ctrl-C to stop).
+    /// Check again whenever a data file is saved.
     #[arg(long)]
     pub watch: bool,
-    /// Also list every citation whose quote names neither end of the
-    /// relation it backs and that has no `note` (never fails the check).
+    /// Also list what the data leaves unsaid (entities without claims,
+    /// claims without sources).
     #[arg(long)]
     pub audit: bool,
 }
@@ -256,12 +336,11 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 pub struct LspArgs {
-    /// The data folder, when the client does not give one (else the
-    /// workspace folder, or its `data/`, when it holds a schema.ron).
-    #[arg(long, value_name = "DIR")]
+    /// The global `--data`.
+    #[arg(skip)]
     pub data: Option<PathBuf>,
-    /// Folder of the cited articles (else $EJE_CORPUS).
-    #[arg(long, value_name = "DIR")]
+    /// The global `--corpus`.
+    #[arg(skip)]
     pub corpus: Option<PathBuf>,
 }
 
@@ -274,9 +353,10 @@ pub enum StatsFormat {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    /// The global `--format`: table or json.
+    #[arg(skip)]
     pub format: StatsFormat,
 }
 
@@ -286,4 +366,121 @@ pub enum Exit {
     Ok,
     /// A data or query error (exit 1).
     Failed,
+}
+
+impl Cli {
+    /// Hands the global options to the subcommand that uses them; a
+    /// `--format` the subcommand does not know is a usage error.
+    pub fn resolve(mut self) -> Result<(Command, ColorChoice), String> {
+        let g = &self.global;
+        // clap sees the conflict only when both are on the same side of
+        // the subcommand.
+        if g.data.is_some() && g.graph_script.is_some() {
+            return Err(
+                "`--data` and `--graph-script` both say where the graph comes from\n\
+                        help: give one of them"
+                    .into(),
+            );
+        }
+        let format = g.format.as_deref();
+        match &mut self.command {
+            None => {}
+            Some(Command::Repl(a)) => {
+                a.graph = g.graph();
+                a.exec = g.exec()?;
+                a.exec.safe = a.safe;
+                a.corpus = g.corpus_or_env();
+            }
+            Some(Command::Query(a)) => {
+                a.graph = g.graph();
+                a.exec = g.exec()?;
+                a.exec.safe = a.safe;
+            }
+            Some(Command::Run(a)) => {
+                a.graph = g.graph();
+                a.exec = g.exec()?;
+                a.exec.safe = a.safe;
+            }
+            Some(Command::Check(a)) => {
+                a.graph = g.graph();
+                a.corpus = g.corpus.clone();
+                a.format = match format {
+                    None => CheckFormat::Text,
+                    Some(f) => CheckFormat::from_str(f, true).map_err(|_| {
+                        format!("unknown check format `{f}`\nhelp: use text or json")
+                    })?,
+                };
+            }
+            Some(Command::Coverage(a)) => {
+                a.graph = g.graph();
+                a.corpus = g.corpus_or_env();
+                a.format = match format {
+                    None => crate::coverage::Format::Table,
+                    Some(f) => crate::coverage::Format::from_str(f, true).map_err(|_| {
+                        format!("unknown coverage format `{f}`\nhelp: use table, json or markdown")
+                    })?,
+                };
+            }
+            Some(Command::Lsp(a)) => {
+                a.data = g.data.clone();
+                a.corpus = g.corpus.clone();
+            }
+            Some(Command::Export(a)) => {
+                a.graph = g.graph();
+                a.params = g.params.clone();
+                a.format = match format {
+                    None => None,
+                    Some(f) => Some(f.parse::<export::Format>().map_err(|e| e.to_string())?),
+                };
+            }
+            Some(Command::Stats(a) | Command::Schema(a)) => {
+                a.graph = g.graph();
+                a.format = match format {
+                    None => StatsFormat::Table,
+                    Some(f) => StatsFormat::from_str(f, true).map_err(|_| {
+                        format!("unknown stats format `{f}`\nhelp: use table or json")
+                    })?,
+                };
+            }
+            Some(Command::Completions { .. } | Command::Man) => {}
+        }
+        let command = match self.command {
+            Some(Command::Repl(mut a)) => {
+                a.history = a.history.or(self.history);
+                a.watch |= self.watch;
+                a.safe |= self.safe;
+                a.exec.safe = a.safe;
+                Command::Repl(a)
+            }
+            Some(_) if self.watch || self.safe => {
+                let flag = if self.watch { "--watch" } else { "--safe" };
+                return Err(format!(
+                    "`{flag}` before the subcommand is an option of the REPL\nhelp: put it \
+                     after the subcommand's name"
+                ));
+            }
+            Some(_) if self.history.is_some() => {
+                return Err(
+                    "`--history` is an option of the REPL\nhelp: `eje --history FILE` or \
+                     `eje repl --history FILE`"
+                        .into(),
+                );
+            }
+            Some(c) => c,
+            None => {
+                let mut exec = self.global.exec()?;
+                exec.safe = self.safe;
+                Command::Repl(ReplArgs {
+                    graph: self.global.graph(),
+                    exec,
+                    history: self.history,
+                    keep_going: false,
+                    watch: self.watch,
+                    corpus: self.global.corpus_or_env(),
+                    safe: self.safe,
+                })
+            }
+        };
+        Ok((command, self.global.color))
+    }
 }

@@ -11,17 +11,18 @@ use crate::load::{self, cites::CiteRef};
 
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
-    #[command(flatten)]
+    #[arg(skip)]
     pub graph: GraphArgs,
-    /// Folder of the cited articles (else $EJE_CORPUS); required.
-    #[arg(long, value_name = "DIR", env = "EJE_CORPUS")]
+    /// Folder of the cited articles: the global `--corpus`, else
+    /// $EJE_CORPUS; required.
+    #[arg(skip)]
     pub corpus: Option<PathBuf>,
     /// Show this source's whole article, each sentence marked cited (with
     /// the entities and claims that quote it) or not.
     #[arg(long, value_name = "SOURCE")]
     pub article: Option<String>,
-    /// table, json or markdown.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table, json or markdown (the global `--format`).
+    #[arg(skip)]
     pub format: Format,
 }
 

@@ -8,9 +8,16 @@ use crate::diag::{self, SourceMap};
 use crate::export;
 use crate::model::Resolution;
 
-use super::{ExecArgs, Exit, ExportArgs, open_session};
+use super::{ExecArgs, Exit, ExportArgs, UsageError, open_session};
 
 pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Exit> {
+    let Some(format) = args.format else {
+        return Err(UsageError(
+            "`eje export` needs `--format`\nhelp: give one of dot, svg, json, graphml, cypher, html or bulk"
+                .into(),
+        )
+        .into());
+    };
     let exec = ExecArgs {
         params: args.params.clone(),
         ..ExecArgs::default()
@@ -83,25 +90,17 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
     let progress = export::Progress::new(
         std::io::stderr().is_terminal(),
         (sub.node_count() + sub.rel_count()) as u64,
-        args.format.name(),
+        format.name(),
     );
     // No `-o`, or `-o -`: standard output.
     let path = args.output.clone().unwrap_or_else(|| "-".into());
-    let result = if args.format.is_folder() && crate::sink::is_stdout(&path) {
+    let result = if format.is_folder() && crate::sink::is_stdout(&path) {
         Err(export::ExportError::FolderNeeded)
-    } else if args.format.is_folder() {
+    } else if format.is_folder() {
         export::bulk::write_folder(&graph, &sub, args.dialect, &path, args.force, &progress)
             .map(|_| export::Written::File(path.clone()))
     } else {
-        export::export_to_path(
-            &graph,
-            &sub,
-            args.format,
-            args.dialect,
-            &scope,
-            &path,
-            &progress,
-        )
+        export::export_to_path(&graph, &sub, format, args.dialect, &scope, &path, &progress)
     };
     drop(progress);
     match result {

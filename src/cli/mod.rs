@@ -19,9 +19,8 @@ use std::mem::ManuallyDrop;
 
 use clap::CommandFactory;
 
-use crate::diag::{self, SourceMap};
+use crate::diag::SourceMap;
 use crate::load::Loaded;
-use crate::render::{self, Format, TableStyle};
 use crate::session::{Executed, Session};
 
 pub use args::*;
@@ -41,25 +40,26 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     if let Some(max) = cli.max_file_size {
         crate::load::read::set_default_max_file_size(max);
     }
-    let err_color = use_color(cli.color, std::io::stderr().is_terminal());
-    let out_color = use_color(cli.color, std::io::stdout().is_terminal());
+    let (command, color) = cli.resolve().map_err(UsageError)?;
+    let err_color = use_color(color, std::io::stderr().is_terminal());
+    let out_color = use_color(color, std::io::stdout().is_terminal());
     colored::control::set_override(out_color);
-    match cli.command {
-        Some(Command::Check(args)) => check::check(args, err_color),
-        Some(Command::Stats(args)) => stats::stats(args, err_color),
-        Some(Command::Schema(args)) => stats::schema(args, err_color),
-        Some(Command::Query(args)) => query::query(args, err_color),
-        Some(Command::Run(args)) => run::run_scripts(args, err_color),
-        Some(Command::Export(args)) => export::export_cmd(args, err_color),
-        Some(Command::Coverage(args)) => coverage::run(args, err_color),
-        Some(Command::Lsp(args)) => {
+    match command {
+        Command::Check(args) => check::check(args, err_color),
+        Command::Stats(args) => stats::stats(args, err_color),
+        Command::Query(args) => query::query(args, err_color),
+        Command::Run(args) => run::run_scripts(args, err_color),
+        Command::Export(args) => export::export_cmd(args, err_color),
+        Command::Schema(args) => stats::schema(args, err_color),
+        Command::Coverage(args) => coverage::run(args, err_color),
+        Command::Lsp(args) => {
             crate::lsp::run(crate::lsp::Settings {
                 data: args.data,
                 corpus: args.corpus,
             })?;
             Ok(Exit::Ok)
         }
-        Some(Command::Completions { shell }) => {
+        Command::Completions { shell } => {
             // Written in one go, so that a closed pipe is an error to
             // handle (`eje completions bash | head -c10`), not a panic.
             let mut script = Vec::new();
@@ -69,7 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             out.flush()?;
             Ok(Exit::Ok)
         }
-        Some(Command::Man) => {
+        Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut page)?;
             let mut out = std::io::stdout().lock();
@@ -77,8 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             out.flush()?;
             Ok(Exit::Ok)
         }
-        Some(Command::Repl(args)) => repl::repl(args, err_color),
-        None => repl::repl(cli.repl, err_color),
+        Command::Repl(args) => repl::repl(args, err_color),
     }
 }
 
@@ -135,7 +134,7 @@ pub(crate) fn open_session(
     match Session::open(source.clone()) {
         Ok(mut s) => {
             // Notes of the load (a link that leaves the data folder).
-            crate::sink::to_stderr(diag::render_notes(&s.warnings));
+            crate::sink::to_stderr(crate::diag::render_notes(&s.warnings));
             s.options.params = params;
             s.options.max_hops = exec.max_hops;
             Ok(Some(ManuallyDrop::new(s)))
@@ -153,7 +152,8 @@ pub(crate) fn open_session(
 }
 
 /// Prints every answer to stdout and every error to stderr (or, in JSON,
-/// as an `error` line). Returns `Failed` if any statement failed.
+/// as an `error` line), as `meta::print_answers` does. Returns `Failed` if
+/// any statement failed.
 pub(crate) fn print_results(
     session: &Session,
     results: &[Executed],
@@ -163,72 +163,21 @@ pub(crate) fn print_results(
     timing: bool,
     err_color: bool,
 ) -> anyhow::Result<Exit> {
-    let out_tty = std::io::stdout().is_terminal();
-    let style = TableStyle {
-        color: colored::control::SHOULD_COLORIZE.should_colorize(),
-        width: if out_tty { terminal_width() } else { None },
-        max_rows: None,
-        terminal: out_tty,
-        record: render::Record::Auto,
-    };
-    let mut stdout = std::io::stdout().lock();
-    let mut exit = Exit::Ok;
-    for (i, ex) in results.iter().enumerate() {
-        match &ex.result {
-            Ok(rs) => {
-                let text = render::render(session.graph(), rs, exec.format, style);
-                if exec.format == Format::Json && timing {
-                    let mut v = render::json_result(session.graph(), rs);
-                    v["timing"] = serde_json::json!({"parse_ms": ex.timing.parse_ms, "plan_ms": ex.timing.plan_ms, "exec_ms": ex.timing.exec_ms});
-                    writeln!(stdout, "{v}")?;
-                } else {
-                    if i > 0 && exec.format != Format::Json {
-                        writeln!(stdout)?;
-                    }
-                    write!(stdout, "{text}")?;
-                }
-                if !rs.notes.is_empty() {
-                    stdout.flush()?;
-                    for n in &rs.notes {
-                        eprintln!("note: {n}");
-                    }
-                }
-                if timing && exec.format != Format::Json {
-                    crate::sink::line_to_stderr(format_args!(
-                        "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
-                        i + 1,
-                        render::footer(rs.rows.len(), ex.timing.total_ms()),
-                        ex.timing.parse_ms,
-                        ex.timing.plan_ms,
-                        ex.timing.exec_ms
-                    ));
-                }
-            }
-            Err(e) => {
-                exit = Exit::Failed;
-                let d = e.to_diagnostic(file);
-                if exec.format == Format::Json {
-                    let (line, column) = e
-                        .span
-                        .map_or((1, 1), |s| diag::line_col(&sources[file], s.start));
-                    let v = serde_json::json!({"error": {"message": e.message, "line": line, "column": column}});
-                    writeln!(stdout, "{v}")?;
-                }
-                stdout.flush()?;
-                crate::sink::to_stderr(format_args!("{}", diag::render(&[d], sources, err_color)));
-            }
-        }
-    }
-    stdout.flush()?;
-    Ok(exit)
+    let ok = crate::meta::print_answers(
+        session,
+        results,
+        exec.format,
+        file,
+        sources,
+        timing,
+        err_color,
+        0,
+    )?;
+    Ok(if ok { Exit::Ok } else { Exit::Failed })
 }
 
-fn terminal_width() -> Option<u16> {
-    comfy_table::Table::new()
-        .width()
-        .filter(|w| *w >= 20)
-        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
-        .or(Some(120))
+pub(crate) fn terminal_width() -> Option<u16> {
+    crate::meta::terminal_width()
 }
 
 /// Loads the graph, printing the diagnostics on failure and warnings on
@@ -237,7 +186,7 @@ pub fn load_or_report(args: &GraphArgs, color: bool) -> Option<Loaded> {
     let location = args.source();
     match location.load() {
         Ok(loaded) => {
-            crate::sink::to_stderr(diag::render_notes(&loaded.warnings));
+            crate::sink::to_stderr(crate::diag::render_notes(&loaded.warnings));
             Some(loaded)
         }
         Err(failure) => {

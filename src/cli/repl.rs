@@ -4,9 +4,7 @@
 use std::io::IsTerminal;
 use std::mem::ManuallyDrop;
 
-use crate::diag::SourceMap;
-
-use super::{Exit, ReplArgs, UsageError, open_session, print_results};
+use super::{Exit, ReplArgs, UsageError, open_session};
 
 /// The REPL on a terminal; statements from stdin otherwise (like
 /// `sqlite3 < file`): only results and errors are printed, and the exit
@@ -32,12 +30,20 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
         .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
-    let Some(mut session) = open_session(&args.graph, &args.exec, err_color)? else {
+    let Some(session) = open_session(&args.graph, &args.exec, err_color)? else {
         return Ok(Exit::Failed);
     };
-    let sources = SourceMap::from([("<stdin>".to_string(), text.clone())]);
-    let results = session.run(&text, true);
-    print_results(
-        &session, &results, &args.exec, "<stdin>", &sources, false, err_color,
-    )
+    let out_color = colored::control::SHOULD_COLORIZE.should_colorize();
+    // Never dropped, as the session is not (see `open_session`).
+    let mut shell = ManuallyDrop::new(crate::meta::Shell::new(
+        ManuallyDrop::into_inner(session),
+        args.exec.format,
+        out_color,
+        err_color,
+        true,
+    ));
+    shell.safe = args.exec.safe;
+    shell.corpus = args.corpus.clone();
+    let ok = shell.run_script("<stdin>", &text, args.keep_going)?;
+    Ok(if ok { Exit::Ok } else { Exit::Failed })
 }

@@ -1,17 +1,43 @@
-//! `eje run`: runs query scripts (`.kgq`) in order.
+//! `eje run`: runs query scripts (`.kgq`; `-` is standard input) in order,
+//! meta commands included, stopping at the first error unless
+//! `--keep-going`; the exit status is 1 if anything failed.
 
-use crate::diag::SourceMap;
+use std::mem::ManuallyDrop;
 
-use super::{Exit, RunArgs, open_session, print_results};
+use super::{Exit, RunArgs, open_session};
+use crate::meta::Shell;
 
 pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit> {
-    let Some(mut session) = open_session(&args.graph, &args.exec, err_color)? else {
+    let Some(session) = open_session(&args.graph, &args.exec, err_color)? else {
         return Ok(Exit::Failed);
     };
+    let out_color = colored::control::SHOULD_COLORIZE.should_colorize();
+    // Never dropped, as the session is not (see `open_session`).
+    let mut shell = ManuallyDrop::new(Shell::new(
+        ManuallyDrop::into_inner(session),
+        args.exec.format,
+        out_color,
+        err_color,
+        true,
+    ));
+    shell.timing = args.timing;
+    shell.safe = args.exec.safe;
     let mut exit = Exit::Ok;
     for path in &args.files {
-        let name = path.display().to_string();
-        let text = match crate::load::read::read_named(path) {
+        let (name, read) = if path.as_os_str() == "-" {
+            let mut text = String::new();
+            let read = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text);
+            (
+                "<stdin>".to_string(),
+                read.map(|_| text).map_err(|e| e.to_string()),
+            )
+        } else {
+            (
+                path.display().to_string(),
+                crate::load::read::read_named(path),
+            )
+        };
+        let text = match read {
             Ok(t) => t,
             Err(e) => {
                 crate::sink::line_to_stderr(format_args!("eje: cannot read `{name}`: {e}"));
@@ -22,18 +48,7 @@ pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit
                 return Ok(exit);
             }
         };
-        let sources = SourceMap::from([(name.clone(), text.clone())]);
-        let results = session.run(&text, args.keep_going);
-        if print_results(
-            &session,
-            &results,
-            &args.exec,
-            &name,
-            &sources,
-            args.timing,
-            err_color,
-        )? == Exit::Failed
-        {
+        if !shell.run_script(&name, &text, args.keep_going)? {
             exit = Exit::Failed;
             if !args.keep_going {
                 return Ok(exit);

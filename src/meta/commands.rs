@@ -5,7 +5,6 @@ use std::path::Path;
 
 use super::table;
 use super::{Flow, Shell, expand_tilde, on_off, schema};
-use crate::diag::SourceMap;
 use crate::export;
 use crate::render::{self, Format, Record, TableStyle};
 use crate::session::GraphSource;
@@ -358,8 +357,8 @@ impl Shell {
         }
     }
 
-    /// `:source FILE`: the statements of a script, stopping at the first
-    /// error as `eje run` does.
+    /// `:source FILE`: the meta commands and statements of a script, as
+    /// `eje run` runs them, stopping at the first error.
     fn source(&mut self, file: &str) {
         let path = expand_tilde(file);
         let name = path.display().to_string();
@@ -368,9 +367,11 @@ impl Shell {
             Ok(t) => t,
             Err(e) => return self.error(&format!("cannot read `{name}`: {e}")),
         };
-        let results = self.session.run(&text, false);
-        let sources = SourceMap::from([(name.clone(), text)]);
-        self.print_results(&results, &name, &sources);
+        match self.run_script(&name, &text, false) {
+            Ok(true) => {}
+            Ok(false) => self.failed.set(true),
+            Err(e) => self.error(&format!("cannot write the output: {e}")),
+        }
     }
 
     /// `:reload`: a new graph, or the errors and the old graph.
@@ -424,34 +425,151 @@ impl Shell {
         }
     }
 
-    /// `:param NAME VALUE` (or `NAME=VALUE`) sets, `:param NAME` removes.
+    /// `:param NAME VALUE`, `:param NAME=VALUE` or cypher-shell's
+    /// `:param NAME => EXPRESSION` and `:param {NAME: EXPRESSION, ...}` set;
+    /// `:param NAME` removes.
     fn param(&mut self, args: &str) {
-        let (name, value) = match args.split_once(|c: char| c.is_whitespace() || c == '=') {
-            Some((n, v)) => (n.trim(), v.trim()),
-            None => (args.trim(), ""),
+        let set = match parse_param(args) {
+            Ok(ParamArgs::Remove(name)) => {
+                if self.session.options.params.remove(name).is_some() {
+                    self.say(&format!("${name} removed"));
+                    self.vocab_stale = true;
+                } else {
+                    self.error(&format!("no parameter `${name}`; `:params` lists them"));
+                }
+                return;
+            }
+            Ok(ParamArgs::Literal(name, text)) => {
+                crate::query::params::param_value(text).map(|v| vec![(name.to_string(), v)])
+            }
+            Ok(ParamArgs::Expression(name, expr)) => {
+                self.evaluate(expr).map(|v| vec![(name.to_string(), v)])
+            }
+            Ok(ParamArgs::Map(map)) => match self.evaluate(map) {
+                Ok(crate::model::Value::Map(m)) => Ok(m.into_iter().collect()),
+                Ok(other) => Err(format!("`{map}` is not a map but {other}")),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
         };
-        let name = name.trim_start_matches('$');
-        if name.is_empty() {
-            return self.usage(table::find("param").expect("in the table"));
-        }
-        let params = &mut self.session.options.params;
-        if value.is_empty() {
-            if params.remove(name).is_some() {
-                self.say(&format!("${name} removed"));
-                self.vocab_stale = true;
-            } else {
-                self.error(&format!("no parameter `${name}`; `:params` lists them"));
-            }
-            return;
-        }
-        match crate::query::params::param_value(value) {
-            Ok(v) => {
-                let shown = format!("${name} = {v}");
-                self.session.options.params.insert(name.to_string(), v);
-                self.say(&shown);
+        match set {
+            Ok(values) => {
+                for (name, v) in values {
+                    self.say(&format!("${name} = {v}"));
+                    self.session.options.params.insert(name, v);
+                }
                 self.vocab_stale = true;
             }
-            Err(e) => self.error(&format!("`:param {name}`: {e}")),
+            Err(e) => self.error(&format!("`:param {}`: {e}", args.trim())),
+        }
+    }
+
+    /// The value of a Cypher expression, evaluated as `RETURN` would (with
+    /// the parameters set so far); the last answer stays as it was.
+    fn evaluate(&mut self, expr: &str) -> Result<crate::model::Value, String> {
+        let last = self.session.last.take();
+        let results = self.session.run(&format!("RETURN {expr} AS value"), false);
+        self.session.last = last;
+        match results.as_slice() {
+            [one] => match &one.result {
+                Ok(rs) => rs
+                    .rows
+                    .first()
+                    .and_then(|r| r.first())
+                    .cloned()
+                    .ok_or_else(|| "the expression has no value".to_string()),
+                Err(e) => Err(e.message.clone()),
+            },
+            _ => Err("give one expression (no `;`)".into()),
+        }
+    }
+}
+
+/// What `:param` was asked to do.
+#[derive(Debug, PartialEq, Eq)]
+enum ParamArgs<'a> {
+    /// `:param NAME`.
+    Remove(&'a str),
+    /// `:param NAME VALUE` or `NAME=VALUE`: a literal, else text.
+    Literal(&'a str, &'a str),
+    /// `:param NAME => EXPRESSION` (cypher-shell).
+    Expression(&'a str, &'a str),
+    /// `:param {NAME: EXPRESSION, ...}` (cypher-shell).
+    Map(&'a str),
+}
+
+const PARAM_HELP: &str = "help: `:param NAME VALUE`, `:param NAME => EXPRESSION` or \
+                          `:param {NAME: EXPRESSION, ...}`; `:param NAME` removes it";
+
+/// Reads `:param`'s arguments; nonsense (`:param = 5`, `:param {z: 5`) is an
+/// error with help.
+fn parse_param(args: &str) -> Result<ParamArgs<'_>, String> {
+    let t = args.trim();
+    if t.starts_with('{') {
+        return if t.ends_with('}') {
+            Ok(ParamArgs::Map(t))
+        } else {
+            Err(format!("the map is not closed with `}}`\n{PARAM_HELP}"))
+        };
+    }
+    let t = t.strip_prefix('$').unwrap_or(t);
+    let end = t
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    let (name, rest) = t.split_at(end);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!(
+            "a parameter name is a word (`who`, `year_2024`)\n{PARAM_HELP}"
+        ));
+    }
+    let rest = rest.trim_start();
+    if let Some(expr) = rest.strip_prefix("=>") {
+        let expr = expr.trim();
+        if expr.is_empty() {
+            return Err(format!("`=>` needs an expression after it\n{PARAM_HELP}"));
+        }
+        return Ok(ParamArgs::Expression(name, expr));
+    }
+    let value = rest.strip_prefix('=').unwrap_or(rest).trim();
+    if value.is_empty() {
+        if rest.is_empty() {
+            return Ok(ParamArgs::Remove(name));
+        }
+        return Err(format!("`=` needs a value after it\n{PARAM_HELP}"));
+    }
+    if !rest.starts_with('=')
+        && !args.trim_start().trim_start_matches('$')[name.len()..].starts_with(char::is_whitespace)
+    {
+        return Err(format!(
+            "`{name}{rest}` is not a parameter name\n{PARAM_HELP}"
+        ));
+    }
+    Ok(ParamArgs::Literal(name, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn param_reads_every_form_and_refuses_nonsense() {
+        use ParamArgs::*;
+        assert_eq!(parse_param("who 'Kim'"), Ok(Literal("who", "'Kim'")));
+        assert_eq!(
+            parse_param("$who Kim Jong Un"),
+            Ok(Literal("who", "Kim Jong Un"))
+        );
+        assert_eq!(parse_param("x=5"), Ok(Literal("x", "5")));
+        assert_eq!(parse_param("x = 5"), Ok(Literal("x", "5")));
+        assert_eq!(parse_param("y => 5"), Ok(Expression("y", "5")));
+        assert_eq!(parse_param("y=>1 + 2"), Ok(Expression("y", "1 + 2")));
+        assert_eq!(parse_param(" {z: 5} "), Ok(Map("{z: 5}")));
+        assert_eq!(parse_param("who"), Ok(Remove("who")));
+        for bad in [
+            "{z: 5", "= 5", "=> 5", "x =>", "x =", "9x 1", "x-y 1", "x.y 1",
+        ] {
+            let e = parse_param(bad).unwrap_err();
+            assert!(e.contains("help:"), "{bad}: {e}");
         }
     }
 }

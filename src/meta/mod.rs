@@ -7,6 +7,7 @@
 
 mod commands;
 pub mod schema;
+pub mod script;
 mod search;
 pub mod table;
 
@@ -21,6 +22,10 @@ use crate::session::{Executed, Session};
 
 /// The name the typed input goes by in error messages.
 const INPUT: &str = "<input>";
+/// How many scripts may run inside one another through `:source`.
+const MAX_SOURCE_DEPTH: usize = 16;
+/// Rows shown of an answer to start with, in the REPL.
+const DEFAULT_MAX_ROWS: usize = 100;
 /// Dim text, for the footer under an answer.
 const DIM: &str = "\x1b[2m";
 
@@ -68,9 +73,115 @@ pub struct Shell {
     /// Whether the data should be reloaded when it changes (`:watch`); the
     /// front end starts and stops the watching.
     pub watch: bool,
+    /// Reading a script or a pipe, not a person: answers print as `eje
+    /// query` prints them (no footer, no cut), and messages go to stderr so
+    /// that stdout holds only answers.
+    pub batch: bool,
+    /// Set by a meta command that failed.
+    pub failed: std::cell::Cell<bool>,
+    /// How many answers were printed (a blank line goes between two).
+    pub shown: usize,
+    /// How many scripts are running inside one another (`:source`).
+    depth: usize,
 }
 
 impl Shell {
+    /// A shell for a person (`batch` false: footers, answers cut at 100
+    /// rows) or for a script or pipe.
+    pub fn new(
+        session: Session,
+        format: Format,
+        out_color: bool,
+        err_color: bool,
+        batch: bool,
+    ) -> Shell {
+        Shell {
+            session,
+            format,
+            timing: !batch,
+            max_rows: if batch { None } else { Some(DEFAULT_MAX_ROWS) },
+            record: Default::default(),
+            safe: false,
+            redirect: Default::default(),
+            out_color,
+            err_color,
+            vocab_stale: false,
+            corpus: None,
+            watch: false,
+            batch,
+            failed: std::cell::Cell::new(false),
+            shown: 0,
+            depth: 0,
+        }
+    }
+
+    /// Runs a script: its meta commands and statements in order (see
+    /// `script::items`). With `keep_going` false it stops at the first
+    /// failure. Returns whether everything succeeded.
+    pub fn run_script(
+        &mut self,
+        name: &str,
+        text: &str,
+        keep_going: bool,
+    ) -> std::io::Result<bool> {
+        if self.depth >= MAX_SOURCE_DEPTH {
+            self.error(&format!(
+                "`{name}` is sourced {MAX_SOURCE_DEPTH} scripts deep; does a script source itself?"
+            ));
+            return Ok(false);
+        }
+        self.depth += 1;
+        let ok = self.run_items(name, text, keep_going);
+        self.depth -= 1;
+        ok
+    }
+
+    fn run_items(&mut self, name: &str, text: &str, keep_going: bool) -> std::io::Result<bool> {
+        let sources = SourceMap::from([(name.to_string(), text.to_string())]);
+        let mut ok = true;
+        for item in script::items(text) {
+            let failed = match item {
+                script::Item::Meta(span) => {
+                    self.failed.set(false);
+                    if self.meta(&text[span.range()]) == Flow::Quit {
+                        break;
+                    }
+                    self.failed.get()
+                }
+                script::Item::Statement(span) => {
+                    let ex = self.session.run_span(text, span);
+                    let failed = ex.result.is_err();
+                    let results = [ex];
+                    // `:once`/`:output` send answers to their file, in a
+                    // script as at the prompt.
+                    if self.batch && self.redirect.borrow().is_none() {
+                        print_answers(
+                            &self.session,
+                            &results,
+                            self.format,
+                            name,
+                            &sources,
+                            self.timing,
+                            self.err_color,
+                            self.shown,
+                        )?;
+                        self.shown += 1;
+                    } else {
+                        self.print_results(&results, name, &sources);
+                    }
+                    failed
+                }
+            };
+            if failed {
+                ok = false;
+                if !keep_going {
+                    break;
+                }
+            }
+        }
+        Ok(ok)
+    }
+
     pub fn banner(&self) {
         let g = self.session.graph();
         let warnings = match self
@@ -248,13 +359,19 @@ impl Shell {
         let _ = out.flush();
     }
 
-    /// A message to the user (on stdout).
+    /// A message to the user: on stdout, or on stderr in a script or pipe
+    /// (stdout holds only answers there).
     pub fn say(&self, text: &str) {
-        self.print(&format!("{text}\n"));
+        if self.batch {
+            crate::sink::line_to_stderr(text);
+        } else {
+            self.print(&format!("{text}\n"));
+        }
     }
 
     /// A problem with a meta command (on stderr).
     pub fn error(&self, message: &str) {
+        self.failed.set(true);
         let _ = std::io::stdout().flush();
         // Wrapped at words to the terminal, after the `error: ` it follows.
         let message = match self.width() {
@@ -285,4 +402,88 @@ pub fn expand_tilde(path: &str) -> PathBuf {
 
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
+}
+
+/// Prints answers as scripts and one-shot commands print them: every
+/// answer to stdout (a blank line between two; `shown` answers were printed
+/// before these), every error
+/// to stderr (and, in JSON, as an `error` line); with `timing`, each
+/// statement's times. Returns whether every statement succeeded.
+#[allow(clippy::too_many_arguments)]
+pub fn print_answers(
+    session: &Session,
+    results: &[Executed],
+    format: Format,
+    file: &str,
+    sources: &SourceMap,
+    timing: bool,
+    err_color: bool,
+    shown: usize,
+) -> std::io::Result<bool> {
+    let out_tty = std::io::stdout().is_terminal();
+    let style = TableStyle {
+        color: colored::control::SHOULD_COLORIZE.should_colorize(),
+        width: if out_tty { terminal_width() } else { None },
+        max_rows: None,
+        terminal: out_tty,
+        record: render::Record::Auto,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut ok = true;
+    for (i, ex) in results.iter().enumerate() {
+        match &ex.result {
+            Ok(rs) => {
+                let text = render::render(session.graph(), rs, format, style);
+                if format == Format::Json && timing {
+                    let mut v = render::json_result(session.graph(), rs);
+                    v["timing"] = serde_json::json!({"parse_ms": ex.timing.parse_ms, "plan_ms": ex.timing.plan_ms, "exec_ms": ex.timing.exec_ms});
+                    writeln!(stdout, "{v}")?;
+                } else {
+                    if shown + i > 0 && format != Format::Json {
+                        writeln!(stdout)?;
+                    }
+                    write!(stdout, "{text}")?;
+                }
+                if !rs.notes.is_empty() {
+                    stdout.flush()?;
+                    for n in &rs.notes {
+                        eprintln!("note: {n}");
+                    }
+                }
+                if timing && format != Format::Json {
+                    crate::sink::line_to_stderr(format_args!(
+                        "{file}: statement {}: {} (parse {:.2} ms, plan {:.2} ms, run {:.2} ms)",
+                        shown + i + 1,
+                        render::footer(rs.rows.len(), ex.timing.total_ms()),
+                        ex.timing.parse_ms,
+                        ex.timing.plan_ms,
+                        ex.timing.exec_ms
+                    ));
+                }
+            }
+            Err(e) => {
+                ok = false;
+                let d = e.to_diagnostic(file);
+                if format == Format::Json {
+                    let (line, column) = e
+                        .span
+                        .map_or((1, 1), |s| diag::line_col(&sources[file], s.start));
+                    let v = serde_json::json!({"error": {"message": e.message, "line": line, "column": column}});
+                    writeln!(stdout, "{v}")?;
+                }
+                stdout.flush()?;
+                crate::sink::to_stderr(format_args!("{}", diag::render(&[d], sources, err_color)));
+            }
+        }
+    }
+    stdout.flush()?;
+    Ok(ok)
+}
+
+pub(crate) fn terminal_width() -> Option<u16> {
+    comfy_table::Table::new()
+        .width()
+        .filter(|w| *w >= 20)
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .or(Some(120))
 }

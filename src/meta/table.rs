@@ -94,7 +94,8 @@ pub const COMMANDS: &[Command] = &[
         usage: "FORMAT [FILE]",
         summary: "the last answer's nodes and relations (or the whole graph) as FORMAT",
         details: "FORMAT is dot, svg, json, graphml, cypher or html (the evidence map). Without FILE the export is printed. With FILE it is written atomically (a \
-                  failed export leaves no half-written file); FORMAT may be left out when \
+                  failed export leaves no half-written file; a pipe or device is written as \
+                  it is, `-` is the screen); FORMAT may be left out when \
                   FILE's extension names it (`:export alliance.dot`). When there is no last \
                   answer, or it holds no node or relation, the whole graph is exported.",
         arg: Arg::Export,
@@ -197,7 +198,9 @@ pub const COMMANDS: &[Command] = &[
         summary: "set the query parameter $NAME; without VALUE, remove it",
         details: "VALUE is a Cypher literal (`42`, `'Kim Jong Un'`, `[1, 2]`, `{a: 1}`); \
                   anything else is taken as text. Example: `:param who 'Kim Jong Un'`, \
-                  then `MATCH (p) WHERE p.name = $who RETURN p`.",
+                  then `MATCH (p) WHERE p.name = $who RETURN p`. cypher-shell's forms work \
+                  too: `:param year => 2020 + 4` evaluates an expression, \
+                  `:param {who: 'Kim Jong Un', year: 2024}` sets several.",
         arg: Arg::Param,
         writes_files: false,
         runs_programs: false,

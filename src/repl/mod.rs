@@ -34,9 +34,6 @@ use crate::meta::{Flow, Shell, expand_tilde};
 use crate::render::Format;
 use crate::session::Session;
 
-/// Rows shown of an answer to start with.
-const DEFAULT_MAX_ROWS: usize = 100;
-
 /// What the shell starts with, as the command line gave it.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -56,20 +53,10 @@ pub struct Settings {
 /// the statements did: failures were shown as they happened.
 pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result<()> {
     let out_color = colored::control::SHOULD_COLORIZE.should_colorize();
-    let mut repl = Shell {
-        session,
-        format: args.format,
-        timing: true,
-        max_rows: Some(DEFAULT_MAX_ROWS),
-        record: Default::default(),
-        safe: args.safe,
-        redirect: Default::default(),
-        out_color,
-        err_color,
-        vocab_stale: false,
-        corpus: args.corpus.clone(),
-        watch: args.watch,
-    };
+    let mut repl = Shell::new(session, args.format, out_color, err_color, false);
+    repl.safe = args.safe;
+    repl.corpus = args.corpus.clone();
+    repl.watch = args.watch;
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .max_history_size(10_000)?
