@@ -14,6 +14,7 @@ pub mod load;
 pub mod lsp;
 pub mod meta;
 pub mod model;
+pub mod progress;
 pub mod query;
 pub mod render;
 pub mod repl;

@@ -87,7 +87,7 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
         export::Subgraph::whole(&graph)
     };
     // A progress line on a terminal for exports that take over a second.
-    let progress = export::Progress::new(
+    let progress = export::Progress::exporting(
         std::io::stderr().is_terminal(),
         (sub.node_count() + sub.rel_count()) as u64,
         format.name(),

@@ -299,7 +299,7 @@ pub fn export(
     write_to(graph, sub, format, dialect, out, &Progress::off())
 }
 
-/// Like `export`, with a progress line (`Progress::new`) that counts the
+/// Like `export`, with a progress line (`Progress::exporting`) that counts the
 /// nodes and relations written.
 pub fn write_to(
     graph: &Graph,

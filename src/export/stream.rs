@@ -5,85 +5,11 @@
 
 use std::io::{self, Write};
 use std::ops::{Deref, DerefMut};
-use std::sync::mpsc;
-use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How much text is gathered before it is written.
 const CHUNK: usize = 1 << 16;
 
-/// How long an export runs before its progress line appears.
-const DELAY: Duration = Duration::from_secs(1);
-
-/// A progress line for long exports: on stderr, only when asked for (the
-/// caller knows whether stderr is a terminal) and only once the export has
-/// taken more than a second.
-pub struct Progress {
-    bar: Option<ProgressBar>,
-    done: Option<mpsc::Sender<()>>,
-}
-
-impl Progress {
-    /// No progress line.
-    pub fn off() -> Self {
-        Progress {
-            bar: None,
-            done: None,
-        }
-    }
-
-    /// A progress line over `total` elements when `on`.
-    pub fn new(on: bool, total: u64, what: &str) -> Self {
-        if !on {
-            return Progress::off();
-        }
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} exporting {msg}: {bar:30} {human_pos}/{human_len} ({elapsed})",
-        ) {
-            bar.set_style(style);
-        }
-        bar.set_message(what.to_string());
-        let (done, wait) = mpsc::channel::<()>();
-        let shown = bar.clone();
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(DELAY) {
-                shown.set_draw_target(ProgressDrawTarget::stderr());
-                shown.enable_steady_tick(Duration::from_millis(120));
-            }
-        });
-        Progress {
-            bar: Some(bar),
-            done: Some(done),
-        }
-    }
-
-    /// One more element written.
-    pub fn inc(&self, n: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(n);
-        }
-    }
-
-    /// Changes what the line says it is doing.
-    pub fn phase(&self, what: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(what.to_string());
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(done) = self.done.take() {
-            let _ = done.send(());
-        }
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
+pub use crate::progress::Progress;
 
 /// Text on its way to a writer. Reads and writes like a `String` (so
 /// `writeln!` and `push_str` work); `step` marks the end of one element and

@@ -25,7 +25,6 @@ pub mod files;
 pub mod freshness;
 pub mod location;
 pub mod outline;
-pub mod progress;
 pub mod read;
 pub mod schema;
 pub mod snapfile;
@@ -37,6 +36,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{self, Diagnostic, SourceMap};
 use crate::model::Graph;
+use crate::progress::Progress;
 
 /// The dataset bundled into the binary at build time.
 static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/data");
@@ -110,7 +110,7 @@ impl Failure {
 /// Loads the `.ron` files under `dir` (recursively, links followed).
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
     let timer = PhaseTimer::start();
-    let progress = progress::Progress::new(opts.progress);
+    let progress = Progress::loading(opts.progress);
     progress.phase(format!("reading {}", dir.display()));
     let read = read::read_folder(dir, opts.max_file_size()).map_err(|d| Failure {
         diagnostics: vec![d],
@@ -295,7 +295,7 @@ fn ron_help(message: &str) -> Option<String> {
 
 /// Checks and builds a dataset from its files.
 pub fn load_files(files: Vec<InputFile>, opts: &Options) -> Result<Loaded, Failure> {
-    let progress = progress::Progress::new(opts.progress);
+    let progress = Progress::loading(opts.progress);
     check_and_build(files, Vec::new(), SourceMap::new(), opts, &progress)
 }
 
@@ -306,7 +306,7 @@ fn check_and_build(
     read: Vec<Diagnostic>,
     broken: SourceMap,
     opts: &Options,
-    progress: &progress::Progress,
+    progress: &Progress,
 ) -> Result<Loaded, Failure> {
     for f in &mut files {
         // A byte-order mark (Windows Notepad) is not part of the text.

@@ -181,7 +181,7 @@ pub struct Checked<'a> {
 pub fn check<'a>(
     files: &'a [InputFile],
     opts: &Options,
-    progress: &super::progress::Progress,
+    progress: &crate::progress::Progress,
     timer: &PhaseTimer,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Checked<'a>> {
