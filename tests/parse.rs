@@ -877,15 +877,21 @@ fn entity() -> impl Strategy<Value = EntityRef> {
     prop_oneof![
         "[a-z_][a-z0-9_]{0,8}".prop_map(|text| (text, false)),
         any::<String>().prop_map(|text| (text, true)),
+        // A parameter: `DESCRIBE $who`.
+        "[a-z_][a-z0-9_]{0,8}".prop_map(|name| (format!("${name}"), false)),
     ]
     .prop_filter("not an analyst keyword", |(text, quoted)| {
-        *quoted || !["to", "from", "depth", "via"].contains(&text.as_str())
+        *quoted || !["to", "from", "depth", "via", "outgoing", "incoming"].contains(&text.as_str())
     })
     .prop_map(|(text, quoted)| EntityRef {
         text,
         quoted,
         span: Span::default(),
     })
+}
+
+fn toward() -> impl Strategy<Value = Toward> {
+    prop::sample::select(vec![Toward::Both, Toward::Outgoing, Toward::Incoming])
 }
 
 fn date() -> impl Strategy<Value = DateText> {
@@ -917,15 +923,20 @@ fn statement() -> impl Strategy<Value = Statement> {
                     .collect(),
                 span
             })),
-        entity().prop_map(move |entity| Statement::Describe { entity, span }),
-        (entity(), prop::option::of(0u32..5), via()).prop_map(move |(entity, depth, via)| {
-            Statement::Neighbors {
+        (entity(), toward()).prop_map(move |(entity, toward)| Statement::Describe {
+            entity,
+            toward,
+            span
+        }),
+        (entity(), prop::option::of(0u32..5), via(), toward()).prop_map(
+            move |(entity, depth, via, toward)| Statement::Neighbors {
                 entity,
                 depth,
                 via,
+                toward,
                 span,
             }
-        }),
+        ),
         (entity(), entity(), via()).prop_map(move |(from, to, via)| Statement::Path {
             from,
             to,

@@ -304,15 +304,17 @@ Parameters: $name (see :param). Comments: // and /* */.",
     (
         "analyst",
         "DESCRIBE, NEIGHBORS, PATH, TIMELINE, EVIDENCE",
-        "DESCRIBE <entity>                         its card and every relation
-NEIGHBORS <entity> [DEPTH n] [VIA type, ...]
+        "DESCRIBE <entity> [OUTGOING|INCOMING]     its card and every relation
+NEIGHBORS <entity> [DEPTH n] [VIA type, ...] [OUTGOING|INCOMING]
 PATH <entity> TO <entity> [VIA type, ...]  the shortest connections
 TIMELINE [<entity>] [FROM date] [TO date]  dated relations and events
 EVIDENCE [<entity> [TO <entity>]] [BY <claimant>] [IN <source>]
                                           claims, quotes and sources
 
 An entity is an id or one word as it is (DESCRIBE putin), or any name or
-alias in quotes (DESCRIBE 'Kim Jong-un'). Dates are ISO prefixes: 2024,
+alias in quotes (DESCRIBE 'Kim Jong-un'), or a parameter (DESCRIBE $who,
+after :param who 'putin'). Directions: -> the entity is the subject, <- the
+object, -- a symmetric relation (met_with). Dates are ISO prefixes: 2024,
 2024-06, 2024-06-19.",
     ),
     (
@@ -336,16 +338,21 @@ Ctrl-D         leave",
 pub const STATEMENTS: &[(&str, &str, &str, &str)] = &[
     (
         "DESCRIBE",
-        "DESCRIBE <entity>",
+        "DESCRIBE <entity> [OUTGOING|INCOMING]",
         "the entity's card (kind, name, aliases, description, properties) and \
-         every relation it has, grouped by type, with dates, certainty and sources",
-        "DESCRIBE putin",
+         every relation it has, grouped by type, with its direction (`->`, `<-`, \
+         `--` for a symmetric type), dates, certainty, sources and basis: a stated \
+         claim and its twin derived from a meeting are one row, `both`; OUTGOING or \
+         INCOMING keeps one direction (and symmetric relations)",
+        "DESCRIBE putin OUTGOING",
     ),
     (
         "NEIGHBORS",
-        "NEIGHBORS <entity> [DEPTH n] [VIA type, ...]",
+        "NEIGHBORS <entity> [DEPTH n] [VIA type, ...] [OUTGOING|INCOMING]",
         "the entities within n relations (1 to start with), each with the \
-         relation that reached it, only over the given types when VIA is given",
+         relation that reached it read left to right (`from via direction node`), \
+         only over the given types when VIA is given, one direction with OUTGOING \
+         or INCOMING",
         "NEIGHBORS \"Choe Son Hui\" DEPTH 2 VIA met_with",
     ),
     (

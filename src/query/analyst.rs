@@ -8,13 +8,21 @@
 //! (`Graph::resolve`), relation types after `VIA` as in patterns.
 //!
 //! Columns:
-//! - `DESCRIBE e`: card `id, kind, name, aliases, description, props, note,
-//!   when, relations`; rows `type | direction | other | date | quantity |
-//!   hedge | sources`, grouped by type, then by date.
-//! - `NEIGHBORS e [DEPTH n] [VIA t, ...]`: rows `depth | node | kind | via |
-//!   from`, breadth first (each node once, where it is first reached).
+//! - `DESCRIBE e [OUTGOING|INCOMING]`: card `id, kind, name, aliases,
+//!   description, props, note, when, relations`; rows `type | direction |
+//!   other | date | quantity | hedge | sources | basis`, grouped by type,
+//!   then by date. `direction` is `->` (the entity is the subject), `<-` (it
+//!   is the object) or `--` (a symmetric type). Relations that read the same
+//!   (a stated claim and its twin derived from a meeting) are one row, and
+//!   `basis` says what stands behind it (`stated`, `derived`, `both`).
+//! - `NEIGHBORS e [DEPTH n] [VIA t, ...] [OUTGOING|INCOMING]`: rows `depth |
+//!   from | via | direction | node | kind`, read left to right ("Putin
+//!   visited -> Pyongyang"), breadth first (each node once, where it is first
+//!   reached).
+//! - Any entity may be a parameter: `DESCRIBE $who`, `PATH $a TO $b`.
 //! - `PATH a TO b [VIA t, ...]`: rows `path | hop | from | type | direction |
-//!   to | date | hedge | sources | quote`, one per hop of each shortest path.
+//!   to | date | hedge | sources | quote`, one per hop of each shortest path
+//!   (`direction` as in DESCRIBE).
 //! - `TIMELINE [e] [FROM d] [TO d]`: rows `date | subject | relation | object
 //!   | quantity | hedge | sources` in date order; events appear once (their kind as the
 //!   relation, their place as the object), claims with a date or a span
@@ -63,21 +71,42 @@ pub fn execute(
     stmt: &ast::Statement,
     opts: &Options,
 ) -> Result<ResultSet, QueryError> {
+    // `$who` in an analyst statement names the entity by its value.
+    let bound = |r: &ast::EntityRef| bind(graph, r, opts);
+    let bound_opt = |r: Option<&ast::EntityRef>| r.map(|r| bind(graph, r, opts)).transpose();
     match stmt {
         ast::Statement::Query(_) => unreachable!("queries are run by the evaluator"),
-        ast::Statement::Describe { entity, .. } => describe(graph, entity),
+        ast::Statement::Describe { entity, toward, .. } => {
+            describe(graph, &bound(entity)?, *toward)
+        }
         ast::Statement::Neighbors {
-            entity, depth, via, ..
-        } => neighbors(graph, entity, depth.unwrap_or(1), via, opts),
+            entity,
+            depth,
+            via,
+            toward,
+            ..
+        } => neighbors(
+            graph,
+            &bound(entity)?,
+            depth.unwrap_or(1),
+            via,
+            *toward,
+            opts,
+        ),
         ast::Statement::Path {
             from,
             to,
             via,
             span,
-        } => path(graph, from, to, via, *span, opts),
+        } => path(graph, &bound(from)?, &bound(to)?, via, *span, opts),
         ast::Statement::Timeline {
             entity, from, to, ..
-        } => timeline(graph, entity.as_ref(), from.as_ref(), to.as_ref()),
+        } => timeline(
+            graph,
+            bound_opt(entity.as_ref())?.as_ref(),
+            from.as_ref(),
+            to.as_ref(),
+        ),
         ast::Statement::Evidence {
             entity,
             to,
@@ -86,12 +115,49 @@ pub fn execute(
             ..
         } => evidence(
             graph,
-            entity.as_ref(),
-            to.as_ref(),
-            by.as_ref(),
-            source.as_ref(),
+            bound_opt(entity.as_ref())?.as_ref(),
+            bound_opt(to.as_ref())?.as_ref(),
+            bound_opt(by.as_ref())?.as_ref(),
+            bound_opt(source.as_ref())?.as_ref(),
         ),
     }
+}
+
+/// The entity reference a statement means: itself, or for `$who` the
+/// parameter's value (a name, an id or a node), as if written in quotes.
+fn bind(graph: &Graph, r: &ast::EntityRef, opts: &Options) -> Result<ast::EntityRef, QueryError> {
+    let Some(name) = r.param() else {
+        return Ok(r.clone());
+    };
+    let text = match opts.params.get(name) {
+        Some(Value::Str(s)) => s.to_string(),
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::Node(ix)) if ix.index() < graph.graph.node_count() => {
+            graph.node(*ix).id.clone()
+        }
+        Some(other) => {
+            return Err(QueryError::semantic(
+                format!("`${name}` is {other}, not the name or id of an entity"),
+                r.span,
+            )
+            .with_code("ParameterType")
+            .with_help(format!("give it a name or an id: `:param {name} 'putin'`")));
+        }
+        None => {
+            return Err(
+                QueryError::semantic(format!("parameter `${name}` has no value"), r.span)
+                    .with_code("ParameterMissing")
+                    .with_help(format!(
+                        "set it with `--param {name}=VALUE` or `:param {name} VALUE`"
+                    )),
+            );
+        }
+    };
+    Ok(ast::EntityRef {
+        text,
+        quoted: true,
+        span: r.span,
+    })
 }
 
 fn strs(items: &[&str]) -> Vec<String> {
@@ -177,7 +243,61 @@ fn rels_around(graph: &Graph, ix: NodeIndex) -> Vec<(EdgeIndex, &'static str, No
     out
 }
 
-fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryError> {
+/// Whether the schema declares the relation's type symmetric (`met_with`):
+/// it has no direction to show.
+fn is_symmetric(graph: &Graph, e: EdgeIndex) -> bool {
+    graph
+        .schema
+        .as_ref()
+        .and_then(|s| s.relation_ci(&graph.rel(e).rel_type))
+        .is_some_and(|r| r.symmetric)
+}
+
+/// A relation's direction as shown, seen from the entity at `dir`'s end:
+/// `->` it points away, `<-` it points at the entity, `--` symmetric.
+fn arrow(graph: &Graph, e: EdgeIndex, dir: &str) -> &'static str {
+    if is_symmetric(graph, e) {
+        "--"
+    } else if dir == "out" {
+        "->"
+    } else {
+        "<-"
+    }
+}
+
+/// Whether `DESCRIBE ... OUTGOING` (or `INCOMING`) follows the relation; a
+/// symmetric one is followed either way.
+fn follows(graph: &Graph, e: EdgeIndex, dir: &str, toward: ast::Toward) -> bool {
+    match toward {
+        ast::Toward::Both => true,
+        ast::Toward::Outgoing => dir == "out" || is_symmetric(graph, e),
+        ast::Toward::Incoming => dir == "in" || is_symmetric(graph, e),
+    }
+}
+
+fn is_derived(graph: &Graph, e: EdgeIndex) -> bool {
+    graph.rel(e).props.get("derived") == Some(&Value::Bool(true))
+}
+
+/// The `basis` of a DESCRIBE row: `stated` (a claim of the data),
+/// `derived` (from an event's participants, such as a meeting's), `both`
+/// (a stated claim and its derived twin), with `×N` when several claims of
+/// one kind read the same. Short, so the column fits beside the others.
+fn basis(stated: usize, derived: usize) -> String {
+    match (stated, derived) {
+        (0, 1) => "derived".into(),
+        (0, n) => format!("derived ×{n}"),
+        (1, 0) => "stated".into(),
+        (n, 0) => format!("stated ×{n}"),
+        _ => "both".into(),
+    }
+}
+
+fn describe(
+    graph: &Graph,
+    entity: &ast::EntityRef,
+    toward: ast::Toward,
+) -> Result<ResultSet, QueryError> {
     let ix = resolve_entity(graph, entity)?;
     let node = graph.node(ix);
     let mut rs = ResultSet::new(strs(&[
@@ -188,6 +308,7 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
         "quantity",
         "hedge",
         "sources",
+        "basis",
     ]));
     rs.header.push(("id".into(), node.id.clone()));
     if let Some(k) = node.kind() {
@@ -218,8 +339,21 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
     if let Some(w) = when_of(&node.props) {
         rs.header.push(("when".into(), w.to_string()));
     }
-    let mut rels = rels_around(graph, ix);
+    let mut rels: Vec<(EdgeIndex, &'static str, NodeIndex)> = rels_around(graph, ix)
+        .into_iter()
+        .filter(|(e, dir, _)| follows(graph, *e, dir, toward))
+        .map(|(e, dir, other)| (e, arrow(graph, e, dir), other))
+        .collect();
     rs.header.push(("relations".into(), rels.len().to_string()));
+    match toward {
+        ast::Toward::Both => {}
+        ast::Toward::Outgoing => rs
+            .header
+            .push(("direction".into(), "outgoing (and symmetric)".into())),
+        ast::Toward::Incoming => rs
+            .header
+            .push(("direction".into(), "incoming (and symmetric)".into())),
+    }
     rels.sort_by(|a, b| {
         let (ra, rb) = (graph.rel(a.0), graph.rel(b.0));
         ra.rel_type
@@ -230,10 +364,14 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
             .then_with(|| a.0.cmp(&b.0))
     });
     rs.touched.nodes.push(ix);
+    // A stated claim and its derived twin (a meeting's participants), or
+    // two claims that read the same, are one row: what the row shows is
+    // the same fact; `basis` counts what stands behind it.
+    let mut counts: Vec<(usize, usize)> = Vec::new();
     for (e, dir, other) in rels {
         let r = graph.rel(e);
         rs.touched.rels.push(e);
-        rs.rows.push(vec![
+        let row = vec![
             Value::Str(r.rel_type.clone()),
             Value::from(dir),
             Value::Node(other),
@@ -241,9 +379,47 @@ fn describe(graph: &Graph, entity: &ast::EntityRef) -> Result<ResultSet, QueryEr
             quantity_value(graph, &r.props),
             prop_str(&r.props, "hedge"),
             prop_str(&r.props, "sources"),
-        ]);
+        ];
+        let derived = is_derived(graph, e);
+        let same = rs.rows.iter().rposition(|old| old[..6] == row[..6]);
+        match same {
+            Some(i) => {
+                let merged = merge_sources(&rs.rows[i][6], &row[6]);
+                rs.rows[i][6] = merged;
+                if derived {
+                    counts[i].1 += 1;
+                } else {
+                    counts[i].0 += 1;
+                }
+            }
+            None => {
+                rs.rows.push(row);
+                counts.push(if derived { (0, 1) } else { (1, 0) });
+            }
+        }
+    }
+    for (row, (stated, derived)) in rs.rows.iter_mut().zip(counts) {
+        row.push(Value::from(basis(stated, derived).as_str()));
     }
     Ok(rs)
+}
+
+/// The sources of two relations that read the same, each once, in order.
+fn merge_sources(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::List(x), Value::List(y)) => {
+            let mut all: Vec<Value> = x.clone();
+            for v in y.iter() {
+                if !all.contains(v) {
+                    all.push(v.clone());
+                }
+            }
+            all.sort_by_key(|v| v.to_string());
+            Value::List(all)
+        }
+        (Value::Null, other) | (other, Value::Null) => other.clone(),
+        (a, _) => a.clone(),
+    }
 }
 
 fn limit_error(opts: &Options) -> QueryError {
@@ -262,11 +438,12 @@ fn neighbors(
     entity: &ast::EntityRef,
     depth: u32,
     via: &[ast::Ident],
+    toward: ast::Toward,
     opts: &Options,
 ) -> Result<ResultSet, QueryError> {
     let start = resolve_entity(graph, entity)?;
     let types = resolve_rel_types(graph, via)?;
-    let mut rs = ResultSet::new(strs(&["depth", "node", "kind", "via", "from"]));
+    let mut rs = ResultSet::new(strs(&["depth", "from", "via", "direction", "node", "kind"]));
     rs.touched.nodes.push(start);
     let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
     let mut frontier = vec![start];
@@ -274,22 +451,26 @@ fn neighbors(
     for d in 1..=depth {
         let mut next = Vec::new();
         for &u in &frontier {
-            for (e, _, v) in rels_around(graph, u) {
+            for (e, dir, v) in rels_around(graph, u) {
                 work += 1;
                 if work > opts.max_work {
                     return Err(limit_error(opts));
                 }
                 let t = &graph.rel(e).rel_type;
-                if (!types.is_empty() && !types.contains(t)) || !seen.insert(v) {
+                if (!types.is_empty() && !types.contains(t))
+                    || !follows(graph, e, dir, toward)
+                    || !seen.insert(v)
+                {
                     continue;
                 }
                 rs.touched.rels.push(e);
                 rs.rows.push(vec![
                     Value::Int(i64::from(d)),
+                    Value::Node(u),
+                    Value::Str(t.clone()),
+                    Value::from(arrow(graph, e, dir)),
                     Value::Node(v),
                     graph.node(v).kind().map_or(Value::Null, Value::from),
-                    Value::Str(t.clone()),
-                    Value::Node(u),
                 ]);
                 next.push(v);
             }
@@ -315,6 +496,15 @@ fn neighbors(
         ),
         ("neighbors".into(), rs.rows.len().to_string()),
     ];
+    match toward {
+        ast::Toward::Both => {}
+        ast::Toward::Outgoing => rs
+            .header
+            .insert(3, ("direction".into(), "outgoing (and symmetric)".into())),
+        ast::Toward::Incoming => rs
+            .header
+            .insert(3, ("direction".into(), "incoming (and symmetric)".into())),
+    }
     Ok(rs)
 }
 
@@ -397,7 +587,13 @@ fn path(
                 Value::Int(h as i64 + 1),
                 Value::Node(p.nodes[h]),
                 Value::Str(r.rel_type.clone()),
-                Value::from(if s == p.nodes[h] { "->" } else { "<-" }),
+                Value::from(if is_symmetric(graph, *e) {
+                    "--"
+                } else if s == p.nodes[h] {
+                    "->"
+                } else {
+                    "<-"
+                }),
                 Value::Node(p.nodes[h + 1]),
                 when_value(when_of(&r.props)),
                 prop_str(&r.props, "hedge"),

@@ -56,13 +56,38 @@ pub struct Ident {
 }
 
 /// A reference to one entity by id, name or alias: `("Kim Jong Un")` in a
-/// node pattern, or the argument of an analyst statement.
+/// node pattern, or the argument of an analyst statement. In an analyst
+/// statement it may be a parameter (`DESCRIBE $who`): `text` is then `$who`
+/// and `quoted` false (a bare word never holds a `$`), and the statement
+/// reads the parameter's value when it runs (`EntityRef::param`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EntityRef {
     pub text: String,
     /// Written as a string literal (`"Kim Jong Un"`) rather than bare (`putin`).
     pub quoted: bool,
     pub span: Span,
+}
+
+impl EntityRef {
+    /// The parameter's name when the reference is one (`$who`).
+    pub fn param(&self) -> Option<&str> {
+        if self.quoted {
+            return None;
+        }
+        self.text.strip_prefix('$')
+    }
+}
+
+/// Which relations `DESCRIBE` and `NEIGHBORS` follow, seen from the entity:
+/// all of them, or only those it is the source of (`OUTGOING`) or the
+/// target of (`INCOMING`). A symmetric relation has no direction and is
+/// followed either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Toward {
+    #[default]
+    Both,
+    Outgoing,
+    Incoming,
 }
 
 /// `<script> ::= <statement> (';' <statement>)* [';']`
@@ -75,16 +100,18 @@ pub struct Script {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
     Query(Query),
-    /// `DESCRIBE <entity>`
+    /// `DESCRIBE <entity> [OUTGOING|INCOMING]`
     Describe {
         entity: EntityRef,
+        toward: Toward,
         span: Span,
     },
-    /// `NEIGHBORS <entity> [DEPTH n] [VIA type, ...]`
+    /// `NEIGHBORS <entity> [DEPTH n] [VIA type, ...] [OUTGOING|INCOMING]`
     Neighbors {
         entity: EntityRef,
         depth: Option<u32>,
         via: Vec<Ident>,
+        toward: Toward,
         span: Span,
     },
     /// `PATH <entity> TO <entity> [VIA type, ...]`

@@ -118,11 +118,13 @@ pub const KEYWORDS: &[&str] = &[
     "VIA",
     "TO",
     "FROM",
+    "OUTGOING",
+    "INCOMING",
 ];
 
 /// The analyst statements' keywords: keywords only in those statements.
 const ANALYST_STATEMENTS: &[&str] = &["DESCRIBE", "NEIGHBORS", "PATH", "TIMELINE", "EVIDENCE"];
-const ANALYST_WORDS: &[&str] = &["DEPTH", "VIA", "TO", "FROM"];
+const ANALYST_WORDS: &[&str] = &["DEPTH", "VIA", "TO", "FROM", "OUTGOING", "INCOMING"];
 
 /// Names written like calls that are syntax rather than functions of the
 /// registry: the pattern functions and the list quantifiers.

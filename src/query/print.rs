@@ -474,8 +474,19 @@ impl Display for Script {
     }
 }
 
+fn toward_word(f: &mut Formatter, toward: Toward) -> Result {
+    match toward {
+        Toward::Both => Ok(()),
+        Toward::Outgoing => f.write_str(" OUTGOING"),
+        Toward::Incoming => f.write_str(" INCOMING"),
+    }
+}
+
 impl Display for EntityRef {
     fn fmt(&self, f: &mut Formatter) -> Result {
+        if let Some(name) = self.param() {
+            return write!(f, "${name}");
+        }
         if !self.quoted && !self.text.is_empty() && self.text.chars().all(is_ident_char) {
             f.write_str(&self.text)
         } else {
@@ -511,18 +522,23 @@ impl Display for Statement {
     fn fmt(&self, f: &mut Formatter) -> Result {
         match self {
             Statement::Query(q) => Display::fmt(q, f),
-            Statement::Describe { entity, .. } => write!(f, "DESCRIBE {entity}"),
+            Statement::Describe { entity, toward, .. } => {
+                write!(f, "DESCRIBE {entity}")?;
+                toward_word(f, *toward)
+            }
             Statement::Neighbors {
                 entity,
                 depth,
                 via: types,
+                toward,
                 ..
             } => {
                 write!(f, "NEIGHBORS {entity}")?;
                 if let Some(depth) = depth {
                     write!(f, " DEPTH {depth}")?;
                 }
-                via(f, types)
+                via(f, types)?;
+                toward_word(f, *toward)
             }
             Statement::Path {
                 from,

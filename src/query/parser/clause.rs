@@ -477,7 +477,9 @@ fn sort_item(i: In) -> PResult<(SortItem, Span)> {
 // ---------------------------------------------------------------------------
 // Analyst statements
 
-/// `entity = string | bare_word` where `bare_word = (letter | digit | "_")+`
+/// `entity = string | bare_word | "$" name` where
+/// `bare_word = (letter | digit | "_")+`; `$name` is a parameter whose value
+/// names the entity when the statement runs.
 fn entity(i: In) -> PResult<EntityRef> {
     entity_before(i, None)
 }
@@ -497,7 +499,30 @@ fn entity_before<'a>(i: In<'a>, keyword: Option<&'static str>) -> PResult<'a, En
             },
         ));
     }
-    let expected = Reason::Expected("an entity: a name in quotes or an id such as `putin`");
+    if matches!(next_char(&i), Some('$')) {
+        let after = nom::bytes::complete::tag::<_, _, PErr>("$").parse(i);
+        if let Ok((r, dollar)) = after
+            && let Ok((r, name)) = take_while1::<_, _, PErr>(is_ident_char).parse(r)
+        {
+            let span = span_of(&dollar).to(span_of(&name));
+            let (rest, _) = ws(r)?;
+            return Ok((
+                rest,
+                EntityRef {
+                    text: format!("${}", name.fragment()),
+                    quoted: false,
+                    span,
+                },
+            ));
+        }
+        return failure(
+            &i,
+            Reason::Expected("a parameter name after `$`, such as `$who`"),
+        );
+    }
+    let expected = Reason::Expected(
+        "an entity: a name in quotes, an id such as `putin`, or a parameter such as `$who`",
+    );
     let Ok((rest, word)) = take_while1::<_, _, PErr>(is_ident_char).parse(i) else {
         return failure(&i, expected);
     };
@@ -603,23 +628,56 @@ fn via(i: In) -> PResult<(Vec<Ident>, Span)> {
     Ok((rest, (types, end)))
 }
 
-/// `describe = "DESCRIBE" entity`
+/// `toward = "OUTGOING" | "INCOMING"`
+fn toward(i: In) -> Option<(In, Toward, Span)> {
+    if let Ok((r, s)) = kw("OUTGOING").parse(i) {
+        return Some((r, Toward::Outgoing, s));
+    }
+    if let Ok((r, s)) = kw("INCOMING").parse(i) {
+        return Some((r, Toward::Incoming, s));
+    }
+    None
+}
+
+/// `describe = "DESCRIBE" entity [ toward ]`
 fn describe(i: In) -> PResult<Statement> {
     let (rest, keyword) = kw("DESCRIBE").parse(i)?;
     let (rest, entity) = entity(rest)?;
-    let span = keyword.to(entity.span);
-    Ok((rest, Statement::Describe { entity, span }))
+    let mut span = keyword.to(entity.span);
+    let (rest, toward) = match toward(rest) {
+        Some((r, t, s)) => {
+            span = span.to(s);
+            (r, t)
+        }
+        None => (rest, Toward::Both),
+    };
+    Ok((
+        rest,
+        Statement::Describe {
+            entity,
+            toward,
+            span,
+        },
+    ))
 }
 
-/// `neighbors = "NEIGHBORS" entity [ "DEPTH" integer ] [ via ]` (in either order)
+/// `neighbors = "NEIGHBORS" entity [ "DEPTH" integer ] [ via ] [ toward ]`
+/// (in any order)
 fn neighbors(i: In) -> PResult<Statement> {
     let (rest, keyword) = kw("NEIGHBORS").parse(i)?;
     let (mut rest, entity) = entity(rest)?;
     let mut span = keyword.to(entity.span);
     let mut depth = None;
     let mut via_types = None;
+    let mut toward_ = None;
     loop {
-        if depth.is_none() && at_kw(rest, "DEPTH") {
+        if toward_.is_none()
+            && let Some((r, t, s)) = toward(rest)
+        {
+            toward_ = Some(t);
+            span = span.to(s);
+            rest = r;
+        } else if depth.is_none() && at_kw(rest, "DEPTH") {
             let (r, _) = kw("DEPTH").parse(rest)?;
             let (r, (n, s)) = must("a whole number of hops", small_integer).parse(r)?;
             depth = Some(n);
@@ -641,6 +699,7 @@ fn neighbors(i: In) -> PResult<Statement> {
             entity,
             depth,
             via,
+            toward: toward_.unwrap_or_default(),
             span,
         },
     ))
@@ -677,8 +736,7 @@ fn timeline(i: In) -> PResult<Statement> {
     let (mut rest, keyword) = kw("TIMELINE").parse(i)?;
     let mut span = keyword;
     let mut entity_ = None;
-    let starts_entity =
-        matches!(next_char(&rest), Some(c) if c == '\'' || c == '"' || is_ident_char(c));
+    let starts_entity = matches!(next_char(&rest), Some(c) if c == '\'' || c == '"' || c == '$' || is_ident_char(c));
     if starts_entity && !at_kw(rest, "FROM") && !at_kw(rest, "TO") {
         let (r, e) = entity(rest)?;
         span = span.to(e.span);
@@ -772,7 +830,9 @@ pub(super) fn trailing_text(text: &str, at: usize, statement: &Statement) -> Que
         {
             Some("a query ends with `RETURN`; end the statement with `;` before the next one")
         }
-        "DEPTH" | "VIA" | "TO" | "FROM" if !matches!(statement, Statement::Query(_)) => {
+        "DEPTH" | "VIA" | "TO" | "FROM" | "OUTGOING" | "INCOMING"
+            if !matches!(statement, Statement::Query(_)) =>
+        {
             Some("each option may appear once, in the order of the statement's syntax")
         }
         w if STATEMENT_WORDS.contains(&w) => Some("end the statement with `;` before the next one"),
