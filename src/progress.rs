@@ -90,3 +90,61 @@ impl Drop for Progress {
         }
     }
 }
+
+/// The progress line of a running statement in the shell: after `DELAY`,
+/// a spinner with the work done so far (the execution context's counter),
+/// the time taken and how to stop it; cleared when the statement ends
+/// (dropped). The caller starts it only when stderr is a terminal.
+pub struct Running {
+    bar: ProgressBar,
+    done: Option<mpsc::Sender<()>>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn start(counter: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} running: {msg} ({elapsed}); Ctrl-C to cancel")
+        {
+            bar.set_style(style);
+        }
+        let (done, wait) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        let ticker = std::thread::spawn(move || {
+            if !matches!(
+                wait.recv_timeout(DELAY),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            ) {
+                return;
+            }
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            loop {
+                let steps = counter.load(std::sync::atomic::Ordering::Relaxed);
+                shown.set_message(format!("{steps} steps"));
+                shown.tick();
+                match wait.recv_timeout(Duration::from_millis(120)) {
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    _ => return,
+                }
+            }
+        });
+        Running {
+            bar,
+            done: Some(done),
+            ticker: Some(ticker),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(done) = self.done.take() {
+            let _ = done.send(());
+        }
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        self.bar.finish_and_clear();
+    }
+}

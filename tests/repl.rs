@@ -54,6 +54,8 @@ fn spawn_with(data: &Path, args: &[&str], env: &[(&str, &Path)]) -> PtySession {
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "120")
+        // No init script from the user's own config directory.
+        .env("XDG_CONFIG_HOME", "/nonexistent/eje-test-config")
         .env_remove("EJE_DATA");
     for (k, v) in env {
         cmd.env(k, v);
@@ -280,7 +282,9 @@ fn ctrl_c_clears_the_line_and_cancels_a_running_query() {
     // While a query runs (a cross product far too big to finish soon).
     p.send_line("MATCH (a), (b), (c), (d) RETURN count(*) AS n")
         .unwrap();
-    std::thread::sleep(Duration::from_secs(3));
+    // After a second, a progress line with the work done so far.
+    expect(&mut p, "running: ");
+    expect(&mut p, "Ctrl-C to cancel");
     p.send_control('c').unwrap();
     expect(&mut p, "error: the query was cancelled");
     prompt(&mut p);
@@ -551,6 +555,8 @@ fn the_cancel_message_starts_a_line_of_its_own_after_the_echoed_ctrl_c() {
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "120")
+        // No init script from the user's own config directory.
+        .env("XDG_CONFIG_HOME", "/nonexistent/eje-test-config")
         .env_remove("EJE_DATA");
     let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
     expect(&mut p, "eje> ");
@@ -667,4 +673,275 @@ fn once_writes_exactly_one_answer_and_output_every_answer() {
         "{text}"
     );
     assert_exit_0(quit(p));
+}
+
+/// An executable shell script in `dir`.
+fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn echo_prints_each_statement_and_several_files_get_headers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a.kgq");
+    let b = tmp.path().join("b.kgq");
+    std::fs::write(
+        &a,
+        "RETURN 1 AS one\n:param who 'lavrov'\nRETURN $who AS who;\n",
+    )
+    .unwrap();
+    std::fs::write(&b, "RETURN 2 AS two;\n").unwrap();
+    let out = eje()
+        .arg("--data")
+        .arg(data_dir())
+        .args(["run", "--echo"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let at = |needle: &str| {
+        out.find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing from:\n{out}"))
+    };
+    // Each file under its name, each statement before its answer.
+    assert!(at(&format!("==> {} <==", a.display())) < at("RETURN 1 AS one"));
+    assert!(at("RETURN 1 AS one") < at("│ one"));
+    assert!(at("│ one") < at(":param who 'lavrov'"));
+    assert!(at("RETURN $who AS who") < at("│ lavrov"));
+    assert!(at("│ lavrov") < at(&format!("==> {} <==", b.display())));
+    assert!(at(&format!("==> {} <==", b.display())) < at("RETURN 2 AS two"));
+    // One file: no header; no `--echo`: no statement.
+    eje()
+        .arg("--data")
+        .arg(data_dir())
+        .arg("run")
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("==>").not())
+        .stdout(predicate::str::contains("RETURN").not())
+        .stdout(predicate::str::contains("│ two"));
+    // `:source` with `:echo on`, from a pipe.
+    eje()
+        .args(["repl", "--history", "off", "--data"])
+        .arg(data_dir())
+        .write_stdin(format!(":echo on\n:source {}\n", b.display()))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("RETURN 2 AS two"))
+        .stdout(predicate::str::contains("│ two"));
+}
+
+#[test]
+fn history_save_writes_a_script_that_replays_the_session() {
+    let tmp = tempfile::tempdir().unwrap();
+    let saved = tmp.path().join("session.kgq");
+    let typed = [
+        ":format csv",
+        ":param who 'lavrov'",
+        "NEIGHBORS $who VIA met_with",
+        "MATCH (p:Person)\nWHERE p.id = $who\nRETURN p.name AS name",
+    ];
+    let mut p = spawn(&data_dir(), &tmp.path().join("history"));
+    line(&mut p, typed[0], "format: csv");
+    prompt(&mut p);
+    line(&mut p, typed[1], "$who = 'lavrov'");
+    prompt(&mut p);
+    line(&mut p, typed[2], "1,lavrov,met_with,--,choe_son_hui,Person");
+    prompt(&mut p);
+    // A statement over three lines: Enter continues it until it is complete.
+    line(&mut p, "MATCH (p:Person)", "...> ");
+    line(&mut p, "WHERE p.id = $who", "...> ");
+    line(&mut p, "RETURN p.name AS name", "Sergey Lavrov");
+    prompt(&mut p);
+    line(&mut p, ":history", "NEIGHBORS $who VIA met_with");
+    prompt(&mut p);
+    line(
+        &mut p,
+        &format!(":history save {}", saved.display()),
+        "wrote 4 entries",
+    );
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    let script = std::fs::read_to_string(&saved).unwrap();
+    assert_eq!(
+        script,
+        ":format csv\n:param who 'lavrov'\nNEIGHBORS $who VIA met_with;\n\
+         MATCH (p:Person)\nWHERE p.id = $who\nRETURN p.name AS name;\n"
+    );
+    // The script replays with the answers the same input gives.
+    let replayed = eje()
+        .arg("--data")
+        .arg(data_dir())
+        .arg("run")
+        .arg(&saved)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let piped = eje()
+        .args(["repl", "--history", "off", "--data"])
+        .arg(data_dir())
+        .write_stdin(typed.join("\n"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let replayed = String::from_utf8(replayed).unwrap();
+    assert_eq!(replayed, String::from_utf8(piped).unwrap());
+    assert!(
+        replayed.contains("1,lavrov,met_with,--,choe_son_hui,Person")
+            && replayed.contains("Sergey Lavrov"),
+        "{replayed}"
+    );
+}
+
+#[test]
+fn edit_opens_the_editor_on_the_last_statement_and_runs_what_it_saves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seen = tmp.path().join("seen.kgq");
+    let editor = script(
+        tmp.path(),
+        "editor",
+        &format!(
+            "cp \"$1\" '{}'\nprintf 'RETURN 40 + 2 AS answer\\n' > \"$1\"",
+            seen.display()
+        ),
+    );
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap()],
+        &[("VISUAL", &editor), ("EDITOR", &editor)],
+    );
+    line(&mut p, "RETURN 7 AS seven", "│ seven");
+    prompt(&mut p);
+    line(&mut p, ":edit", "│ 42");
+    prompt(&mut p);
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        "RETURN 7 AS seven\n"
+    );
+    // What ran is in the history, and `:edit` itself is not.
+    line(&mut p, ":history", "RETURN 40 + 2 AS answer");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+}
+
+#[test]
+fn the_pager_shows_answers_on_a_terminal_and_never_in_a_pipe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paged = tmp.path().join("paged.txt");
+    let pager = script(
+        tmp.path(),
+        "pager",
+        &format!("cat >> '{}'", paged.display()),
+    );
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap()],
+        &[("PAGER", &pager)],
+    );
+    line(&mut p, ":pager on", "pager: on");
+    prompt(&mut p);
+    p.send_line("RETURN 'through the pager' AS p").unwrap();
+    prompt(&mut p);
+    let text = std::fs::read_to_string(&paged).unwrap();
+    assert!(
+        text.contains("through the pager") && text.contains("1 row"),
+        "{text}"
+    );
+    line(&mut p, ":pager off", "pager: off");
+    prompt(&mut p);
+    line(&mut p, "RETURN 'on the screen' AS s", "│ on the screen");
+    prompt(&mut p);
+    assert!(
+        !std::fs::read_to_string(&paged)
+            .unwrap()
+            .contains("on the screen")
+    );
+    assert_exit_0(quit(p));
+    // Piped: never.
+    std::fs::remove_file(&paged).unwrap();
+    eje()
+        .args(["repl", "--history", "off", "--data"])
+        .arg(data_dir())
+        .env("PAGER", &pager)
+        .write_stdin(":pager on\nRETURN 'piped' AS p\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("piped"));
+    assert!(!paged.exists());
+}
+
+#[test]
+fn an_init_script_runs_before_the_first_prompt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let init = tmp.path().join("init.kgq");
+    std::fs::write(&init, ":param who 'putin'\n:timing off\n").unwrap();
+    let history = tmp.path().join("history");
+    let mut p = spawn_with(
+        &data_dir(),
+        &[
+            "--history",
+            history.to_str().unwrap(),
+            "--init",
+            init.to_str().unwrap(),
+        ],
+        &[],
+    );
+    line(&mut p, "DESCRIBE $who", "Vladimir Putin");
+    prompt(&mut p);
+    line(&mut p, ":show", "timing:   off");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    // The default: `eje/init.kgq` in the config directory, unless `--init off`.
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(config.join("eje")).unwrap();
+    std::fs::write(config.join("eje/init.kgq"), ":param who 'kim_jong_un'\n").unwrap();
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap()],
+        &[("XDG_CONFIG_HOME", &config)],
+    );
+    line(&mut p, ":params", "$who = 'kim_jong_un'");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    let mut p = spawn_with(
+        &data_dir(),
+        &["--history", history.to_str().unwrap(), "--init", "off"],
+        &[("XDG_CONFIG_HOME", &config)],
+    );
+    line(&mut p, ":params", "no parameters");
+    prompt(&mut p);
+    assert_exit_0(quit(p));
+    // Piped: only `--init FILE`, never the default.
+    eje()
+        .args(["repl", "--history", "off", "--data"])
+        .arg(data_dir())
+        .env("XDG_CONFIG_HOME", &config)
+        .write_stdin("RETURN $who AS who\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("parameter `$who` has no value"));
+    eje()
+        .args(["repl", "--history", "off", "--init"])
+        .arg(&init)
+        .arg("--data")
+        .arg(data_dir())
+        .write_stdin("RETURN $who AS who\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("putin"));
 }

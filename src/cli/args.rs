@@ -47,6 +47,16 @@ pub struct Cli {
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
 
+    /// Without a subcommand: a script run before the first prompt (as
+    /// sqlite3's `-init`), or `off`; default: `eje/init.kgq` in the user's
+    /// config directory, when it exists.
+    #[arg(long, value_name = "FILE|off")]
+    pub init: Option<String>,
+
+    /// Without a subcommand: print each statement before its answer.
+    #[arg(long)]
+    pub echo: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -173,6 +183,16 @@ pub struct ReplArgs {
     /// data directory.
     #[arg(long, value_name = "PATH|off")]
     pub history: Option<String>,
+    /// A script of statements and meta commands run before the first prompt
+    /// (as sqlite3's `-init` and psql's `.psqlrc`), or `off`; default:
+    /// `eje/init.kgq` in the user's config directory when it exists (on a
+    /// terminal only; with statements piped in, only `--init FILE` runs).
+    #[arg(long, value_name = "FILE|off")]
+    pub init: Option<String>,
+    /// Print each statement (and meta command) before its answer, as
+    /// sqlite3's `.echo on` and `psql -e`.
+    #[arg(long)]
+    pub echo: bool,
     /// With statements piped in: run every statement even after one fails.
     #[arg(long)]
     pub keep_going: bool,
@@ -221,6 +241,11 @@ pub struct RunArgs {
     /// `--format json`, as a `timing` member of each line).
     #[arg(long)]
     pub timing: bool,
+    /// Print each statement (and meta command) before its answer, as
+    /// sqlite3's `.echo on` and `psql -e`. When several files run, each
+    /// file's answers follow a `==> FILE <==` line (in tables and Markdown).
+    #[arg(long)]
+    pub echo: bool,
     /// Query scripts (`.kgq`), run in order; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
@@ -447,6 +472,8 @@ impl Cli {
         let command = match self.command {
             Some(Command::Repl(mut a)) => {
                 a.history = a.history.or(self.history);
+                a.init = a.init.or(self.init);
+                a.echo |= self.echo;
                 a.watch |= self.watch;
                 a.safe |= self.safe;
                 a.exec.safe = a.safe;
@@ -457,6 +484,13 @@ impl Cli {
                 return Err(format!(
                     "`{flag}` before the subcommand is an option of the REPL\nhelp: put it \
                      after the subcommand's name"
+                ));
+            }
+            Some(_) if self.init.is_some() || self.echo => {
+                let flag = if self.echo { "--echo" } else { "--init" };
+                return Err(format!(
+                    "`{flag}` before the subcommand is an option of the REPL\nhelp: put it \
+                     after the subcommand's name (`eje run --echo FILE`)"
                 ));
             }
             Some(_) if self.history.is_some() => {
@@ -474,6 +508,8 @@ impl Cli {
                     graph: self.global.graph(),
                     exec,
                     history: self.history,
+                    init: self.init,
+                    echo: self.echo,
                     keep_going: false,
                     watch: self.watch,
                     corpus: self.global.corpus_or_env(),

@@ -20,6 +20,8 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         let settings = crate::repl::Settings {
             format: args.exec.format,
             history,
+            init: crate::repl::init_file(args.init.as_deref(), true),
+            echo: args.echo,
             watch: args.watch,
             corpus: args.corpus.clone(),
             safe: args.exec.safe,
@@ -44,6 +46,17 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
     ));
     shell.safe = args.exec.safe;
     shell.corpus = args.corpus.clone();
+    shell.echo = args.echo;
+    // Only an init file named on the command line runs before piped
+    // statements, so a pipe answers the same for everyone.
+    let init_ok = match crate::repl::init_file(args.init.as_deref(), false) {
+        Some(path) => shell.run_init(&path),
+        None => true,
+    };
     let ok = shell.run_script("<stdin>", &text, args.keep_going)?;
-    Ok(if ok { Exit::Ok } else { Exit::Failed })
+    Ok(if ok && init_ok {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    })
 }

@@ -22,6 +22,8 @@ pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit
     ));
     shell.timing = args.timing;
     shell.safe = args.exec.safe;
+    shell.echo = args.echo;
+    let several = args.files.len() > 1;
     let mut exit = Exit::Ok;
     for path in &args.files {
         let (name, read) = if path.as_os_str() == "-" {
@@ -48,6 +50,9 @@ pub(super) fn run_scripts(args: RunArgs, err_color: bool) -> anyhow::Result<Exit
                 return Ok(exit);
             }
         };
+        if several {
+            shell.file_header(&name);
+        }
         if !shell.run_script(&name, &text, args.keep_going)? {
             exit = Exit::Failed;
             if !args.keep_going {

@@ -188,6 +188,31 @@ impl Shell {
                 [file] => self.redirect_to(file, false),
                 _ => self.usage(command),
             },
+            "echo" => match words.as_slice() {
+                [] => self.say(&format!("echo: {}", on_off(self.echo))),
+                [w] if w.eq_ignore_ascii_case("on") || w.eq_ignore_ascii_case("off") => {
+                    self.echo = w.eq_ignore_ascii_case("on");
+                    self.say(&format!("echo: {}", on_off(self.echo)));
+                }
+                _ => self.usage(command),
+            },
+            "pager" => match words.as_slice() {
+                [] => self.say(&format!("pager: {}", self.pager.name())),
+                [w] => match super::Pager::parse(w) {
+                    Some(p) => {
+                        self.pager = p;
+                        self.say(&format!("pager: {}", p.name()));
+                    }
+                    None => self.usage(command),
+                },
+                _ => self.usage(command),
+            },
+            "history" => match words.as_slice() {
+                [] => self.list_history(),
+                [save, file] if save.eq_ignore_ascii_case("save") => self.save_history(file),
+                _ => self.usage(command),
+            },
+            "edit" => return self.edit(),
             "show" => self.show(),
             "clear" => self.print("\x1b[2J\x1b[H"),
             "quit" => return Flow::Quit,
@@ -250,6 +275,81 @@ impl Shell {
         self.say(&format!("{what} to `{file}` ({})", format.name()));
     }
 
+    /// `:history`: every entry, numbered, earlier sessions first.
+    fn list_history(&self) {
+        let all: Vec<&String> = self.history.iter().chain(&self.transcript).collect();
+        if all.is_empty() {
+            return self.say("the history is empty");
+        }
+        let width = all.len().to_string().len();
+        let mut text = String::new();
+        for (i, entry) in all.iter().enumerate() {
+            let pad = " ".repeat(width + 2);
+            let body = entry.replace('\n', &format!("\n{pad}"));
+            text.push_str(&format!("{:>width$}  {body}\n", i + 1));
+        }
+        self.print(&text);
+    }
+
+    /// `:history save FILE`: this session's entries as a script, through
+    /// the output sink.
+    fn save_history(&self, file: &str) {
+        let script = transcript_script(&self.transcript);
+        let path = expand_tilde(file);
+        match crate::sink::write(&path, script.as_bytes()) {
+            Ok(crate::sink::Written::Stdout) => {}
+            Ok(_) => self.say(&format!(
+                "wrote {} entr{} to `{file}`; `eje run {file}` replays them",
+                self.transcript.len(),
+                if self.transcript.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                }
+            )),
+            Err(e) => self.error(&e.to_string()),
+        }
+    }
+
+    /// `:edit`: the last statement in the user's editor, then what the file
+    /// holds, run as a script.
+    fn edit(&mut self) -> Flow {
+        // The last statement typed, in this session or an earlier one.
+        let last = self
+            .history
+            .iter()
+            .chain(&self.transcript)
+            .rev()
+            .find(|e| !e.starts_with(':'))
+            .cloned()
+            .unwrap_or_default();
+        let text = match edit_in_editor(&last) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(&e);
+                return Flow::Continue;
+            }
+        };
+        if text.trim().is_empty() {
+            self.say("the file is empty: nothing to run");
+            return Flow::Continue;
+        }
+        self.print(&format!("{}\n", text.trim_end()));
+        for item in super::script::items(&text) {
+            let span = match item {
+                super::script::Item::Meta(s) | super::script::Item::Statement(s) => s,
+            };
+            self.transcript.push(text[span.range()].trim().to_string());
+        }
+        match self.run_script("<edit>", &text, false) {
+            Ok(_) => Flow::Continue,
+            Err(e) => {
+                self.error(&format!("cannot write the output: {e}"));
+                Flow::Continue
+            }
+        }
+    }
+
     /// `:show`: every setting, one per line.
     fn show(&self) {
         let g = self.session.graph();
@@ -268,6 +368,8 @@ impl Shell {
             format!("timing:   {}", on_off(self.timing)),
             format!("maxrows:  {rows}"),
             format!("records:  {}", self.record.name()),
+            format!("pager:    {}", self.pager.name()),
+            format!("echo:     {}", on_off(self.echo)),
             format!(
                 "width:    {}",
                 self.width()
@@ -371,6 +473,30 @@ impl Shell {
             Ok(true) => {}
             Ok(false) => self.failed.set(true),
             Err(e) => self.error(&format!("cannot write the output: {e}")),
+        }
+    }
+
+    /// Runs an init script (`--init FILE`, or the one in the user's config
+    /// directory); its problems are shown and the shell goes on. Returns
+    /// whether it ran without a failure.
+    pub fn run_init(&mut self, path: &Path) -> bool {
+        let name = path.display().to_string();
+        let text = match crate::load::read::read_text(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(&format!(
+                    "cannot read the init script `{name}`: {e}\nhelp: give a file to `--init`, \
+                     or `--init off`"
+                ));
+                return false;
+            }
+        };
+        match self.run_script(&name, &text, false) {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.error(&format!("cannot write the output: {e}"));
+                false
+            }
         }
     }
 
@@ -485,6 +611,75 @@ impl Shell {
     }
 }
 
+/// A session's entries as a script: each statement ends with `;`, each
+/// meta command is a line of its own, so `eje run` reads it back entry by
+/// entry.
+pub(super) fn transcript_script(entries: &[String]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let e = e.trim();
+        out.push_str(e);
+        let is_meta =
+            e.starts_with(':') || table::bare_meta(e).is_some() || table::foreign_meta(e).is_some();
+        if !is_meta && !e.ends_with(';') {
+            out.push(';');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The editor's command: `$VISUAL`, else `$EDITOR`, else `vi`, split at
+/// blanks (`code -w`).
+fn editor_command() -> Vec<String> {
+    for var in ["VISUAL", "EDITOR"] {
+        let words: Vec<String> = std::env::var(var)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        if !words.is_empty() {
+            return words;
+        }
+    }
+    vec!["vi".into()]
+}
+
+/// Writes `text` to a temporary `.kgq` file, opens the editor on it, and
+/// returns what the file holds when the editor exits successfully.
+fn edit_in_editor(text: &str) -> Result<String, String> {
+    let file = tempfile::Builder::new()
+        .prefix("eje-edit-")
+        .suffix(".kgq")
+        .tempfile()
+        .map_err(|e| format!("cannot make a temporary file to edit: {e}"))?;
+    let mut body = text.trim_end().to_string();
+    if !body.is_empty() {
+        body.push('\n');
+    }
+    std::fs::write(file.path(), &body)
+        .map_err(|e| format!("cannot write `{}`: {e}", file.path().display()))?;
+    let words = editor_command();
+    let status = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .arg(file.path())
+        .status()
+        .map_err(|e| {
+            format!(
+                "cannot run the editor `{}`: {e}\nhelp: set $VISUAL or $EDITOR",
+                words.join(" ")
+            )
+        })?;
+    if !status.success() {
+        return Err(format!(
+            "the editor `{}` failed ({status}); nothing was run",
+            words.join(" ")
+        ));
+    }
+    crate::load::read::read_text(file.path())
+        .map_err(|e| format!("cannot read `{}`: {e}", file.path().display()))
+}
+
 /// What `:param` was asked to do.
 #[derive(Debug, PartialEq, Eq)]
 enum ParamArgs<'a> {
@@ -550,6 +745,22 @@ fn parse_param(args: &str) -> Result<ParamArgs<'_>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transcript_is_a_script_of_its_entries() {
+        let entries = [
+            ":param who 'putin'".to_string(),
+            "DESCRIBE $who".to_string(),
+            "MATCH (n)\nRETURN n;".to_string(),
+            ".help".to_string(),
+        ];
+        assert_eq!(
+            transcript_script(&entries),
+            ":param who 'putin'\nDESCRIBE $who;\nMATCH (n)\nRETURN n;\n.help\n"
+        );
+        let items = crate::meta::script::items(&transcript_script(&entries));
+        assert_eq!(items.len(), 4);
+    }
 
     #[test]
     fn param_reads_every_form_and_refuses_nonsense() {

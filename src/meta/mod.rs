@@ -83,6 +83,51 @@ pub struct Shell {
     pub shown: usize,
     /// How many scripts are running inside one another (`:source`).
     depth: usize,
+    /// `--echo` / `:echo on`: each statement and meta command of a script
+    /// is printed before its answer (as sqlite3's `.echo on`, `psql -e`).
+    pub echo: bool,
+    /// The history as it was when the shell started (older sessions), for
+    /// `:history`.
+    pub history: Vec<String>,
+    /// What was run in this session, in order, each a whole entry: the
+    /// statements and meta commands `:history save` writes as a script.
+    pub transcript: Vec<String>,
+    /// When answers go through a pager (`:pager`).
+    pub pager: Pager,
+    /// The work counter of the running statement, shown as a progress line
+    /// on a terminal after a second (`None`: no progress line).
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// When an answer is shown through a pager (`$PAGER`, else `less -FRX`):
+/// never in a pipe or a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pager {
+    /// Every answer.
+    On,
+    Off,
+    /// Answers taller than the terminal.
+    #[default]
+    Auto,
+}
+
+impl Pager {
+    pub fn parse(s: &str) -> Option<Pager> {
+        match s.to_ascii_lowercase().as_str() {
+            "on" => Some(Pager::On),
+            "off" => Some(Pager::Off),
+            "auto" => Some(Pager::Auto),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pager::On => "on",
+            Pager::Off => "off",
+            Pager::Auto => "auto",
+        }
+    }
 }
 
 impl Shell {
@@ -112,7 +157,41 @@ impl Shell {
             failed: std::cell::Cell::new(false),
             shown: 0,
             depth: 0,
+            echo: false,
+            history: Vec::new(),
+            transcript: Vec::new(),
+            pager: Pager::default(),
+            progress: None,
         }
+    }
+
+    /// Before the answers of one of several scripts: its name, as `tail`
+    /// heads each file (`==> a.kgq <==`), after a blank line when answers
+    /// came before. Not in CSV or JSON, whose output programs read.
+    pub fn file_header(&mut self, name: &str) {
+        if matches!(self.format, Format::Csv | Format::Json) {
+            return;
+        }
+        let gap = if self.shown > 0 { "\n" } else { "" };
+        self.print(&format!("{gap}==> {name} <==\n"));
+        self.shown = 0;
+    }
+
+    /// With `echo` on, a script's statement or meta command before its
+    /// answer.
+    fn echo_item(&mut self, text: &str) {
+        if !self.echo {
+            return;
+        }
+        let gap = if self.batch && self.shown > 0 {
+            "\n"
+        } else {
+            ""
+        };
+        if self.batch {
+            self.shown = 0;
+        }
+        self.print(&format!("{gap}{}\n", text.trim()));
     }
 
     /// Runs a script: its meta commands and statements in order (see
@@ -142,6 +221,7 @@ impl Shell {
         for item in script::items(text) {
             let failed = match item {
                 script::Item::Meta(span) => {
+                    self.echo_item(&text[span.range()]);
                     self.failed.set(false);
                     if self.meta(&text[span.range()]) == Flow::Quit {
                         break;
@@ -149,7 +229,11 @@ impl Shell {
                     self.failed.get()
                 }
                 script::Item::Statement(span) => {
-                    let ex = self.session.run_span(text, span);
+                    self.echo_item(&text[span.range()]);
+                    let ex = {
+                        let _progress = self.progress_line();
+                        self.session.run_span(text, span)
+                    };
                     let failed = ex.result.is_err();
                     let results = [ex];
                     // `:once`/`:output` send answers to their file, in a
@@ -215,9 +299,23 @@ impl Shell {
         }
     }
 
-    /// Runs one submitted input: a meta command or statements.
+    /// Runs one submitted input: a meta command or statements. It joins
+    /// the session's transcript (what `:history save` writes), except the
+    /// commands about the history itself, `:edit` (the edited text joins
+    /// instead) and `:quit`.
     pub fn handle(&mut self, text: &str) -> Flow {
         let trimmed = text.trim();
+        let command = if trimmed.starts_with(':') {
+            table::find(table::split(trimmed).0).map(|c| c.name)
+        } else {
+            table::bare_meta(trimmed).or_else(|| {
+                table::foreign_meta(trimmed)
+                    .and_then(|l| table::find(table::split(&l).0).map(|c| c.name))
+            })
+        };
+        if !matches!(command, Some("history" | "edit" | "quit")) {
+            self.transcript.push(trimmed.to_string());
+        }
         if trimmed.starts_with(':') {
             return self.meta(trimmed);
         }
@@ -227,10 +325,44 @@ impl Shell {
         if let Some(line) = table::foreign_meta(trimmed) {
             return self.meta(&line);
         }
-        let results = self.session.run(text, false);
+        let results = {
+            let _progress = self.progress_line();
+            self.session.run(text, false)
+        };
         let sources = SourceMap::from([(INPUT.to_string(), text.to_string())]);
         self.print_results(&results, INPUT, &sources);
         Flow::Continue
+    }
+
+    /// The progress line of the statement about to run: on a terminal, not
+    /// in a script or pipe, after a second (see `progress.rs`).
+    fn progress_line(&self) -> Option<crate::progress::Running> {
+        let counter = self.progress.as_ref()?;
+        if self.batch || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        counter.store(0, std::sync::atomic::Ordering::Relaxed);
+        Some(crate::progress::Running::start(counter.clone()))
+    }
+
+    /// Shows an answer's text: through the pager when `:pager` asks for it
+    /// and the answer is for a person on a terminal, else printed.
+    fn show_answer(&self, text: &str) {
+        let rows = terminal_rows();
+        let wanted = match self.pager {
+            Pager::Off => false,
+            Pager::On => true,
+            Pager::Auto => rows.is_some_and(|r| text.lines().count() + 2 > r),
+        };
+        if !wanted || self.batch || !std::io::stdout().is_terminal() {
+            return self.print(text);
+        }
+        if let Err(e) = page(text) {
+            self.print(text);
+            self.error(&format!(
+                "{e}; the answer was printed instead\nhelp: set $PAGER, or `:pager off`"
+            ));
+        }
     }
 
     /// Prints each answer with its footer, and each error with a caret
@@ -262,7 +394,7 @@ impl Shell {
                     } else {
                         text.push_str(&format!("{footer}\n\n"));
                     }
-                    self.print(&text);
+                    self.show_answer(&text);
                     self.print_notes(rs);
                 }
                 Err(e) if e.kind == ErrorKind::Cancelled => {
@@ -390,6 +522,49 @@ impl Shell {
             crate::sink::line_to_stderr(format_args!("error: {message}"));
         }
     }
+}
+
+/// The terminal's height in lines: `$LINES`, else asked of the terminal;
+/// `None` when stdout is not one.
+fn terminal_rows() -> Option<usize> {
+    if let Some(n) = std::env::var("LINES").ok().and_then(|l| l.parse().ok()) {
+        return Some(n);
+    }
+    let (_, terminal_size::Height(h)) = terminal_size::terminal_size_of(std::io::stdout())?;
+    Some(usize::from(h))
+}
+
+/// The pager's command: `$PAGER` split at blanks, else `less -FRX` (quit
+/// when the text fits, keep colours, leave the text on the screen).
+fn pager_command() -> Vec<String> {
+    let words: Vec<String> = std::env::var("PAGER")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    if words.is_empty() {
+        vec!["less".into(), "-FRX".into()]
+    } else {
+        words
+    }
+}
+
+/// Runs the pager on `text` and waits for it.
+fn page(text: &str) -> Result<(), String> {
+    let words = pager_command();
+    let mut child = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run the pager `{}`: {e}", words.join(" ")))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // The pager may quit before reading everything (`q`): not an error.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    child
+        .wait()
+        .map_err(|e| format!("the pager `{}` failed: {e}", words.join(" ")))?;
+    Ok(())
 }
 
 /// `~/x` as a path in the home directory.

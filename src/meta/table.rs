@@ -251,6 +251,54 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "echo",
+        aliases: &[],
+        usage: "[on|off]",
+        summary: "print each statement of a script before its answer",
+        details: "For `:source` and scripts, as sqlite3's `.echo on` and `psql -e`; \
+                  `eje run --echo` starts with it on.",
+        arg: Arg::OnOff,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
+        name: "history",
+        aliases: &[],
+        usage: "[save FILE]",
+        summary: "the statements typed so far; `save FILE` writes this session's as a script",
+        details: "Without an argument, the history, numbered (earlier sessions too). With \
+                  `save FILE`, this session's statements and meta commands as a script \
+                  (`;` after each statement) that `eje run FILE` or `:source FILE` replays \
+                  with the same answers; the file is written atomically. The history file \
+                  itself is set with `--history PATH|off`.",
+        arg: Arg::File,
+        writes_files: true,
+        runs_programs: false,
+    },
+    Command {
+        name: "edit",
+        aliases: &["e"],
+        usage: "",
+        summary: "edit the last statement in $VISUAL or $EDITOR, then run it",
+        details: "The statement is written to a temporary file and the editor opened on it; \
+                  when the editor exits, what the file holds is run as a script (statements \
+                  and meta commands). An emptied file runs nothing.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: true,
+    },
+    Command {
+        name: "pager",
+        aliases: &[],
+        usage: "[on|off|auto]",
+        summary: "show answers through $PAGER (`less -FRX` if unset)",
+        details: "`auto` (the default) pages answers taller than the terminal, `on` every \
+                  answer, `off` none. Never in a pipe or a script.",
+        arg: Arg::OnOffAuto,
+        writes_files: false,
+        runs_programs: true,
+    },
+    Command {
         name: "show",
         aliases: &[],
         usage: "",

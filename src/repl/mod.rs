@@ -47,6 +47,24 @@ pub struct Settings {
     pub corpus: Option<PathBuf>,
     /// Refuse meta commands that write files or run programs.
     pub safe: bool,
+    /// A script to run before the first prompt (`init_file`).
+    pub init: Option<PathBuf>,
+    /// Print each statement of a script before its answer (`:echo`).
+    pub echo: bool,
+}
+
+/// The init script: `--init FILE`, none with `--init off`, else (on a
+/// terminal only) `eje/init.kgq` in the user's config directory when it is
+/// a file. eje only reads it.
+pub fn init_file(option: Option<&str>, interactive: bool) -> Option<PathBuf> {
+    match option {
+        Some(s) if s.eq_ignore_ascii_case("off") => None,
+        Some(p) => Some(expand_tilde(p)),
+        None if interactive => dirs::config_dir()
+            .map(|d| d.join("eje").join("init.kgq"))
+            .filter(|p| p.is_file()),
+        None => None,
+    }
 }
 
 /// Runs the shell until Ctrl-D or `:quit`. The exit status is 0 whatever
@@ -57,6 +75,11 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
     repl.safe = args.safe;
     repl.corpus = args.corpus.clone();
     repl.watch = args.watch;
+    repl.echo = args.echo;
+    // The evaluator counts its work here; the progress line reads it.
+    let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    repl.session.options.progress = Some(counter.clone());
+    repl.progress = Some(counter);
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .max_history_size(10_000)?
@@ -104,7 +127,16 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         crate::sink::line_to_stderr(format_args!("eje: Ctrl-C will not cancel queries: {e}"));
     }
 
+    repl.history = editor
+        .history()
+        .iter()
+        .map(|e| input::strip_pads(e))
+        .collect();
     repl.banner();
+    if let Some(path) = &args.init {
+        repl.run_init(path);
+        repl.failed.set(false);
+    }
     let mut watcher: Option<watch::Watcher> = None;
     loop {
         sync_watcher(&mut repl, &mut editor, &mut watcher);
