@@ -793,6 +793,45 @@ fn schema_of_a_graph_without_one_lists_what_the_procedures_find() {
 }
 
 #[test]
+fn the_precision_note_of_partial_dates_goes_to_stderr_once() {
+    for format in ["json", "csv", "table"] {
+        let out = eje()
+            .args([
+                "query",
+                "--format",
+                format,
+                "UNWIND [1, 2] AS i RETURN i, duration.inDays(date('2024-06'), date('2024-08')) AS days",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stdout.contains("note"), "{format}: {stdout}");
+        let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note: ")).collect();
+        assert_eq!(notes.len(), 1, "{format}: {stderr}");
+        assert!(notes[0].contains("`duration.inDays` was null"), "{stderr}");
+        if format == "json" {
+            let lines = json_lines(stdout.as_bytes());
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0]["rows"], serde_json::json!([[1, null], [2, null]]));
+        }
+    }
+    // Full dates: an answer and no note.
+    eje()
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "RETURN duration.inDays(date('2024-06-01'), date('2024-08-01')) AS days",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("note").not());
+}
+
+#[test]
 fn global_options_work_before_or_after_the_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("g.cypher");
