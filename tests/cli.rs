@@ -703,6 +703,135 @@ fn schema_from_the_command_line_as_text_and_json() {
 }
 
 #[test]
+fn schema_command_and_meta_command_render_the_schema_procedures() {
+    let stdout = |c: &mut Command| {
+        String::from_utf8(c.assert().success().get_output().stdout.clone()).unwrap()
+    };
+    // `:schema` in a script and `eje schema` print the same text.
+    let shown = stdout(eje().arg("schema"));
+    let meta = stdout(eje().args(["run", "-"]).write_stdin(":schema\n"));
+    assert_eq!(meta.trim_end(), shown.trim_end());
+    // Every kind and relation type of the JSON is a row of the procedures,
+    // field for field, and nothing else is.
+    let v: Json =
+        serde_json::from_str(&stdout(eje().args(["schema", "--format", "json"]))).unwrap();
+    let call = |q: &str| {
+        let out = stdout(eje().args(["query", "--format", "json", q]));
+        json_lines(out.as_bytes())[0]["rows"].clone()
+    };
+    let kinds = call(
+        "CALL eje.schema.kinds() YIELD kind, parent, description, count RETURN kind, parent, description, count",
+    );
+    let from_json: Vec<Json> = v["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| serde_json::json!([k["name"], k["parent"], k["description"], k["count"]]))
+        .collect();
+    assert!(!from_json.is_empty());
+    assert_eq!(kinds, Json::Array(from_json));
+    let types = call(
+        "CALL eje.schema.relationTypes() YIELD relationType, from, to, symmetric, time, unit, roles, count \
+         RETURN relationType, from, to, symmetric, time, unit, roles, count",
+    );
+    let from_json: Vec<Json> = v["relation_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            serde_json::json!([
+                r["name"],
+                r["from"],
+                r["to"],
+                r["symmetric"],
+                r["time"],
+                r["unit"],
+                r["roles"],
+                r["count"]
+            ])
+        })
+        .collect();
+    assert_eq!(types, Json::Array(from_json));
+    // The text shows each relation type with the count the procedure gives.
+    for row in types.as_array().unwrap() {
+        let head = format!("{} ({})", row[0].as_str().unwrap(), row[7]);
+        assert!(shown.contains(&head), "`{head}` not in:\n{shown}");
+    }
+    let units = call("CALL eje.schema.units() YIELD unit RETURN unit");
+    let json_units: Vec<Json> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| serde_json::json!([u["name"]]))
+        .collect();
+    assert_eq!(units, Json::Array(json_units));
+}
+
+#[test]
+fn schema_of_a_graph_without_one_lists_what_the_procedures_find() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("g.cypher");
+    std::fs::write(&script, "CREATE (:P {name: 'a'})-[:KNOWS]->(:Q)").unwrap();
+    let script = script.to_str().unwrap();
+    let out = eje()
+        .args(["--graph-script", script, "schema", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Json = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["schema"], false);
+    assert_eq!(v["labels"], serde_json::json!(["P", "Q"]));
+    assert_eq!(v["relation_types"], serde_json::json!([{"name": "KNOWS"}]));
+    eje()
+        .args(["--graph-script", script, "schema"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Labels: P, Q"))
+        .stdout(predicate::str::contains("Relation types: KNOWS"));
+}
+
+#[test]
+fn the_precision_note_of_partial_dates_goes_to_stderr_once() {
+    for format in ["json", "csv", "table"] {
+        let out = eje()
+            .args([
+                "query",
+                "--format",
+                format,
+                "UNWIND [1, 2] AS i RETURN i, duration.inDays(date('2024-06'), date('2024-08')) AS days",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stdout.contains("note"), "{format}: {stdout}");
+        let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note: ")).collect();
+        assert_eq!(notes.len(), 1, "{format}: {stderr}");
+        assert!(notes[0].contains("`duration.inDays` was null"), "{stderr}");
+        if format == "json" {
+            let lines = json_lines(stdout.as_bytes());
+            assert_eq!(lines.len(), 1);
+            assert_eq!(lines[0]["rows"], serde_json::json!([[1, null], [2, null]]));
+        }
+    }
+    // Full dates: an answer and no note.
+    eje()
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "RETURN duration.inDays(date('2024-06-01'), date('2024-08-01')) AS days",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("note").not());
+}
+
+#[test]
 fn global_options_work_before_or_after_the_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("g.cypher");

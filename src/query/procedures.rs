@@ -4,12 +4,12 @@
 //! TCK declares them (`there exists a procedure test.my.proc(in :: INTEGER?)
 //! :: (out :: STRING?)`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::functions;
 use super::kinds::Ty;
-use crate::model::{Graph, Value};
+use crate::model::{Graph, TimeShape, Value};
 
 /// The type of a procedure's argument or field, as openCypher writes it
 /// (`STRING?`: a string or null).
@@ -199,8 +199,9 @@ const BUILTINS: &[Builtin] = &[
             ("kind", FieldType::String),
             ("parent", FieldType::String),
             ("description", FieldType::String),
+            ("count", FieldType::Integer),
         ],
-        doc: "the entity kinds of the schema, each with its parent",
+        doc: "the entity kinds of the schema, each with its parent and how many entities it has, descendants included",
         run: schema_kinds,
     },
     Builtin {
@@ -212,10 +213,21 @@ const BUILTINS: &[Builtin] = &[
             ("symmetric", FieldType::Boolean),
             ("time", FieldType::String),
             ("unit", FieldType::String),
+            ("roles", FieldType::List),
+            ("description", FieldType::String),
+            ("count", FieldType::Integer),
+        ],
+        doc: "the relation types of the schema: endpoint kinds, symmetry, time shape, unit, roles and how many relations it has",
+        run: schema_relation_types,
+    },
+    Builtin {
+        name: "eje.schema.units",
+        outputs: &[
+            ("unit", FieldType::String),
             ("description", FieldType::String),
         ],
-        doc: "the relation types of the schema: endpoint kinds, symmetry, time shape and unit",
-        run: schema_relation_types,
+        doc: "the units quantities of the schema are counted in",
+        run: schema_units,
     },
     Builtin {
         name: "dbms.functions",
@@ -264,6 +276,14 @@ pub fn lookup(name: &str, tables: &[Arc<TableProcedure>]) -> Option<Procedure> {
             signature: builtin_signature(b),
             body: Body::Builtin(b.run),
         })
+}
+
+/// Runs a built-in procedure (no arguments) on `graph`: its rows, each
+/// with one value per output field of its signature; `None` for a name
+/// that is not a built-in. `:schema` and `eje schema` render these rows.
+pub fn call_builtin(name: &str, graph: &Graph) -> Option<(Signature, Vec<Vec<Value>>)> {
+    let b = BUILTINS.iter().find(|b| b.name == name)?;
+    Some((builtin_signature(b), (b.run)(graph)))
 }
 
 /// Every procedure name, for suggestions and completion.
@@ -321,9 +341,14 @@ fn schema_kinds(g: &Graph) -> Vec<Vec<Value>> {
                 Value::Str(k.name.clone()),
                 opt_str(k.parent.as_deref()),
                 Value::Str(k.description.clone()),
+                count(g.by_label(&k.name).len()),
             ]
         })
         .collect()
+}
+
+fn count(n: usize) -> Value {
+    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 fn schema_relation_types(g: &Graph) -> Vec<Vec<Value>> {
@@ -331,15 +356,19 @@ fn schema_relation_types(g: &Graph) -> Vec<Vec<Value>> {
         return vec![];
     };
     let list = |v: &[String]| Value::List(v.iter().map(|s| Value::Str(s.clone())).collect());
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for ix in g.rels() {
+        *counts.entry(&g.rel(ix).rel_type).or_default() += 1;
+    }
     schema
         .relations
         .values()
         .map(|r| {
             let time = match r.time {
-                crate::model::TimeShape::Point => "point",
-                crate::model::TimeShape::Interval => "interval",
-                crate::model::TimeShape::Any => "any",
-                crate::model::TimeShape::Timeless => "timeless",
+                TimeShape::Point => "point",
+                TimeShape::Interval => "interval",
+                TimeShape::Any => "any",
+                TimeShape::Timeless => "timeless",
             };
             vec![
                 Value::Str(r.name.clone()),
@@ -348,7 +377,25 @@ fn schema_relation_types(g: &Graph) -> Vec<Vec<Value>> {
                 Value::Bool(r.symmetric),
                 Value::Str(time.into()),
                 opt_str(r.unit.as_deref()),
+                list(&r.roles),
                 Value::Str(r.description.clone()),
+                count(counts.get(r.name.as_str()).copied().unwrap_or(0)),
+            ]
+        })
+        .collect()
+}
+
+fn schema_units(g: &Graph) -> Vec<Vec<Value>> {
+    let Some(schema) = g.schema.as_ref() else {
+        return vec![];
+    };
+    schema
+        .units
+        .values()
+        .map(|u| {
+            vec![
+                Value::Str(u.name.clone()),
+                Value::Str(u.description.clone()),
             ]
         })
         .collect()

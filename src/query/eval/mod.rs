@@ -164,6 +164,7 @@ pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<Resul
     if coarse > 0 {
         notes.push(dates::coarse_note(coarse));
     }
+    notes.extend(super::functions::precision_note());
     Ok(ResultSet {
         columns: plan.columns.clone(),
         rows,

@@ -25,7 +25,7 @@ mod temporal;
 pub use aggregate::{AggKind, aggregate};
 pub use date::parse_date;
 pub use numeric::is_random;
-pub use temporal::reset_clock;
+pub use temporal::{precision_note, reset_clock};
 
 use aggregate::AGGREGATES;
 use convert::*;

@@ -25,11 +25,32 @@ thread_local! {
     /// The statement's clock: every `datetime()` of one statement reads the
     /// same instant.
     static NOW: Cell<Option<i128>> = const { Cell::new(None) };
+    /// The statement's `duration.inDays`/`duration.inSeconds` calls that
+    /// were null because a date was partial (bit 0: days, bit 1: seconds),
+    /// for the answer's precision note (D6).
+    static DAYS_UNKNOWN: Cell<u8> = const { Cell::new(0) };
 }
 
-/// Starts a new statement clock (the evaluator calls it once per query).
+/// Starts a new statement: a new clock, and no precision note yet (the
+/// evaluator calls it once per query).
 pub fn reset_clock() {
     NOW.with(|n| n.set(None));
+    DAYS_UNKNOWN.with(|d| d.set(0));
+}
+
+/// The precision note for this statement, when `duration.inDays` or
+/// `duration.inSeconds` was null because a date was partial.
+pub fn precision_note() -> Option<String> {
+    let names = match DAYS_UNKNOWN.with(Cell::get) {
+        0 => return None,
+        1 => "`duration.inDays` was",
+        2 => "`duration.inSeconds` was",
+        _ => "`duration.inDays` and `duration.inSeconds` were",
+    };
+    Some(format!(
+        "{names} null for dates known only to the month or year (their days are unknown); \
+         `duration.inMonths` or `duration.between` count whole months"
+    ))
 }
 
 fn now() -> i128 {
@@ -416,6 +437,8 @@ fn between(name: &str, unit: Between, a: &[Value]) -> FnResult {
 /// are null.
 fn partial_between(unit: Between, x: &PartialDate, y: &PartialDate) -> FnResult {
     if matches!(unit, Between::Days | Between::Seconds) {
+        let bit = if unit == Between::Days { 1 } else { 2 };
+        DAYS_UNKNOWN.with(|d| d.set(d.get() | bit));
         return Ok(Value::Null);
     }
     let p = x.precision().min(y.precision());
