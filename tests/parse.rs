@@ -915,7 +915,8 @@ fn statement() -> impl Strategy<Value = Statement> {
                     .into_iter()
                     .map(|(all, query)| Union { all, query })
                     .collect(),
-                span
+                span,
+                mode: Default::default(),
             })),
         entity().prop_map(move |entity| Statement::Describe { entity, span }),
         (entity(), prop::option::of(0u32..5), via()).prop_map(move |(entity, depth, via)| {
