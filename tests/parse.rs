@@ -921,7 +921,8 @@ fn statement() -> impl Strategy<Value = Statement> {
                     .into_iter()
                     .map(|(all, query)| Union { all, query })
                     .collect(),
-                span
+                span,
+                mode: Default::default(),
             })),
         (entity(), toward()).prop_map(move |(entity, toward)| Statement::Describe {
             entity,

@@ -166,6 +166,18 @@ pub struct Query {
     pub first: SingleQuery,
     pub unions: Vec<Union>,
     pub span: Span,
+    /// `EXPLAIN` or `PROFILE` before the query.
+    pub mode: QueryMode,
+}
+
+/// What to do with a query: run it, show its plan (`EXPLAIN`), or run it
+/// and show its plan with the rows and time of each step (`PROFILE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryMode {
+    #[default]
+    Run,
+    Explain,
+    Profile,
 }
 
 /// `UNION [ALL] <single query>`

@@ -84,7 +84,13 @@ pub fn run(graph: &Graph, text: &str, span: Span, opts: &Options) -> Executed {
                 let plan = eval::plan_query(graph, text, q, opts);
                 timing.plan_ms += ms(planning);
                 match plan {
-                    Ok(p) => eval::run_plan(graph, &p, opts),
+                    Ok(p) => match q.mode {
+                        ast::QueryMode::Run => eval::run_plan(graph, &p, opts),
+                        ast::QueryMode::Explain => {
+                            Ok(eval::profile::plan_table(graph, &p, text, None))
+                        }
+                        ast::QueryMode::Profile => profile(graph, &p, text, opts),
+                    },
                     Err(e) => {
                         failed_in = Some(Stage::Plan);
                         Err(e)
@@ -107,6 +113,26 @@ pub fn run(graph: &Graph, text: &str, span: Span, opts: &Options) -> Executed {
     }
 }
 
+/// `PROFILE`: runs the plan with the context's counters on (its own
+/// `Profile` when the caller gave none) and answers the plan with them.
+fn profile(
+    graph: &Graph,
+    plan: &super::ir::QueryPlan,
+    text: &str,
+    opts: &Options,
+) -> Result<ResultSet, QueryError> {
+    let mut counting = opts.clone();
+    let profile = opts.profile.clone().unwrap_or_default();
+    counting.profile = Some(profile.clone());
+    eval::run_plan(graph, plan, &counting)?;
+    Ok(eval::profile::plan_table(
+        graph,
+        plan,
+        text,
+        profile.counters(),
+    ))
+}
+
 /// Runs every statement of `text` (see `run`).
 pub fn run_all(graph: &Graph, text: &str, opts: &Options) -> Executed {
     run(graph, text, Span::new(0, text.len()), opts)
@@ -120,7 +146,10 @@ pub fn execute(
     opts: &Options,
 ) -> Result<ResultSet, QueryError> {
     match stmt {
-        ast::Statement::Query(q) => eval::run_query(graph, text, q, opts),
+        ast::Statement::Query(q) if q.mode == ast::QueryMode::Run => {
+            eval::run_query(graph, text, q, opts)
+        }
+        ast::Statement::Query(_) => run(graph, text, stmt.span(), opts).result,
         other => analyst::execute(graph, text, other, opts),
     }
 }

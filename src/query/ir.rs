@@ -140,6 +140,8 @@ pub struct QueryPlan {
 pub struct SinglePlan {
     pub nslots: usize,
     pub ops: Vec<Op>,
+    /// The variable each slot holds, for `EXPLAIN` (empty: unnamed).
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -592,6 +592,11 @@ impl Display for Statement {
 
 impl Display for Query {
     fn fmt(&self, f: &mut Formatter) -> Result {
+        match self.mode {
+            QueryMode::Run => {}
+            QueryMode::Explain => f.write_str("EXPLAIN ")?,
+            QueryMode::Profile => f.write_str("PROFILE ")?,
+        }
         Display::fmt(&self.first, f)?;
         for union in &self.unions {
             f.write_str(if union.all { " UNION ALL " } else { " UNION " })?;

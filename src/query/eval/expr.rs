@@ -220,6 +220,7 @@ impl Exec<'_> {
             PKind::Subquery { plan, .. } => {
                 let mut sub = super::Exec::new(self.graph, self.opts, plan);
                 sub.work = self.work;
+                sub.prof = None;
                 let mut start = row.to_vec();
                 let ran = sub.push(0, &mut start).and_then(|_| sub.finish(0));
                 self.work = sub.work;

@@ -19,13 +19,13 @@ mod expr;
 mod key;
 mod matcher;
 mod ops;
+pub mod profile;
 pub mod temporal;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::fxhash::FastSet;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,7 @@ use regex::Regex;
 
 pub use key::{Key, equivalent};
 pub use ops::{compare, equals};
+pub use profile::{OpCounters, Profile};
 
 use super::ast;
 use super::dates;
@@ -96,14 +97,6 @@ impl Default for Options {
     }
 }
 
-/// `PROFILE`'s per-step counters: rows that came out of each operator of
-/// each part of the query. Nothing fills them yet; the type is where they
-/// will live.
-#[derive(Debug, Default)]
-pub struct Profile {
-    pub rows: Mutex<Vec<Vec<u64>>>,
-}
-
 /// Plans and runs one query. `text` is the text its spans point into (the
 /// statement's source or the whole script it came from): unaliased return
 /// items are named after their text there.
@@ -145,16 +138,23 @@ pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<Resul
     let mut rows = Vec::new();
     let mut work = 0;
     let mut coarse = 0;
+    let mut counters = Vec::new();
     for part in &plan.parts {
         let mut ex = Exec::new(graph, opts, part);
         ex.work = work;
         ex.run()?;
         work = ex.work;
+        if let Some(c) = ex.prof.take() {
+            counters.push(c);
+        }
         coarse += ex.coarse_rows;
         rows.extend(ex.out);
     }
     if let Some(p) = &opts.progress {
         p.store(work, AtomicOrdering::Relaxed);
+    }
+    if let Some(p) = &opts.profile {
+        p.record(counters, rows.len() as u64);
     }
     if plan.distinct {
         let mut seen = HashSet::new();
@@ -179,6 +179,7 @@ pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, Q
     let plan = SinglePlan {
         nslots,
         ops: Vec::new(),
+        names: Vec::new(),
     };
     let mut ex = Exec::new(graph, &opts, &plan);
     let mut row = vec![Value::Null; nslots];
@@ -549,6 +550,8 @@ pub(crate) struct Exec<'a> {
     pub(crate) coarse: bool,
     /// Rows filters dropped because of that.
     coarse_rows: usize,
+    /// `PROFILE`'s counters, one per operator, when it is on.
+    pub(crate) prof: Option<Vec<OpCounters>>,
 }
 
 impl<'a> Exec<'a> {
@@ -580,6 +583,18 @@ impl<'a> Exec<'a> {
             deadline: opts.timeout.map(|t| Instant::now() + t),
             coarse: false,
             coarse_rows: 0,
+            prof: opts.profile.as_ref().map(|_| {
+                plan.ops
+                    .iter()
+                    .map(|op| OpCounters {
+                        steps: match op {
+                            Op::Match(m) => vec![0; m.steps.len()],
+                            _ => Vec::new(),
+                        },
+                        ..OpCounters::default()
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -638,6 +653,19 @@ impl<'a> Exec<'a> {
 
     /// Pushes a row into operator `ix`.
     pub(crate) fn push(&mut self, ix: usize, row: &mut [Value]) -> Result<Flow, QueryError> {
+        if self.prof.is_none() {
+            return self.push_op(ix, row);
+        }
+        let started = Instant::now();
+        let flow = self.push_op(ix, row);
+        if let Some(c) = self.prof.as_mut().and_then(|p| p.get_mut(ix)) {
+            c.rows_in += 1;
+            c.nanos += started.elapsed().as_nanos() as u64;
+        }
+        flow
+    }
+
+    fn push_op(&mut self, ix: usize, row: &mut [Value]) -> Result<Flow, QueryError> {
         let plan = self.plan;
         let Some(op) = plan.ops.get(ix) else {
             return Ok(Flow::Continue);
@@ -807,8 +835,21 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// The input of operator `ix` has ended: flush what it holds.
+    /// The input of operator `ix` has ended: flush what it holds, then
+    /// the operators after it.
     fn finish(&mut self, ix: usize) -> Result<(), QueryError> {
+        for ix in ix..self.plan.ops.len() {
+            let started = self.prof.as_ref().map(|_| Instant::now());
+            self.flush(ix)?;
+            if let (Some(t), Some(c)) = (started, self.prof.as_mut().and_then(|p| p.get_mut(ix))) {
+                c.nanos += t.elapsed().as_nanos() as u64;
+            }
+        }
+        Ok(())
+    }
+
+    /// The input of operator `ix` has ended: push on the rows it holds.
+    fn flush(&mut self, ix: usize) -> Result<(), QueryError> {
         let plan = self.plan;
         let Some(op) = plan.ops.get(ix) else {
             return Ok(());
@@ -862,7 +903,7 @@ impl<'a> Exec<'a> {
             }
             _ => {}
         }
-        self.finish(ix + 1)
+        Ok(())
     }
 
     fn aggregate_row(

@@ -28,10 +28,47 @@ const STATEMENT_WORDS: &[&str] = &[
     "PATH",
     "TIMELINE",
     "EVIDENCE",
+    "EXPLAIN",
+    "PROFILE",
 ];
 
 /// `statement = query | describe | neighbors | path | timeline | evidence`
 pub(super) fn statement(i: In) -> PResult<Statement> {
+    for (word, mode) in [
+        ("EXPLAIN", QueryMode::Explain),
+        ("PROFILE", QueryMode::Profile),
+    ] {
+        if at_kw(i, word) {
+            let start = offset(&i);
+            let (rest, _) = kw(word).parse(i)?;
+            if !["MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL"]
+                .iter()
+                .any(|w| at_kw(rest, w))
+            {
+                let e = unexpected_word(
+                    &rest,
+                    if mode == QueryMode::Explain {
+                        "a query after `EXPLAIN`: `MATCH`, `UNWIND`, `WITH`, `RETURN` or `CALL`"
+                    } else {
+                        "a query after `PROFILE`: `MATCH`, `UNWIND`, `WITH`, `RETURN` or `CALL`"
+                    },
+                );
+                let analyst = ["DESCRIBE", "NEIGHBORS", "PATH", "TIMELINE", "EVIDENCE"]
+                    .iter()
+                    .any(|w| at_kw(rest, w));
+                return Err(Err::Failure(match e.reason {
+                    Reason::Custom(error) if analyst => PErr::custom(error.with_help(format!(
+                        "`{word}` shows the plan of an openCypher query; analyst statements have none: run it without `{word}`"
+                    ))),
+                    _ => e,
+                }));
+            }
+            let (rest, mut q) = query(rest)?;
+            q.mode = mode;
+            q.span = Span::new(start, q.span.end);
+            return Ok((rest, Statement::Query(q)));
+        }
+    }
     if at_kw(i, "DESCRIBE") {
         return describe(i);
     }
@@ -88,7 +125,7 @@ fn unexpected_word(i: &In, expected: &'static str) -> PErr {
         .iter()
         .map(|w| (strsim::damerau_levenshtein(w, &upper), w))
         .min()
-        .filter(|(d, w)| *d <= 2 && *d * 3 <= w.len());
+        .filter(|(d, w)| *d > 0 && *d <= 2 && *d * 3 <= w.len());
     match closest {
         Some((_, w)) => PErr::custom(error.with_help(format!("did you mean `{w}`?"))),
         None => PErr::custom(error),
@@ -122,6 +159,7 @@ fn query(i: In) -> PResult<Query> {
             first,
             unions,
             span,
+            mode: QueryMode::Run,
         },
     ))
 }

@@ -22,6 +22,7 @@
 //! evaluator runs row by row.
 
 mod call;
+pub mod explain;
 mod expr;
 mod pattern;
 mod projection;
@@ -110,6 +111,8 @@ struct Planner<'a> {
     nslots: usize,
     /// What is known of the type of each slot.
     tys: Vec<Ty>,
+    /// The variable each slot holds (empty for an unnamed one).
+    names: Vec<String>,
     /// How deep in `expr` the planner is: a whole expression is type-checked
     /// once it is planned.
     depth: u32,
@@ -156,6 +159,7 @@ impl<'a> Planner<'a> {
             curated: graph.schema.is_some(),
             nslots: 0,
             tys: Vec::new(),
+            names: Vec::new(),
             depth: 0,
             keys: HashMap::new(),
         }
@@ -164,6 +168,7 @@ impl<'a> Planner<'a> {
     fn slot(&mut self) -> Slot {
         self.nslots += 1;
         self.tys.push(Ty::ANY);
+        self.names.push(String::new());
         self.nslots - 1
     }
 
@@ -171,6 +176,7 @@ impl<'a> Planner<'a> {
     fn declare(&mut self, scope: &mut Scope, name: &str, ty: Ty) -> Slot {
         let slot = self.slot();
         self.tys[slot] = ty;
+        self.names[slot] = name.to_string();
         scope.vars.insert(name.to_string(), Var { slot, ty });
         slot
     }
@@ -209,6 +215,7 @@ impl<'a> Planner<'a> {
             SinglePlan {
                 nslots: self.nslots,
                 ops,
+                names: self.names.clone(),
             },
             columns,
         ))
@@ -239,6 +246,7 @@ impl<'a> Planner<'a> {
             plan: Box::new(SinglePlan {
                 nslots: self.nslots,
                 ops,
+                names: self.names.clone(),
             }),
             reads,
         })

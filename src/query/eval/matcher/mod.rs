@@ -126,7 +126,26 @@ impl Exec<'_> {
                 return Ok(Flow::Continue);
             }
         }
+        if self.prof.is_some() {
+            self.count_step(m, i);
+        }
         self.step(m, i + 1, row, used, sink)
+    }
+
+    /// `PROFILE`: a row passed step `i` of `m` (when `m` is an operator of
+    /// the pipeline, not a pattern inside an expression).
+    fn count_step(&mut self, m: &MatchPlan, i: usize) {
+        let Some(op) = super::super::plan::explain::match_op(self.plan, m) else {
+            return;
+        };
+        if let Some(n) = self
+            .prof
+            .as_mut()
+            .and_then(|p| p.get_mut(op))
+            .and_then(|c| c.steps.get_mut(i))
+        {
+            *n += 1;
+        }
     }
 
     fn complete(
