@@ -40,6 +40,7 @@ impl GraphSource {
             // Progress goes to stderr, and only on a terminal.
             GraphSource::Data(d) => d.load(&load::Options {
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                snapshot: true,
                 ..load::Options::default()
             }),
             GraphSource::Script(path) => {

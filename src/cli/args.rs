@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SIZE", value_parser = crate::load::read::parse_size)]
     pub max_file_size: Option<u64>,
 
+    /// Read every data file, neither reading nor writing the snapshot in
+    /// the cache directory (also `EJE_NO_CACHE=1`).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Without a subcommand, eje opens the REPL: reload the data whenever a
     /// data file is saved (`:watch on`).
     #[arg(long)]
@@ -132,6 +137,16 @@ impl GlobalArgs {
     }
 }
 
+/// `eje cache info` and `eje cache clear`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum CacheCommand {
+    /// Where the cache is, its size, and each snapshot's data folder and
+    /// whether it is fresh.
+    Info,
+    /// Remove every snapshot.
+    Clear,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -155,6 +170,11 @@ pub enum Command {
     Export(ExportArgs),
     /// Count what the graph holds.
     Stats(StatsArgs),
+    /// The snapshots of data folders in the cache directory: `info` shows
+    /// where, how large, of which folder and whether fresh; `clear` removes
+    /// them.
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// How much of each cited article the data quotes (needs `--corpus`).
     Coverage(super::coverage::CoverageArgs),
     /// A language server for the data files (stdio).
@@ -467,7 +487,7 @@ impl Cli {
                     })?,
                 };
             }
-            Some(Command::Completions { .. } | Command::Man) => {}
+            Some(Command::Completions { .. } | Command::Man | Command::Cache(_)) => {}
         }
         let command = match self.command {
             Some(Command::Repl(mut a)) => {

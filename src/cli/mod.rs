@@ -6,6 +6,7 @@
 //! `repl` touch the terminal.
 
 mod args;
+mod cache;
 mod check;
 pub mod coverage;
 mod export;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     if let Some(max) = cli.max_file_size {
         crate::load::read::set_default_max_file_size(max);
     }
+    crate::load::cache::set_no_cache(cli.no_cache);
     let (command, color) = cli.resolve().map_err(UsageError)?;
     let err_color = use_color(color, std::io::stderr().is_terminal());
     let out_color = use_color(color, std::io::stdout().is_terminal());
@@ -78,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         Command::Repl(args) => repl::repl(args, err_color),
+        Command::Cache(action) => cache::run(action),
     }
 }
 

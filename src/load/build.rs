@@ -113,16 +113,16 @@ impl Keys {
 /// The evidence lists of a claim or event expansion, kept compact until a
 /// query reads one of them.
 #[derive(Debug)]
-struct Evidence {
-    cites: Box<[Cite]>,
+pub struct Evidence {
+    pub cites: Box<[Cite]>,
 }
 
 #[derive(Debug)]
-struct Cite {
-    source: Arc<str>,
-    quote: Arc<str>,
-    claimant: Option<Arc<str>>,
-    hedge: Hedge,
+pub struct Cite {
+    pub source: Arc<str>,
+    pub quote: Arc<str>,
+    pub claimant: Option<Arc<str>>,
+    pub hedge: Hedge,
 }
 
 impl Cite {
@@ -156,6 +156,10 @@ fn evidence_keys() -> &'static [Key; 4] {
 impl Deferred for Evidence {
     fn keys(&self) -> &[Key] {
         evidence_keys()
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 
     fn values(&self) -> Vec<Value> {

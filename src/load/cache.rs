@@ -24,6 +24,66 @@ pub fn cache_dir() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("eje"))
 }
 
+/// One snapshot in the cache folder.
+#[derive(Debug)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub size: u64,
+    pub info: super::snapshot::Info,
+}
+
+/// Whether a name in the cache folder is eje's: a snapshot, or the
+/// temporary file of one being written.
+fn is_ours(name: &str) -> bool {
+    (name.starts_with("data-") && name.ends_with(".snapshot")) || name.starts_with(".eje-snapshot-")
+}
+
+/// The snapshots in `dir` (eje's cache folder), sorted by file name; none
+/// when the folder does not exist.
+pub fn entries(dir: &Path) -> std::io::Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    let read = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for e in read.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("data-") && name.ends_with(".snapshot")) {
+            continue;
+        }
+        let path = e.path();
+        let size = e.metadata().map_or(0, |m| m.len());
+        let info = super::snapshot::info(&path);
+        out.push(Entry { path, size, info });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Removes eje's files from `dir` (snapshots and half-written ones);
+/// how many files and bytes went.
+pub fn clear(dir: &Path) -> std::io::Result<(usize, u64)> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, 0)),
+        Err(e) => return Err(e),
+    };
+    let (mut files, mut bytes) = (0, 0);
+    for e in read.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if !is_file || !is_ours(&name) {
+            continue;
+        }
+        let size = e.metadata().map_or(0, |m| m.len());
+        std::fs::remove_file(e.path())?;
+        files += 1;
+        bytes += size;
+    }
+    Ok((files, bytes))
+}
+
 /// The snapshot's file name for a data folder: a digest of its canonical
 /// path, so two folders never share a snapshot and a moved folder starts
 /// afresh.
@@ -44,6 +104,19 @@ pub fn snapshot_path(data_root: &Path, no_cache: bool) -> Option<PathBuf> {
     Some(cache_dir()?.join(snapshot_name(&root)))
 }
 
+static NO_CACHE: AtomicBool = AtomicBool::new(false);
+
+/// Switches the snapshot off for this process (`--no-cache`).
+pub fn set_no_cache(off: bool) {
+    NO_CACHE.store(off, Ordering::Relaxed);
+}
+
+/// Whether `--no-cache` switched the snapshot off (`snapshot_path` also
+/// reads `EJE_NO_CACHE`).
+pub fn no_cache() -> bool {
+    NO_CACHE.load(Ordering::Relaxed)
+}
+
 static UNWRITABLE_SAID: AtomicBool = AtomicBool::new(false);
 
 /// The note (D6, without `note: `) for a snapshot that could not be written,
@@ -55,6 +128,13 @@ pub fn unwritable_note(path: &Path, err: &std::io::Error) -> Option<String> {
             path.display()
         )
     })
+}
+
+/// Prints a one-line note on stderr (D6); a standard error that cannot be
+/// written loses it.
+pub fn note(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "note: {text}");
 }
 
 /// True the first time it is called with `flag`, false afterwards.

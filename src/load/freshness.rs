@@ -29,7 +29,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-use sha2::{Digest, Sha256};
+use super::wire::{Reader, Writer, sha256_file as hash_file};
 
 /// How close to the moment a key is taken a file's times must be for its
 /// content to be hashed as well.
@@ -131,26 +131,28 @@ impl DataKey {
 
     /// The key as bytes, for a snapshot's header.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = MAGIC.to_vec();
-        put_bytes(&mut out, self.build.as_bytes());
-        out.extend_from_slice(&(self.files.len() as u64).to_le_bytes());
+        let mut w = Writer {
+            out: MAGIC.to_vec(),
+        };
+        w.bytes(self.build.as_bytes());
+        w.u64(self.files.len() as u64);
         for f in &self.files {
             let s = &f.stamp;
-            put_bytes(&mut out, s.rel.as_bytes());
-            out.extend_from_slice(&s.size.to_le_bytes());
-            out.extend_from_slice(&s.mtime_ns.to_le_bytes());
-            out.extend_from_slice(&s.ctime_ns.to_le_bytes());
-            out.extend_from_slice(&s.inode.to_le_bytes());
-            out.extend_from_slice(&s.device.to_le_bytes());
+            w.bytes(s.rel.as_bytes());
+            w.u64(s.size);
+            w.i128(s.mtime_ns);
+            w.i128(s.ctime_ns);
+            w.u64(s.inode);
+            w.u64(s.device);
             match &f.content {
-                None => out.push(0),
+                None => w.u8(0),
                 Some(h) => {
-                    out.push(1);
-                    out.extend_from_slice(h);
+                    w.u8(1);
+                    w.out.extend_from_slice(h);
                 }
             }
         }
-        out
+        w.out
     }
 
     /// Reads a key written by `to_bytes`; `None` for anything else
@@ -177,7 +179,7 @@ impl DataKey {
                 inode: r.u64()?,
                 device: r.u64()?,
             };
-            let content = match r.take(1)?[0] {
+            let content = match r.u8()? {
                 0 => None,
                 1 => Some(r.take(32)?.try_into().ok()?),
                 _ => return None,
@@ -245,45 +247,6 @@ fn nanos(t: SystemTime) -> i128 {
     match t.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => d.as_nanos() as i128,
         Err(e) => -(e.duration().as_nanos() as i128),
-    }
-}
-
-fn hash_file(path: &Path) -> io::Result<[u8; 32]> {
-    let mut hasher = Sha256::new();
-    let mut file = std::fs::File::open(path)?;
-    io::copy(&mut file, &mut hasher)?;
-    Ok(hasher.finalize().into())
-}
-
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as u64).to_le_bytes());
-    out.extend_from_slice(b);
-}
-
-/// A cursor over encoded bytes; every read is checked.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn i128(&mut self) -> Option<i128> {
-        Some(i128::from_le_bytes(self.take(16)?.try_into().ok()?))
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
     }
 }
 

@@ -28,6 +28,8 @@ pub mod outline;
 pub mod read;
 pub mod schema;
 pub mod snapfile;
+pub mod snapshot;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +61,11 @@ pub struct Options {
     /// `None`: `read::default_max_file_size()` (256 MiB unless
     /// `--max-file-size` says otherwise).
     pub max_file_size: Option<u64>,
+    /// Open a folder from its snapshot when the data is unchanged, and
+    /// write the snapshot after a load from the files (unless `--no-cache`
+    /// or `EJE_NO_CACHE` switch it off). Never with `corpus` or `audit`,
+    /// which look beyond what the snapshot holds.
+    pub snapshot: bool,
 }
 
 impl Options {
@@ -107,18 +114,53 @@ impl Failure {
     }
 }
 
-/// Loads the `.ron` files under `dir` (recursively, links followed).
+/// Loads the `.ron` files under `dir` (recursively, links followed); with
+/// `Options::snapshot`, from the snapshot when the data is unchanged.
 pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
     let timer = PhaseTimer::start();
     let progress = Progress::loading(opts.progress);
     progress.phase(format!("reading {}", dir.display()));
-    let read = read::read_folder(dir, opts.max_file_size()).map_err(|d| Failure {
+    let listing = read::list_folder(dir).map_err(|d| Failure {
         diagnostics: vec![d],
         sources: SourceMap::new(),
     })?;
+    let snap_path = (opts.snapshot && opts.corpus.is_none() && !opts.audit)
+        .then(|| cache::snapshot_path(dir, cache::no_cache()))
+        .flatten();
+    let rels = listing.rels();
+    let walk_failed = listing.diags.iter().any(Diagnostic::is_error);
+    if let Some(path) = snap_path.as_deref().filter(|_| !walk_failed) {
+        match snapshot::open(path, dir, &rels, &listing.diags) {
+            snapshot::Opened::Fresh(loaded) => {
+                timer.phase("snapshot");
+                timer.files_read();
+                return Ok(*loaded);
+            }
+            snapshot::Opened::Stale => {}
+            snapshot::Opened::Damaged(damage) => {
+                cache::note(&damage.note(path));
+            }
+        }
+    }
+    // The key is taken before the files are read: a file changed while it
+    // is read has a newer stamp than the key, and the next start sees it.
+    let key = snap_path
+        .as_ref()
+        .and_then(|_| freshness::DataKey::capture(dir, &rels).ok());
+    let walk = listing.diags.clone();
+    let read = listing.read(opts.max_file_size());
     timer.phase("read");
     let loaded = check_and_build(read.files, read.diags, read.broken, opts, &progress);
     timer.phase("load");
+    if let (Ok(loaded), Some(path), Some(key)) = (&loaded, &snap_path, &key) {
+        if let Err(e) = snapshot::write(path, key, dir, &walk, loaded)
+            && let Some(note) = cache::unwritable_note(path, &e)
+        {
+            cache::note(&note);
+        }
+        timer.phase("snapshot written");
+    }
+    timer.files_read();
     loaded
 }
 
@@ -422,6 +464,14 @@ impl PhaseTimer {
                 (now - self.last.get()).as_secs_f64()
             );
             self.last.set(now);
+        }
+    }
+
+    /// Prints how many data files this process has read (a query answered
+    /// from the snapshot reads none).
+    pub fn files_read(&self) {
+        if self.on {
+            eprintln!("load: {} data files read", read::files_read());
         }
     }
 }

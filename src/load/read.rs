@@ -98,6 +98,7 @@ pub(super) fn classify(name: &str) -> Result<(), Skip> {
 }
 
 /// One file found by the walk.
+#[derive(Debug)]
 struct Found {
     rel: String,
     path: PathBuf,
@@ -123,6 +124,56 @@ struct Walk {
 
 /// Reads every `.ron` file under `dir` (links followed), sorted by path.
 pub fn read_folder(dir: &Path, max_size: u64) -> Result<ReadOutcome, Diagnostic> {
+    Ok(list_folder(dir)?.read(max_size))
+}
+
+/// The data files of a folder, found but not read yet.
+#[derive(Debug)]
+pub struct Listing {
+    found: Vec<Found>,
+    /// What the walk found to say (notes, errors), in path order.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Listing {
+    /// The files' paths relative to the folder, `/`-separated, sorted.
+    pub fn rels(&self) -> Vec<String> {
+        self.found.iter().map(|f| f.rel.clone()).collect()
+    }
+
+    /// Reads the files, in parallel; what could not be read is a diagnostic.
+    pub fn read(self, max_size: u64) -> ReadOutcome {
+        let read = super::par_map(&self.found, |f| read_one(&f.path, &f.rel, max_size));
+        let mut diags = self.diags;
+        let mut out = ReadOutcome::default();
+        for r in read {
+            match r {
+                Ok(file) => out.files.push(file),
+                Err((d, broken)) => {
+                    if let Some((name, text)) = broken {
+                        out.broken.insert(name, text);
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+        out.diags = diags;
+        FILES_READ.fetch_add(out.files.len(), std::sync::atomic::Ordering::Relaxed);
+        out
+    }
+}
+
+/// How many data files this process has read (`EJE_LOAD_TIMING` prints it).
+static FILES_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many data files this process has read so far.
+pub fn files_read() -> usize {
+    FILES_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Finds every `.ron` file under `dir` (links followed), sorted by path,
+/// without reading them.
+pub fn list_folder(dir: &Path) -> Result<Listing, Diagnostic> {
     let not_a_folder = |e: String| {
         Diagnostic::error(
             "io",
@@ -147,25 +198,10 @@ pub fn read_folder(dir: &Path, max_size: u64) -> Result<ReadOutcome, Diagnostic>
     walk.dir(dir, "", false)
         .map_err(|e| not_a_folder(e.to_string()))?;
     let Walk {
-        found, mut diags, ..
+        mut found, diags, ..
     } = walk;
-    let mut found = found;
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let read = super::par_map(&found, |f| read_one(&f.path, &f.rel, max_size));
-    let mut out = ReadOutcome::default();
-    for r in read {
-        match r {
-            Ok(file) => out.files.push(file),
-            Err((d, broken)) => {
-                if let Some((name, text)) = broken {
-                    out.broken.insert(name, text);
-                }
-                diags.push(d);
-            }
-        }
-    }
-    out.diags = diags;
-    Ok(out)
+    Ok(Listing { found, diags })
 }
 
 impl Walk {

@@ -25,7 +25,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use sha2::{Digest, Sha256};
+use super::wire::{Reader, sha256};
 
 use super::freshness::DataKey;
 
@@ -91,7 +91,7 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
         header.extend_from_slice(&tag.to_le_bytes());
         header.extend_from_slice(&offset.to_le_bytes());
         header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        header.extend_from_slice(&Sha256::digest(bytes));
+        header.extend_from_slice(&sha256(bytes));
         offset += bytes.len() as u64;
     }
     debug_assert_eq!(header.len() as u64, header_len);
@@ -108,7 +108,7 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
         out.write_all(MAGIC)?;
         out.write_all(&header_len.to_le_bytes())?;
         out.write_all(&header)?;
-        out.write_all(&Sha256::digest(&header))?;
+        out.write_all(&sha256(&header))?;
         for (_, bytes) in sections {
             out.write_all(bytes)?;
         }
@@ -159,7 +159,7 @@ impl SnapFile {
         file.read_exact(&mut header)?;
         let mut sha = [0u8; 32];
         file.read_exact(&mut sha)?;
-        if Sha256::digest(&header).as_slice() != sha {
+        if sha256(&header) != sha {
             return Err(Damage::Corrupt("header".into()));
         }
         let (key, sections) = parse_header(&header).ok_or(Damage::Foreign)?;
@@ -203,7 +203,7 @@ impl SnapFile {
         let len = usize::try_from(entry.len).map_err(|_| Damage::Truncated)?;
         let mut bytes = vec![0u8; len];
         read_at(&self.file, &mut bytes, entry.offset)?;
-        if Sha256::digest(&bytes).as_slice() != entry.sha {
+        if sha256(&bytes) != entry.sha {
             return Err(Damage::Corrupt(format!("section {}", entry.tag)));
         }
         Ok(bytes)
@@ -225,14 +225,14 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
 }
 
 fn parse_header(h: &[u8]) -> Option<(DataKey, Vec<Entry>)> {
-    let mut c = Cursor(h);
+    let mut c = Reader(h);
     let key_len = usize::try_from(c.u64()?).ok()?;
     let key = DataKey::from_bytes(c.take(key_len)?)?;
-    let n = u32::from_le_bytes(c.take(4)?.try_into().ok()?) as usize;
+    let n = c.u32()? as usize;
     let mut sections = Vec::new();
     for _ in 0..n {
         sections.push(Entry {
-            tag: u32::from_le_bytes(c.take(4)?.try_into().ok()?),
+            tag: c.u32()?,
             offset: c.u64()?,
             len: c.u64()?,
             sha: c.take(32)?.try_into().ok()?,
@@ -240,24 +240,6 @@ fn parse_header(h: &[u8]) -> Option<(DataKey, Vec<Entry>)> {
         });
     }
     c.0.is_empty().then_some((key, sections))
-}
-
-/// A cursor over the header; every read is checked.
-struct Cursor<'a>(&'a [u8]);
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,11 @@ pub trait Deferred: Send + Sync + fmt::Debug {
         let i = self.keys().iter().position(|k| k.as_str() == key)?;
         list_len(self.values().get(i)?)
     }
+    /// The concrete value, for a writer that stores it compactly (the
+    /// snapshot); `None`: it is stored as its values.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 fn list_len(v: &Value) -> Option<usize> {
@@ -121,6 +126,17 @@ impl Props {
             Some(values) => list_len(&values[i]),
             None => d.source.list_len(key),
         }
+    }
+
+    /// The properties set directly, with their shared values, in key order
+    /// (not the deferred group).
+    pub fn shared_entries(&self) -> impl Iterator<Item = (Key, &Arc<Value>)> + '_ {
+        self.entries.iter().map(|(k, v)| (*k, v))
+    }
+
+    /// The deferred group, if there is one (its values are not built).
+    pub fn deferred(&self) -> Option<&dyn Deferred> {
+        self.deferred.as_ref().map(|d| &d.source as &dyn Deferred)
     }
 
     /// Whether the deferred group's values have been built.

@@ -1,0 +1,249 @@
+//! A graph read back from its snapshot is the graph that was written: every
+//! node and relation at its index, with the same properties (evidence
+//! included), the same indexes, schema, sources and warnings.
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// Everything a query can see of a graph, in index order.
+fn same_graph(a: &Graph, b: &Graph) {
+    assert_eq!(a.node_count(), b.node_count());
+    assert_eq!(a.rel_count(), b.rel_count());
+    assert_eq!(a.schema, b.schema);
+    assert_eq!(a.sources, b.sources);
+    for ix in a.nodes() {
+        assert_eq!(a.node(ix), b.node(ix), "node {}", ix.index());
+        let id = &a.node(ix).id;
+        assert_eq!(a.by_id(id), b.by_id(id));
+    }
+    for ix in a.rels() {
+        assert_eq!(a.endpoints(ix), b.endpoints(ix));
+        assert_eq!(a.rel(ix), b.rel(ix), "relation {}", ix.index());
+    }
+    let keys_a: Vec<_> = a
+        .name_keys()
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect();
+    let mut keys_a = keys_a;
+    let mut keys_b: Vec<_> = b
+        .name_keys()
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect();
+    keys_a.sort();
+    keys_b.sort();
+    assert_eq!(keys_a, keys_b);
+    let mut la = a.labels();
+    let mut lb = b.labels();
+    la.sort();
+    lb.sort();
+    assert_eq!(la, lb);
+    for l in la {
+        assert_eq!(a.by_label(l), b.by_label(l));
+    }
+}
+
+fn round_trip(g: &Graph) -> Graph {
+    let bytes = encode_graph(g);
+    decode_graph(Reader(&bytes)).expect("the snapshot reads back")
+}
+
+#[test]
+fn the_bundled_dataset_reads_back_whole() {
+    let loaded = crate::load::load_embedded(&Default::default()).unwrap();
+    let back = round_trip(&loaded.graph);
+    same_graph(&loaded.graph, &back);
+    // Evidence stays compact until read, and reads the same.
+    let with_evidence = loaded
+        .graph
+        .rels()
+        .find(|ix| loaded.graph.rel(*ix).props.deferred().is_some())
+        .expect("some relation has deferred evidence");
+    assert!(back.rel(with_evidence).props.deferred().is_some());
+    assert_eq!(
+        back.rel(with_evidence).props.get("citations"),
+        loaded.graph.rel(with_evidence).props.get("citations")
+    );
+}
+
+#[test]
+fn answers_from_the_snapshot_equal_those_of_the_load() {
+    let loaded = crate::load::load_embedded(&Default::default()).unwrap();
+    let back = round_trip(&loaded.graph);
+    let opts = crate::query::Options::default();
+    for q in [
+        "MATCH (n) RETURN labels(n), n ORDER BY n.id",
+        "MATCH (a)-[r]->(b) RETURN a.id, type(r), r, b.id ORDER BY a.id, type(r), b.id",
+        "MATCH (a)-[r]->(b) RETURN r.citations, r.sources, r.quotes, r.claimants ORDER BY a.id, b.id, type(r)",
+        "MATCH p = (a)-[*1..2]->(b) RETURN count(p)",
+    ] {
+        let want = crate::query::engine::run_all(&loaded.graph, q, &opts);
+        let got = crate::query::engine::run_all(&back, q, &opts);
+        assert_eq!(
+            format!("{:?}", got.result),
+            format!("{:?}", want.result),
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn warnings_and_their_texts_read_back() {
+    let walk = vec![Diagnostic::notice("not-read", "`a.RON` was not read").help("rename it")];
+    let mut w = Diagnostic::warning("odd-date", "a date in the future").at("x.ron", 3..9);
+    w.related.push(Related {
+        file: Some("y.ron".into()),
+        span: 1..2,
+        label: "first here".into(),
+    });
+    w.notes.push("a note".into());
+    let warnings = vec![walk[0].clone(), w];
+    let sources = SourceMap::from([
+        ("x.ron".to_string(), "(text of x)".to_string()),
+        ("y.ron".to_string(), "(text of y)".to_string()),
+        ("z.ron".to_string(), "(no warning here)".to_string()),
+    ]);
+    let bytes = encode_warnings(&walk, &warnings, &sources);
+    let (w2, warnings2, sources2) = decode_warnings(Reader(&bytes)).unwrap();
+    assert_eq!(w2, walk);
+    assert_eq!(warnings2, warnings);
+    assert_eq!(sources2.keys().collect::<Vec<_>>(), vec!["x.ron", "y.ron"]);
+    // Truncated anywhere: refused, never a panic.
+    for cut in 0..bytes.len() {
+        assert!(decode_warnings(Reader(&bytes[..cut])).is_none(), "{cut}");
+    }
+}
+
+#[test]
+fn a_truncated_graph_section_is_refused() {
+    let loaded = crate::load::load_embedded(&Default::default()).unwrap();
+    let bytes = encode_graph(&loaded.graph);
+    for cut in (0..bytes.len()).step_by(bytes.len() / 97 + 1) {
+        assert!(decode_graph(Reader(&bytes[..cut])).is_none(), "{cut}");
+    }
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::Int),
+        any::<f64>()
+            .prop_filter("NaN is not equal to itself", |f| !f.is_nan())
+            .prop_map(Value::Float),
+        "[a-zé ]{0,8}".prop_map(Value::Str),
+        (-3000i32..3000, proptest::option::of(1u8..=12), 1u8..=28).prop_map(|(year, m, d)| {
+            Value::Date(PartialDate {
+                year,
+                month: m,
+                day: m.map(|_| d),
+            })
+        }),
+        (
+            any::<i32>(),
+            any::<i64>(),
+            -50_000i32..50_000,
+            any::<bool>()
+        )
+            .prop_map(|(days, nanos, offset, named)| {
+                Value::Temporal(Box::new(Temporal::DateTime(DateTime {
+                    local: LocalDateTime {
+                        days: i64::from(days),
+                        nanos,
+                    },
+                    offset,
+                    zone: named.then(|| Arc::from("Europe/Madrid")),
+                })))
+            }),
+        (
+            any::<i64>(),
+            any::<i64>(),
+            any::<i64>(),
+            0i64..1_000_000_000
+        )
+            .prop_map(|(months, days, seconds, nanos)| {
+                Value::Temporal(Box::new(Temporal::Duration(Duration {
+                    months,
+                    days,
+                    seconds,
+                    nanos,
+                })))
+            }),
+        (any::<i64>(), -50_000i32..50_000).prop_map(|(nanos, offset)| {
+            Value::Temporal(Box::new(Temporal::Time(Time { nanos, offset })))
+        }),
+    ];
+    leaf.prop_recursive(2, 12, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::List),
+            proptest::collection::btree_map("[a-c]{1,2}", inner, 0..3).prop_map(Value::Map),
+        ]
+    })
+}
+
+fn props() -> impl Strategy<Value = Vec<(String, Value)>> {
+    proptest::collection::vec(("[a-e]{1,2}|name|aliases", value()), 0..5)
+}
+
+prop_compose! {
+    fn graph()(
+        nodes in proptest::collection::vec(("[a-z]{1,6}", proptest::collection::vec("[A-C][a-z]{0,3}", 0..3), props()), 1..12),
+        rels in proptest::collection::vec((0usize..100, 0usize..100, "[A-D]{1,3}", props()), 0..20),
+    ) -> Graph {
+        let mut g = Graph::new(None);
+        let mut ixs = Vec::new();
+        for (i, (id, labels, props)) in nodes.into_iter().enumerate() {
+            let mut p = Props::new();
+            for (k, v) in props {
+                p.insert(k, v);
+            }
+            ixs.push(g.add_node(Node { id: format!("{id}{i}"), labels, props: p }));
+        }
+        for (from, to, rel_type, props) in rels {
+            let mut p = Props::new();
+            for (k, v) in props {
+                p.insert(k, v);
+            }
+            let (a, b) = (ixs[from % ixs.len()], ixs[to % ixs.len()]);
+            g.add_rel(a, b, Rel { rel_type, props: p });
+        }
+        g
+    }
+}
+
+proptest! {
+    #[test]
+    fn random_graphs_read_back_whole(g in graph()) {
+        let back = round_trip(&g);
+        same_graph(&g, &back);
+        let opts = crate::query::Options::default();
+        for q in [
+            "MATCH (n) RETURN n, labels(n) ORDER BY n.id",
+            "MATCH (a)-[r]->(b) RETURN a.id, r, b.id",
+            "MATCH (a)-[*1..2]-(b) RETURN a.id, count(b) ORDER BY a.id",
+        ] {
+            let want = crate::query::engine::run_all(&g, q, &opts);
+            let got = crate::query::engine::run_all(&back, q, &opts);
+            prop_assert_eq!(format!("{:?}", got.result), format!("{:?}", want.result));
+        }
+    }
+}
+
+#[test]
+fn a_named_zone_keeps_its_name() {
+    let v = Value::Temporal(Box::new(Temporal::DateTime(DateTime {
+        local: LocalDateTime { days: 1, nanos: 2 },
+        offset: 3600,
+        zone: Some(Arc::from("Europe/Madrid")),
+    })));
+    let mut g = Graph::new(None);
+    let mut p = Props::new();
+    p.insert("at".into(), v.clone());
+    g.add_node(Node {
+        id: "a".into(),
+        labels: vec![],
+        props: p,
+    });
+    let back = round_trip(&g);
+    assert_eq!(back.node(NodeIndex::new(0)).props.get("at"), Some(&v));
+}
