@@ -167,10 +167,10 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
                 // What `:edit` ran joins the line editor's history too, so
                 // Up recalls it.
                 let typed = text.trim();
-                for entry in repl.transcript[before..].to_vec() {
+                for entry in &repl.transcript[before..] {
                     if entry != typed
                         && editor
-                            .add_history_entry(input::with_pads(&entry))
+                            .add_history_entry(input::with_pads(entry))
                             .unwrap_or(false)
                         && let Some(path) = &history
                     {
