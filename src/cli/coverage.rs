@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{Exit, GraphArgs, load_or_report};
 use crate::coverage::{Format, report};
-use crate::load::{self, cites::CiteRef};
+use crate::load::cites::CiteRef;
 
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
@@ -40,7 +40,20 @@ pub fn run(args: CoverageArgs, err_color: bool) -> anyhow::Result<Exit> {
     let Some(loaded) = load_or_report(&args.graph, err_color) else {
         return Ok(Exit::Failed);
     };
-    let cites = load::cites::citations(loaded.sources.values().map(String::as_str));
+    // The citations are read again from the data files: a load from the
+    // snapshot keeps only the texts its warnings point into, not every file.
+    let cites = match &args.graph.source() {
+        crate::session::GraphSource::Data(location) => {
+            match crate::coverage::citations_of(location) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("eje: {e}");
+                    return Ok(Exit::Failed);
+                }
+            }
+        }
+        crate::session::GraphSource::Script(_) => Vec::new(),
+    };
     let text = match render(&loaded.graph.sources, &cites, &corpus, &args) {
         Ok(t) => t,
         Err(e) => {
