@@ -836,6 +836,9 @@ fn edit_opens_the_editor_on_the_last_statement_and_runs_what_it_saves() {
     line(&mut p, ":history", "RETURN 40 + 2 AS answer");
     prompt(&mut p);
     assert_exit_0(quit(p));
+    // And in the history file, for Up and the next session.
+    let kept = std::fs::read_to_string(&history).unwrap();
+    assert!(kept.contains("RETURN 40 + 2 AS answer"), "{kept}");
 }
 
 #[test]

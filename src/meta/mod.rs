@@ -354,7 +354,8 @@ impl Shell {
             Pager::On => true,
             Pager::Auto => rows.is_some_and(|r| text.lines().count() + 2 > r),
         };
-        if !wanted || self.batch || !std::io::stdout().is_terminal() {
+        // `--safe` runs no other program, so no pager either.
+        if !wanted || self.batch || self.safe || !std::io::stdout().is_terminal() {
             return self.print(text);
         }
         if let Err(e) = page(text) {

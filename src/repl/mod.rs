@@ -162,7 +162,21 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
                 {
                     save_history(&mut editor, path);
                 }
+                let before = repl.transcript.len();
                 let flow = repl.handle(&text);
+                // What `:edit` ran joins the line editor's history too, so
+                // Up recalls it.
+                let typed = text.trim();
+                for entry in repl.transcript[before..].iter() {
+                    if entry.as_str() != typed
+                        && editor
+                            .add_history_entry(input::with_pads(entry))
+                            .unwrap_or(false)
+                        && let Some(path) = &history
+                    {
+                        save_history(&mut editor, path);
+                    }
+                }
                 if repl.vocab_stale {
                     repl.vocab_stale = false;
                     if let Some(h) = editor.helper_mut() {
