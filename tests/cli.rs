@@ -991,3 +991,35 @@ fn one_error_policy_stop_at_the_first_unless_keep_going() {
         );
     }
 }
+
+#[test]
+fn analyst_statements_take_parameters_from_the_command_line() {
+    let out = eje()
+        .args([
+            "--format",
+            "csv",
+            "query",
+            "--param",
+            "a=medvedev",
+            "--param",
+            "b='Kim Jong Un'",
+            "PATH $a TO $b",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert!(!rows.is_empty(), "{out}");
+    assert!(rows.iter().any(|r| r.starts_with("1,1,medvedev,")), "{out}");
+    assert!(rows.iter().any(|r| r.contains(",kim_jong_un,")), "{out}");
+    // A parameter that is not set is an error that says how to set it.
+    eje()
+        .args(["query", "DESCRIBE $who"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("parameter `$who` has no value"))
+        .stderr(predicates::str::contains("--param who=VALUE"));
+}

@@ -836,6 +836,17 @@ fn edit_opens_the_editor_on_the_last_statement_and_runs_what_it_saves() {
     // What ran is in the history, and `:edit` itself is not.
     line(&mut p, ":history", "RETURN 40 + 2 AS answer");
     prompt(&mut p);
+    // Ctrl-X Ctrl-E: the line being typed goes to the editor.
+    p.send("RETURN 9 AS nine").unwrap();
+    p.send_control('x').unwrap();
+    p.send_control('e').unwrap();
+    p.flush().unwrap();
+    expect(&mut p, "│ 42");
+    prompt(&mut p);
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        "RETURN 9 AS nine\n"
+    );
     assert_exit_0(quit(p));
     // And in the history file, for Up and the next session.
     let kept = std::fs::read_to_string(&history).unwrap();

@@ -212,7 +212,7 @@ impl Shell {
                 [save, file] if save.eq_ignore_ascii_case("save") => self.save_history(file),
                 _ => self.usage(command),
             },
-            "edit" => return self.edit(),
+            "edit" => return self.edit_from(None),
             "show" => self.show(),
             "clear" => self.print("\x1b[2J\x1b[H"),
             "quit" => return Flow::Quit,
@@ -311,18 +311,29 @@ impl Shell {
         }
     }
 
-    /// `:edit`: the last statement in the user's editor, then what the file
+    /// `:edit` (`initial` `None`: the last statement) or Ctrl-X Ctrl-E (the
+    /// line being typed): the text in the user's editor, then what the file
     /// holds, run as a script.
-    fn edit(&mut self) -> Flow {
+    pub fn edit_from(&mut self, initial: Option<&str>) -> Flow {
+        if self.safe {
+            self.error(
+                "`:edit` is refused in safe mode: it runs programs\nhelp: start eje without \
+                 `--safe` to allow it",
+            );
+            return Flow::Continue;
+        }
         // The last statement typed, in this session or an earlier one.
-        let last = self
-            .history
-            .iter()
-            .chain(&self.transcript)
-            .rev()
-            .find(|e| !e.starts_with(':'))
-            .cloned()
-            .unwrap_or_default();
+        let last = match initial {
+            Some(text) if !text.trim().is_empty() => text.to_string(),
+            _ => self
+                .history
+                .iter()
+                .chain(&self.transcript)
+                .rev()
+                .find(|e| !e.starts_with(':'))
+                .cloned()
+                .unwrap_or_default(),
+        };
         let text = match edit_in_editor(&last) {
             Ok(t) => t,
             Err(e) => {

@@ -280,7 +280,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &["e"],
         usage: "",
         summary: "edit the last statement in $VISUAL or $EDITOR, then run it",
-        details: "The statement is written to a temporary file and the editor opened on it; \
+        details: "Ctrl-X Ctrl-E does the same with the line being typed. The statement is written to a temporary file and the editor opened on it; \
                   when the editor exits, what the file holds is run as a script (statements \
                   and meta commands). An emptied file runs nothing.",
         arg: Arg::None,
@@ -376,6 +376,7 @@ Tab            complete keywords, labels, relation types, properties, entity
 Right arrow    accept the grey suggestion from history
 Up / Down      earlier statements (a multi-line statement is one entry)
 Ctrl-R         search the history
+Ctrl-X Ctrl-E  edit the line in $VISUAL or $EDITOR, then run it (:edit)
 Ctrl-C         clear the line, or cancel a running query
 Ctrl-D         leave",
     ),

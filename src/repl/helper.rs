@@ -139,3 +139,17 @@ impl ConditionalEventHandler for BackspaceHandler {
             .then_some(Cmd::Kill(Movement::BeginningOfLine))
     }
 }
+
+/// Ctrl-X Ctrl-E, as in bash: the line being typed goes to the editor
+/// (`:edit`). The handler keeps the line in `0` and interrupts the reading;
+/// the loop finds the kept line and edits it.
+pub struct EditHandler(pub std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl ConditionalEventHandler for EditHandler {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(ctx.line().to_string());
+        }
+        Some(Cmd::Interrupt)
+    }
+}

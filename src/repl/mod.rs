@@ -29,7 +29,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::{Cmd, Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
 
 use self::complete::Vocabulary;
-use self::helper::{BackspaceHandler, EjeHelper, EnterHandler};
+use self::helper::{BackspaceHandler, EditHandler, EjeHelper, EnterHandler};
 use crate::meta::{Flow, Shell, expand_tilde};
 use crate::render::Format;
 use crate::session::Session;
@@ -99,6 +99,11 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
         KeyEvent(KeyCode::Backspace, Modifiers::NONE),
         EventHandler::Conditional(Box::new(BackspaceHandler)),
     );
+    let to_edit = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    editor.bind_sequence(
+        rustyline::Event::KeySeq(vec![KeyEvent::ctrl('X'), KeyEvent::ctrl('E')]),
+        EventHandler::Conditional(Box::new(EditHandler(to_edit.clone()))),
+    );
     editor.bind_sequence(
         KeyEvent(KeyCode::Enter, Modifiers::ALT),
         EventHandler::Simple(Cmd::Insert(1, format!("\n{}", input::PAD))),
@@ -167,8 +172,8 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
                 // What `:edit` ran joins the line editor's history too, so
                 // Up recalls it.
                 let typed = text.trim();
-                for entry in &repl.transcript[before..] {
-                    if entry != typed
+                for entry in repl.transcript[before..].iter() {
+                    if entry.as_str() != typed
                         && editor
                             .add_history_entry(input::with_pads(entry))
                             .unwrap_or(false)
@@ -185,6 +190,22 @@ pub fn run(session: Session, args: &Settings, err_color: bool) -> anyhow::Result
                 }
                 if flow == Flow::Quit {
                     break;
+                }
+            }
+            // Ctrl-X Ctrl-E: the line typed so far, in the editor.
+            Err(ReadlineError::Interrupted)
+                if let Some(buffer) = to_edit.lock().ok().and_then(|mut s| s.take()) =>
+            {
+                let before = repl.transcript.len();
+                repl.edit_from(Some(&input::strip_pads(&buffer)));
+                for entry in repl.transcript[before..].iter() {
+                    if editor
+                        .add_history_entry(input::with_pads(entry))
+                        .unwrap_or(false)
+                        && let Some(path) = &history
+                    {
+                        save_history(&mut editor, path);
+                    }
                 }
             }
             // Ctrl-C at the prompt: the line is dropped, a new one starts.

@@ -16,8 +16,8 @@ Feature: Analyst statements - DESCRIBE, NEIGHBORS, PATH, TIMELINE and EVIDENCE o
       | name | Vladimir Putin |
     And the result should include, in any order:
       | type      | direction | other                              |
-      | 'head_of' | 'out'     | ({id: 'russia'})                   |
-      | 'met_with' | 'out'    | ({id: 'choe_son_hui'})             |
+      | 'head_of' | '->'      | ({id: 'russia'})                   |
+      | 'met_with' | '--'     | ({id: 'choe_son_hui'})             |
 
   Scenario: [2] DESCRIBE takes a quoted name or alias
     Given the eje bundled graph
