@@ -69,6 +69,7 @@ impl<'a> P<'a> {
                     }
                 }
                 Some(b'/') if self.b.get(self.i + 1) == Some(&b'*') => {
+                    let start = self.i;
                     let mut depth = 0usize;
                     loop {
                         if self.b[self.i..].starts_with(b"/*") {
@@ -83,7 +84,10 @@ impl<'a> P<'a> {
                         } else if self.i < self.b.len() {
                             self.i += 1;
                         } else {
-                            return; // unterminated: the next token fails
+                            // Unterminated: left unread, so the next token
+                            // (or the end of the file) fails and ron says why.
+                            self.i = start;
+                            return;
                         }
                     }
                 }
@@ -809,6 +813,8 @@ mod tests {
             "(sources: [(id: r#\"a\"#)])",
             "(claims: [(subject: \"a\", relation: \"r\", object: \"b\", quantity: (value: 1_000, unit: \"u\", text: \"t\"))])",
             "(claims: []) trailing",
+            "(claims: []) /* unterminated",
+            "(claims: [] /* unterminated",
             "",
         ] {
             assert!(parse_dossier(text).is_none(), "{text}");
