@@ -753,7 +753,7 @@ mod tests {
         assert_eq!(replacements("CALL db.l‸"), ["labels"]);
         assert_eq!(
             replacements("CALL eje.‸"),
-            ["schema.kinds", "schema.relationTypes"]
+            ["schema.kinds", "schema.relationTypes", "schema.units"]
         );
         assert!(replacements("CALL d‸").contains(&"dbms.functions".to_string()));
         assert_eq!(
