@@ -13,6 +13,13 @@ fn eje() -> Command {
     c
 }
 
+/// A graph script `g.cypher` in `dir`, as the path `--graph-script` takes.
+fn graph_script(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("g.cypher");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 fn json_lines(out: &[u8]) -> Vec<Json> {
     String::from_utf8_lossy(out)
         .lines()
@@ -618,12 +625,11 @@ fn history_refuses_a_file_that_is_not_a_history_and_dev_null_is_off() {
 #[test]
 fn control_characters_from_the_data_are_shown_not_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("g.cypher");
     // A name that would retitle the terminal, then ring and return.
-    std::fs::write(&script, "CREATE (:P {name: 'x\\u001B]0;owned\\u0007\\r!'})").unwrap();
+    let script = graph_script(&dir, "CREATE (:P {name: 'x\\u001B]0;owned\\u0007\\r!'})");
     let run = |format: &str| {
         let out = eje()
-            .args(["query", "--graph-script", script.to_str().unwrap()])
+            .args(["query", "--graph-script", &script])
             .args(["--format", format, "MATCH (p:P) RETURN p.name AS n"])
             .assert()
             .success()
@@ -770,9 +776,7 @@ fn schema_command_and_meta_command_render_the_schema_procedures() {
 #[test]
 fn schema_of_a_graph_without_one_lists_what_the_procedures_find() {
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("g.cypher");
-    std::fs::write(&script, "CREATE (:P {name: 'a'})-[:KNOWS]->(:Q)").unwrap();
-    let script = script.to_str().unwrap();
+    let script = &graph_script(&dir, "CREATE (:P {name: 'a'})-[:KNOWS]->(:Q)");
     let out = eje()
         .args(["--graph-script", script, "schema", "--format", "json"])
         .assert()
@@ -834,9 +838,7 @@ fn the_precision_note_of_partial_dates_goes_to_stderr_once() {
 #[test]
 fn global_options_work_before_or_after_the_subcommand() {
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("g.cypher");
-    std::fs::write(&script, "CREATE (:P {name: 'only'})").unwrap();
-    let script = script.to_str().unwrap();
+    let script = &graph_script(&dir, "CREATE (:P {name: 'only'})");
     let query = "MATCH (p) RETURN p.name AS n, $k AS k";
     for args in [
         vec![

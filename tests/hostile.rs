@@ -27,21 +27,12 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
+#[path = "common/fs.rs"]
+mod common_fs;
+use common_fs::copy_dir;
+
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// `\n`, `\r`, `\t`, `\u{…}` and `\xNN` in a directive's text.

@@ -13,21 +13,12 @@ use std::time::Duration;
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::{Value as Json, json};
 
+#[path = "common/fs.rs"]
+mod common_fs;
+use common_fs::copy_dir;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn uri(path: &Path) -> String {

@@ -5,7 +5,18 @@
 //! EJE_TCK_DIR=../shared/tck cargo test --test tck -- --nocapture
 //! EJE_TCK_DIR=../shared/tck EJE_TCK_BLESS=1 cargo test --test tck   # rewrite passing.txt and REPORT.md
 //! EJE_TCK_FILTER=match/Match4 EJE_TCK_VERBOSE=1 ...                  # a subset, with every failure
+//! EJE_TCK_DIR=../shared/tck EJE_TCK_CLI=1 cargo test --test tck -- --nocapture   # through the binary
 //! ```
+//!
+//! With `EJE_TCK_CLI` each query runs through the `eje` binary as a user
+//! would run it, `eje --graph-script SETUP [--param name=value]... query
+//! --format json QUERY`, and the JSON Lines answer (or the error's code on
+//! stderr) is compared. What the command line cannot express is skipped
+//! with its reason: the test procedures a scenario declares (`there exists
+//! a procedure`), which only the engine's options can register. Nor does
+//! the command line say whether an error came at compile time or at run
+//! time, so that is not checked there. That run prints its table and
+//! failures; the ratchet and the report are the in-process run's.
 //!
 //! Scenarios (outlines expanded, one per row of their examples) run one at
 //! a time, each on a worker thread: a panic in eje is caught and counted as
@@ -84,6 +95,7 @@ fn tck() {
     let verbose = std::env::var_os("EJE_TCK_VERBOSE").is_some();
     let bless = std::env::var_os("EJE_TCK_BLESS").is_some();
     let tck_dir = std::env::var_os("EJE_TCK_DIR").map(PathBuf::from);
+    let cli = cli_mode();
 
     let mut scenarios = Vec::new();
     let own = own_dir();
@@ -141,6 +153,19 @@ fn tck() {
 
     let report = Report::new(&ran);
     print!("{}", report.summary_table());
+    if cli {
+        // Through the binary: the figure and the failures, no ratchet.
+        for r in &ran {
+            if let Outcome::Fail { category, .. } = &r.outcome {
+                println!("cli FAIL {}: {category}", r.scenario.id());
+            }
+        }
+        assert!(
+            !bless,
+            "EJE_TCK_BLESS writes the in-process run's report, not EJE_TCK_CLI's"
+        );
+        return;
+    }
     let passing_path = own.join("passing.txt");
     let listed = std::fs::read_to_string(&passing_path).unwrap_or_default();
     let check = report.ratchet(&listed, tck_ran, filter.is_some());
@@ -335,6 +360,11 @@ fn escape_table_backslashes(text: &str) -> String {
 
 // ----- running --------------------------------------------------------------------
 
+/// Whether queries run through the binary (`EJE_TCK_CLI`).
+fn cli_mode() -> bool {
+    std::env::var_os("EJE_TCK_CLI").is_some()
+}
+
 fn timeout() -> Duration {
     let secs = std::env::var("EJE_TCK_TIMEOUT")
         .ok()
@@ -432,6 +462,10 @@ struct Runner<'s> {
     s: &'s Scenario,
     graph: Graph,
     params: BTreeMap<String, Value>,
+    /// For `EJE_TCK_CLI`: the setup scripts run so far (`None`: the bundled
+    /// data), and the parameters as the scenario writes them.
+    setup_text: Option<Vec<String>>,
+    param_text: Vec<(String, String)>,
     answer: Option<Answer>,
     cancel: Arc<AtomicBool>,
     /// Whether the query was run (a `Then` step before any `When` is odd).
@@ -446,6 +480,8 @@ impl<'s> Runner<'s> {
             s,
             graph: Graph::new(None),
             params: BTreeMap::new(),
+            setup_text: Some(Vec::new()),
+            param_text: Vec::new(),
             answer: None,
             cancel,
             checked: false,
@@ -472,6 +508,7 @@ impl<'s> Runner<'s> {
         match t {
             "an empty graph" | "any graph" => {
                 self.graph = Graph::new(None);
+                self.setup_text = Some(Vec::new());
                 None
             }
             "the eje bundled graph" => {
@@ -479,6 +516,7 @@ impl<'s> Runner<'s> {
                     Ok(l) => self.graph = l.graph,
                     Err(f) => return Some(Outcome::fail("setup", f.render(false))),
                 }
+                self.setup_text = None;
                 None
             }
             "having executed" | "after having executed" => {
@@ -499,6 +537,7 @@ impl<'s> Runner<'s> {
                         }
                     };
                     self.params.insert(name.clone(), v);
+                    self.param_text.push((name.clone(), value.clone()));
                 }
                 None
             }
@@ -611,6 +650,7 @@ impl<'s> Runner<'s> {
             let file = dir.join(name).join(format!("{name}.cypher"));
             if let Ok(text) = std::fs::read_to_string(&file) {
                 self.graph = Graph::new(None);
+                self.setup_text = Some(Vec::new());
                 return self.setup(&file.display().to_string(), &text);
             }
         }
@@ -619,7 +659,12 @@ impl<'s> Runner<'s> {
 
     fn setup(&mut self, name: &str, script: &str) -> Option<Outcome> {
         match eje::import::run_script(&mut self.graph, name, script) {
-            Ok(()) => None,
+            Ok(()) => {
+                if let Some(texts) = &mut self.setup_text {
+                    texts.push(script.to_string());
+                }
+                None
+            }
             Err(f) => {
                 let d = &f.diagnostics[0];
                 if d.code == eje::import::UNSUPPORTED_CLAUSE {
@@ -643,6 +688,20 @@ impl<'s> Runner<'s> {
         if let Some(c) = eje::import::write_clause(q) {
             return Some(Outcome::Skip(format!("write query ({})", c.keyword)));
         }
+        if cli_mode() {
+            if !self.procedures.is_empty() {
+                return Some(Outcome::Skip(
+                    "declares test procedures, which the command line cannot register".into(),
+                ));
+            }
+            return match self.execute_cli(q) {
+                Ok(answer) => {
+                    self.answer = Some(answer);
+                    None
+                }
+                Err(why) => Some(Outcome::fail("harness", why)),
+            };
+        }
         let opts = query::Options {
             params: self.params.clone(),
             cancel: Some(self.cancel.clone()),
@@ -660,6 +719,92 @@ impl<'s> Runner<'s> {
         };
         self.answer = Some(answer);
         None
+    }
+
+    /// Runs the query through the `eje` binary (`EJE_TCK_CLI`).
+    fn execute_cli(&self, q: &str) -> Result<Answer, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_eje"));
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("EJE_DATA")
+            .env("NO_COLOR", "1")
+            .env("EJE_NO_CACHE", "1")
+            .stdin(std::process::Stdio::null());
+        if let Some(texts) = &self.setup_text {
+            let script = dir.path().join("setup.cypher");
+            std::fs::write(&script, texts.join(";\n")).map_err(|e| e.to_string())?;
+            cmd.arg("--graph-script").arg(&script);
+        }
+        for (name, value) in &self.param_text {
+            cmd.arg("--param").arg(format!("{name}={value}"));
+        }
+        cmd.args(["query", "--format", "json", q]);
+        let out = cmd.output().map_err(|e| format!("cannot run eje: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stdout.lines().last().unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| format!("not JSON ({e}): {stdout}\nstderr: {stderr}"))?;
+        if let Some(e) = json.get("error") {
+            // `[Code] Error: message` on stderr; a kind in lower case
+            // (`[syntax]`) when openCypher has no name for it.
+            let tag = stderr
+                .lines()
+                .find_map(|l| l.strip_prefix('[')?.split_once(']').map(|(t, _)| t))
+                .unwrap_or("runtime");
+            let message = e["message"].as_str().unwrap_or_default().to_string();
+            let (kind, code) = match tag {
+                "syntax" => (ErrorKind::Syntax, None),
+                "semantic" => (ErrorKind::Semantic, None),
+                "runtime" => (ErrorKind::Runtime, None),
+                "limit" => (ErrorKind::Limit, None),
+                "cancelled" => (ErrorKind::Cancelled, None),
+                code => (
+                    ErrorKind::Semantic,
+                    Some(&*Box::leak(code.to_string().into_boxed_str())),
+                ),
+            };
+            let mut error = QueryError::new(kind, message, None);
+            error.code = code;
+            // The command line does not say when an error was raised.
+            return Ok(Answer::Error {
+                compile_time: true,
+                error,
+            });
+        }
+        let columns = json["columns"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rows = json["rows"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        r.as_array()
+                            .map(|r| r.iter().map(values::from_json).collect())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let header = json["header"]
+            .as_object()
+            .map(|h| {
+                h.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Answer::Rows {
+            columns,
+            rows,
+            header,
+        })
     }
 
     fn answer_of(&self, r: Result<ResultSet, QueryError>) -> Answer {

@@ -10,20 +10,11 @@ use std::process::Command;
 
 use rexpect::session::{PtySession, spawn_command};
 
-const TIMEOUT_MS: u64 = 120_000;
+#[path = "common/fs.rs"]
+mod common_fs;
+use common_fs::copy_dir;
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+const TIMEOUT_MS: u64 = 120_000;
 
 /// rexpect reads one `char` per byte.
 fn bytes(text: &str) -> String {
@@ -66,7 +57,7 @@ fn edit(path: &PathBuf, from: &str, to: &str) -> String {
 fn the_repl_reloads_on_every_save_and_keeps_the_old_graph_on_errors() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), &data);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), &data);
     let people = data.join("people.ron");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_eje"));
     cmd.arg("--watch")

@@ -36,18 +36,14 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
+/// The calendar is `temporal`'s; these take a partial date's own types.
 pub fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    super::temporal::is_leap(i64::from(year))
 }
 
 pub fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    // At most 31: the narrowing cannot lose anything.
+    super::temporal::days_in_month(i64::from(year), u32::from(month)) as u8
 }
 
 /// Days since 0000-03-01 in the proleptic Gregorian calendar (Howard Hinnant's

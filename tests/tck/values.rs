@@ -240,6 +240,77 @@ fn rel(g: &Graph, ix: petgraph::graph::EdgeIndex) -> TVal {
     }
 }
 
+/// An answer value as `eje query --format json` prints it (SPEC §1): nodes
+/// `{id, labels, [name,] properties}`, relations `{type, from, to,
+/// properties}`, paths `{nodes, rels}`, temporal values as their text (as
+/// `from_eje` gives them), and NaN and the infinities, which JSON cannot
+/// hold, as the text eje writes for them.
+pub fn from_json(v: &serde_json::Value) -> TVal {
+    use serde_json::Value as J;
+    let props = |p: &J| -> BTreeMap<String, TVal> {
+        p.as_object()
+            .map(|m| m.iter().map(|(k, x)| (k.clone(), from_json(x))).collect())
+            .unwrap_or_default()
+    };
+    match v {
+        J::Null => TVal::Null,
+        J::Bool(b) => TVal::Bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => TVal::Int(i),
+            None => TVal::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        J::String(s) => match s.as_str() {
+            "NaN" => TVal::Float(f64::NAN),
+            "Infinity" => TVal::Float(f64::INFINITY),
+            "-Infinity" => TVal::Float(f64::NEG_INFINITY),
+            _ => TVal::Str(s.clone()),
+        },
+        J::Array(items) => TVal::List(items.iter().map(from_json).collect()),
+        J::Object(m) => {
+            let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+            match keys.as_slice() {
+                ["id", "labels", "properties"] | ["id", "labels", "name", "properties"] => {
+                    TVal::Node {
+                        labels: m["labels"]
+                            .as_array()
+                            .map(|l| {
+                                l.iter()
+                                    .filter_map(|x| x.as_str().map(String::from))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        props: props(&m["properties"]),
+                    }
+                }
+                ["type", "from", "to", "properties"] => TVal::Rel {
+                    rel_type: m["type"].as_str().unwrap_or_default().to_string(),
+                    props: props(&m["properties"]),
+                },
+                ["nodes", "rels"] => {
+                    let nodes = m["nodes"].as_array().cloned().unwrap_or_default();
+                    let rels = m["rels"].as_array().cloned().unwrap_or_default();
+                    let hops = rels
+                        .iter()
+                        .zip(nodes.windows(2))
+                        .map(|(r, pair)| {
+                            (
+                                r["from"] == pair[0]["id"],
+                                from_json(r),
+                                from_json(&pair[1]),
+                            )
+                        })
+                        .collect();
+                    TVal::Path {
+                        start: Box::new(nodes.first().map_or(TVal::Null, from_json)),
+                        hops,
+                    }
+                }
+                _ => TVal::Map(props(v)),
+            }
+        }
+    }
+}
+
 /// A TCK value as an eje value, for parameters (no nodes, relations or
 /// paths).
 pub fn to_eje(v: &TVal) -> Option<Value> {

@@ -108,9 +108,10 @@ fn fields(func: &str, m: &BTreeMap<String, Value>) -> Result<Fields, QueryError>
     Ok(out)
 }
 
-/// The current instant as a value of a kind, in UTC or the given zone.
-fn current(kind: Kind, zone: Option<&Value>) -> FnResult {
-    let zone = match zone {
+/// `date()`, `datetime({timezone: ...})`...: now, by the statement's clock,
+/// in the zone the optional first argument names.
+fn current(kind: Kind, a: &[Value]) -> FnResult {
+    let zone = match a.first() {
         Some(Value::Null) => return Ok(Value::Null),
         None => tm::Zone::Offset(0),
         Some(Value::Str(s)) => tm::parse_zone(s).map_err(terr)?,
@@ -129,7 +130,7 @@ fn current(kind: Kind, zone: Option<&Value>) -> FnResult {
 fn construct(kind: Kind, a: &[Value]) -> FnResult {
     let name = kind.name();
     let Some(x) = a.first() else {
-        return current(kind, None);
+        return current(kind, &[]);
     };
     match x {
         Value::Null => Ok(Value::Null),
@@ -189,34 +190,40 @@ fn construct(kind: Kind, a: &[Value]) -> FnResult {
     }
 }
 
-pub(super) fn date(_: &Graph, a: &[Value]) -> FnResult {
-    construct(Kind::Date, a)
-}
-pub(super) fn localtime(_: &Graph, a: &[Value]) -> FnResult {
-    construct(Kind::LocalTime, a)
-}
-pub(super) fn time(_: &Graph, a: &[Value]) -> FnResult {
-    construct(Kind::Time, a)
-}
-pub(super) fn localdatetime(_: &Graph, a: &[Value]) -> FnResult {
-    construct(Kind::LocalDateTime, a)
-}
-pub(super) fn datetime(_: &Graph, a: &[Value]) -> FnResult {
-    construct(Kind::DateTime, a)
-}
-
-macro_rules! clock {
-    ($name:ident, $kind:expr) => {
-        pub(super) fn $name(_: &Graph, a: &[Value]) -> FnResult {
-            current($kind, a.first())
-        }
+/// The registry's entries for one helper taking its own first arguments
+/// (the kind, a unit...) before the call's: `date` is `construct(Kind::Date,
+/// args)`.
+macro_rules! entries {
+    ($($name:ident => $helper:ident($($fixed:expr),*);)*) => {
+        $(
+            pub(super) fn $name(_: &Graph, a: &[Value]) -> FnResult {
+                $helper($($fixed,)* a)
+            }
+        )*
     };
 }
-clock!(date_now, Kind::Date);
-clock!(localtime_now, Kind::LocalTime);
-clock!(time_now, Kind::Time);
-clock!(localdatetime_now, Kind::LocalDateTime);
-clock!(datetime_now, Kind::DateTime);
+
+entries! {
+    date => construct(Kind::Date);
+    localtime => construct(Kind::LocalTime);
+    time => construct(Kind::Time);
+    localdatetime => construct(Kind::LocalDateTime);
+    datetime => construct(Kind::DateTime);
+    date_now => current(Kind::Date);
+    localtime_now => current(Kind::LocalTime);
+    time_now => current(Kind::Time);
+    localdatetime_now => current(Kind::LocalDateTime);
+    datetime_now => current(Kind::DateTime);
+    date_truncate => truncate(Kind::Date);
+    localtime_truncate => truncate(Kind::LocalTime);
+    time_truncate => truncate(Kind::Time);
+    localdatetime_truncate => truncate(Kind::LocalDateTime);
+    datetime_truncate => truncate(Kind::DateTime);
+    duration_between => between("duration.between", Between::All);
+    duration_in_months => between("duration.inMonths", Between::Months);
+    duration_in_days => between("duration.inDays", Between::Days);
+    duration_in_seconds => between("duration.inSeconds", Between::Seconds);
+}
 
 fn truncate(kind: Kind, a: &[Value]) -> FnResult {
     let name = format!("{}.truncate", kind.name());
@@ -240,22 +247,6 @@ fn truncate(kind: Kind, a: &[Value]) -> FnResult {
         Some(v) => return Err(arg_error(&name, "a map of fields", v)),
     };
     temporal_value(tm::truncate(kind, unit, &t, &f).map_err(terr)?)
-}
-
-pub(super) fn date_truncate(_: &Graph, a: &[Value]) -> FnResult {
-    truncate(Kind::Date, a)
-}
-pub(super) fn localtime_truncate(_: &Graph, a: &[Value]) -> FnResult {
-    truncate(Kind::LocalTime, a)
-}
-pub(super) fn time_truncate(_: &Graph, a: &[Value]) -> FnResult {
-    truncate(Kind::Time, a)
-}
-pub(super) fn localdatetime_truncate(_: &Graph, a: &[Value]) -> FnResult {
-    truncate(Kind::LocalDateTime, a)
-}
-pub(super) fn datetime_truncate(_: &Graph, a: &[Value]) -> FnResult {
-    truncate(Kind::DateTime, a)
 }
 
 fn int_arg(func: &str, v: &Value) -> Result<i64, QueryError> {
@@ -454,19 +445,6 @@ fn partial_between(unit: Between, x: &PartialDate, y: &PartialDate) -> FnResult 
         months: diff,
         ..Duration::default()
     }))
-}
-
-pub(super) fn duration_between(_: &Graph, a: &[Value]) -> FnResult {
-    between("duration.between", Between::All, a)
-}
-pub(super) fn duration_in_months(_: &Graph, a: &[Value]) -> FnResult {
-    between("duration.inMonths", Between::Months, a)
-}
-pub(super) fn duration_in_days(_: &Graph, a: &[Value]) -> FnResult {
-    between("duration.inDays", Between::Days, a)
-}
-pub(super) fn duration_in_seconds(_: &Graph, a: &[Value]) -> FnResult {
-    between("duration.inSeconds", Between::Seconds, a)
 }
 
 #[cfg(test)]
