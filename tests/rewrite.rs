@@ -41,6 +41,11 @@ const DISTINCT: &[&str] = &[
     "MATCH (a)-[s]-(x)-[*1..2]->(b) RETURN DISTINCT a.id AS a, x.id AS x, b.id AS b",
     "MATCH (a)-[*1..2 {w: 1}]-(b) RETURN a.id AS a, count(DISTINCT b) AS n, min(b.id) AS lo",
     "MATCH (a:B)-[*1..3]-(b:B) WHERE b.id <> 'n0' RETURN DISTINCT a.id AS a, b.id AS b",
+    // Over curated data these start at one node by its id: the rows are
+    // distinct already and the `DISTINCT` goes.
+    "MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n1'})-[*1..2]->(b) RETURN DISTINCT b.id AS b, b.name AS name",
+    "MATCH (a {id: 'n0'})-[:T]-(b) WHERE b.id <> 'n1' RETURN DISTINCT b AS b",
 ];
 
 #[derive(Debug, Clone)]
@@ -222,6 +227,61 @@ fn queries_the_rewrites_must_leave_alone() {
     ] {
         assert_eq!(rewrites(&g, q), 0, "{q}");
     }
+}
+
+/// Whether `EXPLAIN` says the `DISTINCT` of `text` was dropped.
+fn distinct_dropped(g: &Graph, text: &str) -> bool {
+    let plan = query::run_all(g, &format!("EXPLAIN {text}"), &Options::default())
+        .result
+        .expect("explains");
+    let ops: Vec<&str> = plan
+        .rows
+        .iter()
+        .filter_map(|r| r[1].as_str().map(str::trim))
+        .collect();
+    let says = plan.rows.iter().any(|r| {
+        r[2].as_str()
+            .is_some_and(|d| d.contains("distinct already"))
+    });
+    assert_eq!(says, !ops.contains(&"Distinct"), "{text}: {ops:?}");
+    says
+}
+
+#[test]
+fn a_distinct_goes_only_where_the_rows_are_distinct_already() {
+    let g = build(&Spec {
+        labels: vec![true, false, true],
+        rels: vec![(0, 1, 0, 1), (0, 2, 1, 0)],
+        curated: true,
+    });
+    for q in [
+        "MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b",
+        "MATCH (a {id: 'n0'})-[*1..2]-(b) RETURN DISTINCT b.id AS b, b.name AS name",
+        "MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b AS b",
+    ] {
+        assert!(distinct_dropped(&g, q), "{q}");
+    }
+    for q in [
+        // A name may repeat; an id is unique only in curated data.
+        "MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.name AS b",
+        // More than one start node.
+        "MATCH (a:A)-[]-(b) RETURN DISTINCT b.id AS b",
+        // The relation is read: one row per relation.
+        "MATCH (a {id: 'n0'})-[r]-(b) RETURN DISTINCT b.id AS b, r.w AS w",
+        // Rows before the match.
+        "UNWIND [1, 2] AS x MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b",
+    ] {
+        assert!(!distinct_dropped(&g, q), "{q}");
+    }
+    let plain = build(&Spec {
+        labels: vec![true, false, true],
+        rels: vec![(0, 1, 0, 1), (0, 2, 1, 0)],
+        curated: false,
+    });
+    assert!(!distinct_dropped(
+        &plain,
+        "MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b"
+    ));
 }
 
 proptest! {

@@ -208,6 +208,9 @@ pub struct MatchPlan {
     pub post: Vec<PExpr>,
     /// Slots bound here, set to null when an optional match finds nothing.
     pub binds: Vec<Slot>,
+    /// Set by `optimize` where it proved the rows of this match distinct
+    /// in what a `DISTINCT` after it compared, and dropped that `DISTINCT`.
+    pub distinct_rows: bool,
 }
 
 impl MatchPlan {

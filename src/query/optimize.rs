@@ -16,13 +16,20 @@
 //!   its far end once (`Ends::Distinct`): one breadth-first search
 //!   instead of every walk.
 //!
+//! - **Rows already distinct.** `MATCH (p {id: 'x'})-[]-(n) RETURN DISTINCT
+//!   n.id`: the match starts at one node (an id looked up in curated data)
+//!   and its last step yields each far node once (distinct ends), so every
+//!   row has another `n`, and another `n.id` (ids are unique in curated
+//!   data): the `DISTINCT` that follows has nothing to remove and is
+//!   dropped (`MatchPlan::distinct_rows` says so to `EXPLAIN`).
+//!
 //! Both keep openCypher's relationship uniqueness (relations bound earlier
 //! in the `MATCH` are still excluded) and the step's filters.
 
 use super::functions::AggKind;
 use super::ir::{
-    AggregatePlan, Ends, Expand, Op, PExpr, PKind, QueryPlan, SinglePlan, Slot, StepKind,
-    calls_random,
+    AggregatePlan, Ends, Expand, NodeSource, Op, PExpr, PKind, QueryPlan, SinglePlan, Slot,
+    StepKind, calls_random,
 };
 
 /// Applies every rewrite to every part of a query; says how many applied.
@@ -31,9 +38,10 @@ pub fn optimize(plan: &mut QueryPlan) -> usize {
 }
 
 fn optimize_single(plan: &mut SinglePlan) -> usize {
-    (0..plan.ops.len())
+    let n = (0..plan.ops.len())
         .filter(|&i| count_ends(plan, i) || distinct_ends(plan, i))
-        .count()
+        .count();
+    n + usize::from(unique_rows(plan))
 }
 
 /// The last step of the match at `ops[i]`, when it is an expansion whose
@@ -236,6 +244,51 @@ fn distinct_ends(plan: &mut SinglePlan, i: usize) -> bool {
     }
     if let Some(x) = last_expand_mut(plan, i) {
         x.ends = Ends::Distinct;
+    }
+    true
+}
+
+/// Rows already distinct; see the module documentation. Runs after
+/// `distinct_ends`, on a pipeline that starts with a match (no rows before
+/// it could repeat a start node); true when it dropped a `DISTINCT`.
+fn unique_rows(plan: &mut SinglePlan) -> bool {
+    let Some(Op::Match(m)) = plan.ops.first() else {
+        return false;
+    };
+    let [first, last] = m.steps.as_slice() else {
+        return false;
+    };
+    let (StepKind::Node(start), StepKind::Expand(x)) = (&first.kind, &last.kind) else {
+        return false;
+    };
+    // One start node, and ids unique: a lookup by id is only planned over
+    // curated data, whose loader rejects a repeated id.
+    let by_id = matches!(start.source, NodeSource::Id(_));
+    if !(by_id || matches!(start.source, NodeSource::Entity(_)))
+        || x.ends != Ends::Distinct
+        || x.from != start.slot
+    {
+        return false;
+    }
+    let to = x.to;
+    let (Some(Op::Project(items)), Some(Op::Distinct(slots))) = (plan.ops.get(1), plan.ops.get(2))
+    else {
+        return false;
+    };
+    // Some column of the distinct rows tells the far nodes apart.
+    let tells_apart = slots.iter().any(|s| {
+        items.iter().any(|(e, out)| {
+            out == s
+                && (is_slot(e, to)
+                    || by_id && matches!(&e.kind, PKind::Prop(b, k) if k == "id" && is_slot(b, to)))
+        })
+    });
+    if !tells_apart {
+        return false;
+    }
+    plan.ops.remove(2);
+    if let Some(Op::Match(m)) = plan.ops.first_mut() {
+        m.distinct_rows = true;
     }
     true
 }

@@ -186,6 +186,81 @@ pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, Q
     ex.eval(e, &mut row)
 }
 
+/// Which columns of a pipeline's final `Emit` may be moved out of the row
+/// rather than copied: those a `Project` computes afresh for every row it
+/// gets, from values other than their own, where nothing between it and
+/// the `Emit` sends one row on more than once (a match, an unwind, a call)
+/// and no operator before it reads the slot. The row the `Emit` gets is
+/// then never read again before the `Project` writes the slot anew.
+fn movable_columns(ops: &[Op]) -> Vec<bool> {
+    let Some((Op::Emit(slots), before)) = ops.split_last() else {
+        return Vec::new();
+    };
+    slots
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            if slots[..k].contains(&s) || slots[k + 1..].contains(&s) {
+                return false;
+            }
+            for (at, op) in before.iter().enumerate().rev() {
+                match op {
+                    Op::Filter(_) | Op::Distinct(_) | Op::Skip(_) | Op::Limit(_) => continue,
+                    Op::Project(items) => {
+                        let Some((e, _)) = items.iter().find(|(_, out)| *out == s) else {
+                            continue;
+                        };
+                        let mut reads = Vec::new();
+                        e.slots(&mut reads);
+                        for op in &before[..at] {
+                            op_slots(op, &mut reads);
+                        }
+                        for (e, _) in items {
+                            e.slots(&mut reads);
+                        }
+                        return !reads.contains(&s);
+                    }
+                    _ => return false,
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// Every slot an operator reads or writes.
+fn op_slots(op: &Op, out: &mut Vec<usize>) {
+    match op {
+        Op::Match(m) => m.slots(out),
+        Op::Unwind { expr, slot } => {
+            expr.slots(out);
+            out.push(*slot);
+        }
+        Op::Filter(e) => e.slots(out),
+        Op::Project(items) => items.iter().for_each(|(e, s)| {
+            e.slots(out);
+            out.push(*s);
+        }),
+        Op::Aggregate(a) => {
+            for (e, s) in a.keys.iter().chain(&a.post) {
+                e.slots(out);
+                out.push(*s);
+            }
+            for c in &a.aggs {
+                c.arg.iter().chain(&c.arg2).for_each(|e| e.slots(out));
+                out.push(c.slot);
+            }
+        }
+        Op::Distinct(slots) | Op::Emit(slots) => out.extend(slots),
+        Op::Sort(keys) => keys.iter().for_each(|(e, _)| e.slots(out)),
+        Op::Skip(_) | Op::Limit(_) => {}
+        Op::Call { args, outputs, .. } => {
+            args.iter().for_each(|e| e.slots(out));
+            out.extend(outputs.iter().map(|(_, s)| *s));
+        }
+    }
+}
+
 /// Whether upstream operators should keep sending rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flow {
@@ -552,6 +627,9 @@ pub(crate) struct Exec<'a> {
     coarse_rows: usize,
     /// `PROFILE`'s counters, one per operator, when it is on.
     pub(crate) prof: Option<Vec<OpCounters>>,
+    /// For each column of the final `Emit`: whether it may move the value
+    /// out of the row instead of copying it (see `movable_columns`).
+    movable: Vec<bool>,
 }
 
 impl<'a> Exec<'a> {
@@ -583,6 +661,7 @@ impl<'a> Exec<'a> {
             deadline: opts.timeout.map(|t| Instant::now() + t),
             coarse: false,
             coarse_rows: 0,
+            movable: movable_columns(&plan.ops),
             prof: opts.profile.as_ref().map(|_| {
                 plan.ops
                     .iter()
@@ -828,8 +907,19 @@ impl<'a> Exec<'a> {
                         None,
                     ));
                 }
-                self.out
-                    .push(slots.iter().map(|s| row[*s].clone()).collect());
+                let movable = &self.movable;
+                let out = slots
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| {
+                        if movable.get(k).copied().unwrap_or(false) {
+                            std::mem::replace(&mut row[*s], Value::Null)
+                        } else {
+                            row[*s].clone()
+                        }
+                    })
+                    .collect();
+                self.out.push(out);
                 Ok(Flow::Continue)
             }
         }

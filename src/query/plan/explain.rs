@@ -72,6 +72,9 @@ pub fn describe(graph: &Graph, plan: &QueryPlan, text: &str) -> Vec<PlanLine> {
                     if !m.post.is_empty() {
                         detail += &format!("; filters on the paths: {}", d.exprs(&m.post));
                     }
+                    if m.distinct_rows {
+                        detail += "; rewrite: its rows are distinct already (one start, each far node once, unique ids), so no Distinct follows";
+                    }
                     line(None, head, detail);
                     for (si, step) in m.steps.iter().enumerate() {
                         let (operator, mut detail) = d.step(&step.kind);

@@ -318,6 +318,7 @@ impl Planner<'_> {
             paths,
             post,
             binds,
+            distinct_rows: false,
         })
     }
 

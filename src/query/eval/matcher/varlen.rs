@@ -24,24 +24,34 @@ impl Exec<'_> {
             return Ok(Flow::Continue);
         };
         let (min, max) = x.var_len.unwrap_or((1, 1));
-        let mut dist: FastMap<NodeIndex, u32> = FastMap::from_iter([(start, 0)]);
+        // Distances by node number, 0 for a node not reached: one array
+        // (zeroed lazily by the allocator) instead of a hash map, as the
+        // search of a few hops meets a good part of the graph.
+        let mut dist = Dist::new(self.graph.node_count(), start);
         let mut order = Vec::new();
         let mut frontier = vec![start];
         let mut depth = 0;
+        let plain = x.rel_props.is_empty() && used.is_empty();
         while depth < max && !frontier.is_empty() {
             depth += 1;
+            let last = depth == max;
             let mut next = Vec::new();
             for &u in &frontier {
                 for h in hops(self.graph, u, x.dir, &x.types) {
                     self.tick()?;
-                    if dist.contains_key(&h.other)
-                        || used.contains(&h.rel)
-                        || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    if dist.get(h.other).is_some()
+                        || (!plain
+                            && (used.contains(&h.rel) || !self.rel_ok(h.rel, &x.rel_props, row)?))
                     {
                         continue;
                     }
-                    dist.insert(h.other, depth);
-                    next.push(h.other);
+                    dist.set(h.other, depth);
+                    if last {
+                        // Not expanded further: only a result.
+                        order.push(h.other);
+                    } else {
+                        next.push(h.other);
+                    }
                 }
             }
             order.extend_from_slice(&next);
@@ -73,7 +83,7 @@ impl Exec<'_> {
         x: &Expand,
         start: NodeIndex,
         max: u32,
-        dist: &FastMap<NodeIndex, u32>,
+        dist: &Dist,
         used: &Used,
         row: &mut [Value],
     ) -> Result<bool, QueryError> {
@@ -93,7 +103,7 @@ impl Exec<'_> {
             if used.contains(&h.rel) || !self.rel_ok(h.rel, &x.rel_props, row)? {
                 continue;
             }
-            if h.other == start || dist.get(&h.other).is_some_and(|d| *d < max) {
+            if h.other == start || dist.get(h.other).is_some_and(|d| d < max) {
                 return Ok(true);
             }
         }
@@ -330,5 +340,36 @@ impl Exec<'_> {
             }
         }
         Ok(Flow::Continue)
+    }
+}
+
+/// Breadth-first distances from a start node, by node number.
+pub(super) struct Dist {
+    /// Distance + 1; 0 for a node not reached.
+    by_node: Vec<u32>,
+}
+
+impl Dist {
+    fn new(nodes: usize, start: NodeIndex) -> Self {
+        let mut d = Dist {
+            by_node: vec![0; nodes],
+        };
+        d.set(start, 0);
+        d
+    }
+
+    #[inline]
+    fn get(&self, n: NodeIndex) -> Option<u32> {
+        match self.by_node.get(n.index()) {
+            Some(&d) if d > 0 => Some(d - 1),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, n: NodeIndex, d: u32) {
+        if let Some(x) = self.by_node.get_mut(n.index()) {
+            *x = d.saturating_add(1);
+        }
     }
 }
