@@ -10,6 +10,12 @@
 //!   `medium-ron/`); `EJE_BENCH_SCALES` picks the scales (default
 //!   `medium`; `large` takes about a minute per sample).
 //!
+//! - `snapshot/write/…` and `snapshot/reopen/…`: writing the snapshot of a
+//!   loaded folder (the key taken, the graph encoded, checksummed, synced
+//!   and renamed into place), and opening it again (the folder listed, the
+//!   key compared, the sections checked and the graph rebuilt), for the
+//!   small generated graph and the scales above.
+//!
 //! ```text
 //! cargo bench --bench load
 //! EJE_BENCH_DATA=/work/benchdata EJE_BENCH_SCALES=medium cargo bench --bench load
@@ -189,5 +195,51 @@ fn bench_load(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_load);
+/// Writes and reopens the snapshot of the folder `dir`, under `name`.
+fn bench_snapshot_of(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    dir: &Path,
+) {
+    use load::{freshness::DataKey, read, snapshot};
+    let loaded = load::load_dir(dir, &Options::default()).expect("the data loads");
+    let listing = read::list_folder(dir).expect("the folder lists");
+    let rels = listing.rels();
+    let cache = tempfile::tempdir().expect("temporary folder");
+    let path = cache.path().join("data.snapshot");
+    g.bench_function(format!("write/{name}"), |b| {
+        b.iter(|| {
+            let key = DataKey::capture(dir, &rels).expect("the files are there");
+            snapshot::write(&path, &key, dir, &listing.diags, &loaded).expect("written")
+        })
+    });
+    g.bench_function(format!("reopen/{name}"), |b| {
+        b.iter(|| {
+            let listing = read::list_folder(dir).expect("the folder lists");
+            match snapshot::open(&path, dir, &listing.rels(), &listing.diags) {
+                snapshot::Opened::Fresh(l) => l,
+                other => panic!("the snapshot is not fresh: {other:?}"),
+            }
+        })
+    });
+}
+
+fn bench_snapshot(c: &mut Criterion) {
+    let mut g = c.benchmark_group("snapshot");
+    let small = tempfile::tempdir().expect("temporary folder");
+    write_small(small.path());
+    bench_snapshot_of(&mut g, "generated-small", small.path());
+    g.finish();
+    let scales = std::env::var("EJE_BENCH_SCALES").unwrap_or_else(|_| "medium".into());
+    let mut g = c.benchmark_group("snapshot");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    for scale in scales.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(dir) = converted(scale) {
+            bench_snapshot_of(&mut g, scale, &dir);
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_load, bench_snapshot);
 criterion_main!(benches);

@@ -70,7 +70,8 @@ impl Damage {
 impl From<io::Error> for Damage {
     fn from(e: io::Error) -> Self {
         match e.kind() {
-            io::ErrorKind::NotFound => Damage::Missing,
+            // No file, or no cache folder (a file in its place).
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => Damage::Missing,
             io::ErrorKind::UnexpectedEof => Damage::Truncated,
             _ => Damage::Io(e),
         }

@@ -5,8 +5,8 @@
 //! the RON files again.
 //!
 //! Sections: `GRAPH` (a table of strings, a table of the property values the
-//! graph shares, then schema, sources, nodes and relations in index order,
-//! so every node and relation keeps its index), `WARNINGS` (the notes of
+//! graph shares, the schema and the sources), `NODES` and `RELS` (in index
+//! order, so every node and relation keeps its index; read on two threads), `WARNINGS` (the notes of
 //! the folder's walk, the load's warnings, the texts they point into) and
 //! `ROOT` (the data folder, for `eje cache info`). Strings and shared values
 //! are written once and shared again when read; a claim's evidence stays
@@ -40,6 +40,8 @@ use crate::model::{
 const GRAPH: u32 = 1;
 const WARNINGS: u32 = 2;
 const ROOT: u32 = 3;
+const NODES: u32 = 4;
+const RELS: u32 = 5;
 
 const HEDGES: [Hedge; 7] = [
     Hedge::Asserted,
@@ -79,8 +81,9 @@ pub fn write(
     walk: &[Diagnostic],
     loaded: &Loaded,
 ) -> io::Result<()> {
-    let graph = encode_graph(&loaded.graph);
+    let (graph, nodes, rels) = encode_graph(&loaded.graph);
     let warnings = encode_warnings(walk, &loaded.warnings, &loaded.sources);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root = root.to_string_lossy();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -92,6 +95,8 @@ pub fn write(
             (ROOT, root.as_bytes()),
             (WARNINGS, &warnings),
             (GRAPH, &graph),
+            (NODES, &nodes),
+            (RELS, &rels),
         ],
     )
 }
@@ -114,7 +119,7 @@ pub fn open(path: &Path, root: &Path, rels: &[String], walk: &[Diagnostic]) -> O
     if old_walk != walk {
         return Opened::Stale;
     }
-    match section(&snap, GRAPH, decode_graph) {
+    match read_graph(&snap) {
         Ok(graph) => Opened::Fresh(Box::new(Loaded {
             graph,
             warnings,
@@ -362,7 +367,9 @@ struct Enc<'g> {
     w: Writer,
 }
 
-fn encode_graph(g: &Graph) -> Vec<u8> {
+/// The graph as three sections: the tables with the schema and the
+/// sources, the nodes, the relations.
+fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let mut e = Enc {
         strs: FastMap::default(),
         str_list: Vec::new(),
@@ -395,6 +402,7 @@ fn encode_graph(g: &Graph) -> Vec<u8> {
         e.str(&s.language);
         e.str(&s.file);
     }
+    let head = std::mem::take(&mut e.w);
     e.w.len(g.node_count());
     for ix in g.nodes() {
         let n = g.node(ix);
@@ -405,6 +413,7 @@ fn encode_graph(g: &Graph) -> Vec<u8> {
         }
         e.props(&n.props);
     }
+    let nodes = std::mem::take(&mut e.w);
     e.w.len(g.rel_count());
     for ix in g.rels() {
         let (from, to) = g.endpoints(ix);
@@ -421,8 +430,8 @@ fn encode_graph(g: &Graph) -> Vec<u8> {
     }
     out.var(e.value_count);
     out.out.extend_from_slice(&e.value_table.out);
-    out.out.extend_from_slice(&e.w.out);
-    out.out
+    out.out.extend_from_slice(&head.out);
+    (out.out, nodes.out, e.w.out)
 }
 
 impl<'g> Enc<'g> {
@@ -680,87 +689,148 @@ fn put_temporal(w: &mut Writer, t: &Temporal, mut str_index: impl FnMut(&str) ->
     }
 }
 
-/// Reads a graph written by `encode_graph`.
-struct Dec<'a> {
-    r: Reader<'a>,
-    strs: Vec<Arc<str>>,
-    keys: Vec<Option<Key>>,
-    values: Vec<Arc<Value>>,
+/// Reads a graph written by `encode_graph`: the tables first, then the
+/// nodes (indexed as they are added) on one thread while the relations are
+/// read on another; each section's checksum is checked by the thread that
+/// reads it.
+fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
+    decode_graph(|tag| snap.section(tag).ok_or(Damage::Foreign)?)
 }
 
-fn decode_graph(r: Reader<'_>) -> Option<Graph> {
-    let mut d = Dec {
-        r,
-        strs: Vec::new(),
-        keys: Vec::new(),
-        values: Vec::new(),
-    };
-    let n = d.r.len()?;
-    d.strs.reserve(n.min(d.r.0.len()));
-    for _ in 0..n {
-        let s = d.r.str()?;
-        d.strs.push(Arc::from(s));
-    }
-    d.keys = vec![None; d.strs.len()];
-    let n = d.r.var()?;
-    for _ in 0..n {
-        let v = d.value()?;
-        d.values.push(Arc::new(v));
-    }
-    let schema = match d.r.u8()? {
-        0 => None,
-        1 => Some(d.schema()?),
-        _ => return None,
-    };
-    let mut g = Graph::new(schema);
-    let n = d.r.len()?;
-    let mut sources = BTreeMap::new();
-    for _ in 0..n {
-        let k = d.string()?;
-        let s = Source {
-            id: d.string()?,
-            kind: d.string()?,
-            title: d.string()?,
-            publisher: d.opt_string()?,
-            published: match d.r.u8()? {
-                0 => None,
-                1 => Some(get_date(&mut d.r)?),
-                _ => return None,
-            },
-            language: d.string()?,
-            file: d.string()?,
-        };
-        sources.insert(k, s);
-    }
-    g.sources = sources;
-    let n = d.r.len()?;
-    for _ in 0..n {
-        let id = d.string()?;
-        let labels = d.strings()?;
-        let props = d.props()?;
-        g.add_node(Node { id, labels, props });
-    }
-    let nodes = g.node_count();
-    let n = d.r.len()?;
-    for _ in 0..n {
-        let from = d.r.len()?;
-        let to = d.r.len()?;
-        if from >= nodes || to >= nodes {
-            return None;
+/// `read_graph` over the sections `section` gives.
+fn decode_graph<'s>(
+    section: impl Fn(u32) -> Result<&'s [u8], Damage> + Sync,
+) -> Result<Graph, Damage> {
+    let bad = |tag: u32| Damage::Corrupt(format!("section {tag} contents"));
+    let bytes = section(GRAPH)?;
+    let mut r = Reader(bytes);
+    let (strs, values) = tables(&mut r).ok_or_else(|| bad(GRAPH))?;
+    let mut head = Dec::new(r, &strs, &values);
+    let (schema, sources) = head.head().ok_or_else(|| bad(GRAPH))?;
+    let (graph, rels) = std::thread::scope(|scope| {
+        let rels = scope.spawn(|| -> Result<Vec<(usize, usize, Rel)>, Damage> {
+            let bytes = section(RELS)?;
+            Dec::new(Reader(bytes), &strs, &values)
+                .rels()
+                .ok_or_else(|| bad(RELS))
+        });
+        let nodes = (|| -> Result<Graph, Damage> {
+            let bytes = section(NODES)?;
+            let mut g = Graph::new(schema);
+            g.sources = sources;
+            Dec::new(Reader(bytes), &strs, &values)
+                .nodes(&mut g)
+                .ok_or_else(|| bad(NODES))?;
+            Ok(g)
+        })();
+        let rels = rels.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (nodes, rels)
+    });
+    let mut graph = graph?;
+    let rels = rels?;
+    let n = graph.node_count();
+    for (from, to, rel) in rels {
+        if from >= n || to >= n {
+            return Err(bad(RELS));
         }
-        let rel_type = d.string()?;
-        let props = d.props()?;
-        g.add_rel(
-            NodeIndex::new(from),
-            NodeIndex::new(to),
-            Rel { rel_type, props },
-        );
+        graph.add_rel(NodeIndex::new(from), NodeIndex::new(to), rel);
     }
-    if !d.r.is_empty() {
-        return None;
+    graph.adjacency();
+    Ok(graph)
+}
+
+/// The table of strings and the table of shared values.
+type Tables = (Vec<Arc<str>>, Vec<Arc<Value>>);
+
+fn tables(r: &mut Reader<'_>) -> Option<Tables> {
+    let n = r.len()?;
+    let mut strs: Vec<Arc<str>> = Vec::with_capacity(n.min(r.0.len()));
+    for _ in 0..n {
+        strs.push(Arc::from(r.str()?));
     }
-    g.adjacency();
-    Some(g)
+    let n = r.len()?;
+    let mut values = Vec::with_capacity(n.min(r.0.len()));
+    let left = {
+        let mut d = Dec::new(*r, &strs, &[]);
+        for _ in 0..n {
+            values.push(Arc::new(d.value()?));
+        }
+        d.r.0.len()
+    };
+    r.take(r.0.len() - left)?;
+    Some((strs, values))
+}
+
+/// Reads the parts of a graph, with the tables read before.
+struct Dec<'a> {
+    r: Reader<'a>,
+    strs: &'a [Arc<str>],
+    values: &'a [Arc<Value>],
+    /// The interned property keys met, by string index.
+    keys: FastMap<usize, Key>,
+}
+
+impl<'a> Dec<'a> {
+    fn new(r: Reader<'a>, strs: &'a [Arc<str>], values: &'a [Arc<Value>]) -> Self {
+        Dec {
+            r,
+            strs,
+            values,
+            keys: FastMap::default(),
+        }
+    }
+
+    fn head(&mut self) -> Option<(Option<Schema>, BTreeMap<String, Source>)> {
+        let schema = match self.r.u8()? {
+            0 => None,
+            1 => Some(self.schema()?),
+            _ => return None,
+        };
+        let n = self.r.len()?;
+        let mut sources = BTreeMap::new();
+        for _ in 0..n {
+            let k = self.string()?;
+            let s = Source {
+                id: self.string()?,
+                kind: self.string()?,
+                title: self.string()?,
+                publisher: self.opt_string()?,
+                published: match self.r.u8()? {
+                    0 => None,
+                    1 => Some(get_date(&mut self.r)?),
+                    _ => return None,
+                },
+                language: self.string()?,
+                file: self.string()?,
+            };
+            sources.insert(k, s);
+        }
+        self.r.is_empty().then_some((schema, sources))
+    }
+
+    fn nodes(&mut self, g: &mut Graph) -> Option<()> {
+        let n = self.r.len()?;
+        for _ in 0..n {
+            let id = self.string()?;
+            let labels = self.strings()?;
+            let props = self.props()?;
+            g.add_node(Node { id, labels, props });
+        }
+        self.r.is_empty().then_some(())
+    }
+
+    fn rels(&mut self) -> Option<Vec<(usize, usize, Rel)>> {
+        let n = self.r.len()?;
+        let mut out = Vec::with_capacity(n.min(self.r.0.len()));
+        for _ in 0..n {
+            let from = self.r.len()?;
+            let to = self.r.len()?;
+            let rel_type = self.string()?;
+            let props = self.props()?;
+            out.push((from, to, Rel { rel_type, props }));
+        }
+        self.r.is_empty().then_some(out)
+    }
 }
 
 impl Dec<'_> {
@@ -792,12 +862,11 @@ impl Dec<'_> {
 
     fn key(&mut self) -> Option<Key> {
         let i = self.r.len()?;
-        let slot = self.keys.get_mut(i)?;
-        if let Some(k) = slot {
+        if let Some(k) = self.keys.get(&i) {
             return Some(*k);
         }
         let k = intern(self.strs.get(i)?);
-        *slot = Some(k);
+        self.keys.insert(i, k);
         Some(k)
     }
 
