@@ -359,7 +359,7 @@ fn options_of(case: &Case, g: &Graph) -> Options {
     let mut opts = Options::default();
     for (k, v) in &case.options {
         match k.as_str() {
-            "max_work" => opts.max_work = *v,
+            "max_work" => opts.max_work = Some(*v),
             "max_rows" => opts.max_rows = *v as usize,
             "max_hops" => opts.max_hops = *v as u32,
             other => panic!("unknown option `{other}`"),

@@ -101,6 +101,48 @@ pub struct GlobalArgs {
     /// graph from a Cypher script it is unbounded, as in openCypher).
     #[arg(long, global = true, value_name = "N", default_value_t = 10)]
     pub max_hops: u32,
+    /// The work budget of a statement, in steps (nodes scanned, relations
+    /// followed, rows made); default: max(20M, 20 × (nodes + relations)).
+    #[arg(long, global = true, value_name = "N")]
+    pub max_work: Option<u64>,
+    /// The most memory a statement may build and hold (lists, strings,
+    /// rows), in bytes or with K, M or G (default 2G).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::load::read::parse_size)]
+    pub max_memory: Option<u64>,
+    /// The longest a statement may run, by the clock (`30s`, `2m`); off by
+    /// default, as answers should not depend on how busy the machine is.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::query::limits::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// The most rows an answer may have (default: no limit besides memory).
+    #[arg(long, global = true, value_name = "N")]
+    pub max_rows: Option<usize>,
+}
+
+/// The limits of a statement given on the command line (D5, D8).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    pub max_work: Option<u64>,
+    pub max_memory: Option<u64>,
+    pub timeout: Option<std::time::Duration>,
+    pub max_rows: Option<usize>,
+}
+
+impl Limits {
+    /// Sets these limits in an execution context.
+    pub fn apply(&self, opts: &mut crate::query::Options) {
+        if self.max_work.is_some() {
+            opts.max_work = self.max_work;
+        }
+        if let Some(m) = self.max_memory {
+            opts.max_memory = m;
+        }
+        if self.timeout.is_some() {
+            opts.timeout = self.timeout;
+        }
+        if let Some(r) = self.max_rows {
+            opts.max_rows = r;
+        }
+    }
 }
 
 impl GlobalArgs {
@@ -133,7 +175,18 @@ impl GlobalArgs {
             params: self.params.clone(),
             max_hops: self.max_hops,
             safe: false,
+            limits: self.limits(),
         })
+    }
+
+    /// The limits given.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_work: self.max_work,
+            max_memory: self.max_memory,
+            timeout: self.timeout,
+            max_rows: self.max_rows,
+        }
     }
 }
 
@@ -282,6 +335,8 @@ pub struct ExecArgs {
     pub max_hops: u32,
     /// Refuse meta commands that write files or run programs.
     pub safe: bool,
+    /// The limits of each statement.
+    pub limits: Limits,
 }
 
 impl Default for ExecArgs {
@@ -291,6 +346,7 @@ impl Default for ExecArgs {
             params: Vec::new(),
             max_hops: 10,
             safe: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -331,6 +387,10 @@ pub struct ExportArgs {
     /// Parameters of `--query` (the global `--param`).
     #[arg(skip)]
     pub params: Vec<String>,
+    /// Limits of `--query` (the global `--max-work`, `--max-memory`,
+    /// `--timeout`, `--max-rows`).
+    #[arg(skip)]
+    pub limits: Limits,
 }
 
 /// Where the graph comes from (from the global options).
@@ -473,6 +533,7 @@ impl Cli {
             Some(Command::Export(a)) => {
                 a.graph = g.graph();
                 a.params = g.params.clone();
+                a.limits = g.limits();
                 a.format = match format {
                     None => None,
                     Some(f) => Some(f.parse::<export::Format>().map_err(|e| e.to_string())?),

@@ -20,6 +20,7 @@ pub(super) fn export_cmd(args: ExportArgs, err_color: bool) -> anyhow::Result<Ex
     };
     let exec = ExecArgs {
         params: args.params.clone(),
+        limits: args.limits,
         ..ExecArgs::default()
     };
     let Some(mut session) = open_session(&args.graph, &exec, err_color)? else {

@@ -20,9 +20,8 @@ use std::mem::ManuallyDrop;
 
 use clap::CommandFactory;
 
-use crate::diag::SourceMap;
 use crate::load::Loaded;
-use crate::session::{Executed, Session};
+use crate::session::Session;
 
 pub use args::*;
 
@@ -140,6 +139,7 @@ pub(crate) fn open_session(
             crate::sink::to_stderr(crate::diag::render_notes(&s.warnings));
             s.options.params = params;
             s.options.max_hops = exec.max_hops;
+            exec.limits.apply(&mut s.options);
             Ok(Some(ManuallyDrop::new(s)))
         }
         Err(failure) => {
@@ -152,31 +152,6 @@ pub(crate) fn open_session(
             Ok(None)
         }
     }
-}
-
-/// Prints every answer to stdout and every error to stderr (or, in JSON,
-/// as an `error` line), as `meta::print_answers` does. Returns `Failed` if
-/// any statement failed.
-pub(crate) fn print_results(
-    session: &Session,
-    results: &[Executed],
-    exec: &ExecArgs,
-    file: &str,
-    sources: &SourceMap,
-    timing: bool,
-    err_color: bool,
-) -> anyhow::Result<Exit> {
-    let ok = crate::meta::print_answers(
-        session,
-        results,
-        exec.format,
-        file,
-        sources,
-        timing,
-        err_color,
-        0,
-    )?;
-    Ok(if ok { Exit::Ok } else { Exit::Failed })
 }
 
 pub(crate) fn terminal_width() -> Option<u16> {

@@ -10,6 +10,9 @@ use crate::render::{self, Format, Record, TableStyle};
 use crate::session::GraphSource;
 use crate::stats::Stats;
 
+/// The limits `:limits` knows, by their option names.
+const LIMITS: [&str; 4] = ["max-work", "max-memory", "timeout", "max-rows"];
+
 impl Shell {
     /// Runs a meta command line (`:export dot a.dot`).
     pub fn meta(&mut self, line: &str) -> Flow {
@@ -91,6 +94,12 @@ impl Shell {
                     }
                     Err(_) => self.usage(command),
                 },
+                _ => self.usage(command),
+            },
+            "limits" => match words.as_slice() {
+                [] => self.show_limits(),
+                [name] => self.show_limit(name),
+                [name, value] => self.set_limit(name, value),
                 _ => self.usage(command),
             },
             "export" => self.export(&words),
@@ -399,6 +408,90 @@ impl Shell {
             lines.push(format!("params:   {}", names.join(", ")));
         }
         self.print(&self.wrap(&format!("{}\n", lines.join("\n"))));
+    }
+
+    /// Every limit and its value (`:limits`).
+    fn show_limits(&self) {
+        for name in LIMITS {
+            self.show_limit(name);
+        }
+    }
+
+    fn show_limit(&self, name: &str) {
+        use crate::query::limits;
+        let o = &self.session.options;
+        let value = match name {
+            "max-work" => match o.max_work {
+                Some(n) => n.to_string(),
+                None => format!(
+                    "{} (the default for this graph)",
+                    limits::default_work(self.session.graph())
+                ),
+            },
+            "max-memory" => limits::format_size(o.max_memory),
+            "timeout" => o
+                .timeout
+                .map_or_else(|| "off".to_string(), limits::format_duration),
+            "max-rows" if o.max_rows == usize::MAX => "none".to_string(),
+            "max-rows" => o.max_rows.to_string(),
+            _ => return self.unknown_limit(name),
+        };
+        self.say(&format!("{name}: {value}"));
+    }
+
+    fn unknown_limit(&self, name: &str) {
+        self.error(&format!(
+            "unknown limit `{name}`\nhelp: use one of {}",
+            LIMITS.map(|l| format!("`{l}`")).join(", ")
+        ));
+    }
+
+    /// `:limits LIMIT VALUE`.
+    fn set_limit(&mut self, name: &str, value: &str) {
+        use crate::query::limits;
+        let default = crate::query::Options::default();
+        let reset = value.eq_ignore_ascii_case("default");
+        let o = &mut self.session.options;
+        let bad = |what: &str| format!("expected {what} for `{name}`, found `{value}`");
+        let outcome: Result<(), String> = match name {
+            "max-work" if reset => {
+                o.max_work = None;
+                Ok(())
+            }
+            "max-work" => match value.parse::<u64>() {
+                Ok(n) if n > 0 => {
+                    o.max_work = Some(n);
+                    Ok(())
+                }
+                _ => Err(bad("a number of steps (`100000000`)")),
+            },
+            "max-memory" if reset => {
+                o.max_memory = default.max_memory;
+                Ok(())
+            }
+            "max-memory" => crate::load::read::parse_size(value).map(|n| o.max_memory = n),
+            "timeout" if reset || value.eq_ignore_ascii_case("off") => {
+                o.timeout = None;
+                Ok(())
+            }
+            "timeout" => limits::parse_duration(value).map(|d| o.timeout = Some(d)),
+            "max-rows" if reset || value.eq_ignore_ascii_case("none") => {
+                o.max_rows = default.max_rows;
+                Ok(())
+            }
+            "max-rows" => match value.parse::<usize>() {
+                Ok(n) if n > 0 => {
+                    o.max_rows = n;
+                    Ok(())
+                }
+                _ => Err(bad("a number of rows")),
+            },
+            _ => return self.unknown_limit(name),
+        };
+        match outcome {
+            Ok(()) => self.show_limit(name),
+            Err(e) => self.error(&e),
+        }
     }
 
     fn show_max_rows(&self) {

@@ -608,6 +608,19 @@ pub fn print_answers(
     let mut ok = true;
     for (i, ex) in results.iter().enumerate() {
         match &ex.result {
+            Ok(rs) if rs.streamed.is_some() => {
+                // Its rows were written as they were made.
+                for n in &rs.notes {
+                    crate::sink::line_to_stderr(format_args!("note: {n}"));
+                }
+                if timing {
+                    crate::sink::line_to_stderr(format_args!(
+                        "{file}: statement {}: {}",
+                        shown + i + 1,
+                        render::footer(rs.row_count(), ex.timing.total_ms()),
+                    ));
+                }
+            }
             Ok(rs) => {
                 let text = render::render(session.graph(), rs, format, style);
                 if format == Format::Json && timing {

@@ -169,6 +169,18 @@ pub const COMMANDS: &[Command] = &[
         runs_programs: false,
     },
     Command {
+        name: "limits",
+        aliases: &[],
+        usage: "[LIMIT [VALUE|default]]",
+        summary: "show or set the limits of a statement",
+        details: "Limits: `max-work N` (steps), `max-memory SIZE` (`512M`, `4G`), \
+                  `timeout DURATION` (`30s`, `2m`, or `off`), `max-rows N`, as the \
+                  options of the same names; `default` puts one back.",
+        arg: Arg::None,
+        writes_files: false,
+        runs_programs: false,
+    },
+    Command {
         name: "records",
         aliases: &["x"],
         usage: "[on|off|auto]",

@@ -43,7 +43,7 @@ use petgraph::visit::EdgeRef;
 
 use super::ast::{self, Span};
 use super::dates::{self, Extent};
-use super::error::{ErrorKind, QueryError};
+use super::error::QueryError;
 use super::eval::{self, Options};
 use super::plan::{resolve_entity, resolve_rel_types};
 use super::result::ResultSet;
@@ -422,15 +422,11 @@ fn merge_sources(a: &Value, b: &Value) -> Value {
     }
 }
 
-fn limit_error(opts: &Options) -> QueryError {
-    QueryError::new(
-        ErrorKind::Limit,
-        format!(
-            "the statement expanded more than {} paths; lower DEPTH, add VIA or raise --max-work",
-            opts.max_work
-        ),
-        None,
-    )
+fn limit_error(budget: u64) -> QueryError {
+    let mut e = super::limits::work_error(budget);
+    e.message =
+        format!("the statement did more than {budget} steps of work; lower DEPTH or add VIA");
+    e
 }
 
 fn neighbors(
@@ -448,13 +444,14 @@ fn neighbors(
     let mut seen: HashSet<NodeIndex> = HashSet::from([start]);
     let mut frontier = vec![start];
     let mut work = 0u64;
+    let budget = opts.work_budget(graph);
     for d in 1..=depth {
         let mut next = Vec::new();
         for &u in &frontier {
             for (e, dir, v) in rels_around(graph, u) {
                 work += 1;
-                if work > opts.max_work {
-                    return Err(limit_error(opts));
+                if work > budget {
+                    return Err(limit_error(budget));
                 }
                 let t = &graph.rel(e).rel_type;
                 if (!types.is_empty() && !types.contains(t))

@@ -69,6 +69,12 @@ impl QueryError {
         self
     }
 
+    /// The error, pointing at `span` unless it points somewhere already.
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = self.span.or(Some(span));
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

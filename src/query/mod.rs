@@ -11,6 +11,7 @@ pub mod functions;
 pub mod ir;
 pub mod kinds;
 pub mod lexer;
+pub mod limits;
 pub mod optimize;
 pub mod params;
 pub mod parser;

@@ -20,6 +20,9 @@ pub struct ResultSet {
     /// Notes for the user that accompany the answer (a precision caveat...),
     /// one line each, printed to standard error as `note: ...`.
     pub notes: Vec<String>,
+    /// When the rows were streamed as they were made (`Options::stream`),
+    /// how many: `rows` is then empty.
+    pub streamed: Option<usize>,
 }
 
 /// Nodes and relations of the graph an answer touched.
@@ -35,5 +38,10 @@ impl ResultSet {
             columns,
             ..ResultSet::default()
         }
+    }
+
+    /// How many rows the answer had, streamed or held.
+    pub fn row_count(&self) -> usize {
+        self.streamed.unwrap_or(self.rows.len())
     }
 }

@@ -8,7 +8,7 @@ use crate::model::{Graph, Value};
 use crate::query::ResultSet;
 
 /// CSV field text: scalars plain, nodes by id, the rest as JSON.
-fn csv_field(graph: &Graph, v: &Value) -> String {
+pub(super) fn csv_field(graph: &Graph, v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Node(ix) => graph.node(*ix).id.clone(),

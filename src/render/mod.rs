@@ -8,6 +8,7 @@ mod csv;
 mod json;
 mod layout;
 mod markdown;
+mod stream;
 mod table;
 mod text;
 
@@ -16,6 +17,7 @@ use crate::query::ResultSet;
 
 pub use json::{json_result, json_value};
 pub use layout::wrap_prose;
+pub use stream::{Streamed, row_stream};
 pub use text::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

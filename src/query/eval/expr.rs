@@ -8,6 +8,7 @@ use super::super::ast::{BinaryOp, Quantifier, Span};
 use super::super::dates;
 use super::super::error::{ErrorKind, QueryError};
 use super::super::ir::{PExpr, PKind};
+use super::super::limits;
 use super::Exec;
 use super::matcher::Sink;
 use super::ops::{self, type_error};
@@ -100,10 +101,16 @@ impl Exec<'_> {
                 for a in args {
                     vals.push(self.eval(a, row)?);
                 }
-                return (f.call)(self.graph, &vals).map_err(|mut err| {
+                let v = (f.call)(self.graph, &vals).map_err(|mut err| {
                     err.span = err.span.or(Some(e.span));
                     err
-                });
+                })?;
+                // Functions that can build much check before they build
+                // (`range`, `replace`); the rest are checked here.
+                if matches!(v, Value::List(_) | Value::Str(_) | Value::Map(_)) {
+                    limits::reserve(limits::value_bytes(&v))?;
+                }
+                return Ok(v);
             }
             PKind::Case {
                 operand,
@@ -143,6 +150,7 @@ impl Exec<'_> {
                     }
                 };
                 let mut out = Vec::new();
+                let mut bytes = 0;
                 for item in items {
                     self.tick()?;
                     row[*slot] = item;
@@ -151,10 +159,13 @@ impl Exec<'_> {
                     {
                         continue;
                     }
-                    out.push(match proj {
+                    let v = match proj {
                         Some(p) => self.eval(p, row)?,
                         None => row[*slot].clone(),
-                    });
+                    };
+                    bytes += limits::value_bytes(&v);
+                    limits::reserve(bytes).map_err(|err| err.at(e.span))?;
+                    out.push(v);
                 }
                 Value::List(out)
             }
@@ -316,7 +327,17 @@ impl Exec<'_> {
                         }
                         _ => Ok(Value::Null),
                     },
-                    _ => ops::arithmetic(op, x, y, span),
+                    _ => {
+                        // A concatenation builds a value as large as both.
+                        if op == BinaryOp::Add
+                            && (matches!(x, Value::List(_) | Value::Str(_))
+                                || matches!(y, Value::List(_) | Value::Str(_)))
+                        {
+                            limits::reserve(limits::value_bytes(&x) + limits::value_bytes(&y))
+                                .map_err(|e| e.at(span))?;
+                        }
+                        ops::arithmetic(op, x, y, span)
+                    }
                 }
             }
         }

@@ -40,6 +40,7 @@ use super::dates;
 use super::error::{ErrorKind, QueryError};
 use super::functions::AggKind;
 use super::ir::{AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
+use super::limits::{self, RowStream};
 use super::plan;
 use super::procedures::TableProcedure;
 use super::result::ResultSet;
@@ -53,17 +54,19 @@ pub struct Options {
     /// The number of hops an unbounded `*` stands for over curated data
     /// (over a schema-less graph it is unbounded, as in openCypher).
     pub max_hops: u32,
-    /// More result rows than this is an error (`ErrorKind::Limit`).
+    /// More result rows than this is an error (`ErrorKind::Limit`); none
+    /// by default (the memory budget bounds the rows held).
     pub max_rows: usize,
-    /// The budget of work: nodes scanned and relations followed.
-    pub max_work: u64,
+    /// The budget of work: nodes scanned, relations followed, rows made.
+    /// `None`: `limits::default_work` of the graph.
+    pub max_work: Option<u64>,
     /// Values of `$name` parameters.
     pub params: BTreeMap<String, Value>,
     /// Set to true (Ctrl-C) to stop a running statement.
     pub cancel: Option<Arc<AtomicBool>>,
-    /// The most memory a statement may hold, in bytes (carried for now:
-    /// nothing counts the bytes yet).
-    pub max_memory: Option<u64>,
+    /// The most memory a statement may build and hold, in bytes (counted
+    /// approximately, `limits`).
+    pub max_memory: u64,
     /// The longest a statement may run (checked with the cancel flag).
     pub timeout: Option<Duration>,
     /// The work done so far by the running statement, updated as it runs,
@@ -77,22 +80,35 @@ pub struct Options {
     /// Procedures given as tables, callable besides the built-in ones (the
     /// openCypher TCK declares its test procedures so).
     pub procedures: Vec<Arc<TableProcedure>>,
+    /// Where the rows of an answer go as they are made, when nothing
+    /// forces them to be held (no `UNION` without `ALL`); the answer then
+    /// holds no rows and says how many were streamed.
+    pub stream: Option<RowStream>,
+}
+
+impl Options {
+    /// The work budget of a statement over `graph`.
+    pub fn work_budget(&self, graph: &Graph) -> u64 {
+        self.max_work
+            .unwrap_or_else(|| super::limits::default_work(graph))
+    }
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_hops: 10,
-            max_rows: 1_000_000,
-            max_work: 200_000_000,
+            max_rows: usize::MAX,
+            max_work: None,
             params: BTreeMap::new(),
             cancel: None,
-            max_memory: None,
+            max_memory: super::limits::DEFAULT_MAX_MEMORY,
             timeout: None,
             progress: None,
             profile: None,
             rewrite: true,
             procedures: Vec::new(),
+            stream: None,
         }
     }
 }
@@ -131,24 +147,59 @@ pub fn plan_query(
     Ok(plan)
 }
 
-/// Runs a planned query.
+/// Runs a planned query. With `opts.stream` set, and nothing that forces
+/// the rows to be held (a `UNION` that removes duplicates), the rows go to
+/// the stream as they are made and the answer keeps only their number.
 pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<ResultSet, QueryError> {
     // `datetime()` and its kin read one clock per statement.
     super::functions::reset_clock();
+    let _meter = limits::Meter::start(opts.max_memory);
+    let stream = opts.stream.as_ref().filter(|_| !plan.distinct);
+    if let Some(s) = stream {
+        lock(s)
+            .start(&plan.columns)
+            .map_err(|e| limits::write_error(&e))?;
+    }
+    let ran = run_parts(graph, plan, opts, stream.is_some());
+    if let Some(s) = stream {
+        let ended = lock(s).end(ran.is_ok());
+        if ran.is_ok() {
+            ended.map_err(|e| limits::write_error(&e))?;
+        }
+    }
+    ran
+}
+
+fn lock(s: &RowStream) -> std::sync::MutexGuard<'_, dyn limits::RowSink + 'static> {
+    s.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn run_parts(
+    graph: &Graph,
+    plan: &QueryPlan,
+    opts: &Options,
+    streaming: bool,
+) -> Result<ResultSet, QueryError> {
     let mut rows = Vec::new();
     let mut work = 0;
     let mut coarse = 0;
     let mut counters = Vec::new();
+    let mut streamed = 0;
     for part in &plan.parts {
         let mut ex = Exec::new(graph, opts, part);
         ex.work = work;
+        ex.top = true;
+        ex.streaming = streaming;
         ex.run()?;
         work = ex.work;
         if let Some(c) = ex.prof.take() {
             counters.push(c);
         }
         coarse += ex.coarse_rows;
-        rows.extend(ex.out);
+        streamed += ex.streamed;
+        // The rows stay counted as held: the answer keeps them.
+        ex.held = 0;
+        rows.extend(std::mem::take(&mut ex.out));
     }
     if let Some(p) = &opts.progress {
         p.store(work, AtomicOrdering::Relaxed);
@@ -169,6 +220,7 @@ pub fn run_plan(graph: &Graph, plan: &QueryPlan, opts: &Options) -> Result<Resul
         columns: plan.columns.clone(),
         rows,
         notes,
+        streamed: streaming.then_some(streamed),
         ..ResultSet::default()
     })
 }
@@ -290,12 +342,20 @@ struct SortState {
     next: u64,
     /// After a selection: the worst row kept, which a new row must beat.
     worst: Option<(Vec<Value>, u64)>,
+    /// About how many bytes the rows take (`limits::row_bytes`).
+    bytes: u64,
 }
 
 struct SortRow {
     keys: Vec<Value>,
     seq: u64,
     row: Vec<Value>,
+}
+
+impl SortRow {
+    fn bytes(&self) -> u64 {
+        limits::row_bytes(&self.keys) + limits::row_bytes(&self.row)
+    }
 }
 
 fn sort_cmp(
@@ -616,7 +676,19 @@ pub(crate) struct Exec<'a> {
     plan: &'a SinglePlan,
     states: Vec<State>,
     pub(crate) work: u64,
+    /// The work budget (`Options::work_budget`).
+    max_work: u64,
     out: Vec<Vec<Value>>,
+    /// Bytes this evaluator counts as held (`limits::hold`), given back
+    /// when it is dropped.
+    held: u64,
+    /// The evaluator of a part of the statement (not of a subquery): its
+    /// rows are the answer's.
+    top: bool,
+    /// Its rows go to `Options::stream`.
+    streaming: bool,
+    /// Rows sent to the stream.
+    streamed: usize,
     regexes: HashMap<String, Regex>,
     pub(crate) curated: bool,
     /// When the statement must have finished (`Options::timeout`).
@@ -630,6 +702,12 @@ pub(crate) struct Exec<'a> {
     /// For each column of the final `Emit`: whether it may move the value
     /// out of the row instead of copying it (see `movable_columns`).
     movable: Vec<bool>,
+}
+
+impl Drop for Exec<'_> {
+    fn drop(&mut self) {
+        limits::release(self.held);
+    }
 }
 
 impl<'a> Exec<'a> {
@@ -655,7 +733,12 @@ impl<'a> Exec<'a> {
             plan,
             states,
             work: 0,
+            max_work: opts.work_budget(graph),
             out: Vec::new(),
+            held: 0,
+            top: false,
+            streaming: false,
+            streamed: 0,
             regexes: HashMap::new(),
             curated: graph.schema.is_some(),
             deadline: opts.timeout.map(|t| Instant::now() + t),
@@ -686,15 +769,8 @@ impl<'a> Exec<'a> {
     /// One unit of work: enforces the budget and polls the cancel flag.
     pub(crate) fn tick(&mut self) -> Result<(), QueryError> {
         self.work += 1;
-        if self.work > self.opts.max_work {
-            return Err(QueryError::new(
-                ErrorKind::Limit,
-                format!(
-                    "the query expanded more than {} paths; add a LIMIT, narrow the pattern or raise --max-work",
-                    self.opts.max_work
-                ),
-                None,
-            ));
+        if self.work > self.max_work {
+            return Err(limits::work_error(self.max_work));
         }
         if self.work & 1023 == 0 {
             if let Some(p) = &self.opts.progress {
@@ -704,17 +780,23 @@ impl<'a> Exec<'a> {
             if let Some(d) = self.deadline
                 && Instant::now() >= d
             {
-                let secs = self.opts.timeout.unwrap_or_default().as_secs_f64();
-                return Err(QueryError::new(
-                    ErrorKind::Limit,
-                    format!(
-                        "the query ran longer than {secs} s; add a LIMIT or narrow the pattern"
-                    ),
-                    None,
-                ));
+                return Err(limits::time_error(self.opts.timeout.unwrap_or_default()));
             }
         }
         Ok(())
+    }
+
+    /// Counts `bytes` as held by this evaluator (`limits::hold`).
+    pub(crate) fn hold(&mut self, bytes: u64) -> Result<(), QueryError> {
+        self.held += bytes;
+        limits::hold(bytes)
+    }
+
+    /// Gives back `bytes` this evaluator held.
+    fn release(&mut self, bytes: u64) {
+        let bytes = bytes.min(self.held);
+        self.held -= bytes;
+        limits::release(bytes);
     }
 
     fn check_cancel(&self) -> Result<(), QueryError> {
@@ -797,10 +879,12 @@ impl<'a> Exec<'a> {
             }
             Op::Distinct(slots) => {
                 let key = Key(slots.iter().map(|s| row[*s].clone()).collect());
+                let bytes = limits::row_bytes(&key.0);
                 let State::Seen(seen) = &mut self.states[ix] else {
                     unreachable!("state made for the op")
                 };
                 if seen.insert(key) {
+                    self.hold(bytes)?;
                     self.push(ix + 1, row)
                 } else {
                     Ok(Flow::Continue)
@@ -821,16 +905,25 @@ impl<'a> Exec<'a> {
                 {
                     return Ok(Flow::Continue);
                 }
-                st.rows.push(SortRow {
+                let sorted = SortRow {
                     keys: k,
                     seq,
                     row: row.to_vec(),
-                });
+                };
+                let bytes = limits::row_bytes(&sorted.keys) + limits::row_bytes(&sorted.row);
+                st.bytes += bytes;
+                st.rows.push(sorted);
+                let mut freed = 0;
                 if let Some(keep) = st.keep
                     && st.rows.len() >= keep.saturating_mul(2).max(1024)
                 {
                     st.select(keep, keys);
+                    let kept = st.rows.iter().map(SortRow::bytes).sum::<u64>();
+                    freed = st.bytes.saturating_sub(kept);
+                    st.bytes = kept;
                 }
+                self.release(freed);
+                self.hold(bytes)?;
                 Ok(Flow::Continue)
             }
             Op::Skip(n) => {
@@ -897,18 +990,11 @@ impl<'a> Exec<'a> {
                 Ok(Flow::Continue)
             }
             Op::Emit(slots) => {
-                if self.out.len() >= self.opts.max_rows {
-                    return Err(QueryError::new(
-                        ErrorKind::Limit,
-                        format!(
-                            "the query returned more than {} rows; add a LIMIT or raise --max-rows",
-                            self.opts.max_rows
-                        ),
-                        None,
-                    ));
+                if self.out.len() + self.streamed >= self.opts.max_rows {
+                    return Err(limits::rows_error(self.opts.max_rows));
                 }
                 let movable = &self.movable;
-                let out = slots
+                let out: Vec<Value> = slots
                     .iter()
                     .enumerate()
                     .map(|(k, s)| {
@@ -919,6 +1005,14 @@ impl<'a> Exec<'a> {
                         }
                     })
                     .collect();
+                if self.streaming
+                    && let Some(s) = &self.opts.stream
+                {
+                    self.streamed += 1;
+                    lock(s).row(&out).map_err(|e| limits::write_error(&e))?;
+                    return Ok(Flow::Continue);
+                }
+                self.hold(limits::row_bytes(&out))?;
                 self.out.push(out);
                 Ok(Flow::Continue)
             }
@@ -1018,6 +1112,11 @@ impl<'a> Exec<'a> {
         let gi = match found {
             Some(&g) => g,
             None => {
+                let bytes = limits::row_bytes(&keys) + limits::row_bytes(row);
+                self.hold(bytes)?;
+                let State::Agg(state) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
                 let g = state.groups.len();
                 let distinct = a.aggs.iter().any(|c| c.distinct);
                 state.groups.push(Group {
@@ -1063,8 +1162,19 @@ impl<'a> Exec<'a> {
             if c.distinct && !group.seen[i].insert(Key(vec![v.clone()])) {
                 continue;
             }
+            // What the accumulator keeps: the values of `collect()` and of
+            // percentiles, and the set of a `DISTINCT` aggregate.
+            let kept = matches!(group.accs[i], Acc::Collect(_) | Acc::Percentile { .. });
+            let bytes = u64::from(c.distinct || kept) * limits::value_bytes(&v);
+            let State::Agg(state) = &mut self.states[ix] else {
+                unreachable!("state made for the op")
+            };
+            let group = &mut state.groups[gi];
             let span = c.arg.as_ref().map(|e| e.span).unwrap_or_default();
             group.accs[i].add(v, span)?;
+            if bytes > 0 {
+                self.hold(bytes)?;
+            }
         }
         Ok(())
     }

@@ -72,6 +72,9 @@ pub(super) fn range(_: &Graph, a: &[Value]) -> FnResult {
     } else {
         (i128::from(end) - i128::from(start)) / i128::from(step) + 1
     };
+    if count > 0 && count <= i128::from(MAX_LIST) {
+        crate::query::limits::reserve(count as u64 * std::mem::size_of::<Value>() as u64)?;
+    }
     if count > i128::from(MAX_LIST) {
         return Err(QueryError::new(
             ErrorKind::Limit,

@@ -91,6 +91,13 @@ pub(super) fn right(_: &Graph, a: &[Value]) -> FnResult {
 pub(super) fn replace(_: &Graph, a: &[Value]) -> FnResult {
     match (&a[0], &a[1], &a[2]) {
         (Value::Str(s), Value::Str(from), Value::Str(to)) => {
+            // Checked before it is built: a replacement can multiply the
+            // length.
+            if to.len() > from.len() && !from.is_empty() {
+                let n = s.matches(from.as_str()).count() as u64;
+                let grown = s.len() as u64 + n * (to.len() - from.len()) as u64;
+                crate::query::limits::reserve(grown)?;
+            }
             Ok(Value::Str(s.replace(from.as_str(), to)))
         }
         (Value::Null, _, _) | (_, Value::Null, _) | (_, _, Value::Null) => Ok(Value::Null),
