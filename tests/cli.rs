@@ -1025,3 +1025,25 @@ fn analyst_statements_take_parameters_from_the_command_line() {
         .stderr(predicates::str::contains("parameter `$who` has no value"))
         .stderr(predicates::str::contains("--param who=VALUE"));
 }
+
+#[test]
+fn profile_answers_its_plan_even_where_rows_would_stream() {
+    // CSV answers stream their rows; PROFILE's answer is its plan, so the
+    // profiled query's own rows must not reach standard output.
+    let out = eje()
+        .args([
+            "--format",
+            "csv",
+            "query",
+            "PROFILE UNWIND range(1, 3) AS x RETURN x AS streamed_row",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.starts_with("streamed_row"), "{out}");
+    assert!(!out.lines().any(|l| l == "1" || l == "2"), "{out}");
+    assert!(out.lines().count() > 1, "{out}");
+}

@@ -97,7 +97,7 @@ pub fn run(graph: &Graph, text: &str, span: Span, opts: &Options) -> Executed {
                     }
                 }
             }
-            other => analyst::execute(graph, text, other, opts),
+            other => analyst::execute(graph, text, other, &held(opts)),
         };
         if result.is_err() {
             failed_in.get_or_insert(Stage::Run);
@@ -121,7 +121,8 @@ fn profile(
     text: &str,
     opts: &Options,
 ) -> Result<ResultSet, QueryError> {
-    let mut counting = opts.clone();
+    // PROFILE answers its plan, so the query's own rows are never streamed.
+    let mut counting = held(opts);
     let profile = opts.profile.clone().unwrap_or_default();
     counting.profile = Some(profile.clone());
     eval::run_plan(graph, plan, &counting)?;
@@ -150,7 +151,16 @@ pub fn execute(
             eval::run_query(graph, text, q, opts)
         }
         ast::Statement::Query(_) => run(graph, text, stmt.span(), opts).result,
-        other => analyst::execute(graph, text, other, opts),
+        other => analyst::execute(graph, text, other, &held(opts)),
+    }
+}
+
+/// The context without its row stream: analyst statements and PROFILE run
+/// queries of their own whose rows are not the answer, so they are held.
+fn held(opts: &Options) -> Options {
+    Options {
+        stream: None,
+        ..opts.clone()
     }
 }
 
