@@ -23,10 +23,9 @@ fuzz_target!(|text: &str| {
     let opts = eje::query::Options {
         max_hops: 4,
         max_rows: 10_000,
-        max_work: 200_000,
+        max_work: Some(200_000),
+        max_memory: 64 << 20,
         ..eje::query::Options::default()
     };
-    for result in eje::query::eval::run(graph(), text, &opts) {
-        let _ = result;
-    }
+    let _ = eje::query::run_all(graph(), text, &opts);
 });

@@ -328,13 +328,14 @@ impl Exec<'_> {
                         _ => Ok(Value::Null),
                     },
                     _ => {
-                        // A concatenation builds a value as large as both.
+                        // A concatenation builds a value as large as both,
+                        // while both are still alive.
                         if op == BinaryOp::Add
                             && (matches!(x, Value::List(_) | Value::Str(_))
                                 || matches!(y, Value::List(_) | Value::Str(_)))
                         {
-                            limits::reserve(limits::value_bytes(&x) + limits::value_bytes(&y))
-                                .map_err(|e| e.at(span))?;
+                            let both = limits::value_bytes(&x) + limits::value_bytes(&y);
+                            limits::reserve(2 * both).map_err(|e| e.at(span))?;
                         }
                         ops::arithmetic(op, x, y, span)
                     }

@@ -1012,7 +1012,7 @@ impl<'a> Exec<'a> {
                     lock(s).row(&out).map_err(|e| limits::write_error(&e))?;
                     return Ok(Flow::Continue);
                 }
-                self.hold(limits::row_bytes(&out))?;
+                self.hold(limits::ANSWER_FACTOR * limits::row_bytes(&out))?;
                 self.out.push(out);
                 Ok(Flow::Continue)
             }
