@@ -37,6 +37,9 @@ pub fn run(args: CoverageArgs, err_color: bool) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Failed);
     }
+    // The citations are read from the texts of every data file, which a
+    // snapshot does not keep: read the files.
+    load::cache::set_no_cache(true);
     let Some(loaded) = load_or_report(&args.graph, err_color) else {
         return Ok(Exit::Failed);
     };
