@@ -258,11 +258,16 @@ fn history_goes_to_the_data_directory_by_default_and_off_keeps_none() {
 
     let home = tmp.path().join("home2");
     let xdg2 = tmp.path().join("xdg2");
+    // The snapshot of the data goes to the cache directory, not under HOME.
+    let cache = tmp.path().join("cache2");
     let mut p = spawn_with(
         &data_dir(),
-        // The snapshot is eje's other own file (D10): off too, so nothing at all is written.
-        &["--history", "off", "--no-cache"],
-        &[("XDG_DATA_HOME", &xdg2), ("HOME", &home)],
+        &["--history", "off"],
+        &[
+            ("XDG_DATA_HOME", &xdg2),
+            ("HOME", &home),
+            ("XDG_CACHE_HOME", &cache),
+        ],
     );
     line(&mut p, "RETURN 1 AS one", "1 row");
     prompt(&mut p);

@@ -44,7 +44,12 @@ impl Fixture {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_eje"));
+        self.cmd_of(Path::new(env!("CARGO_BIN_EXE_eje")), args)
+    }
+
+    /// A command running the binary `bin`.
+    fn cmd_of(&self, bin: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(bin);
         c.env_remove("EJE_DATA")
             .env_remove("EJE_NO_CACHE")
             .env("NO_COLOR", "1")
@@ -398,4 +403,23 @@ fn cache_info_and_clear() {
     );
     assert!(f.snapshots().is_empty());
     assert!(info(&f).contains("(0 snapshots"));
+}
+
+#[test]
+fn another_build_of_eje_reads_the_files_again() {
+    let f = Fixture::new();
+    let q = all(QUERIES);
+    let first = f.query(&q);
+    assert_eq!(f.query("RETURN 1").files_read, 0);
+    // A copy of the binary is another executable file: another build as
+    // far as the snapshot knows.
+    let other = f.cache.with_file_name("eje-other");
+    fs::copy(env!("CARGO_BIN_EXE_eje"), &other).unwrap();
+    let run = |bin: &Path| Run::of(f.cmd_of(bin, &["query", &q]).output().unwrap());
+    let by_other = run(&other);
+    assert!(by_other.files_read > 0, "another build used the snapshot");
+    assert_eq!(by_other.stdout, first.stdout);
+    let again = run(&other);
+    assert_eq!(again.files_read, 0);
+    assert_eq!(again.stdout, first.stdout);
 }
