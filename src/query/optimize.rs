@@ -21,7 +21,8 @@
 //!   and its last step yields each far node once (distinct ends), so every
 //!   row has another `n`, and another `n.id` (ids are unique in curated
 //!   data): the `DISTINCT` that follows has nothing to remove and is
-//!   dropped (`MatchPlan::distinct_rows` says so to `EXPLAIN`).
+//!   dropped (`MatchPlan::distinct_rows` says so to `EXPLAIN`). Likewise
+//!   `count(DISTINCT n)` without grouping keys becomes `count(n)`.
 //!
 //! Both keep openCypher's relationship uniqueness (relations bound earlier
 //! in the `MATCH` are still excluded) and the step's filters.
@@ -271,18 +272,34 @@ fn unique_rows(plan: &mut SinglePlan) -> bool {
         return false;
     }
     let to = x.to;
+    let names_far = |e: &PExpr| {
+        is_slot(e, to)
+            || by_id && matches!(&e.kind, PKind::Prop(b, k) if k == "id" && is_slot(b, to))
+    };
+    // `count(DISTINCT e)` with no grouping key counts distinct far nodes,
+    // which the match yields once each: a plain count.
+    if let Some(Op::Aggregate(a)) = plan.ops.get(1)
+        && a.keys.is_empty()
+        && a.aggs.iter().all(|c| {
+            c.kind == AggKind::Count && c.distinct && c.arg.as_ref().is_some_and(names_far)
+        })
+    {
+        if let Some(Op::Aggregate(a)) = plan.ops.get_mut(1) {
+            a.aggs.iter_mut().for_each(|c| c.distinct = false);
+        }
+        if let Some(Op::Match(m)) = plan.ops.first_mut() {
+            m.distinct_rows = true;
+        }
+        return true;
+    }
     let (Some(Op::Project(items)), Some(Op::Distinct(slots))) = (plan.ops.get(1), plan.ops.get(2))
     else {
         return false;
     };
     // Some column of the distinct rows tells the far nodes apart.
-    let tells_apart = slots.iter().any(|s| {
-        items.iter().any(|(e, out)| {
-            out == s
-                && (is_slot(e, to)
-                    || by_id && matches!(&e.kind, PKind::Prop(b, k) if k == "id" && is_slot(b, to)))
-        })
-    });
+    let tells_apart = slots
+        .iter()
+        .any(|s| items.iter().any(|(e, out)| out == s && names_far(e)));
     if !tells_apart {
         return false;
     }

@@ -1026,7 +1026,7 @@ impl<'a> Exec<'a> {
             let started = self.prof.as_ref().map(|_| Instant::now());
             self.flush(ix)?;
             if let (Some(t), Some(c)) = (started, self.prof.as_mut().and_then(|p| p.get_mut(ix))) {
-                c.nanos += t.elapsed().as_nanos() as u64;
+                c.flush_nanos += t.elapsed().as_nanos() as u64;
             }
         }
         Ok(())

@@ -73,7 +73,7 @@ pub fn describe(graph: &Graph, plan: &QueryPlan, text: &str) -> Vec<PlanLine> {
                         detail += &format!("; filters on the paths: {}", d.exprs(&m.post));
                     }
                     if m.distinct_rows {
-                        detail += "; rewrite: its rows are distinct already (one start, each far node once, unique ids), so no Distinct follows";
+                        detail += "; rewrite: its rows are distinct already (one start, each far node once, unique ids), so the DISTINCT after it goes";
                     }
                     line(None, head, detail);
                     for (si, step) in m.steps.iter().enumerate() {
