@@ -1133,6 +1133,61 @@ fn bundled() -> Graph {
     }
 }
 
+/// The strings a list property holds (with `field`, its maps' `field`), read
+/// from the built value.
+fn strings_of(v: Option<&Value>, field: Option<&str>) -> Vec<String> {
+    let Some(Value::List(items)) = v else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match (field, item) {
+            (None, Value::Str(s)) => Some(s.clone()),
+            (Some(f), Value::Map(m)) => match m.get(f) {
+                Some(Value::Str(s)) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Listing a relation's evidence strings without building its evidence
+/// (what the JSON export's list of cited sources reads) gives what the
+/// built values hold, item for item, on every relation of the bundled data.
+#[test]
+fn evidence_strings_listed_unbuilt_equal_the_built_values() {
+    let g = bundled();
+    let asks: [(&str, Option<&str>); 7] = [
+        ("sources", None),
+        ("claimants", None),
+        ("quotes", None),
+        ("citations", Some("source")),
+        ("citations", Some("quote")),
+        ("citations", Some("claimant")),
+        ("citations", Some("hedge")),
+    ];
+    let mut listed_any = 0;
+    for e in g.rels() {
+        let props = &g.rel(e).props;
+        // All listed first: reading a value below builds and keeps it.
+        let listed: Vec<Vec<String>> = asks
+            .iter()
+            .map(|&(key, field)| {
+                let mut out = Vec::new();
+                props.each_str(key, field, |s| out.push(s.to_string()));
+                out
+            })
+            .collect();
+        for (&(key, field), listed) in asks.iter().zip(&listed) {
+            let built = strings_of(props.get(key), field);
+            assert_eq!(listed, &built, "{key} {field:?} of relation {e:?}");
+            listed_any += listed.len();
+        }
+    }
+    assert!(listed_any > 1000, "the bundled data cites: {listed_any}");
+}
+
 #[test]
 fn bundled_data_exports_in_every_format_and_reads_back() {
     let g = bundled();

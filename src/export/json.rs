@@ -85,45 +85,32 @@ pub fn node_to_json(graph: &Graph, node: &Node) -> Json {
 }
 
 /// The ids of the sources a relation cites, from `sources` and from
-/// `citations[].source`.
-fn cited_sources(rel: &Rel, out: &mut FastSet<String>) {
-    let mut add = |id: &str| {
-        if !out.contains(id) {
-            out.insert(id.to_string());
+/// `citations[].source`, listed without building the relation's evidence.
+/// The loader shares one string among the citations of a source, so each
+/// is noted once by its address and length (`seen`), without hashing or comparing its
+/// text; equal texts at two addresses are merged when sorted.
+fn cited_sources<'a>(rel: &'a Rel, seen: &mut FastSet<(usize, usize)>, out: &mut Vec<&'a str>) {
+    let mut add = |id: &'a str| {
+        if seen.insert((id.as_ptr() as usize, id.len())) {
+            out.push(id);
         }
     };
-    rel.props.scan(|it| {
-        for (k, v) in it {
-            match (k.as_str(), v) {
-                ("sources", Value::List(ids)) => {
-                    ids.iter().filter_map(Value::as_str).for_each(&mut add)
-                }
-                ("citations", Value::List(cites)) => {
-                    for c in cites {
-                        if let Value::Map(m) = c
-                            && let Some(Value::Str(s)) = m.get("source")
-                        {
-                            add(s);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    });
+    rel.props.each_str("sources", None, &mut add);
+    rel.props.each_str("citations", Some("source"), &mut add);
 }
 
 /// The `graph` object: counts, the sources the relations cite, the
 /// symmetric relation types.
 fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
-    // A hash set while collecting (a million relations cite), sorted after.
-    let mut cited = FastSet::default();
+    // Addresses in a hash set while collecting (a million relations
+    // cite), texts sorted after.
+    let (mut seen, mut cited) = (FastSet::default(), Vec::new());
     for &e in rels {
-        cited_sources(graph.rel(e), &mut cited);
+        cited_sources(graph.rel(e), &mut seen, &mut cited);
     }
-    let cited: BTreeSet<String> = cited.into_iter().collect();
+    let cited: BTreeSet<&str> = cited.into_iter().collect();
     let mut sources = Map::new();
-    for id in &cited {
+    for &id in &cited {
         if let Some(s) = graph.sources.get(id) {
             let mut m = Map::new();
             m.insert("kind".into(), Json::String(s.kind.clone()));
@@ -136,7 +123,7 @@ fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
             }
             m.insert("language".into(), Json::String(s.language.clone()));
             m.insert("file".into(), Json::String(s.file.clone()));
-            sources.insert(id.clone(), Json::Object(m));
+            sources.insert(id.to_string(), Json::Object(m));
         }
     }
     // Relation types the schema declares symmetric: `a met_with b` also

@@ -200,6 +200,36 @@ impl Deferred for Evidence {
             _ => None,
         }
     }
+
+    // An export lists the sources every relation cites: straight from the
+    // compact citations, in the order and with the dedup of `values`.
+    fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
+        let cites = self.cites.iter();
+        match (key, field) {
+            ("sources", None) => each_distinct(cites.map(|c| &*c.source), f),
+            ("claimants", None) => each_distinct(cites.filter_map(|c| c.claimant.as_deref()), f),
+            ("quotes", None) | ("citations", Some("quote")) => cites.for_each(|c| f(&c.quote)),
+            ("citations", Some("source")) => cites.for_each(|c| f(&c.source)),
+            ("citations", Some("claimant")) => {
+                cites.filter_map(|c| c.claimant.as_deref()).for_each(f)
+            }
+            ("citations", Some("hedge")) => cites.for_each(|c| f(hedge_name(c.hedge))),
+            // Not one of the evidence lists: nothing to list.
+            _ => {}
+        }
+        true
+    }
+}
+
+/// Each different string once, in the order first met (as `values` dedups).
+fn each_distinct<'a>(items: impl Iterator<Item = &'a str>, f: &mut dyn FnMut(&'a str)) {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in items {
+        if !seen.contains(&s) {
+            seen.push(s);
+            f(s);
+        }
+    }
 }
 
 /// How many different strings, as `values` dedups them.

@@ -55,12 +55,41 @@ pub trait Deferred: Send + Sync + fmt::Debug {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
+
+    /// Calls `f` with each string of the list under `key`, in list order;
+    /// with `field`, the string under `field` of each map in that list.
+    /// Anything else (not a list, items of another type) is skipped. The
+    /// strings are borrowed from `self`, so the values must not be built to
+    /// list them: return `false` where that is not possible (the default),
+    /// and `Props::each_str` builds and keeps the values instead.
+    fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
+        let _ = (key, field, f);
+        false
+    }
 }
 
 fn list_len(v: &Value) -> Option<usize> {
     match v {
         Value::List(l) => Some(l.len()),
         _ => None,
+    }
+}
+
+/// The strings of a list value (or, with `field`, of its maps' `field`).
+fn each_str<'a>(v: &'a Value, field: Option<&str>, f: &mut dyn FnMut(&'a str)) {
+    let Value::List(items) = v else { return };
+    for item in items {
+        let item = match (field, item) {
+            (None, item) => item,
+            (Some(field), Value::Map(m)) => match m.get(field) {
+                Some(v) => v,
+                None => continue,
+            },
+            (Some(_), _) => continue,
+        };
+        if let Value::Str(s) = item {
+            f(s);
+        }
     }
 }
 
@@ -137,6 +166,30 @@ impl Props {
     /// The deferred group, if there is one (its values are not built).
     pub fn deferred(&self) -> Option<&dyn Deferred> {
         self.deferred.as_ref().map(|d| &d.source as &dyn Deferred)
+    }
+
+    /// Calls `f` with each string of the list under `key` (with `field`,
+    /// the string under `field` of each map in that list), in list order,
+    /// borrowed from these properties. Deferred values are not built where
+    /// their source lists the strings itself (`Deferred::each_str`); where it
+    /// cannot, they are built and kept as a read would keep them. An export
+    /// lists the sources a million relations cite this way.
+    pub fn each_str<'a>(&'a self, key: &str, field: Option<&str>, mut f: impl FnMut(&'a str)) {
+        if let Ok(i) = self.find(key) {
+            return each_str(&self.entries[i].1, field, &mut f);
+        }
+        let Some(i) = self.deferred_index(key) else {
+            return;
+        };
+        let Some(d) = self.deferred.as_ref() else {
+            return;
+        };
+        if let Some(values) = d.cache.get() {
+            return each_str(&values[i], field, &mut f);
+        }
+        if !d.source.each_str(key, field, &mut f) {
+            each_str(&d.values()[i], field, &mut f);
+        }
     }
 
     /// Whether the deferred group's values have been built.
@@ -527,6 +580,43 @@ mod tests {
         let all: Vec<(String, Value)> =
             p.scan(|it| it.map(|(k, v)| (k.clone(), v.clone())).collect());
         assert_eq!(all, p.to_map().into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn each_str_lists_strings_of_lists_and_of_their_maps() {
+        let mut p = Props::new();
+        p.insert(
+            "cites".into(),
+            Value::List(vec![
+                Value::Map(BTreeMap::from([("source".into(), Value::from("s1"))])),
+                Value::Int(3),
+                Value::Map(BTreeMap::from([("source".into(), Value::Null)])),
+                Value::Map(BTreeMap::from([("source".into(), Value::from("s2"))])),
+            ]),
+        );
+        p.insert(
+            "names".into(),
+            Value::List(vec![Value::from("a"), Value::Null, Value::from("b")]),
+        );
+        p.insert("one".into(), Value::from("not a list"));
+        let list = |key: &str, field: Option<&str>| {
+            let mut out = Vec::new();
+            p.each_str(key, field, |s| out.push(s.to_string()));
+            out
+        };
+        assert_eq!(list("cites", Some("source")), ["s1", "s2"]);
+        assert_eq!(list("cites", None), Vec::<String>::new());
+        assert_eq!(list("names", None), ["a", "b"]);
+        assert_eq!(list("names", Some("source")), Vec::<String>::new());
+        assert_eq!(list("one", None), Vec::<String>::new());
+        assert_eq!(list("nope", None), Vec::<String>::new());
+        // A deferred source that cannot list its strings has its values
+        // built and kept, so the strings it lends stay alive.
+        let q = sample();
+        let mut out = Vec::new();
+        q.each_str("sources", None, |s| out.push(s));
+        assert_eq!(out, ["src"]);
+        assert!(q.deferred_built());
     }
 
     #[test]
