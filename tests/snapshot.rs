@@ -423,3 +423,25 @@ fn another_build_of_eje_reads_the_files_again() {
     assert_eq!(again.files_read, 0);
     assert_eq!(again.stdout, first.stdout);
 }
+
+#[test]
+fn the_snapshot_of_a_folder_that_is_gone_is_removed_by_the_next_write() {
+    let f = Fixture::new();
+    f.query("RETURN 1");
+    let gone = f.snapshot();
+    // A second folder with the same cache; the first one deleted.
+    let second = f.data.with_file_name("data2");
+    copy_dir(&f.data, &second);
+    fs::remove_dir_all(&f.data).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_eje"))
+        .env("XDG_CACHE_HOME", &f.cache)
+        .env_remove("EJE_NO_CACHE")
+        .args(["query", "RETURN 1", "--data"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let left = f.snapshots();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_ne!(left[0], gone);
+}

@@ -61,6 +61,27 @@ pub fn entries(dir: &Path) -> std::io::Result<Vec<Entry>> {
     Ok(out)
 }
 
+/// Removes the snapshots in `dir` whose data folder no longer exists (a
+/// temporary folder, one moved or deleted), except `keep`: each names its
+/// folder, and no other start could ever read it.
+pub fn prune(dir: &Path, keep: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in read.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        if !(name.starts_with("data-") && name.ends_with(".snapshot")) || path == keep {
+            continue;
+        }
+        if let Some(root) = super::snapshot::info_root(&path)
+            && !Path::new(&root).is_dir()
+        {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 /// Removes eje's files from `dir` (snapshots and half-written ones);
 /// how many files and bytes went.
 pub fn clear(dir: &Path) -> std::io::Result<(usize, u64)> {

@@ -98,7 +98,12 @@ pub fn write(
             (NODES, &nodes),
             (RELS, &rels),
         ],
-    )
+    )?;
+    // The snapshots of folders that are gone would otherwise stay forever.
+    if let Some(dir) = path.parent() {
+        super::cache::prune(dir, path);
+    }
+    Ok(())
 }
 
 /// Opens the snapshot at `path` for the data folder `root`, whose data files
@@ -128,6 +133,16 @@ pub fn open(path: &Path, root: &Path, rels: &[String], walk: &[Diagnostic]) -> O
         })),
         Err(d) => Opened::Damaged(d),
     }
+}
+
+/// The data folder the snapshot at `path` was made from, when it can be
+/// read.
+pub fn info_root(path: &Path) -> Option<String> {
+    let snap = SnapFile::open(path).ok()?;
+    section(&snap, ROOT, |r| {
+        Some(String::from_utf8_lossy(r.0).into_owned())
+    })
+    .ok()
 }
 
 /// What `eje cache info` says of one snapshot.
