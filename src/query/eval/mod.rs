@@ -18,6 +18,7 @@
 mod expr;
 mod key;
 mod matcher;
+mod movable;
 mod ops;
 pub mod profile;
 pub mod temporal;
@@ -236,81 +237,6 @@ pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, Q
     let mut ex = Exec::new(graph, &opts, &plan);
     let mut row = vec![Value::Null; nslots];
     ex.eval(e, &mut row)
-}
-
-/// Which columns of a pipeline's final `Emit` may be moved out of the row
-/// rather than copied: those a `Project` computes afresh for every row it
-/// gets, from values other than their own, where nothing between it and
-/// the `Emit` sends one row on more than once (a match, an unwind, a call)
-/// and no operator before it reads the slot. The row the `Emit` gets is
-/// then never read again before the `Project` writes the slot anew.
-fn movable_columns(ops: &[Op]) -> Vec<bool> {
-    let Some((Op::Emit(slots), before)) = ops.split_last() else {
-        return Vec::new();
-    };
-    slots
-        .iter()
-        .enumerate()
-        .map(|(k, &s)| {
-            if slots[..k].contains(&s) || slots[k + 1..].contains(&s) {
-                return false;
-            }
-            for (at, op) in before.iter().enumerate().rev() {
-                match op {
-                    Op::Filter(_) | Op::Distinct(_) | Op::Skip(_) | Op::Limit(_) => continue,
-                    Op::Project(items) => {
-                        let Some((e, _)) = items.iter().find(|(_, out)| *out == s) else {
-                            continue;
-                        };
-                        let mut reads = Vec::new();
-                        e.slots(&mut reads);
-                        for op in &before[..at] {
-                            op_slots(op, &mut reads);
-                        }
-                        for (e, _) in items {
-                            e.slots(&mut reads);
-                        }
-                        return !reads.contains(&s);
-                    }
-                    _ => return false,
-                }
-            }
-            false
-        })
-        .collect()
-}
-
-/// Every slot an operator reads or writes.
-fn op_slots(op: &Op, out: &mut Vec<usize>) {
-    match op {
-        Op::Match(m) => m.slots(out),
-        Op::Unwind { expr, slot } => {
-            expr.slots(out);
-            out.push(*slot);
-        }
-        Op::Filter(e) => e.slots(out),
-        Op::Project(items) => items.iter().for_each(|(e, s)| {
-            e.slots(out);
-            out.push(*s);
-        }),
-        Op::Aggregate(a) => {
-            for (e, s) in a.keys.iter().chain(&a.post) {
-                e.slots(out);
-                out.push(*s);
-            }
-            for c in &a.aggs {
-                c.arg.iter().chain(&c.arg2).for_each(|e| e.slots(out));
-                out.push(c.slot);
-            }
-        }
-        Op::Distinct(slots) | Op::Emit(slots) => out.extend(slots),
-        Op::Sort(keys) => keys.iter().for_each(|(e, _)| e.slots(out)),
-        Op::Skip(_) | Op::Limit(_) => {}
-        Op::Call { args, outputs, .. } => {
-            args.iter().for_each(|e| e.slots(out));
-            out.extend(outputs.iter().map(|(_, s)| *s));
-        }
-    }
 }
 
 /// Whether upstream operators should keep sending rows.
@@ -744,7 +670,7 @@ impl<'a> Exec<'a> {
             deadline: opts.timeout.map(|t| Instant::now() + t),
             coarse: false,
             coarse_rows: 0,
-            movable: movable_columns(&plan.ops),
+            movable: movable::movable_columns(&plan.ops),
             prof: opts.profile.as_ref().map(|_| {
                 plan.ops
                     .iter()
