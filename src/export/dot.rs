@@ -349,6 +349,11 @@ fn place_groups(graph: &Graph, sub: &Subgraph) -> BTreeMap<String, (NodeIndex, V
         targets.sort_by(|a, b| graph.node(*a).id.cmp(&graph.node(*b).id));
         targets.first().copied()
     };
+    // Each node's place looked up once: ten million events and cities
+    // reach the same few countries, whose relations would otherwise be
+    // walked again for each of them.
+    let mut places: HashMap<NodeIndex, Option<NodeIndex>> = HashMap::new();
+    let mut located = |n: NodeIndex| *places.entry(n).or_insert_with(|| located(n));
     let mut groups: BTreeMap<String, (NodeIndex, Vec<NodeIndex>)> = BTreeMap::new();
     for n in sub.sorted_nodes(graph) {
         let mut root = n;
