@@ -39,32 +39,6 @@ fn binary_level(op: BinaryOp) -> u8 {
     }
 }
 
-fn binary_symbol(op: BinaryOp) -> &'static str {
-    use BinaryOp::*;
-    match op {
-        Or => "OR",
-        Xor => "XOR",
-        And => "AND",
-        Eq => "=",
-        Ne => "<>",
-        Lt => "<",
-        Le => "<=",
-        Gt => ">",
-        Ge => ">=",
-        Add => "+",
-        Sub => "-",
-        Mul => "*",
-        Div => "/",
-        Mod => "%",
-        Pow => "^",
-        In => "IN",
-        StartsWith => "STARTS WITH",
-        EndsWith => "ENDS WITH",
-        Contains => "CONTAINS",
-        RegexMatch => "=~",
-    }
-}
-
 /// How tightly an expression binds as printed.
 fn level(e: &Expr) -> u8 {
     match &e.kind {
@@ -191,7 +165,7 @@ fn expr(f: &mut Formatter, e: &Expr) -> Result {
             let logical = matches!(op, BinaryOp::Or | BinaryOp::Xor | BinaryOp::And);
             let print = if logical { logical_operand } else { operand };
             print(f, l, left_parens)?;
-            write!(f, " {} ", binary_symbol(*op))?;
+            write!(f, " {} ", op.symbol())?;
             print(f, r, level(r) <= lvl)
         }
         ExprKind::IsNull { expr: x, negated } => {

@@ -225,7 +225,7 @@ impl Checker<'_> {
         a: &PExpr,
         b: &PExpr,
     ) -> Result<Ty, QueryError> {
-        let name = || format!("`{}`", op_text(op));
+        let name = || format!("`{}`", op.symbol());
         Ok(match op {
             BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => {
                 expect(ta, BOOL, name, a.span)?;
@@ -312,31 +312,6 @@ impl Checker<'_> {
             }
         }
         Ok(())
-    }
-}
-
-fn op_text(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Or => "OR",
-        BinaryOp::Xor => "XOR",
-        BinaryOp::And => "AND",
-        BinaryOp::Eq => "=",
-        BinaryOp::Ne => "<>",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
-        BinaryOp::Mod => "%",
-        BinaryOp::Pow => "^",
-        BinaryOp::In => "IN",
-        BinaryOp::StartsWith => "STARTS WITH",
-        BinaryOp::EndsWith => "ENDS WITH",
-        BinaryOp::Contains => "CONTAINS",
-        BinaryOp::RegexMatch => "=~",
     }
 }
 

@@ -407,20 +407,15 @@ impl Describer<'_> {
     }
 }
 
+/// The comparisons EXPLAIN writes in its own words (the rest as an
+/// expression).
 fn binary(op: BinaryOp) -> Option<&'static str> {
-    Some(match op {
-        BinaryOp::Eq => "=",
-        BinaryOp::Ne => "<>",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::StartsWith => "STARTS WITH",
-        BinaryOp::EndsWith => "ENDS WITH",
-        BinaryOp::Contains => "CONTAINS",
-        BinaryOp::In => "IN",
-        _ => return None,
-    })
+    use BinaryOp::*;
+    matches!(
+        op,
+        Eq | Ne | Lt | Le | Gt | Ge | StartsWith | EndsWith | Contains | In
+    )
+    .then(|| op.symbol())
 }
 
 /// Whether a match is one operator of `part` (rather than a pattern inside
