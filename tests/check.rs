@@ -18,6 +18,7 @@ fn root() -> PathBuf {
 fn eje() -> Command {
     let mut c = Command::cargo_bin("eje").unwrap();
     c.env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1")
         .env_remove("EJE_CORPUS")
         .env("NO_COLOR", "1");
     c

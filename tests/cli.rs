@@ -9,6 +9,7 @@ fn eje() -> Command {
     let mut c = Command::cargo_bin("eje").unwrap();
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1")
         .env("NO_COLOR", "1");
     c
 }
@@ -284,7 +285,9 @@ fn a_missing_data_dir_is_a_clear_error() {
 fn the_bundled_copy_is_used_outside_the_repository() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = Command::cargo_bin("eje").unwrap();
-    c.current_dir(dir.path()).env_remove("EJE_DATA");
+    c.current_dir(dir.path())
+        .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1");
     c.args([
         "query",
         "--format",
@@ -464,6 +467,7 @@ fn exit_after_closing_the_pipe(args: &[&str], stderr: bool, keep: usize) -> Opti
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("eje"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1")
         .env("NO_COLOR", "1")
         .args(args)
         .stdout(out)
@@ -528,6 +532,7 @@ fn a_full_disk_is_an_error_message_not_a_panic() {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("eje"));
         c.current_dir(env!("CARGO_MANIFEST_DIR"))
             .env_remove("EJE_DATA")
+            .env("EJE_NO_CACHE", "1")
             .env("NO_COLOR", "1")
             .args(args);
         c

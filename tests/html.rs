@@ -288,6 +288,7 @@ fn eje() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_eje"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1")
         .env("NO_COLOR", "1");
     c
 }

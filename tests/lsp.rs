@@ -80,6 +80,7 @@ impl Client {
             .unwrap()
             .arg("lsp")
             .env_remove("EJE_DATA")
+            .env("EJE_NO_CACHE", "1")
             .env_remove("EJE_CORPUS")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -56,7 +56,8 @@ fn spawn_with(data: &Path, args: &[&str], env: &[(&str, &Path)]) -> PtySession {
         .env("COLUMNS", "120")
         // No init script from the user's own config directory.
         .env("XDG_CONFIG_HOME", "/nonexistent/eje-test-config")
-        .env_remove("EJE_DATA");
+        .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -441,7 +442,9 @@ fn meta_commands_help_and_did_you_mean() {
 
 fn eje() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_eje"));
-    cmd.env_remove("EJE_DATA").env("NO_COLOR", "1");
+    cmd.env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -563,7 +566,8 @@ fn the_cancel_message_starts_a_line_of_its_own_after_the_echoed_ctrl_c() {
         .env("COLUMNS", "120")
         // No init script from the user's own config directory.
         .env("XDG_CONFIG_HOME", "/nonexistent/eje-test-config")
-        .env_remove("EJE_DATA");
+        .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1");
     let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
     expect(&mut p, "eje> ");
     p.send_line("MATCH (a), (b), (c), (d) RETURN count(*) AS n")

@@ -20,6 +20,8 @@ const STATEMENTS: &[(&str, &str)] = &[
 
 fn session() -> Session {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // A test writes nothing outside its folder: no snapshot in the user's cache.
+    eje::load::cache::set_no_cache(true);
     Session::open(GraphSource::Data(DataLocation::Dir(root.join("data"))))
         .unwrap_or_else(|f| panic!("{}", f.render(false)))
 }

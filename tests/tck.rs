@@ -727,6 +727,7 @@ impl<'s> Runner<'s> {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_eje"));
         cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
             .env_remove("EJE_DATA")
+            .env("EJE_NO_CACHE", "1")
             .env("NO_COLOR", "1")
             .env("EJE_NO_CACHE", "1")
             .stdin(std::process::Stdio::null());

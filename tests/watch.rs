@@ -67,7 +67,8 @@ fn the_repl_reloads_on_every_save_and_keeps_the_old_graph_on_errors() {
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "120")
-        .env_remove("EJE_DATA");
+        .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1");
     let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
     expect(&mut p, "Type :help for help");
     new_line(&mut p);
@@ -123,7 +124,8 @@ fn coverage_in_the_repl() {
         .env("EJE_CORPUS", fixture.join("corpus"))
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
-        .env_remove("EJE_DATA");
+        .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1");
     let mut p = spawn_command(cmd, Some(TIMEOUT_MS)).expect("eje starts in a pty");
     new_line(&mut p);
     ask(&mut p, ":coverage", "Un párrafo sin citar.");
