@@ -153,10 +153,19 @@ pub fn load_dir(dir: &Path, opts: &Options) -> Result<Loaded, Failure> {
     let loaded = check_and_build(read.files, read.diags, read.broken, opts, &progress);
     timer.phase("load");
     if let (Ok(loaded), Some(path), Some(key)) = (&loaded, &snap_path, &key) {
-        if let Err(e) = snapshot::write(path, key, dir, &walk, loaded)
-            && let Some(note) = cache::unwritable_note(path, &e)
-        {
-            cache::note(&note);
+        match snapshot::write(path, key, dir, &walk, loaded) {
+            Err(e) => {
+                if let Some(note) = cache::unwritable_note(path, &e) {
+                    cache::note(&note);
+                }
+            }
+            // The snapshots of folders that are gone would otherwise stay
+            // forever.
+            Ok(()) => {
+                if let Some(cache_dir) = path.parent() {
+                    cache::prune(cache_dir, path);
+                }
+            }
         }
         timer.phase("snapshot written");
     }

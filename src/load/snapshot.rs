@@ -99,10 +99,6 @@ pub fn write(
             (RELS, &rels),
         ],
     )?;
-    // The snapshots of folders that are gone would otherwise stay forever.
-    if let Some(dir) = path.parent() {
-        super::cache::prune(dir, path);
-    }
     Ok(())
 }
 
