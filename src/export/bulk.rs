@@ -47,7 +47,7 @@ use super::json::value_to_json;
 use super::stream::Progress;
 use super::subgraph::Subgraph;
 use super::{Dialect, ExportError};
-use crate::model::{Graph, Value, value::format_float};
+use crate::model::{Graph, Props, Value, value::format_float};
 use crate::sink::WriteError;
 
 /// The column type of a property, the widest its values need.
@@ -255,6 +255,32 @@ fn text_of(graph: &Graph, v: &Value) -> String {
 }
 
 /// Writes one field: `v` in a column of type `ty`. Null is an empty field.
+/// One field per column (`,` before each), in the columns' key order: the
+/// properties are scanned once beside the sorted columns, and a column a
+/// row has no value for stays empty.
+fn prop_fields(
+    graph: &Graph,
+    props: &Props,
+    cols: &[(String, Ty)],
+    dialect: Dialect,
+    out: &mut String,
+) {
+    props.scan(|it| {
+        let mut it = it.peekable();
+        for (name, ty) in cols {
+            out.push(',');
+            while it.peek().is_some_and(|(k, _)| k.as_str() < name.as_str()) {
+                it.next();
+            }
+            if let Some((k, v)) = it.peek()
+                && k.as_str() == name.as_str()
+            {
+                field(graph, v, *ty, dialect, out);
+            }
+        }
+    });
+}
+
 fn field(graph: &Graph, v: &Value, ty: Ty, dialect: Dialect, out: &mut String) {
     let num = |x: &Value| match x {
         Value::Int(i) if ty == Ty::FloatList || ty == Ty::Float => format_float(*i as f64),
@@ -574,20 +600,7 @@ pub fn write_into(
                 let labels: Vec<&str> = node.labels.iter().map(String::as_str).collect();
                 quoted(&labels.join(";"), dialect, &mut f.line);
             }
-            node.props.scan(|it| {
-                let mut it = it.peekable();
-                for (name, ty) in &t.cols {
-                    f.line.push(',');
-                    while it.peek().is_some_and(|(k, _)| k.as_str() < name.as_str()) {
-                        it.next();
-                    }
-                    if let Some((k, v)) = it.peek()
-                        && k.as_str() == name.as_str()
-                    {
-                        field(graph, v, *ty, dialect, &mut f.line);
-                    }
-                }
-            });
+            prop_fields(graph, &node.props, &t.cols, dialect, &mut f.line);
             f.end_row()?;
             progress.inc(1);
         }
@@ -645,20 +658,7 @@ pub fn write_into(
             f.line.push(',');
             quoted(&rel.rel_type, dialect, &mut f.line);
         }
-        rel.props.scan(|it| {
-            let mut it = it.peekable();
-            for (name, ty) in cols {
-                f.line.push(',');
-                while it.peek().is_some_and(|(k, _)| k.as_str() < name.as_str()) {
-                    it.next();
-                }
-                if let Some((k, v)) = it.peek()
-                    && k.as_str() == name.as_str()
-                {
-                    field(graph, v, *ty, dialect, &mut f.line);
-                }
-            }
-        });
+        prop_fields(graph, &rel.props, cols, dialect, &mut f.line);
         f.end_row()?;
         progress.inc(1);
     }
