@@ -23,6 +23,7 @@ pub mod dossier;
 pub mod fast;
 pub mod files;
 pub mod freshness;
+pub mod lexer;
 pub mod location;
 pub mod outline;
 pub mod read;

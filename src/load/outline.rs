@@ -4,8 +4,11 @@
 //!
 //! The scan is lenient and never fails; it runs only on files ron accepted.
 //! It also finds duplicate map keys, which serde would silently collapse.
+//! Its tokens come from `lexer`, the lexer the fast reader uses too.
 
 use std::ops::Range;
+
+use super::lexer::{Lexer, is_word_byte};
 
 /// One value in the file.
 #[derive(Debug, Clone, Default)]
@@ -64,11 +67,7 @@ impl Item {
 
 /// Builds the outline of a whole file.
 pub fn outline(text: &str) -> Item {
-    let mut s = Scanner {
-        b: text.as_bytes(),
-        text,
-        i: 0,
-    };
+    let mut s = Scanner::new(text, 0);
     s.skip_attributes();
     s.value(0)
 }
@@ -83,11 +82,7 @@ pub struct ListIndex {
 
 impl ListIndex {
     pub fn new(text: &str) -> Self {
-        let mut s = Scanner {
-            b: text.as_bytes(),
-            text,
-            i: 0,
-        };
+        let mut s = Scanner::new(text, 0);
         s.skip_attributes();
         let mut lists = Vec::new();
         if s.peek() != Some(b'(') {
@@ -103,7 +98,7 @@ impl ListIndex {
             let mut starts = Vec::new();
             if s.peek() == Some(b'[') {
                 s.elements(b']', |s| {
-                    starts.push(s.i);
+                    starts.push(s.lx.pos);
                     let _ = s.value(2);
                 });
             } else {
@@ -124,12 +119,7 @@ impl ListIndex {
 /// The outline of one element of a top-level list, starting at `offset`
 /// (spans are offsets into the whole text, as in `outline`).
 pub fn outline_element(text: &str, offset: usize) -> Item {
-    let mut s = Scanner {
-        b: text.as_bytes(),
-        text,
-        i: offset.min(text.len()),
-    };
-    s.value(2)
+    Scanner::new(text, offset).value(2)
 }
 
 /// Duplicate keys in maps and duplicate fields in structs, anywhere:
@@ -157,19 +147,24 @@ pub fn duplicate_keys(root: &Item) -> Vec<(String, Range<usize>, Range<usize>)> 
 
 const MAX_DEPTH: usize = 256;
 
+/// The structure over the shared lexer's tokens.
 struct Scanner<'a> {
-    b: &'a [u8],
-    text: &'a str,
-    i: usize,
+    lx: Lexer<'a>,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str, offset: usize) -> Self {
+        Scanner {
+            lx: Lexer::at(text, offset),
+        }
+    }
+
     /// Trivia and `#![enable(...)]` attributes at the start of a file.
     fn skip_attributes(&mut self) {
         self.skip_trivia();
         while self.peek() == Some(b'#') {
             while let Some(c) = self.peek() {
-                self.i += 1;
+                self.lx.bump(1);
                 if c == b']' {
                     break;
                 }
@@ -179,135 +174,49 @@ impl Scanner<'_> {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
+        self.lx.peek()
     }
 
+    /// Whitespace and comments; an unclosed comment runs to the end.
     fn skip_trivia(&mut self) {
-        loop {
-            match self.peek() {
-                Some(c) if c.is_ascii_whitespace() => self.i += 1,
-                Some(b'/') if self.b.get(self.i + 1) == Some(&b'/') => {
-                    while let Some(c) = self.peek() {
-                        if c == b'\n' {
-                            break;
-                        }
-                        self.i += 1;
-                    }
-                }
-                Some(b'/') if self.b.get(self.i + 1) == Some(&b'*') => {
-                    // RON block comments nest.
-                    let mut depth = 0usize;
-                    while self.i < self.b.len() {
-                        if self.b[self.i..].starts_with(b"/*") {
-                            depth += 1;
-                            self.i += 2;
-                        } else if self.b[self.i..].starts_with(b"*/") {
-                            depth -= 1;
-                            self.i += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        } else {
-                            self.i += 1;
-                        }
-                    }
-                }
-                _ => break,
-            }
-        }
+        let _ = self.lx.skip_trivia();
     }
 
     fn value(&mut self, depth: usize) -> Item {
         self.skip_trivia();
-        let start = self.i;
+        let start = self.lx.pos;
         let mut item = Item::default();
         if depth > MAX_DEPTH {
-            self.i = self.b.len();
-            item.span = start..self.i;
+            self.lx.pos = self.lx.text().len();
+            item.span = start..self.lx.pos;
             return item;
         }
         match self.peek() {
             None => {}
-            Some(b'"') => self.string(),
-            Some(b'\'') => self.char_lit(),
-            Some(b'r') if matches!(self.b.get(self.i + 1), Some(b'"' | b'#')) => self.raw_string(),
-            Some(b'b') if self.b.get(self.i + 1) == Some(&b'"') => {
-                self.i += 1;
-                self.string();
+            Some(b'"') => {
+                self.lx.string();
+            }
+            Some(b'\'') => self.lx.char_lit(),
+            Some(b'r') if matches!(self.lx.peek_at(1), Some(b'"' | b'#')) => self.lx.raw_string(),
+            Some(b'b') if self.lx.peek_at(1) == Some(b'"') => {
+                self.lx.bump(1);
+                self.lx.string();
             }
             Some(b'(') => self.group(&mut item, b')', depth),
             Some(b'[') => self.group(&mut item, b']', depth),
             Some(b'{') => self.map(&mut item, depth),
-            Some(c) if is_ident_byte(c) || c == b'-' || c == b'+' || c == b'.' => {
-                self.word();
+            Some(c) if is_word_byte(c) => {
+                self.lx.word();
                 self.skip_trivia();
                 // `Variant(...)` or `Name(...)`: the group belongs to the word.
                 if self.peek() == Some(b'(') {
                     self.group(&mut item, b')', depth);
                 }
             }
-            Some(_) => self.i += 1,
+            Some(_) => self.lx.bump(1),
         }
-        item.span = start..self.i.min(self.b.len());
+        item.span = start..self.lx.pos;
         item
-    }
-
-    fn word(&mut self) {
-        while let Some(c) = self.peek() {
-            if is_ident_byte(c) || c == b'-' || c == b'+' || c == b'.' {
-                self.i += 1;
-            } else {
-                break;
-            }
-        }
-    }
-
-    fn string(&mut self) {
-        self.i += 1;
-        while let Some(c) = self.peek() {
-            self.i += 1;
-            match c {
-                b'\\' => self.i += 1,
-                b'"' => return,
-                _ => {}
-            }
-        }
-    }
-
-    fn char_lit(&mut self) {
-        self.i += 1;
-        while let Some(c) = self.peek() {
-            self.i += 1;
-            match c {
-                b'\\' => self.i += 1,
-                b'\'' => return,
-                _ => {}
-            }
-        }
-    }
-
-    fn raw_string(&mut self) {
-        self.i += 1;
-        let mut hashes = 0;
-        while self.peek() == Some(b'#') {
-            hashes += 1;
-            self.i += 1;
-        }
-        self.i += 1; // opening quote
-        while self.i < self.b.len() {
-            if self.b[self.i] == b'"'
-                && self.b[self.i + 1..]
-                    .iter()
-                    .take(hashes)
-                    .filter(|&&c| c == b'#')
-                    .count()
-                    == hashes
-            {
-                self.i += 1 + hashes;
-                return;
-            }
-            self.i += 1;
-        }
     }
 
     /// `( ... )` or `[ ... ]`: struct fields when an element is `ident: value`,
@@ -336,47 +245,43 @@ impl Scanner<'_> {
     /// and steps over a byte when `each` reads nothing, so it never loops in
     /// place.
     fn elements(&mut self, close: u8, mut each: impl FnMut(&mut Self)) {
-        self.i += 1;
+        self.lx.bump(1);
         loop {
             self.skip_trivia();
             match self.peek() {
                 None => return,
                 Some(c) if c == close => {
-                    self.i += 1;
+                    self.lx.bump(1);
                     return;
                 }
                 Some(b',') => {
-                    self.i += 1;
+                    self.lx.bump(1);
                     continue;
                 }
                 _ => {}
             }
-            let before = self.i;
+            let before = self.lx.pos;
             each(self);
-            if self.i == before {
-                self.i += 1;
+            if self.lx.pos == before {
+                self.lx.bump(1);
             }
         }
     }
 
     /// Looks ahead for `ident :` (but not `::`); consumes it when found.
     fn field_name(&mut self) -> Option<(String, Range<usize>)> {
-        let start = self.i;
-        let mut j = self.i;
-        while j < self.b.len() && is_ident_byte(self.b[j]) {
-            j += 1;
-        }
-        if j == start {
+        let start = self.lx.pos;
+        let name_end = self.lx.ident_end(start);
+        if name_end == start {
             return None;
         }
-        let name_end = j;
-        let mut k = j;
-        while k < self.b.len() && self.b[k].is_ascii_whitespace() {
-            k += 1;
+        let mut ahead = Lexer::at(self.lx.text(), name_end);
+        while ahead.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            ahead.bump(1);
         }
-        if self.b.get(k) == Some(&b':') && self.b.get(k + 1) != Some(&b':') {
-            self.i = k + 1;
-            Some((self.text[start..name_end].to_string(), start..name_end))
+        if ahead.peek() == Some(b':') && ahead.peek_at(1) != Some(b':') {
+            self.lx.pos = ahead.pos + 1;
+            Some((self.lx.text()[start..name_end].to_string(), start..name_end))
         } else {
             None
         }
@@ -385,10 +290,10 @@ impl Scanner<'_> {
     fn map(&mut self, item: &mut Item, depth: usize) {
         self.elements(b'}', |s| {
             let key = s.value(depth + 1);
-            let key_text = s.text[key.span.clone()].trim_matches('"').to_string();
+            let key_text = s.lx.text()[key.span.clone()].trim_matches('"').to_string();
             s.skip_trivia();
             if s.peek() == Some(b':') {
-                s.i += 1;
+                s.lx.bump(1);
             }
             let value = s.value(depth + 1);
             item.entries.push(Field {
@@ -398,10 +303,6 @@ impl Scanner<'_> {
             });
         });
     }
-}
-
-fn is_ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 
 #[cfg(test)]
