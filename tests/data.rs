@@ -120,11 +120,11 @@ fn every_facet_citation_names_its_entity_or_says_why() {
     use eje::model::names::mentions;
 
     let files = load::read_dir(&root().join("data")).unwrap();
-    let dossiers: Vec<(String, DataFile<'static>)> = files
+    let dossiers: Vec<(String, DataFile<'_>)> = files
         .iter()
         .filter(|f| f.rel != load::SCHEMA_FILE)
         .map(|f| {
-            let d = load::parse_ron::<DataFile<'static>>(&f.name, &f.text)
+            let d = load::parse_ron::<DataFile<'_>>(&f.name, &f.text)
                 .unwrap_or_else(|d| panic!("{d:?}"));
             (f.rel.clone(), d)
         })

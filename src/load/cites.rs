@@ -23,7 +23,7 @@ pub fn citations<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<CiteRef> {
     for text in texts {
         let data = match fast::parse_dossier(text) {
             Some(d) => d,
-            None => match parse_ron::<DataFile<'static>>("", text) {
+            None => match parse_ron::<DataFile<'_>>("", text) {
                 Ok(d) => d,
                 Err(_) => continue,
             },

@@ -1,802 +1,466 @@
-//! A fast parser for dossiers written plainly, the way curators and tools
-//! write them: it reads the common subset of RON into the same `DataFile`
-//! that `ron` would produce, borrowing strings from the text, and gives up
-//! (returns `None`) on anything else: a syntax error, an unknown or repeated
-//! field, a missing one, an escape or number form it does not know, `Some(..)`,
-//! attributes, a float or a repeated key in a property map. The loader then
-//! asks `ron`, which says precisely what is wrong or reads the rare
-//! construct.
+//! A fast reader for dossiers written plainly, the way curators and tools
+//! write them: a serde `Deserializer` over the common subset of RON, so the
+//! file types of `files.rs` read through their own `#[derive(Deserialize)]`,
+//! borrowing strings from the text wherever the target type borrows. On
+//! anything outside the subset it fails: a syntax error, an escape or number
+//! form it does not know, `Some(..)`, attributes, a struct or variant name
+//! before `(`, a float where any value may stand (an untagged property
+//! value), a repeated map key, nesting deeper than `MAX_DEPTH`. The loader
+//! then asks `ron`, which says precisely what is wrong or reads the rare
+//! construct. Unknown, repeated and missing fields are refused by the
+//! derived code itself, as with ron.
+//!
+//! Tokens come from `lexer`, the lexer `outline` uses too.
 //!
 //! Why a second reader: on the medium benchmark data (1,000,000 claims in
-//! 20 files) it parses about 6× faster than ron with its outline pass, and
-//! the whole load takes half the time in a quarter of the memory
-//! (ARCHITECTURE.md has the figures). `EJE_LOAD_RON_ONLY=1` turns it off, to
-//! measure again.
+//! 20 files) it parses several times faster than ron with its outline pass
+//! (ARCHITECTURE.md has the figures). `EJE_LOAD_RON_ONLY=1` turns it off,
+//! to measure again.
 //!
-//! Invariant: whenever this returns `Some(d)`, `ron` (with `implicit_some`)
-//! would accept the text and return a value equal to `d`. So it may be
-//! strict, never lenient. `tests::never_differs_from_ron` checks it on
-//! mutated files, and `tests::the_bundled_data_takes_the_fast_path` that
-//! the curated data is read by it.
+//! Invariant: whenever this returns `Ok(v)`, `ron` (with `implicit_some`)
+//! accepts the text and returns a value equal to `v`. So it may be strict,
+//! never lenient. `tests::never_differs_from_ron` checks it on mutated
+//! files, and `tests::the_bundled_data_takes_the_fast_path` that the
+//! curated data is read by it.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::fmt;
 
-use super::files::{
-    CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Fact, Hedge, ParticipantSpec,
-    PropValue, QuantitySpec, RankSpec, SourceKind, SourceSpec, Text, WhenSpec,
-};
+use serde::Deserialize;
+use serde::de::value::{BorrowedStrDeserializer, CowStrDeserializer};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+use super::files::DataFile;
+use super::lexer::{self, Lexer};
 
 /// Parses a dossier, or `None` when `ron` should.
 pub fn parse_dossier(text: &str) -> Option<DataFile<'_>> {
-    let mut p = P {
-        s: text,
-        b: text.as_bytes(),
-        i: 0,
+    from_str(text).ok()
+}
+
+/// Reads a whole text as a `T`, or fails when the text is outside the
+/// subset (or does not fit `T`).
+pub fn from_str<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T> {
+    let mut d = Deserializer {
+        lx: Lexer::new(text),
+        depth: 0,
     };
-    p.ws();
-    let data = p.data_file()?;
-    p.ws();
-    (p.i == p.b.len()).then_some(data)
-}
-
-struct P<'a> {
-    s: &'a str,
-    b: &'a [u8],
-    i: usize,
-}
-
-/// Tracks which fields of a struct were seen, to refuse repeats.
-struct Seen(u32);
-
-impl Seen {
-    fn first(&mut self, bit: u32) -> Option<()> {
-        let mask = 1 << bit;
-        if self.0 & mask != 0 {
-            return None;
-        }
-        self.0 |= mask;
-        Some(())
+    let value = T::deserialize(&mut d)?;
+    d.trivia()?;
+    if d.lx.at_end() {
+        Ok(value)
+    } else {
+        Err(Refused)
     }
 }
 
-impl<'a> P<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
+/// The text is outside the fast reader's subset: ask ron. It carries no
+/// message on purpose (ron gives the user's error), which keeps it free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused;
 
-    /// Skips whitespace and comments.
-    fn ws(&mut self) {
-        loop {
-            match self.peek() {
-                Some(b' ' | b'\n' | b'\t' | b'\r') => self.i += 1,
-                Some(b'/') if self.b.get(self.i + 1) == Some(&b'/') => {
-                    match self.b[self.i..].iter().position(|&c| c == b'\n') {
-                        Some(n) => self.i += n + 1,
-                        None => self.i = self.b.len(),
-                    }
-                }
-                Some(b'/') if self.b.get(self.i + 1) == Some(&b'*') => {
-                    let start = self.i;
-                    let mut depth = 0usize;
-                    loop {
-                        if self.b[self.i..].starts_with(b"/*") {
-                            depth += 1;
-                            self.i += 2;
-                        } else if self.b[self.i..].starts_with(b"*/") {
-                            depth -= 1;
-                            self.i += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        } else if self.i < self.b.len() {
-                            self.i += 1;
-                        } else {
-                            // Unterminated: left unread, so the next token
-                            // (or the end of the file) fails and ron says why.
-                            self.i = start;
-                            return;
-                        }
-                    }
-                }
-                _ => return,
-            }
-        }
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("outside the plain RON subset")
     }
+}
 
-    fn eat(&mut self, c: u8) -> bool {
-        self.ws();
-        if self.peek() == Some(c) {
-            self.i += 1;
-            true
+impl std::error::Error for Refused {}
+
+impl de::Error for Refused {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Refused
+    }
+}
+
+type Result<T> = std::result::Result<T, Refused>;
+
+/// Deepest nesting of lists, maps, structs and options read here; deeper
+/// texts go to ron, whose own recursion limit (128) is higher.
+const MAX_DEPTH: usize = 48;
+
+pub struct Deserializer<'de> {
+    lx: Lexer<'de>,
+    depth: usize,
+}
+
+impl<'de> Deserializer<'de> {
+    /// Skips whitespace and comments; an unclosed comment fails.
+    fn trivia(&mut self) -> Result<()> {
+        if self.lx.skip_trivia() {
+            Ok(())
         } else {
-            false
+            Err(Refused)
         }
     }
 
-    fn expect(&mut self, c: u8) -> Option<()> {
-        self.eat(c).then_some(())
+    /// The next byte after trivia.
+    fn peek(&mut self) -> Result<Option<u8>> {
+        self.trivia()?;
+        Ok(self.lx.peek())
     }
 
-    fn ident(&mut self) -> Option<&'a str> {
-        self.ws();
-        let start = self.i;
-        match self.peek() {
-            Some(c) if c.is_ascii_alphabetic() || c == b'_' => self.i += 1,
-            _ => return None,
-        }
-        while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == b'_' {
-                self.i += 1;
-            } else {
-                break;
-            }
-        }
-        // `r#raw` identifiers and `name(`-style prefixes are left to ron.
-        if self.peek() == Some(b'#') {
-            return None;
-        }
-        Some(&self.s[start..self.i])
-    }
-
-    fn string(&mut self) -> Option<Text<'a>> {
-        self.ws();
-        if self.peek() != Some(b'"') {
-            return None;
-        }
-        self.i += 1;
-        let start = self.i;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    let s = &self.s[start..self.i];
-                    self.i += 1;
-                    return Some(Cow::Borrowed(s));
-                }
-                b'\\' => break,
-                c if c < 0x20 => return None,
-                _ => self.i += 1,
-            }
-        }
-        // Escapes: the common ones here, anything else through ron.
-        let mut out = String::from(&self.s[start..self.i]);
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.i += 1;
-                    return Some(Cow::Owned(out));
-                }
-                b'\\' => {
-                    let c = match self.b.get(self.i + 1)? {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'n' => '\n',
-                        b't' => '\t',
-                        b'r' => '\r',
-                        _ => return None,
-                    };
-                    out.push(c);
-                    self.i += 2;
-                }
-                c if c < 0x20 => return None,
-                _ => {
-                    // Copy a run of plain characters at once (UTF-8 safe:
-                    // the run ends on an ASCII byte).
-                    let run_start = self.i;
-                    while let Some(c) = self.peek() {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        self.i += 1;
-                    }
-                    out.push_str(&self.s[run_start..self.i]);
-                }
-            }
+    fn eat(&mut self, c: u8) -> Result<bool> {
+        if self.peek()? == Some(c) {
+            self.lx.bump(1);
+            Ok(true)
+        } else {
+            Ok(false)
         }
     }
 
-    /// A string or `None` (implicit `Some`).
-    fn opt_string(&mut self) -> Option<Option<Text<'a>>> {
-        self.ws();
-        if self.peek() == Some(b'"') {
-            return self.string().map(Some);
-        }
-        match self.ident()? {
-            "None" => Some(None),
-            _ => None,
+    fn expect(&mut self, c: u8) -> Result<()> {
+        if self.eat(c)? { Ok(()) } else { Err(Refused) }
+    }
+
+    /// The word at the cursor (after trivia), possibly empty.
+    fn word(&mut self) -> Result<&'de str> {
+        self.trivia()?;
+        Ok(self.lx.word())
+    }
+
+    /// A plain identifier; `r#raw` identifiers are ron's.
+    fn ident(&mut self) -> Result<&'de str> {
+        let w = self.word()?;
+        if lexer::is_plain_ident(w) && self.lx.peek() != Some(b'#') {
+            Ok(w)
+        } else {
+            Err(Refused)
         }
     }
 
-    fn bool(&mut self) -> Option<bool> {
-        match self.ident()? {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
+    /// A quoted string, borrowed when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'de, str>> {
+        if self.peek()? != Some(b'"') {
+            return Err(Refused);
+        }
+        let s = self.lx.string();
+        if !s.closed || s.control {
+            return Err(Refused);
+        }
+        let body = &self.lx.text()[s.body];
+        if s.escaped {
+            lexer::unescape(body).ok_or(Refused)
+        } else {
+            Ok(Cow::Borrowed(body))
         }
     }
 
-    /// A plain decimal number: `-12`, `3.5`, `1.5e3`.
-    fn number(&mut self) -> Option<f64> {
-        self.ws();
-        let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        let digits = |p: &mut Self| {
-            let s = p.i;
-            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
-                p.i += 1;
-            }
-            p.i > s
-        };
-        if !digits(self) {
-            return None;
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if !digits(self) {
-                return None;
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            if !digits(self) {
-                return None;
-            }
-        }
-        // `1_000`, `0x1f`, `1f64`... are ron's.
-        if self
-            .peek()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
-        {
-            return None;
-        }
-        let text = &self.s[start..self.i];
-        let int_part = text.trim_start_matches('-');
-        // Leading zeros and very long integers: leave them to ron.
-        if int_part.len() > 1 && int_part.starts_with('0') && !int_part.starts_with("0.") {
-            return None;
-        }
-        if !text.contains(['.', 'e', 'E']) && int_part.len() > 15 {
-            return None;
-        }
-        let v: f64 = text.parse().ok()?;
-        v.is_finite().then_some(v)
+    /// A plain decimal number: its value and whether it is an integer.
+    fn number(&mut self) -> Result<(f64, bool)> {
+        lexer::plain_number(self.word()?).ok_or(Refused)
     }
 
-    fn opt_number(&mut self) -> Option<Option<f64>> {
-        self.ws();
-        if self.peek().is_some_and(|c| c == b'-' || c.is_ascii_digit()) {
-            return self.number().map(Some);
+    /// Runs `f` one level deeper.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Refused);
         }
-        match self.ident()? {
-            "None" => Some(None),
-            _ => None,
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
+    /// After an element of a sequence: a `,`, or the closing byte (left
+    /// for the caller).
+    fn after_element(&mut self, close: u8) -> Result<()> {
+        if self.eat(b',')? {
+            return Ok(());
+        }
+        if self.peek()? == Some(close) {
+            Ok(())
+        } else {
+            Err(Refused)
         }
     }
 
-    /// `( name: value, ... )` with `field` reading each value.
-    fn fields(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.expect(b'(')?;
-        loop {
-            if self.eat(b')') {
-                return Some(());
-            }
-            let name = self.ident()?;
-            self.expect(b':')?;
-            field(self, name)?;
-            if !self.eat(b',') {
-                return self.expect(b')');
-            }
+    fn visit_string<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        match self.string()? {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
         }
     }
+}
 
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        self.expect(b'[')?;
-        let mut out = Vec::new();
-        loop {
-            if self.eat(b']') {
-                break;
+/// Declares `deserialize_*` methods that refuse: forms outside the subset.
+macro_rules! refuse {
+    ($($method:ident $(($($arg:ty),*))?;)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $($(_: $arg,)*)? _visitor: V) -> Result<V::Value> {
+                Err(Refused)
             }
-            out.push(item(self)?);
-            if !self.eat(b',') {
-                self.expect(b']')?;
-                break;
-            }
-        }
-        // Most lists hold one citation: no room for four.
-        out.shrink_to_fit();
-        Some(out)
-    }
+        )*
+    };
+}
 
-    /// A property map of strings, booleans, integers and lists of them
-    /// (`{"title": "President", "state_owned": true, "caliber_mm": 152}`).
-    /// A repeated key, a float or any other form goes through ron, which
-    /// reads the rest and whose outline reports repeated keys.
-    fn prop_map(&mut self) -> Option<BTreeMap<String, PropValue>> {
-        self.expect(b'{')?;
-        let mut out = BTreeMap::new();
-        loop {
-            if self.eat(b'}') {
-                return Some(out);
-            }
-            let key = self.string()?.into_owned();
-            self.expect(b':')?;
-            let value = self.prop_value()?;
-            if out.insert(key, value).is_some() {
-                return None;
-            }
-            if !self.eat(b',') {
-                self.expect(b'}')?;
-                return Some(out);
-            }
-        }
-    }
+impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
+    type Error = Refused;
 
-    fn prop_value(&mut self) -> Option<PropValue> {
-        self.ws();
+    /// Only for values that may be of several types (untagged enums): a
+    /// string, a boolean, an integer, a list or a map. Floats are refused,
+    /// so that how a number is read stays ron's decision.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.peek()? {
-            b'"' => Some(PropValue::Str(self.string()?.into_owned())),
-            b'[' => self.list(P::prop_value).map(PropValue::List),
-            b'-' | b'0'..=b'9' => {
-                let start = self.i;
-                let v = self.number()?;
-                // Integers only: ron decides how a float is read.
-                if self.s[start..self.i].contains(['.', 'e', 'E']) {
-                    return None;
-                }
-                Some(PropValue::Int(v as i64))
-            }
-            _ => self.bool().map(PropValue::Bool),
+            Some(b'"') => self.visit_string(visitor),
+            Some(b'[') => self.deserialize_seq(visitor),
+            Some(b'{') => self.deserialize_map(visitor),
+            Some(b'-' | b'0'..=b'9') => match self.number()? {
+                (v, true) => visitor.visit_i64(v as i64),
+                (_, false) => Err(Refused),
+            },
+            _ => match self.word()? {
+                "true" => visitor.visit_bool(true),
+                "false" => visitor.visit_bool(false),
+                _ => Err(Refused),
+            },
         }
     }
 
-    fn data_file(&mut self) -> Option<DataFile<'a>> {
-        let mut d = DataFile::default();
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "sources" => {
-                    seen.first(0)?;
-                    d.sources = p.list(P::source)?;
-                }
-                "entities" => {
-                    seen.first(1)?;
-                    d.entities = p.list(P::entity)?;
-                }
-                "claims" => {
-                    seen.first(2)?;
-                    d.claims = p.list(P::claim)?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(d)
-    }
-
-    fn source(&mut self) -> Option<SourceSpec<'a>> {
-        let (mut id, mut kind, mut title, mut language, mut file) = (None, None, None, None, None);
-        let (mut publisher, mut published, mut note) = (None, None, None);
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "id" => {
-                    seen.first(0)?;
-                    id = Some(p.string()?);
-                }
-                "kind" => {
-                    seen.first(1)?;
-                    kind = Some(match p.ident()? {
-                        "NewsArticle" => SourceKind::NewsArticle,
-                        "WireReport" => SourceKind::WireReport,
-                        "Analysis" => SourceKind::Analysis,
-                        "OfficialStatement" => SourceKind::OfficialStatement,
-                        "Other" => SourceKind::Other,
-                        _ => return None,
-                    });
-                }
-                "title" => {
-                    seen.first(2)?;
-                    title = Some(p.string()?);
-                }
-                "publisher" => {
-                    seen.first(3)?;
-                    publisher = p.opt_string()?;
-                }
-                "published" => {
-                    seen.first(4)?;
-                    published = p.opt_string()?;
-                }
-                "language" => {
-                    seen.first(5)?;
-                    language = Some(p.string()?);
-                }
-                "file" => {
-                    seen.first(6)?;
-                    file = Some(p.string()?);
-                }
-                "note" => {
-                    seen.first(7)?;
-                    note = p.opt_string()?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(SourceSpec {
-            id: id?,
-            kind: kind?,
-            title: title?,
-            publisher,
-            published,
-            language: language?,
-            file: file?,
-            note,
-        })
-    }
-
-    fn when(&mut self) -> Option<WhenSpec<'a>> {
-        match self.ident()? {
-            "On" => {
-                self.expect(b'(')?;
-                let d = self.string()?;
-                self.expect(b')')?;
-                Some(WhenSpec::On(d))
-            }
-            "Span" => {
-                let (mut from, mut to) = (None, None);
-                let mut seen = Seen(0);
-                self.fields(|p, name| {
-                    match name {
-                        "from" => {
-                            seen.first(0)?;
-                            from = p.opt_string()?;
-                        }
-                        "to" => {
-                            seen.first(1)?;
-                            to = p.opt_string()?;
-                        }
-                        _ => return None,
-                    }
-                    Some(())
-                })?;
-                Some(WhenSpec::Span { from, to })
-            }
-            _ => None,
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.word()? {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            _ => Err(Refused),
         }
     }
 
-    /// `when`: a `WhenSpec` or `None`.
-    fn opt_when(&mut self) -> Option<Option<WhenSpec<'a>>> {
-        let save = self.i;
-        if self.ident()? == "None" {
-            return Some(None);
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.number()? {
+            (v, true) => visitor.visit_i64(v as i64),
+            (_, false) => Err(Refused),
         }
-        self.i = save;
-        self.when().map(Some)
     }
 
-    fn hedge(&mut self) -> Option<Hedge> {
-        Some(match self.ident()? {
-            "Asserted" => Hedge::Asserted,
-            "Reported" => Hedge::Reported,
-            "Estimated" => Hedge::Estimated,
-            "Alleged" => Hedge::Alleged,
-            "Expected" => Hedge::Expected,
-            "Speculated" => Hedge::Speculated,
-            "Denied" => Hedge::Denied,
-            _ => return None,
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.number()? {
+            (v, true) if v >= 0.0 => visitor.visit_u64(v as u64),
+            _ => Err(Refused),
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_f64(self.number()?.0)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_string(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_string(visitor)
+    }
+
+    /// `None`, or any other value as present (ron's `implicit_some`).
+    /// `Some(..)` is refused.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.trivia()?;
+        let mut ahead = self.lx.clone();
+        match ahead.word() {
+            "None" => {
+                self.lx = ahead;
+                visitor.visit_none()
+            }
+            "Some" => Err(Refused),
+            _ => self.nested(|d| visitor.visit_some(d)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'[')?;
+        self.nested(|d| {
+            let v = visitor.visit_seq(Elements { d })?;
+            d.expect(b']')?;
+            Ok(v)
         })
     }
 
-    /// A facet in `states`: `At`, `When` or `Who("id")`.
-    fn fact(&mut self) -> Option<Fact<'a>> {
-        Some(match self.ident()? {
-            "At" => Fact::At,
-            "When" => Fact::When,
-            "Who" => {
-                self.expect(b'(')?;
-                let s = self.string()?;
-                self.expect(b')')?;
-                Fact::Who(s)
-            }
-            _ => return None,
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'{')?;
+        self.nested(|d| {
+            let v = visitor.visit_map(Entries {
+                d,
+                seen: BTreeSet::new(),
+            })?;
+            d.expect(b'}')?;
+            Ok(v)
         })
     }
 
-    fn citation(&mut self) -> Option<CitationSpec<'a>> {
-        let (mut source, mut quote, mut claimant, mut hedge) = (None, None, None, None);
-        let (mut states, mut refers_as, mut note) = (Vec::new(), Vec::new(), None);
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "source" => {
-                    seen.first(0)?;
-                    source = Some(p.string()?);
-                }
-                "quote" => {
-                    seen.first(1)?;
-                    quote = Some(p.string()?);
-                }
-                "claimant" => {
-                    seen.first(2)?;
-                    claimant = match p.ident()? {
-                        "None" => None,
-                        v @ ("Entity" | "Unnamed") => {
-                            p.expect(b'(')?;
-                            let s = p.string()?;
-                            p.expect(b')')?;
-                            Some(if v == "Entity" {
-                                ClaimantSpec::Entity(s)
-                            } else {
-                                ClaimantSpec::Unnamed(s)
-                            })
-                        }
-                        _ => return None,
-                    };
-                }
-                "hedge" => {
-                    seen.first(3)?;
-                    hedge = Some(p.hedge()?);
-                }
-                "states" => {
-                    seen.first(4)?;
-                    states = p.list(Self::fact)?;
-                }
-                "refers_as" => {
-                    seen.first(5)?;
-                    refers_as = p.list(Self::string)?;
-                }
-                "note" => {
-                    seen.first(6)?;
-                    note = p.opt_string()?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(CitationSpec {
-            source: source?,
-            quote: quote?,
-            claimant,
-            hedge: hedge?,
-            states,
-            refers_as,
-            note,
+    /// `(name: value, ...)`, without a struct name before it.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.expect(b'(')?;
+        self.nested(|d| {
+            let v = visitor.visit_map(Fields { d })?;
+            d.expect(b')')?;
+            Ok(v)
         })
     }
 
-    fn participant(&mut self) -> Option<ParticipantSpec<'a>> {
-        let (mut entity, mut role) = (None, None);
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "entity" => {
-                    seen.first(0)?;
-                    entity = Some(p.string()?);
-                }
-                "role" => {
-                    seen.first(1)?;
-                    role = Some(p.string()?);
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(ParticipantSpec {
-            entity: entity?,
-            role: role?,
-        })
+    /// `Unit`, `Newtype(value)` or `Struct(name: value, ...)`.
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.nested(|d| visitor.visit_enum(d))
     }
 
-    fn entity(&mut self) -> Option<EntitySpec<'a>> {
-        let (mut id, mut kind, mut name_, mut aliases) = (None, None, None, Vec::new());
-        let (mut description, mut props, mut note, mut when, mut at) =
-            (None, BTreeMap::new(), None, None, None);
-        let (mut participants, mut cite) = (Vec::new(), Vec::new());
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "id" => {
-                    seen.first(0)?;
-                    id = Some(p.string()?);
-                }
-                "kind" => {
-                    seen.first(1)?;
-                    kind = Some(p.string()?);
-                }
-                "name" => {
-                    seen.first(2)?;
-                    name_ = Some(p.string()?);
-                }
-                "aliases" => {
-                    seen.first(3)?;
-                    aliases = p.list(P::string)?;
-                }
-                "description" => {
-                    seen.first(4)?;
-                    description = p.opt_string()?;
-                }
-                "props" => {
-                    seen.first(5)?;
-                    props = p.prop_map()?;
-                }
-                "note" => {
-                    seen.first(6)?;
-                    note = p.opt_string()?;
-                }
-                "when" => {
-                    seen.first(7)?;
-                    when = p.opt_when()?;
-                }
-                "at" => {
-                    seen.first(8)?;
-                    at = p.opt_string()?;
-                }
-                "participants" => {
-                    seen.first(9)?;
-                    participants = p.list(P::participant)?;
-                }
-                "cite" => {
-                    seen.first(10)?;
-                    cite = p.list(P::citation)?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(EntitySpec {
-            id: id?,
-            kind: kind?,
-            name: name_?,
-            aliases,
-            description,
-            props,
-            note,
-            when,
-            at,
-            participants,
-            cite,
-        })
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_borrowed_str(self.ident()?)
     }
 
-    fn quantity(&mut self) -> Option<QuantitySpec<'a>> {
-        let (mut value, mut low, mut high, mut approx) = (None, None, None, false);
-        let (mut unit, mut text) = (None, None);
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "value" => {
-                    seen.first(0)?;
-                    value = p.opt_number()?;
-                }
-                "low" => {
-                    seen.first(1)?;
-                    low = p.opt_number()?;
-                }
-                "high" => {
-                    seen.first(2)?;
-                    high = p.opt_number()?;
-                }
-                "approx" => {
-                    seen.first(3)?;
-                    approx = p.bool()?;
-                }
-                "unit" => {
-                    seen.first(4)?;
-                    unit = Some(p.string()?);
-                }
-                "text" => {
-                    seen.first(5)?;
-                    text = Some(p.string()?);
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(QuantitySpec {
-            value,
-            low,
-            high,
-            approx,
-            unit: unit?,
-            text: text?,
-        })
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_i64(visitor)
+    }
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_u64(visitor)
+    }
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_f64(visitor)
     }
 
-    fn rank(&mut self) -> Option<Option<RankSpec<'a>>> {
-        Some(Some(match self.ident()? {
-            "None" => return Some(None),
-            "Preferred" => RankSpec::Preferred,
-            "Normal" => RankSpec::Normal,
-            "Deprecated" => {
-                self.expect(b'(')?;
-                let s = self.string()?;
-                self.expect(b')')?;
-                RankSpec::Deprecated(s)
-            }
-            _ => return None,
-        }))
+    refuse! {
+        deserialize_char;
+        deserialize_bytes;
+        deserialize_byte_buf;
+        deserialize_unit;
+        deserialize_ignored_any;
+        deserialize_unit_struct(&'static str);
+        deserialize_newtype_struct(&'static str);
+        deserialize_tuple(usize);
+        deserialize_tuple_struct(&'static str, usize);
+    }
+}
+
+/// The elements of `[...]`, up to (not including) the `]`.
+struct Elements<'a, 'de> {
+    d: &'a mut Deserializer<'de>,
+}
+
+impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = Refused;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.d.peek()? == Some(b']') {
+            return Ok(None);
+        }
+        let v = seed.deserialize(&mut *self.d)?;
+        self.d.after_element(b']')?;
+        Ok(Some(v))
+    }
+}
+
+/// The entries of `{...}`: quoted keys, each at most once.
+struct Entries<'a, 'de> {
+    d: &'a mut Deserializer<'de>,
+    /// The keys read so far: ron keeps the last of two equal keys, and
+    /// only its outline pass reports them.
+    seen: BTreeSet<Cow<'de, str>>,
+}
+
+impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
+    type Error = Refused;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.d.peek()? == Some(b'}') {
+            return Ok(None);
+        }
+        let key = self.d.string()?;
+        if !self.seen.insert(key.clone()) {
+            return Err(Refused);
+        }
+        self.d.expect(b':')?;
+        let key: CowStrDeserializer<'de, Refused> = key.into_deserializer();
+        seed.deserialize(key).map(Some)
     }
 
-    fn claim(&mut self) -> Option<ClaimSpec<'a>> {
-        let (mut id, mut subject, mut relation, mut object) = (None, None, None, None);
-        let (mut when, mut quantity, mut cite, mut rank) = (None, None, Vec::new(), None);
-        let (mut conflicts_with, mut props, mut note) = (Vec::new(), BTreeMap::new(), None);
-        let mut seen = Seen(0);
-        self.fields(|p, name| {
-            match name {
-                "id" => {
-                    seen.first(0)?;
-                    id = p.opt_string()?;
-                }
-                "subject" => {
-                    seen.first(1)?;
-                    subject = Some(p.string()?);
-                }
-                "relation" => {
-                    seen.first(2)?;
-                    relation = Some(p.string()?);
-                }
-                "object" => {
-                    seen.first(3)?;
-                    object = Some(p.string()?);
-                }
-                "when" => {
-                    seen.first(4)?;
-                    when = p.opt_when()?;
-                }
-                "quantity" => {
-                    seen.first(5)?;
-                    let save = p.i;
-                    if p.ident() == Some("None") {
-                        quantity = None;
-                    } else {
-                        p.i = save;
-                        quantity = Some(Box::new(p.quantity()?));
-                    }
-                }
-                "cite" => {
-                    seen.first(6)?;
-                    cite = p.list(P::citation)?;
-                }
-                "rank" => {
-                    seen.first(7)?;
-                    rank = p.rank()?;
-                }
-                "conflicts_with" => {
-                    seen.first(8)?;
-                    conflicts_with = p.list(P::string)?;
-                }
-                "props" => {
-                    seen.first(9)?;
-                    props = p.prop_map()?;
-                }
-                "note" => {
-                    seen.first(10)?;
-                    note = p.opt_string()?;
-                }
-                _ => return None,
-            }
-            Some(())
-        })?;
-        Some(ClaimSpec {
-            id,
-            subject: subject?,
-            relation: relation?,
-            object: object?,
-            when,
-            quantity,
-            cite,
-            rank,
-            conflicts_with,
-            props,
-            note,
-        })
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let v = seed.deserialize(&mut *self.d)?;
+        self.d.after_element(b'}')?;
+        Ok(v)
+    }
+}
+
+/// The fields of `(name: value, ...)`, up to (not including) the `)`.
+struct Fields<'a, 'de> {
+    d: &'a mut Deserializer<'de>,
+}
+
+impl<'de> de::MapAccess<'de> for Fields<'_, 'de> {
+    type Error = Refused;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.d.peek()? == Some(b')') {
+            return Ok(None);
+        }
+        let name = self.d.ident()?;
+        self.d.expect(b':')?;
+        seed.deserialize(BorrowedStrDeserializer::new(name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let v = seed.deserialize(&mut *self.d)?;
+        self.d.after_element(b')')?;
+        Ok(v)
+    }
+}
+
+impl<'de> de::EnumAccess<'de> for &mut Deserializer<'de> {
+    type Error = Refused;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let name = self.ident()?;
+        let v = seed.deserialize(BorrowedStrDeserializer::<Refused>::new(name))?;
+        Ok((v, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for &mut Deserializer<'de> {
+    type Error = Refused;
+
+    fn unit_variant(self) -> Result<()> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        self.expect(b'(')?;
+        let v = seed.deserialize(&mut *self)?;
+        self.expect(b')')?;
+        Ok(v)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
+        Err(Refused)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        de::Deserializer::deserialize_struct(self, "", fields, visitor)
     }
 }
 
@@ -831,7 +495,7 @@ mod tests {
 "#;
 
     fn ron_view(text: &str) -> Option<String> {
-        parse_ron::<DataFile<'static>>("x.ron", text)
+        parse_ron::<DataFile<'_>>("x.ron", text)
             .ok()
             .map(|d| format!("{d:?}"))
     }
@@ -885,6 +549,59 @@ mod tests {
         assert!(files >= 10, "{files} data files");
     }
 
+    /// The reader is generic: the schema reads through it too, as ron
+    /// reads it.
+    #[test]
+    fn reads_the_schema_as_ron_does() {
+        use crate::load::files::SchemaFile;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/schema.ron");
+        let text = std::fs::read_to_string(path).unwrap();
+        let fast: SchemaFile = from_str(&text).expect("the schema is plain RON");
+        let ron: SchemaFile = parse_ron("schema.ron", &text).unwrap();
+        assert_eq!(format!("{fast:?}"), format!("{ron:?}"));
+    }
+
+    #[test]
+    fn numbers_read_as_ron_reads_them() {
+        for value in [
+            "-0",
+            "0",
+            "-0.0",
+            "15000",
+            "1.5e3",
+            "-2E-2",
+            "123456789012345",
+        ] {
+            let text = format!(
+                r#"(claims: [(subject: "a", relation: "r", object: "b", quantity: (value: {value}, unit: "u", text: "t"), props: {{"n": {value}}})])"#
+            );
+            let is_int = !value.contains(['.', 'e', 'E']);
+            match parse_dossier(&text) {
+                Some(fast) => assert_eq!(Some(format!("{fast:?}")), ron_view(&text), "{text}"),
+                None => assert!(!is_int, "{text}"),
+            }
+        }
+    }
+
+    /// Deep nesting goes to ron (which refuses it) instead of exhausting
+    /// the stack.
+    #[test]
+    fn deep_nesting_is_left_to_ron() {
+        let deep = format!(
+            r#"(entities: [(id: "a", kind: "K", name: "N", props: {{"x": {}1{}}})])"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(parse_dossier(&deep).is_none());
+        let shallow = format!(
+            r#"(entities: [(id: "a", kind: "K", name: "N", props: {{"x": {}1{}}})])"#,
+            "[".repeat(20),
+            "]".repeat(20)
+        );
+        let fast = parse_dossier(&shallow).expect("twenty levels are plain");
+        assert_eq!(Some(format!("{fast:?}")), ron_view(&shallow));
+    }
+
     #[test]
     fn leaves_the_rest_to_ron() {
         for text in [
@@ -900,6 +617,10 @@ mod tests {
             "(claims: []) trailing",
             "(claims: []) /* unterminated",
             "(claims: [] /* unterminated",
+            "(claims: [(subject: \"a\", relation: \"r\", object: \"b\", when: Some(On(\"2024\")))])",
+            "(claims: [(subject: \"a\", relation: \"r\", object: \"b\", rank: Deprecated(\"x\",))])",
+            "(claims: [(subject: \"a\\u{62}\", relation: \"r\", object: \"b\")])",
+            "DataFile(claims: [])",
             "",
         ] {
             assert!(parse_dossier(text).is_none(), "{text}");

@@ -8,7 +8,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 /// `data/schema.ron`
 #[derive(Debug, Clone, Deserialize)]
@@ -82,15 +85,68 @@ pub struct UnitSpec {
 /// owned where it had escapes (or came through `ron`).
 pub type Text<'a> = Cow<'a, str>;
 
+// How dossier fields deserialize. Strings borrow from the file wherever
+// the reader hands them out borrowed (ron and `fast` both do for strings
+// without escapes): serde borrows only fields typed `Cow<str>` by name, so
+// `Text` fields name these helpers. Lists are trimmed to their length, as
+// most hold one citation.
+
+/// A `Text` as serde reads it: borrowed when the reader lends the string.
+struct BorrowedText<'a>(Text<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BorrowedText<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(V).map(BorrowedText)
+    }
+}
+
+fn text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+    BorrowedText::deserialize(d).map(|t| t.0)
+}
+
+fn opt_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Text<'a>>, D::Error> {
+    Option::<BorrowedText>::deserialize(d).map(|t| t.map(|t| t.0))
+}
+
+fn texts<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Text<'a>>, D::Error> {
+    let list = Vec::<BorrowedText>::deserialize(d)?;
+    Ok(shrunk(list.into_iter().map(|t| t.0).collect()))
+}
+
+fn tight<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Vec::<T>::deserialize(d).map(shrunk)
+}
+
+fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 /// Every other file under `data/`: a dossier. Each section is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataFile<'a> {
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub sources: Vec<SourceSpec<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub entities: Vec<EntitySpec<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub claims: Vec<ClaimSpec<'a>>,
 }
 
@@ -107,20 +163,24 @@ pub enum SourceKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec<'a> {
+    #[serde(borrow, deserialize_with = "text")]
     pub id: Text<'a>,
     pub kind: SourceKind,
+    #[serde(borrow, deserialize_with = "text")]
     pub title: Text<'a>,
     /// Entity id of the outlet that published it, where known.
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub publisher: Option<Text<'a>>,
     /// Publication date (ISO prefix), where known or derivable.
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub published: Option<Text<'a>>,
     /// ISO 639-1 code (`es`).
+    #[serde(borrow, deserialize_with = "text")]
     pub language: Text<'a>,
     /// The article's file name in the corpus (`000_375e9f70fc535df5.txt`).
+    #[serde(borrow, deserialize_with = "text")]
     pub file: Text<'a>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub note: Option<Text<'a>>,
 }
 
@@ -129,27 +189,30 @@ pub struct SourceSpec<'a> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntitySpec<'a> {
+    #[serde(borrow, deserialize_with = "text")]
     pub id: Text<'a>,
+    #[serde(borrow, deserialize_with = "text")]
     pub kind: Text<'a>,
+    #[serde(borrow, deserialize_with = "text")]
     pub name: Text<'a>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "texts")]
     pub aliases: Vec<Text<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub description: Option<Text<'a>>,
     #[serde(default)]
     pub props: BTreeMap<String, PropValue>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub note: Option<Text<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow)]
     pub when: Option<WhenSpec<'a>>,
     /// Entity id of the place it happened.
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub at: Option<Text<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub participants: Vec<ParticipantSpec<'a>>,
     /// The evidence for the event itself (required when it has `when`, `at`
     /// or participants).
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub cite: Vec<CitationSpec<'a>>,
 }
 
@@ -157,7 +220,9 @@ pub struct EntitySpec<'a> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantSpec<'a> {
+    #[serde(borrow, deserialize_with = "text")]
     pub entity: Text<'a>,
+    #[serde(borrow, deserialize_with = "text")]
     pub role: Text<'a>,
 }
 
@@ -176,11 +241,11 @@ pub enum PropValue {
 /// may be left out).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub enum WhenSpec<'a> {
-    On(Text<'a>),
+    On(#[serde(borrow, deserialize_with = "text")] Text<'a>),
     Span {
-        #[serde(default)]
+        #[serde(default, borrow, deserialize_with = "opt_text")]
         from: Option<Text<'a>>,
-        #[serde(default)]
+        #[serde(default, borrow, deserialize_with = "opt_text")]
         to: Option<Text<'a>>,
     },
 }
@@ -190,24 +255,27 @@ pub enum WhenSpec<'a> {
 #[serde(deny_unknown_fields)]
 pub struct ClaimSpec<'a> {
     /// Needed when another claim names it in `conflicts_with`.
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub id: Option<Text<'a>>,
+    #[serde(borrow, deserialize_with = "text")]
     pub subject: Text<'a>,
+    #[serde(borrow, deserialize_with = "text")]
     pub relation: Text<'a>,
+    #[serde(borrow, deserialize_with = "text")]
     pub object: Text<'a>,
-    #[serde(default)]
+    #[serde(default, borrow)]
     pub when: Option<WhenSpec<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow)]
     pub quantity: Option<Box<QuantitySpec<'a>>>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub cite: Vec<CitationSpec<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow)]
     pub rank: Option<RankSpec<'a>>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "texts")]
     pub conflicts_with: Vec<Text<'a>>,
     #[serde(default)]
     pub props: BTreeMap<String, PropValue>,
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub note: Option<Text<'a>>,
 }
 
@@ -224,8 +292,10 @@ pub struct QuantitySpec<'a> {
     pub high: Option<f64>,
     #[serde(default)]
     pub approx: bool,
+    #[serde(borrow, deserialize_with = "text")]
     pub unit: Text<'a>,
     /// The wording in the source, verbatim.
+    #[serde(borrow, deserialize_with = "text")]
     pub text: Text<'a>,
 }
 
@@ -233,26 +303,28 @@ pub struct QuantitySpec<'a> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitationSpec<'a> {
+    #[serde(borrow, deserialize_with = "text")]
     pub source: Text<'a>,
     /// A short verbatim quote from the source (at most ~25 words).
+    #[serde(borrow, deserialize_with = "text")]
     pub quote: Text<'a>,
     /// Who the source attributes it to; absent when the source says it in
     /// its own voice.
-    #[serde(default)]
+    #[serde(default, borrow)]
     pub claimant: Option<ClaimantSpec<'a>>,
     pub hedge: Hedge,
     /// For a citation of an event or agreement: which of its facets the
     /// quote states (`[At, When, Who("putin")]`). A citation that states
     /// none supports only that the event happened. Ignored on claims.
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "tight")]
     pub states: Vec<Fact<'a>>,
     /// How the quote names an entity when it is not by a name or alias
     /// ("Moscú" for Russia, "el mandatario ruso" for Putin). Checked against
     /// the quote; never used for lookup.
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "texts")]
     pub refers_as: Vec<Text<'a>>,
     /// The curator's note on this citation (why it supports the claim).
-    #[serde(default)]
+    #[serde(default, borrow, deserialize_with = "opt_text")]
     pub note: Option<Text<'a>>,
 }
 
@@ -264,14 +336,14 @@ pub enum Fact<'a> {
     /// The date (`when`).
     When,
     /// That this participant took part (and in the role given).
-    Who(Text<'a>),
+    Who(#[serde(borrow, deserialize_with = "text")] Text<'a>),
 }
 
 /// `Entity("south_korean_intelligence")` or `Unnamed("fuentes diplomáticas")`.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub enum ClaimantSpec<'a> {
-    Entity(Text<'a>),
-    Unnamed(Text<'a>),
+    Entity(#[serde(borrow, deserialize_with = "text")] Text<'a>),
+    Unnamed(#[serde(borrow, deserialize_with = "text")] Text<'a>),
 }
 
 /// How firmly the source words a claim, strongest first.
@@ -298,5 +370,5 @@ pub enum RankSpec<'a> {
     Preferred,
     Normal,
     /// With the reason.
-    Deprecated(Text<'a>),
+    Deprecated(#[serde(borrow, deserialize_with = "text")] Text<'a>),
 }

@@ -35,7 +35,7 @@ pub mod wire;
 use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::diag::{self, Diagnostic, SourceMap};
 use crate::model::Graph;
@@ -225,7 +225,7 @@ pub fn is_data_path(path: &Path) -> bool {
 }
 
 /// Parses a RON text into `T`, turning ron's error into a diagnostic.
-pub fn parse_ron<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
+pub fn parse_ron<'a, T: Deserialize<'a>>(name: &str, text: &'a str) -> Result<T, Diagnostic> {
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
     options.from_str::<T>(text).map_err(|e| {
         let start = offset_of(text, e.span.start.line, e.span.start.col);

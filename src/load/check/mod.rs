@@ -224,7 +224,7 @@ pub fn check<'a>(
     let parsed = super::par_map(&inputs, |f| {
         match (!ron_only).then(|| fast::parse_dossier(&f.text)).flatten() {
             Some(data) => Ok((data, None)),
-            None => parse_ron::<DataFile<'static>>(&f.name, &f.text).map(|data| {
+            None => parse_ron::<DataFile<'_>>(&f.name, &f.text).map(|data| {
                 let outline = outline::outline(&f.text);
                 (data, Some(outline))
             }),
