@@ -216,54 +216,125 @@ impl Shell {
     }
 
     fn run_items(&mut self, name: &str, text: &str, keep_going: bool) -> std::io::Result<bool> {
-        let sources = SourceMap::from([(name.to_string(), text.to_string())]);
         let mut ok = true;
         for item in script::items(text) {
-            let failed = match item {
-                script::Item::Meta(span) => {
-                    self.echo_item(&text[span.range()]);
-                    self.failed.set(false);
-                    if self.meta(&text[span.range()]) == Flow::Quit {
+            match self.run_item(name, text, item)? {
+                None => break,
+                Some(true) => {}
+                Some(false) => {
+                    ok = false;
+                    if !keep_going {
                         break;
                     }
-                    self.failed.get()
-                }
-                script::Item::Statement(span) => {
-                    self.echo_item(&text[span.range()]);
-                    let ex = {
-                        let _progress = self.progress_line();
-                        self.session.run_span(text, span)
-                    };
-                    let failed = ex.result.is_err();
-                    let results = [ex];
-                    // `:once`/`:output` send answers to their file, in a
-                    // script as at the prompt.
-                    if self.batch && self.redirect.borrow().is_none() {
-                        print_answers(
-                            &self.session,
-                            &results,
-                            self.format,
-                            name,
-                            &sources,
-                            self.timing,
-                            self.err_color,
-                            self.shown,
-                        )?;
-                        self.shown += 1;
-                    } else {
-                        self.print_results(&results, name, &sources);
-                    }
-                    failed
-                }
-            };
-            if failed {
-                ok = false;
-                if !keep_going {
-                    break;
                 }
             }
         }
         Ok(ok)
+    }
+
+    /// Runs a script that arrives as it is read (piped standard input), as
+    /// `run_script` runs a whole one: each meta command as soon as its line
+    /// has come, each statement as soon as its `;` has (or the next line
+    /// shows it ended), so a program can write a statement and read its
+    /// answer before it writes the next. Answers are flushed as they are
+    /// printed. An error reading the input is returned, naming it.
+    pub fn run_stream(
+        &mut self,
+        name: &str,
+        input: &mut dyn std::io::BufRead,
+        keep_going: bool,
+    ) -> std::io::Result<bool> {
+        let mut split = script::Splitter::default();
+        let mut ok = true;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = input
+                .read_until(b'\n', &mut line)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read `{name}`: {e}")))?;
+            let items = if n == 0 {
+                split.finish()
+            } else {
+                let text = std::str::from_utf8(&line).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "cannot read `{name}`: line {} is not UTF-8 text",
+                            split.text().lines().count() + 1
+                        ),
+                    )
+                })?;
+                split.push(text)
+            };
+            for item in items {
+                match self.run_item(name, split.text(), item)? {
+                    None => return Ok(ok),
+                    Some(true) => {}
+                    Some(false) => {
+                        ok = false;
+                        if !keep_going {
+                            return Ok(false);
+                        }
+                    }
+                }
+            }
+            if n == 0 {
+                return Ok(ok);
+            }
+        }
+    }
+
+    /// Runs one item of a script whose text (so far) is `text`: whether it
+    /// succeeded, `None` for `:quit`.
+    fn run_item(
+        &mut self,
+        name: &str,
+        text: &str,
+        item: script::Item,
+    ) -> std::io::Result<Option<bool>> {
+        Ok(Some(match item {
+            script::Item::Meta(span) => {
+                self.echo_item(&text[span.range()]);
+                self.failed.set(false);
+                if self.meta(&text[span.range()]) == Flow::Quit {
+                    return Ok(None);
+                }
+                !self.failed.get()
+            }
+            script::Item::Statement(span) => {
+                self.echo_item(&text[span.range()]);
+                let ex = {
+                    let _progress = self.progress_line();
+                    self.session.run_span(text, span)
+                };
+                let failed = ex.result.is_err();
+                // Errors point into the text: only they need it.
+                let sources = if failed {
+                    SourceMap::from([(name.to_string(), text.to_string())])
+                } else {
+                    SourceMap::new()
+                };
+                let results = [ex];
+                // `:once`/`:output` send answers to their file, in a
+                // script as at the prompt.
+                if self.batch && self.redirect.borrow().is_none() {
+                    print_answers(
+                        &self.session,
+                        &results,
+                        self.format,
+                        name,
+                        &sources,
+                        self.timing,
+                        self.err_color,
+                        self.shown,
+                    )?;
+                    self.shown += 1;
+                } else {
+                    self.print_results(&results, name, &sources);
+                }
+                !failed
+            }
+        }))
     }
 
     pub fn banner(&self) {
