@@ -235,6 +235,9 @@ impl Shell {
         let Some(rs) = &self.session.last else {
             return self.error("there is no answer yet\nhelp: run a statement, then `:last`");
         };
+        if let Some(n) = rs.streamed {
+            return self.error(&streamed_not_kept(n, "`:last`"));
+        }
         let style = TableStyle {
             color: self.out_color,
             width: self.width(),
@@ -521,6 +524,9 @@ impl Shell {
             },
             _ => return self.usage(table::find("export").expect("in the table")),
         };
+        if let Some(n) = self.session.last.as_ref().and_then(|rs| rs.streamed) {
+            return self.error(&streamed_not_kept(n, "`:export`"));
+        }
         let graph = self.session.graph_arc();
         let from_answer = self
             .session
@@ -844,6 +850,21 @@ fn parse_param(args: &str) -> Result<ParamArgs<'_>, String> {
         ));
     }
     Ok(ParamArgs::Literal(name, value))
+}
+
+/// The error of a command that needs the last answer's rows when they were
+/// streamed (a script or pipe in CSV or JSON).
+fn streamed_not_kept(rows: usize, command: &str) -> String {
+    let unit = if rows == 1 {
+        "row was written as it was"
+    } else {
+        "rows were written as they were"
+    };
+    format!(
+        "the last answer was streamed, not kept: its {rows} {unit} made\n\
+         help: run the statement again after `:format table` (or after `:once FILE`, which \
+         writes it to FILE), then {command}"
+    )
 }
 
 #[cfg(test)]

@@ -284,6 +284,34 @@ impl Shell {
         }
     }
 
+    /// Where a script's statement streams its rows: standard output, when
+    /// answers are printed as `eje query` prints them (a script or a pipe,
+    /// no `:once`/`:output`) in CSV or JSON (JSON with `--timing` holds its
+    /// answer, to put the timings in it). The engine still holds an answer
+    /// that must be (an ORDER BY, an aggregation, a `UNION`).
+    fn row_stream(
+        &self,
+    ) -> Option<(
+        crate::query::limits::RowStream,
+        std::sync::Arc<std::sync::Mutex<render::Streamed<std::io::Stdout>>>,
+    )> {
+        if !self.batch
+            || self.redirect.borrow().is_some()
+            || (self.timing && self.format == Format::Json)
+        {
+            return None;
+        }
+        let stream = render::row_stream(
+            self.session.graph_arc(),
+            self.format,
+            std::io::stdout().is_terminal(),
+            std::io::stdout(),
+        )?;
+        // A blank line goes between two CSV answers, streamed or not.
+        stream.1.lock().unwrap_or_else(|p| p.into_inner()).answers = self.shown;
+        Some(stream)
+    }
+
     /// Runs one item of a script whose text (so far) is `text`: whether it
     /// succeeded, `None` for `:quit`.
     fn run_item(
@@ -303,10 +331,18 @@ impl Shell {
             }
             script::Item::Statement(span) => {
                 self.echo_item(&text[span.range()]);
+                let stream = self.row_stream();
+                if let Some((s, _)) = &stream {
+                    self.session.options.stream = Some(s.clone());
+                }
                 let ex = {
                     let _progress = self.progress_line();
                     self.session.run_span(text, span)
                 };
+                if let Some((_, sink)) = stream {
+                    self.session.options.stream = None;
+                    sink.lock().unwrap_or_else(|p| p.into_inner()).flush()?;
+                }
                 let failed = ex.result.is_err();
                 // Errors point into the text: only they need it.
                 let sources = if failed {
