@@ -703,9 +703,8 @@ impl Shell {
     /// The value of a Cypher expression, evaluated as `RETURN` would (with
     /// the parameters set so far); the last answer stays as it was.
     fn evaluate(&mut self, expr: &str) -> Result<crate::model::Value, String> {
-        let last = self.session.last.take();
+        // Not kept as the last answer.
         let results = self.session.run(&format!("RETURN {expr} AS value"), false);
-        self.session.last = last;
         match results.as_slice() {
             [one] => match &one.result {
                 Ok(rs) => rs

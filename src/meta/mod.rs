@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use crate::diag::{self, SourceMap};
 use crate::query::ErrorKind;
+use crate::query::ast::Span;
 use crate::render::{self, Format, Record, TableStyle};
 use crate::session::{Executed, Session};
 
@@ -343,6 +344,16 @@ impl Shell {
                     self.session.options.stream = None;
                     sink.lock().unwrap_or_else(|p| p.into_inner()).flush()?;
                 }
+                let mut ex = ex;
+                if let Err(e) = &mut ex.result
+                    && e.span.is_none()
+                {
+                    // An error of the whole statement (a limit) points at
+                    // it, not at the script's first line.
+                    let piece = &text[span.range()];
+                    let start = span.start + (piece.len() - piece.trim_start().len());
+                    e.span = Some(Span::new(start, span.start + piece.trim_end().len()));
+                }
                 let failed = ex.result.is_err();
                 // Errors point into the text: only they need it.
                 let sources = if failed {
@@ -368,6 +379,7 @@ impl Shell {
                 } else {
                     self.print_results(&results, name, &sources);
                 }
+                self.session.keep_last(results.into());
                 !failed
             }
         }))
@@ -438,6 +450,7 @@ impl Shell {
         };
         let sources = SourceMap::from([(INPUT.to_string(), text.to_string())]);
         self.print_results(&results, INPUT, &sources);
+        self.session.keep_last(results);
         Flow::Continue
     }
 
