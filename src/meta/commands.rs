@@ -11,7 +11,7 @@ use crate::session::GraphSource;
 use crate::stats::Stats;
 
 /// The limits `:limits` knows, by their option names.
-const LIMITS: [&str; 4] = ["max-work", "max-memory", "timeout", "max-rows"];
+const LIMITS: [&str; 4] = crate::query::limits::NAMES;
 
 impl Shell {
     /// Runs a meta command line (`:export dot a.dot`).
@@ -451,50 +451,18 @@ impl Shell {
 
     /// `:limits LIMIT VALUE`.
     fn set_limit(&mut self, name: &str, value: &str) {
-        use crate::query::limits;
+        use crate::query::limits::{Setting, SettingError, parse_setting};
         let default = crate::query::Options::default();
-        let reset = value.eq_ignore_ascii_case("default");
         let o = &mut self.session.options;
-        let bad = |what: &str| format!("expected {what} for `{name}`, found `{value}`");
-        let outcome: Result<(), String> = match name {
-            "max-work" if reset => {
-                o.max_work = None;
-                Ok(())
-            }
-            "max-work" => match value.parse::<u64>() {
-                Ok(n) if n > 0 => {
-                    o.max_work = Some(n);
-                    Ok(())
-                }
-                _ => Err(bad("a number of steps (`100000000`)")),
-            },
-            "max-memory" if reset => {
-                o.max_memory = default.max_memory;
-                Ok(())
-            }
-            "max-memory" => crate::load::read::parse_size(value).map(|n| o.max_memory = n),
-            "timeout" if reset || value.eq_ignore_ascii_case("off") => {
-                o.timeout = None;
-                Ok(())
-            }
-            "timeout" => limits::parse_duration(value).map(|d| o.timeout = Some(d)),
-            "max-rows" if reset || value.eq_ignore_ascii_case("none") => {
-                o.max_rows = default.max_rows;
-                Ok(())
-            }
-            "max-rows" => match value.parse::<usize>() {
-                Ok(n) if n > 0 => {
-                    o.max_rows = n;
-                    Ok(())
-                }
-                _ => Err(bad("a number of rows")),
-            },
-            _ => return self.unknown_limit(name),
-        };
-        match outcome {
-            Ok(()) => self.show_limit(name),
-            Err(e) => self.error(&e),
+        match parse_setting(name, value) {
+            Ok(Setting::MaxWork(n)) => o.max_work = n,
+            Ok(Setting::MaxMemory(n)) => o.max_memory = n.unwrap_or(default.max_memory),
+            Ok(Setting::Timeout(d)) => o.timeout = d,
+            Ok(Setting::MaxRows(n)) => o.max_rows = n.unwrap_or(default.max_rows),
+            Err(SettingError::Unknown) => return self.unknown_limit(name),
+            Err(SettingError::Bad(e)) => return self.error(&e),
         }
+        self.show_limit(name);
     }
 
     fn show_max_rows(&self) {
