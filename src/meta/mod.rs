@@ -238,31 +238,31 @@ impl Shell {
     /// has come, each statement as soon as its `;` has (or the next line
     /// shows it ended), so a program can write a statement and read its
     /// answer before it writes the next. Answers are flushed as they are
-    /// printed. An error reading the input is returned, naming it.
+    /// printed. An error reading the input names it; an error writing the
+    /// output is the bare I/O error.
     pub fn run_stream(
         &mut self,
         name: &str,
         input: &mut dyn std::io::BufRead,
         keep_going: bool,
-    ) -> std::io::Result<bool> {
+    ) -> anyhow::Result<bool> {
         let mut split = script::Splitter::default();
         let mut ok = true;
         let mut line = Vec::new();
         loop {
             line.clear();
+            // A read error says what it read (a bare I/O error is a failed
+            // write of the output).
             let n = input
                 .read_until(b'\n', &mut line)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("cannot read `{name}`: {e}")))?;
+                .map_err(|e| anyhow::anyhow!("cannot read `{name}`: {e}"))?;
             let items = if n == 0 {
                 split.finish()
             } else {
                 let text = std::str::from_utf8(&line).map_err(|_| {
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "cannot read `{name}`: line {} is not UTF-8 text",
-                            split.text().lines().count() + 1
-                        ),
+                    anyhow::anyhow!(
+                        "cannot read `{name}`: line {} is not UTF-8 text\nhelp: convert it first, for example with `iconv -f latin1 -t utf-8`",
+                        split.text().lines().count() + 1
                     )
                 })?;
                 split.push(text)

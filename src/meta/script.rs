@@ -3,9 +3,11 @@
 //! statement, and so does a line break when the text before it is complete
 //! and the next line does not continue it (the two together fail to parse),
 //! so statements written one a line need no `;` and a statement broken over
-//! several lines stays one.
+//! several lines stays one. While a bracket is open, a line break never ends
+//! a statement.
 
 use crate::query::ast::Span;
+use crate::query::lexer::{self, TokenKind};
 use crate::query::parser;
 use crate::query::split::split_statements;
 
@@ -21,6 +23,20 @@ pub enum Item {
 /// Whether `text` is a statement that more text could still complete.
 fn incomplete(text: &str) -> bool {
     matches!(parser::parse(text), Err(e) if e.is_incomplete())
+}
+
+/// How many brackets (`(`, `[`, `{`) `text` leaves open, by its tokens
+/// (not those in strings or comments); negative when more close than open.
+fn open_brackets(text: &str) -> i64 {
+    lexer::tokens(text)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Punct)
+        .map(|t| match &text[t.span.range()] {
+            "(" | "[" | "{" => 1,
+            ")" | "]" | "}" => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Whether `next` continues `piece`: together they parse, or they are still
@@ -113,7 +129,11 @@ impl Splitter {
             None => self.start = None,
             Some(t) => {
                 self.start = Some(from + t.start);
-                self.waiting = !incomplete(&region[t.range()]);
+                // While a bracket is open the statement goes on, and parsing
+                // it at every line would make a statement of many lines
+                // quadratic (a list literal one element a line).
+                let tail = &region[t.range()];
+                self.waiting = open_brackets(tail) <= 0 && !incomplete(tail);
             }
         }
         out
@@ -232,6 +252,14 @@ mod tests {
                 vec![],
                 vec!["RETURN 5"],
             ]
+        );
+    }
+
+    #[test]
+    fn a_line_break_inside_brackets_does_not_end_a_statement() {
+        assert_eq!(
+            texts("RETURN [\n  1,\n  2\n] AS l\nRETURN (1 2\nRETURN 3 AS x;\n"),
+            ["RETURN [\n  1,\n  2\n] AS l", "RETURN (1 2\nRETURN 3 AS x"]
         );
     }
 }
