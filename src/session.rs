@@ -131,9 +131,6 @@ impl Session {
         for span in split_statements(text) {
             let executed = self.run_one(text, span);
             let failed = executed.result.is_err();
-            if let Ok(rs) = &executed.result {
-                self.last = Some(rs.clone());
-            }
             out.push(executed);
             if failed && !keep_going {
                 break;
@@ -143,14 +140,19 @@ impl Session {
     }
 
     /// Runs the statement at `span` of `text` (a script that something else
-    /// split, such as the script runner of `meta`), keeping its answer for
-    /// `:export`; spans in errors are relative to the whole text.
+    /// split, such as the script runner of `meta`); spans in errors are
+    /// relative to the whole text.
     pub fn run_span(&mut self, text: &str, span: Span) -> Executed {
-        let executed = self.run_one(text, span);
-        if let Ok(rs) = &executed.result {
-            self.last = Some(rs.clone());
+        self.run_one(text, span)
+    }
+
+    /// Keeps the last answer of `results` that succeeded for `:last` and
+    /// `:export`, moved, not copied: a front end calls it once it has shown
+    /// them, so no answer is held twice (the memory budget counts one).
+    pub fn keep_last(&mut self, results: Vec<Executed>) {
+        if let Some(rs) = results.into_iter().rev().find_map(|e| e.result.ok()) {
+            self.last = Some(rs);
         }
-        executed
     }
 
     /// Parses and runs the statement at `span` of `text`; spans in errors are

@@ -73,6 +73,11 @@ impl Client {
 
     /// The server on a copy of `data`, with `corpus` as its corpus.
     fn start_on(source: &Path, corpus: Option<&Path>) -> Client {
+        Client::start_with(source, corpus, json!({}))
+    }
+
+    /// The same, with more `initializationOptions`.
+    fn start_with(source: &Path, corpus: Option<&Path>, more: Json) -> Client {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(source, &dir.path().join("data"));
         let data = dir.path().join("data").canonicalize().unwrap();
@@ -126,16 +131,20 @@ impl Client {
             data: data.clone(),
             _dir: dir,
         };
+        let mut options = json!({
+            "data": data.display().to_string(),
+            "corpus": corpus.map(|c| c.display().to_string()),
+        });
+        for (k, v) in more.as_object().unwrap() {
+            options[k] = v.clone();
+        }
         c.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": null,
                 "capabilities": {},
-                "initializationOptions": {
-                    "data": data.display().to_string(),
-                    "corpus": corpus.map(|c| c.display().to_string()),
-                },
+                "initializationOptions": options,
             }),
         );
         c.notify("initialized", json!({}));
@@ -449,6 +458,33 @@ fn a_quick_fix_applies_the_suggestion() {
     let edit = &action["edit"]["changes"][&u][0];
     assert_eq!(edit["newText"], "\"putin\"");
     assert_eq!(edit["range"]["start"], position(&broken, "\"putn\"", 0));
+}
+
+#[test]
+fn limits_are_read_from_the_initialization_options_and_a_bad_one_is_shown() {
+    let mut c = Client::start_with(
+        &root().join("data"),
+        None,
+        json!({"maxWork": 1000, "timeout": "30s", "max-rows": 5, "max-memory": "lots"}),
+    );
+    // The server works with its limits set: a query buffer is planned.
+    let path = c.data.parent().unwrap().join("q.kgq");
+    let u = c.open(&path, "MATCH (p:Persn)\nRETURN p.name;\n");
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert!(d[0]["message"].as_str().unwrap().contains("`Persn`"));
+    // The refused value is shown once, naming the setting; the others are
+    // taken without a word.
+    let shown: Vec<String> = c
+        .log
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage")
+        .map(|m| m["params"]["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].contains("`max-memory`") && shown[0].contains("`lots`"),
+        "{shown:?}"
+    );
 }
 
 #[test]

@@ -11,6 +11,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use predicates::prelude::*;
+
+#[path = "common/piped.rs"]
+mod common_piped;
+use common_piped::Piped;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
@@ -471,6 +475,60 @@ fn piped_statements_fail_with_status_1() {
         .code(1)
         .stdout(predicate::str::contains("one"))
         .stderr(predicate::str::contains("Persn"));
+}
+
+/// `eje repl` over piped standard input, driven a statement at a time.
+fn piped_repl(args: &[&str]) -> Piped {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_eje"));
+    cmd.args(["repl", "--history", "off", "--color", "never", "--data"])
+        .arg(data_dir())
+        .args(args)
+        .env_remove("EJE_DATA")
+        .env("EJE_NO_CACHE", "1")
+        .env("NO_COLOR", "1");
+    Piped::spawn(cmd, Duration::from_millis(TIMEOUT_MS))
+}
+
+#[test]
+fn piped_input_runs_each_statement_as_it_arrives() {
+    let mut p = piped_repl(&["--keep-going"]);
+    // A meta command runs when its line ends; nothing is printed for it.
+    p.send(":format csv\n");
+    // Each answer is read before the next statement is written: a shell
+    // that read its input whole would never answer (the watchdog ends it).
+    p.send("RETURN 1 AS a;\n");
+    assert_eq!(p.until("1"), ["a", "1"]);
+    // Multi-line, with a `;` inside a string and inside a comment.
+    p.send("RETURN 'x;y' AS s, // a comment; still one statement\n");
+    p.send("  2 AS b;\n");
+    // (A blank line goes between two answers.)
+    assert_eq!(p.until("x;y,2"), ["", "s,b", "x;y,2"]);
+    // Two on one line, then an error, and `--keep-going` goes on.
+    p.send("RETURN 3 AS c; RETURN nosuchfunction(1);\n");
+    assert_eq!(p.until("3"), ["", "c", "3"]);
+    p.send("MATCH (p {id: 'putin'}) RETURN p.name AS name;\n");
+    assert_eq!(p.until("Vladimir Putin"), ["", "name", "Vladimir Putin"]);
+    // A statement without `;` runs once the input shows it ended.
+    p.send("RETURN 4 AS d\n");
+    let (status, rest, stderr) = p.finish();
+    assert_eq!(rest, "\nd\n4\n");
+    // The error points into the input as a whole: line 5, column 23.
+    assert!(stderr.contains("<stdin>:5:23"), "{stderr}");
+    assert!(stderr.contains("nosuchfunction"), "{stderr}");
+    assert_eq!(status.code(), Some(1), "a statement failed: {stderr}");
+}
+
+#[test]
+fn piped_input_stops_at_the_first_error_and_echoes_without_keep_going() {
+    let mut p = piped_repl(&["--echo", "--format", "csv"]);
+    p.send("RETURN 1 AS a;\n");
+    assert_eq!(p.until("1"), ["RETURN 1 AS a", "a", "1"]);
+    p.send("RETURN 1 +;\nRETURN 2 AS b;\n");
+    let (status, rest, stderr) = p.finish();
+    // The failed statement is echoed; nothing after it runs.
+    assert_eq!(rest, "\nRETURN 1 +\n", "{stderr}");
+    assert!(stderr.contains("<stdin>:2:"), "{stderr}");
+    assert_eq!(status.code(), Some(1));
 }
 
 #[test]

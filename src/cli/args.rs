@@ -128,6 +128,25 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// These limits as settings, for the language server.
+    pub fn settings(&self) -> Vec<crate::query::limits::Setting> {
+        use crate::query::limits::Setting;
+        let mut out = Vec::new();
+        if let Some(n) = self.max_work {
+            out.push(Setting::MaxWork(Some(n)));
+        }
+        if let Some(n) = self.max_memory {
+            out.push(Setting::MaxMemory(Some(n)));
+        }
+        if let Some(d) = self.timeout {
+            out.push(Setting::Timeout(Some(d)));
+        }
+        if let Some(n) = self.max_rows {
+            out.push(Setting::MaxRows(Some(n)));
+        }
+        out
+    }
+
     /// Sets these limits in an execution context.
     pub fn apply(&self, opts: &mut crate::query::Options) {
         if self.max_work.is_some() {
@@ -447,6 +466,9 @@ pub struct LspArgs {
     /// The global `--corpus`.
     #[arg(skip)]
     pub corpus: Option<PathBuf>,
+    /// The global limits.
+    #[arg(skip)]
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -529,6 +551,7 @@ impl Cli {
             Some(Command::Lsp(a)) => {
                 a.data = g.data.clone();
                 a.corpus = g.corpus.clone();
+                a.limits = g.limits();
             }
             Some(Command::Export(a)) => {
                 a.graph = g.graph();

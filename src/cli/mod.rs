@@ -57,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             crate::lsp::run(crate::lsp::Settings {
                 data: args.data,
                 corpus: args.corpus,
+                limits: args.limits.settings(),
+                problems: Vec::new(),
             })?;
             Ok(Exit::Ok)
         }

@@ -29,9 +29,6 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         crate::repl::run(ManuallyDrop::into_inner(session), &settings, err_color)?;
         return Ok(Exit::Ok);
     }
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-        .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
     let Some(session) = open_session(&args.graph, &args.exec, err_color)? else {
         return Ok(Exit::Failed);
     };
@@ -53,7 +50,9 @@ pub(super) fn repl(args: ReplArgs, err_color: bool) -> anyhow::Result<Exit> {
         Some(path) => shell.run_init(&path),
         None => true,
     };
-    let ok = shell.run_script("<stdin>", &text, args.keep_going)?;
+    // Read as it arrives, statement by statement (as sqlite3 reads a pipe).
+    let mut stdin = std::io::stdin().lock();
+    let ok = shell.run_stream("<stdin>", &mut stdin, args.keep_going)?;
     Ok(if ok && init_ok {
         Exit::Ok
     } else {

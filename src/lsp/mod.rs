@@ -31,11 +31,85 @@ use crate::model::{Graph, Value};
 use index::Index;
 
 /// Where the server reads data from: `initializationOptions` (`data`,
-/// `corpus`), else these (from the command line), else the workspace.
+/// `corpus`), else these (from the command line), else the workspace. The
+/// limits of a statement (`max-work`, `max-memory`, `timeout`, `max-rows`,
+/// also spelt `maxWork`...) come from the command line, then from
+/// `initializationOptions`, as strings in the command line's syntax
+/// (`"512M"`, `"30s"`) or numbers.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub data: Option<PathBuf>,
     pub corpus: Option<PathBuf>,
+    /// In order: a later setting of a limit wins.
+    pub limits: Vec<crate::query::limits::Setting>,
+    /// Settings that were refused, each a message for the user.
+    pub problems: Vec<String>,
+}
+
+impl Settings {
+    /// The execution context the limits give (the plan of a `.kgq` buffer
+    /// is made with it).
+    pub fn query_options(&self) -> crate::query::Options {
+        use crate::query::limits::Setting;
+        let mut o = crate::query::Options::default();
+        let default = crate::query::Options::default();
+        for s in &self.limits {
+            match *s {
+                Setting::MaxWork(n) => o.max_work = n,
+                Setting::MaxMemory(n) => o.max_memory = n.unwrap_or(default.max_memory),
+                Setting::Timeout(d) => o.timeout = d,
+                Setting::MaxRows(n) => o.max_rows = n.unwrap_or(default.max_rows),
+            }
+        }
+        o
+    }
+}
+
+/// The limits set in `initializationOptions`, after `defaults`; a value
+/// that is refused is a problem to show, and the limit keeps its value.
+fn limits_of(
+    opts: &Json,
+    defaults: Vec<crate::query::limits::Setting>,
+    problems: &mut Vec<String>,
+) -> Vec<crate::query::limits::Setting> {
+    use crate::query::limits::{NAMES, SettingError, parse_setting};
+    let mut out = defaults;
+    for name in NAMES {
+        let camel = camel_case(name);
+        let Some(value) = opts.get(name).or_else(|| opts.get(&camel)) else {
+            continue;
+        };
+        let text = match value {
+            Json::String(s) => s.clone(),
+            Json::Number(n) => n.to_string(),
+            other => other.to_string(),
+        };
+        match parse_setting(name, &text) {
+            Ok(s) => out.push(s),
+            Err(SettingError::Bad(e)) => problems.push(format!(
+                "eje: `{name}` in the initialization options: {e}; it keeps its default"
+            )),
+            Err(SettingError::Unknown) => {}
+        }
+    }
+    out
+}
+
+/// `max-work` as `maxWork`.
+fn camel_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in name.chars() {
+        if c == '-' {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Runs the server on stdin and stdout until the client says `exit`.
@@ -57,6 +131,12 @@ pub fn run(defaults: Settings) -> anyhow::Result<()> {
         "serverInfo": {"name": "eje", "version": env!("CARGO_PKG_VERSION")},
     });
     conn.initialize_finish(id, caps)?;
+    for problem in &settings.problems {
+        conn.sender.send(Message::Notification(Notification::new(
+            "window/showMessage".into(),
+            json!({"type": 2, "message": problem}),
+        )))?;
+    }
     if settings.data.is_none() {
         conn.sender.send(Message::Notification(Notification::new(
             "window/showMessage".into(),
@@ -94,12 +174,16 @@ fn settings_of(init: &lt::InitializeParams, defaults: Settings) -> Settings {
         let p = if p.is_absolute() { p } else { base.join(p) };
         p.canonicalize().unwrap_or(p)
     };
+    let mut problems = defaults.problems;
+    let limits = limits_of(&opts, defaults.limits, &mut problems);
     Settings {
         data: data.map(absolute),
         corpus: path("corpus")
             .or(defaults.corpus)
             .or_else(|| std::env::var_os("EJE_CORPUS").map(PathBuf::from))
             .map(absolute),
+        limits,
+        problems,
     }
 }
 
@@ -453,6 +537,7 @@ impl Server {
             return Vec::new();
         };
         let graph = self.graph.clone().unwrap_or_default();
+        let opts = self.settings.query_options();
         let mut out = Vec::new();
         for span in crate::query::split::split_statements(text) {
             let script = match crate::query::parser::parse_in(text, span) {
@@ -463,11 +548,10 @@ impl Server {
                 }
             };
             for stmt in &script.statements {
-                if let crate::query::ast::Statement::Query(q) = stmt {
-                    let opts = crate::query::eval::Options::default();
-                    if let Err(e) = crate::query::eval::plan_query(&graph, text, q, &opts) {
-                        out.push(self.query_error(path, text, &e));
-                    }
+                if let crate::query::ast::Statement::Query(q) = stmt
+                    && let Err(e) = crate::query::eval::plan_query(&graph, text, q, &opts)
+                {
+                    out.push(self.query_error(path, text, &e));
                 }
             }
         }
@@ -1040,5 +1124,62 @@ mod tests {
             Some("putin")
         );
         assert_eq!(suggestion("remove it"), None);
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+    use crate::query::limits::Setting;
+    use std::time::Duration;
+
+    fn settings(options: Json, defaults: Settings) -> Settings {
+        let init = lt::InitializeParams {
+            initialization_options: Some(options),
+            ..Default::default()
+        };
+        settings_of(&init, defaults)
+    }
+
+    #[test]
+    fn limits_come_from_the_command_line_then_the_initialization_options() {
+        let defaults = Settings {
+            limits: vec![Setting::MaxWork(Some(5)), Setting::MaxRows(Some(7))],
+            ..Settings::default()
+        };
+        let s = settings(
+            json!({"max-work": "1000", "maxMemory": "512M", "timeout": 30, "max-rows": "none"}),
+            defaults,
+        );
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let o = s.query_options();
+        assert_eq!(o.max_work, Some(1000));
+        assert_eq!(o.max_memory, 512 << 20);
+        assert_eq!(o.timeout, Some(Duration::from_secs(30)));
+        assert_eq!(o.max_rows, crate::query::Options::default().max_rows);
+        // Without options, the command line's.
+        let o = settings(
+            json!({}),
+            Settings {
+                limits: vec![Setting::MaxWork(Some(5))],
+                ..Settings::default()
+            },
+        )
+        .query_options();
+        assert_eq!(o.max_work, Some(5));
+    }
+
+    #[test]
+    fn a_bad_limit_is_a_problem_and_keeps_the_default() {
+        let s = settings(
+            json!({"max-work": 0, "timeout": "soon"}),
+            Settings::default(),
+        );
+        assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
+        assert!(s.problems[0].contains("`max-work`"), "{:?}", s.problems);
+        assert!(s.problems[1].contains("`timeout`"), "{:?}", s.problems);
+        let o = s.query_options();
+        let d = crate::query::Options::default();
+        assert_eq!((o.max_work, o.timeout), (d.max_work, d.timeout));
     }
 }

@@ -11,7 +11,7 @@ use crate::session::GraphSource;
 use crate::stats::Stats;
 
 /// The limits `:limits` knows, by their option names.
-const LIMITS: [&str; 4] = ["max-work", "max-memory", "timeout", "max-rows"];
+const LIMITS: [&str; 4] = crate::query::limits::NAMES;
 
 impl Shell {
     /// Runs a meta command line (`:export dot a.dot`).
@@ -235,6 +235,9 @@ impl Shell {
         let Some(rs) = &self.session.last else {
             return self.error("there is no answer yet\nhelp: run a statement, then `:last`");
         };
+        if let Some(n) = rs.streamed {
+            return self.error(&streamed_not_kept(n, "`:last`"));
+        }
         let style = TableStyle {
             color: self.out_color,
             width: self.width(),
@@ -448,50 +451,18 @@ impl Shell {
 
     /// `:limits LIMIT VALUE`.
     fn set_limit(&mut self, name: &str, value: &str) {
-        use crate::query::limits;
+        use crate::query::limits::{Setting, SettingError, parse_setting};
         let default = crate::query::Options::default();
-        let reset = value.eq_ignore_ascii_case("default");
         let o = &mut self.session.options;
-        let bad = |what: &str| format!("expected {what} for `{name}`, found `{value}`");
-        let outcome: Result<(), String> = match name {
-            "max-work" if reset => {
-                o.max_work = None;
-                Ok(())
-            }
-            "max-work" => match value.parse::<u64>() {
-                Ok(n) if n > 0 => {
-                    o.max_work = Some(n);
-                    Ok(())
-                }
-                _ => Err(bad("a number of steps (`100000000`)")),
-            },
-            "max-memory" if reset => {
-                o.max_memory = default.max_memory;
-                Ok(())
-            }
-            "max-memory" => crate::load::read::parse_size(value).map(|n| o.max_memory = n),
-            "timeout" if reset || value.eq_ignore_ascii_case("off") => {
-                o.timeout = None;
-                Ok(())
-            }
-            "timeout" => limits::parse_duration(value).map(|d| o.timeout = Some(d)),
-            "max-rows" if reset || value.eq_ignore_ascii_case("none") => {
-                o.max_rows = default.max_rows;
-                Ok(())
-            }
-            "max-rows" => match value.parse::<usize>() {
-                Ok(n) if n > 0 => {
-                    o.max_rows = n;
-                    Ok(())
-                }
-                _ => Err(bad("a number of rows")),
-            },
-            _ => return self.unknown_limit(name),
-        };
-        match outcome {
-            Ok(()) => self.show_limit(name),
-            Err(e) => self.error(&e),
+        match parse_setting(name, value) {
+            Ok(Setting::MaxWork(n)) => o.max_work = n,
+            Ok(Setting::MaxMemory(n)) => o.max_memory = n.unwrap_or(default.max_memory),
+            Ok(Setting::Timeout(d)) => o.timeout = d,
+            Ok(Setting::MaxRows(n)) => o.max_rows = n.unwrap_or(default.max_rows),
+            Err(SettingError::Unknown) => return self.unknown_limit(name),
+            Err(SettingError::Bad(e)) => return self.error(&e),
         }
+        self.show_limit(name);
     }
 
     fn show_max_rows(&self) {
@@ -521,6 +492,9 @@ impl Shell {
             },
             _ => return self.usage(table::find("export").expect("in the table")),
         };
+        if let Some(n) = self.session.last.as_ref().and_then(|rs| rs.streamed) {
+            return self.error(&streamed_not_kept(n, "`:export`"));
+        }
         let graph = self.session.graph_arc();
         let from_answer = self
             .session
@@ -697,9 +671,8 @@ impl Shell {
     /// The value of a Cypher expression, evaluated as `RETURN` would (with
     /// the parameters set so far); the last answer stays as it was.
     fn evaluate(&mut self, expr: &str) -> Result<crate::model::Value, String> {
-        let last = self.session.last.take();
+        // Not kept as the last answer.
         let results = self.session.run(&format!("RETURN {expr} AS value"), false);
-        self.session.last = last;
         match results.as_slice() {
             [one] => match &one.result {
                 Ok(rs) => rs
@@ -844,6 +817,21 @@ fn parse_param(args: &str) -> Result<ParamArgs<'_>, String> {
         ));
     }
     Ok(ParamArgs::Literal(name, value))
+}
+
+/// The error of a command that needs the last answer's rows when they were
+/// streamed (a script or pipe in CSV or JSON).
+fn streamed_not_kept(rows: usize, command: &str) -> String {
+    let unit = if rows == 1 {
+        "row was written as it was"
+    } else {
+        "rows were written as they were"
+    };
+    format!(
+        "the last answer was streamed, not kept: its {rows} {unit} made\n\
+         help: run the statement again after `:format table` (or after `:once FILE`, which \
+         writes it to FILE), then {command}"
+    )
 }
 
 #[cfg(test)]

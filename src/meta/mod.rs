@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use crate::diag::{self, SourceMap};
 use crate::query::ErrorKind;
+use crate::query::ast::Span;
 use crate::render::{self, Format, Record, TableStyle};
 use crate::session::{Executed, Session};
 
@@ -216,54 +217,172 @@ impl Shell {
     }
 
     fn run_items(&mut self, name: &str, text: &str, keep_going: bool) -> std::io::Result<bool> {
-        let sources = SourceMap::from([(name.to_string(), text.to_string())]);
         let mut ok = true;
         for item in script::items(text) {
-            let failed = match item {
-                script::Item::Meta(span) => {
-                    self.echo_item(&text[span.range()]);
-                    self.failed.set(false);
-                    if self.meta(&text[span.range()]) == Flow::Quit {
+            match self.run_item(name, text, item)? {
+                None => break,
+                Some(true) => {}
+                Some(false) => {
+                    ok = false;
+                    if !keep_going {
                         break;
                     }
-                    self.failed.get()
-                }
-                script::Item::Statement(span) => {
-                    self.echo_item(&text[span.range()]);
-                    let ex = {
-                        let _progress = self.progress_line();
-                        self.session.run_span(text, span)
-                    };
-                    let failed = ex.result.is_err();
-                    let results = [ex];
-                    // `:once`/`:output` send answers to their file, in a
-                    // script as at the prompt.
-                    if self.batch && self.redirect.borrow().is_none() {
-                        print_answers(
-                            &self.session,
-                            &results,
-                            self.format,
-                            name,
-                            &sources,
-                            self.timing,
-                            self.err_color,
-                            self.shown,
-                        )?;
-                        self.shown += 1;
-                    } else {
-                        self.print_results(&results, name, &sources);
-                    }
-                    failed
-                }
-            };
-            if failed {
-                ok = false;
-                if !keep_going {
-                    break;
                 }
             }
         }
         Ok(ok)
+    }
+
+    /// Runs a script that arrives as it is read (piped standard input), as
+    /// `run_script` runs a whole one: each meta command as soon as its line
+    /// has come, each statement as soon as its `;` has (or the next line
+    /// shows it ended), so a program can write a statement and read its
+    /// answer before it writes the next. Answers are flushed as they are
+    /// printed. An error reading the input names it; an error writing the
+    /// output is the bare I/O error.
+    pub fn run_stream(
+        &mut self,
+        name: &str,
+        input: &mut dyn std::io::BufRead,
+        keep_going: bool,
+    ) -> anyhow::Result<bool> {
+        let mut split = script::Splitter::default();
+        let mut ok = true;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            // A read error says what it read (a bare I/O error is a failed
+            // write of the output).
+            let n = input
+                .read_until(b'\n', &mut line)
+                .map_err(|e| anyhow::anyhow!("cannot read `{name}`: {e}"))?;
+            let items = if n == 0 {
+                split.finish()
+            } else {
+                let text = std::str::from_utf8(&line).map_err(|_| {
+                    anyhow::anyhow!(
+                        "cannot read `{name}`: line {} is not UTF-8 text\nhelp: convert it first, for example with `iconv -f latin1 -t utf-8`",
+                        split.text().lines().count() + 1
+                    )
+                })?;
+                split.push(text)
+            };
+            for item in items {
+                match self.run_item(name, split.text(), item)? {
+                    None => return Ok(ok),
+                    Some(true) => {}
+                    Some(false) => {
+                        ok = false;
+                        if !keep_going {
+                            return Ok(false);
+                        }
+                    }
+                }
+            }
+            if n == 0 {
+                return Ok(ok);
+            }
+        }
+    }
+
+    /// Where a script's statement streams its rows: standard output, when
+    /// answers are printed as `eje query` prints them (a script or a pipe,
+    /// no `:once`/`:output`) in CSV or JSON (JSON with `--timing` holds its
+    /// answer, to put the timings in it). The engine still holds an answer
+    /// that must be (an ORDER BY, an aggregation, a `UNION`).
+    fn row_stream(
+        &self,
+    ) -> Option<(
+        crate::query::limits::RowStream,
+        std::sync::Arc<std::sync::Mutex<render::Streamed<std::io::Stdout>>>,
+    )> {
+        if !self.batch
+            || self.redirect.borrow().is_some()
+            || (self.timing && self.format == Format::Json)
+        {
+            return None;
+        }
+        let stream = render::row_stream(
+            self.session.graph_arc(),
+            self.format,
+            std::io::stdout().is_terminal(),
+            std::io::stdout(),
+        )?;
+        // A blank line goes between two CSV answers, streamed or not.
+        stream.1.lock().unwrap_or_else(|p| p.into_inner()).answers = self.shown;
+        Some(stream)
+    }
+
+    /// Runs one item of a script whose text (so far) is `text`: whether it
+    /// succeeded, `None` for `:quit`.
+    fn run_item(
+        &mut self,
+        name: &str,
+        text: &str,
+        item: script::Item,
+    ) -> std::io::Result<Option<bool>> {
+        Ok(Some(match item {
+            script::Item::Meta(span) => {
+                self.echo_item(&text[span.range()]);
+                self.failed.set(false);
+                if self.meta(&text[span.range()]) == Flow::Quit {
+                    return Ok(None);
+                }
+                !self.failed.get()
+            }
+            script::Item::Statement(span) => {
+                self.echo_item(&text[span.range()]);
+                let stream = self.row_stream();
+                if let Some((s, _)) = &stream {
+                    self.session.options.stream = Some(s.clone());
+                }
+                let ex = {
+                    let _progress = self.progress_line();
+                    self.session.run_span(text, span)
+                };
+                if let Some((_, sink)) = stream {
+                    self.session.options.stream = None;
+                    sink.lock().unwrap_or_else(|p| p.into_inner()).flush()?;
+                }
+                let mut ex = ex;
+                if let Err(e) = &mut ex.result
+                    && e.span.is_none()
+                {
+                    // An error of the whole statement (a limit) points at
+                    // it, not at the script's first line.
+                    let piece = &text[span.range()];
+                    let start = span.start + (piece.len() - piece.trim_start().len());
+                    e.span = Some(Span::new(start, span.start + piece.trim_end().len()));
+                }
+                let failed = ex.result.is_err();
+                // Errors point into the text: only they need it.
+                let sources = if failed {
+                    SourceMap::from([(name.to_string(), text.to_string())])
+                } else {
+                    SourceMap::new()
+                };
+                let results = [ex];
+                // `:once`/`:output` send answers to their file, in a
+                // script as at the prompt.
+                if self.batch && self.redirect.borrow().is_none() {
+                    print_answers(
+                        &self.session,
+                        &results,
+                        self.format,
+                        name,
+                        &sources,
+                        self.timing,
+                        self.err_color,
+                        self.shown,
+                    )?;
+                    self.shown += 1;
+                } else {
+                    self.print_results(&results, name, &sources);
+                }
+                self.session.keep_last(results.into());
+                !failed
+            }
+        }))
     }
 
     pub fn banner(&self) {
@@ -331,6 +450,7 @@ impl Shell {
         };
         let sources = SourceMap::from([(INPUT.to_string(), text.to_string())]);
         self.print_results(&results, INPUT, &sources);
+        self.session.keep_last(results);
         Flow::Continue
     }
 

@@ -118,6 +118,30 @@ pub fn plain(graph: &Graph, value: &Value) -> String {
     }
 }
 
+/// Parses a size: bytes, or a number with `K`, `M`, `G` (powers of 1024,
+/// also written `KiB`, `MB`...).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num.parse().map_err(|_| {
+        format!("`{text}` is not a size; expected bytes or a number with K, M or G (`256M`)")
+    })?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}` has an unknown unit; expected K, M or G (`256M`)"
+            ));
+        }
+    };
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{text}` is too large a size"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

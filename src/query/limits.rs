@@ -56,6 +56,58 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(secs).map_err(|_| format!("`{text}` is too long a duration"))
 }
 
+/// The limits a user can set by name: `:limits NAME VALUE` and the
+/// language server's settings.
+pub const NAMES: [&str; 4] = ["max-work", "max-memory", "timeout", "max-rows"];
+
+/// One limit's new value, read from its text (`None`: back to the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    MaxWork(Option<u64>),
+    MaxMemory(Option<u64>),
+    Timeout(Option<Duration>),
+    MaxRows(Option<usize>),
+}
+
+/// Why a limit's setting was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingError {
+    /// No limit has this name.
+    Unknown,
+    /// The value is not one the limit takes (the message says which).
+    Bad(String),
+}
+
+/// Reads `value` as the setting of the limit `name` (one of `NAMES`):
+/// `default` for any; `off` for `timeout`, `none` for `max-rows`.
+pub fn parse_setting(name: &str, value: &str) -> Result<Setting, SettingError> {
+    let value = value.trim();
+    let reset = value.eq_ignore_ascii_case("default");
+    let bad =
+        |what: &str| SettingError::Bad(format!("expected {what} for `{name}`, found `{value}`"));
+    match name {
+        "max-work" if reset => Ok(Setting::MaxWork(None)),
+        "max-work" => match value.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Setting::MaxWork(Some(n))),
+            _ => Err(bad("a number of steps (`100000000`)")),
+        },
+        "max-memory" if reset => Ok(Setting::MaxMemory(None)),
+        "max-memory" => crate::model::text::parse_size(value)
+            .map(|n| Setting::MaxMemory(Some(n)))
+            .map_err(SettingError::Bad),
+        "timeout" if reset || value.eq_ignore_ascii_case("off") => Ok(Setting::Timeout(None)),
+        "timeout" => parse_duration(value)
+            .map(|d| Setting::Timeout(Some(d)))
+            .map_err(SettingError::Bad),
+        "max-rows" if reset || value.eq_ignore_ascii_case("none") => Ok(Setting::MaxRows(None)),
+        "max-rows" => match value.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(Setting::MaxRows(Some(n))),
+            _ => Err(bad("a number of rows")),
+        },
+        _ => Err(SettingError::Unknown),
+    }
+}
+
 /// A size in `--max-memory`'s own syntax (`512M`, `2G`), rounded up.
 pub fn format_size(bytes: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")];
