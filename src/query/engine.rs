@@ -427,4 +427,39 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn groups_keep_what_is_read_after_the_aggregation() {
+        let g = people();
+        let opts = Options::default();
+        let rows = |text: &str| {
+            let rs = run_all(&g, text, &opts).result.unwrap();
+            assert_eq!(rs, uncached(&g, text, &opts), "{text}");
+            rs.rows
+                .into_iter()
+                .map(|r| {
+                    r.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            rows(
+                "MATCH (p:Person)-[r]->() RETURN p.name AS name, p.name + '/' + toString(count(r)) AS x ORDER BY x"
+            ),
+            ["'Ann' 'Ann/2'", "'Bob' 'Bob/1'"]
+        );
+        assert_eq!(
+            rows(
+                "MATCH (p:Person)-[r]-() WITH p, count(r) AS deg WHERE deg > 1 RETURN p.name AS name, deg ORDER BY name"
+            ),
+            ["'Ann' 2", "'Bob' 2", "'Cy' 2"]
+        );
+        assert_eq!(
+            rows("MATCH (p:Person)<-[r]-() RETURN count(r) AS n, p.id AS id ORDER BY id"),
+            ["1 'b'", "2 'c'"]
+        );
+    }
 }
