@@ -88,6 +88,10 @@ pub struct Graph {
     adjacency: OnceLock<Adjacency>,
     /// Renewed by every change made through `add_node` and `add_rel`.
     stamp: Stamp,
+    /// Each node's id as a shared string value, by node number, built on
+    /// first use (adding a node drops it): queries answer `n.id` without
+    /// copying the id.
+    ids: OnceLock<Vec<Value>>,
 }
 
 /// A number no other graph, and no earlier state of the same graph, has
@@ -134,6 +138,7 @@ impl Graph {
         }
         let labels = node.labels.clone();
         self.adjacency.take();
+        self.ids.take();
         self.stamp = Stamp::fresh();
         let ix = self.graph.add_node(node);
         self.by_id.insert(id, ix);
@@ -152,6 +157,20 @@ impl Graph {
         self.adjacency.take();
         self.stamp = Stamp::fresh();
         self.graph.add_edge(from, to, rel)
+    }
+
+    /// A node's id as a string value, shared with every answer that
+    /// holds it.
+    pub fn id_value(&self, ix: NodeIndex) -> Value {
+        let ids = self.ids.get_or_init(|| {
+            self.graph
+                .node_weights()
+                .map(|n| Value::from(n.id.as_str()))
+                .collect()
+        });
+        ids.get(ix.index())
+            .cloned()
+            .unwrap_or_else(|| Value::from(self.node(ix).id.as_str()))
     }
 
     /// This state of the graph (see `Stamp`).

@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
@@ -24,7 +25,9 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Shared (D9): a string read from the graph goes into answers,
+    /// `DISTINCT` keys and groups without being copied.
+    Str(Arc<str>),
     Date(PartialDate),
     /// Times, date-times and durations (boxed: `Value` stays small), and
     /// never a plain date, which is always `Date`.
@@ -140,12 +143,18 @@ fn cmp_float(a: f64, b: f64) -> Ordering {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Str(s.to_string())
+        Value::Str(Arc::from(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
+        Value::Str(Arc::from(s))
+    }
+}
+
+impl From<Arc<str>> for Value {
+    fn from(s: Arc<str>) -> Self {
         Value::Str(s)
     }
 }
