@@ -279,4 +279,25 @@ mod size_tests {
         assert_eq!(std::mem::size_of::<Value>(), 32);
         assert!(std::mem::size_of::<Box<Temporal>>() == 8);
     }
+
+    /// A node's id comes out shared, and follows nodes added later.
+    #[test]
+    fn ids_are_shared_values() {
+        use crate::model::{Graph, Node, Props};
+        let node = |id: &str| Node {
+            id: id.to_string(),
+            labels: vec!["Person".to_string()],
+            props: Props::new(),
+        };
+        let mut g = Graph::default();
+        let a = g.add_node(node("a"));
+        let (Value::Str(x), Value::Str(y)) = (g.id_value(a), g.id_value(a)) else {
+            panic!("ids are strings")
+        };
+        assert_eq!(&*x, "a");
+        assert!(Arc::ptr_eq(&x, &y));
+        let b = g.add_node(node("b"));
+        assert_eq!(g.id_value(b), Value::from("b"));
+        assert_eq!(g.id_value(a), Value::from("a"));
+    }
 }
