@@ -65,7 +65,7 @@ impl Stats {
                 // Counted without building the deferred evidence lists.
                 s.citations += r.props.list_len("citations").unwrap_or(0);
                 if let Some(Value::Str(h)) = r.props.get("hedge") {
-                    *s.by_hedge.entry(h.clone()).or_default() += 1;
+                    *s.by_hedge.entry((h.clone()).to_string()).or_default() += 1;
                 }
                 if r.props.contains_key("conflicts_with") {
                     s.contested += 1;

@@ -63,7 +63,7 @@ fn every_relation_cites_a_source_with_a_quote() {
                 "{m:?}"
             );
             assert!(
-                matches!(m.get("source"), Some(Value::Str(s)) if g.sources.contains_key(s)),
+                matches!(m.get("source"), Some(Value::Str(s)) if g.sources.contains_key(&**s)),
                 "{m:?}"
             );
         }

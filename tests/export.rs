@@ -482,7 +482,7 @@ fn expected_json(v: &Value) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
         Value::Float(f) => Json::from(*f),
-        Value::Str(s) => Json::from(s.as_str()),
+        Value::Str(s) => Json::from(&**s),
         Value::Date(d) => Json::from(d.to_string()),
         Value::Temporal(t) => Json::from(t.to_string()),
         Value::List(l) => Json::Array(l.iter().map(expected_json).collect()),
@@ -1142,9 +1142,9 @@ fn strings_of(v: Option<&Value>, field: Option<&str>) -> Vec<String> {
     items
         .iter()
         .filter_map(|item| match (field, item) {
-            (None, Value::Str(s)) => Some(s.clone()),
+            (None, Value::Str(s)) => Some(s.to_string()),
             (Some(f), Value::Map(m)) => match m.get(f) {
-                Some(Value::Str(s)) => Some(s.clone()),
+                Some(Value::Str(s)) => Some(s.to_string()),
                 _ => None,
             },
             _ => None,
@@ -1247,7 +1247,7 @@ fn an_export_after_an_analyst_statement_draws_the_relations_it_printed() {
         let ends = [Value::Node(s), Value::Node(t)];
         ends.contains(&row[2])
             && ends.contains(&row[5])
-            && row[3] == Value::Str(g.rel(e).rel_type.clone())
+            && row[3] == Value::from(g.rel(e).rel_type.as_str())
     };
     assert!(!sub.rels.is_empty());
     for row in &rs.rows {

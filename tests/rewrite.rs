@@ -118,9 +118,9 @@ fn build(spec: &Spec) -> Graph {
         .enumerate()
         .map(|(i, a)| {
             let mut props = Props::new();
-            props.insert("name".into(), Value::Str(format!("n{i}")));
+            props.insert("name".into(), Value::from(format!("n{i}")));
             // Over a schema-less graph `id` is an ordinary property.
-            props.insert("id".into(), Value::Str(format!("n{i}")));
+            props.insert("id".into(), Value::from(format!("n{i}")));
             g.add_node(Node {
                 id: format!("n{i}"),
                 labels: vec![if *a { "A" } else { "B" }.to_string()],

@@ -58,7 +58,7 @@ fn tokens_whole(rs: &ResultSet, shown: &str, what: &str) {
         for v in row {
             let token = match v {
                 Value::Date(d) => d.to_string(),
-                Value::Str(s) if !s.contains(char::is_whitespace) => s.clone(),
+                Value::Str(s) if !s.contains(char::is_whitespace) => s.to_string(),
                 _ => continue,
             };
             assert!(

@@ -245,7 +245,7 @@ fn python_str(s: &str, out: &mut String) {
 /// A scalar as text (strings as they are, dates in ISO form).
 fn text_of(graph: &Graph, v: &Value) -> String {
     match v {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => (s.clone()).to_string(),
         Value::Date(d) => d.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => format_float(*f),
@@ -486,7 +486,7 @@ fn key_column(graph: &Graph, nodes: &[NodeIndex]) -> &'static str {
         let node = graph.node(n);
         match node.props.get("id") {
             None | Some(Value::Null) => true,
-            Some(Value::Str(s)) => *s == node.id,
+            Some(Value::Str(s)) => **s == *node.id,
             Some(_) => false,
         }
     });

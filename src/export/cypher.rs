@@ -226,7 +226,7 @@ fn node_keys(graph: &Graph, nodes: &[NodeIndex]) -> (&'static str, BTreeMap<Node
         let node = graph.node(n);
         let k = match node.props.get("id") {
             None | Some(Value::Null) => node.id.clone(),
-            Some(Value::Str(s)) => s.clone(),
+            Some(Value::Str(s)) => s.to_string(),
             Some(_) => {
                 usable = false;
                 node.id.clone()

@@ -103,7 +103,7 @@ fn data_text(graph: &Graph, value: &Value, ty: KeyType) -> String {
                 format_float(*f)
             }
         }
-        (Value::Str(s), _) => s.clone(),
+        (Value::Str(s), _) => s.to_string(),
         (Value::Date(d), _) => d.to_string(),
         (Value::Temporal(t), _) => t.to_string(),
         (other, _) => serde_json::to_string(&value_to_json(graph, other)).expect("JSON text"),

@@ -175,7 +175,7 @@ fn who(graph: &Graph, v: &Value) -> String {
     match v {
         Value::Str(s) => match graph.by_id(s) {
             Some(ix) => graph.node(ix).display_name().to_string(),
-            None => s.clone(),
+            None => s.to_string(),
         },
         other => text(graph, other),
     }
@@ -201,7 +201,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
             .filter_map(Value::as_str)
             .map(str::to_string)
             .collect(),
-        Some(Value::Str(s)) if !s.is_empty() => vec![s.clone()],
+        Some(Value::Str(s)) if !s.is_empty() => vec![(s.clone()).to_string()],
         _ => Vec::new(),
     }
 }
@@ -407,7 +407,7 @@ pub fn map_data(graph: &Graph, sub: &Subgraph, scope: &Scope) -> Json {
                 "title": s.title,
                 "kind": s.kind,
                 "published": s.published.map(|d| d.to_string()).unwrap_or_default(),
-                "publisher": s.publisher.as_ref().map(|p| who(graph, &Value::Str(p.clone()))).unwrap_or_default(),
+                "publisher": s.publisher.as_ref().map(|p| who(graph, &Value::Str((p.clone()).into()))).unwrap_or_default(),
                 "language": s.language,
             }),
             None => json!({"id": id, "title": "", "kind": "", "published": "", "publisher": "", "language": ""}),

@@ -39,7 +39,7 @@ pub fn value_to_json(graph: &Graph, value: &Value) -> Json {
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(Json::Number)
             .unwrap_or_else(|| Json::String(format_float(*f))),
-        Value::Str(s) => Json::String(s.clone()),
+        Value::Str(s) => Json::String((s.clone()).to_string()),
         Value::Date(d) => Json::String(d.to_string()),
         Value::Temporal(t) => Json::String(t.to_string()),
         Value::List(items) => Json::Array(items.iter().map(|v| value_to_json(graph, v)).collect()),
@@ -230,7 +230,7 @@ impl Serialize for LinkJson<'_> {
         let (a, b) = graph.endpoints(e);
         let rel = graph.rel(e);
         let key = match rel.props.get("id") {
-            Some(Value::Str(id)) => Some(id),
+            Some(Value::Str(id)) => Some(&**id),
             _ => None,
         };
         let mut m = s.serialize_map(Some(4 + usize::from(key.is_some())))?;

@@ -33,7 +33,7 @@ pub(crate) fn prop_nonempty(props: &Props, key: &str) -> bool {
 pub(crate) fn when_text(props: &Props) -> Option<String> {
     let get = |k: &str| match props.get(k) {
         Some(Value::Date(d)) => Some(d.to_string()),
-        Some(Value::Str(s)) if PartialDate::parse(s).is_ok() => Some(s.clone()),
+        Some(Value::Str(s)) if PartialDate::parse(s).is_ok() => Some(s.to_string()),
         _ => None,
     };
     if let Some(d) = get("date") {

@@ -260,7 +260,7 @@ impl<'g, 't> Importer<'g, 't> {
         }
         let props = props.unwrap_or_default();
         let id = match props.get("id") {
-            Some(Value::Str(s)) if self.graph.by_id(s).is_none() => s.clone(),
+            Some(Value::Str(s)) if self.graph.by_id(s).is_none() => s.to_string(),
             _ => self.fresh_id(),
         };
         let id_prop = match props.get("id") {
@@ -269,7 +269,7 @@ impl<'g, 't> Importer<'g, 't> {
         };
         let ix = self.graph.add_node(Node { id, labels, props });
         if let Some(s) = id_prop {
-            self.by_id_prop.entry(s).or_default().push(ix);
+            self.by_id_prop.entry(s.to_string()).or_default().push(ix);
         }
         if let Some(v) = &n.variable {
             bind(vars, row, &v.name, Value::Node(ix), v.span)?;

@@ -33,7 +33,10 @@ impl<'g, 't> Importer<'g, 't> {
         let mut by_id_prop: HashMap<String, Vec<NodeIndex>> = HashMap::new();
         for ix in graph.nodes() {
             if let Some(Value::Str(id)) = graph.node(ix).props.get("id") {
-                by_id_prop.entry(id.clone()).or_default().push(ix);
+                by_id_prop
+                    .entry((id.clone()).to_string())
+                    .or_default()
+                    .push(ix);
             }
         }
         Importer {
@@ -228,7 +231,7 @@ impl<'g, 't> Importer<'g, 't> {
             };
             let found: Vec<NodeIndex> = self
                 .by_id_prop
-                .get(id)
+                .get(&**id)
                 .into_iter()
                 .flatten()
                 .copied()

@@ -376,7 +376,7 @@ fn props_match(want: &Props, got: &Props) -> bool {
 /// Whether `got` is what the exporter makes of `v`.
 fn exported(v: &Value, got: &Value) -> bool {
     match (v, got) {
-        (Value::Date(d), Value::Str(s)) => d.to_string() == *s,
+        (Value::Date(d), Value::Str(s)) => *d.to_string() == **s,
         (Value::List(a), Value::List(b)) => {
             let a: Vec<_> = a.iter().filter(|x| !x.is_null()).collect();
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| exported(x, y))

@@ -44,7 +44,7 @@ fn prop_value(p: &PropValue) -> Value {
         PropValue::Bool(b) => Value::Bool(*b),
         PropValue::Int(i) => Value::Int(*i),
         PropValue::Float(f) => Value::Float(*f),
-        PropValue::Str(s) => Value::Str(s.clone()),
+        PropValue::Str(s) => Value::Str((s.clone()).into()),
         PropValue::List(l) => Value::List(l.iter().map(prop_value).collect()),
     }
 }

@@ -969,7 +969,7 @@ impl Dec<'_> {
             2 => Value::Bool(true),
             3 => Value::Int(self.r.int()?),
             4 => Value::Float(f64::from_bits(self.r.u64()?)),
-            5 => Value::Str(self.string()?),
+            5 => Value::Str(self.string()?.into()),
             6 => Value::Date(get_date(&mut self.r)?),
             7 => Value::Temporal(Box::new(self.temporal()?)),
             8 => {

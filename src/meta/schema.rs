@@ -89,7 +89,7 @@ impl Rows {
 
 fn text(v: Value) -> Option<String> {
     match v {
-        Value::Str(s) => Some(s),
+        Value::Str(s) => Some(s.to_string()),
         _ => None,
     }
 }

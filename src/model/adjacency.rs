@@ -222,7 +222,10 @@ mod tests {
     fn node(id: &str) -> Node {
         let mut props = Props::new();
         if id != "c" {
-            props.insert("name".into(), crate::model::Value::Str(id.to_uppercase()));
+            props.insert(
+                "name".into(),
+                crate::model::Value::Str((id.to_uppercase()).into()),
+            );
         }
         Node {
             id: id.to_string(),

@@ -86,6 +86,31 @@ pub struct Graph {
     by_label: FastMap<String, Vec<NodeIndex>>,
     /// Built on first use; adding a node or relation drops it.
     adjacency: OnceLock<Adjacency>,
+    /// Renewed by every change made through `add_node` and `add_rel`.
+    stamp: Stamp,
+    /// Each node's id as a shared string value, by node number, built on
+    /// first use (adding a node drops it): queries answer `n.id` without
+    /// copying the id.
+    ids: OnceLock<Vec<Value>>,
+}
+
+/// A number no other graph, and no earlier state of the same graph, has
+/// (a clone keeps it until either changes): what the query engine keys its
+/// plans by, so a plan is never used on a graph it was not made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp(u64);
+
+impl Stamp {
+    fn fresh() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Stamp(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Default for Stamp {
+    fn default() -> Self {
+        Stamp::fresh()
+    }
 }
 
 impl Graph {
@@ -113,6 +138,8 @@ impl Graph {
         }
         let labels = node.labels.clone();
         self.adjacency.take();
+        self.ids.take();
+        self.stamp = Stamp::fresh();
         let ix = self.graph.add_node(node);
         self.by_id.insert(id, ix);
         keys.sort();
@@ -128,7 +155,27 @@ impl Graph {
 
     pub fn add_rel(&mut self, from: NodeIndex, to: NodeIndex, rel: Rel) -> EdgeIndex {
         self.adjacency.take();
+        self.stamp = Stamp::fresh();
         self.graph.add_edge(from, to, rel)
+    }
+
+    /// A node's id as a string value, shared with every answer that
+    /// holds it.
+    pub fn id_value(&self, ix: NodeIndex) -> Value {
+        let ids = self.ids.get_or_init(|| {
+            self.graph
+                .node_weights()
+                .map(|n| Value::from(n.id.as_str()))
+                .collect()
+        });
+        ids.get(ix.index())
+            .cloned()
+            .unwrap_or_else(|| Value::from(self.node(ix).id.as_str()))
+    }
+
+    /// This state of the graph (see `Stamp`).
+    pub fn stamp(&self) -> Stamp {
+        self.stamp
     }
 
     /// Adjacency by direction and relation type (built on first use).

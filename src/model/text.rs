@@ -97,7 +97,7 @@ pub fn plain(graph: &Graph, value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => format_float(*f),
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         Value::Date(d) => d.to_string(),
         Value::Temporal(t) => t.to_string(),
         Value::List(items) => items

@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
@@ -24,7 +25,9 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Shared (D9): a string read from the graph goes into answers,
+    /// `DISTINCT` keys and groups without being copied.
+    Str(Arc<str>),
     Date(PartialDate),
     /// Times, date-times and durations (boxed: `Value` stays small), and
     /// never a plain date, which is always `Date`.
@@ -140,12 +143,18 @@ fn cmp_float(a: f64, b: f64) -> Ordering {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Str(s.to_string())
+        Value::Str(Arc::from(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
+        Value::Str(Arc::from(s))
+    }
+}
+
+impl From<Arc<str>> for Value {
+    fn from(s: Arc<str>) -> Self {
         Value::Str(s)
     }
 }
@@ -269,5 +278,26 @@ mod size_tests {
     fn value_stays_small() {
         assert_eq!(std::mem::size_of::<Value>(), 32);
         assert!(std::mem::size_of::<Box<Temporal>>() == 8);
+    }
+
+    /// A node's id comes out shared, and follows nodes added later.
+    #[test]
+    fn ids_are_shared_values() {
+        use crate::model::{Graph, Node, Props};
+        let node = |id: &str| Node {
+            id: id.to_string(),
+            labels: vec!["Person".to_string()],
+            props: Props::new(),
+        };
+        let mut g = Graph::default();
+        let a = g.add_node(node("a"));
+        let (Value::Str(x), Value::Str(y)) = (g.id_value(a), g.id_value(a)) else {
+            panic!("ids are strings")
+        };
+        assert_eq!(&*x, "a");
+        assert!(Arc::ptr_eq(&x, &y));
+        let b = g.add_node(node("b"));
+        assert_eq!(g.id_value(b), Value::from("b"));
+        assert_eq!(g.id_value(a), Value::from("a"));
     }
 }

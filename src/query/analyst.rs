@@ -178,7 +178,7 @@ fn when_of(props: &Props) -> Option<When> {
 }
 
 fn when_value(w: Option<When>) -> Value {
-    w.map_or(Value::Null, |w| Value::Str(w.to_string()))
+    w.map_or(Value::Null, |w| Value::Str((w.to_string()).into()))
 }
 
 /// Orders facts by when they start (undated last), then by when they end.
@@ -211,7 +211,7 @@ fn last_day(w: When) -> i64 {
 /// A claim's quantity as text, with its bounds: "> 3,000,000 shells";
 /// null without one.
 fn quantity_value(graph: &Graph, props: &Props) -> Value {
-    text::quantity_text(graph, props).map_or(Value::Null, Value::Str)
+    text::quantity_text(graph, props).map_or(Value::Null, Value::from)
 }
 
 fn prop_str(props: &Props, key: &str) -> Value {
@@ -220,7 +220,7 @@ fn prop_str(props: &Props, key: &str) -> Value {
 
 fn text_of(v: &Value) -> String {
     match v {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => (s.clone()).to_string(),
         Value::List(items) => items.iter().map(text_of).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
@@ -372,7 +372,7 @@ fn describe(
         let r = graph.rel(e);
         rs.touched.rels.push(e);
         let row = vec![
-            Value::Str(r.rel_type.clone()),
+            Value::Str((r.rel_type.clone()).into()),
             Value::from(dir),
             Value::Node(other),
             when_value(when_of(&r.props)),
@@ -464,7 +464,7 @@ fn neighbors(
                 rs.rows.push(vec![
                     Value::Int(i64::from(d)),
                     Value::Node(u),
-                    Value::Str(t.clone()),
+                    Value::Str((t.clone()).into()),
                     Value::from(arrow(graph, e, dir)),
                     Value::Node(v),
                     graph.node(v).kind().map_or(Value::Null, Value::from),
@@ -583,7 +583,7 @@ fn path(
                 Value::Int(i as i64 + 1),
                 Value::Int(h as i64 + 1),
                 Value::Node(p.nodes[h]),
-                Value::Str(r.rel_type.clone()),
+                Value::Str((r.rel_type.clone()).into()),
                 Value::from(if is_symmetric(graph, *e) {
                     "--"
                 } else if s == p.nodes[h] {
@@ -812,9 +812,9 @@ fn timeline(
     for f in facts {
         rs.touched.rels.extend(f.rel);
         rs.rows.push(vec![
-            Value::Str(when_text(f.when, f.known_until)),
+            Value::Str((when_text(f.when, f.known_until)).into()),
             Value::Node(f.subject),
-            Value::Str(f.relation),
+            Value::Str(f.relation.into()),
             f.object,
             f.quantity,
             f.hedge,
@@ -834,7 +834,7 @@ fn claimant_of(graph: &Graph, by: &ast::EntityRef) -> Result<String, QueryError>
                 .rels()
                 .find_map(|r| match graph.rel(r).props.get("claimants") {
                     Some(Value::List(cs)) => cs.iter().find_map(|c| match c {
-                        Value::Str(s) if s.eq_ignore_ascii_case(&by.text) => Some(s.clone()),
+                        Value::Str(s) if s.eq_ignore_ascii_case(&by.text) => Some(s.to_string()),
                         _ => None,
                     }),
                     _ => None,
@@ -905,7 +905,7 @@ fn evidence(
     let wanted = |c: &BTreeMap<String, Value>| {
         let is = |key: &str, want: &Option<String>| {
             want.as_ref()
-                .is_none_or(|w| matches!(c.get(key), Some(Value::Str(s)) if s == w))
+                .is_none_or(|w| matches!(c.get(key), Some(Value::Str(s)) if **s == **w))
         };
         is("claimant", &claimant) && is("source", &source)
     };
@@ -927,11 +927,11 @@ fn evidence(
                 continue;
             }
             if let Some(Value::Str(src)) = c.get("source") {
-                sources.insert(src.clone(), ());
+                sources.insert((src.clone()).to_string(), ());
             }
             rs.rows.push(vec![
                 Value::Node(s),
-                Value::Str(r.rel_type.clone()),
+                Value::Str((r.rel_type.clone()).into()),
                 Value::Node(t),
                 when_value(when_of(&r.props)),
                 quantity_value(graph, &r.props),

@@ -372,7 +372,7 @@ mod tests {
 
     #[test]
     fn bytes_grow_with_lists_and_strings() {
-        let s = Value::Str("x".repeat(100));
+        let s = Value::Str(("x".repeat(100)).into());
         assert_eq!(value_bytes(&s), VALUE + ALLOCATION + 100);
         let l = Value::List(vec![s.clone(), s]);
         assert_eq!(value_bytes(&l), 3 * VALUE + 2 * (ALLOCATION + 100));

@@ -3,6 +3,7 @@
 
 pub mod analyst;
 pub mod ast;
+mod cache;
 pub mod dates;
 pub mod engine;
 pub mod error;

@@ -81,7 +81,7 @@ fn last_expand_mut(plan: &mut SinglePlan, i: usize) -> Option<&mut Expand> {
 }
 
 /// The slots the operators `ops[from..]` read.
-fn reads_from(plan: &SinglePlan, from: usize) -> Vec<Slot> {
+pub(crate) fn reads_from(plan: &SinglePlan, from: usize) -> Vec<Slot> {
     let mut out = Vec::new();
     for op in plan.ops.iter().skip(from) {
         op_reads(op, &mut out);

@@ -44,7 +44,7 @@ pub fn param_value(text: &str) -> Result<Value, String> {
     Ok(super::parser::parse_expr(text)
         .ok()
         .and_then(|e| literal_value(&e))
-        .unwrap_or_else(|| Value::Str(text.to_string())))
+        .unwrap_or_else(|| Value::Str((text.to_string()).into())))
 }
 
 /// The value of a constant expression (literals, lists, maps, negation).
@@ -54,7 +54,7 @@ pub fn literal_value(e: &Expr) -> Option<Value> {
         ExprKind::Literal(Literal::Bool(b)) => Value::Bool(*b),
         ExprKind::Literal(Literal::Int(i)) => Value::Int(*i),
         ExprKind::Literal(Literal::Float(f)) => Value::Float(*f),
-        ExprKind::Literal(Literal::String(s)) => Value::Str(s.clone()),
+        ExprKind::Literal(Literal::String(s)) => Value::Str((s.clone()).into()),
         ExprKind::Unary(UnaryOp::Neg, inner) => match literal_value(inner)? {
             Value::Int(i) => Value::Int(i.checked_neg()?),
             Value::Float(f) => Value::Float(-f),

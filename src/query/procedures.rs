@@ -301,7 +301,9 @@ pub fn builtin_signatures() -> Vec<Signature> {
 }
 
 fn strings(set: impl IntoIterator<Item = String>) -> Vec<Vec<Value>> {
-    set.into_iter().map(|s| vec![Value::Str(s)]).collect()
+    set.into_iter()
+        .map(|s| vec![Value::Str(s.into())])
+        .collect()
 }
 
 fn labels(g: &Graph) -> Vec<Vec<Value>> {
@@ -326,7 +328,7 @@ fn property_keys(g: &Graph) -> Vec<Vec<Value>> {
 }
 
 fn opt_str(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::Str(s.to_string()))
+    s.map_or(Value::Null, |s| Value::Str((s.to_string()).into()))
 }
 
 fn schema_kinds(g: &Graph) -> Vec<Vec<Value>> {
@@ -338,9 +340,9 @@ fn schema_kinds(g: &Graph) -> Vec<Vec<Value>> {
         .values()
         .map(|k| {
             vec![
-                Value::Str(k.name.clone()),
+                Value::Str((k.name.clone()).into()),
                 opt_str(k.parent.as_deref()),
-                Value::Str(k.description.clone()),
+                Value::Str((k.description.clone()).into()),
                 count(g.by_label(&k.name).len()),
             ]
         })
@@ -355,7 +357,8 @@ fn schema_relation_types(g: &Graph) -> Vec<Vec<Value>> {
     let Some(schema) = g.schema.as_ref() else {
         return vec![];
     };
-    let list = |v: &[String]| Value::List(v.iter().map(|s| Value::Str(s.clone())).collect());
+    let list =
+        |v: &[String]| Value::List(v.iter().map(|s| Value::Str((s.clone()).into())).collect());
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for ix in g.rels() {
         *counts.entry(&g.rel(ix).rel_type).or_default() += 1;
@@ -371,14 +374,14 @@ fn schema_relation_types(g: &Graph) -> Vec<Vec<Value>> {
                 TimeShape::Timeless => "timeless",
             };
             vec![
-                Value::Str(r.name.clone()),
+                Value::Str((r.name.clone()).into()),
                 list(&r.from),
                 list(&r.to),
                 Value::Bool(r.symmetric),
                 Value::Str(time.into()),
                 opt_str(r.unit.as_deref()),
                 list(&r.roles),
-                Value::Str(r.description.clone()),
+                Value::Str((r.description.clone()).into()),
                 count(counts.get(r.name.as_str()).copied().unwrap_or(0)),
             ]
         })
@@ -394,8 +397,8 @@ fn schema_units(g: &Graph) -> Vec<Vec<Value>> {
         .values()
         .map(|u| {
             vec![
-                Value::Str(u.name.clone()),
-                Value::Str(u.description.clone()),
+                Value::Str((u.name.clone()).into()),
+                Value::Str((u.description.clone()).into()),
             ]
         })
         .collect()
@@ -439,9 +442,9 @@ fn dbms_functions(_: &Graph) -> Vec<Vec<Value>> {
         .map(|f| {
             let sig = function_signature(f);
             vec![
-                Value::Str(f.name.to_string()),
-                Value::Str(sig),
-                Value::Str(f.doc.to_string()),
+                Value::Str((f.name.to_string()).into()),
+                Value::Str(sig.into()),
+                Value::Str((f.doc.to_string()).into()),
             ]
         })
         .collect();
@@ -449,8 +452,8 @@ fn dbms_functions(_: &Graph) -> Vec<Vec<Value>> {
     for name in functions::names() {
         if !scalar.contains(name) {
             rows.push(vec![
-                Value::Str(name.to_string()),
-                Value::Str(format!("{name}(arg1)")),
+                Value::Str((name.to_string()).into()),
+                Value::Str((format!("{name}(arg1)")).into()),
                 Value::Str("an aggregate".into()),
             ]);
         }
@@ -464,9 +467,9 @@ fn dbms_procedures(_: &Graph) -> Vec<Vec<Value>> {
         .into_iter()
         .map(|s| {
             vec![
-                Value::Str(s.name.clone()),
-                Value::Str(s.text()),
-                Value::Str(s.doc.clone()),
+                Value::Str((s.name.clone()).into()),
+                Value::Str((s.text()).into()),
+                Value::Str((s.doc.clone()).into()),
             ]
         })
         .collect();

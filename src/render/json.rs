@@ -13,7 +13,7 @@ pub fn json_value(graph: &Graph, v: &Value) -> Json {
         Value::Int(i) => json!(i),
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map_or_else(|| Json::String(format_float(*f)), Json::Number),
-        Value::Str(s) => Json::String(s.clone()),
+        Value::Str(s) => Json::String((s.clone()).to_string()),
         Value::Date(d) => Json::String(d.to_string()),
         Value::Temporal(t) => Json::String(t.to_string()),
         Value::List(items) => Json::Array(items.iter().map(|i| json_value(graph, i)).collect()),

@@ -172,18 +172,18 @@ mod tests {
         ) {
             let mut graph = Graph::new(None);
             let mut props = Props::new();
-            props.insert("name".into(), Value::Str(texts[0].clone()));
+            props.insert("name".into(), Value::Str((texts[0].clone()).into()));
             let a = graph.add_node(Node { id: texts[1].clone(), labels: vec![texts[2].clone()], props });
             let b = graph.add_node(Node { id: "b".into(), labels: vec![], props: Props::new() });
             let r = graph.add_rel(a, b, Rel { rel_type: texts[3].clone(), props: Props::new() });
             let rs = ResultSet {
                 columns: vec![texts[4].clone(), "n".into(), "r".into(), "p".into(), "l".into()],
                 rows: vec![vec![
-                    Value::Str(texts[5].clone()),
+                    Value::Str((texts[5].clone()).into()),
                     Value::Node(a),
                     Value::Rel(r),
                     Value::Path(Box::new(Path { nodes: vec![a, b], rels: vec![r] })),
-                    Value::List(vec![Value::Str(texts[0].clone())]),
+                    Value::List(vec![Value::Str((texts[0].clone()).into())]),
                 ]],
                 header: vec![(texts[2].clone(), texts[3].clone())],
                 ..ResultSet::default()

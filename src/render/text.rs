@@ -77,7 +77,7 @@ pub fn text(graph: &Graph, v: &Value, color: bool) -> String {
 pub fn raw_text(graph: &Graph, v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         Value::Float(f) => format_float(*f),
         Value::Date(d) => d.to_string(),
         Value::Temporal(t) => t.to_string(),

@@ -83,7 +83,7 @@ pub fn date(s: &str) -> Value {
 }
 
 pub fn s(x: &str) -> Value {
-    Value::Str(x.to_string())
+    Value::Str((x.to_string()).into())
 }
 
 pub fn strs(xs: &[&str]) -> Value {

@@ -192,7 +192,7 @@ pub fn from_eje(g: &Graph, v: &Value) -> TVal {
         Value::Bool(b) => TVal::Bool(*b),
         Value::Int(i) => TVal::Int(*i),
         Value::Float(x) => TVal::Float(*x),
-        Value::Str(s) => TVal::Str(s.clone()),
+        Value::Str(s) => TVal::Str((s.clone()).to_string()),
         // The TCK writes temporal values as their ISO text.
         Value::Date(d) => TVal::Str(d.to_string()),
         Value::Temporal(t) => TVal::Str(t.to_string()),
@@ -319,7 +319,7 @@ pub fn to_eje(v: &TVal) -> Option<Value> {
         TVal::Bool(b) => Value::Bool(*b),
         TVal::Int(i) => Value::Int(*i),
         TVal::Float(x) => Value::Float(*x),
-        TVal::Str(s) => Value::Str(s.clone()),
+        TVal::Str(s) => Value::Str((s.clone()).into()),
         TVal::List(items) => Value::List(items.iter().map(to_eje).collect::<Option<_>>()?),
         TVal::Map(m) => Value::Map(
             m.iter()

@@ -149,7 +149,7 @@ fn value() -> impl Strategy<Value = Value> {
         any::<f64>()
             .prop_filter("NaN is not equal to itself", |f| !f.is_nan())
             .prop_map(Value::Float),
-        "[a-zé ]{0,8}".prop_map(Value::Str),
+        "[a-zé ]{0,8}".prop_map(Value::from),
         (-3000i32..3000, proptest::option::of(1u8..=12), 1u8..=28).prop_map(|(year, m, d)| {
             Value::Date(PartialDate {
                 year,

@@ -459,12 +459,12 @@ impl Exec<'_> {
                 // The loader reserves `id` (no stored property has it):
                 // answer without searching the properties.
                 if self.curated && key == "id" {
-                    return Ok(Value::Str(n.id.clone()));
+                    return Ok(self.graph.id_value(*ix));
                 }
                 match n.props.get(key) {
                     Some(v) => v.clone(),
                     None if self.curated => match key {
-                        "id" => Value::Str(n.id.clone()),
+                        "id" => self.graph.id_value(*ix),
                         "kind" => n.kind().map_or(Value::Null, Value::from),
                         _ => Value::Null,
                     },
@@ -475,7 +475,9 @@ impl Exec<'_> {
                 let r = self.graph.rel(*ix);
                 match r.props.get(key) {
                     Some(v) => v.clone(),
-                    None if self.curated && key == "type" => Value::Str(r.rel_type.clone()),
+                    None if self.curated && key == "type" => {
+                        Value::Str((r.rel_type.clone()).into())
+                    }
                     None => Value::Null,
                 }
             }

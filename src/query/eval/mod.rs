@@ -315,6 +315,33 @@ struct AggState {
     /// once).
     index: hashbrown::HashTable<usize>,
     groups: Vec<Group>,
+    /// The slots of a group's first row that something after the
+    /// aggregation reads besides its keys and aggregates (an item that
+    /// mixes them, a later operator): only these are kept per group.
+    keep: Vec<usize>,
+}
+
+impl AggState {
+    fn new(plan: &SinglePlan, ix: usize, a: &AggregatePlan) -> Self {
+        let mut keep = Vec::new();
+        for (e, _) in &a.post {
+            e.slots(&mut keep);
+        }
+        keep.extend(super::optimize::reads_from(plan, ix + 1));
+        let written: Vec<usize> = a
+            .keys
+            .iter()
+            .map(|(_, s)| *s)
+            .chain(a.aggs.iter().map(|c| c.slot))
+            .collect();
+        keep.retain(|s| !written.contains(s) && *s < plan.nslots);
+        keep.sort_unstable();
+        keep.dedup();
+        AggState {
+            keep,
+            ..AggState::default()
+        }
+    }
 }
 
 fn key_hash(keys: &[Value]) -> u64 {
@@ -324,7 +351,8 @@ fn key_hash(keys: &[Value]) -> u64 {
 
 struct Group {
     keys: Vec<Value>,
-    /// The first row of the group, for items that mix keys and aggregates.
+    /// The values of the group's first row in the slots `AggState::keep`
+    /// names, for items that mix keys and aggregates and later operators.
     row: Vec<Value>,
     accs: Vec<Acc>,
     seen: Vec<FastSet<Key>>,
@@ -643,7 +671,7 @@ impl<'a> Exec<'a> {
             .iter()
             .enumerate()
             .map(|(ix, op)| match op {
-                Op::Aggregate(_) => State::Agg(AggState::default()),
+                Op::Aggregate(a) => State::Agg(AggState::new(plan, ix, a)),
                 Op::Distinct(_) => State::Seen(FastSet::default()),
                 Op::Sort(_) => State::Sort(SortState {
                     keep: rows_needed(&plan.ops, ix),
@@ -973,14 +1001,17 @@ impl<'a> Exec<'a> {
                 if groups.is_empty() && a.keys.is_empty() {
                     groups.push(Group {
                         keys: Vec::new(),
-                        row: vec![Value::Null; self.plan.nslots],
+                        row: vec![Value::Null; state.keep.len()],
                         accs: a.aggs.iter().map(|c| Acc::new(c.kind)).collect(),
                         seen: Vec::new(),
                     });
                 }
                 for g in groups {
                     self.check_cancel()?;
-                    let mut row = g.row;
+                    let mut row = vec![Value::Null; self.plan.nslots];
+                    for (s, v) in state.keep.iter().zip(g.row) {
+                        row[*s] = v;
+                    }
                     for ((_, s), v) in a.keys.iter().zip(g.keys) {
                         row[*s] = v;
                     }
@@ -1038,7 +1069,11 @@ impl<'a> Exec<'a> {
         let gi = match found {
             Some(&g) => g,
             None => {
-                let bytes = limits::row_bytes(&keys) + limits::row_bytes(row);
+                let State::Agg(state) = &mut self.states[ix] else {
+                    unreachable!("state made for the op")
+                };
+                let first: Vec<Value> = state.keep.iter().map(|s| row[*s].clone()).collect();
+                let bytes = limits::row_bytes(&keys) + limits::row_bytes(&first);
                 self.hold(bytes)?;
                 let State::Agg(state) = &mut self.states[ix] else {
                     unreachable!("state made for the op")
@@ -1047,7 +1082,7 @@ impl<'a> Exec<'a> {
                 let distinct = a.aggs.iter().any(|c| c.distinct);
                 state.groups.push(Group {
                     keys,
-                    row: row.to_vec(),
+                    row: first,
                     accs: a.aggs.iter().map(|c| Acc::new(c.kind)).collect(),
                     // Sets only for `DISTINCT` aggregates.
                     seen: if distinct {

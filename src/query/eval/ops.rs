@@ -148,7 +148,7 @@ fn op_name(op: BinaryOp) -> &'static str {
 
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some((s.clone()).to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(format_float(*f)),
         Value::Bool(b) => Some(b.to_string()),
@@ -214,7 +214,7 @@ pub fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value,
         }
         (x @ Str(_), y) | (x, y @ Str(_)) if op == BinaryOp::Add => {
             match (scalar_text(&x), scalar_text(&y)) {
-                (Some(p), Some(q)) => Str(p + &q),
+                (Some(p), Some(q)) => Str((p + &q).into()),
                 _ => {
                     return Err(type_error(
                         format!("cannot add {} and {}", x.type_name(), y.type_name()),
@@ -305,7 +305,7 @@ pub fn index(base: &Value, idx: &Value, span: Span) -> Result<Value, QueryError>
             format!("a list index must be an integer, got {}", v.type_name()),
             span,
         )),
-        (Value::Map(m), Value::Str(k)) => Ok(m.get(k).cloned().unwrap_or(Value::Null)),
+        (Value::Map(m), Value::Str(k)) => Ok(m.get(&**k).cloned().unwrap_or(Value::Null)),
         (Value::Map(_), v) => Err(QueryError::new(
             ErrorKind::Runtime,
             format!("a map key must be a string, got {}", v.type_name()),

@@ -128,9 +128,9 @@ pub fn plan_table(
     for (i, l) in lines.iter().enumerate() {
         let indent = if l.step.is_some() { "  " } else { "" };
         let mut row = vec![
-            Value::Str(l.number()),
-            Value::Str(format!("{indent}{}", l.operator)),
-            Value::Str(l.detail.clone()),
+            Value::Str((l.number()).into()),
+            Value::Str((format!("{indent}{}", l.operator)).into()),
+            Value::Str((l.detail.clone()).into()),
         ];
         if let Some((rows, ms, _)) = &measured {
             row.push(Value::Int(rows[i] as i64));

@@ -101,7 +101,7 @@ pub fn component(v: &Value, key: &str) -> Option<Value> {
             let t = as_temporal(v)?;
             match tm::component(&t, key)? {
                 Component::Int(i) => Some(Value::Int(i)),
-                Component::Str(s) => Some(Value::Str(s)),
+                Component::Str(s) => Some(Value::Str(s.into())),
             }
         }
     }

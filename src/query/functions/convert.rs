@@ -7,11 +7,11 @@ pub(super) fn to_string(_: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
         Value::Str(s) => Value::Str(s.clone()),
-        Value::Int(i) => Value::Str(i.to_string()),
-        Value::Float(f) => Value::Str(crate::model::value::format_float(*f)),
-        Value::Bool(b) => Value::Str(b.to_string()),
-        Value::Date(d) => Value::Str(d.to_string()),
-        Value::Temporal(t) => Value::Str(t.to_string()),
+        Value::Int(i) => Value::Str((i.to_string()).into()),
+        Value::Float(f) => Value::Str((crate::model::value::format_float(*f)).into()),
+        Value::Bool(b) => Value::Str((b.to_string()).into()),
+        Value::Date(d) => Value::Str((d.to_string()).into()),
+        Value::Temporal(t) => Value::Str((t.to_string()).into()),
         v => {
             return Err(arg_error(
                 "toString",

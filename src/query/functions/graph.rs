@@ -8,7 +8,7 @@ use super::*;
 pub(super) fn id(g: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Node(ix) => Value::Str(g.node(*ix).id.clone()),
+        Value::Node(ix) => Value::Str((g.node(*ix).id.clone()).into()),
         Value::Rel(ix) => match g.rel(*ix).props.get("id") {
             Some(v) => v.clone(),
             None => Value::Int(ix.index() as i64),

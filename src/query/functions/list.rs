@@ -95,7 +95,7 @@ pub(super) fn reverse(_: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
         Value::List(l) => Value::List(l.iter().rev().cloned().collect()),
-        Value::Str(s) => Value::Str(s.chars().rev().collect()),
+        Value::Str(s) => Value::from(s.chars().rev().collect::<String>()),
         v => return Err(arg_error("reverse", "a list or a string", v)),
     })
 }

@@ -6,7 +6,7 @@ use super::*;
 pub(super) fn string_fn(func: &str, a: &[Value], f: impl Fn(&str) -> String) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Str(s) => Value::Str(f(s)),
+        Value::Str(s) => Value::Str((f(s)).into()),
         v => return Err(arg_error(func, "a string", v)),
     })
 }
@@ -58,7 +58,9 @@ pub(super) fn substring(_: &Graph, a: &[Value]) -> FnResult {
         },
         None => usize::MAX,
     };
-    Ok(Value::Str(s.chars().skip(start).take(len).collect()))
+    Ok(Value::from(
+        s.chars().skip(start).take(len).collect::<String>(),
+    ))
 }
 
 pub(super) fn left(_: &Graph, a: &[Value]) -> FnResult {
@@ -70,7 +72,7 @@ pub(super) fn left(_: &Graph, a: &[Value]) -> FnResult {
     let Some(n) = non_negative("left", &a[1])? else {
         return Err(value_error("`left` needs a length, got null".into()));
     };
-    Ok(Value::Str(s.chars().take(n).collect()))
+    Ok(Value::from(s.chars().take(n).collect::<String>()))
 }
 
 pub(super) fn right(_: &Graph, a: &[Value]) -> FnResult {
@@ -83,8 +85,8 @@ pub(super) fn right(_: &Graph, a: &[Value]) -> FnResult {
         return Err(value_error("`right` needs a length, got null".into()));
     };
     let total = s.chars().count();
-    Ok(Value::Str(
-        s.chars().skip(total.saturating_sub(n)).collect(),
+    Ok(Value::from(
+        s.chars().skip(total.saturating_sub(n)).collect::<String>(),
     ))
 }
 
@@ -94,11 +96,11 @@ pub(super) fn replace(_: &Graph, a: &[Value]) -> FnResult {
             // Checked before it is built: a replacement can multiply the
             // length.
             if to.len() > from.len() && !from.is_empty() {
-                let n = s.matches(from.as_str()).count() as u64;
+                let n = s.matches(&**from).count() as u64;
                 let grown = s.len() as u64 + n * (to.len() - from.len()) as u64;
                 crate::query::limits::reserve(grown)?;
             }
-            Ok(Value::Str(s.replace(from.as_str(), to)))
+            Ok(Value::from(s.replace(&**from, to)))
         }
         (Value::Null, _, _) | (_, Value::Null, _) | (_, _, Value::Null) => Ok(Value::Null),
         (v, _, _) if v.as_str().is_none() => Err(arg_error("replace", "a string", v)),
@@ -111,9 +113,9 @@ pub(super) fn split(_: &Graph, a: &[Value]) -> FnResult {
     match (&a[0], &a[1]) {
         (Value::Str(s), Value::Str(d)) => {
             let parts: Vec<Value> = if d.is_empty() {
-                s.chars().map(|c| Value::Str(c.to_string())).collect()
+                s.chars().map(|c| Value::from(c.to_string())).collect()
             } else {
-                s.split(d.as_str()).map(Value::from).collect()
+                s.split(&**d).map(Value::from).collect()
             };
             Ok(Value::List(parts))
         }

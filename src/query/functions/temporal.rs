@@ -69,7 +69,7 @@ fn to_arg(func: &str, key: &str, v: &Value) -> Result<Option<Arg>, QueryError> {
         Value::Null => None,
         Value::Int(i) => Some(Arg::Num(Num::Int(*i))),
         Value::Float(f) => Some(Arg::Num(Num::Float(*f))),
-        Value::Str(s) => Some(Arg::Str(s.clone())),
+        Value::Str(s) => Some(Arg::Str((s.clone()).to_string())),
         Value::Date(d) => match as_temporal(v) {
             Some(t) => Some(Arg::Temporal(t)),
             None => {
@@ -231,7 +231,7 @@ fn truncate(kind: Kind, a: &[Value]) -> FnResult {
         return Ok(Value::Null);
     }
     let unit = match &a[0] {
-        Value::Str(s) => s.as_str(),
+        Value::Str(s) => &**s,
         v => return Err(arg_error(&name, "a unit string such as `'month'`", v)),
     };
     let t = match as_temporal(&a[1]) {

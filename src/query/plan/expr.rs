@@ -66,7 +66,7 @@ impl Planner<'_> {
                 ast::Literal::Bool(b) => Value::Bool(*b),
                 ast::Literal::Int(i) => Value::Int(*i),
                 ast::Literal::Float(f) => Value::Float(*f),
-                ast::Literal::String(s) => Value::Str(s.clone()),
+                ast::Literal::String(s) => Value::Str((s.clone()).into()),
             }),
             K::Parameter(p) => PKind::Param(self.param(p)?),
             K::Variable(v) => match cx.scope.get(&v.name) {

@@ -111,7 +111,7 @@ impl Exec<'_> {
         for (ty, n) in counts {
             row[x.rel] = Value::Int(n);
             if let Some(slot) = by_type {
-                row[slot] = Value::Str(names[ty as usize].clone());
+                row[slot] = Value::Str((names[ty as usize].clone()).into());
             }
             if self.bound(m, i, row, used, sink)? == Flow::Stop {
                 return Ok(Flow::Stop);
