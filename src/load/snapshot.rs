@@ -23,13 +23,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
-use super::build::{Cite, Evidence};
+use super::build::{
+    Cite, CiteRef, Evidence, evidence_each_str, evidence_keys, evidence_list_len, evidence_values,
+};
 use super::files::Hedge;
 use super::freshness::DataKey;
 use super::snapfile::{self, Damage, SnapFile};
 use super::wire::{Reader, Writer};
 use super::{FastMap, FastSet, Loaded};
 use crate::diag::{Diagnostic, Related, Severity, SourceMap};
+use crate::model::props::Deferred;
 use crate::model::props::{Key, intern};
 use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
@@ -526,16 +529,11 @@ impl<'g> Enc<'g> {
             self.w.u8(0);
             return;
         };
-        if let Some(ev) = d.as_any().and_then(|a| a.downcast_ref::<Evidence>()) {
-            self.w.u8(1);
-            self.w.len(ev.cites.len());
-            for c in ev.cites.iter() {
-                self.str(&c.source);
-                self.str(&c.quote);
-                self.opt_str(c.claimant.as_deref());
-                let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
-                self.w.u8(h as u8);
-            }
+        let any = d.as_any();
+        if let Some(ev) = any.and_then(|a| a.downcast_ref::<Evidence>()) {
+            self.cites(ev.cites.len(), ev.cites.iter().map(Cite::as_ref));
+        } else if let Some(ev) = any.and_then(|a| a.downcast_ref::<SnapEvidence>()) {
+            self.cites(ev.len as usize, ev.cites());
         } else {
             // Another kind of deferred group: stored as its values.
             self.w.u8(2);
@@ -549,6 +547,18 @@ impl<'g> Enc<'g> {
                 self.value(&mut tmp, v);
             }
             self.w = tmp;
+        }
+    }
+
+    fn cites(&mut self, n: usize, cites: impl Iterator<Item = CiteRef<'g>>) {
+        self.w.u8(1);
+        self.w.len(n);
+        for c in cites {
+            self.str(c.source);
+            self.str(c.quote);
+            self.opt_str(c.claimant);
+            let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
+            self.w.u8(h as u8);
         }
     }
 
@@ -779,6 +789,8 @@ struct Dec<'a> {
     values: &'a [Arc<Value>],
     /// The interned property keys met, by string index.
     keys: FastMap<usize, Key>,
+    /// The citations met, kept in one table for the whole section.
+    cites: CiteBuilder,
 }
 
 impl<'a> Dec<'a> {
@@ -788,6 +800,7 @@ impl<'a> Dec<'a> {
             strs,
             values,
             keys: FastMap::default(),
+            cites: CiteBuilder::default(),
         }
     }
 
@@ -827,6 +840,7 @@ impl<'a> Dec<'a> {
             let props = self.props()?;
             g.add_node(Node { id, labels, props });
         }
+        self.cites.finish();
         self.r.is_empty().then_some(())
     }
 
@@ -840,14 +854,16 @@ impl<'a> Dec<'a> {
             let props = self.props()?;
             out.push((from, to, Rel { rel_type, props }));
         }
+        self.cites.finish();
         self.r.is_empty().then_some(out)
     }
 }
 
 impl Dec<'_> {
-    fn arc(&mut self) -> Option<Arc<str>> {
+    /// A string of a citation: its number in the section's citation table.
+    fn cite_str(&mut self) -> Option<u32> {
         let i = self.r.len()?;
-        self.strs.get(i).cloned()
+        self.cites.local(self.strs, i)
     }
 
     fn string(&mut self) -> Option<String> {
@@ -937,17 +953,26 @@ impl Dec<'_> {
             0 => {}
             1 => {
                 let n = self.r.len()?;
-                let mut cites = Vec::with_capacity(n.min(self.r.0.len()));
+                let start = self.cites.recs.len();
                 for _ in 0..n {
-                    cites.push(Cite {
-                        source: self.arc()?,
-                        quote: self.arc()?,
-                        claimant: self.opt_arc()?,
-                        hedge: *HEDGES.get(usize::from(self.r.u8()?))?,
+                    let source = self.cite_str()?;
+                    let quote = self.cite_str()?;
+                    let claimant = match self.r.len()? {
+                        0 => NO_CLAIMANT,
+                        i => self.cites.local(self.strs, i - 1)?,
+                    };
+                    let hedge = *HEDGES.get(usize::from(self.r.u8()?))?;
+                    self.cites.recs.push(CiteRec {
+                        source,
+                        quote,
+                        claimant,
+                        hedge,
                     });
                 }
-                p.set_deferred(Evidence {
-                    cites: cites.into_boxed_slice(),
+                p.set_deferred(SnapEvidence {
+                    table: self.cites.table.clone(),
+                    start: u32::try_from(start).ok()?,
+                    len: u32::try_from(n).ok()?,
                 });
             }
             2 => {
@@ -1040,6 +1065,113 @@ impl Dec<'_> {
             }),
             _ => return None,
         })
+    }
+}
+
+// ------------------------------------------------------------ citations
+
+/// The citations of a section read from a snapshot, in one table: every
+/// claim's evidence is a range of it (`SnapEvidence`), turned into values
+/// only when a query reads them. The strings are those the citations use,
+/// each once.
+#[derive(Debug, Default)]
+struct CiteTable {
+    /// Filled once the section is read, before the graph is used.
+    data: OnceLock<(Vec<Arc<str>>, Vec<CiteRec>)>,
+}
+
+/// `claimant` of a citation without one.
+const NO_CLAIMANT: u32 = u32::MAX;
+
+/// One citation: its strings by number in `CiteTable`'s strings.
+#[derive(Debug, Clone, Copy)]
+struct CiteRec {
+    source: u32,
+    quote: u32,
+    claimant: u32,
+    hedge: Hedge,
+}
+
+/// The table of citations being read.
+#[derive(Debug, Default)]
+struct CiteBuilder {
+    table: Arc<CiteTable>,
+    strs: Vec<Arc<str>>,
+    /// By the snapshot's string number: its number in `strs` plus one, or 0.
+    local: Vec<u32>,
+    recs: Vec<CiteRec>,
+}
+
+impl CiteBuilder {
+    /// The number in the citations' strings of the snapshot's string `i`.
+    fn local(&mut self, strs: &[Arc<str>], i: usize) -> Option<u32> {
+        let s = strs.get(i)?;
+        if self.local.len() < strs.len() {
+            self.local.resize(strs.len(), 0);
+        }
+        let slot = &mut self.local[i];
+        if *slot == 0 {
+            self.strs.push(s.clone());
+            *slot = u32::try_from(self.strs.len()).ok()?;
+        }
+        Some(*slot - 1)
+    }
+
+    fn finish(&mut self) {
+        let strs = std::mem::take(&mut self.strs);
+        let recs = std::mem::take(&mut self.recs);
+        self.local = Vec::new();
+        let _ = self.table.data.set((strs, recs));
+    }
+}
+
+/// A claim's evidence read from a snapshot: a range of the section's
+/// citation table, read as `build::Evidence` reads.
+#[derive(Debug)]
+pub struct SnapEvidence {
+    table: Arc<CiteTable>,
+    start: u32,
+    len: u32,
+}
+
+impl SnapEvidence {
+    fn cites(&self) -> impl Iterator<Item = CiteRef<'_>> + Clone {
+        let (strs, recs): (&[Arc<str>], &[CiteRec]) = match self.table.data.get() {
+            Some((strs, recs)) => (strs, recs),
+            None => (&[], &[]),
+        };
+        let start = self.start as usize;
+        let recs = recs.get(start..start + self.len as usize).unwrap_or(&[]);
+        let text = move |i: u32| strs.get(i as usize).map_or("", |s| &**s);
+        recs.iter().map(move |r| CiteRef {
+            source: text(r.source),
+            quote: text(r.quote),
+            claimant: (r.claimant != NO_CLAIMANT).then(|| text(r.claimant)),
+            hedge: r.hedge,
+        })
+    }
+}
+
+impl Deferred for SnapEvidence {
+    fn keys(&self) -> &[Key] {
+        evidence_keys()
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+
+    fn values(&self) -> Vec<Value> {
+        evidence_values(self.cites())
+    }
+
+    fn list_len(&self, key: &str) -> Option<usize> {
+        evidence_list_len(self.cites(), self.len as usize, key)
+    }
+
+    fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
+        evidence_each_str(self.cites(), key, field, f);
+        true
     }
 }
 
