@@ -57,12 +57,15 @@ fn a_missing_or_foreign_file_is_refused() {
     assert!(matches!(SnapFile::open(&path), Err(Damage::Missing)));
     fs::write(&path, "(entities: [])\n").unwrap();
     assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
-    // Another layout version of the same magic.
-    sample(&path);
-    let mut bytes = fs::read(&path).unwrap();
-    bytes[7] = 2;
-    fs::write(&path, &bytes).unwrap();
-    assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
+    // Another layout version of the same magic: the one before (SHA-256
+    // checksums) or one after.
+    for version in [1, MAGIC[7] + 1] {
+        sample(&path);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[7] = version;
+        fs::write(&path, &bytes).unwrap();
+        assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
+    }
 }
 
 #[test]
