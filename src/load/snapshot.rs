@@ -374,6 +374,9 @@ fn static_code(code: &str) -> &'static str {
 /// Writes a graph: strings and shared values go to tables, written first.
 struct Enc<'g> {
     strs: FastMap<Cow<'g, str>, u64>,
+    /// Strings the graph shares (citations' `Arc<str>`, interned keys) by
+    /// address and length: found again without hashing their text.
+    shared_strs: FastMap<(usize, usize), u64>,
     str_list: Vec<Cow<'g, str>>,
     values: FastMap<*const Value, u64>,
     value_table: Writer,
@@ -386,6 +389,7 @@ struct Enc<'g> {
 fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let mut e = Enc {
         strs: FastMap::default(),
+        shared_strs: FastMap::default(),
         str_list: Vec::new(),
         values: FastMap::default(),
         value_table: Writer::default(),
@@ -469,6 +473,23 @@ impl<'g> Enc<'g> {
         self.w.var(i);
     }
 
+    /// `str` for a string the graph shares (an `Arc<str>` or an interned
+    /// key): while the graph is borrowed, its address and length name it.
+    fn shared_str(&mut self, s: &'g str) {
+        let i = self.shared_index(s);
+        self.w.var(i);
+    }
+
+    fn shared_index(&mut self, s: &'g str) -> u64 {
+        let at = (s.as_ptr() as usize, s.len());
+        if let Some(i) = self.shared_strs.get(&at) {
+            return *i;
+        }
+        let i = self.str_index(s);
+        self.shared_strs.insert(at, i);
+        i
+    }
+
     fn opt_str(&mut self, s: Option<&'g str>) {
         match s {
             None => self.w.var(0),
@@ -518,10 +539,9 @@ impl<'g> Enc<'g> {
     }
 
     fn props(&mut self, p: &'g Props) {
-        let entries: Vec<(Key, &'g Arc<Value>)> = p.shared_entries().collect();
-        self.w.len(entries.len());
-        for (k, v) in entries {
-            self.str(k);
+        self.w.len(p.shared_entries().count());
+        for (k, v) in p.shared_entries() {
+            self.shared_str(k);
             let i = self.shared_value(v);
             self.w.var(i);
         }
@@ -554,9 +574,15 @@ impl<'g> Enc<'g> {
         self.w.u8(1);
         self.w.len(n);
         for c in cites {
-            self.str(c.source);
-            self.str(c.quote);
-            self.opt_str(c.claimant);
+            self.shared_str(c.source);
+            self.shared_str(c.quote);
+            match c.claimant {
+                None => self.w.var(0),
+                Some(cl) => {
+                    let i = self.shared_index(cl);
+                    self.w.var(i + 1);
+                }
+            }
             let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
             self.w.u8(h as u8);
         }
@@ -726,12 +752,14 @@ fn decode_graph<'s>(
     let bytes = section(GRAPH)?;
     let mut r = Reader(bytes);
     let (strs, values) = tables(&mut r).ok_or_else(|| bad(GRAPH))?;
+    let strs: Arc<[Arc<str>]> = strs.into();
     let mut head = Dec::new(r, &strs, &values);
     let (schema, sources) = head.head().ok_or_else(|| bad(GRAPH))?;
     let (graph, rels) = std::thread::scope(|scope| {
         let rels = scope.spawn(|| -> Result<Vec<(usize, usize, Rel)>, Damage> {
             let bytes = section(RELS)?;
             Dec::new(Reader(bytes), &strs, &values)
+                .citing(&strs)
                 .rels()
                 .ok_or_else(|| bad(RELS))
         });
@@ -740,6 +768,7 @@ fn decode_graph<'s>(
             let mut g = Graph::new(schema);
             g.sources = sources;
             Dec::new(Reader(bytes), &strs, &values)
+                .citing(&strs)
                 .nodes(&mut g)
                 .ok_or_else(|| bad(NODES))?;
             Ok(g)
@@ -804,6 +833,12 @@ impl<'a> Dec<'a> {
         }
     }
 
+    /// Reads citations into a table over the strings `strs`.
+    fn citing(mut self, strs: &Arc<[Arc<str>]>) -> Self {
+        self.cites = CiteBuilder::new(strs);
+        self
+    }
+
     fn head(&mut self) -> Option<(Option<Schema>, BTreeMap<String, Source>)> {
         let schema = match self.r.u8()? {
             0 => None,
@@ -863,7 +898,8 @@ impl Dec<'_> {
     /// A string of a citation: its number in the section's citation table.
     fn cite_str(&mut self) -> Option<u32> {
         let i = self.r.len()?;
-        self.cites.local(self.strs, i)
+        (i < self.strs.len()).then_some(())?;
+        u32::try_from(i).ok().filter(|i| *i != NO_CLAIMANT)
     }
 
     fn string(&mut self) -> Option<String> {
@@ -959,7 +995,11 @@ impl Dec<'_> {
                     let quote = self.cite_str()?;
                     let claimant = match self.r.len()? {
                         0 => NO_CLAIMANT,
-                        i => self.cites.local(self.strs, i - 1)?,
+                        i => {
+                            let i = i - 1;
+                            (i < self.strs.len()).then_some(())?;
+                            u32::try_from(i).ok().filter(|i| *i != NO_CLAIMANT)?
+                        }
                     };
                     let hedge = *HEDGES.get(usize::from(self.r.u8()?))?;
                     self.cites.recs.push(CiteRec {
@@ -970,7 +1010,7 @@ impl Dec<'_> {
                     });
                 }
                 p.set_deferred(SnapEvidence {
-                    table: self.cites.table.clone(),
+                    table: self.cites.table.clone()?,
                     start: u32::try_from(start).ok()?,
                     len: u32::try_from(n).ok()?,
                 });
@@ -1072,18 +1112,19 @@ impl Dec<'_> {
 
 /// The citations of a section read from a snapshot, in one table: every
 /// claim's evidence is a range of it (`SnapEvidence`), turned into values
-/// only when a query reads them. The strings are those the citations use,
-/// each once.
-#[derive(Debug, Default)]
+/// only when a query reads them. Their strings are numbers in the
+/// snapshot's table of strings, which the table keeps.
+#[derive(Debug)]
 struct CiteTable {
+    strs: Arc<[Arc<str>]>,
     /// Filled once the section is read, before the graph is used.
-    data: OnceLock<(Vec<Arc<str>>, Vec<CiteRec>)>,
+    recs: OnceLock<Vec<CiteRec>>,
 }
 
 /// `claimant` of a citation without one.
 const NO_CLAIMANT: u32 = u32::MAX;
 
-/// One citation: its strings by number in `CiteTable`'s strings.
+/// One citation: its strings by number in the table of strings.
 #[derive(Debug, Clone, Copy)]
 struct CiteRec {
     source: u32,
@@ -1092,36 +1133,30 @@ struct CiteRec {
     hedge: Hedge,
 }
 
-/// The table of citations being read.
+/// The table of citations being read (none while the tables themselves
+/// are read: values hold no citations).
 #[derive(Debug, Default)]
 struct CiteBuilder {
-    table: Arc<CiteTable>,
-    strs: Vec<Arc<str>>,
-    /// By the snapshot's string number: its number in `strs` plus one, or 0.
-    local: Vec<u32>,
+    table: Option<Arc<CiteTable>>,
     recs: Vec<CiteRec>,
 }
 
 impl CiteBuilder {
-    /// The number in the citations' strings of the snapshot's string `i`.
-    fn local(&mut self, strs: &[Arc<str>], i: usize) -> Option<u32> {
-        let s = strs.get(i)?;
-        if self.local.len() < strs.len() {
-            self.local.resize(strs.len(), 0);
+    fn new(strs: &Arc<[Arc<str>]>) -> Self {
+        CiteBuilder {
+            table: Some(Arc::new(CiteTable {
+                strs: strs.clone(),
+                recs: OnceLock::new(),
+            })),
+            recs: Vec::new(),
         }
-        let slot = &mut self.local[i];
-        if *slot == 0 {
-            self.strs.push(s.clone());
-            *slot = u32::try_from(self.strs.len()).ok()?;
-        }
-        Some(*slot - 1)
     }
 
     fn finish(&mut self) {
-        let strs = std::mem::take(&mut self.strs);
         let recs = std::mem::take(&mut self.recs);
-        self.local = Vec::new();
-        let _ = self.table.data.set((strs, recs));
+        if let Some(t) = &self.table {
+            let _ = t.recs.set(recs);
+        }
     }
 }
 
@@ -1136,10 +1171,8 @@ pub struct SnapEvidence {
 
 impl SnapEvidence {
     fn cites(&self) -> impl Iterator<Item = CiteRef<'_>> + Clone {
-        let (strs, recs): (&[Arc<str>], &[CiteRec]) = match self.table.data.get() {
-            Some((strs, recs)) => (strs, recs),
-            None => (&[], &[]),
-        };
+        let strs = &self.table.strs;
+        let recs = self.table.recs.get().map_or(&[][..], Vec::as_slice);
         let start = self.start as usize;
         let recs = recs.get(start..start + self.len as usize).unwrap_or(&[]);
         let text = move |i: u32| strs.get(i as usize).map_or("", |s| &**s);
