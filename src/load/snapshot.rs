@@ -377,6 +377,9 @@ struct Enc<'g> {
     /// Strings the graph shares (citations' `Arc<str>`, interned keys) by
     /// address and length: found again without hashing their text.
     shared_strs: FastMap<(usize, usize), u64>,
+    /// The relation types, few and met once per relation: a small map that
+    /// stays in the cache.
+    types: FastMap<&'g str, u64>,
     str_list: Vec<Cow<'g, str>>,
     values: FastMap<*const Value, u64>,
     value_table: Writer,
@@ -390,6 +393,7 @@ fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let mut e = Enc {
         strs: FastMap::default(),
         shared_strs: FastMap::default(),
+        types: FastMap::default(),
         str_list: Vec::new(),
         values: FastMap::default(),
         value_table: Writer::default(),
@@ -438,7 +442,15 @@ fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         e.w.len(from.index());
         e.w.len(to.index());
         let r = g.rel(ix);
-        e.str(&r.rel_type);
+        let ty = match e.types.get(r.rel_type.as_str()) {
+            Some(i) => *i,
+            None => {
+                let i = e.str_index(&r.rel_type);
+                e.types.insert(&r.rel_type, i);
+                i
+            }
+        };
+        e.w.var(ty);
         e.props(&r.props);
     }
     let mut out = Writer::default();
@@ -754,7 +766,7 @@ fn decode_graph<'s>(
     let (strs, values) = tables(&mut r).ok_or_else(|| bad(GRAPH))?;
     let strs: Arc<[Arc<str>]> = strs.into();
     let mut head = Dec::new(r, &strs, &values);
-    let (schema, sources) = head.head().ok_or_else(|| bad(GRAPH))?;
+    let schema = head.schema_part().ok_or_else(|| bad(GRAPH))?;
     let (graph, rels) = std::thread::scope(|scope| {
         let rels = scope.spawn(|| -> Result<Vec<(usize, usize, Rel)>, Damage> {
             let bytes = section(RELS)?;
@@ -763,10 +775,11 @@ fn decode_graph<'s>(
                 .rels()
                 .ok_or_else(|| bad(RELS))
         });
+        // The sources are read here too: the relations take longer.
         let nodes = (|| -> Result<Graph, Damage> {
-            let bytes = section(NODES)?;
             let mut g = Graph::new(schema);
-            g.sources = sources;
+            g.sources = head.sources().ok_or_else(|| bad(GRAPH))?;
+            let bytes = section(NODES)?;
             Dec::new(Reader(bytes), &strs, &values)
                 .citing(&strs)
                 .nodes(&mut g)
@@ -779,6 +792,7 @@ fn decode_graph<'s>(
     let mut graph = graph?;
     let rels = rels?;
     let n = graph.node_count();
+    graph.graph.reserve_exact_edges(rels.len());
     for (from, to, rel) in rels {
         if from >= n || to >= n {
             return Err(bad(RELS));
@@ -839,14 +853,20 @@ impl<'a> Dec<'a> {
         self
     }
 
-    fn head(&mut self) -> Option<(Option<Schema>, BTreeMap<String, Source>)> {
-        let schema = match self.r.u8()? {
-            0 => None,
-            1 => Some(self.schema()?),
-            _ => return None,
-        };
+    /// The schema, at the start of the graph's head.
+    fn schema_part(&mut self) -> Option<Option<Schema>> {
+        match self.r.u8()? {
+            0 => Some(None),
+            1 => Some(Some(self.schema()?)),
+            _ => None,
+        }
+    }
+
+    /// The sources, after the schema: written in key order, so the map is
+    /// built in one pass.
+    fn sources(&mut self) -> Option<BTreeMap<String, Source>> {
         let n = self.r.len()?;
-        let mut sources = BTreeMap::new();
+        let mut sources = Vec::with_capacity(n.min(self.r.0.len()));
         for _ in 0..n {
             let k = self.string()?;
             let s = Source {
@@ -862,9 +882,11 @@ impl<'a> Dec<'a> {
                 language: self.string()?,
                 file: self.string()?,
             };
-            sources.insert(k, s);
+            sources.push((k, s));
         }
-        self.r.is_empty().then_some((schema, sources))
+        // Out of order only if damaged; the map sorts it either way.
+        let sources = BTreeMap::from_iter(sources);
+        (sources.len() == n && self.r.is_empty()).then_some(sources)
     }
 
     fn nodes(&mut self, g: &mut Graph) -> Option<()> {
