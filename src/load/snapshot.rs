@@ -9,8 +9,9 @@
 //! order, so every node and relation keeps its index; read on two threads), `WARNINGS` (the notes of
 //! the folder's walk, the load's warnings, the texts they point into) and
 //! `ROOT` (the data folder, for `eje cache info`). Strings and shared values
-//! are written once and shared again when read; a claim's evidence stays
-//! compact (`build::Evidence`). Integers are variable-length (`wire`).
+//! are written once and shared again when read; a claim's evidence is read
+//! into one table of citations per section and stays compact until a query
+//! reads it (`SnapEvidence`). Integers are variable-length (`wire`).
 //!
 //! The graph is rebuilt with `Graph::add_node` and `add_rel`, which index it
 //! as a load does; its adjacency is built at once, as a load builds it.
