@@ -205,6 +205,16 @@ impl SnapFile {
         )
     }
 
+    /// The bytes of the section `tag`, read and checked now and not kept
+    /// (for a section read once, whose bytes should be freed once decoded).
+    pub fn read_once(&self, tag: u32) -> Option<Result<Vec<u8>, Damage>> {
+        let entry = self.sections.iter().find(|s| s.tag == tag)?;
+        Some(match entry.bytes.get() {
+            Some(bytes) => Ok(bytes.clone()),
+            None => self.read_section(entry),
+        })
+    }
+
     fn read_section(&self, entry: &Entry) -> Result<Vec<u8>, Damage> {
         let len = usize::try_from(entry.len).map_err(|_| Damage::Truncated)?;
         let mut bytes = vec![0u8; len];

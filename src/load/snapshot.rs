@@ -753,17 +753,20 @@ fn put_temporal(w: &mut Writer, t: &Temporal, mut str_index: impl FnMut(&str) ->
 /// nodes (indexed as they are added) on one thread while the relations are
 /// read on another; each section's checksum is checked by the thread that
 /// reads it.
+///
+/// The sections' bytes are read for this alone and freed as soon as each is
+/// decoded, before the graph's adjacency is built.
 fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
-    decode_graph(|tag| snap.section(tag).ok_or(Damage::Foreign)?)
+    decode_graph(|tag| Ok(Cow::Owned(snap.read_once(tag).ok_or(Damage::Foreign)??)))
 }
 
 /// `read_graph` over the sections `section` gives.
 fn decode_graph<'s>(
-    section: impl Fn(u32) -> Result<&'s [u8], Damage> + Sync,
+    section: impl Fn(u32) -> Result<Cow<'s, [u8]>, Damage> + Sync,
 ) -> Result<Graph, Damage> {
     let bad = |tag: u32| Damage::Corrupt(format!("section {tag} contents"));
     let bytes = section(GRAPH)?;
-    let mut r = Reader(bytes);
+    let mut r = Reader(&bytes);
     let (strs, values) = tables(&mut r).ok_or_else(|| bad(GRAPH))?;
     let strs: Arc<[Arc<str>]> = strs.into();
     let mut head = Dec::new(r, &strs, &values);
@@ -771,7 +774,7 @@ fn decode_graph<'s>(
     let (graph, rels) = std::thread::scope(|scope| {
         let rels = scope.spawn(|| -> Result<Vec<(usize, usize, Rel)>, Damage> {
             let bytes = section(RELS)?;
-            Dec::new(Reader(bytes), &strs, &values)
+            Dec::new(Reader(&bytes), &strs, &values)
                 .citing(&strs)
                 .rels()
                 .ok_or_else(|| bad(RELS))
@@ -781,7 +784,7 @@ fn decode_graph<'s>(
             let mut g = Graph::new(schema);
             g.sources = head.sources().ok_or_else(|| bad(GRAPH))?;
             let bytes = section(NODES)?;
-            Dec::new(Reader(bytes), &strs, &values)
+            Dec::new(Reader(&bytes), &strs, &values)
                 .citing(&strs)
                 .nodes(&mut g)
                 .ok_or_else(|| bad(NODES))?;

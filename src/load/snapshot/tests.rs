@@ -46,9 +46,9 @@ fn same_graph(a: &Graph, b: &Graph) {
 /// Decodes the three sections of a graph.
 fn decode(parts: &(Vec<u8>, Vec<u8>, Vec<u8>)) -> Result<Graph, Damage> {
     decode_graph(|tag| match tag {
-        GRAPH => Ok(parts.0.as_slice()),
-        NODES => Ok(parts.1.as_slice()),
-        RELS => Ok(parts.2.as_slice()),
+        GRAPH => Ok(Cow::Borrowed(parts.0.as_slice())),
+        NODES => Ok(Cow::Borrowed(parts.1.as_slice())),
+        RELS => Ok(Cow::Borrowed(parts.2.as_slice())),
         _ => Err(Damage::Foreign),
     })
 }
