@@ -125,23 +125,45 @@ pub struct Cite {
     pub hedge: Hedge,
 }
 
-impl Cite {
+/// One citation as a query reads it, borrowed from wherever the citations
+/// are kept (`Evidence` from a load, the snapshot's citation table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CiteRef<'a> {
+    pub source: &'a str,
+    pub quote: &'a str,
+    pub claimant: Option<&'a str>,
+    pub hedge: Hedge,
+}
+
+impl CiteRef<'_> {
     /// The citation as a query sees it: a map of source, quote, claimant
     /// and hedge.
-    fn to_value(&self) -> Value {
+    fn to_value(self) -> Value {
         let mut m = BTreeMap::new();
-        m.insert("source".to_string(), Value::from(&*self.source));
-        m.insert("quote".to_string(), Value::from(&*self.quote));
+        m.insert("source".to_string(), Value::from(self.source));
+        m.insert("quote".to_string(), Value::from(self.quote));
         m.insert(
             "claimant".to_string(),
-            self.claimant.as_deref().map_or(Value::Null, Value::from),
+            self.claimant.map_or(Value::Null, Value::from),
         );
         m.insert("hedge".to_string(), hedge_name(self.hedge).into());
         Value::Map(m)
     }
 }
 
-fn evidence_keys() -> &'static [Key; 4] {
+impl Cite {
+    pub fn as_ref(&self) -> CiteRef<'_> {
+        CiteRef {
+            source: &self.source,
+            quote: &self.quote,
+            claimant: self.claimant.as_deref(),
+            hedge: self.hedge,
+        }
+    }
+}
+
+/// The property keys evidence provides, sorted.
+pub fn evidence_keys() -> &'static [Key; 4] {
     static KEYS: OnceLock<[Key; 4]> = OnceLock::new();
     KEYS.get_or_init(|| {
         [
@@ -151,6 +173,72 @@ fn evidence_keys() -> &'static [Key; 4] {
             intern("sources"),
         ]
     })
+}
+
+/// The values of `evidence_keys` for a list of citations: every citation,
+/// the distinct claimants and sources in the order first met, every quote.
+pub fn evidence_values<'a>(cites: impl Iterator<Item = CiteRef<'a>>) -> Vec<Value> {
+    let mut sources: Vec<Value> = Vec::new();
+    let mut claimants: Vec<Value> = Vec::new();
+    let mut quotes = Vec::new();
+    let mut citations = Vec::new();
+    for c in cites {
+        let source = Value::from(c.source);
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+        if let Some(cl) = c.claimant {
+            let v = Value::from(cl);
+            if !claimants.contains(&v) {
+                claimants.push(v);
+            }
+        }
+        quotes.push(Value::from(c.quote));
+        citations.push(c.to_value());
+    }
+    vec![
+        Value::List(citations),
+        Value::List(claimants),
+        Value::List(quotes),
+        Value::List(sources),
+    ]
+}
+
+/// The length of the evidence list `key` (as `evidence_values` builds it)
+/// without building it: `eje stats` counts citations on every relation, and
+/// building them all would cost far more memory than the graph itself.
+pub fn evidence_list_len<'a>(
+    cites: impl Iterator<Item = CiteRef<'a>>,
+    count: usize,
+    key: &str,
+) -> Option<usize> {
+    match key {
+        "citations" | "quotes" => Some(count),
+        "claimants" => Some(distinct(cites.filter_map(|c| c.claimant))),
+        "sources" => Some(distinct(cites.map(|c| c.source))),
+        _ => None,
+    }
+}
+
+/// `Deferred::each_str` over a list of citations: straight from the
+/// compact citations, in the order and with the dedup of `evidence_values`
+/// (an export lists the sources every relation cites).
+pub fn evidence_each_str<'a>(
+    cites: impl Iterator<Item = CiteRef<'a>>,
+    key: &str,
+    field: Option<&str>,
+    f: &mut dyn FnMut(&'a str),
+) {
+    match (key, field) {
+        ("sources", None) => each_distinct(cites.map(|c| c.source), f),
+        ("claimants", None) => each_distinct(cites.filter_map(|c| c.claimant), f),
+        ("quotes", None) | ("citations", Some("quote")) => cites.for_each(|c| f(c.quote)),
+        ("citations", Some("source")) => cites.for_each(|c| f(c.source)),
+        ("citations", Some("claimant")) => cites.filter_map(|c| c.claimant).for_each(f),
+        ("citations", Some("hedge")) => cites.for_each(|c| f(hedge_name(c.hedge))),
+        // Not one of the evidence lists: nothing to list.
+        _ => {}
+    }
 }
 
 impl Deferred for Evidence {
@@ -163,60 +251,15 @@ impl Deferred for Evidence {
     }
 
     fn values(&self) -> Vec<Value> {
-        let mut sources: Vec<Value> = Vec::new();
-        let mut claimants: Vec<Value> = Vec::new();
-        let mut quotes = Vec::new();
-        let mut citations = Vec::new();
-        for c in self.cites.iter() {
-            let source = Value::from(&*c.source);
-            if !sources.contains(&source) {
-                sources.push(source);
-            }
-            if let Some(cl) = &c.claimant {
-                let v = Value::from(&**cl);
-                if !claimants.contains(&v) {
-                    claimants.push(v);
-                }
-            }
-            quotes.push(Value::from(&*c.quote));
-            citations.push(c.to_value());
-        }
-        vec![
-            Value::List(citations),
-            Value::List(claimants),
-            Value::List(quotes),
-            Value::List(sources),
-        ]
+        evidence_values(self.cites.iter().map(Cite::as_ref))
     }
 
-    // `eje stats` counts citations on every relation; building them all
-    // would cost far more memory than the graph itself.
     fn list_len(&self, key: &str) -> Option<usize> {
-        let cites = self.cites.iter();
-        match key {
-            "citations" | "quotes" => Some(self.cites.len()),
-            "claimants" => Some(distinct(cites.filter_map(|c| c.claimant.as_deref()))),
-            "sources" => Some(distinct(cites.map(|c| &*c.source))),
-            _ => None,
-        }
+        evidence_list_len(self.cites.iter().map(Cite::as_ref), self.cites.len(), key)
     }
 
-    // An export lists the sources every relation cites: straight from the
-    // compact citations, in the order and with the dedup of `values`.
     fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
-        let cites = self.cites.iter();
-        match (key, field) {
-            ("sources", None) => each_distinct(cites.map(|c| &*c.source), f),
-            ("claimants", None) => each_distinct(cites.filter_map(|c| c.claimant.as_deref()), f),
-            ("quotes", None) | ("citations", Some("quote")) => cites.for_each(|c| f(&c.quote)),
-            ("citations", Some("source")) => cites.for_each(|c| f(&c.source)),
-            ("citations", Some("claimant")) => {
-                cites.filter_map(|c| c.claimant.as_deref()).for_each(f)
-            }
-            ("citations", Some("hedge")) => cites.for_each(|c| f(hedge_name(c.hedge))),
-            // Not one of the evidence lists: nothing to list.
-            _ => {}
-        }
+        evidence_each_str(self.cites.iter().map(Cite::as_ref), key, field, f);
         true
     }
 }
@@ -408,7 +451,7 @@ impl Builder {
                     sources.push(s);
                 }
             }
-            let citations = cites.iter().map(Cite::to_value).collect();
+            let citations = cites.iter().map(|c| c.as_ref().to_value()).collect();
             props.insert_shared(self.k.sources, Arc::new(Value::List(sources)));
             props.insert_shared(self.k.citations, Arc::new(Value::List(citations)));
         }

@@ -9,9 +9,14 @@
 //! magic "ejesnap" + layout version (8 bytes) | header length (u64)
 //! header: key length (u64), key bytes, section count (u32),
 //!         per section: tag (u32), offset from the file's start (u64),
-//!         length (u64), SHA-256 (32 bytes)
-//! SHA-256 of the header (32 bytes) | the sections' bytes
+//!         length (u64), checksum (16 bytes)
+//! checksum of the header (16 bytes) | the sections' bytes
 //! ```
+//!
+//! The checksums are XXH3-128 (`wire::checksum`): they guard against
+//! truncation, torn writes and damage, not against an attacker (the cache
+//! folder is the user's own), and at several GB/s they cost little of an
+//! open.
 //!
 //! A file is written to a temporary file in the same folder, synced and
 //! renamed over the old one, so a reader never sees half a file and two
@@ -25,12 +30,12 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::wire::{Reader, sha256};
+use super::wire::{CHECKSUM_LEN, Checksum, Reader, checksum};
 
 use super::freshness::DataKey;
 
 /// The first bytes of a snapshot; the last byte is the layout's version.
-pub const MAGIC: &[u8; 8] = b"ejesnap\x01";
+pub const MAGIC: &[u8; 8] = b"ejesnap\x02";
 
 /// The largest header read (keys of a million files fit).
 const MAX_HEADER: u64 = 1 << 30;
@@ -86,13 +91,13 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
     header.extend_from_slice(&(key_bytes.len() as u64).to_le_bytes());
     header.extend_from_slice(&key_bytes);
     header.extend_from_slice(&(sections.len() as u32).to_le_bytes());
-    let header_len = (header.len() + sections.len() * (4 + 8 + 8 + 32)) as u64;
-    let mut offset = MAGIC.len() as u64 + 8 + header_len + 32;
+    let header_len = (header.len() + sections.len() * (4 + 8 + 8 + CHECKSUM_LEN)) as u64;
+    let mut offset = (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 + header_len;
     for (tag, bytes) in sections {
         header.extend_from_slice(&tag.to_le_bytes());
         header.extend_from_slice(&offset.to_le_bytes());
         header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        header.extend_from_slice(&sha256(bytes));
+        header.extend_from_slice(&checksum(bytes));
         offset += bytes.len() as u64;
     }
     debug_assert_eq!(header.len() as u64, header_len);
@@ -109,7 +114,7 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
         out.write_all(MAGIC)?;
         out.write_all(&header_len.to_le_bytes())?;
         out.write_all(&header)?;
-        out.write_all(&sha256(&header))?;
+        out.write_all(&checksum(&header))?;
         for (_, bytes) in sections {
             out.write_all(bytes)?;
         }
@@ -133,7 +138,7 @@ struct Entry {
     tag: u32,
     offset: u64,
     len: u64,
-    sha: [u8; 32],
+    sum: Checksum,
     bytes: OnceLock<Vec<u8>>,
 }
 
@@ -153,14 +158,14 @@ impl SnapFile {
         if header_len > MAX_HEADER {
             return Err(Damage::Corrupt("header".into()));
         }
-        if header_len + 48 > file_len {
+        if header_len + (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 > file_len {
             return Err(Damage::Truncated);
         }
         let mut header = vec![0u8; header_len as usize];
         file.read_exact(&mut header)?;
-        let mut sha = [0u8; 32];
-        file.read_exact(&mut sha)?;
-        if sha256(&header) != sha {
+        let mut sum: Checksum = [0u8; CHECKSUM_LEN];
+        file.read_exact(&mut sum)?;
+        if checksum(&header) != sum {
             return Err(Damage::Corrupt("header".into()));
         }
         let (key, sections) = parse_header(&header).ok_or(Damage::Foreign)?;
@@ -200,11 +205,21 @@ impl SnapFile {
         )
     }
 
+    /// The bytes of the section `tag`, read and checked now and not kept
+    /// (for a section read once, whose bytes should be freed once decoded).
+    pub fn read_once(&self, tag: u32) -> Option<Result<Vec<u8>, Damage>> {
+        let entry = self.sections.iter().find(|s| s.tag == tag)?;
+        Some(match entry.bytes.get() {
+            Some(bytes) => Ok(bytes.clone()),
+            None => self.read_section(entry),
+        })
+    }
+
     fn read_section(&self, entry: &Entry) -> Result<Vec<u8>, Damage> {
         let len = usize::try_from(entry.len).map_err(|_| Damage::Truncated)?;
         let mut bytes = vec![0u8; len];
         read_at(&self.file, &mut bytes, entry.offset)?;
-        if sha256(&bytes) != entry.sha {
+        if checksum(&bytes) != entry.sum {
             return Err(Damage::Corrupt(format!("section {}", entry.tag)));
         }
         Ok(bytes)
@@ -236,7 +251,7 @@ fn parse_header(h: &[u8]) -> Option<(DataKey, Vec<Entry>)> {
             tag: c.u32()?,
             offset: c.u64()?,
             len: c.u64()?,
-            sha: c.take(32)?.try_into().ok()?,
+            sum: c.take(CHECKSUM_LEN)?.try_into().ok()?,
             bytes: OnceLock::new(),
         });
     }

@@ -9,8 +9,9 @@
 //! order, so every node and relation keeps its index; read on two threads), `WARNINGS` (the notes of
 //! the folder's walk, the load's warnings, the texts they point into) and
 //! `ROOT` (the data folder, for `eje cache info`). Strings and shared values
-//! are written once and shared again when read; a claim's evidence stays
-//! compact (`build::Evidence`). Integers are variable-length (`wire`).
+//! are written once and shared again when read; a claim's evidence is read
+//! into one table of citations per section and stays compact until a query
+//! reads it (`SnapEvidence`). Integers are variable-length (`wire`).
 //!
 //! The graph is rebuilt with `Graph::add_node` and `add_rel`, which index it
 //! as a load does; its adjacency is built at once, as a load builds it.
@@ -23,13 +24,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
-use super::build::{Cite, Evidence};
+use super::build::{
+    Cite, CiteRef, Evidence, evidence_each_str, evidence_keys, evidence_list_len, evidence_values,
+};
 use super::files::Hedge;
 use super::freshness::DataKey;
 use super::snapfile::{self, Damage, SnapFile};
 use super::wire::{Reader, Writer};
 use super::{FastMap, FastSet, Loaded};
 use crate::diag::{Diagnostic, Related, Severity, SourceMap};
+use crate::model::props::Deferred;
 use crate::model::props::{Key, intern};
 use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
@@ -371,6 +375,12 @@ fn static_code(code: &str) -> &'static str {
 /// Writes a graph: strings and shared values go to tables, written first.
 struct Enc<'g> {
     strs: FastMap<Cow<'g, str>, u64>,
+    /// Strings the graph shares (citations' `Arc<str>`, interned keys) by
+    /// address and length: found again without hashing their text.
+    shared_strs: FastMap<(usize, usize), u64>,
+    /// The relation types, few and met once per relation: a small map that
+    /// stays in the cache.
+    types: FastMap<&'g str, u64>,
     str_list: Vec<Cow<'g, str>>,
     values: FastMap<*const Value, u64>,
     value_table: Writer,
@@ -383,6 +393,8 @@ struct Enc<'g> {
 fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let mut e = Enc {
         strs: FastMap::default(),
+        shared_strs: FastMap::default(),
+        types: FastMap::default(),
         str_list: Vec::new(),
         values: FastMap::default(),
         value_table: Writer::default(),
@@ -431,7 +443,15 @@ fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         e.w.len(from.index());
         e.w.len(to.index());
         let r = g.rel(ix);
-        e.str(&r.rel_type);
+        let ty = match e.types.get(r.rel_type.as_str()) {
+            Some(i) => *i,
+            None => {
+                let i = e.str_index(&r.rel_type);
+                e.types.insert(&r.rel_type, i);
+                i
+            }
+        };
+        e.w.var(ty);
         e.props(&r.props);
     }
     let mut out = Writer::default();
@@ -464,6 +484,23 @@ impl<'g> Enc<'g> {
     fn str(&mut self, s: &'g str) {
         let i = self.str_index(s);
         self.w.var(i);
+    }
+
+    /// `str` for a string the graph shares (an `Arc<str>` or an interned
+    /// key): while the graph is borrowed, its address and length name it.
+    fn shared_str(&mut self, s: &'g str) {
+        let i = self.shared_index(s);
+        self.w.var(i);
+    }
+
+    fn shared_index(&mut self, s: &'g str) -> u64 {
+        let at = (s.as_ptr() as usize, s.len());
+        if let Some(i) = self.shared_strs.get(&at) {
+            return *i;
+        }
+        let i = self.str_index(s);
+        self.shared_strs.insert(at, i);
+        i
     }
 
     fn opt_str(&mut self, s: Option<&'g str>) {
@@ -515,10 +552,9 @@ impl<'g> Enc<'g> {
     }
 
     fn props(&mut self, p: &'g Props) {
-        let entries: Vec<(Key, &'g Arc<Value>)> = p.shared_entries().collect();
-        self.w.len(entries.len());
-        for (k, v) in entries {
-            self.str(k);
+        self.w.len(p.shared_entries().count());
+        for (k, v) in p.shared_entries() {
+            self.shared_str(k);
             let i = self.shared_value(v);
             self.w.var(i);
         }
@@ -526,16 +562,11 @@ impl<'g> Enc<'g> {
             self.w.u8(0);
             return;
         };
-        if let Some(ev) = d.as_any().and_then(|a| a.downcast_ref::<Evidence>()) {
-            self.w.u8(1);
-            self.w.len(ev.cites.len());
-            for c in ev.cites.iter() {
-                self.str(&c.source);
-                self.str(&c.quote);
-                self.opt_str(c.claimant.as_deref());
-                let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
-                self.w.u8(h as u8);
-            }
+        let any = d.as_any();
+        if let Some(ev) = any.and_then(|a| a.downcast_ref::<Evidence>()) {
+            self.cites(ev.cites.len(), ev.cites.iter().map(Cite::as_ref));
+        } else if let Some(ev) = any.and_then(|a| a.downcast_ref::<SnapEvidence>()) {
+            self.cites(ev.len as usize, ev.cites());
         } else {
             // Another kind of deferred group: stored as its values.
             self.w.u8(2);
@@ -549,6 +580,24 @@ impl<'g> Enc<'g> {
                 self.value(&mut tmp, v);
             }
             self.w = tmp;
+        }
+    }
+
+    fn cites(&mut self, n: usize, cites: impl Iterator<Item = CiteRef<'g>>) {
+        self.w.u8(1);
+        self.w.len(n);
+        for c in cites {
+            self.shared_str(c.source);
+            self.shared_str(c.quote);
+            match c.claimant {
+                None => self.w.var(0),
+                Some(cl) => {
+                    let i = self.shared_index(cl);
+                    self.w.var(i + 1);
+                }
+            }
+            let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
+            self.w.u8(h as u8);
         }
     }
 
@@ -704,32 +753,39 @@ fn put_temporal(w: &mut Writer, t: &Temporal, mut str_index: impl FnMut(&str) ->
 /// nodes (indexed as they are added) on one thread while the relations are
 /// read on another; each section's checksum is checked by the thread that
 /// reads it.
+///
+/// The sections' bytes are read for this alone and freed as soon as each is
+/// decoded, before the graph's adjacency is built.
 fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
-    decode_graph(|tag| snap.section(tag).ok_or(Damage::Foreign)?)
+    decode_graph(|tag| Ok(Cow::Owned(snap.read_once(tag).ok_or(Damage::Foreign)??)))
 }
 
 /// `read_graph` over the sections `section` gives.
 fn decode_graph<'s>(
-    section: impl Fn(u32) -> Result<&'s [u8], Damage> + Sync,
+    section: impl Fn(u32) -> Result<Cow<'s, [u8]>, Damage> + Sync,
 ) -> Result<Graph, Damage> {
     let bad = |tag: u32| Damage::Corrupt(format!("section {tag} contents"));
     let bytes = section(GRAPH)?;
-    let mut r = Reader(bytes);
+    let mut r = Reader(&bytes);
     let (strs, values) = tables(&mut r).ok_or_else(|| bad(GRAPH))?;
+    let strs: Arc<[Arc<str>]> = strs.into();
     let mut head = Dec::new(r, &strs, &values);
-    let (schema, sources) = head.head().ok_or_else(|| bad(GRAPH))?;
+    let schema = head.schema_part().ok_or_else(|| bad(GRAPH))?;
     let (graph, rels) = std::thread::scope(|scope| {
         let rels = scope.spawn(|| -> Result<Vec<(usize, usize, Rel)>, Damage> {
             let bytes = section(RELS)?;
-            Dec::new(Reader(bytes), &strs, &values)
+            Dec::new(Reader(&bytes), &strs, &values)
+                .citing(&strs)
                 .rels()
                 .ok_or_else(|| bad(RELS))
         });
+        // The sources are read here too: the relations take longer.
         let nodes = (|| -> Result<Graph, Damage> {
-            let bytes = section(NODES)?;
             let mut g = Graph::new(schema);
-            g.sources = sources;
-            Dec::new(Reader(bytes), &strs, &values)
+            g.sources = head.sources().ok_or_else(|| bad(GRAPH))?;
+            let bytes = section(NODES)?;
+            Dec::new(Reader(&bytes), &strs, &values)
+                .citing(&strs)
                 .nodes(&mut g)
                 .ok_or_else(|| bad(NODES))?;
             Ok(g)
@@ -740,6 +796,7 @@ fn decode_graph<'s>(
     let mut graph = graph?;
     let rels = rels?;
     let n = graph.node_count();
+    graph.graph.reserve_exact_edges(rels.len());
     for (from, to, rel) in rels {
         if from >= n || to >= n {
             return Err(bad(RELS));
@@ -779,6 +836,8 @@ struct Dec<'a> {
     values: &'a [Arc<Value>],
     /// The interned property keys met, by string index.
     keys: FastMap<usize, Key>,
+    /// The citations met, kept in one table for the whole section.
+    cites: CiteBuilder,
 }
 
 impl<'a> Dec<'a> {
@@ -788,17 +847,30 @@ impl<'a> Dec<'a> {
             strs,
             values,
             keys: FastMap::default(),
+            cites: CiteBuilder::default(),
         }
     }
 
-    fn head(&mut self) -> Option<(Option<Schema>, BTreeMap<String, Source>)> {
-        let schema = match self.r.u8()? {
-            0 => None,
-            1 => Some(self.schema()?),
-            _ => return None,
-        };
+    /// Reads citations into a table over the strings `strs`.
+    fn citing(mut self, strs: &Arc<[Arc<str>]>) -> Self {
+        self.cites = CiteBuilder::new(strs);
+        self
+    }
+
+    /// The schema, at the start of the graph's head.
+    fn schema_part(&mut self) -> Option<Option<Schema>> {
+        match self.r.u8()? {
+            0 => Some(None),
+            1 => Some(Some(self.schema()?)),
+            _ => None,
+        }
+    }
+
+    /// The sources, after the schema: written in key order, so the map is
+    /// built in one pass.
+    fn sources(&mut self) -> Option<BTreeMap<String, Source>> {
         let n = self.r.len()?;
-        let mut sources = BTreeMap::new();
+        let mut sources = Vec::with_capacity(n.min(self.r.0.len()));
         for _ in 0..n {
             let k = self.string()?;
             let s = Source {
@@ -814,9 +886,11 @@ impl<'a> Dec<'a> {
                 language: self.string()?,
                 file: self.string()?,
             };
-            sources.insert(k, s);
+            sources.push((k, s));
         }
-        self.r.is_empty().then_some((schema, sources))
+        // Out of order only if damaged; the map sorts it either way.
+        let sources = BTreeMap::from_iter(sources);
+        (sources.len() == n && self.r.is_empty()).then_some(sources)
     }
 
     fn nodes(&mut self, g: &mut Graph) -> Option<()> {
@@ -827,6 +901,7 @@ impl<'a> Dec<'a> {
             let props = self.props()?;
             g.add_node(Node { id, labels, props });
         }
+        self.cites.finish();
         self.r.is_empty().then_some(())
     }
 
@@ -840,14 +915,17 @@ impl<'a> Dec<'a> {
             let props = self.props()?;
             out.push((from, to, Rel { rel_type, props }));
         }
+        self.cites.finish();
         self.r.is_empty().then_some(out)
     }
 }
 
 impl Dec<'_> {
-    fn arc(&mut self) -> Option<Arc<str>> {
+    /// A string of a citation: its number in the section's citation table.
+    fn cite_str(&mut self) -> Option<u32> {
         let i = self.r.len()?;
-        self.strs.get(i).cloned()
+        (i < self.strs.len()).then_some(())?;
+        u32::try_from(i).ok().filter(|i| *i != NO_CLAIMANT)
     }
 
     fn string(&mut self) -> Option<String> {
@@ -937,17 +1015,30 @@ impl Dec<'_> {
             0 => {}
             1 => {
                 let n = self.r.len()?;
-                let mut cites = Vec::with_capacity(n.min(self.r.0.len()));
+                let start = self.cites.recs.len();
                 for _ in 0..n {
-                    cites.push(Cite {
-                        source: self.arc()?,
-                        quote: self.arc()?,
-                        claimant: self.opt_arc()?,
-                        hedge: *HEDGES.get(usize::from(self.r.u8()?))?,
+                    let source = self.cite_str()?;
+                    let quote = self.cite_str()?;
+                    let claimant = match self.r.len()? {
+                        0 => NO_CLAIMANT,
+                        i => {
+                            let i = i - 1;
+                            (i < self.strs.len()).then_some(())?;
+                            u32::try_from(i).ok().filter(|i| *i != NO_CLAIMANT)?
+                        }
+                    };
+                    let hedge = *HEDGES.get(usize::from(self.r.u8()?))?;
+                    self.cites.recs.push(CiteRec {
+                        source,
+                        quote,
+                        claimant,
+                        hedge,
                     });
                 }
-                p.set_deferred(Evidence {
-                    cites: cites.into_boxed_slice(),
+                p.set_deferred(SnapEvidence {
+                    table: self.cites.table.clone()?,
+                    start: u32::try_from(start).ok()?,
+                    len: u32::try_from(n).ok()?,
                 });
             }
             2 => {
@@ -1040,6 +1131,106 @@ impl Dec<'_> {
             }),
             _ => return None,
         })
+    }
+}
+
+// ------------------------------------------------------------ citations
+
+/// The citations of a section read from a snapshot, in one table: every
+/// claim's evidence is a range of it (`SnapEvidence`), turned into values
+/// only when a query reads them. Their strings are numbers in the
+/// snapshot's table of strings, which the table keeps.
+#[derive(Debug)]
+struct CiteTable {
+    strs: Arc<[Arc<str>]>,
+    /// Filled once the section is read, before the graph is used.
+    recs: OnceLock<Vec<CiteRec>>,
+}
+
+/// `claimant` of a citation without one.
+const NO_CLAIMANT: u32 = u32::MAX;
+
+/// One citation: its strings by number in the table of strings.
+#[derive(Debug, Clone, Copy)]
+struct CiteRec {
+    source: u32,
+    quote: u32,
+    claimant: u32,
+    hedge: Hedge,
+}
+
+/// The table of citations being read (none while the tables themselves
+/// are read: values hold no citations).
+#[derive(Debug, Default)]
+struct CiteBuilder {
+    table: Option<Arc<CiteTable>>,
+    recs: Vec<CiteRec>,
+}
+
+impl CiteBuilder {
+    fn new(strs: &Arc<[Arc<str>]>) -> Self {
+        CiteBuilder {
+            table: Some(Arc::new(CiteTable {
+                strs: strs.clone(),
+                recs: OnceLock::new(),
+            })),
+            recs: Vec::new(),
+        }
+    }
+
+    fn finish(&mut self) {
+        let recs = std::mem::take(&mut self.recs);
+        if let Some(t) = &self.table {
+            let _ = t.recs.set(recs);
+        }
+    }
+}
+
+/// A claim's evidence read from a snapshot: a range of the section's
+/// citation table, read as `build::Evidence` reads.
+#[derive(Debug)]
+pub struct SnapEvidence {
+    table: Arc<CiteTable>,
+    start: u32,
+    len: u32,
+}
+
+impl SnapEvidence {
+    fn cites(&self) -> impl Iterator<Item = CiteRef<'_>> + Clone {
+        let strs = &self.table.strs;
+        let recs = self.table.recs.get().map_or(&[][..], Vec::as_slice);
+        let start = self.start as usize;
+        let recs = recs.get(start..start + self.len as usize).unwrap_or(&[]);
+        let text = move |i: u32| strs.get(i as usize).map_or("", |s| &**s);
+        recs.iter().map(move |r| CiteRef {
+            source: text(r.source),
+            quote: text(r.quote),
+            claimant: (r.claimant != NO_CLAIMANT).then(|| text(r.claimant)),
+            hedge: r.hedge,
+        })
+    }
+}
+
+impl Deferred for SnapEvidence {
+    fn keys(&self) -> &[Key] {
+        evidence_keys()
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+
+    fn values(&self) -> Vec<Value> {
+        evidence_values(self.cites())
+    }
+
+    fn list_len(&self, key: &str) -> Option<usize> {
+        evidence_list_len(self.cites(), self.len as usize, key)
+    }
+
+    fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
+        evidence_each_str(self.cites(), key, field, f);
+        true
     }
 }
 

@@ -1,5 +1,5 @@
 //! Bytes in and out for eje's own files (the snapshot and its key): SHA-256
-//! checksums, and a writer and a checked reader of little-endian integers,
+//! of file contents, fast checksums of sections, and a writer and a checked reader of little-endian integers,
 //! variable-length integers and length-prefixed byte strings. A reader never
 //! panics: every read past the end is `None`.
 
@@ -8,9 +8,17 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-/// The SHA-256 of `bytes`.
-pub fn sha256(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
+/// The length of a `checksum`.
+pub const CHECKSUM_LEN: usize = 16;
+
+/// A section's checksum.
+pub type Checksum = [u8; CHECKSUM_LEN];
+
+/// The checksum of a snapshot's header or section: XXH3-128, which finds
+/// truncation and damage at memory speed (not a defence against someone who
+/// can write the user's cache folder).
+pub fn checksum(bytes: &[u8]) -> Checksum {
+    xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
 }
 
 /// The SHA-256 of a file's content, read as a stream.

@@ -42,6 +42,9 @@ fn a_snapshot_reads_back_as_written() {
     assert_eq!(snap.section(RELS).unwrap().unwrap(), rels.as_slice());
     assert_eq!(snap.section(3).unwrap().unwrap(), b"");
     assert!(snap.section(99).is_none());
+    assert_eq!(snap.read_once(NODES).unwrap().unwrap(), b"the nodes");
+    assert_eq!(snap.read_once(RELS).unwrap().unwrap(), rels);
+    assert!(snap.read_once(99).is_none());
     // Nothing is left beside it.
     let names: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
@@ -57,12 +60,15 @@ fn a_missing_or_foreign_file_is_refused() {
     assert!(matches!(SnapFile::open(&path), Err(Damage::Missing)));
     fs::write(&path, "(entities: [])\n").unwrap();
     assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
-    // Another layout version of the same magic.
-    sample(&path);
-    let mut bytes = fs::read(&path).unwrap();
-    bytes[7] = 2;
-    fs::write(&path, &bytes).unwrap();
-    assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
+    // Another layout version of the same magic: the one before (SHA-256
+    // checksums) or one after.
+    for version in [1, MAGIC[7] + 1] {
+        sample(&path);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[7] = version;
+        fs::write(&path, &bytes).unwrap();
+        assert!(matches!(SnapFile::open(&path), Err(Damage::Foreign)));
+    }
 }
 
 #[test]
@@ -107,6 +113,13 @@ fn a_changed_byte_anywhere_is_refused() {
                     .filter(|t| matches!(s.section(*t), Some(Err(Damage::Corrupt(_)))))
                     .collect();
                 assert_eq!(damaged.len(), 1, "byte {i}");
+                // Read once, not kept: checked all the same.
+                let s = SnapFile::open(&bad).unwrap();
+                let once: Vec<_> = [NODES, RELS, 3]
+                    .into_iter()
+                    .filter(|t| matches!(s.read_once(*t), Some(Err(Damage::Corrupt(_)))))
+                    .collect();
+                assert_eq!(once, damaged, "byte {i}");
             }
         }
     }
