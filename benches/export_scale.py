@@ -18,6 +18,12 @@ Kuzu and FalkorDB: the figures of the streaming exports at scale.
 
 Needs the release binaries (`cargo build --release --bin eje --example
 bench_convert`) and the interop virtualenv (tests/interop/run.sh makes it).
+
+Every command parses the data files (EJE_NO_CACHE=1), unless --snapshot:
+then one untimed `eje stats` writes the snapshot (into WORK/cache) and every
+timed command reads it. --csv and --data take folders made beforehand
+(read only); --formats picks some exports; --delete-outputs removes each
+output once measured (for the large graph; no loads then).
 """
 import argparse
 import json
@@ -102,30 +108,52 @@ def main():
     ap.add_argument("--script-budget", type=float, default=60.0)
     ap.add_argument("--skip-loads", action="store_true")
     ap.add_argument("--loads-only", action="store_true", help="reuse the exports of an earlier run")
+    ap.add_argument("--csv", help="the generator's CSV folder, made beforehand")
+    ap.add_argument("--data", help="the converted RON folder, made beforehand")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="time every command reading the snapshot, written first by an untimed `eje stats`")
+    ap.add_argument("--formats", help="exports to time, comma-separated (`json,bulk kuzu`); default all")
+    ap.add_argument("--delete-outputs", action="store_true", help="remove each output once measured (no loads)")
     args = ap.parse_args()
+    if args.delete_outputs:
+        args.skip_loads = True
     shared = args.shared or next((d for d in (os.path.join(REPO, "..", "shared", "bench"),
                                               os.path.join(REPO, "..", "..", "shared", "bench"))
                                   if os.path.exists(os.path.join(d, "gen.py"))), None)
     if not shared:
         sys.exit("no ../shared/bench: pass --shared DIR")
     work = os.path.join(os.path.abspath(args.work), args.scale)
-    csv_dir, data = os.path.join(work, "csv"), os.path.join(work, "data")
+    csv_dir = os.path.abspath(args.csv) if args.csv else os.path.join(work, "csv")
+    data = os.path.abspath(args.data) if args.data else os.path.join(work, "data")
     out = os.path.join(work, "out")
     os.makedirs(out, exist_ok=True)
     if not os.path.exists(os.path.join(csv_dir, "manifest.json")):
         subprocess.run([sys.executable, os.path.join(shared, "gen.py"), "--scale", args.scale, csv_dir], check=True)
     if not os.path.exists(os.path.join(data, "schema.ron")):
         subprocess.run([args.convert, csv_dir, data], check=True)
+    # Every eje below (check_bulk.py's too) inherits this.
+    if args.snapshot:
+        os.environ.pop("EJE_NO_CACHE", None)
+        os.environ["XDG_CACHE_HOME"] = os.path.join(work, "cache")
+        subprocess.run([args.eje, "stats", "--data", data], check=True, stdout=subprocess.DEVNULL)
+    else:
+        os.environ["EJE_NO_CACHE"] = "1"
+    print(f"{args.scale}: {'every command reads the snapshot' if args.snapshot else 'every command parses the files'}",
+          flush=True)
 
     rows = []
     exports_table = not args.loads_only
     wall, cpu, rss, _ = timed([args.eje, "stats", "--data", data]) if exports_table else (0, 0, 1, "")
     stats_rss = rss
     rows.append(("stats (load only)", wall, cpu, rss, None))
+    print(f"| stats (load only) | {wall:.2f} | {cpu:.2f} | {rss:.0f} | 1.00 | |", flush=True)
     exports = [("dot", None, "graph.dot"), ("json", None, "graph.json"), ("graphml", None, "graph.graphml"),
                ("cypher", "neo4j", "graph.neo4j.cypher"), ("cypher", "kuzu", "graph.kuzu.cypher"),
                ("bulk", "neo4j", "bulk-neo4j"), ("bulk", "kuzu", "bulk-kuzu"),
                ("bulk", "falkordb", "bulk-falkordb")]
+    if args.formats:
+        wanted = [w.strip() for w in args.formats.split(",")]
+        exports = [x for x in exports if f"{x[0]}{' ' + x[1] if x[1] else ''}" in wanted]
     for fmt, dialect, name in exports if exports_table else []:
         cmd = [args.eje, "export", "--data", data, "--format", fmt, "-o", os.path.join(out, name)]
         if dialect:
@@ -134,7 +162,12 @@ def main():
             cmd += ["--force"] if "--force" in subprocess.run([args.eje, "export", "--help"], capture_output=True,
                                                              text=True).stdout else []
         wall, cpu, rss, _ = timed(cmd)
-        rows.append((f"{fmt}{' ' + dialect if dialect else ''}", wall, cpu, rss, size_of(os.path.join(out, name))))
+        what, size = f"{fmt}{' ' + dialect if dialect else ''}", size_of(os.path.join(out, name))
+        rows.append((what, wall, cpu, rss, size))
+        print(f"| {what} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {rss / stats_rss:.2f} | {size / 2**20:.1f} |",
+              flush=True)
+        if args.delete_outputs:
+            subprocess.run(["rm", "-rf", os.path.join(out, name)], check=True)
     print(f"\n{args.scale}: eje export, wall and CPU time (user + sys), peak RSS (ratio to `eje stats`), "
           "output size; each line includes loading the data")
     print("| what | wall s | CPU s | peak RSS MiB | RSS / stats | output MiB |\n|---|---|---|---|---|---|")

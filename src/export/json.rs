@@ -26,6 +26,7 @@ use serde_json::{Map, Value as Json, json};
 use super::stream::Progress;
 use super::subgraph::Subgraph;
 use crate::model::fxhash::FastSet;
+use crate::model::props::Item;
 use crate::model::{Graph, Node, Props, Rel, Value, value::format_float};
 
 /// A property value as JSON: dates as ISO strings, lists and maps as
@@ -104,8 +105,12 @@ fn cited_sources<'a>(rel: &'a Rel, seen: &mut FastSet<(usize, usize)>, out: &mut
 fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
     // Addresses in a hash set while collecting (a million relations
     // cite), texts sorted after.
+    // The set does not depend on the order: walk the relations in the
+    // order they lie in memory, not in the document's.
+    let mut in_memory = rels.to_vec();
+    in_memory.sort_unstable();
     let (mut seen, mut cited) = (FastSet::default(), Vec::new());
-    for &e in rels {
+    for e in in_memory {
         cited_sources(graph.rel(e), &mut seen, &mut cited);
     }
     let cited: BTreeSet<&str> = cited.into_iter().collect();
@@ -186,20 +191,96 @@ impl Serialize for ValueJson<'_> {
     }
 }
 
-/// Properties as a JSON object in key order (deferred evidence built for
-/// this call only).
+/// Properties as a JSON object in key order. Deferred lists (a claim's
+/// evidence) are written from the items their compact data lends, without
+/// building them; where it lends none they are built for this call only.
 struct PropsJson<'a>(&'a Graph, &'a Props);
 
 impl Serialize for PropsJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let PropsJson(graph, props) = *self;
-        props.scan(|it| {
-            let mut map = s.serialize_map(Some(props.len()))?;
-            for (k, v) in it {
-                map.serialize_entry(k, &ValueJson(graph, v))?;
+        // Both sides are sorted and share no key: merge them.
+        let mut deferred = props.deferred().map_or(&[][..], |d| d.keys()).iter();
+        let mut next_deferred = deferred.next();
+        let mut map = s.serialize_map(Some(props.len()))?;
+        for (k, v) in props.shared_entries() {
+            while let Some(&dk) = next_deferred.filter(|dk| **dk < k) {
+                map.serialize_entry(dk, &DeferredJson(graph, props, dk))?;
+                next_deferred = deferred.next();
             }
-            map.end()
-        })
+            map.serialize_entry(k, &ValueJson(graph, v))?;
+        }
+        while let Some(&dk) = next_deferred {
+            map.serialize_entry(dk, &DeferredJson(graph, props, dk))?;
+            next_deferred = deferred.next();
+        }
+        map.end()
+    }
+}
+
+/// A deferred property: its items as lent (`Props::each_deferred_item`),
+/// else its value, built for this call only where nobody has read it.
+struct DeferredJson<'a>(&'a Graph, &'a Props, &'a str);
+
+impl Serialize for DeferredJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let DeferredJson(graph, props, key) = *self;
+        // The list opens at its first item: until then, `s` may still
+        // write the built value instead.
+        let mut s = Some(s);
+        let mut seq = None;
+        let mut failed = None;
+        let lent = props.each_deferred_item(key, |item| {
+            if failed.is_some() {
+                return;
+            }
+            if seq.is_none() {
+                match s.take().map(|s| s.serialize_seq(None)) {
+                    Some(Ok(opened)) => seq = Some(opened),
+                    Some(Err(e)) => failed = Some(e),
+                    None => {}
+                }
+            }
+            if let Some(seq) = seq.as_mut()
+                && let Err(e) = seq.serialize_element(&ItemJson(item))
+            {
+                failed = Some(e);
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        match (seq, s) {
+            (Some(seq), _) => seq.end(),
+            (None, Some(s)) if lent => s.serialize_seq(Some(0))?.end(),
+            (None, Some(s)) => props.scan_get(key, |v| {
+                ValueJson(graph, v.unwrap_or(&Value::Null)).serialize(s)
+            }),
+            (None, None) => Err(serde::ser::Error::custom(format!(
+                "the list `{key}` was not written"
+            ))),
+        }
+    }
+}
+
+/// A lent item as `ValueJson` writes its value.
+struct ItemJson<'s, 'a>(Item<'s, 'a>);
+
+impl Serialize for ItemJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Item::Str(x) => s.serialize_str(x),
+            Item::Map(fields) => {
+                let mut map = s.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    match v {
+                        Some(v) => map.serialize_entry(k, v)?,
+                        None => map.serialize_entry(k, &())?,
+                    }
+                }
+                map.end()
+            }
+        }
     }
 }
 

@@ -24,7 +24,7 @@ use super::files::{
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
 use super::{FastMap, FastSet};
-use crate::model::props::{Deferred, Key, intern};
+use crate::model::props::{Deferred, Item, Key, intern};
 use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
 
 pub fn hedge_name(h: Hedge) -> &'static str {
@@ -261,6 +261,29 @@ impl Deferred for Evidence {
     fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
         evidence_each_str(self.cites.iter().map(Cite::as_ref), key, field, f);
         true
+    }
+
+    // An export writes every relation's evidence: lent by the citations, a
+    // map per citation with the fields of `Cite::to_value` in key order.
+    fn each_item<'a>(&'a self, key: &str, f: &mut dyn FnMut(Item<'_, 'a>)) -> bool {
+        match key {
+            "citations" => {
+                for c in self.cites.iter() {
+                    let fields = [
+                        ("claimant", c.claimant.as_deref()),
+                        ("hedge", Some(hedge_name(c.hedge))),
+                        ("quote", Some(&*c.quote)),
+                        ("source", Some(&*c.source)),
+                    ];
+                    f(Item::Map(&fields));
+                }
+                true
+            }
+            "claimants" | "quotes" | "sources" => {
+                self.each_str(key, None, &mut |s| f(Item::Str(s)))
+            }
+            _ => false,
+        }
     }
 }
 
@@ -807,5 +830,37 @@ mod tests {
         assert_eq!(counts, built);
         assert!(props.deferred_built());
         assert_eq!(props.list_len("hedge"), None);
+    }
+
+    /// The items an export is lent are the built lists, item for item.
+    #[test]
+    fn evidence_items_are_the_built_lists() {
+        let mut cites = vec![
+            cite("s1", "q1", Some("c1")),
+            cite("s2", "q \"2\"", None),
+            cite("s1", "q3", Some("c1")),
+            cite("s3", "q3", Some("c2")),
+        ];
+        cites[3].hedge = Hedge::Denied;
+        let mut props = Props::new();
+        props.set_deferred(Evidence {
+            cites: cites.into_boxed_slice(),
+        });
+        let keys = ["citations", "claimants", "quotes", "sources"];
+        let lent: Vec<Vec<Value>> = keys
+            .iter()
+            .map(|k| {
+                let mut items = Vec::new();
+                assert!(props.each_deferred_item(k, |i| items.push(i.to_value())));
+                items
+            })
+            .collect();
+        assert!(!props.deferred_built(), "lending built the evidence");
+        assert!(!props.each_deferred_item("hedge", |_| panic!("not deferred")));
+        for (k, items) in keys.iter().zip(lent) {
+            assert_eq!(props.get(k), Some(&Value::List(items)), "{k}");
+        }
+        // Once built, the values are what a reader reads.
+        assert!(!props.each_deferred_item("quotes", |_| panic!("already built")));
     }
 }

@@ -66,6 +66,41 @@ pub trait Deferred: Send + Sync + fmt::Debug {
         let _ = (key, field, f);
         false
     }
+
+    /// Calls `f` with each item of the list under `key`, in list order,
+    /// each equal to the one `values` builds (`Item::to_value`), lent by
+    /// the compact data without building any value. Return `false`, before
+    /// calling `f`, where that is not possible (the default): the caller
+    /// then reads the values. A million-relation export writes the
+    /// evidence this way.
+    fn each_item<'a>(&'a self, key: &str, f: &mut dyn FnMut(Item<'_, 'a>)) -> bool {
+        let _ = (key, f);
+        false
+    }
+}
+
+/// One item of a deferred list, lent by its compact data
+/// (`Deferred::each_item`): a string, or a map whose fields, in key order,
+/// are strings or null (`None`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item<'s, 'a> {
+    Str(&'a str),
+    Map(&'s [(&'static str, Option<&'a str>)]),
+}
+
+impl Item<'_, '_> {
+    /// The value the item stands for.
+    pub fn to_value(self) -> Value {
+        match self {
+            Item::Str(s) => Value::from(s),
+            Item::Map(fields) => Value::Map(
+                fields
+                    .iter()
+                    .map(|&(k, v)| (k.to_string(), v.map_or(Value::Null, Value::from)))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 fn list_len(v: &Value) -> Option<usize> {
@@ -189,6 +224,21 @@ impl Props {
         }
         if !d.source.each_str(key, field, &mut f) {
             each_str(&d.values()[i], field, &mut f);
+        }
+    }
+
+    /// Calls `f` with each item of the deferred list under `key`, lent by
+    /// its compact data without building any value (`Deferred::each_item`).
+    /// Returns `false`, before calling `f`, where `key` is not deferred, its
+    /// values are already built (read them), or its source cannot lend them
+    /// (read them with `scan_get`).
+    pub fn each_deferred_item<'a>(&'a self, key: &str, mut f: impl FnMut(Item<'_, 'a>)) -> bool {
+        if self.find(key).is_ok() || self.deferred_index(key).is_none() {
+            return false;
+        }
+        match self.deferred.as_ref() {
+            Some(d) if d.cache.get().is_none() => d.source.each_item(key, &mut f),
+            _ => false,
         }
     }
 
@@ -617,6 +667,24 @@ mod tests {
         q.each_str("sources", None, |s| out.push(s));
         assert_eq!(out, ["src"]);
         assert!(q.deferred_built());
+    }
+
+    #[test]
+    fn deferred_items_are_lent_only_by_a_source_that_can() {
+        // The test source lends nothing: the caller is told to read.
+        let p = sample();
+        assert!(!p.each_deferred_item("quotes", |_| panic!("nothing to lend")));
+        assert!(!p.each_deferred_item("rank", |_| panic!("not deferred")));
+        assert!(!p.deferred_built());
+        let fields = [("a", Some("x")), ("b", None)];
+        assert_eq!(
+            Item::Map(&fields).to_value(),
+            Value::Map(BTreeMap::from([
+                ("a".to_string(), Value::from("x")),
+                ("b".to_string(), Value::Null),
+            ]))
+        );
+        assert_eq!(Item::Str("s").to_value(), Value::from("s"));
     }
 
     #[test]
