@@ -128,14 +128,7 @@ pub fn run(graph: &Graph, text: &str, span: Span, opts: &Options) -> Executed {
 /// that does not parse is parsed again in place, so its error's spans and
 /// `line:column` count in the whole text.
 fn parsed(text: &str, span: Span) -> Result<(Arc<ast::Script>, &str, usize), QueryError> {
-    let mut end = span.end.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut start = span.start.min(end);
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
+    let (start, end) = super::parser::within(text, span);
     let own = &text[start..end];
     if let Some(script) = cache::script(own) {
         return Ok((script, own, start));

@@ -170,10 +170,9 @@ pub fn parse(text: &str) -> Result<Script, QueryError> {
     with_stack(|| parse_here(text))
 }
 
-/// Parses the part `span` of `text` (one statement of a script, say) as a
-/// script, with every span and every `line:column` in messages counted in
-/// the whole of `text`.
-pub fn parse_in(text: &str, span: Span) -> Result<Script, QueryError> {
+/// `span`'s start and end, kept inside `text` and moved back to the
+/// nearest character boundary.
+pub fn within(text: &str, span: Span) -> (usize, usize) {
     let mut end = span.end.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -182,6 +181,14 @@ pub fn parse_in(text: &str, span: Span) -> Result<Script, QueryError> {
     while !text.is_char_boundary(start) {
         start -= 1;
     }
+    (start, end)
+}
+
+/// Parses the part `span` of `text` (one statement of a script, say) as a
+/// script, with every span and every `line:column` in messages counted in
+/// the whole of `text`.
+pub fn parse_in(text: &str, span: Span) -> Result<Script, QueryError> {
+    let (start, end) = within(text, span);
     let text = &text[..end];
     with_stack(|| {
         let ctx = Ctx::default();
