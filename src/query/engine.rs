@@ -308,6 +308,9 @@ mod tests {
         last
     }
 
+    // What the cache keeps is tested in `cache.rs` on maps of its own: the
+    // process-wide maps are shared with every test running beside this one,
+    // so whether an entry is still there when a test looks cannot be said.
     #[test]
     fn a_repeated_statement_answers_as_an_uncached_one() {
         let g = people();
@@ -327,15 +330,6 @@ mod tests {
                 let got = run_all(&g, text, &opts);
                 assert_eq!(got.result.unwrap(), want, "{text}");
             }
-            let own = cache::PlanFor {
-                text,
-                statement: 0,
-                graph: g.stamp(),
-                max_hops: opts.max_hops,
-                rewrite: opts.rewrite,
-            };
-            assert!(cache::script(text).is_some(), "{text}");
-            assert!(cache::plan(&own, &opts.params).is_some(), "{text}");
         }
     }
 
