@@ -249,13 +249,25 @@ impl Shell {
         let mut split = script::Splitter::default();
         let mut ok = true;
         let mut line = Vec::new();
+        // The splitter keeps what it read (positions count in all of it), so
+        // the input has the size cap of every file eje reads (D10): a stream
+        // without line breaks (`/dev/zero`) ends with an error, not with
+        // memory exhausted.
+        let max = crate::load::read::default_max_file_size();
         loop {
             line.clear();
+            let room = max.saturating_sub(split.text().len() as u64);
             // A read error says what it read (a bare I/O error is a failed
             // write of the output).
-            let n = input
-                .read_until(b'\n', &mut line)
+            let mut capped = std::io::Read::take(&mut *input, room.saturating_add(1));
+            let n = std::io::BufRead::read_until(&mut capped, b'\n', &mut line)
                 .map_err(|e| anyhow::anyhow!("cannot read `{name}`: {e}"))?;
+            if n as u64 > room {
+                anyhow::bail!(
+                    "`{name}` is longer than {}, the size cap for what eje reads\nhelp: raise it with --max-file-size, or split the input",
+                    crate::load::read::human(max)
+                );
+            }
             let items = if n == 0 {
                 split.finish()
             } else {
