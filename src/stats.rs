@@ -35,7 +35,7 @@ impl Stats {
         let mut s = Stats {
             nodes: g.node_count(),
             relations: g.rel_count(),
-            sources: g.sources.len(),
+            sources: g.sources().len(),
             ..Stats::default()
         };
         for ix in g.nodes() {

@@ -44,7 +44,7 @@ fn bundled_data_loads_cleanly() {
         })
         .count();
     assert!(claims > 150, "only {claims} claims");
-    assert_eq!(g.sources.len(), 5, "one source per article");
+    assert_eq!(g.sources().len(), 5, "one source per article");
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn every_relation_cites_a_source_with_a_quote() {
                 "{m:?}"
             );
             assert!(
-                matches!(m.get("source"), Some(Value::Str(s)) if g.sources.contains_key(&**s)),
+                matches!(m.get("source"), Some(Value::Str(s)) if g.sources().contains_key(&**s)),
                 "{m:?}"
             );
         }

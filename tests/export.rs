@@ -115,7 +115,7 @@ fn rel_ix(g: &Graph, claim: &str) -> EdgeIndex {
 /// The same graph with nodes and relations inserted in reverse order.
 fn reversed(g: &Graph) -> Graph {
     let mut r = Graph::new(g.schema.clone());
-    r.sources = g.sources.clone();
+    *r.sources_mut() = g.sources().clone();
     let mut map = BTreeMap::new();
     for n in g.nodes().collect::<Vec<_>>().into_iter().rev() {
         map.insert(n, r.add_node(g.node(n).clone()));

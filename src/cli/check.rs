@@ -119,7 +119,7 @@ fn check_report(args: &CheckArgs, color: bool) -> CheckReport {
             sources.len(),
             g.node_count(),
             g.rel_count(),
-            g.sources.len()
+            g.sources().len()
         ),
         None => format!("{}: not loaded", location.describe()),
     };

@@ -54,7 +54,7 @@ pub fn run(args: CoverageArgs, err_color: bool) -> anyhow::Result<Exit> {
         }
         crate::session::GraphSource::Script(_) => Vec::new(),
     };
-    let text = match render(&loaded.graph.sources, &cites, &corpus, &args) {
+    let text = match render(loaded.graph.sources(), &cites, &corpus, &args) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("eje: {e}");

@@ -401,7 +401,7 @@ pub fn map_data(graph: &Graph, sub: &Subgraph, scope: &Scope) -> Json {
 
     let sources: Vec<Json> = cited
         .iter()
-        .map(|id| match graph.sources.get(id) {
+        .map(|id| match graph.sources().get(id) {
             Some(s) => json!({
                 "id": id,
                 "title": s.title,

@@ -116,7 +116,7 @@ fn graph_header(graph: &Graph, nodes: usize, rels: &[EdgeIndex]) -> Json {
     let cited: BTreeSet<&str> = cited.into_iter().collect();
     let mut sources = Map::new();
     for &id in &cited {
-        if let Some(s) = graph.sources.get(id) {
+        if let Some(s) = graph.sources().get(id) {
             let mut m = Map::new();
             m.insert("kind".into(), Json::String(s.kind.clone()));
             m.insert("title".into(), Json::String(s.title.clone()));

@@ -604,7 +604,7 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
     let schema = graph.schema.clone().unwrap_or_default();
     let rivals = rivals(&dossiers);
     let claims: usize = dossiers.iter().map(|d| d.data.claims.len()).sum();
-    graph.graph.reserve_edges(claims);
+    graph.reserve(0, claims);
     // A file's claims are freed by whichever worker finishes its last chunk.
     type Job<'a> = (Arc<(Vec<ClaimSpec<'a>>, Vec<[u32; 2]>)>, Range<usize>);
     let mut jobs: Vec<Mutex<Option<Job<'_>>>> = Vec::new();
@@ -704,7 +704,7 @@ fn add_sources_and_nodes(
 ) {
     for d in dossiers {
         for s in &d.data.sources {
-            graph.sources.insert(
+            graph.sources_mut().insert(
                 s.id.to_string(),
                 Source {
                     id: s.id.to_string(),

@@ -408,8 +408,8 @@ fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
             e.schema(s);
         }
     }
-    e.w.len(g.sources.len());
-    for (k, s) in &g.sources {
+    e.w.len(g.sources().len());
+    for (k, s) in g.sources() {
         e.str(k);
         e.str(&s.id);
         e.str(&s.kind);
@@ -782,7 +782,7 @@ fn decode_graph<'s>(
         // The sources are read here too: the relations take longer.
         let nodes = (|| -> Result<Graph, Damage> {
             let mut g = Graph::new(schema);
-            g.sources = head.sources().ok_or_else(|| bad(GRAPH))?;
+            *g.sources_mut() = head.sources().ok_or_else(|| bad(GRAPH))?;
             let bytes = section(NODES)?;
             Dec::new(Reader(&bytes), &strs, &values)
                 .citing(&strs)
@@ -796,7 +796,7 @@ fn decode_graph<'s>(
     let mut graph = graph?;
     let rels = rels?;
     let n = graph.node_count();
-    graph.graph.reserve_exact_edges(rels.len());
+    graph.reserve(0, rels.len());
     for (from, to, rel) in rels {
         if from >= n || to >= n {
             return Err(bad(RELS));

@@ -719,7 +719,7 @@ impl Server {
         let decl = self.index.decls.get(id)?;
         let graph = self.graph.as_ref();
         let mut out = String::new();
-        if let Some(s) = graph.and_then(|g| g.sources.get(id)) {
+        if let Some(s) = graph.and_then(|g| g.sources().get(id)) {
             let _ = writeln!(out, "**{}** (`{id}`, {})\n", s.title, s.kind);
             let _ = writeln!(out, "file: `{}`", s.file);
             if let Some(p) = &s.published {
@@ -780,7 +780,7 @@ impl Server {
                     .find(|l| l.field.as_deref() == Some("source"))
             })?;
         let graph = self.graph.as_ref()?;
-        let file = &graph.sources.get(&source.value)?.file;
+        let file = &graph.sources().get(&source.value)?.file;
         let text = std::fs::read_to_string(corpus.join(file)).ok()?;
         let a = crate::coverage::article(&source.value, file, &text, &[("quote", quote)]);
         let cited: Vec<String> = a
@@ -830,7 +830,7 @@ impl Server {
                         let title = self
                             .graph
                             .as_ref()
-                            .and_then(|g| g.sources.get(id))
+                            .and_then(|g| g.sources().get(id))
                             .map(|s| s.title.clone());
                         item(id, title, lt::CompletionItemKind::REFERENCE)
                     })

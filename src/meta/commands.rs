@@ -588,7 +588,7 @@ impl Shell {
                     self.session.source.describe(),
                     g.node_count(),
                     g.rel_count(),
-                    g.sources.len()
+                    g.sources().len()
                 ));
                 self.vocab_stale = true;
             }
@@ -620,7 +620,7 @@ impl Shell {
             Err(e) => return self.error(&e),
         };
         let graph = self.session.graph_arc();
-        match crate::coverage::report(&graph.sources, &cites, &corpus, article) {
+        match crate::coverage::report(graph.sources(), &cites, &corpus, article) {
             Ok(r) if article.is_some() => {
                 self.print(&r.render_detail(crate::coverage::Format::Table))
             }

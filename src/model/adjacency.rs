@@ -20,13 +20,35 @@ use super::{Node, Rel};
 /// A relation type's number in this graph.
 pub type TypeId = u32;
 
-/// One relation seen from one of its ends.
+/// One relation seen from one of its ends: three plain numbers laid out
+/// as C lays them out, so a column of hops can be read in place from bytes
+/// (the snapshot) as well as built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct Hop {
-    pub rel: EdgeIndex,
-    /// The node at the other end.
-    pub other: NodeIndex,
+    rel: u32,
+    other: u32,
     pub ty: TypeId,
+}
+
+impl Hop {
+    pub fn new(rel: EdgeIndex, other: NodeIndex, ty: TypeId) -> Hop {
+        Hop {
+            rel: rel.index() as u32,
+            other: other.index() as u32,
+            ty,
+        }
+    }
+
+    /// The relation.
+    pub fn rel(&self) -> EdgeIndex {
+        EdgeIndex::new(self.rel as usize)
+    }
+
+    /// The node at the other end.
+    pub fn other(&self) -> NodeIndex {
+        NodeIndex::new(self.other as usize)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -82,11 +104,7 @@ impl Adjacency {
             out_start[i + 1] += out_start[i];
             in_start[i + 1] += in_start[i];
         }
-        let blank = Hop {
-            rel: EdgeIndex::end(),
-            other: NodeIndex::end(),
-            ty: 0,
-        };
+        let blank = Hop::new(EdgeIndex::end(), NodeIndex::end(), 0);
         let mut out = vec![blank; g.edge_count()];
         let mut inc = vec![blank; g.edge_count()];
         let mut out_fill = out_start.clone();
@@ -97,10 +115,10 @@ impl Adjacency {
             let (s, t) = (e.source(), e.target());
             let ty = tys[i];
             let o = &mut out_fill[s.index()];
-            out[*o as usize] = Hop { rel, other: t, ty };
+            out[*o as usize] = Hop::new(rel, t, ty);
             *o += 1;
             let o = &mut in_fill[t.index()];
-            inc[*o as usize] = Hop { rel, other: s, ty };
+            inc[*o as usize] = Hop::new(rel, s, ty);
             *o += 1;
         }
         let mut labels: Vec<String> = Vec::new();
@@ -267,7 +285,7 @@ mod tests {
                 want.sort_by_key(|w| w.0);
                 let got: Vec<(EdgeIndex, NodeIndex, &str)> = hops
                     .iter()
-                    .map(|h| (h.rel, h.other, adj.type_names()[h.ty as usize].as_str()))
+                    .map(|h| (h.rel(), h.other(), adj.type_names()[h.ty as usize].as_str()))
                     .collect();
                 assert_eq!(got, want, "{dir:?} of {n:?}");
             }

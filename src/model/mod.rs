@@ -77,10 +77,10 @@ pub struct Source {
 /// The property graph and its indexes. Built once, then read-only.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    pub graph: DiGraph<Node, Rel>,
+    graph: DiGraph<Node, Rel>,
     /// Present for curated data; absent for a graph built from a script.
     pub schema: Option<Schema>,
-    pub sources: BTreeMap<String, Source>,
+    sources: BTreeMap<String, Source>,
     by_id: FastMap<String, NodeIndex>,
     by_key: FastMap<String, Vec<NodeIndex>>,
     by_label: FastMap<String, Vec<NodeIndex>>,
@@ -171,6 +171,28 @@ impl Graph {
         ids.get(ix.index())
             .cloned()
             .unwrap_or_else(|| Value::from(self.node(ix).id.as_str()))
+    }
+
+    /// Makes room for this many more nodes and relations.
+    pub fn reserve(&mut self, nodes: usize, rels: usize) {
+        self.graph.reserve_exact_nodes(nodes);
+        self.graph.reserve_exact_edges(rels);
+    }
+
+    /// The cited articles, by id.
+    pub fn sources(&self) -> &BTreeMap<String, Source> {
+        &self.sources
+    }
+
+    /// The cited articles, to fill while the graph is built.
+    pub fn sources_mut(&mut self) -> &mut BTreeMap<String, Source> {
+        &mut self.sources
+    }
+
+    /// A relation, to change while the graph is built (tests).
+    #[cfg(test)]
+    pub(crate) fn rel_mut(&mut self, ix: EdgeIndex) -> &mut Rel {
+        &mut self.graph[ix]
     }
 
     /// This state of the graph (see `Stamp`).

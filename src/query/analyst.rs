@@ -39,7 +39,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 
 use super::ast::{self, Span};
 use super::dates::{self, Extent};
@@ -132,9 +131,7 @@ fn bind(graph: &Graph, r: &ast::EntityRef, opts: &Options) -> Result<ast::Entity
     let text = match opts.params.get(name) {
         Some(Value::Str(s)) => s.to_string(),
         Some(Value::Int(i)) => i.to_string(),
-        Some(Value::Node(ix)) if ix.index() < graph.graph.node_count() => {
-            graph.node(*ix).id.clone()
-        }
+        Some(Value::Node(ix)) if ix.index() < graph.node_count() => graph.node(*ix).id.clone(),
         Some(other) => {
             return Err(QueryError::semantic(
                 format!("`${name}` is {other}, not the name or id of an entity"),
@@ -229,16 +226,14 @@ fn text_of(v: &Value) -> String {
 /// Every relation of a node, each once (a self-loop too), with its
 /// direction seen from the node and the node at its other end.
 fn rels_around(graph: &Graph, ix: NodeIndex) -> Vec<(EdgeIndex, &'static str, NodeIndex)> {
-    let g = &graph.graph;
-    let mut out: Vec<(EdgeIndex, &'static str, NodeIndex)> = g
-        .edges_directed(ix, Direction::Outgoing)
-        .map(|e| (e.id(), "out", e.target()))
+    let mut out: Vec<(EdgeIndex, &'static str, NodeIndex)> = graph
+        .rels_of(ix, Direction::Outgoing)
+        .map(|e| (e, "out", graph.endpoints(e).1))
         .collect();
-    out.extend(
-        g.edges_directed(ix, Direction::Incoming)
-            .filter(|e| e.source() != e.target())
-            .map(|e| (e.id(), "in", e.source())),
-    );
+    out.extend(graph.rels_of(ix, Direction::Incoming).filter_map(|e| {
+        let (from, to) = graph.endpoints(e);
+        (from != to).then_some((e, "in", from))
+    }));
     out.sort_by_key(|(e, _, _)| *e);
     out
 }
@@ -847,13 +842,13 @@ fn claimant_of(graph: &Graph, by: &ast::EntityRef) -> Result<String, QueryError>
 /// The source `EVIDENCE ... IN` names, by id ignoring case.
 fn source_of(graph: &Graph, source: &ast::EntityRef) -> Result<String, QueryError> {
     if let Some(id) = graph
-        .sources
+        .sources()
         .keys()
         .find(|k| k.eq_ignore_ascii_case(&source.text))
     {
         return Ok(id.clone());
     }
-    let ids = graph.sources.keys().map(String::as_str);
+    let ids = graph.sources().keys().map(String::as_str);
     let near = crate::model::names::nearest(&source.text, ids, 3);
     let mut err = QueryError::semantic(
         format!("no source is called `{}`", source.text),

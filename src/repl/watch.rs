@@ -64,7 +64,7 @@ impl Watcher {
                             "reloaded {what} (a file changed): {} entities, {} relations, {} sources",
                             g.node_count(),
                             g.rel_count(),
-                            g.sources.len()
+                            g.sources().len()
                         );
                         if tx.send(loaded).is_err() {
                             break;

@@ -504,7 +504,7 @@ pub fn alliance() -> Graph {
         ("src_c", "Misiles norcoreanos", "es"),
         ("src_d", "Kremlin denies \"deployment\" <claims>", "en"),
     ] {
-        g.sources.insert(
+        g.sources_mut().insert(
             id.to_string(),
             Source {
                 id: id.to_string(),

@@ -11,7 +11,7 @@ fn same_graph(a: &Graph, b: &Graph) {
     assert_eq!(a.node_count(), b.node_count());
     assert_eq!(a.rel_count(), b.rel_count());
     assert_eq!(a.schema, b.schema);
-    assert_eq!(a.sources, b.sources);
+    assert_eq!(a.sources(), b.sources());
     for ix in a.nodes() {
         assert_eq!(a.node(ix), b.node(ix), "node {}", ix.index());
         let id = &a.node(ix).id;
@@ -351,7 +351,7 @@ proptest! {
                 })
                 .collect();
             // Evidence keys are never also set directly.
-            let props = &mut g.graph[ix].props;
+            let props = &mut g.rel_mut(ix).props;
             for k in evidence_keys() {
                 props.remove(k);
             }

@@ -127,9 +127,8 @@ pub(super) fn degree(g: &Graph, a: &[Value]) -> FnResult {
             let out = g.rels_of(*ix, Direction::Outgoing).count();
             // A self-loop counts once.
             let inc = g
-                .graph
-                .edges_directed(*ix, Direction::Incoming)
-                .filter(|e| petgraph::visit::EdgeRef::source(e) != *ix)
+                .rels_of(*ix, Direction::Incoming)
+                .filter(|e| g.endpoints(*e).0 != *ix)
                 .count();
             Value::Int((out + inc) as i64)
         }

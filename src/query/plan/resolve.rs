@@ -116,11 +116,12 @@ impl Planner<'_> {
                     .chain(REL_KEYS)
                     .map(|s| s.to_string())
                     .collect();
-                for n in self.graph.graph.node_weights() {
-                    all.extend(n.props.keys().cloned());
+                let g = self.graph;
+                for n in g.nodes() {
+                    all.extend(g.node(n).props.keys().cloned());
                 }
-                for r in self.graph.graph.edge_weights() {
-                    all.extend(r.props.keys().cloned());
+                for r in g.rels() {
+                    all.extend(g.rel(r).props.keys().cloned());
                 }
                 all.sort();
                 all.dedup();
@@ -143,10 +144,10 @@ impl Planner<'_> {
         if let Some(k) = NODE_KEYS.iter().chain(REL_KEYS).find_map(|k| pick(k)) {
             return Some(k);
         }
-        let g = &self.graph.graph;
-        g.node_weights()
-            .flat_map(|n| n.props.keys())
-            .chain(g.edge_weights().flat_map(|r| r.props.keys()))
+        let g = self.graph;
+        g.nodes()
+            .flat_map(|n| g.node(n).props.keys())
+            .chain(g.rels().flat_map(|r| g.rel(r).props.keys()))
             .find_map(|k| pick(k))
     }
 
@@ -172,16 +173,17 @@ fn rel_type(graph: &Graph, id: &ast::Ident) -> Result<String, QueryError> {
         return Ok(r.name.clone());
     }
     // Types present in the data but not in the schema (derived ones).
-    let g = &graph.graph;
+    let g = graph;
     if let Some(e) = g
-        .edge_weights()
+        .rels()
+        .map(|r| g.rel(r))
         .find(|r| r.rel_type.eq_ignore_ascii_case(&id.name))
     {
         return Ok(e.rel_type.clone());
     }
     let mut all: Vec<&str> = schema.relations.keys().map(String::as_str).collect();
     let mut seen: HashSet<&str> = all.iter().copied().collect();
-    for r in g.edge_weights() {
+    for r in g.rels().map(|r| g.rel(r)) {
         if seen.insert(r.rel_type.as_str()) {
             all.push(r.rel_type.as_str());
         }

@@ -34,7 +34,7 @@ impl Exec<'_> {
                 }
             }
         } else {
-            all = hops(self.graph, from, x.dir, &x.types).map(|h| (h.rel, h.other));
+            all = hops(self.graph, from, x.dir, &x.types).map(|h| (h.rel(), h.other()));
             &mut all
         };
         for (e, other) in candidates {
@@ -97,9 +97,9 @@ impl Exec<'_> {
         } else {
             for h in hops {
                 self.tick()?;
-                if used.contains(&h.rel)
-                    || !self.rel_ok(h.rel, &x.rel_props, row)?
-                    || !self.reaches(x, h.other, row)?
+                if used.contains(&h.rel())
+                    || !self.rel_ok(h.rel(), &x.rel_props, row)?
+                    || !self.reaches(x, h.other(), row)?
                 {
                     continue;
                 }
@@ -138,17 +138,17 @@ impl Exec<'_> {
             FastSet::with_capacity_and_hasher(hops.size_hint().1.unwrap_or(0), Default::default());
         for h in hops {
             self.tick()?;
-            if seen.contains(&h.other)
-                || used.contains(&h.rel)
-                || !self.rel_ok(h.rel, &x.rel_props, row)?
-                || !self.reaches(x, h.other, row)?
+            if seen.contains(&h.other())
+                || used.contains(&h.rel())
+                || !self.rel_ok(h.rel(), &x.rel_props, row)?
+                || !self.reaches(x, h.other(), row)?
             {
                 continue;
             }
-            seen.insert(h.other);
-            row[x.rel] = Value::Rel(h.rel);
-            row[x.to] = Value::Node(h.other);
-            used.push(h.rel);
+            seen.insert(h.other());
+            row[x.rel] = Value::Rel(h.rel());
+            row[x.to] = Value::Node(h.other());
+            used.push(h.rel());
             let flow = self.bound(m, i, row, used, sink);
             used.pop();
             if flow? == Flow::Stop {
@@ -213,7 +213,7 @@ impl Iterator for Hops<'_> {
             .back
             .iter()
             .filter(|h| {
-                h.other != self.from
+                h.other() != self.from
                     && self.types.matches_id(h.ty)
                     && (self.both || self.types.symmetric_id(h.ty))
             })
@@ -228,7 +228,7 @@ impl Iterator for Hops<'_> {
                 (None, None) => return None,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(f), Some(b)) => f.rel < b.rel,
+                (Some(f), Some(b)) => f.rel() < b.rel(),
             };
             if take_fwd {
                 let h = self.fwd[0];
@@ -240,7 +240,7 @@ impl Iterator for Hops<'_> {
                 let h = self.back[0];
                 self.back = &self.back[1..];
                 // A self-loop was seen going the other way already.
-                if h.other == self.from {
+                if h.other() == self.from {
                     continue;
                 }
                 if self.types.matches_id(h.ty) && (self.both || self.types.symmetric_id(h.ty)) {

@@ -65,10 +65,8 @@ impl Exec<'_> {
             let mut next = Vec::new();
             let mut meet = None;
             'layer: for &u in frontier.iter() {
-                for Hop {
-                    rel: e, other: v, ..
-                } in hops(self.graph, u, dir, &s.types)
-                {
+                for h in hops(self.graph, u, dir, &s.types) {
+                    let (e, v) = (h.rel(), h.other());
                     self.tick()?;
                     if v == root || mine.contains_key(&v) || !self.rel_ok(e, &s.rel_props, row)? {
                         continue;
@@ -116,10 +114,8 @@ impl Exec<'_> {
             depth += 1;
             let mut next = Vec::new();
             for &u in &frontier {
-                for Hop {
-                    rel: e, other: v, ..
-                } in hops(self.graph, u, s.dir, &s.types)
-                {
+                for h in hops(self.graph, u, s.dir, &s.types) {
+                    let (e, v) = (h.rel(), h.other());
                     self.tick()?;
                     if !self.rel_ok(e, &s.rel_props, row)? {
                         continue;

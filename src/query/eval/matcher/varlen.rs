@@ -39,18 +39,19 @@ impl Exec<'_> {
             for &u in &frontier {
                 for h in hops(self.graph, u, x.dir, &x.types) {
                     self.tick()?;
-                    if dist.get(h.other).is_some()
+                    if dist.get(h.other()).is_some()
                         || (!plain
-                            && (used.contains(&h.rel) || !self.rel_ok(h.rel, &x.rel_props, row)?))
+                            && (used.contains(&h.rel())
+                                || !self.rel_ok(h.rel(), &x.rel_props, row)?))
                     {
                         continue;
                     }
-                    dist.set(h.other, depth);
+                    dist.set(h.other(), depth);
                     if last {
                         // Not expanded further: only a result.
-                        order.push(h.other);
+                        order.push(h.other());
                     } else {
-                        next.push(h.other);
+                        next.push(h.other());
                     }
                 }
             }
@@ -100,10 +101,10 @@ impl Exec<'_> {
         // start, then that relation.
         for h in hops(self.graph, start, x.dir.flip(), &x.types) {
             self.tick()?;
-            if used.contains(&h.rel) || !self.rel_ok(h.rel, &x.rel_props, row)? {
+            if used.contains(&h.rel()) || !self.rel_ok(h.rel(), &x.rel_props, row)? {
                 continue;
             }
-            if h.other == start || dist.get(h.other).is_some_and(|d| d < max) {
+            if h.other() == start || dist.get(h.other()).is_some_and(|d| d < max) {
                 return Ok(true);
             }
         }
@@ -137,25 +138,25 @@ impl Exec<'_> {
                 };
                 for h in hops(self.graph, u, Dir::Both, &x.types) {
                     self.tick()?;
-                    if Some(h.rel) == parent
-                        || used.contains(&h.rel)
-                        || !self.rel_ok(h.rel, &x.rel_props, row)?
+                    if Some(h.rel()) == parent
+                        || used.contains(&h.rel())
+                        || !self.rel_ok(h.rel(), &x.rel_props, row)?
                     {
                         continue;
                     }
-                    if h.other == start {
+                    if h.other() == start {
                         if du < max {
                             return Ok(true);
                         }
                         continue;
                     }
-                    match seen.get(&h.other) {
+                    match seen.get(&h.other()) {
                         None => {
-                            seen.insert(h.other, (du + 1, first.unwrap_or(h.rel), h.rel));
-                            next.push(h.other);
+                            seen.insert(h.other(), (du + 1, first.unwrap_or(h.rel()), h.rel()));
+                            next.push(h.other());
                         }
                         Some(&(dv, fv, pv)) => {
-                            if pv == h.rel {
+                            if pv == h.rel() {
                                 continue;
                             }
                             let closes = first.is_none_or(|f| f != fv);
@@ -185,18 +186,18 @@ impl Exec<'_> {
     ) -> Result<bool, QueryError> {
         for h in hops(self.graph, node, x.dir, &x.types) {
             self.tick()?;
-            if used.contains(&h.rel)
-                || trail.contains(&h.rel)
-                || !self.rel_ok(h.rel, &x.rel_props, row)?
+            if used.contains(&h.rel())
+                || trail.contains(&h.rel())
+                || !self.rel_ok(h.rel(), &x.rel_props, row)?
             {
                 continue;
             }
-            if h.other == start {
+            if h.other() == start {
                 return Ok(true);
             }
             if left > 1 {
-                trail.push(h.rel);
-                let found = self.closed_dfs(x, start, h.other, left - 1, trail, used, row)?;
+                trail.push(h.rel());
+                let found = self.closed_dfs(x, start, h.other(), left - 1, trail, used, row)?;
                 trail.pop();
                 if found {
                     return Ok(true);
@@ -324,7 +325,8 @@ impl Exec<'_> {
             }
         }
         if depth < max {
-            for Hop { rel: e, other, .. } in hops(self.graph, node, x.dir, &x.types) {
+            for h in hops(self.graph, node, x.dir, &x.types) {
+                let (e, other) = (h.rel(), h.other());
                 self.tick()?;
                 if used.contains(&e) || !self.rel_ok(e, &x.rel_props, row)? {
                     continue;
