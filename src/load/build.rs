@@ -541,7 +541,7 @@ impl Builder {
         }
         self.put_known_until(&mut props, c.when.as_ref(), c.cite.iter());
         self.put_evidence(&mut props, c.cite.iter(), sources);
-        let (rank, reason) = match &c.rank {
+        let (rank, reason) = match c.rank.as_deref() {
             Some(RankSpec::Preferred) => ("preferred", None),
             Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r)),
             Some(RankSpec::Normal) | None => ("normal", None),

@@ -126,8 +126,8 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         what: &str,
     ) {
         let list = match section {
-            Section::Claim => &self.dossiers[fi].data.claims[i].cite,
-            Section::Entity => &self.dossiers[fi].data.entities[i].cite,
+            Section::Claim => &self.dossiers[fi].data.claims[i].cite[..],
+            Section::Entity => &self.dossiers[fi].data.entities[i].cite[..],
             Section::Source => return,
         };
         let Some(&first) = cites.first() else { return };

@@ -108,7 +108,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             let all: Vec<usize> = (0..c.cite.len()).collect();
             self.check_voices(fi, Section::Claim, i, &all, "this claim");
         }
-        if let Some(RankSpec::Deprecated(reason)) = &c.rank
+        if let Some(RankSpec::Deprecated(reason)) = c.rank.as_deref()
             && reason.trim().is_empty()
         {
             let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);
