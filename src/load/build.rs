@@ -320,12 +320,16 @@ struct Builder {
     f: Arc<Value>,
     /// Each source's publication date, for `known_until`.
     published: Arc<FastMap<Box<str>, PartialDate>>,
+    /// Every source's id, in the order of all sources: what a claim's
+    /// citation points to once `check` has resolved it (no lookup by text).
+    source_ids: Arc<[Arc<str>]>,
 }
 
 impl Builder {
-    fn new(published: Arc<FastMap<Box<str>, PartialDate>>) -> Self {
+    fn new(published: Arc<FastMap<Box<str>, PartialDate>>, source_ids: Arc<[Arc<str>]>) -> Self {
         Builder {
             published,
+            source_ids,
             k: Keys::new(),
             strs: FastMap::default(),
             dates: FastMap::default(),
@@ -414,9 +418,15 @@ impl Builder {
         }
     }
 
-    fn cite(&mut self, c: &CitationSpec<'_>) -> Cite {
+    /// A citation; `number` is its source's place among all sources, where
+    /// known.
+    fn cite(&mut self, c: &CitationSpec<'_>, number: Option<u32>) -> Cite {
+        let known = number.and_then(|n| self.source_ids.get(n as usize));
         Cite {
-            source: self.text(&c.source),
+            source: match known {
+                Some(s) => s.clone(),
+                None => self.text(&c.source),
+            },
             quote: self.text(&c.quote),
             claimant: c.claimant.as_ref().map(|cl| self.text(claimant_text(cl))),
             hedge: c.hedge,
@@ -424,16 +434,22 @@ impl Builder {
     }
 
     /// The evidence properties shared by claims and event expansions.
+    /// `numbers`: the sources of `cites` by their place among all sources
+    /// (see `cite`), or empty.
     fn put_evidence<'x, 'y: 'x>(
         &mut self,
         props: &mut Props,
         cites: impl Iterator<Item = &'x CitationSpec<'y>> + Clone,
+        numbers: &[u32],
     ) {
         if let Some(h) = weakest(cites.clone()) {
             let v = self.str(hedge_name(h));
             props.insert_shared(self.k.hedge, v);
         }
-        let cites = cites.map(|c| self.cite(c)).collect();
+        let cites = cites
+            .enumerate()
+            .map(|(j, c)| self.cite(c, numbers.get(j).copied()))
+            .collect();
         props.set_deferred(Evidence { cites });
     }
 
@@ -466,7 +482,7 @@ impl Builder {
         if !e.cite.is_empty() {
             // The evidence for the event itself (its facets' evidence is on
             // the relations it expands into).
-            let cites: Vec<Cite> = e.cite.iter().map(|c| self.cite(c)).collect();
+            let cites: Vec<Cite> = e.cite.iter().map(|c| self.cite(c, None)).collect();
             let mut sources: Vec<Value> = Vec::new();
             for c in &cites {
                 let s = Value::from(&*c.source);
@@ -490,8 +506,9 @@ impl Builder {
         }
     }
 
-    fn claim_rel(&mut self, c: &ClaimSpec<'_>, rivals: &[String]) -> Rel {
-        let mut props = Props::with_capacity(5);
+    /// `sources`: the sources of the claim's citations (see `cite`).
+    fn claim_rel(&mut self, c: &ClaimSpec<'_>, rivals: &[String], sources: &[u32]) -> Rel {
+        let mut props = Props::with_capacity(16);
         for (k, v) in &c.props {
             props.insert(k.clone(), prop_value(v));
         }
@@ -523,8 +540,8 @@ impl Builder {
             props.insert_shared(self.k.quantity_text, Arc::new(Value::from(&*q.text)));
         }
         self.put_known_until(&mut props, c.when.as_ref(), c.cite.iter());
-        self.put_evidence(&mut props, c.cite.iter());
-        let (rank, reason) = match &c.rank {
+        self.put_evidence(&mut props, c.cite.iter(), sources);
+        let (rank, reason) = match c.rank.as_deref() {
             Some(RankSpec::Preferred) => ("preferred", None),
             Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r)),
             Some(RankSpec::Normal) | None => ("normal", None),
@@ -546,6 +563,7 @@ impl Builder {
             props.insert_shared(self.k.note, Arc::new(Value::from(&**n)));
         }
         props.insert_shared(self.k.derived, self.bool(false));
+        props.shrink_exact();
         Rel {
             rel_type: c.relation.to_string(),
             props,
@@ -567,7 +585,7 @@ impl Builder {
             self.put_when(&mut props, e.when.as_ref());
             self.put_known_until(&mut props, e.when.as_ref(), cites.clone());
         }
-        self.put_evidence(&mut props, cites);
+        self.put_evidence(&mut props, cites, &[]);
         let rank = self.str("normal");
         props.insert_shared(self.k.rank, rank);
         let event = self.str(&e.id);
@@ -584,12 +602,19 @@ fn claimant_text<'s>(c: &'s ClaimantSpec<'_>) -> &'s str {
 }
 
 /// Builds the graph. `ends` holds, file by file, the subject and object
-/// node of each claim as `check` resolved them (`u32::MAX`: unresolved).
+/// node of each claim as `check` resolved them (`u32::MAX`: unresolved),
+/// and `cite_sources` the source of each of their citations, by its place
+/// among all sources.
 ///
 /// Claims become relations on worker threads, a chunk at a time, while this
 /// thread makes the nodes; it then adds the relations in claim order, so
 /// node and edge indices are those of a sequential build.
-pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32; 2]>>) -> Graph {
+pub fn build(
+    schema: Schema,
+    mut dossiers: Vec<Dossier<'_>>,
+    ends: Vec<Vec<[u32; 2]>>,
+    cite_sources: Vec<Vec<u32>>,
+) -> Graph {
     let published: FastMap<Box<str>, PartialDate> = dossiers
         .iter()
         .flat_map(|d| &d.data.sources)
@@ -599,20 +624,32 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
         })
         .collect();
     let published = Arc::new(published);
-    let mut b = Builder::new(published.clone());
+    let source_ids: Arc<[Arc<str>]> = dossiers
+        .iter()
+        .flat_map(|d| &d.data.sources)
+        .map(|s| Arc::from(&*s.id))
+        .collect();
+    let mut b = Builder::new(published.clone(), source_ids.clone());
     let mut graph = Graph::new(Some(schema));
     let schema = graph.schema.clone().unwrap_or_default();
     let rivals = rivals(&dossiers);
     let claims: usize = dossiers.iter().map(|d| d.data.claims.len()).sum();
     graph.reserve(0, claims);
-    // A file's claims are freed by whichever worker finishes its last chunk.
-    type Job<'a> = (Arc<(Vec<ClaimSpec<'a>>, Vec<[u32; 2]>)>, Range<usize>);
+    // A file's claims are freed by whichever worker finishes its last
+    // chunk. A job is a range of claims and the place of its first claim's
+    // first citation in the file's `cite_sources`.
+    type Job<'a> = (ClaimsOfFile<'a>, Range<usize>, usize);
     let mut jobs: Vec<Mutex<Option<Job<'_>>>> = Vec::new();
+    let mut cite_sources = cite_sources.into_iter();
     for (d, ends) in dossiers.iter_mut().zip(ends) {
-        let file = Arc::new((std::mem::take(&mut d.data.claims), ends));
+        let sources = cite_sources.next().unwrap_or_default();
+        let file = Arc::new((std::mem::take(&mut d.data.claims), ends, sources));
+        let mut first_cite = 0;
         for start in (0..file.0.len()).step_by(CHUNK) {
             let range = start..(start + CHUNK).min(file.0.len());
-            jobs.push(Mutex::new(Some((file.clone(), range))));
+            let cites: usize = file.0[range.clone()].iter().map(|c| c.cite.len()).sum();
+            jobs.push(Mutex::new(Some((file.clone(), range, first_cite))));
+            first_cite += cites;
         }
     }
     let (senders, receivers): (Vec<_>, Vec<_>) = jobs.iter().map(|_| mpsc::channel()).unzip();
@@ -621,23 +658,30 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let mut b = Builder::new(published.clone());
+                let mut b = Builder::new(published.clone(), source_ids.clone());
                 let empty = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let taken = job.lock().unwrap_or_else(|p| p.into_inner()).take();
-                    let Some((file, range)) = taken else { break };
-                    let (claims, ends) = &*file;
-                    let rels: Vec<_> = claims[range.clone()]
-                        .iter()
-                        .zip(&ends[range])
-                        .filter(|(_, e)| e[0] != u32::MAX && e[1] != u32::MAX)
-                        .map(|(c, &[s, o])| {
-                            let r = rivals.get(c.id.as_deref().unwrap_or(""));
-                            (s, o, b.claim_rel(c, r.unwrap_or(&empty)))
-                        })
-                        .collect();
+                    let Some((file, range, mut cite)) = taken else {
+                        break;
+                    };
+                    let (claims, ends, sources) = &*file;
+                    let mut rels = Vec::with_capacity(range.len());
+                    for (c, &[s, o]) in claims[range.clone()].iter().zip(&ends[range]) {
+                        let first = cite;
+                        cite += c.cite.len();
+                        if s == u32::MAX || o == u32::MAX {
+                            continue;
+                        }
+                        let r = match &c.id {
+                            Some(id) => rivals.get(&**id).map_or(&empty[..], Vec::as_slice),
+                            None => &empty[..],
+                        };
+                        let numbers = sources.get(first..cite).unwrap_or(&[]);
+                        rels.push((s, o, b.claim_rel(c, r, numbers)));
+                    }
                     drop(file);
                     if senders[i].send(rels).is_err() {
                         break;
@@ -692,6 +736,10 @@ pub fn build(schema: Schema, mut dossiers: Vec<Dossier<'_>>, ends: Vec<Vec<[u32;
     }
     graph
 }
+
+/// A file's claims, with their ends and their citations' sources as
+/// `check` resolved them.
+type ClaimsOfFile<'a> = Arc<(Vec<ClaimSpec<'a>>, Vec<[u32; 2]>, Vec<u32>)>;
 
 /// Claims per job for the workers of `build`.
 const CHUNK: usize = 16 * 1024;

@@ -92,7 +92,8 @@ pub struct Loaded {
     pub graph: Graph,
     /// Problems that do not stop loading.
     pub warnings: Vec<Diagnostic>,
-    /// The text of every file, for rendering warnings.
+    /// Every file read, with its text where a warning points into it (for
+    /// rendering them; the others' texts are empty).
     pub sources: SourceMap,
     /// The audit's findings, when `Options::audit` asked for them.
     pub audit: Vec<check::AuditItem>,
@@ -370,7 +371,12 @@ fn check_and_build(
     let timer = PhaseTimer::start();
     let result = check::check(&files, opts, progress, &timer, &mut diags).map(|checked| {
         progress.phase("building the graph");
-        let graph = build::build(checked.schema, checked.dossiers, checked.ends);
+        let graph = build::build(
+            checked.schema,
+            checked.dossiers,
+            checked.ends,
+            checked.cite_sources,
+        );
         timer.phase("build");
         // Queries walk adjacency first of all: index it now, as part of the load.
         graph.adjacency();
@@ -383,9 +389,9 @@ fn check_and_build(
     sources.extend(broken);
     match result {
         Some((graph, audit)) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
+            sources: named_texts(&diags, sources),
             graph,
             warnings: diags,
-            sources,
             audit,
         }),
         _ => Failure {
@@ -394,6 +400,28 @@ fn check_and_build(
         }
         .into_err(),
     }
+}
+
+/// Keeps the texts some diagnostic points into (its file or a related
+/// place): all a loaded dataset needs to render its warnings. The others,
+/// the bulk of a large dataset, are freed at once; their files stay listed
+/// (`eje check` counts them), with an empty text.
+fn named_texts(diags: &[Diagnostic], mut sources: SourceMap) -> SourceMap {
+    let named: FastSet<&str> = diags
+        .iter()
+        .flat_map(|d| {
+            d.file
+                .iter()
+                .chain(d.related.iter().filter_map(|r| r.file.as_ref()))
+        })
+        .map(String::as_str)
+        .collect();
+    for (name, text) in &mut sources {
+        if !named.contains(name.as_str()) {
+            *text = String::new();
+        }
+    }
+    sources
 }
 
 impl Failure {

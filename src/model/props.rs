@@ -159,6 +159,16 @@ impl Props {
         }
     }
 
+    /// Gives back the room kept for more properties: a million relations
+    /// built with room to spare would carry it for the graph's life.
+    pub fn shrink_exact(&mut self) {
+        if self.entries.capacity() > self.entries.len() {
+            let mut exact = Vec::with_capacity(self.entries.len());
+            exact.append(&mut self.entries);
+            self.entries = exact;
+        }
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
@@ -581,6 +591,19 @@ mod tests {
         let map: BTreeMap<String, Value> = p.to_map();
         assert_eq!(Props::from(map.clone()), p);
         assert_eq!(map.len(), 5);
+    }
+
+    #[test]
+    fn shrinking_keeps_every_property() {
+        let mut p = Props::with_capacity(16);
+        p.insert("rank".into(), Value::from("normal"));
+        p.insert("date".into(), Value::Int(1));
+        p.set_deferred(Evidence("a quote"));
+        let before = p.clone();
+        p.shrink_exact();
+        assert_eq!(p.entries.capacity(), 2);
+        assert_eq!(p, before);
+        assert_eq!(p["quotes"], Value::List(vec![Value::from("a quote")]));
     }
 
     #[test]

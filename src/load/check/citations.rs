@@ -32,7 +32,11 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             )
         };
         let s = at(self, "source");
-        self.check_ref(fi, s, &c.source, Section::Source, "source");
+        let source = self.check_ref(fi, s, &c.source, Section::Source, "source");
+        if section == Section::Claim {
+            let number = source.map_or(u32::MAX, |d| self.source_base[d.file] + d.index as u32);
+            self.cite_sources.push(number);
+        }
         if c.quote.trim().is_empty() {
             let s = at(self, "quote");
             self.err(
@@ -77,7 +81,13 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             )
             .help = Some("remove `states`: a claim's citation backs the whole claim; an event's citation says with `states` which of the event's facets it backs".into());
         }
-        let quote = normalize(&c.quote);
+        // Most citations name nobody otherwise: normalise the quote only
+        // for those that do.
+        let quote = if c.refers_as.is_empty() {
+            String::new()
+        } else {
+            normalize(&c.quote)
+        };
         for (k, r) in c.refers_as.iter().enumerate() {
             if !mentions_key(&quote, &normalize(r)) {
                 let s = self.span(
@@ -116,8 +126,8 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         what: &str,
     ) {
         let list = match section {
-            Section::Claim => &self.dossiers[fi].data.claims[i].cite,
-            Section::Entity => &self.dossiers[fi].data.entities[i].cite,
+            Section::Claim => &self.dossiers[fi].data.claims[i].cite[..],
+            Section::Entity => &self.dossiers[fi].data.entities[i].cite[..],
             Section::Source => return,
         };
         let Some(&first) = cites.first() else { return };

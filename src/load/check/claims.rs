@@ -16,7 +16,10 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
     pub(super) fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
         let schema = self.schema;
-        let rel = schema.relations.get(&*c.relation);
+        let rel = self
+            .schema_index(false, &c.relation)
+            .and_then(|ix| schema.relations.get_index(ix))
+            .map(|(_, r)| r);
         if rel.is_none() {
             // Indexed and cached: many claims may share a misspelling.
             let near = self
@@ -100,9 +103,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         for (j, cit) in c.cite.iter().enumerate() {
             self.check_citation(fi, Section::Claim, i, j, cit);
         }
-        let all: Vec<usize> = (0..c.cite.len()).collect();
-        self.check_voices(fi, Section::Claim, i, &all, "this claim");
-        if let Some(RankSpec::Deprecated(reason)) = &c.rank
+        // One citation speaks with one voice.
+        if c.cite.len() > 1 {
+            let all: Vec<usize> = (0..c.cite.len()).collect();
+            self.check_voices(fi, Section::Claim, i, &all, "this claim");
+        }
+        if let Some(RankSpec::Deprecated(reason)) = c.rank.as_deref()
             && reason.trim().is_empty()
         {
             let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);

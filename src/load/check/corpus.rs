@@ -54,13 +54,13 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 .entities
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (Section::Entity, i, &e.cite));
+                .map(|(i, e)| (Section::Entity, i, &e.cite[..]));
             let claim_cites = d
                 .data
                 .claims
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (Section::Claim, i, &c.cite));
+                .map(|(i, c)| (Section::Claim, i, &c.cite[..]));
             for (section, i, cites) in entity_cites.chain(claim_cites) {
                 for (j, c) in cites.iter().enumerate() {
                     let Some(Some(text)) = texts.get(&*c.source) else {

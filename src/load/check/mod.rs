@@ -125,6 +125,14 @@ pub struct Ctx<'c, 'a> {
     /// Subject and object node of each claim checked, `u32::MAX` where
     /// unresolved, so that `build` need not look them up again.
     pub ends: Vec<[u32; 2]>,
+    /// The number each file's first source has in the order of all sources.
+    pub source_base: &'c [u32],
+    /// The source of each citation of each claim checked, by that number
+    /// (`u32::MAX` where unresolved), for `build`.
+    pub cite_sources: Vec<u32>,
+    /// Positions in the schema of the relation types and kinds met so far
+    /// (`None`: not declared): a million claims name a handful of them.
+    schema_ix: [super::FastMap<Box<str>, Option<usize>>; 2],
 }
 
 /// What the checks of every file share.
@@ -137,6 +145,7 @@ struct Shared<'c, 'a> {
     suggest: &'c refs::Suggesters,
     kind_tree: &'c refs::KindTree,
     node_base: &'c [u32],
+    source_base: &'c [u32],
 }
 
 impl<'c, 'a> Shared<'c, 'a> {
@@ -156,6 +165,9 @@ impl<'c, 'a> Shared<'c, 'a> {
             endpoints_ok: super::FastSet::default(),
             node_base: self.node_base,
             ends: Vec::new(),
+            source_base: self.source_base,
+            cite_sources: Vec::new(),
+            schema_ix: Default::default(),
         }
     }
 }
@@ -164,6 +176,7 @@ impl<'c, 'a> Shared<'c, 'a> {
 struct FileCheck {
     diags: Vec<Diagnostic>,
     ends: Vec<[u32; 2]>,
+    cite_sources: Vec<u32>,
 }
 
 /// Dossiers that passed every check, ready for `build`.
@@ -172,6 +185,9 @@ pub struct Checked<'a> {
     pub dossiers: Vec<Dossier<'a>>,
     /// Subject and object node of every claim, per file (see `Ctx::ends`).
     pub ends: Vec<Vec<[u32; 2]>>,
+    /// The source of every citation of every claim, per file (see
+    /// `Ctx::cite_sources`).
+    pub cite_sources: Vec<Vec<u32>>,
     /// What `--audit` found (empty unless asked for).
     pub audit: Vec<AuditItem>,
 }
@@ -269,10 +285,13 @@ pub fn check<'a>(
     let used = marks(|d| d.data.entities.len());
     let cited_sources = marks(|d| d.data.sources.len());
     let mut node_base = Vec::with_capacity(dossiers.len());
-    let mut next = 0u32;
+    let mut source_base = Vec::with_capacity(dossiers.len());
+    let (mut next, mut next_source) = (0u32, 0u32);
     for d in &dossiers {
         node_base.push(next);
         next += d.data.entities.len() as u32;
+        source_base.push(next_source);
+        next_source += d.data.sources.len() as u32;
     }
     let suggest = refs::Suggesters::default();
     let kind_tree = refs::KindTree::new(&schema);
@@ -284,9 +303,10 @@ pub fn check<'a>(
         cited_sources: &cited_sources,
         suggest: &suggest,
         node_base: &node_base,
+        source_base: &source_base,
     };
     let no_ids = IdMap::default();
-    let (ids, ends, found) = std::thread::scope(|scope| {
+    let (ids, ends, cite_sources, found) = std::thread::scope(|scope| {
         // Name clashes, `located_in` cycles and contradictions need no ids:
         // they are checked beside the rest.
         let aside = scope.spawn(|| {
@@ -306,17 +326,24 @@ pub fn check<'a>(
             let mut ctx = shared.ctx(&ids, &mut diags);
             ctx.check_file(fi);
             let ends = std::mem::take(&mut ctx.ends);
-            FileCheck { diags, ends }
+            let cite_sources = std::mem::take(&mut ctx.cite_sources);
+            FileCheck {
+                diags,
+                ends,
+                cite_sources,
+            }
         });
         let mut ends = Vec::with_capacity(checked.len());
+        let mut cite_sources = Vec::with_capacity(checked.len());
         for f in checked {
             diags.extend(f.diags);
             ends.push(f.ends);
+            cite_sources.push(f.cite_sources);
         }
         let found = aside
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (ids, ends, found)
+        (ids, ends, cite_sources, found)
     });
     diags.extend(found);
     let mut ctx = shared.ctx(&ids, diags);
@@ -333,6 +360,7 @@ pub fn check<'a>(
         schema,
         dossiers,
         ends,
+        cite_sources,
         audit,
     })
 }
@@ -363,6 +391,22 @@ fn item_path(section: Section, index: usize) -> [Step<'static>; 2] {
 }
 
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
+    /// The position of a relation type (`kind: false`) or kind (`true`) in
+    /// the schema.
+    fn schema_index(&mut self, kind: bool, name: &str) -> Option<usize> {
+        let memo = &mut self.schema_ix[usize::from(kind)];
+        if let Some(ix) = memo.get(name) {
+            return *ix;
+        }
+        let ix = if kind {
+            self.schema.kinds.get_index_of(name)
+        } else {
+            self.schema.relations.get_index_of(name)
+        };
+        memo.insert(name.into(), ix);
+        ix
+    }
+
     fn span<'s>(&self, file: usize, section: Section, index: usize, rest: &[Step<'s>]) -> Loc<'s> {
         Loc::new(file, section, index, rest)
     }
@@ -427,6 +471,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         }
         self.check_facets(fi);
         self.ends.reserve_exact(d.data.claims.len());
+        self.cite_sources.reserve(d.data.claims.len());
         for (i, c) in d.data.claims.iter().enumerate() {
             self.check_claim(fi, i, c);
         }

@@ -146,7 +146,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         want: Section,
         what: &str,
     ) -> Option<Decl> {
-        match self.ids.get(id).copied() {
+        match self.ids.get(id) {
             Some(decl) if decl.section == want => {
                 let marks = match want {
                     Section::Entity => self.used,
@@ -246,13 +246,14 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         ok: &str,
         what: &str,
     ) {
-        let Some(ri) = self.schema.relations.get_index_of(relation) else {
+        let Some(ri) = self.schema_index(false, relation) else {
             return;
         };
         let schema = self.schema;
         let rel = &schema.relations[ri];
         let kinds = &self.schema.kinds;
-        let (Some(si), Some(oi)) = (kinds.get_index_of(sk), kinds.get_index_of(ok)) else {
+        let (Some(si), Some(oi)) = (self.schema_index(true, sk), self.schema_index(true, ok))
+        else {
             return; // unknown kinds are reported on their own
         };
         let slot = (ri as u32, si as u32, oi as u32);
