@@ -1135,15 +1135,22 @@ impl<'a> Exec<'a> {
         for (e, _) in &a.keys {
             keys.push(self.eval(e, row)?);
         }
-        let hash = key_hash(&keys);
         let State::Agg(state) = &mut self.states[ix] else {
             unreachable!("state made for the op")
         };
         let groups = &state.groups;
-        let found = state.index.find(hash, |&g| {
-            let k = &groups[g].keys;
-            k.len() == keys.len() && k.iter().zip(&keys).all(|(x, y)| equivalent(x, y))
-        });
+        let hash;
+        let found = if keys.is_empty() && !groups.is_empty() {
+            // No keys: one group, the first.
+            hash = 0;
+            Some(&0)
+        } else {
+            hash = key_hash(&keys);
+            state.index.find(hash, |&g| {
+                let k = &groups[g].keys;
+                k.len() == keys.len() && k.iter().zip(&keys).all(|(x, y)| equivalent(x, y))
+            })
+        };
         let gi = match found {
             Some(&g) => g,
             None => {
