@@ -23,6 +23,38 @@ const COUNTS: &[&str] = &[
     "MATCH (a)-[r {w: 1}]-(b:A) RETURN type(r) AS t, count(r) AS n",
     "MATCH (a)<-[r:T|U]-(b) RETURN a.id AS id, type(r) AS t, count(*) AS n, count(b) AS m",
     "MATCH (a)-[r:T]->(b) WITH a, count(r) AS n WHERE n > 1 RETURN a.id AS id, n",
+    // Totals by type, and where they must not be read from the graph.
+    "MATCH ()<-[r:T|U]-() RETURN type(r) AS t, count(r) AS n",
+    "MATCH ()-[r:U]->() RETURN type(r) AS t, count(*) AS n",
+    "MATCH ()-[r:T|U]->() RETURN type(r) AS t, count(*) AS n",
+    "MATCH ()-[r]-() RETURN type(r) AS t, count(*) AS n",
+    "MATCH (a)-[r]->() RETURN a.id AS a, type(r) AS t, count(*) AS n",
+    "MATCH ()-[r]->(b:B) RETURN type(r) AS t, count(*) AS n",
+    // One row per group, and where rows share groups.
+    "MATCH (a:A)-[r]-() RETURN a.id AS id, count(r) AS deg ORDER BY deg DESC, id LIMIT 2",
+    "MATCH (a)-[r:T|U]-() RETURN a AS a, count(*) AS n, count(r) AS m",
+    "UNWIND [1, 2] AS x MATCH (a:A)-[r]-() RETURN a.id AS id, count(r) AS n",
+    "MATCH (a:A) MATCH (a)-[r]-() RETURN a.id AS id, count(r) AS n",
+    "MATCH (a:A)-[r]-() RETURN a.name AS k, count(r) AS n",
+];
+
+/// Queries a rewrite could be wrongly applied to, were its guard missing:
+/// they too must answer the same either way.
+const GUARDED: &[&str] = &[
+    "MATCH (a:A) MATCH (a)-[r]-(b) RETURN a.id AS id, count(b.id) AS n",
+    "MATCH (a:A) OPTIONAL MATCH (a)-[r]-(b) RETURN a.id AS id, count(b) AS n",
+    "MATCH (a:A) WHERE a.rank = 1 AND a.name CONTAINS '1' RETURN a.id AS id",
+];
+
+/// Queries whose only rewrite is an aggregation of one row per group, or
+/// a scan that reads names first.
+const GROUPS: &[&str] = &[
+    "MATCH (a:A) WHERE a.name CONTAINS '1' RETURN a.id AS id, a.name AS name",
+    "MATCH (a) WHERE a.name STARTS WITH 'n' AND a.rank = 1 RETURN a.id AS id",
+    "MATCH (a)-[r]-(b) WHERE a.name ENDS WITH '2' RETURN a.id AS a, b.id AS b",
+    "MATCH (a) WHERE a.name CONTAINS '' RETURN a.id AS id",
+    "MATCH (a:B) RETURN a AS a, count(*) AS n, collect(a.name) AS names",
+    "MATCH (a) RETURN a AS a, a.name AS k, sum(a.rank) AS s, count(DISTINCT a.name) AS d",
 ];
 
 /// Queries the distinct-ends rewrite applies to.
@@ -59,7 +91,7 @@ struct Spec {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
-    (1usize..7).prop_flat_map(|n| {
+    (1usize..8).prop_flat_map(|n| {
         (
             prop::collection::vec(any::<bool>(), n),
             prop::collection::vec((0..n, 0..n, 0usize..3, 0i64..2), 0..16),
@@ -118,7 +150,14 @@ fn build(spec: &Spec) -> Graph {
         .enumerate()
         .map(|(i, a)| {
             let mut props = Props::new();
-            props.insert("name".into(), Value::from(format!("n{i}")));
+            // Names repeat: a name does not tell nodes apart.
+            // Node 4's name is not a string.
+            let name = match i {
+                4 => Value::Int(4),
+                _ => Value::from(format!("n{}", i % 3)),
+            };
+            props.insert("name".into(), name);
+            props.insert("rank".into(), Value::Int(i as i64 % 2));
             // Over a schema-less graph `id` is an ordinary property.
             props.insert("id".into(), Value::from(format!("n{i}")));
             g.add_node(Node {
@@ -192,7 +231,7 @@ fn every_query_here_is_rewritten() {
             rels: vec![(0, 1, 0, 1), (1, 0, 1, 0), (0, 0, 2, 1)],
             curated,
         });
-        for q in COUNTS.iter().chain(DISTINCT) {
+        for q in COUNTS.iter().chain(DISTINCT).chain(GROUPS) {
             assert!(
                 rewrites(&g, q) > 0,
                 "no rewrite for {q} (curated: {curated})"
@@ -305,10 +344,110 @@ proptest! {
     #[test]
     fn rewrites_change_no_answer(s in spec()) {
         let g = build(&s);
-        for q in COUNTS.iter().chain(DISTINCT) {
+        for q in COUNTS.iter().chain(DISTINCT).chain(GROUPS).chain(GUARDED) {
             let with = rows(&g, q, true);
             let without = rows(&g, q, false);
             prop_assert_eq!(&with, &without, "{} on {:?}", q, s);
         }
+    }
+}
+
+/// Whether some line of `EXPLAIN text` says `what`.
+fn explain_says(g: &Graph, text: &str, what: &str) -> bool {
+    let plan = query::run_all(g, &format!("EXPLAIN {text}"), &Options::default())
+        .result
+        .expect("explains");
+    plan.rows
+        .iter()
+        .any(|r| r[2].as_str().is_some_and(|d| d.contains(what)))
+}
+
+#[test]
+fn groups_of_one_row_and_totals_by_type_only_where_they_hold() {
+    const ALONE: &str = "nothing is grouped";
+    const TOTALS: &str = "read from the graph's counts";
+    let curated = build(&Spec {
+        labels: vec![true, false, true, true],
+        rels: vec![(0, 1, 1, 1), (0, 2, 2, 0), (3, 3, 1, 0)],
+        curated: true,
+    });
+    let plain = build(&Spec {
+        labels: vec![true, false, true, true],
+        rels: vec![(0, 1, 1, 1), (0, 2, 2, 0), (3, 3, 1, 0)],
+        curated: false,
+    });
+    for q in [
+        "MATCH (p:A)-[r]-() RETURN p.id AS id, count(r) AS deg ORDER BY deg DESC, id LIMIT 10",
+        "MATCH (p)-[r:U]->() RETURN p AS p, count(*) AS n",
+        "MATCH (p:B) RETURN p AS p, collect(p.name) AS names",
+    ] {
+        assert!(explain_says(&curated, q, ALONE), "{q}");
+    }
+    for q in [
+        // Names repeat.
+        "MATCH (p:A)-[r]-() RETURN p.name AS k, count(r) AS n",
+        // Rows before the match: a node starts a row for each.
+        "UNWIND [1, 2] AS x MATCH (p:A)-[r]-() RETURN p.id AS id, count(r) AS n",
+        "MATCH (p:A) OPTIONAL MATCH (p)-[r]-() RETURN p.id AS id, count(r) AS n",
+        // A row per relation, per far node.
+        "MATCH (p:A)-[r]-(b) RETURN p.id AS id, b.id AS b, count(*) AS n",
+        "MATCH (p:A)-[*1..2]-(b) RETURN p.id AS id, count(DISTINCT b) AS n",
+    ] {
+        assert!(!explain_says(&curated, q, ALONE), "{q}");
+    }
+    // Without a schema `id` is a property like any other.
+    assert!(!explain_says(
+        &plain,
+        "MATCH (p:A)-[r]-() RETURN p.id AS id, count(r) AS n",
+        ALONE
+    ));
+    assert!(explain_says(
+        &plain,
+        "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n",
+        TOTALS
+    ));
+    for q in [
+        "MATCH ()-[r:U|S]->() RETURN type(r) AS t, count(*) AS n",
+        // Unnamed, a symmetric type is followed as stored.
+        "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n",
+    ] {
+        assert!(explain_says(&curated, q, TOTALS), "{q}");
+    }
+    for q in [
+        // `T` is symmetric: a directed pattern that names it follows it
+        // both ways.
+        "MATCH ()-[r:T|U]->() RETURN type(r) AS t, count(*) AS n",
+        "MATCH ()-[r]-() RETURN type(r) AS t, count(*) AS n",
+        "MATCH (a:A)-[r:U]->() RETURN type(r) AS t, count(*) AS n",
+        "MATCH ()-[r:U]->(b:B) RETURN type(r) AS t, count(*) AS n",
+        "MATCH (a)-[r:U]->() RETURN a.id AS a, type(r) AS t, count(*) AS n",
+    ] {
+        assert!(!explain_says(&curated, q, TOTALS), "{q}");
+    }
+}
+
+#[test]
+fn names_are_read_first_only_where_the_name_test_comes_first() {
+    const NAMES: &str = "read from the column of names";
+    let g = build(&Spec {
+        labels: vec![true, false, true, true, false],
+        rels: vec![(0, 1, 1, 1)],
+        curated: true,
+    });
+    assert!(explain_says(
+        &g,
+        "MATCH (p:A) WHERE p.name CONTAINS 'n1' RETURN p.id AS id",
+        NAMES
+    ));
+    for q in [
+        // Another conjunct first: it might fail where the name would not.
+        "MATCH (p:A) WHERE p.rank = 1 AND p.name CONTAINS 'n1' RETURN p.id AS id",
+        // Not the scanned node's name, or not against a constant.
+        "MATCH (p:A)-[]-(q) WHERE q.name CONTAINS 'n1' RETURN p.id AS id",
+        "MATCH (p:A) WHERE p.name CONTAINS p.id RETURN p.id AS id",
+        // An equality goes to the name index instead.
+        "MATCH (p:A) WHERE p.name = 'n1' RETURN p.id AS id",
+    ] {
+        assert!(!explain_says(&g, q, NAMES), "{q}");
     }
 }

@@ -142,6 +142,9 @@ pub struct SinglePlan {
     pub ops: Vec<Op>,
     /// The variable each slot holds, for `EXPLAIN` (empty: unnamed).
     pub names: Vec<String>,
+    /// Planned over curated data, where node ids are unique (what
+    /// `optimize` may rely on).
+    pub curated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +186,10 @@ pub struct AggregatePlan {
     pub aggs: Vec<AggCall>,
     /// Items that mix aggregates and keys, computed per group afterwards.
     pub post: Vec<(PExpr, Slot)>,
+    /// Set by `optimize` where it proved that no two input rows share a
+    /// group: each row is its own group, aggregated alone and passed on at
+    /// once, with no grouping table.
+    pub per_row: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -211,6 +218,11 @@ pub struct MatchPlan {
     /// Set by `optimize` where it proved the rows of this match distinct
     /// in what a `DISTINCT` after it compared, and dropped that `DISTINCT`.
     pub distinct_rows: bool,
+    /// Set by `optimize` for a match of every relation by type, whose
+    /// nodes nothing reads (`MATCH ()-[r]->() RETURN type(r), count(*)`):
+    /// one row per relation type with its number of relations, read from
+    /// the graph's per-type totals instead of a walk over every node.
+    pub type_totals: bool,
 }
 
 impl MatchPlan {
@@ -261,6 +273,11 @@ pub struct NodeStep {
     pub slot: Slot,
     pub source: NodeSource,
     pub check: NodeCheck,
+    /// Set by `optimize` where the step's first filter is a string test of
+    /// the node's name against a constant (`n.name CONTAINS 'ano'`): a scan
+    /// passes over a node whose name (a string) fails it without binding
+    /// it. A node whose name is not a string goes through the filters.
+    pub name_test: Option<(BinaryOp, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -24,14 +24,39 @@
 //!   dropped (`MatchPlan::distinct_rows` says so to `EXPLAIN`). Likewise
 //!   `count(DISTINCT n)` without grouping keys becomes `count(n)`.
 //!
-//! Both keep openCypher's relationship uniqueness (relations bound earlier
+//! - **Totals by type.** `MATCH ()-[r]->() RETURN type(r), count(*)`,
+//!   once counted per type, walks every node only to add up what the graph
+//!   already knows: when the match is every node (no label, no filter)
+//!   then one directed, counted step whose start nothing reads, and no
+//!   symmetric type can be followed backwards, the match yields one row
+//!   per relation type with its total (`MatchPlan::type_totals`). Each
+//!   relation is then counted once, as the walk counts it from its start.
+//! - **One row per group.** `MATCH (p:Person)-[r]-() RETURN p.id, count(r)`,
+//!   once counted, gets one row per `p` (a scan meets each node once, a
+//!   counted step yields at most one row), and a grouping key that tells
+//!   nodes apart (`p`, or `p.id` in curated data, where ids are unique)
+//!   puts each row in a group of its own: the aggregation computes each
+//!   row's aggregates alone and passes it on, with no grouping table
+//!   (`AggregatePlan::per_row`).
+//!
+//! - **Names read in one pass.** `MATCH (p:Person) WHERE p.name CONTAINS
+//!   'ano'` scans every person: where a scan's first filter tests the
+//!   scanned node's name against a string constant (`CONTAINS`, `STARTS
+//!   WITH`, `ENDS WITH`) and nothing is checked before it but labels, a
+//!   node whose name is a string that fails the test is passed over at
+//!   once (`NodeStep::name_test`), without binding it or evaluating the
+//!   filter; the filter still decides every node it does not skip.
+//!
+//! All keep openCypher's relationship uniqueness (relations bound earlier
 //! in the `MATCH` are still excluded) and the step's filters.
 
+use super::ast::BinaryOp;
 use super::functions::AggKind;
 use super::ir::{
-    AggregatePlan, Ends, Expand, NodeSource, Op, PExpr, PKind, QueryPlan, SinglePlan, Slot,
-    StepKind, calls_random,
+    AggregatePlan, Dir, Ends, Expand, NodeSource, Op, PExpr, PKind, QueryPlan, SinglePlan, Slot,
+    Step, StepKind, calls_random,
 };
+use crate::model::Value;
 
 /// Applies every rewrite to every part of a query; says how many applied.
 pub fn optimize(plan: &mut QueryPlan) -> usize {
@@ -42,7 +67,132 @@ fn optimize_single(plan: &mut SinglePlan) -> usize {
     let n = (0..plan.ops.len())
         .filter(|&i| count_ends(plan, i) || distinct_ends(plan, i))
         .count();
-    n + usize::from(unique_rows(plan))
+    let n = n + usize::from(unique_rows(plan));
+    let n = n
+        + (0..plan.ops.len())
+            .filter(|&i| type_totals(plan, i))
+            .count();
+    let n = n + (0..plan.ops.len()).filter(|&i| per_row(plan, i)).count();
+    n + plan
+        .ops
+        .iter_mut()
+        .map(|op| match op {
+            Op::Match(m) => m.steps.iter_mut().map(name_test).filter(|&b| b).count(),
+            _ => 0,
+        })
+        .sum::<usize>()
+}
+
+/// Names read in one pass; see the module documentation.
+fn name_test(step: &mut Step) -> bool {
+    let StepKind::Node(n) = &mut step.kind else {
+        return false;
+    };
+    if !matches!(n.source, NodeSource::Label(_) | NodeSource::All)
+        || n.check.entity.is_some()
+        || !n.check.props.is_empty()
+    {
+        return false;
+    }
+    let Some(PExpr {
+        kind: PKind::Binary(op, a, b),
+        ..
+    }) = step.filters.first()
+    else {
+        return false;
+    };
+    let string_test = matches!(
+        op,
+        BinaryOp::Contains | BinaryOp::StartsWith | BinaryOp::EndsWith
+    );
+    let names_it =
+        matches!(&a.kind, PKind::Prop(base, key) if key == "name" && is_slot(base, n.slot));
+    let (PKind::Const(Value::Str(text)) | PKind::Param(Value::Str(text))) = &b.kind else {
+        return false;
+    };
+    if !string_test || !names_it {
+        return false;
+    }
+    n.name_test = Some((*op, text.to_string()));
+    true
+}
+
+/// Totals by type; see the module documentation.
+fn type_totals(plan: &mut SinglePlan, i: usize) -> bool {
+    let Op::Match(m) = &plan.ops[i] else {
+        return false;
+    };
+    if m.optional || !m.pre.is_empty() || !m.paths.is_empty() || !m.post.is_empty() {
+        return false;
+    }
+    let [first, last] = m.steps.as_slice() else {
+        return false;
+    };
+    let (StepKind::Node(start), StepKind::Expand(x)) = (&first.kind, &last.kind) else {
+        return false;
+    };
+    let every_node = matches!(start.source, NodeSource::All) && start.check.is_empty();
+    let counted_by_type = matches!(x.ends, Ends::Count(Some(_)))
+        && x.var_len.is_none()
+        && !x.rel_bound
+        && !x.to_bound
+        && x.rel_props.is_empty()
+        && x.to_check.is_empty()
+        && x.dir != Dir::Both
+        && x.types.symmetric.is_empty()
+        && x.from == start.slot;
+    if !every_node || !counted_by_type || !first.filters.is_empty() || !last.filters.is_empty() {
+        return false;
+    }
+    if reads_from(plan, i + 1).contains(&start.slot) {
+        return false;
+    }
+    if let Op::Match(m) = &mut plan.ops[i] {
+        m.type_totals = true;
+    }
+    true
+}
+
+/// One row per group; see the module documentation.
+fn per_row(plan: &mut SinglePlan, i: usize) -> bool {
+    // The match must be the first operator: it then runs once, so a node
+    // starts at most one of its rows.
+    let (Some(Op::Match(m)), Some(Op::Aggregate(a))) = (plan.ops.first(), plan.ops.get(i)) else {
+        return false;
+    };
+    if i != 1 || m.optional || a.per_row {
+        return false;
+    }
+    let (start, rest) = match m.steps.split_first() {
+        Some((first, rest)) => (first, rest),
+        None => return false,
+    };
+    let StepKind::Node(start) = &start.kind else {
+        return false;
+    };
+    if !matches!(start.source, NodeSource::Label(_) | NodeSource::All) {
+        return false;
+    }
+    let once_each = match rest {
+        [] => true,
+        [step] => matches!(
+            &step.kind,
+            StepKind::Expand(x) if x.ends == Ends::Count(None) && x.var_len.is_none() && x.from == start.slot
+        ),
+        _ => false,
+    };
+    let p = start.slot;
+    let tells_apart = a.keys.iter().any(|(e, _)| {
+        is_slot(e, p)
+            || plan.curated && matches!(&e.kind, PKind::Prop(b, k) if k == "id" && is_slot(b, p))
+    });
+    if !once_each || !tells_apart || a.aggs.iter().any(|c| c.arg2.is_some()) {
+        return false;
+    }
+    if let Some(Op::Aggregate(a)) = plan.ops.get_mut(i) {
+        a.per_row = true;
+    }
+    true
 }
 
 /// The last step of the match at `ops[i]`, when it is an expansion whose

@@ -233,6 +233,7 @@ pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, Q
         nslots,
         ops: Vec::new(),
         names: Vec::new(),
+        curated: graph.schema.is_some(),
     };
     let mut ex = Exec::new(graph, &opts, &plan);
     let mut row = vec![Value::Null; nslots];
@@ -721,21 +722,43 @@ impl<'a> Exec<'a> {
     }
 
     /// One unit of work: enforces the budget and polls the cancel flag.
+    #[inline]
     pub(crate) fn tick(&mut self) -> Result<(), QueryError> {
         self.work += 1;
+        if self.work > self.max_work || self.work & 1023 == 0 {
+            return self.tick_checks();
+        }
+        Ok(())
+    }
+
+    /// `n` units of work at once, done already (a loop too tight to count
+    /// each): the same budget, and the same checks when the count passes
+    /// a multiple of 1,024.
+    #[inline]
+    pub(crate) fn tick_many(&mut self, n: u64) -> Result<(), QueryError> {
+        let before = self.work;
+        self.work += n;
+        if self.work > self.max_work || before >> 10 != self.work >> 10 {
+            return self.tick_checks();
+        }
+        Ok(())
+    }
+
+    /// The budget, then what is polled every 1,024 units: progress, the
+    /// cancel flag and the deadline.
+    #[cold]
+    fn tick_checks(&mut self) -> Result<(), QueryError> {
         if self.work > self.max_work {
             return Err(limits::work_error(self.max_work));
         }
-        if self.work & 1023 == 0 {
-            if let Some(p) = &self.opts.progress {
-                p.store(self.work, AtomicOrdering::Relaxed);
-            }
-            self.check_cancel()?;
-            if let Some(d) = self.deadline
-                && Instant::now() >= d
-            {
-                return Err(limits::time_error(self.opts.timeout.unwrap_or_default()));
-            }
+        if let Some(p) = &self.opts.progress {
+            p.store(self.work, AtomicOrdering::Relaxed);
+        }
+        self.check_cancel()?;
+        if let Some(d) = self.deadline
+            && Instant::now() >= d
+        {
+            return Err(limits::time_error(self.opts.timeout.unwrap_or_default()));
         }
         Ok(())
     }
@@ -827,6 +850,10 @@ impl<'a> Exec<'a> {
                 }
                 self.push(ix + 1, row)
             }
+            Op::Aggregate(a) if a.per_row => {
+                self.aggregate_alone(a, row)?;
+                self.push(ix + 1, row)
+            }
             Op::Aggregate(a) => {
                 self.aggregate_row(ix, a, row)?;
                 Ok(Flow::Continue)
@@ -845,18 +872,35 @@ impl<'a> Exec<'a> {
                 }
             }
             Op::Sort(keys) => {
+                // Against the worst row a top-k selection keeps, a row is
+                // decided by its first key that differs: the keys after it
+                // are not computed for a row that cannot enter.
                 let mut k = Vec::with_capacity(keys.len());
-                for (e, _) in keys {
-                    k.push(self.eval(e, row)?);
+                let mut better = false;
+                for (j, (e, desc)) in keys.iter().enumerate() {
+                    let v = self.eval(e, row)?;
+                    if !better
+                        && let State::Sort(SortState {
+                            worst: Some((w, _)),
+                            ..
+                        }) = &self.states[ix]
+                    {
+                        let o = v.total_cmp(&w[j]);
+                        match if *desc { o.reverse() } else { o } {
+                            std::cmp::Ordering::Greater => return Ok(Flow::Continue),
+                            std::cmp::Ordering::Less => better = true,
+                            std::cmp::Ordering::Equal => {}
+                        }
+                    }
+                    k.push(v);
                 }
                 let State::Sort(st) = &mut self.states[ix] else {
                     unreachable!("state made for the op")
                 };
                 let seq = st.next;
                 st.next += 1;
-                if let Some((w, ws)) = &st.worst
-                    && sort_cmp((&k, seq), (w, *ws), keys) != std::cmp::Ordering::Less
-                {
+                // Equal keys: the earlier row (the worst kept) goes first.
+                if !better && st.worst.is_some() {
                     return Ok(Flow::Continue);
                 }
                 let sorted = SortRow {
@@ -1047,6 +1091,40 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
+    /// `AggregatePlan::per_row`: the row is a group of its own; its keys,
+    /// aggregates (each over this one row, by the same accumulators) and
+    /// mixed items are written into it.
+    fn aggregate_alone(&mut self, a: &AggregatePlan, row: &mut [Value]) -> Result<(), QueryError> {
+        let mut out = Vec::with_capacity(a.keys.len() + a.aggs.len());
+        for (e, s) in &a.keys {
+            out.push((*s, self.eval(e, row)?));
+        }
+        for c in &a.aggs {
+            let mut acc = Acc::new(c.kind);
+            if let Some(e) = &c.arg2 {
+                let p = self.eval(e, row)?;
+                acc.percentile(&p, e.span)?;
+            }
+            let v = match &c.arg {
+                Some(e) => self.eval(e, row)?,
+                // count(*) counts rows.
+                None => Value::Bool(true),
+            };
+            if !v.is_null() {
+                let span = c.arg.as_ref().map(|e| e.span).unwrap_or_default();
+                acc.add(v, span)?;
+            }
+            out.push((c.slot, acc.finish()));
+        }
+        for (s, v) in out {
+            row[s] = v;
+        }
+        for (e, s) in &a.post {
+            row[*s] = self.eval(e, row)?;
+        }
+        Ok(())
+    }
+
     fn aggregate_row(
         &mut self,
         ix: usize,
@@ -1057,15 +1135,22 @@ impl<'a> Exec<'a> {
         for (e, _) in &a.keys {
             keys.push(self.eval(e, row)?);
         }
-        let hash = key_hash(&keys);
         let State::Agg(state) = &mut self.states[ix] else {
             unreachable!("state made for the op")
         };
         let groups = &state.groups;
-        let found = state.index.find(hash, |&g| {
-            let k = &groups[g].keys;
-            k.len() == keys.len() && k.iter().zip(&keys).all(|(x, y)| equivalent(x, y))
-        });
+        let hash;
+        let found = if keys.is_empty() && !groups.is_empty() {
+            // No keys: one group, the first.
+            hash = 0;
+            Some(&0)
+        } else {
+            hash = key_hash(&keys);
+            state.index.find(hash, |&g| {
+                let k = &groups[g].keys;
+                k.len() == keys.len() && k.iter().zip(&keys).all(|(x, y)| equivalent(x, y))
+            })
+        };
         let gi = match found {
             Some(&g) => g,
             None => {

@@ -72,6 +72,9 @@ pub fn describe(graph: &Graph, plan: &QueryPlan, text: &str) -> Vec<PlanLine> {
                     if !m.post.is_empty() {
                         detail += &format!("; filters on the paths: {}", d.exprs(&m.post));
                     }
+                    if m.type_totals {
+                        detail += "; rewrite: the totals per relation type are read from the graph's counts, no node is walked";
+                    }
                     if m.distinct_rows {
                         detail += "; rewrite: its rows are distinct already (one start, each far node once, unique ids), so the DISTINCT after it goes";
                     }
@@ -110,6 +113,9 @@ pub fn describe(graph: &Graph, plan: &QueryPlan, text: &str) -> Vec<PlanLine> {
                     }
                     if !a.post.is_empty() {
                         parts.push(format!("then {}", d.items(&a.post)));
+                    }
+                    if a.per_row {
+                        parts.push("rewrite: each row is a group of its own (one row per node, keyed by it), so nothing is grouped".to_string());
                     }
                     line(None, "Aggregate", parts.join("; "))
                 }
@@ -308,6 +314,9 @@ impl Describer<'_> {
                 let checks = self.check(&n.check);
                 if !checks.is_empty() {
                     detail += &format!("; checks {}", checks.join(" "));
+                }
+                if n.name_test.is_some() {
+                    detail += "; rewrite: a node whose name fails the first filter is passed over, read from the column of names";
                 }
                 (op.to_string(), detail)
             }

@@ -216,6 +216,7 @@ impl<'a> Planner<'a> {
                 nslots: self.nslots,
                 ops,
                 names: self.names.clone(),
+                curated: self.curated,
             },
             columns,
         ))
@@ -247,6 +248,7 @@ impl<'a> Planner<'a> {
                 nslots: self.nslots,
                 ops,
                 names: self.names.clone(),
+                curated: self.curated,
             }),
             reads,
         })

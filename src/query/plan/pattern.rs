@@ -319,6 +319,7 @@ impl Planner<'_> {
             post,
             binds,
             distinct_rows: false,
+            type_totals: false,
         })
     }
 
@@ -387,6 +388,7 @@ impl Planner<'_> {
             slot: n.slot,
             source,
             check,
+            name_test: None,
         }
     }
 

@@ -128,7 +128,12 @@ impl Planner<'_> {
                 subst.push((e.clone(), slot));
             }
             let aggs = cx.aggs.take().unwrap_or_default();
-            ops.push(Op::Aggregate(AggregatePlan { keys, aggs, post }));
+            ops.push(Op::Aggregate(AggregatePlan {
+                keys,
+                aggs,
+                post,
+                per_row: false,
+            }));
         }
         // `WITH ... WHERE` sees the projected names and, when the WITH does
         // not aggregate, the variables bound before it too (`WITH a.name AS

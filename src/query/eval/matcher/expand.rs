@@ -120,6 +120,35 @@ impl Exec<'_> {
         Ok(Flow::Continue)
     }
 
+    /// `MatchPlan::type_totals`: the rows its counted last step would add
+    /// up to, one per relation type it follows, from the graph's totals.
+    pub(super) fn type_totals(
+        &mut self,
+        m: &MatchPlan,
+        row: &mut [Value],
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let Some(StepKind::Expand(x)) = m.steps.last().map(|s| &s.kind) else {
+            return Ok(Flow::Continue);
+        };
+        let Ends::Count(Some(slot)) = x.ends else {
+            return Ok(Flow::Continue);
+        };
+        let adj = self.graph.adjacency();
+        for (ty, (&n, name)) in adj.type_counts().iter().zip(adj.type_names()).enumerate() {
+            self.tick()?;
+            if n == 0 || !x.types.matches_id(ty as TypeId) {
+                continue;
+            }
+            row[x.rel] = Value::Int(n as i64);
+            row[slot] = Value::Str(name.as_str().into());
+            if self.complete(m, row, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
     /// `Ends::Distinct` for one hop: each neighbour once.
     pub(super) fn expand_distinct(
         &mut self,
@@ -134,11 +163,10 @@ impl Exec<'_> {
             return Ok(Flow::Continue);
         };
         let hops = hops(self.graph, from, x.dir, &x.types);
-        let mut seen =
-            FastSet::with_capacity_and_hasher(hops.size_hint().1.unwrap_or(0), Default::default());
+        let mut seen = Seen::new(self.graph.node_count(), hops.size_hint().1.unwrap_or(0));
         for h in hops {
             self.tick()?;
-            if seen.contains(&h.other())
+            if seen.contains(h.other())
                 || used.contains(&h.rel())
                 || !self.rel_ok(h.rel(), &x.rel_props, row)?
                 || !self.reaches(x, h.other(), row)?
@@ -156,6 +184,48 @@ impl Exec<'_> {
             }
         }
         Ok(Flow::Continue)
+    }
+}
+
+/// The nodes an expansion has yielded: a bit per node of the graph when
+/// the node has many relations (a hub), else a set.
+enum Seen {
+    Bits(Vec<u64>),
+    Set(FastSet<NodeIndex>),
+}
+
+impl Seen {
+    fn new(nodes: usize, hops: usize) -> Seen {
+        // A bit each costs nodes / 8 bytes, zeroed; a set entry about 16.
+        if hops.saturating_mul(128) >= nodes {
+            Seen::Bits(vec![0; nodes.div_ceil(64)])
+        } else {
+            Seen::Set(FastSet::with_capacity_and_hasher(hops, Default::default()))
+        }
+    }
+
+    #[inline]
+    fn contains(&self, n: NodeIndex) -> bool {
+        match self {
+            Seen::Bits(b) => b
+                .get(n.index() / 64)
+                .is_some_and(|w| w & (1 << (n.index() % 64)) != 0),
+            Seen::Set(s) => s.contains(&n),
+        }
+    }
+
+    #[inline]
+    fn insert(&mut self, n: NodeIndex) {
+        match self {
+            Seen::Bits(b) => {
+                if let Some(w) = b.get_mut(n.index() / 64) {
+                    *w |= 1 << (n.index() % 64);
+                }
+            }
+            Seen::Set(s) => {
+                s.insert(n);
+            }
+        }
     }
 }
 

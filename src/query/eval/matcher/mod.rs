@@ -16,6 +16,7 @@ mod varlen;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+use super::super::ast::BinaryOp;
 use super::super::error::QueryError;
 use super::super::ir::{
     Dir, Ends, Expand, MatchPlan, NodeCheck, NodeSource, NodeStep, PExpr, PathBuild, Shortest,
@@ -74,6 +75,9 @@ impl Exec<'_> {
             if !self.filter(f, row)? {
                 return Ok(Flow::Continue);
             }
+        }
+        if m.type_totals {
+            return self.type_totals(m, row, sink);
         }
         let mut used = Vec::new();
         self.step(m, 0, row, &mut used, sink)
@@ -249,11 +253,54 @@ impl Exec<'_> {
         used: &mut Used,
         sink: &mut Sink,
     ) -> Result<Flow, QueryError> {
+        if let Some((op, text)) = &n.name_test {
+            return self.scan_names(m, i, n, (*op, text), nodes, row, used, sink);
+        }
         for ix in nodes {
             if self.try_node(m, i, n, ix, row, used, sink)? == Flow::Stop {
                 return Ok(Flow::Stop);
             }
         }
+        Ok(Flow::Continue)
+    }
+
+    /// `NodeStep::name_test`: a scan that passes over the nodes whose name
+    /// (from `Adjacency`'s name buffer) fails the test, each still counted
+    /// as work.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_names(
+        &mut self,
+        m: &MatchPlan,
+        i: usize,
+        n: &NodeStep,
+        (op, text): (BinaryOp, &str),
+        nodes: impl Iterator<Item = NodeIndex>,
+        row: &mut [Value],
+        used: &mut Used,
+        sink: &mut Sink,
+    ) -> Result<Flow, QueryError> {
+        let finder = memchr::memmem::Finder::new(text.as_bytes());
+        let adj = self.graph.adjacency();
+        let fails = |name: &str| match op {
+            BinaryOp::StartsWith => !name.starts_with(text),
+            BinaryOp::EndsWith => !name.ends_with(text),
+            _ => finder.find(name.as_bytes()).is_none(),
+        };
+        let mut skipped = 0;
+        for ix in nodes {
+            if adj.name(ix).is_some_and(fails) {
+                skipped += 1;
+                if skipped == 1024 {
+                    self.tick_many(skipped)?;
+                    skipped = 0;
+                }
+                continue;
+            }
+            if self.try_node(m, i, n, ix, row, used, sink)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        self.tick_many(skipped)?;
         Ok(Flow::Continue)
     }
 

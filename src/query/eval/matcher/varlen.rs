@@ -37,6 +37,25 @@ impl Exec<'_> {
             let last = depth == max;
             let mut next = Vec::new();
             for &u in &frontier {
+                if plain {
+                    // Nothing to check per relation: one pass over the
+                    // node's rows, its work counted at the end.
+                    let mut n = 0;
+                    for h in hops(self.graph, u, x.dir, &x.types) {
+                        n += 1;
+                        let v = h.other();
+                        if dist.get(v).is_none() {
+                            dist.set(v, depth);
+                            if last {
+                                order.push(v);
+                            } else {
+                                next.push(v);
+                            }
+                        }
+                    }
+                    self.tick_many(n)?;
+                    continue;
+                }
                 for h in hops(self.graph, u, x.dir, &x.types) {
                     self.tick()?;
                     if dist.get(h.other()).is_some()
