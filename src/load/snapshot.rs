@@ -910,6 +910,7 @@ fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
     let parts = MappedParts {
         src: cols(REL_SRC, Some(r))?,
         dst: cols(REL_DST, Some(r))?,
+        rel_ty: cols(REL_TY, Some(r))?,
         ids: ids.clone(),
         id_order: cols(ID_ORDER, Some(n))?,
         keys,
@@ -935,7 +936,7 @@ fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
         node_rec: col(NODE_REC)?,
         rel_at: offsets(REL_AT, Some(r + 1))?,
         rel_rec: col(REL_REC)?,
-        rel_ty: cols(REL_TY, Some(r))?,
+        rel_ty: parts.rel_ty.clone(),
         types: parts.adjacency.types.clone(),
         sources: col(SOURCES)?,
         cites,

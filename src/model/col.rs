@@ -138,7 +138,7 @@ impl StrCol {
 }
 
 /// How many cells share one chunk of a `Cells` table.
-const CHUNK: usize = 1024;
+const CHUNK: usize = 64;
 
 /// A table of `len` cells, each filled on first read; cells live in chunks
 /// allocated when one of their cells is first read, so untouched parts of

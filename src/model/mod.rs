@@ -166,9 +166,11 @@ pub trait Archive: Send + Sync + std::fmt::Debug {
 /// The columns of a graph read in place (see `Graph::mapped`).
 #[derive(Debug, Clone, Default)]
 pub struct MappedParts {
-    /// Each relation's ends, by relation number.
+    /// Each relation's ends and type (a number of `adjacency.types`), by
+    /// relation number.
     pub src: Col<u32>,
     pub dst: Col<u32>,
+    pub rel_ty: Col<u32>,
     /// Each node's id, by node number.
     pub ids: StrCol,
     /// The node numbers, sorted by id.
@@ -457,6 +459,21 @@ impl Graph {
         match &self.store {
             Store::Built(b) => &b.graph[ix],
             Store::Mapped(m) => m.rel(ix.index()),
+        }
+    }
+
+    /// A relation's type, without decoding the relation when read in
+    /// place.
+    pub fn rel_type(&self, ix: EdgeIndex) -> &str {
+        match &self.store {
+            Store::Built(b) => &b.graph[ix].rel_type,
+            Store::Mapped(m) => {
+                let types = &m.parts.adjacency.types;
+                match m.parts.rel_ty.get(ix.index()) {
+                    Some(t) => types.get(*t as usize).map_or("", String::as_str),
+                    None => &self.rel(ix).rel_type,
+                }
+            }
         }
     }
 

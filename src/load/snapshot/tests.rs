@@ -20,6 +20,7 @@ fn same_graph(a: &Graph, b: &Graph) {
     for ix in a.rels() {
         assert_eq!(a.endpoints(ix), b.endpoints(ix));
         assert_eq!(a.rel(ix), b.rel(ix), "relation {}", ix.index());
+        assert_eq!(a.rel_type(ix), b.rel_type(ix));
     }
     let keys_a: Vec<_> = a
         .name_keys()
