@@ -989,11 +989,12 @@ struct Head {
 struct SnapArchive {
     strs: StrCol,
     /// The interned property keys, by string number, interned on first
-    /// use.
-    keys: Cells<Key>,
+    /// use (`None`: not text).
+    keys: Cells<Option<Key>>,
     ids: StrCol,
-    /// The shared values, by number, decoded on first use.
-    values: Cells<Arc<Value>>,
+    /// The shared values, by number, decoded on first use (`None`: cannot
+    /// be decoded).
+    values: Cells<Option<Arc<Value>>>,
     value_at: Col<u64>,
     value_bytes: Col<u8>,
     node_at: Col<u64>,
@@ -1013,25 +1014,27 @@ fn record<'a>(at: &Col<u64>, blob: &'a Col<u8>, i: usize) -> Option<&'a [u8]> {
 }
 
 impl SnapArchive {
+    /// The interned key of string `i` (looked up once per string).
     fn key(&self, i: usize) -> Option<Key> {
-        let s = self.strs.get(i)?;
-        self.keys.get_or_init(i, || intern(s)).copied()
+        if i >= self.strs.len() {
+            return None;
+        }
+        self.keys
+            .get_or_init(i, || self.strs.get(i).map(intern))
+            .copied()
+            .flatten()
     }
 
+    /// The shared value `i`, decoded once.
     fn value(&self, i: usize) -> Option<Arc<Value>> {
-        let bytes = record(&self.value_at, &self.value_bytes, i)?;
-        let mut failed = false;
-        let v = self.values.get_or_init(i, || {
-            let mut d = Dec::new(Reader(bytes), &self.strs);
-            match d.value() {
-                Some(v) if d.r.is_empty() => Arc::new(v),
-                _ => {
-                    failed = true;
-                    Arc::new(Value::Null)
-                }
-            }
-        })?;
-        (!failed).then(|| v.clone())
+        self.values
+            .get_or_init(i, || {
+                let bytes = record(&self.value_at, &self.value_bytes, i)?;
+                let mut d = Dec::new(Reader(bytes), &self.strs);
+                let v = d.value()?;
+                d.r.is_empty().then(|| Arc::new(v))
+            })?
+            .clone()
     }
 }
 
