@@ -121,7 +121,7 @@ pub fn write(
         std::fs::create_dir_all(dir)?;
     }
     let mut sections: Vec<(u32, &[u8])> = vec![(ROOT, root.as_bytes()), (WARNINGS, &warnings)];
-    sections.extend(graph.iter().map(|(t, b)| (*t, b.as_slice())));
+    sections.extend(graph.iter().map(|(t, b)| (*t, b.bytes())));
     snapfile::write(path, key, &sections)?;
     Ok(())
 }
@@ -415,13 +415,43 @@ struct Enc<'g> {
     w: Writer,
 }
 
-/// The bytes of a column.
-fn col_bytes<T: bytemuck::Pod>(v: &[T]) -> Vec<u8> {
-    bytemuck::cast_slice::<T, u8>(v).to_vec()
+/// A section's content: a column or blob made for the snapshot, or one
+/// lent by the graph (its adjacency), written without a copy.
+enum Part<'g> {
+    U8(Vec<u8>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    Cites(Vec<[u32; 4]>),
+    Lent(&'g [u8]),
+}
+
+impl Part<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Part::U8(v) => v,
+            Part::U32(v) => bytemuck::cast_slice(v),
+            Part::U64(v) => bytemuck::cast_slice(v),
+            Part::Cites(v) => bytemuck::cast_slice(v),
+            Part::Lent(b) => b,
+        }
+    }
+}
+
+/// A column lent by the graph.
+fn lent<T: bytemuck::Pod>(v: &[T]) -> Part<'_> {
+    Part::Lent(bytemuck::cast_slice(v))
+}
+
+/// The numbers of a column made here (owned, so moved).
+fn owned<T: bytemuck::Pod>(c: Col<T>) -> Vec<T> {
+    match c {
+        Col::Owned(v) => v,
+        other => other.to_vec(),
+    }
 }
 
 /// The graph as sections (see the module's comment), from either storage.
-fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
+fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
     let mut e = Enc {
         strs: FastMap::default(),
         shared_strs: FastMap::default(),
@@ -434,7 +464,7 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
     };
     let adj = g.adjacency();
     let (n, r) = (g.node_count(), g.rel_count());
-    let mut out: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut out: Vec<(u32, Part<'_>)> = Vec::new();
 
     // Records: each node's labels and properties, each relation's
     // properties.
@@ -449,8 +479,8 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
         e.props(&node.props);
     }
     at.push(e.w.out.len() as u64);
-    out.push((NODE_AT, col_bytes(&at)));
-    out.push((NODE_REC, std::mem::take(&mut e.w.out)));
+    out.push((NODE_AT, Part::U64(at)));
+    out.push((NODE_REC, Part::U8(std::mem::take(&mut e.w.out))));
     let mut at = Vec::with_capacity(r + 1);
     let mut src = Vec::with_capacity(r);
     let mut dst = Vec::with_capacity(r);
@@ -462,18 +492,19 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
         e.props(&g.rel(ix).props);
     }
     at.push(e.w.out.len() as u64);
-    out.push((REL_AT, col_bytes(&at)));
-    out.push((REL_REC, std::mem::take(&mut e.w.out)));
-    out.push((REL_SRC, col_bytes(&src)));
-    out.push((REL_DST, col_bytes(&dst)));
+    out.push((REL_AT, Part::U64(at)));
+    out.push((REL_REC, Part::U8(std::mem::take(&mut e.w.out))));
+    out.push((REL_SRC, Part::U32(src)));
+    out.push((REL_DST, Part::U32(dst)));
     let mut ty = vec![0u32; r];
     for h in adj.out.iter() {
         if let Some(t) = ty.get_mut(h.rel().index()) {
             *t = h.ty;
         }
     }
-    out.push((REL_TY, col_bytes(&ty)));
-    out.push((CITES, col_bytes(&e.cites)));
+    out.push((REL_TY, Part::U32(ty)));
+    let cite_count = e.cites.len();
+    out.push((CITES, Part::Cites(std::mem::take(&mut e.cites))));
 
     // The sources, read on first use.
     e.w.len(g.sources().len());
@@ -493,7 +524,7 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
         e.str(&s.language);
         e.str(&s.file);
     }
-    out.push((SOURCES, std::mem::take(&mut e.w.out)));
+    out.push((SOURCES, Part::U8(std::mem::take(&mut e.w.out))));
 
     // The head: counts, the schema and the small tables, read at open.
     e.w.len(n);
@@ -524,19 +555,19 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
         label_start.push(label_nodes.len() as u32);
     }
     e.w.len(e.value_at.len());
-    e.w.len(e.cites.len());
+    e.w.len(cite_count);
     e.w.len(adj.names.len());
-    out.push((HEAD, std::mem::take(&mut e.w.out)));
-    out.push((LABEL_START, col_bytes(&label_start)));
-    out.push((LABEL_NODES, col_bytes(&label_nodes)));
+    out.push((HEAD, Part::U8(std::mem::take(&mut e.w.out))));
+    out.push((LABEL_START, Part::U32(label_start)));
+    out.push((LABEL_NODES, Part::U32(label_nodes)));
 
     // Indexes: ids in node order and sorted, the name keys sorted.
     let ids = StrCol::build(g.nodes().map(|ix| g.node(ix).id.as_str()));
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by(|a, b| ids.get(*a as usize).cmp(&ids.get(*b as usize)));
-    out.push((ID_AT, col_bytes(&ids.offsets)));
-    out.push((ID_BYTES, col_bytes(&ids.bytes)));
-    out.push((ID_ORDER, col_bytes(&order)));
+    out.push((ID_AT, Part::U64(owned(ids.offsets))));
+    out.push((ID_BYTES, Part::U8(owned(ids.bytes))));
+    out.push((ID_ORDER, Part::U32(order)));
     let mut keys: Vec<(&str, &[petgraph::graph::NodeIndex])> = g.name_keys().collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let key_col = StrCol::build(keys.iter().map(|k| k.0));
@@ -546,29 +577,32 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Vec<u8>)> {
         key_nodes.extend(nodes.iter().map(|n| n.index() as u32));
         key_start.push(key_nodes.len() as u32);
     }
-    out.push((KEY_AT, col_bytes(&key_col.offsets)));
-    out.push((KEY_BYTES, col_bytes(&key_col.bytes)));
-    out.push((KEY_START, col_bytes(&key_start)));
-    out.push((KEY_NODES, col_bytes(&key_nodes)));
+    out.push((KEY_AT, Part::U64(owned(key_col.offsets))));
+    out.push((KEY_BYTES, Part::U8(owned(key_col.bytes))));
+    out.push((KEY_START, Part::U32(key_start)));
+    out.push((KEY_NODES, Part::U32(key_nodes)));
 
     // Adjacency, as the graph holds it.
-    out.push((OUT_START, col_bytes(&adj.out_start)));
-    out.push((OUT, col_bytes(&adj.out)));
-    out.push((IN_START, col_bytes(&adj.in_start)));
-    out.push((IN, col_bytes(&adj.inc)));
-    out.push((LABEL_BITS, col_bytes(&adj.label_bits)));
-    out.push((NAMES, col_bytes(&adj.names)));
-    out.push((NAME_AT, col_bytes(&adj.name_at)));
+    out.push((OUT_START, lent(&adj.out_start)));
+    out.push((OUT, lent(&adj.out)));
+    out.push((IN_START, lent(&adj.in_start)));
+    out.push((IN, lent(&adj.inc)));
+    out.push((LABEL_BITS, lent(&adj.label_bits)));
+    out.push((NAMES, lent(&adj.names)));
+    out.push((NAME_AT, lent(&adj.name_at)));
 
     // The tables of strings and values, last: everything above adds to
     // them.
     let strs = StrCol::build(e.str_list.iter().map(|s| &**s));
-    out.push((STR_AT, col_bytes(&strs.offsets)));
-    out.push((STR_BYTES, col_bytes(&strs.bytes)));
+    out.push((STR_AT, Part::U64(owned(strs.offsets))));
+    out.push((STR_BYTES, Part::U8(owned(strs.bytes))));
     let mut value_at = std::mem::take(&mut e.value_at);
     value_at.push(e.value_table.out.len() as u64);
-    out.push((VALUE_AT, col_bytes(&value_at)));
-    out.push((VALUE_BYTES, std::mem::take(&mut e.value_table.out)));
+    out.push((VALUE_AT, Part::U64(value_at)));
+    out.push((
+        VALUE_BYTES,
+        Part::U8(std::mem::take(&mut e.value_table.out)),
+    ));
     out
 }
 
