@@ -146,3 +146,66 @@ fn the_checker_sees_imports() {
         ["load", "model", "query"]
     );
 }
+
+/// Whether Rust source text uses `unsafe` (a block, a function, an impl or
+/// an attribute that allows it), outside line comments and one-line string
+/// literals.
+fn uses_unsafe(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.split("//").next().unwrap_or("");
+        // Blank out what stands between double quotes.
+        let mut in_str = false;
+        let mut escaped = false;
+        let code: String = code
+            .chars()
+            .map(|c| {
+                let quote = c == '"' && !escaped;
+                escaped = in_str && c == '\\' && !escaped;
+                if quote {
+                    in_str = !in_str;
+                    ' '
+                } else if in_str {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == "unsafe" || word == "unsafe_code")
+    })
+}
+
+/// `unsafe` is allowed in one module only: the one that maps a snapshot
+/// into memory (ARCHITECTURE.md, "Invariants").
+#[test]
+fn unsafe_appears_only_in_the_module_that_maps_the_snapshot() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let allowed = src.join("load").join("snapfile").join("mapped.rs");
+    let mut found: Vec<String> = files
+        .iter()
+        .filter(|f| uses_unsafe(&fs::read_to_string(f).unwrap_or_default()))
+        .map(|f| f.strip_prefix(&src).unwrap_or(f).display().to_string())
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        ["load/snapfile/mapped.rs"],
+        "files that use `unsafe`"
+    );
+    assert!(allowed.is_file());
+}
+
+#[test]
+fn the_unsafe_check_sees_unsafe() {
+    assert!(uses_unsafe("    let m = unsafe { map(f) };"));
+    assert!(uses_unsafe("#![allow(unsafe_code)]"));
+    assert!(!uses_unsafe("// SAFETY: nothing unsafe here"));
+    assert!(!uses_unsafe("let unsafety = 1;"));
+    assert!(!uses_unsafe(
+        r#"assert!(!csp.contains("unsafe"), "{csp}");"#
+    ));
+    assert!(uses_unsafe(r#"let s = "a\"b"; unsafe { x() }"#));
+}

@@ -10,7 +10,8 @@
 //! header: key length (u64), key bytes, section count (u32),
 //!         per section: tag (u32), offset from the file's start (u64),
 //!         length (u64), checksum (16 bytes)
-//! checksum of the header (16 bytes) | the sections' bytes
+//! checksum of the header (16 bytes) | the sections' bytes, each starting
+//! at a multiple of 8 (zero bytes between)
 //! ```
 //!
 //! The checksums are XXH3-128 (`wire::checksum`): they guard against
@@ -20,22 +21,28 @@
 //!
 //! A file is written to a temporary file in the same folder, synced and
 //! renamed over the old one, so a reader never sees half a file and two
-//! writers at once leave one whole file. It is opened read-only, and a
-//! section is read only when asked for. Anything missing, foreign, truncated
-//! or corrupted is a `Damage`, never a panic: the caller notes it and
+//! writers at once leave one whole file. It is opened read-only and mapped
+//! into memory (`mapped`, the one module allowed `unsafe`): a section is a
+//! range of the mapping, aligned so that columns of numbers are read in
+//! place. A section's checksum is verified on its first read, or all of
+//! them at once (`verify_all`). Anything missing, foreign, truncated or
+//! corrupted is a `Damage`, never a panic: the caller notes it and
 //! rebuilds.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use crate::model::Bytes;
 
 use super::wire::{CHECKSUM_LEN, Checksum, Reader, checksum};
 
 use super::freshness::DataKey;
 
 /// The first bytes of a snapshot; the last byte is the layout's version.
-pub const MAGIC: &[u8; 8] = b"ejesnap\x02";
+pub const MAGIC: &[u8; 8] = b"ejesnap\x03";
 
 /// The largest header read (keys of a million files fit).
 const MAX_HEADER: u64 = 1 << 30;
@@ -83,9 +90,16 @@ impl From<io::Error> for Damage {
     }
 }
 
-/// Writes a snapshot atomically: a temporary file beside `path`, synced,
-/// then renamed over it. `sections` are (tag, bytes); tags should differ.
-pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
+/// The alignment of every section's start.
+const ALIGN: u64 = 8;
+
+fn align(at: u64) -> u64 {
+    at.div_ceil(ALIGN) * ALIGN
+}
+
+/// The header of a snapshot of `sections`, with its length: what comes
+/// before the sections' bytes (the magic and the length are not in it).
+fn header(key: &DataKey, sections: &[(u32, &[u8])]) -> (Vec<u8>, u64) {
     let key_bytes = key.to_bytes();
     let mut header = Vec::new();
     header.extend_from_slice(&(key_bytes.len() as u64).to_le_bytes());
@@ -94,6 +108,7 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
     let header_len = (header.len() + sections.len() * (4 + 8 + 8 + CHECKSUM_LEN)) as u64;
     let mut offset = (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 + header_len;
     for (tag, bytes) in sections {
+        offset = align(offset);
         header.extend_from_slice(&tag.to_le_bytes());
         header.extend_from_slice(&offset.to_le_bytes());
         header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
@@ -101,7 +116,29 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
         offset += bytes.len() as u64;
     }
     debug_assert_eq!(header.len() as u64, header_len);
+    (header, header_len)
+}
 
+/// Writes the whole snapshot to `out`.
+fn write_to(out: &mut impl Write, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
+    let (header, header_len) = header(key, sections);
+    out.write_all(MAGIC)?;
+    out.write_all(&header_len.to_le_bytes())?;
+    out.write_all(&header)?;
+    out.write_all(&checksum(&header))?;
+    let mut at = (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 + header_len;
+    for (_, bytes) in sections {
+        let pad = align(at) - at;
+        out.write_all(&[0u8; ALIGN as usize][..pad as usize])?;
+        out.write_all(bytes)?;
+        at = align(at) + bytes.len() as u64;
+    }
+    Ok(())
+}
+
+/// Writes a snapshot atomically: a temporary file beside `path`, synced,
+/// then renamed over it. `sections` are (tag, bytes); tags should differ.
+pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -110,14 +147,8 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
         .prefix(".eje-snapshot-")
         .tempfile_in(dir)?;
     {
-        let mut out = io::BufWriter::new(tmp.as_file_mut());
-        out.write_all(MAGIC)?;
-        out.write_all(&header_len.to_le_bytes())?;
-        out.write_all(&header)?;
-        out.write_all(&checksum(&header))?;
-        for (_, bytes) in sections {
-            out.write_all(bytes)?;
-        }
+        let mut out = io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        write_to(&mut out, key, sections)?;
         out.flush()?;
     }
     tmp.as_file().sync_all()?;
@@ -125,12 +156,53 @@ pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Resul
     Ok(())
 }
 
-/// An open snapshot: its key, and its sections read on demand.
+/// Bytes aligned for any column: what a snapshot made in memory is kept in.
 #[derive(Debug)]
+pub struct Aligned {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Aligned {
+    pub fn new(bytes: &[u8]) -> Aligned {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
+        Aligned {
+            words,
+            len: bytes.len(),
+        }
+    }
+}
+
+impl AsRef<[u8]> for Aligned {
+    fn as_ref(&self) -> &[u8] {
+        &bytemuck::cast_slice::<u64, u8>(&self.words)[..self.len]
+    }
+}
+
+/// The bytes of a snapshot file of `sections`, made in memory (tests and
+/// benchmarks open it with `SnapFile::from_bytes`).
+pub fn image(key: &DataKey, sections: &[(u32, &[u8])]) -> Aligned {
+    let mut out = Vec::new();
+    // Writing to a vector cannot fail.
+    let _ = write_to(&mut out, key, sections);
+    Aligned::new(&out)
+}
+
+/// An open snapshot: its key, and its sections, ranges of its bytes.
 pub struct SnapFile {
-    file: File,
+    bytes: Arc<dyn Bytes>,
     key: DataKey,
     sections: Vec<Entry>,
+}
+
+impl std::fmt::Debug for SnapFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapFile")
+            .field("len", &(*self.bytes).as_ref().len())
+            .field("sections", &self.sections)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -139,36 +211,43 @@ struct Entry {
     offset: u64,
     len: u64,
     sum: Checksum,
-    bytes: OnceLock<Vec<u8>>,
+    /// Whether the checksum matched, once verified.
+    checked: OnceLock<bool>,
 }
 
 impl SnapFile {
-    /// Opens `path` read-only and checks its header; no section is read.
+    /// Opens `path` read-only, maps it and checks its header; no section is
+    /// read.
     pub fn open(path: &Path) -> Result<SnapFile, Damage> {
-        let mut file = File::open(path)?;
-        let file_len = file.metadata()?.len();
-        let mut magic = [0u8; 8];
-        file.read_exact(&mut magic)?;
-        if &magic != MAGIC {
+        let file = File::open(path)?;
+        if !file.metadata()?.is_file() {
             return Err(Damage::Foreign);
         }
-        let mut len = [0u8; 8];
-        file.read_exact(&mut len)?;
-        let header_len = u64::from_le_bytes(len);
+        SnapFile::from_bytes(mapped::map(&file)?)
+    }
+
+    /// A snapshot in `bytes` (a mapped file, or an `image`).
+    pub fn from_bytes(bytes: Arc<dyn Bytes>) -> Result<SnapFile, Damage> {
+        let all: &[u8] = (*bytes).as_ref();
+        let file_len = all.len() as u64;
+        let mut r = Reader(all);
+        let magic = r.take(MAGIC.len()).ok_or(Damage::Truncated)?;
+        if magic != MAGIC {
+            return Err(Damage::Foreign);
+        }
+        let header_len = r.u64().ok_or(Damage::Truncated)?;
         if header_len > MAX_HEADER {
             return Err(Damage::Corrupt("header".into()));
         }
         if header_len + (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 > file_len {
             return Err(Damage::Truncated);
         }
-        let mut header = vec![0u8; header_len as usize];
-        file.read_exact(&mut header)?;
-        let mut sum: Checksum = [0u8; CHECKSUM_LEN];
-        file.read_exact(&mut sum)?;
-        if checksum(&header) != sum {
+        let header = r.take(header_len as usize).ok_or(Damage::Truncated)?;
+        let sum = r.take(CHECKSUM_LEN).ok_or(Damage::Truncated)?;
+        if checksum(header) != sum {
             return Err(Damage::Corrupt("header".into()));
         }
-        let (key, sections) = parse_header(&header).ok_or(Damage::Foreign)?;
+        let (key, sections) = parse_header(header).ok_or(Damage::Foreign)?;
         if sections
             .iter()
             .any(|s| s.offset.saturating_add(s.len) > file_len)
@@ -176,7 +255,7 @@ impl SnapFile {
             return Err(Damage::Truncated);
         }
         Ok(SnapFile {
-            file,
+            bytes,
             key,
             sections,
         })
@@ -192,52 +271,67 @@ impl SnapFile {
         self.sections.iter().map(|s| s.tag).collect()
     }
 
-    /// The bytes of the section `tag`, read and checked on first use. `None`
-    /// when there is no such section.
-    pub fn section(&self, tag: u32) -> Option<Result<&[u8], Damage>> {
-        let entry = self.sections.iter().find(|s| s.tag == tag)?;
-        if let Some(bytes) = entry.bytes.get() {
-            return Some(Ok(bytes));
-        }
-        Some(
-            self.read_section(entry)
-                .map(|bytes| entry.bytes.get_or_init(|| bytes).as_slice()),
-        )
+    /// The snapshot's bytes, for views of its sections (`range`).
+    pub fn bytes(&self) -> &Arc<dyn Bytes> {
+        &self.bytes
     }
 
-    /// The bytes of the section `tag`, read and checked now and not kept
-    /// (for a section read once, whose bytes should be freed once decoded).
-    pub fn read_once(&self, tag: u32) -> Option<Result<Vec<u8>, Damage>> {
+    /// The bytes of the section `tag`, checked on first use. `None` when
+    /// there is no such section.
+    pub fn section(&self, tag: u32) -> Option<Result<&[u8], Damage>> {
+        let range = match self.range(tag)? {
+            Ok(r) => r,
+            Err(d) => return Some(Err(d)),
+        };
+        Some((*self.bytes).as_ref().get(range).ok_or(Damage::Truncated))
+    }
+
+    /// Where the section `tag` lies in `bytes`, checked on first use.
+    pub fn range(&self, tag: u32) -> Option<Result<Range<usize>, Damage>> {
         let entry = self.sections.iter().find(|s| s.tag == tag)?;
-        Some(match entry.bytes.get() {
-            Some(bytes) => Ok(bytes.clone()),
-            None => self.read_section(entry),
+        Some(self.check(entry))
+    }
+
+    /// Verifies every section's checksum now (on two threads), so that
+    /// damage anywhere is found before the snapshot is used.
+    pub fn verify_all(&self) -> Result<(), Damage> {
+        let (a, b): (Vec<&Entry>, Vec<&Entry>) = {
+            // Two halves of about the same size.
+            let total: u64 = self.sections.iter().map(|s| s.len).sum();
+            let mut acc = 0;
+            self.sections.iter().partition(|s| {
+                acc += s.len;
+                acc <= total / 2
+            })
+        };
+        let check_all =
+            |list: Vec<&Entry>| list.into_iter().try_for_each(|e| self.check(e).map(drop));
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| check_all(b));
+            let mine = check_all(a);
+            let other = other
+                .join()
+                .unwrap_or(Err(Damage::Corrupt("section".into())));
+            mine.and(other)
         })
     }
 
-    fn read_section(&self, entry: &Entry) -> Result<Vec<u8>, Damage> {
+    fn check(&self, entry: &Entry) -> Result<Range<usize>, Damage> {
+        let start = usize::try_from(entry.offset).map_err(|_| Damage::Truncated)?;
         let len = usize::try_from(entry.len).map_err(|_| Damage::Truncated)?;
-        let mut bytes = vec![0u8; len];
-        read_at(&self.file, &mut bytes, entry.offset)?;
-        if checksum(&bytes) != entry.sum {
-            return Err(Damage::Corrupt(format!("section {}", entry.tag)));
+        let range = start..start.checked_add(len).ok_or(Damage::Truncated)?;
+        let ok = *entry.checked.get_or_init(|| {
+            (*self.bytes)
+                .as_ref()
+                .get(range.clone())
+                .is_some_and(|b| checksum(b) == entry.sum)
+        });
+        if ok {
+            Ok(range)
+        } else {
+            Err(Damage::Corrupt(format!("section {}", entry.tag)))
         }
-        Ok(bytes)
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.read_exact_at(buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    use std::io::{Seek, SeekFrom};
-    let mut f = file.try_clone()?;
-    f.seek(SeekFrom::Start(offset))?;
-    f.read_exact(buf)
 }
 
 fn parse_header(h: &[u8]) -> Option<(DataKey, Vec<Entry>)> {
@@ -252,11 +346,13 @@ fn parse_header(h: &[u8]) -> Option<(DataKey, Vec<Entry>)> {
             offset: c.u64()?,
             len: c.u64()?,
             sum: c.take(CHECKSUM_LEN)?.try_into().ok()?,
-            bytes: OnceLock::new(),
+            checked: OnceLock::new(),
         });
     }
     c.0.is_empty().then_some((key, sections))
 }
+
+mod mapped;
 
 #[cfg(test)]
 mod tests;

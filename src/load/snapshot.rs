@@ -37,15 +37,43 @@ use crate::model::props::Deferred;
 use crate::model::props::{Key, intern};
 use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
-    Graph, KindDef, Node, PartialDate, Props, Rel, RelationDef, Schema, Source, Style, TimeShape,
-    UnitDef, Value,
+    Adjacency, Archive, Cells, Col, Graph, KindDef, MappedParts, Node, PartialDate, Props, Rel,
+    RelationDef, Schema, Source, StrCol, Style, TimeShape, UnitDef, Value,
 };
 
-const GRAPH: u32 = 1;
 const WARNINGS: u32 = 2;
 const ROOT: u32 = 3;
-const NODES: u32 = 4;
-const RELS: u32 = 5;
+// The graph's sections.
+const HEAD: u32 = 10;
+const SOURCES: u32 = 11;
+const STR_AT: u32 = 12;
+const STR_BYTES: u32 = 13;
+const VALUE_AT: u32 = 14;
+const VALUE_BYTES: u32 = 15;
+const NODE_AT: u32 = 16;
+const NODE_REC: u32 = 17;
+const REL_AT: u32 = 18;
+const REL_REC: u32 = 19;
+const REL_SRC: u32 = 20;
+const REL_DST: u32 = 21;
+const REL_TY: u32 = 22;
+const CITES: u32 = 23;
+const ID_AT: u32 = 24;
+const ID_BYTES: u32 = 25;
+const ID_ORDER: u32 = 26;
+const KEY_AT: u32 = 27;
+const KEY_BYTES: u32 = 28;
+const KEY_START: u32 = 29;
+const KEY_NODES: u32 = 30;
+const LABEL_START: u32 = 31;
+const LABEL_NODES: u32 = 32;
+const OUT_START: u32 = 33;
+const OUT: u32 = 34;
+const IN_START: u32 = 35;
+const IN: u32 = 36;
+const LABEL_BITS: u32 = 37;
+const NAMES: u32 = 38;
+const NAME_AT: u32 = 39;
 
 const HEDGES: [Hedge; 7] = [
     Hedge::Asserted,
@@ -85,24 +113,16 @@ pub fn write(
     walk: &[Diagnostic],
     loaded: &Loaded,
 ) -> io::Result<()> {
-    let (graph, nodes, rels) = encode_graph(&loaded.graph);
+    let graph = encode_graph(&loaded.graph);
     let warnings = encode_warnings(walk, &loaded.warnings, &loaded.sources);
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root = root.to_string_lossy();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    snapfile::write(
-        path,
-        key,
-        &[
-            (ROOT, root.as_bytes()),
-            (WARNINGS, &warnings),
-            (GRAPH, &graph),
-            (NODES, &nodes),
-            (RELS, &rels),
-        ],
-    )?;
+    let mut sections: Vec<(u32, &[u8])> = vec![(ROOT, root.as_bytes()), (WARNINGS, &warnings)];
+    sections.extend(graph.iter().map(|(t, b)| (*t, b.bytes())));
+    snapfile::write(path, key, &sections)?;
     Ok(())
 }
 
@@ -123,6 +143,12 @@ pub fn open(path: &Path, root: &Path, rels: &[String], walk: &[Diagnostic]) -> O
     };
     if old_walk != walk {
         return Opened::Stale;
+    }
+    // Every section is verified now, before any of it is used: damage
+    // anywhere is one note and a load from the files, never an error in
+    // the middle of a query.
+    if let Err(d) = snap.verify_all() {
+        return Opened::Damaged(d);
     }
     match read_graph(&snap) {
         Ok(graph) => Opened::Fresh(Box::new(Loaded {
@@ -372,42 +398,115 @@ fn static_code(code: &str) -> &'static str {
 
 // ---------------------------------------------------------------- graph
 
-/// Writes a graph: strings and shared values go to tables, written first.
+/// Writes a graph: strings and shared values go to tables, records to
+/// blobs with a column of offsets, citations to a column.
 struct Enc<'g> {
     strs: FastMap<Cow<'g, str>, u64>,
     /// Strings the graph shares (citations' `Arc<str>`, interned keys) by
     /// address and length: found again without hashing their text.
     shared_strs: FastMap<(usize, usize), u64>,
-    /// The relation types, few and met once per relation: a small map that
-    /// stays in the cache.
-    types: FastMap<&'g str, u64>,
     str_list: Vec<Cow<'g, str>>,
     values: FastMap<*const Value, u64>,
     value_table: Writer,
-    value_count: u64,
+    /// Where each value of the table starts.
+    value_at: Vec<u64>,
+    /// The citations of every claim, end to end.
+    cites: Vec<[u32; 4]>,
     w: Writer,
 }
 
-/// The graph as three sections: the tables with the schema and the
-/// sources, the nodes, the relations.
-fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+/// A section's content: a column or blob made for the snapshot, or one
+/// lent by the graph (its adjacency), written without a copy.
+enum Part<'g> {
+    U8(Vec<u8>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    Cites(Vec<[u32; 4]>),
+    Lent(&'g [u8]),
+}
+
+impl Part<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Part::U8(v) => v,
+            Part::U32(v) => bytemuck::cast_slice(v),
+            Part::U64(v) => bytemuck::cast_slice(v),
+            Part::Cites(v) => bytemuck::cast_slice(v),
+            Part::Lent(b) => b,
+        }
+    }
+}
+
+/// A column lent by the graph.
+fn lent<T: bytemuck::Pod>(v: &[T]) -> Part<'_> {
+    Part::Lent(bytemuck::cast_slice(v))
+}
+
+/// The numbers of a column made here (owned, so moved).
+fn owned<T: bytemuck::Pod>(c: Col<T>) -> Vec<T> {
+    match c {
+        Col::Owned(v) => v,
+        other => other.to_vec(),
+    }
+}
+
+/// The graph as sections (see the module's comment), from either storage.
+fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
     let mut e = Enc {
         strs: FastMap::default(),
         shared_strs: FastMap::default(),
-        types: FastMap::default(),
         str_list: Vec::new(),
         values: FastMap::default(),
         value_table: Writer::default(),
-        value_count: 0,
+        value_at: Vec::new(),
+        cites: Vec::new(),
         w: Writer::default(),
     };
-    match &g.schema {
-        None => e.w.u8(0),
-        Some(s) => {
-            e.w.u8(1);
-            e.schema(s);
+    let adj = g.adjacency();
+    let (n, r) = (g.node_count(), g.rel_count());
+    let mut out: Vec<(u32, Part<'_>)> = Vec::new();
+
+    // Records: each node's labels and properties, each relation's
+    // properties.
+    let mut at = Vec::with_capacity(n + 1);
+    for ix in g.nodes() {
+        at.push(e.w.out.len() as u64);
+        let node = g.node(ix);
+        e.w.len(node.labels.len());
+        for l in &node.labels {
+            e.str(l);
+        }
+        e.props(&node.props);
+    }
+    at.push(e.w.out.len() as u64);
+    out.push((NODE_AT, Part::U64(at)));
+    out.push((NODE_REC, Part::U8(std::mem::take(&mut e.w.out))));
+    let mut at = Vec::with_capacity(r + 1);
+    let mut src = Vec::with_capacity(r);
+    let mut dst = Vec::with_capacity(r);
+    for ix in g.rels() {
+        at.push(e.w.out.len() as u64);
+        let (from, to) = g.endpoints(ix);
+        src.push(from.index() as u32);
+        dst.push(to.index() as u32);
+        e.props(&g.rel(ix).props);
+    }
+    at.push(e.w.out.len() as u64);
+    out.push((REL_AT, Part::U64(at)));
+    out.push((REL_REC, Part::U8(std::mem::take(&mut e.w.out))));
+    out.push((REL_SRC, Part::U32(src)));
+    out.push((REL_DST, Part::U32(dst)));
+    let mut ty = vec![0u32; r];
+    for h in adj.out.iter() {
+        if let Some(t) = ty.get_mut(h.rel().index()) {
+            *t = h.ty;
         }
     }
+    out.push((REL_TY, Part::U32(ty)));
+    let cite_count = e.cites.len();
+    out.push((CITES, Part::Cites(std::mem::take(&mut e.cites))));
+
+    // The sources, read on first use.
     e.w.len(g.sources().len());
     for (k, s) in g.sources() {
         e.str(k);
@@ -425,44 +524,86 @@ fn encode_graph(g: &Graph) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         e.str(&s.language);
         e.str(&s.file);
     }
-    let head = std::mem::take(&mut e.w);
-    e.w.len(g.node_count());
-    for ix in g.nodes() {
-        let n = g.node(ix);
-        e.str(&n.id);
-        e.w.len(n.labels.len());
-        for l in &n.labels {
-            e.str(l);
+    out.push((SOURCES, Part::U8(std::mem::take(&mut e.w.out))));
+
+    // The head: counts, the schema and the small tables, read at open.
+    e.w.len(n);
+    e.w.len(r);
+    match &g.schema {
+        None => e.w.u8(0),
+        Some(s) => {
+            e.w.u8(1);
+            e.schema(s);
         }
-        e.props(&n.props);
     }
-    let nodes = std::mem::take(&mut e.w);
-    e.w.len(g.rel_count());
-    for ix in g.rels() {
-        let (from, to) = g.endpoints(ix);
-        e.w.len(from.index());
-        e.w.len(to.index());
-        let r = g.rel(ix);
-        let ty = match e.types.get(r.rel_type.as_str()) {
-            Some(i) => *i,
-            None => {
-                let i = e.str_index(&r.rel_type);
-                e.types.insert(&r.rel_type, i);
-                i
-            }
-        };
-        e.w.var(ty);
-        e.props(&r.props);
+    e.w.len(adj.types.len());
+    for (t, c) in adj.types.iter().zip(&adj.type_counts) {
+        e.w.str(t);
+        e.w.len(*c);
     }
-    let mut out = Writer::default();
-    out.len(e.str_list.len());
-    for s in &e.str_list {
-        out.str(s);
+    e.w.len(adj.labels.len());
+    for l in &adj.labels {
+        e.w.str(l);
     }
-    out.var(e.value_count);
-    out.out.extend_from_slice(&e.value_table.out);
-    out.out.extend_from_slice(&head.out);
-    (out.out, nodes.out, e.w.out)
+    let labels = g.labels();
+    e.w.len(labels.len());
+    let mut label_start = vec![0u32];
+    let mut label_nodes = Vec::new();
+    for l in &labels {
+        e.w.str(l);
+        label_nodes.extend(g.by_label(l).iter().map(|n| n.index() as u32));
+        label_start.push(label_nodes.len() as u32);
+    }
+    e.w.len(e.value_at.len());
+    e.w.len(cite_count);
+    e.w.len(adj.names.len());
+    out.push((HEAD, Part::U8(std::mem::take(&mut e.w.out))));
+    out.push((LABEL_START, Part::U32(label_start)));
+    out.push((LABEL_NODES, Part::U32(label_nodes)));
+
+    // Indexes: ids in node order and sorted, the name keys sorted.
+    let ids = StrCol::build(g.nodes().map(|ix| g.node(ix).id.as_str()));
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by(|a, b| ids.get(*a as usize).cmp(&ids.get(*b as usize)));
+    out.push((ID_AT, Part::U64(owned(ids.offsets))));
+    out.push((ID_BYTES, Part::U8(owned(ids.bytes))));
+    out.push((ID_ORDER, Part::U32(order)));
+    let mut keys: Vec<(&str, &[petgraph::graph::NodeIndex])> = g.name_keys().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let key_col = StrCol::build(keys.iter().map(|k| k.0));
+    let mut key_start = vec![0u32];
+    let mut key_nodes = Vec::new();
+    for (_, nodes) in &keys {
+        key_nodes.extend(nodes.iter().map(|n| n.index() as u32));
+        key_start.push(key_nodes.len() as u32);
+    }
+    out.push((KEY_AT, Part::U64(owned(key_col.offsets))));
+    out.push((KEY_BYTES, Part::U8(owned(key_col.bytes))));
+    out.push((KEY_START, Part::U32(key_start)));
+    out.push((KEY_NODES, Part::U32(key_nodes)));
+
+    // Adjacency, as the graph holds it.
+    out.push((OUT_START, lent(&adj.out_start)));
+    out.push((OUT, lent(&adj.out)));
+    out.push((IN_START, lent(&adj.in_start)));
+    out.push((IN, lent(&adj.inc)));
+    out.push((LABEL_BITS, lent(&adj.label_bits)));
+    out.push((NAMES, lent(&adj.names)));
+    out.push((NAME_AT, lent(&adj.name_at)));
+
+    // The tables of strings and values, last: everything above adds to
+    // them.
+    let strs = StrCol::build(e.str_list.iter().map(|s| &**s));
+    out.push((STR_AT, Part::U64(owned(strs.offsets))));
+    out.push((STR_BYTES, Part::U8(owned(strs.bytes))));
+    let mut value_at = std::mem::take(&mut e.value_at);
+    value_at.push(e.value_table.out.len() as u64);
+    out.push((VALUE_AT, Part::U64(value_at)));
+    out.push((
+        VALUE_BYTES,
+        Part::U8(std::mem::take(&mut e.value_table.out)),
+    ));
+    out
 }
 
 impl<'g> Enc<'g> {
@@ -585,19 +726,16 @@ impl<'g> Enc<'g> {
 
     fn cites(&mut self, n: usize, cites: impl Iterator<Item = CiteRef<'g>>) {
         self.w.u8(1);
+        self.w.len(self.cites.len());
         self.w.len(n);
         for c in cites {
-            self.shared_str(c.source);
-            self.shared_str(c.quote);
-            match c.claimant {
-                None => self.w.var(0),
-                Some(cl) => {
-                    let i = self.shared_index(cl);
-                    self.w.var(i + 1);
-                }
-            }
+            let source = self.shared_index(c.source) as u32;
+            let quote = self.shared_index(c.quote) as u32;
+            let claimant = c
+                .claimant
+                .map_or(NO_CLAIMANT, |cl| self.shared_index(cl) as u32);
             let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
-            self.w.u8(h as u8);
+            self.cites.push([source, quote, claimant, h as u32]);
         }
     }
 
@@ -609,10 +747,10 @@ impl<'g> Enc<'g> {
             return *i;
         }
         let mut table = std::mem::take(&mut self.value_table);
+        self.value_at.push(table.out.len() as u64);
         self.value(&mut table, v);
         self.value_table = table;
-        let i = self.value_count;
-        self.value_count += 1;
+        let i = self.value_at.len() as u64 - 1;
         self.values.insert(ptr, i);
         i
     }
@@ -749,125 +887,284 @@ fn put_temporal(w: &mut Writer, t: &Temporal, mut str_index: impl FnMut(&str) ->
     }
 }
 
-/// Reads a graph written by `encode_graph`: the tables first, then the
-/// nodes (indexed as they are added) on one thread while the relations are
-/// read on another; each section's checksum is checked by the thread that
-/// reads it.
-///
-/// The sections' bytes are read for this alone and freed as soon as each is
-/// decoded, before the graph's adjacency is built.
+/// Opens the graph of a snapshot in place: the head (counts, schema,
+/// small tables) is read now; columns are views of the snapshot's bytes,
+/// and nodes, relations, values and sources are decoded on first read
+/// (`SnapArchive`). The columns' lengths are checked against the counts.
 fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
-    decode_graph(|tag| Ok(Cow::Owned(snap.read_once(tag).ok_or(Damage::Foreign)??)))
-}
-
-/// `read_graph` over the sections `section` gives.
-fn decode_graph<'s>(
-    section: impl Fn(u32) -> Result<Cow<'s, [u8]>, Damage> + Sync,
-) -> Result<Graph, Damage> {
     let bad = |tag: u32| Damage::Corrupt(format!("section {tag} contents"));
-    let bytes = section(GRAPH)?;
-    let mut r = Reader(&bytes);
-    let (strs, values) = tables(&mut r).ok_or_else(|| bad(GRAPH))?;
-    let strs: Arc<[Arc<str>]> = strs.into();
-    let mut head = Dec::new(r, &strs, &values);
-    let schema = head.schema_part().ok_or_else(|| bad(GRAPH))?;
-    let (graph, rels) = std::thread::scope(|scope| {
-        let rels = scope.spawn(|| -> Result<Vec<(usize, usize, Rel)>, Damage> {
-            let bytes = section(RELS)?;
-            Dec::new(Reader(&bytes), &strs, &values)
-                .citing(&strs)
-                .rels()
-                .ok_or_else(|| bad(RELS))
-        });
-        // The sources are read here too: the relations take longer.
-        let nodes = (|| -> Result<Graph, Damage> {
-            let mut g = Graph::new(schema);
-            *g.sources_mut() = head.sources().ok_or_else(|| bad(GRAPH))?;
-            let bytes = section(NODES)?;
-            Dec::new(Reader(&bytes), &strs, &values)
-                .citing(&strs)
-                .nodes(&mut g)
-                .ok_or_else(|| bad(NODES))?;
-            Ok(g)
-        })();
-        let rels = rels.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (nodes, rels)
-    });
-    let mut graph = graph?;
-    let rels = rels?;
-    let n = graph.node_count();
-    graph.reserve(0, rels.len());
-    for (from, to, rel) in rels {
-        if from >= n || to >= n {
-            return Err(bad(RELS));
-        }
-        graph.add_rel(NodeIndex::new(from), NodeIndex::new(to), rel);
-    }
-    graph.adjacency();
-    Ok(graph)
-}
-
-/// The table of strings and the table of shared values.
-type Tables = (Vec<Arc<str>>, Vec<Arc<Value>>);
-
-fn tables(r: &mut Reader<'_>) -> Option<Tables> {
-    let n = r.len()?;
-    let mut strs: Vec<Arc<str>> = Vec::with_capacity(n.min(r.0.len()));
-    for _ in 0..n {
-        strs.push(Arc::from(r.str()?));
-    }
-    let n = r.len()?;
-    let mut values = Vec::with_capacity(n.min(r.0.len()));
-    let left = {
-        let mut d = Dec::new(*r, &strs, &[]);
-        for _ in 0..n {
-            values.push(Arc::new(d.value()?));
-        }
-        d.r.0.len()
+    let bytes = snap.bytes();
+    let col = |tag: u32| -> Result<Col<u8>, Damage> {
+        let range = snap.range(tag).ok_or(Damage::Foreign)??;
+        Col::mapped(bytes.clone(), range).ok_or_else(|| bad(tag))
     };
-    r.take(r.0.len() - left)?;
-    Some((strs, values))
+    fn typed<T: bytemuck::Pod>(c: Col<u8>, tag: u32, len: Option<usize>) -> Result<Col<T>, Damage> {
+        let bad = || Damage::Corrupt(format!("section {tag} contents"));
+        let Col::Mapped { bytes, range } = c else {
+            return Err(bad());
+        };
+        let c = Col::<T>::mapped(bytes, range).ok_or_else(bad)?;
+        match len {
+            Some(n) if c.len() != n => Err(bad()),
+            _ => Ok(c),
+        }
+    }
+    let cols = |tag: u32, len: Option<usize>| col(tag).and_then(|c| typed::<u32>(c, tag, len));
+    let offsets = |tag: u32, len: Option<usize>| col(tag).and_then(|c| typed::<u64>(c, tag, len));
+    let strs = StrCol {
+        offsets: offsets(STR_AT, None)?,
+        bytes: col(STR_BYTES)?,
+    };
+    let head = snap.section(HEAD).ok_or(Damage::Foreign)??;
+    let mut d = Dec::new(Reader(head), &strs);
+    let h = d.head().ok_or_else(|| bad(HEAD))?;
+    let (n, r) = (h.nodes, h.rels);
+    let ids = StrCol {
+        offsets: offsets(ID_AT, Some(n + 1))?,
+        bytes: col(ID_BYTES)?,
+    };
+    let keys = StrCol {
+        offsets: offsets(KEY_AT, None)?,
+        bytes: col(KEY_BYTES)?,
+    };
+    let key_count = keys.len();
+    let label_count = h.all_labels.len();
+    let adjacency = Adjacency {
+        types: h.types,
+        type_counts: h.type_counts,
+        out_start: cols(OUT_START, Some(n + 1))?,
+        out: col(OUT).and_then(|c| typed(c, OUT, Some(r)))?,
+        in_start: cols(IN_START, Some(n + 1))?,
+        inc: col(IN).and_then(|c| typed(c, IN, Some(r)))?,
+        labels: h.labels,
+        label_bits: col(LABEL_BITS).and_then(|c| typed(c, LABEL_BITS, Some(n)))?,
+        names: col(NAMES).and_then(|c| typed(c, NAMES, Some(h.names)))?,
+        name_at: col(NAME_AT).and_then(|c| typed(c, NAME_AT, Some(n)))?,
+    };
+    let parts = MappedParts {
+        src: cols(REL_SRC, Some(r))?,
+        dst: cols(REL_DST, Some(r))?,
+        rel_ty: cols(REL_TY, Some(r))?,
+        ids: ids.clone(),
+        id_order: cols(ID_ORDER, Some(n))?,
+        keys,
+        key_start: cols(KEY_START, Some(key_count + 1))?,
+        key_nodes: cols(KEY_NODES, None)?,
+        labels: h.all_labels,
+        label_start: cols(LABEL_START, Some(label_count + 1))?,
+        label_nodes: cols(LABEL_NODES, None)?,
+        adjacency,
+    };
+    let cites = Arc::new(CiteTable {
+        strs: strs.clone(),
+        recs: col(CITES).and_then(|c| typed(c, CITES, Some(h.cites)))?,
+    });
+    let archive = SnapArchive {
+        keys: Cells::new(strs.len()),
+        strs,
+        ids,
+        values: Cells::new(h.values),
+        value_at: offsets(VALUE_AT, Some(h.values + 1))?,
+        value_bytes: col(VALUE_BYTES)?,
+        node_at: offsets(NODE_AT, Some(n + 1))?,
+        node_rec: col(NODE_REC)?,
+        rel_at: offsets(REL_AT, Some(r + 1))?,
+        rel_rec: col(REL_REC)?,
+        rel_ty: parts.rel_ty.clone(),
+        types: parts.adjacency.types.clone(),
+        sources: col(SOURCES)?,
+        cites,
+    };
+    // Every column of offsets ends where its blob ends, and every table
+    // of starts where its list ends (the last number of each: one page).
+    let ends = |at: &Col<u64>, len: usize| at.last().is_some_and(|&e| e == len as u64);
+    let starts = |at: &Col<u32>, len: usize| at.last().is_some_and(|&e| e as usize == len);
+    let p = &parts;
+    let a = &archive;
+    for (ok, tag) in [
+        (ends(&a.strs.offsets, a.strs.bytes.len()), STR_AT),
+        (ends(&p.ids.offsets, p.ids.bytes.len()), ID_AT),
+        (ends(&p.keys.offsets, p.keys.bytes.len()), KEY_AT),
+        (ends(&a.value_at, a.value_bytes.len()), VALUE_AT),
+        (ends(&a.node_at, a.node_rec.len()), NODE_AT),
+        (ends(&a.rel_at, a.rel_rec.len()), REL_AT),
+        (starts(&p.key_start, p.key_nodes.len()), KEY_START),
+        (starts(&p.label_start, p.label_nodes.len()), LABEL_START),
+        (starts(&p.adjacency.out_start, r), OUT_START),
+        (starts(&p.adjacency.in_start, r), IN_START),
+    ] {
+        if !ok {
+            return Err(bad(tag));
+        }
+    }
+    Ok(Graph::mapped(h.schema, Arc::new(archive), parts))
 }
 
-/// Reads the parts of a graph, with the tables read before.
+/// What the head of a graph holds.
+struct Head {
+    nodes: usize,
+    rels: usize,
+    schema: Option<Schema>,
+    types: Vec<String>,
+    type_counts: Vec<usize>,
+    /// The labels that have a bit in the adjacency.
+    labels: Vec<String>,
+    /// Every label, sorted.
+    all_labels: Vec<String>,
+    /// How many shared values the table holds.
+    values: usize,
+    /// How many citations, and how long the buffer of names.
+    cites: usize,
+    names: usize,
+}
+
+/// The records of a graph read in place, decoded one at a time.
+#[derive(Debug)]
+struct SnapArchive {
+    strs: StrCol,
+    /// The interned property keys, by string number, interned on first
+    /// use (`None`: not text).
+    keys: Cells<Option<Key>>,
+    ids: StrCol,
+    /// The shared values, by number, decoded on first use (`None`: cannot
+    /// be decoded).
+    values: Cells<Option<Arc<Value>>>,
+    value_at: Col<u64>,
+    value_bytes: Col<u8>,
+    node_at: Col<u64>,
+    node_rec: Col<u8>,
+    rel_at: Col<u64>,
+    rel_rec: Col<u8>,
+    rel_ty: Col<u32>,
+    types: Vec<String>,
+    sources: Col<u8>,
+    cites: Arc<CiteTable>,
+}
+
+/// The bytes `at[i]..at[i + 1]` of `blob`.
+fn record<'a>(at: &Col<u64>, blob: &'a Col<u8>, i: usize) -> Option<&'a [u8]> {
+    let (a, b) = (*at.get(i)?, *at.get(i + 1)?);
+    blob.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
+}
+
+impl SnapArchive {
+    /// The interned key of string `i` (looked up once per string).
+    fn key(&self, i: usize) -> Option<Key> {
+        if i >= self.strs.len() {
+            return None;
+        }
+        self.keys
+            .get_or_init(i, || self.strs.get(i).map(intern))
+            .copied()
+            .flatten()
+    }
+
+    /// The shared value `i`, decoded once.
+    fn value(&self, i: usize) -> Option<Arc<Value>> {
+        self.values
+            .get_or_init(i, || {
+                let bytes = record(&self.value_at, &self.value_bytes, i)?;
+                let mut d = Dec::new(Reader(bytes), &self.strs);
+                let v = d.value()?;
+                d.r.is_empty().then(|| Arc::new(v))
+            })?
+            .clone()
+    }
+}
+
+impl Archive for SnapArchive {
+    fn node(&self, ix: usize) -> Option<Node> {
+        let bytes = record(&self.node_at, &self.node_rec, ix)?;
+        let mut d = Dec::new(Reader(bytes), &self.strs).reading(self);
+        let labels = d.strings()?;
+        let props = d.props()?;
+        d.r.is_empty().then_some(())?;
+        Some(Node {
+            id: self.ids.get(ix)?.to_string(),
+            labels,
+            props,
+        })
+    }
+
+    fn rel(&self, ix: usize) -> Option<Rel> {
+        let bytes = record(&self.rel_at, &self.rel_rec, ix)?;
+        let mut d = Dec::new(Reader(bytes), &self.strs).reading(self);
+        let props = d.props()?;
+        d.r.is_empty().then_some(())?;
+        let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.clone();
+        Some(Rel { rel_type, props })
+    }
+
+    fn sources(&self) -> BTreeMap<String, Source> {
+        Dec::new(Reader(&self.sources), &self.strs)
+            .sources()
+            .unwrap_or_default()
+    }
+}
+
+/// Reads the parts of a graph over its table of strings.
 struct Dec<'a> {
     r: Reader<'a>,
-    strs: &'a [Arc<str>],
-    values: &'a [Arc<Value>],
-    /// The interned property keys met, by string index.
-    keys: FastMap<usize, Key>,
-    /// The citations met, kept in one table for the whole section.
-    cites: CiteBuilder,
+    strs: &'a StrCol,
+    /// Where shared values, keys and citations are found (records).
+    archive: Option<&'a SnapArchive>,
 }
 
 impl<'a> Dec<'a> {
-    fn new(r: Reader<'a>, strs: &'a [Arc<str>], values: &'a [Arc<Value>]) -> Self {
+    fn new(r: Reader<'a>, strs: &'a StrCol) -> Self {
         Dec {
             r,
             strs,
-            values,
-            keys: FastMap::default(),
-            cites: CiteBuilder::default(),
+            archive: None,
         }
     }
 
-    /// Reads citations into a table over the strings `strs`.
-    fn citing(mut self, strs: &Arc<[Arc<str>]>) -> Self {
-        self.cites = CiteBuilder::new(strs);
+    fn reading(mut self, archive: &'a SnapArchive) -> Self {
+        self.archive = Some(archive);
         self
     }
 
-    /// The schema, at the start of the graph's head.
-    fn schema_part(&mut self) -> Option<Option<Schema>> {
-        match self.r.u8()? {
-            0 => Some(None),
-            1 => Some(Some(self.schema()?)),
-            _ => None,
+    fn head(&mut self) -> Option<Head> {
+        let nodes = self.r.len()?;
+        let rels = self.r.len()?;
+        let schema = match self.r.u8()? {
+            0 => None,
+            1 => Some(self.schema()?),
+            _ => return None,
+        };
+        let n = self.r.len()?;
+        let mut types = Vec::with_capacity(n.min(self.r.0.len()));
+        let mut type_counts = Vec::with_capacity(n.min(self.r.0.len()));
+        for _ in 0..n {
+            types.push(self.r.str()?.to_string());
+            type_counts.push(self.r.len()?);
         }
+        let labels = self.own_strings()?;
+        let all_labels = self.own_strings()?;
+        let values = self.r.len()?;
+        let cites = self.r.len()?;
+        let names = self.r.len()?;
+        self.r.is_empty().then_some(Head {
+            cites,
+            names,
+            nodes,
+            rels,
+            schema,
+            types,
+            type_counts,
+            labels,
+            all_labels,
+            values,
+        })
     }
 
-    /// The sources, after the schema: written in key order, so the map is
-    /// built in one pass.
+    /// Strings written in place (`Writer::str`), with their count.
+    fn own_strings(&mut self) -> Option<Vec<String>> {
+        let n = self.r.len()?;
+        (0..n).map(|_| self.r.str().map(str::to_string)).collect()
+    }
+
+    /// The sources: written in key order, so the map is built in one pass.
     fn sources(&mut self) -> Option<BTreeMap<String, Source>> {
         let n = self.r.len()?;
         let mut sources = Vec::with_capacity(n.min(self.r.0.len()));
@@ -892,51 +1189,18 @@ impl<'a> Dec<'a> {
         let sources = BTreeMap::from_iter(sources);
         (sources.len() == n && self.r.is_empty()).then_some(sources)
     }
-
-    fn nodes(&mut self, g: &mut Graph) -> Option<()> {
-        let n = self.r.len()?;
-        for _ in 0..n {
-            let id = self.string()?;
-            let labels = self.strings()?;
-            let props = self.props()?;
-            g.add_node(Node { id, labels, props });
-        }
-        self.cites.finish();
-        self.r.is_empty().then_some(())
-    }
-
-    fn rels(&mut self) -> Option<Vec<(usize, usize, Rel)>> {
-        let n = self.r.len()?;
-        let mut out = Vec::with_capacity(n.min(self.r.0.len()));
-        for _ in 0..n {
-            let from = self.r.len()?;
-            let to = self.r.len()?;
-            let rel_type = self.string()?;
-            let props = self.props()?;
-            out.push((from, to, Rel { rel_type, props }));
-        }
-        self.cites.finish();
-        self.r.is_empty().then_some(out)
-    }
 }
 
 impl Dec<'_> {
-    /// A string of a citation: its number in the section's citation table.
-    fn cite_str(&mut self) -> Option<u32> {
-        let i = self.r.len()?;
-        (i < self.strs.len()).then_some(())?;
-        u32::try_from(i).ok().filter(|i| *i != NO_CLAIMANT)
-    }
-
     fn string(&mut self) -> Option<String> {
         let i = self.r.len()?;
-        self.strs.get(i).map(|s| s.to_string())
+        self.strs.get(i).map(str::to_string)
     }
 
     fn opt_arc(&mut self) -> Option<Option<Arc<str>>> {
         match self.r.len()? {
             0 => Some(None),
-            i => self.strs.get(i - 1).cloned().map(Some),
+            i => self.strs.get(i - 1).map(|s| Some(Arc::from(s))),
         }
     }
 
@@ -951,12 +1215,10 @@ impl Dec<'_> {
 
     fn key(&mut self) -> Option<Key> {
         let i = self.r.len()?;
-        if let Some(k) = self.keys.get(&i) {
-            return Some(*k);
+        match self.archive {
+            Some(a) => a.key(i),
+            None => Some(intern(self.strs.get(i)?)),
         }
-        let k = intern(self.strs.get(i)?);
-        self.keys.insert(i, k);
-        Some(k)
     }
 
     fn schema(&mut self) -> Option<Schema> {
@@ -1008,35 +1270,28 @@ impl Dec<'_> {
         let mut p = Props::with_capacity(n);
         for _ in 0..n {
             let k = self.key()?;
-            let v = self.values.get(self.r.len()?)?.clone();
+            let v = self.archive?.value(self.r.len()?)?;
             p.insert_shared(k, v);
         }
         match self.r.u8()? {
             0 => {}
             1 => {
+                let start = self.r.len()?;
                 let n = self.r.len()?;
-                let start = self.cites.recs.len();
-                for _ in 0..n {
-                    let source = self.cite_str()?;
-                    let quote = self.cite_str()?;
-                    let claimant = match self.r.len()? {
-                        0 => NO_CLAIMANT,
-                        i => {
-                            let i = i - 1;
-                            (i < self.strs.len()).then_some(())?;
-                            u32::try_from(i).ok().filter(|i| *i != NO_CLAIMANT)?
-                        }
-                    };
-                    let hedge = *HEDGES.get(usize::from(self.r.u8()?))?;
-                    self.cites.recs.push(CiteRec {
-                        source,
-                        quote,
-                        claimant,
-                        hedge,
-                    });
-                }
+                let table = &self.archive?.cites;
+                let recs = table.recs.get(start..start.checked_add(n)?)?;
+                // Every string and hedge of these citations exists.
+                let strs = self.strs.len();
+                recs.iter()
+                    .all(|[s, q, c, h]| {
+                        (*s as usize) < strs
+                            && (*q as usize) < strs
+                            && (*c == NO_CLAIMANT || (*c as usize) < strs)
+                            && (*h as usize) < HEDGES.len()
+                    })
+                    .then_some(())?;
                 p.set_deferred(SnapEvidence {
-                    table: self.cites.table.clone()?,
+                    table: table.clone(),
                     start: u32::try_from(start).ok()?,
                     len: u32::try_from(n).ok()?,
                 });
@@ -1136,58 +1391,22 @@ impl Dec<'_> {
 
 // ------------------------------------------------------------ citations
 
-/// The citations of a section read from a snapshot, in one table: every
-/// claim's evidence is a range of it (`SnapEvidence`), turned into values
-/// only when a query reads them. Their strings are numbers in the
-/// snapshot's table of strings, which the table keeps.
+/// The citations of every claim of a snapshot, in one column read in
+/// place: a claim's evidence is a range of it (`SnapEvidence`), turned into
+/// values only when a query reads it. Each citation is four numbers: its
+/// source, quote and claimant (`NO_CLAIMANT`: none) in the snapshot's table
+/// of strings, and its hedge.
 #[derive(Debug)]
 struct CiteTable {
-    strs: Arc<[Arc<str>]>,
-    /// Filled once the section is read, before the graph is used.
-    recs: OnceLock<Vec<CiteRec>>,
+    strs: StrCol,
+    recs: Col<[u32; 4]>,
 }
 
 /// `claimant` of a citation without one.
 const NO_CLAIMANT: u32 = u32::MAX;
 
-/// One citation: its strings by number in the table of strings.
-#[derive(Debug, Clone, Copy)]
-struct CiteRec {
-    source: u32,
-    quote: u32,
-    claimant: u32,
-    hedge: Hedge,
-}
-
-/// The table of citations being read (none while the tables themselves
-/// are read: values hold no citations).
-#[derive(Debug, Default)]
-struct CiteBuilder {
-    table: Option<Arc<CiteTable>>,
-    recs: Vec<CiteRec>,
-}
-
-impl CiteBuilder {
-    fn new(strs: &Arc<[Arc<str>]>) -> Self {
-        CiteBuilder {
-            table: Some(Arc::new(CiteTable {
-                strs: strs.clone(),
-                recs: OnceLock::new(),
-            })),
-            recs: Vec::new(),
-        }
-    }
-
-    fn finish(&mut self) {
-        let recs = std::mem::take(&mut self.recs);
-        if let Some(t) = &self.table {
-            let _ = t.recs.set(recs);
-        }
-    }
-}
-
-/// A claim's evidence read from a snapshot: a range of the section's
-/// citation table, read as `build::Evidence` reads.
+/// A claim's evidence read from a snapshot: a range of the citation
+/// column, read as `build::Evidence` reads.
 #[derive(Debug)]
 pub struct SnapEvidence {
     table: Arc<CiteTable>,
@@ -1198,16 +1417,23 @@ pub struct SnapEvidence {
 impl SnapEvidence {
     fn cites(&self) -> impl Iterator<Item = CiteRef<'_>> + Clone {
         let strs = &self.table.strs;
-        let recs = self.table.recs.get().map_or(&[][..], Vec::as_slice);
         let start = self.start as usize;
-        let recs = recs.get(start..start + self.len as usize).unwrap_or(&[]);
-        let text = move |i: u32| strs.get(i as usize).map_or("", |s| &**s);
-        recs.iter().map(move |r| CiteRef {
-            source: text(r.source),
-            quote: text(r.quote),
-            claimant: (r.claimant != NO_CLAIMANT).then(|| text(r.claimant)),
-            hedge: r.hedge,
-        })
+        let recs = self
+            .table
+            .recs
+            .get(start..start + self.len as usize)
+            .unwrap_or(&[]);
+        let text = move |i: u32| strs.get(i as usize).unwrap_or("");
+        recs.iter()
+            .map(move |&[source, quote, claimant, hedge]| CiteRef {
+                source: text(source),
+                quote: text(quote),
+                claimant: (claimant != NO_CLAIMANT).then(|| text(claimant)),
+                hedge: HEDGES
+                    .get(hedge as usize)
+                    .copied()
+                    .unwrap_or(Hedge::Asserted),
+            })
     }
 }
 

@@ -14,6 +14,7 @@
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
+use super::col::Col;
 use super::fxhash::FastMap;
 use super::{Node, Rel};
 
@@ -23,7 +24,7 @@ pub type TypeId = u32;
 /// One relation seen from one of its ends: three plain numbers laid out
 /// as C lays them out, so a column of hops can be read in place from bytes
 /// (the snapshot) as well as built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C)]
 pub struct Hop {
     rel: u32,
@@ -51,26 +52,29 @@ impl Hop {
     }
 }
 
+/// The columns are owned when built from a graph and read in place when
+/// the graph was opened from its snapshot (`Col`); the snapshot writes and
+/// reads them as they are, so the fields are public.
 #[derive(Debug, Clone, Default)]
 pub struct Adjacency {
     /// Type names by number, sorted.
-    types: Vec<String>,
+    pub types: Vec<String>,
     /// Relations per type, by number.
-    type_counts: Vec<usize>,
-    out_start: Vec<u32>,
-    out: Vec<Hop>,
-    in_start: Vec<u32>,
-    inc: Vec<Hop>,
+    pub type_counts: Vec<usize>,
+    pub out_start: Col<u32>,
+    pub out: Col<Hop>,
+    pub in_start: Col<u32>,
+    pub inc: Col<Hop>,
     /// The first 64 labels met, by bit.
-    labels: Vec<String>,
+    pub labels: Vec<String>,
     /// Each node's labels among those, as bits: a label check reads eight
     /// bytes from one array instead of the node.
-    label_bits: Vec<u64>,
+    pub label_bits: Col<u64>,
     /// Every node's `name` (when a string) end to end, in node order, and
     /// where each starts (`u32::MAX`: none): a filter on names over a scan
     /// reads one buffer in order instead of each node's properties.
-    names: String,
-    name_at: Vec<(u32, u32)>,
+    pub names: Col<u8>,
+    pub name_at: Col<[u32; 2]>,
 }
 
 impl Adjacency {
@@ -122,7 +126,7 @@ impl Adjacency {
             *o += 1;
         }
         let mut labels: Vec<String> = Vec::new();
-        let label_bits = g
+        let label_bits: Vec<u64> = g
             .node_weights()
             .map(|n| {
                 let mut bits = 0u64;
@@ -141,28 +145,28 @@ impl Adjacency {
             })
             .collect();
         let mut name_buf = String::new();
-        let name_at = g
+        let name_at: Vec<[u32; 2]> = g
             .node_weights()
             .map(|n| match n.name() {
                 Some(s) if name_buf.len() + s.len() < u32::MAX as usize => {
                     let at = name_buf.len() as u32;
                     name_buf.push_str(s);
-                    (at, s.len() as u32)
+                    [at, s.len() as u32]
                 }
-                _ => (u32::MAX, 0),
+                _ => [u32::MAX, 0],
             })
             .collect();
         Adjacency {
-            names: name_buf,
-            name_at,
+            names: name_buf.into_bytes().into(),
+            name_at: name_at.into(),
             labels,
-            label_bits,
+            label_bits: label_bits.into(),
             types: names.into_iter().map(str::to_string).collect(),
             type_counts,
-            out_start,
-            out,
-            in_start,
-            inc,
+            out_start: out_start.into(),
+            out: out.into(),
+            in_start: in_start.into(),
+            inc: inc.into(),
         }
     }
 
@@ -170,7 +174,7 @@ impl Adjacency {
     pub fn outgoing(&self, n: NodeIndex) -> &[Hop] {
         let i = n.index();
         match (self.out_start.get(i), self.out_start.get(i + 1)) {
-            (Some(&a), Some(&b)) => &self.out[a as usize..b as usize],
+            (Some(&a), Some(&b)) => self.out.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -179,7 +183,7 @@ impl Adjacency {
     pub fn incoming(&self, n: NodeIndex) -> &[Hop] {
         let i = n.index();
         match (self.in_start.get(i), self.in_start.get(i + 1)) {
-            (Some(&a), Some(&b)) => &self.inc[a as usize..b as usize],
+            (Some(&a), Some(&b)) => self.inc.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -202,8 +206,14 @@ impl Adjacency {
     /// A node's `name`, when it has one and it is a string.
     #[inline]
     pub fn name(&self, n: NodeIndex) -> Option<&str> {
-        let &(at, len) = self.name_at.get(n.index())?;
-        (at != u32::MAX).then(|| &self.names[at as usize..(at + len) as usize])
+        let &[at, len] = self.name_at.get(n.index())?;
+        if at == u32::MAX {
+            return None;
+        }
+        let bytes = self
+            .names
+            .get(at as usize..(at as usize).checked_add(len as usize)?)?;
+        std::str::from_utf8(bytes).ok()
     }
 
     /// The number of a relation type, if any relation has it.

@@ -455,12 +455,13 @@ impl Exec<'_> {
         Ok(match v {
             Value::Null => Value::Null,
             Value::Node(ix) => {
-                let n = self.graph.node(*ix);
                 // The loader reserves `id` (no stored property has it):
-                // answer without searching the properties.
+                // answer without searching the properties (or reading the
+                // node, for a graph read in place).
                 if self.curated && key == "id" {
                     return Ok(self.graph.id_value(*ix));
                 }
+                let n = self.graph.node(*ix);
                 match n.props.get(key) {
                     Some(v) => v.clone(),
                     None if self.curated => match key {

@@ -42,7 +42,7 @@ pub(super) fn labels(g: &Graph, a: &[Value]) -> FnResult {
 pub(super) fn rel_type(g: &Graph, a: &[Value]) -> FnResult {
     Ok(match &a[0] {
         Value::Null => Value::Null,
-        Value::Rel(ix) => Value::from(g.rel(*ix).rel_type.as_str()),
+        Value::Rel(ix) => Value::from(g.rel_type(*ix)),
         v => return Err(arg_error("type", "a relation", v)),
     })
 }

@@ -174,18 +174,18 @@ fn rel_type(graph: &Graph, id: &ast::Ident) -> Result<String, QueryError> {
     }
     // Types present in the data but not in the schema (derived ones).
     let g = graph;
-    if let Some(e) = g
+    if let Some(t) = g
         .rels()
-        .map(|r| g.rel(r))
-        .find(|r| r.rel_type.eq_ignore_ascii_case(&id.name))
+        .map(|r| g.rel_type(r))
+        .find(|t| t.eq_ignore_ascii_case(&id.name))
     {
-        return Ok(e.rel_type.clone());
+        return Ok(t.to_string());
     }
     let mut all: Vec<&str> = schema.relations.keys().map(String::as_str).collect();
     let mut seen: HashSet<&str> = all.iter().copied().collect();
-    for r in g.rels().map(|r| g.rel(r)) {
-        if seen.insert(r.rel_type.as_str()) {
-            all.push(r.rel_type.as_str());
+    for t in g.rels().map(|r| g.rel_type(r)) {
+        if seen.insert(t) {
+            all.push(t);
         }
     }
     let near = names::nearest(&id.name, all.iter().copied(), 1);

@@ -302,7 +302,7 @@ impl Exec<'_> {
         types: &TypeFilter,
     ) -> Option<(EdgeIndex, NodeIndex)> {
         let (s, t) = self.graph.endpoints(e);
-        let ty = &self.graph.rel(e).rel_type;
+        let ty = self.graph.rel_type(e);
         if !types.matches(ty) {
             return None;
         }
