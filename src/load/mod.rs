@@ -407,7 +407,18 @@ fn check_and_build(
 /// the bulk of a large dataset, are freed at once; their files stay listed
 /// (`eje check` counts them), with an empty text.
 fn named_texts(diags: &[Diagnostic], mut sources: SourceMap) -> SourceMap {
-    let named: FastSet<&str> = diags
+    let named = named_files(diags);
+    for (name, text) in &mut sources {
+        if !named.contains(name.as_str()) {
+            *text = String::new();
+        }
+    }
+    sources
+}
+
+/// The files some diagnostic points into (its own or a related place).
+fn named_files(diags: &[Diagnostic]) -> FastSet<&str> {
+    diags
         .iter()
         .flat_map(|d| {
             d.file
@@ -415,13 +426,7 @@ fn named_texts(diags: &[Diagnostic], mut sources: SourceMap) -> SourceMap {
                 .chain(d.related.iter().filter_map(|r| r.file.as_ref()))
         })
         .map(String::as_str)
-        .collect();
-    for (name, text) in &mut sources {
-        if !named.contains(name.as_str()) {
-            *text = String::new();
-        }
-    }
-    sources
+        .collect()
 }
 
 impl Failure {

@@ -255,15 +255,7 @@ fn encode_warnings(walk: &[Diagnostic], warnings: &[Diagnostic], sources: &Sourc
     put_diags(&mut w, walk);
     put_diags(&mut w, warnings);
     // Only the texts some warning points into.
-    let named: FastSet<&str> = warnings
-        .iter()
-        .flat_map(|d| {
-            d.file
-                .iter()
-                .chain(d.related.iter().filter_map(|r| r.file.as_ref()))
-        })
-        .map(String::as_str)
-        .collect();
+    let named = super::named_files(warnings);
     let texts: Vec<(&String, &String)> = sources
         .iter()
         .filter(|(name, _)| named.contains(name.as_str()))
