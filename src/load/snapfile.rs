@@ -37,7 +37,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::model::Bytes;
 
-use super::wire::{CHECKSUM_LEN, Checksum, Reader, checksum};
+use super::wire::{CHECKSUM_LEN, Checksum, Hasher, Reader, checksum};
 
 use super::freshness::DataKey;
 
@@ -192,6 +192,9 @@ pub fn image(key: &DataKey, sections: &[(u32, &[u8])]) -> Aligned {
 /// An open snapshot: its key, and its sections, ranges of its bytes.
 pub struct SnapFile {
     bytes: Arc<dyn Bytes>,
+    /// The mapping behind `bytes`, when it is a mapped file: what a check
+    /// has read is given back to the system (`mapped::Map::release`).
+    map: Option<Arc<mapped::Map>>,
     key: DataKey,
     sections: Vec<Entry>,
 }
@@ -223,7 +226,14 @@ impl SnapFile {
         if !file.metadata()?.is_file() {
             return Err(Damage::Foreign);
         }
-        SnapFile::from_bytes(mapped::map(&file)?)
+        let map = mapped::map(&file)?;
+        let bytes: Arc<dyn Bytes> = match &map {
+            Some(m) => m.clone(),
+            None => Arc::new(Vec::<u8>::new()),
+        };
+        let mut snap = SnapFile::from_bytes(bytes)?;
+        snap.map = map;
+        Ok(snap)
     }
 
     /// A snapshot in `bytes` (a mapped file, or an `image`).
@@ -256,6 +266,7 @@ impl SnapFile {
         }
         Ok(SnapFile {
             bytes,
+            map: None,
             key,
             sections,
         })
@@ -321,10 +332,22 @@ impl SnapFile {
         let len = usize::try_from(entry.len).map_err(|_| Damage::Truncated)?;
         let range = start..start.checked_add(len).ok_or(Damage::Truncated)?;
         let ok = *entry.checked.get_or_init(|| {
-            (*self.bytes)
-                .as_ref()
-                .get(range.clone())
-                .is_some_and(|b| checksum(b) == entry.sum)
+            let Some(bytes) = (*self.bytes).as_ref().get(range.clone()) else {
+                return false;
+            };
+            let Some(map) = &self.map else {
+                return checksum(bytes) == entry.sum;
+            };
+            // Read in slices, each given back once hashed: checking a large
+            // file does not make all of it part of the process's memory.
+            const SLICE: usize = 8 << 20;
+            let mut hasher = Hasher::new();
+            for (i, slice) in bytes.chunks(SLICE).enumerate() {
+                hasher.update(slice);
+                let at = start + i * SLICE;
+                map.release(at..at + slice.len());
+            }
+            hasher.digest128().to_le_bytes() == entry.sum
         });
         if ok {
             Ok(range)

@@ -17,6 +17,9 @@ pub type Checksum = [u8; CHECKSUM_LEN];
 /// The checksum of a snapshot's header or section: XXH3-128, which finds
 /// truncation and damage at memory speed (not a defence against someone who
 /// can write the user's cache folder).
+/// `checksum` over bytes given in pieces: the same result.
+pub type Hasher = xxhash_rust::xxh3::Xxh3Default;
+
 pub fn checksum(bytes: &[u8]) -> Checksum {
     xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
 }

@@ -194,3 +194,39 @@ fn an_unwritable_folder_is_an_error_not_a_panic() {
     let path = dir.path().join("missing-folder").join("data.snap");
     assert!(write(&path, &key(1), &[(NODES, b"x")]).is_err());
 }
+
+#[test]
+fn a_large_section_is_checked_in_slices_and_still_reads_as_written() {
+    // Larger than several slices of the check, so pages are given back
+    // between them; the bytes read afterwards must be those written.
+    let big: Vec<u8> = (0..(20usize << 20) + 4099)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.snap");
+    write(&path, &key(1), &[(NODES, b"head"), (RELS, &big)]).unwrap();
+    let snap = SnapFile::open(&path).unwrap();
+    assert!(snap.verify_all().is_ok());
+    assert!(snap.section(RELS).unwrap().unwrap() == big.as_slice());
+    assert_eq!(snap.section(NODES).unwrap().unwrap(), b"head");
+
+    // A changed byte in the last slice is still found.
+    let mut bytes = fs::read(&path).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 1;
+    let bad = dir.path().join("bad.snap");
+    fs::write(&bad, &bytes).unwrap();
+    let snap = SnapFile::open(&bad).unwrap();
+    assert!(matches!(snap.verify_all(), Err(Damage::Corrupt(_))));
+}
+
+#[test]
+fn a_checksum_taken_in_pieces_is_the_checksum_of_the_whole() {
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
+    for cut in [0, 1, 63, 64, 240, 4096, 99_999, 100_000] {
+        let mut h = Hasher::new();
+        h.update(&data[..cut]);
+        h.update(&data[cut..]);
+        assert_eq!(h.digest128().to_le_bytes(), checksum(&data), "cut at {cut}");
+    }
+}
