@@ -18,9 +18,10 @@ use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use petgraph::graph::NodeIndex;
 
-use super::dossier::{Dossier, states_at, states_when, states_who, weakest};
+use super::dossier::{ParsedFile, states_at, states_when, states_who, weakest};
 use super::files::{
-    CitationSpec, ClaimSpec, ClaimantSpec, EntitySpec, Hedge, PropValue, RankSpec, WhenSpec,
+    CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, PropValue, RankSpec,
+    WhenSpec,
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
 use super::{FastMap, FastSet};
@@ -601,53 +602,60 @@ fn claimant_text<'s>(c: &'s ClaimantSpec<'_>) -> &'s str {
     }
 }
 
-/// Builds the graph. `ends` holds, file by file, the subject and object
-/// node of each claim as `check` resolved them (`u32::MAX`: unresolved),
-/// and `cite_sources` the source of each of their citations, by its place
-/// among all sources.
+/// Builds the graph from the parsed dossiers. `ends` holds, file by file,
+/// the subject and object node of each claim as `check` resolved them
+/// (`u32::MAX`: unresolved), and `cite_sources` the source of each of their
+/// citations, by its place among all sources.
 ///
 /// Claims become relations on worker threads, a chunk at a time, while this
 /// thread makes the nodes; it then adds the relations in claim order, so
-/// node and edge indices are those of a sequential build.
+/// node and edge indices are those of a sequential build. A file is freed,
+/// text and parsed form, as soon as its claims are relations and (when it
+/// has any) its sources and entities are in the graph.
 pub fn build(
     schema: Schema,
-    mut dossiers: Vec<Dossier<'_>>,
+    files: Vec<ParsedFile>,
     ends: Vec<Vec<[u32; 2]>>,
     cite_sources: Vec<Vec<u32>>,
 ) -> Graph {
-    let published: FastMap<Box<str>, PartialDate> = dossiers
-        .iter()
-        .flat_map(|d| &d.data.sources)
+    let data = || files.iter().map(ParsedFile::borrow_dependent);
+    let published: FastMap<Box<str>, PartialDate> = data()
+        .flat_map(|d| &d.sources)
         .filter_map(|s| {
             let date = PartialDate::parse(s.published.as_deref()?).ok()?;
             Some((Box::from(&*s.id), date))
         })
         .collect();
     let published = Arc::new(published);
-    let source_ids: Arc<[Arc<str>]> = dossiers
-        .iter()
-        .flat_map(|d| &d.data.sources)
+    let source_ids: Arc<[Arc<str>]> = data()
+        .flat_map(|d| &d.sources)
         .map(|s| Arc::from(&*s.id))
         .collect();
     let mut b = Builder::new(published.clone(), source_ids.clone());
     let mut graph = Graph::new(Some(schema));
     let schema = graph.schema.clone().unwrap_or_default();
-    let rivals = rivals(&dossiers);
-    let claims: usize = dossiers.iter().map(|d| d.data.claims.len()).sum();
+    let rivals = rivals(data());
+    let claims: usize = data().map(|d| d.claims.len()).sum();
     graph.reserve(0, claims);
-    // A file's claims are freed by whichever worker finishes its last
-    // chunk. A job is a range of claims and the place of its first claim's
-    // first citation in the file's `cite_sources`.
-    type Job<'a> = (ClaimsOfFile<'a>, Range<usize>, usize);
-    let mut jobs: Vec<Mutex<Option<Job<'_>>>> = Vec::new();
+    // A file is freed by whichever worker finishes its last chunk, or by
+    // this thread once done with its sources and entities. A job is a
+    // range of claims and the place of its first claim's first citation in
+    // the file's `cite_sources`.
+    type Job = (ClaimsOfFile, Range<usize>, usize);
+    let mut jobs: Vec<Mutex<Option<Job>>> = Vec::new();
+    let mut kept: Vec<ClaimsOfFile> = Vec::new();
     let mut cite_sources = cite_sources.into_iter();
-    for (d, ends) in dossiers.iter_mut().zip(ends) {
+    for (f, ends) in files.into_iter().zip(ends) {
         let sources = cite_sources.next().unwrap_or_default();
-        let file = Arc::new((std::mem::take(&mut d.data.claims), ends, sources));
+        let file = Arc::new((f, ends, sources));
+        let d = file.0.borrow_dependent();
+        if !d.sources.is_empty() || !d.entities.is_empty() {
+            kept.push(file.clone());
+        }
         let mut first_cite = 0;
-        for start in (0..file.0.len()).step_by(CHUNK) {
-            let range = start..(start + CHUNK).min(file.0.len());
-            let cites: usize = file.0[range.clone()].iter().map(|c| c.cite.len()).sum();
+        for start in (0..d.claims.len()).step_by(CHUNK) {
+            let range = start..(start + CHUNK).min(d.claims.len());
+            let cites: usize = d.claims[range.clone()].iter().map(|c| c.cite.len()).sum();
             jobs.push(Mutex::new(Some((file.clone(), range, first_cite))));
             first_cite += cites;
         }
@@ -667,7 +675,8 @@ pub fn build(
                     let Some((file, range, mut cite)) = taken else {
                         break;
                     };
-                    let (claims, ends, sources) = &*file;
+                    let (parsed, ends, sources) = &*file;
+                    let claims = &parsed.borrow_dependent().claims;
                     let mut rels = Vec::with_capacity(range.len());
                     for (c, &[s, o]) in claims[range.clone()].iter().zip(&ends[range]) {
                         let first = cite;
@@ -689,7 +698,8 @@ pub fn build(
                 }
             });
         }
-        add_sources_and_nodes(&mut graph, &mut b, &schema, &dossiers);
+        let kept_data = || kept.iter().map(|f| f.0.borrow_dependent());
+        add_sources_and_nodes(&mut graph, &mut b, &schema, kept_data());
         for rx in &receivers {
             // A worker that panicked drops its sender; the scope re-raises.
             let Ok(rels) = rx.recv() else { break };
@@ -699,8 +709,8 @@ pub fn build(
             }
         }
     });
-    for d in &dossiers {
-        for e in &d.data.entities {
+    for d in kept.iter().map(|f| f.0.borrow_dependent()) {
+        for e in &d.entities {
             let Some(ev) = graph.by_id(&e.id) else {
                 continue;
             };
@@ -737,21 +747,21 @@ pub fn build(
     graph
 }
 
-/// A file's claims, with their ends and their citations' sources as
+/// A parsed file, with its claims' ends and their citations' sources as
 /// `check` resolved them.
-type ClaimsOfFile<'a> = Arc<(Vec<ClaimSpec<'a>>, Vec<[u32; 2]>, Vec<u32>)>;
+type ClaimsOfFile = Arc<(ParsedFile, Vec<[u32; 2]>, Vec<u32>)>;
 
 /// Claims per job for the workers of `build`.
 const CHUNK: usize = 16 * 1024;
 
-fn add_sources_and_nodes(
+fn add_sources_and_nodes<'d>(
     graph: &mut Graph,
     b: &mut Builder,
     schema: &Schema,
-    dossiers: &[Dossier<'_>],
+    files: impl Iterator<Item = &'d DataFile<'d>> + Clone,
 ) {
-    for d in dossiers {
-        for s in &d.data.sources {
+    for d in files.clone() {
+        for s in &d.sources {
             graph.sources_mut().insert(
                 s.id.to_string(),
                 Source {
@@ -769,8 +779,8 @@ fn add_sources_and_nodes(
             );
         }
     }
-    for d in dossiers {
-        for e in &d.data.entities {
+    for d in files {
+        for e in &d.entities {
             let node = b.entity_node(schema, e);
             graph.add_node(node);
         }
@@ -778,10 +788,10 @@ fn add_sources_and_nodes(
 }
 
 /// `conflicts_with` is symmetric whichever side declared it.
-fn rivals(dossiers: &[Dossier<'_>]) -> BTreeMap<String, Vec<String>> {
+fn rivals<'d>(files: impl Iterator<Item = &'d DataFile<'d>>) -> BTreeMap<String, Vec<String>> {
     let mut rivals: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for d in dossiers {
-        for c in &d.data.claims {
+    for d in files {
+        for c in &d.claims {
             if let Some(id) = &c.id {
                 for other in &c.conflicts_with {
                     rivals

@@ -7,12 +7,23 @@ use std::sync::OnceLock;
 use super::files::{CitationSpec, DataFile, Fact, Hedge};
 use super::outline::{self, Item, Step};
 
-/// A parsed dossier; its position map is made on first use (only a
-/// diagnostic needs it).
+self_cell::self_cell!(
+    /// A dossier's text with its parsed form, which borrows its strings from
+    /// it: the two are kept and freed together, so that a load can free each
+    /// file once its claims are in the graph.
+    pub struct ParsedFile {
+        owner: String,
+        #[covariant]
+        dependent: DataFile,
+    }
+);
+
+/// A dossier as the checks read it; its position map is made on first use
+/// (only a diagnostic needs it).
 pub struct Dossier<'a> {
     pub name: String,
     pub text: &'a str,
-    pub data: DataFile<'a>,
+    pub data: &'a DataFile<'a>,
     /// The whole file's outline (made when ron read it, or on demand).
     pub outline: OnceLock<Item>,
     /// Where each list element starts, to outline only the element a

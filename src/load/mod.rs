@@ -369,51 +369,69 @@ fn check_and_build(
     }
     let mut diags = read;
     let timer = PhaseTimer::start();
-    let result = check::check(&files, opts, progress, &timer, &mut diags).map(|checked| {
-        progress.phase("building the graph");
-        let graph = build::build(
-            checked.schema,
-            checked.dossiers,
-            checked.ends,
-            checked.cite_sources,
-        );
-        timer.phase("build");
-        // Queries walk adjacency first of all: index it now, as part of the load.
-        graph.adjacency();
-        timer.phase("index");
-        (graph, checked.audit)
-    });
-    diag::sort(&mut diags);
-    // The texts move into the source map (no copy of a large dataset).
-    let mut sources: SourceMap = files.into_iter().map(|f| (f.name, f.text)).collect();
+    let parsed = check::parse(files, progress, &mut diags);
+    let mut sources: SourceMap = parsed.schema_text.into_iter().collect();
+    sources.extend(parsed.broken);
     sources.extend(broken);
-    match result {
-        Some((graph, audit)) if !diags.iter().any(Diagnostic::is_error) => Ok(Loaded {
-            sources: named_texts(&diags, sources),
-            graph,
-            warnings: diags,
-            audit,
-        }),
-        _ => Failure {
-            diagnostics: diags,
-            sources,
+    let checked = check::check(
+        parsed.schema,
+        &parsed.dossiers,
+        opts,
+        progress,
+        &timer,
+        &mut diags,
+    );
+    let result = match checked {
+        Some(checked) if !diags.iter().any(Diagnostic::is_error) => checked,
+        _ => {
+            // The texts move into the source map (no copy of a large dataset).
+            sources.extend(
+                parsed
+                    .dossiers
+                    .into_iter()
+                    .map(|d| (d.name, d.file.into_owner())),
+            );
+            diag::sort(&mut diags);
+            return Failure {
+                diagnostics: diags,
+                sources,
+            }
+            .into_err();
         }
-        .into_err(),
+    };
+    // The build frees each file once its claims are relations: a loaded
+    // dataset keeps only the texts some warning points into (to render
+    // them), and lists the others with an empty text (`eje check` counts
+    // them).
+    let named = named_files(&diags);
+    for d in &parsed.dossiers {
+        let text = if named.contains(d.name.as_str()) {
+            d.file.borrow_owner().clone()
+        } else {
+            String::new()
+        };
+        sources.insert(d.name.clone(), text);
     }
-}
-
-/// Keeps the texts some diagnostic points into (its file or a related
-/// place): all a loaded dataset needs to render its warnings. The others,
-/// the bulk of a large dataset, are freed at once; their files stay listed
-/// (`eje check` counts them), with an empty text.
-fn named_texts(diags: &[Diagnostic], mut sources: SourceMap) -> SourceMap {
-    let named = named_files(diags);
+    let named: FastSet<String> = named.into_iter().map(str::to_string).collect();
+    progress.phase("building the graph");
+    let files = parsed.dossiers.into_iter().map(|d| d.file).collect();
+    let graph = build::build(result.schema, files, result.ends, result.cite_sources);
+    timer.phase("build");
+    // Queries walk adjacency first of all: index it now, as part of the load.
+    graph.adjacency();
+    timer.phase("index");
+    diag::sort(&mut diags);
     for (name, text) in &mut sources {
         if !named.contains(name.as_str()) {
             *text = String::new();
         }
     }
-    sources
+    Ok(Loaded {
+        sources,
+        graph,
+        warnings: diags,
+        audit: result.audit,
+    })
 }
 
 /// The files some diagnostic points into (its own or a related place).

@@ -28,10 +28,10 @@ mod refs;
 mod warnings;
 
 use std::ops::Range;
-use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Mutex, OnceLock};
 
-use super::dossier::Dossier;
+use super::dossier::{Dossier, ParsedFile};
 use super::files::{DataFile, SchemaFile};
 use super::outline::{self, Item, Step};
 use super::schema as schema_rules;
@@ -179,10 +179,10 @@ struct FileCheck {
     cite_sources: Vec<u32>,
 }
 
-/// Dossiers that passed every check, ready for `build`.
-pub struct Checked<'a> {
+/// What `build` needs, besides the parsed dossiers, once every check has
+/// passed.
+pub struct Checked {
     pub schema: Schema,
-    pub dossiers: Vec<Dossier<'a>>,
     /// Subject and object node of every claim, per file (see `Ctx::ends`).
     pub ends: Vec<Vec<[u32; 2]>>,
     /// The source of every citation of every claim, per file (see
@@ -192,23 +192,42 @@ pub struct Checked<'a> {
     pub audit: Vec<AuditItem>,
 }
 
-/// Checks every file; `None` when any error was found (all of them are in
-/// `diags`).
-pub fn check<'a>(
-    files: &'a [InputFile],
-    opts: &Options,
+/// A dataset parsed: its schema, and each dossier with its text.
+pub struct Parsed {
+    /// `None` when it is missing or broken (the diagnostics say which).
+    pub schema: Option<Schema>,
+    /// The schema's file name and text, for diagnostics.
+    pub schema_text: Option<(String, String)>,
+    pub dossiers: Vec<ParsedDossier>,
+    /// The name and text of each dossier that did not parse.
+    pub broken: Vec<(String, String)>,
+}
+
+/// One parsed dossier.
+pub struct ParsedDossier {
+    pub name: String,
+    pub file: super::dossier::ParsedFile,
+    /// Its outline, when ron read it (see `check`).
+    outline: Option<Item>,
+}
+
+/// Parses the schema and every dossier; each dossier's text moves into its
+/// `ParsedFile`. Problems found go to `diags`.
+pub fn parse(
+    files: Vec<InputFile>,
     progress: &crate::progress::Progress,
-    timer: &PhaseTimer,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Checked<'a>> {
-    let schema_file = files.iter().find(|f| f.rel == SCHEMA_FILE);
+) -> Parsed {
+    let (schema_file, inputs): (Vec<InputFile>, Vec<InputFile>) =
+        files.into_iter().partition(|f| f.rel == SCHEMA_FILE);
+    let schema_file = schema_file.into_iter().next();
     // A schema that is there but could not be read is reported as such.
     let schema_unreadable = diags.iter().any(|d| {
         d.is_error()
             && matches!(d.code, "io" | "not-a-file" | "encoding")
             && d.message.contains(&format!("{SCHEMA_FILE}`"))
     });
-    let schema = match schema_file {
+    let schema = match &schema_file {
         None if schema_unreadable => None,
         None => {
             diags.push(
@@ -230,43 +249,84 @@ pub fn check<'a>(
         },
     };
 
-    let inputs: Vec<&InputFile> = files.iter().filter(|f| f.rel != SCHEMA_FILE).collect();
     progress.phase(format!("parsing {} files", inputs.len()));
     // The fast parser reads plainly written files; ron reads the rest and
     // says what is wrong with broken ones. Both cores take files in turn.
     // `EJE_LOAD_RON_ONLY` sends every file through ron, to measure the
     // fast path (the answer is the same either way).
     let ron_only = std::env::var_os("EJE_LOAD_RON_ONLY").is_some();
-    let parsed = super::par_map(&inputs, |f| {
-        match (!ron_only).then(|| fast::parse_dossier(&f.text)).flatten() {
-            Some(data) => Ok((data, None)),
-            None => parse_ron::<DataFile<'_>>(&f.name, &f.text).map(|data| {
-                let outline = outline::outline(&f.text);
-                (data, Some(outline))
-            }),
-        }
+    let slots: Vec<Mutex<Option<InputFile>>> =
+        inputs.into_iter().map(|f| Mutex::new(Some(f))).collect();
+    let parsed = super::par_map(&slots, |slot| {
+        let taken = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let f = taken.expect("each file is parsed once");
+        let name = f.name;
+        let mut outline = None;
+        let file = ParsedFile::try_new_or_recover(f.text, |text| {
+            match (!ron_only).then(|| fast::parse_dossier(text)).flatten() {
+                Some(data) => Ok(data),
+                None => parse_ron::<DataFile<'_>>(&name, text).inspect(|_| {
+                    outline = Some(outline::outline(text));
+                }),
+            }
+        });
+        (name, file, outline)
     });
     let mut dossiers = Vec::with_capacity(parsed.len());
-    for (f, result) in inputs.iter().zip(parsed) {
+    let mut broken = Vec::new();
+    for (name, result, outline) in parsed {
         match result {
-            Ok((data, outline)) => {
-                let cell = OnceLock::new();
-                if let Some(outline) = outline {
+            Ok(file) => {
+                if let Some(outline) = &outline {
                     // ron keeps the last of two equal map keys: find them.
-                    report_duplicate_keys(&f.name, &outline, diags);
-                    let _ = cell.set(outline);
+                    report_duplicate_keys(&name, outline, diags);
                 }
-                dossiers.push(Dossier {
-                    name: f.name.clone(),
-                    text: &f.text,
-                    data,
-                    outline: cell,
-                    elements: OnceLock::new(),
+                dossiers.push(ParsedDossier {
+                    name,
+                    file,
+                    outline,
                 });
             }
-            Err(d) => diags.push(d),
+            Err((text, d)) => {
+                diags.push(d);
+                broken.push((name, text));
+            }
         }
     }
+    Parsed {
+        schema,
+        schema_text: schema_file.map(|f| (f.name, f.text)),
+        dossiers,
+        broken,
+    }
+}
+
+/// Checks every parsed dossier; `None` when any error was found (all of
+/// them are in `diags`).
+pub fn check<'a>(
+    schema: Option<Schema>,
+    parsed: &'a [ParsedDossier],
+    opts: &Options,
+    progress: &crate::progress::Progress,
+    timer: &PhaseTimer,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Checked> {
+    let dossiers: Vec<Dossier<'a>> = parsed
+        .iter()
+        .map(|p| {
+            let outline = OnceLock::new();
+            if let Some(o) = &p.outline {
+                let _ = outline.set(o.clone());
+            }
+            Dossier {
+                name: p.name.clone(),
+                text: p.file.borrow_owner(),
+                data: p.file.borrow_dependent(),
+                outline,
+                elements: OnceLock::new(),
+            }
+        })
+        .collect();
     timer.phase("parse");
     let schema = schema?;
     if diags.iter().any(Diagnostic::is_error) {
@@ -358,7 +418,6 @@ pub fn check<'a>(
     timer.phase("check");
     Some(Checked {
         schema,
-        dossiers,
         ends,
         cite_sources,
         audit,
