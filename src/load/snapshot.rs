@@ -1053,6 +1053,15 @@ impl SnapArchive {
 
     /// The shared value `i`, decoded once.
     fn value(&self, i: usize) -> Option<Arc<Value>> {
+        self.shared_arc(i).cloned()
+    }
+
+    /// The shared value `i`, decoded once, lent.
+    fn shared(&self, i: usize) -> Option<&Value> {
+        self.shared_arc(i).map(Arc::as_ref)
+    }
+
+    fn shared_arc(&self, i: usize) -> Option<&Arc<Value>> {
         self.values
             .get_or_init(i, || {
                 let bytes = record(&self.value_at, &self.value_bytes, i)?;
@@ -1060,7 +1069,7 @@ impl SnapArchive {
                 let v = d.value()?;
                 d.r.is_empty().then(|| Arc::new(v))
             })?
-            .clone()
+            .as_ref()
     }
 }
 
@@ -1085,6 +1094,12 @@ impl Archive for SnapArchive {
         d.r.is_empty().then_some(())?;
         let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.clone();
         Some(Rel { rel_type, props })
+    }
+
+    fn rel_prop(&self, ix: usize, key: &str) -> Option<Option<Cow<'_, Value>>> {
+        let bytes = record(&self.rel_at, &self.rel_rec, ix)?;
+        let mut d = Dec::new(Reader(bytes), &self.strs).reading(self);
+        d.prop(key)
     }
 
     fn sources(&self) -> BTreeMap<String, Source> {
@@ -1183,7 +1198,7 @@ impl<'a> Dec<'a> {
     }
 }
 
-impl Dec<'_> {
+impl<'a> Dec<'a> {
     fn string(&mut self) -> Option<String> {
         let i = self.r.len()?;
         self.strs.get(i).map(str::to_string)
@@ -1298,6 +1313,36 @@ impl Dec<'_> {
             _ => return None,
         }
         Some(p)
+    }
+
+    /// The property `key` of the properties at the reader (as `props`
+    /// writes them), found by walking the record without building the
+    /// others: `Some(None)` when absent, `None` when the record cannot be
+    /// read or the key is one of a citation group's (built only whole).
+    fn prop(&mut self, key: &str) -> Option<Option<Cow<'a, Value>>> {
+        let is = |strs: &StrCol, i: usize| strs.get(i) == Some(key);
+        for _ in 0..self.r.len()? {
+            let k = self.r.len()?;
+            let v = self.r.len()?;
+            if is(self.strs, k) {
+                return Some(Some(Cow::Borrowed(self.archive?.shared(v)?)));
+            }
+        }
+        match self.r.u8()? {
+            0 => Some(None),
+            1 => (!evidence_keys().iter().any(|k| k.as_str() == key)).then_some(None),
+            2 => {
+                for _ in 0..self.r.len()? {
+                    let k = self.r.len()?;
+                    let v = self.value()?;
+                    if is(self.strs, k) {
+                        return Some(Some(Cow::Owned(v)));
+                    }
+                }
+                Some(None)
+            }
+            _ => None,
+        }
     }
 
     fn value(&mut self) -> Option<Value> {

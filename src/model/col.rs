@@ -180,6 +180,12 @@ impl<T> Cells<T> {
         Some(chunk.get(i % CHUNK)?.get_or_init(fill))
     }
 
+    /// The cell `i` if it has been filled, without filling it.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i / CHUNK)?.get()?.get(i % CHUNK)?.get()
+    }
+
     /// How many chunks have been allocated (for tests and accounting).
     pub fn touched_chunks(&self) -> usize {
         self.chunks.iter().filter(|c| c.get().is_some()).count()

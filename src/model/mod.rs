@@ -17,6 +17,7 @@ pub mod temporal;
 pub mod text;
 pub mod value;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -159,6 +160,14 @@ pub trait Archive: Send + Sync + std::fmt::Debug {
     fn node(&self, ix: usize) -> Option<Node>;
     /// The relation numbered `ix`; `None` if its record cannot be read.
     fn rel(&self, ix: usize) -> Option<Rel>;
+    /// The property `key` of relation `ix`, read without decoding the
+    /// relation: `Some(Some(v))` its value, `Some(None)` when it has none,
+    /// `None` when it cannot be told in place (then the relation is
+    /// decoded). It must agree with `rel(ix)`'s properties.
+    fn rel_prop(&self, ix: usize, key: &str) -> Option<Option<Cow<'_, Value>>> {
+        let _ = (ix, key);
+        None
+    }
     /// The cited articles, by id.
     fn sources(&self) -> BTreeMap<String, Source>;
 }
@@ -225,6 +234,16 @@ impl Mapped {
         self.rels
             .get_or_init(i, || self.archive.rel(i).unwrap_or_else(blank_rel))
             .unwrap_or_else(|| BLANK_REL.get_or_init(blank_rel))
+    }
+
+    fn rel_prop(&self, i: usize, key: &str) -> Option<Cow<'_, Value>> {
+        if let Some(r) = self.rels.get(i) {
+            return r.props.get(key).map(Cow::Borrowed);
+        }
+        match self.archive.rel_prop(i, key) {
+            Some(v) => v,
+            None => self.rel(i).props.get(key).map(Cow::Borrowed),
+        }
     }
 
     fn nodes_of(&self, start: &Col<u32>, nodes: &Col<u32>, k: usize) -> Vec<NodeIndex> {
@@ -434,6 +453,16 @@ impl Graph {
         &mut self.built_mut().graph[ix]
     }
 
+    /// How many chunks of relation cells a graph read in place has
+    /// allocated (relations decoded, 64 to a chunk); 0 when built.
+    #[cfg(test)]
+    pub(crate) fn decoded_rel_chunks(&self) -> usize {
+        match &self.store {
+            Store::Built(_) => 0,
+            Store::Mapped(m) => m.rels.touched_chunks(),
+        }
+    }
+
     /// This state of the graph (see `Stamp`).
     pub fn stamp(&self) -> Stamp {
         self.stamp
@@ -459,6 +488,16 @@ impl Graph {
         match &self.store {
             Store::Built(b) => &b.graph[ix],
             Store::Mapped(m) => m.rel(ix.index()),
+        }
+    }
+
+    /// A relation's property `key` (stored properties only), read in place
+    /// without decoding the relation when the graph is mapped and the
+    /// relation was not read whole before.
+    pub fn rel_prop(&self, ix: EdgeIndex, key: &str) -> Option<Cow<'_, Value>> {
+        match &self.store {
+            Store::Built(b) => b.graph[ix].props.get(key).map(Cow::Borrowed),
+            Store::Mapped(m) => m.rel_prop(ix.index(), key),
         }
     }
 

@@ -70,6 +70,69 @@ fn same_graph(a: &Graph, b: &Graph) {
     }
 }
 
+/// Every property a relation of `b` (read in place, none decoded yet)
+/// reads through `rel_prop` is the one `a` (built) holds, missing keys
+/// included; only evidence keys may decode a relation to answer.
+fn same_rel_props(a: &Graph, b: &Graph) {
+    assert!(b.is_mapped());
+    assert_eq!(b.decoded_rel_chunks(), 0, "no relation decoded before");
+    let mut keys: Vec<String> = ["zz", "date", "name", "type", "id"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for ix in a.rels() {
+        keys.extend(a.rel(ix).props.keys().map(|k| k.to_string()));
+    }
+    keys.sort();
+    keys.dedup();
+    let evidence: Vec<&str> = evidence_keys().iter().map(|k| k.as_str()).collect();
+    let plain: Vec<&String> = keys
+        .iter()
+        .filter(|k| !evidence.contains(&k.as_str()))
+        .collect();
+    for ix in a.rels() {
+        for k in &plain {
+            let want = a.rel(ix).props.get(k.as_str()).cloned();
+            assert_eq!(
+                b.rel_prop(ix, k).map(Cow::into_owned),
+                want,
+                "relation {} key {k}",
+                ix.index()
+            );
+            assert_eq!(a.rel_prop(ix, k).map(Cow::into_owned), want);
+        }
+    }
+    assert_eq!(
+        b.decoded_rel_chunks(),
+        0,
+        "a property read in place decoded no relation"
+    );
+    for ix in a.rels() {
+        for k in &keys {
+            let want = a.rel(ix).props.get(k.as_str()).cloned();
+            assert_eq!(
+                b.rel_prop(ix, k).map(Cow::into_owned),
+                want,
+                "relation {} key {k}",
+                ix.index()
+            );
+        }
+    }
+    // Once decoded, the decoded relation answers the same.
+    for ix in a.rels() {
+        let _ = b.rel(ix);
+        for k in &keys {
+            let want = a.rel(ix).props.get(k.as_str()).cloned();
+            assert_eq!(
+                b.rel_prop(ix, k).map(Cow::into_owned),
+                want,
+                "relation {} key {k}",
+                ix.index()
+            );
+        }
+    }
+}
+
 /// The sections of a graph, as bytes.
 fn encoded(g: &Graph) -> Vec<(u32, Vec<u8>)> {
     encode_graph(g)
@@ -98,6 +161,7 @@ fn round_trip(g: &Graph) -> Graph {
 #[test]
 fn the_bundled_dataset_reads_back_whole() {
     let loaded = crate::load::load_embedded(&Default::default()).unwrap();
+    same_rel_props(&loaded.graph, &round_trip(&loaded.graph));
     let back = round_trip(&loaded.graph);
     same_graph(&loaded.graph, &back);
     // Evidence stays compact until read, and reads the same.
@@ -275,6 +339,7 @@ prop_compose! {
 proptest! {
     #[test]
     fn random_graphs_read_back_whole(g in graph()) {
+        same_rel_props(&g, &round_trip(&g));
         let back = round_trip(&g);
         same_graph(&g, &back);
         let opts = crate::query::Options::default();
@@ -400,9 +465,44 @@ proptest! {
             }
             props.set_deferred(Evidence { cites });
         }
+        same_rel_props(&g, &round_trip(&g));
         let back = round_trip(&g);
         same_graph(&g, &back);
         same_evidence(&g, &back);
+    }
+}
+
+/// A deferred group other than evidence: written as its values.
+#[derive(Debug)]
+struct Other(Vec<Value>);
+
+impl Deferred for Other {
+    fn keys(&self) -> &[Key] {
+        static KEYS: OnceLock<[Key; 2]> = OnceLock::new();
+        KEYS.get_or_init(|| [intern("da"), intern("date")])
+    }
+    fn values(&self) -> Vec<Value> {
+        self.0.clone()
+    }
+}
+
+proptest! {
+    #[test]
+    fn relation_properties_read_in_place_as_built(
+        g in graph(),
+        others in proptest::collection::vec(proptest::option::of((value(), value())), 0..20),
+    ) {
+        let mut g = g;
+        let ixs: Vec<_> = g.rels().collect();
+        for (ix, other) in ixs.into_iter().zip(others) {
+            let Some((x, y)) = other else { continue };
+            let props = &mut g.rel_mut(ix).props;
+            for k in Other(Vec::new()).keys() {
+                props.remove(k);
+            }
+            props.set_deferred(Other(vec![x, y]));
+        }
+        same_rel_props(&g, &round_trip(&g));
     }
 }
 

@@ -4,6 +4,8 @@
 //! other variable, so evaluation takes the row mutably; nothing outside
 //! those slots is changed.
 
+use std::borrow::Cow;
+
 use super::super::ast::{BinaryOp, Quantifier, Span};
 use super::super::dates;
 use super::super::error::{ErrorKind, QueryError};
@@ -394,6 +396,7 @@ impl Exec<'_> {
             return None;
         }
         let (x, y) = (self.peek(a, row)?, self.peek(b, row)?);
+        let (x, y) = (x.as_ref(), y.as_ref());
         if comparison {
             // Dates have rules of their own; a string that is not a full
             // day is left to `compare`, which says so.
@@ -412,19 +415,21 @@ impl Exec<'_> {
 
     /// The value of a constant, a variable or a stored property of a node
     /// or relation, where it already is; `None` for anything to compute.
-    fn peek<'s>(&'s self, e: &'s PExpr, row: &'s [Value]) -> Option<&'s Value> {
+    /// A relation's property is read in place from a graph opened from its
+    /// snapshot (lent from the snapshot's shared values, or decoded alone).
+    fn peek<'s>(&'s self, e: &'s PExpr, row: &'s [Value]) -> Option<Cow<'s, Value>> {
         const NULL: Value = Value::Null;
         match &e.kind {
-            PKind::Const(v) | PKind::Param(v) => Some(v),
-            PKind::Slot(s) => row.get(*s),
+            PKind::Const(v) | PKind::Param(v) => Some(Cow::Borrowed(v)),
+            PKind::Slot(s) => row.get(*s).map(Cow::Borrowed),
             PKind::Prop(base, key) => {
                 let PKind::Slot(s) = base.kind else {
                     return None;
                 };
                 match row.get(s)? {
-                    Value::Null => Some(&NULL),
-                    Value::Node(ix) => self.graph.node(*ix).props.get(key),
-                    Value::Rel(ix) => self.graph.rel(*ix).props.get(key),
+                    Value::Null => Some(Cow::Borrowed(&NULL)),
+                    Value::Node(ix) => self.graph.node(*ix).props.get(key).map(Cow::Borrowed),
+                    Value::Rel(ix) => self.graph.rel_prop(*ix, key),
                     _ => None,
                 }
             }
@@ -472,16 +477,13 @@ impl Exec<'_> {
                     None => Value::Null,
                 }
             }
-            Value::Rel(ix) => {
-                let r = self.graph.rel(*ix);
-                match r.props.get(key) {
-                    Some(v) => v.clone(),
-                    None if self.curated && key == "type" => {
-                        Value::Str((r.rel_type.clone()).into())
-                    }
-                    None => Value::Null,
-                }
-            }
+            // Read in place: a graph opened from its snapshot decodes no
+            // relation to answer one of its properties.
+            Value::Rel(ix) => match self.graph.rel_prop(*ix, key) {
+                Some(v) => v.into_owned(),
+                None if self.curated && key == "type" => Value::from(self.graph.rel_type(*ix)),
+                None => Value::Null,
+            },
             Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Null),
             Value::Date(_) | Value::Temporal(_) => match super::temporal::component(v, key) {
                 Some(x) => x,

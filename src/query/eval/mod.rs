@@ -657,6 +657,9 @@ pub(crate) struct Exec<'a> {
     /// For each column of the final `Emit`: whether it may move the value
     /// out of the row instead of copying it (see `movable_columns`).
     movable: Vec<bool>,
+    /// How many relations a counted step follows from a node, by step and
+    /// node, kept for a node the step starts from again (`expand_count`).
+    pub(crate) hop_counts: crate::model::fxhash::FastMap<(usize, petgraph::graph::NodeIndex), u64>,
 }
 
 impl Drop for Exec<'_> {
@@ -700,6 +703,7 @@ impl<'a> Exec<'a> {
             coarse: false,
             coarse_rows: 0,
             movable: movable::movable_columns(&plan.ops),
+            hop_counts: Default::default(),
             prof: opts.profile.as_ref().map(|_| {
                 plan.ops
                     .iter()

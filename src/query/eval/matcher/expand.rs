@@ -80,7 +80,30 @@ impl Exec<'_> {
             None => counts.push((ty, k)),
         };
         let hops = hops(self.graph, from, x.dir, &x.types);
-        if used.is_empty() && x.rel_props.is_empty() && x.to_check.is_empty() {
+        let whole = by_type.is_none()
+            && labels_only(x).is_some_and(|m| m == 0 || implied_labels(self.graph, x));
+        if whole {
+            // Every relation of the node counts but those bound before: the
+            // node's count (kept, as a node met again has the same), less
+            // those. The work is that of following each relation.
+            let key = (x as *const Expand as usize, from);
+            let n = match self.hop_counts.get(&key) {
+                Some(&n) => n,
+                None => {
+                    let n = hops.count() as u64;
+                    if self.hop_counts.len() < MAX_KEPT_COUNTS {
+                        self.hop_counts.insert(key, n);
+                    }
+                    n
+                }
+            };
+            let bound = used
+                .iter()
+                .filter(|&&e| yields(self.graph, from, x, e))
+                .count() as u64;
+            add(0, n.saturating_sub(bound) as i64);
+            self.tick_many(n)?;
+        } else if used.is_empty() && x.rel_props.is_empty() && x.to_check.is_empty() {
             // Nothing to check per relation: count in bulk, work included.
             let n = match by_type {
                 None => {
@@ -94,6 +117,28 @@ impl Exec<'_> {
                 self.work += n as u64 - 1;
                 self.tick()?;
             }
+        } else if let Some(mask) = labels_only(x) {
+            // Only the far node's labels to check (from their bits, unless
+            // the schema implies them) and the relations bound before to
+            // skip: one tight pass, its work counted in one go.
+            let adj = self.graph.adjacency();
+            let mut n = 0u64;
+            if mask == 0 || implied_labels(self.graph, x) {
+                for h in hops {
+                    n += 1;
+                    if !used.contains(&h.rel()) {
+                        add(if by_type.is_some() { h.ty } else { 0 }, 1);
+                    }
+                }
+            } else {
+                for h in hops {
+                    n += 1;
+                    if adj.label_bits(h.other()) & mask == mask && !used.contains(&h.rel()) {
+                        add(if by_type.is_some() { h.ty } else { 0 }, 1);
+                    }
+                }
+            }
+            self.tick_many(n)?;
         } else {
             for h in hops {
                 self.tick()?;
@@ -185,6 +230,76 @@ impl Exec<'_> {
         }
         Ok(Flow::Continue)
     }
+}
+
+/// The label bits the far node of `x` must have, when that is all a
+/// counted step checks per relation (besides the relations bound before):
+/// no property of the relation or the far node, no entity, the far node
+/// not bound already.
+fn labels_only(x: &Expand) -> Option<u64> {
+    let c = &x.to_check;
+    if !x.rel_props.is_empty() || x.to_bound || c.entity.is_some() || !c.props.is_empty() {
+        return None;
+    }
+    match c.label_mask {
+        Some(m) => Some(m),
+        None if c.labels.is_empty() => Some(0),
+        None => None,
+    }
+}
+
+/// How many nodes' counts a counted step keeps (`Exec::hop_counts`).
+const MAX_KEPT_COUNTS: usize = 1 << 20;
+
+/// Whether walking `x` from `from` (`hops`) meets relation `e`.
+fn yields(g: &Graph, from: NodeIndex, x: &Expand, e: EdgeIndex) -> bool {
+    let Some(ty) = g.adjacency().type_id(g.rel_type(e)) else {
+        return false;
+    };
+    if !x.types.matches_id(ty) {
+        return false;
+    }
+    let (s, t) = g.endpoints(e);
+    // The row walked forwards, or the other (a self-loop is met once).
+    let (near, far) = match x.dir {
+        Dir::In => (t, s),
+        Dir::Out | Dir::Both => (s, t),
+    };
+    let back = x.dir == Dir::Both || x.types.symmetric_id(ty);
+    near == from || (back && far == from)
+}
+
+/// Whether every node at the far end of `x` carries the labels it checks,
+/// by the schema: over curated data a relation joins only the kinds its
+/// type allows (the loader checks every claim, event and derived meeting
+/// against `from` and `to`), and a node's labels are its kind and the
+/// kind's ancestors. So the far end of a step whose every type names its
+/// far-end kinds, each of which is (or descends from) every checked label,
+/// needs no check. False whenever any of that is not known.
+fn implied_labels(g: &Graph, x: &Expand) -> bool {
+    let (Some(schema), Some(types)) = (&g.schema, &x.types.types) else {
+        return false;
+    };
+    let labels = &x.to_check.labels;
+    let all_are = |kinds: &[String]| {
+        !kinds.is_empty()
+            && kinds
+                .iter()
+                .all(|k| labels.iter().all(|l| schema.is_a(k, l)))
+    };
+    !types.is_empty()
+        && types.iter().all(|t| {
+            let Some(def) = schema.relations.get(t) else {
+                return false;
+            };
+            // Which ends a step of this type can arrive at.
+            let either = x.dir == Dir::Both || x.types.symmetric.contains(t);
+            match x.dir {
+                _ if either => all_are(&def.from) && all_are(&def.to),
+                Dir::In => all_are(&def.from),
+                _ => all_are(&def.to),
+            }
+        })
 }
 
 /// The nodes an expansion has yielded: a bit per node of the graph when
