@@ -21,7 +21,10 @@
 //!
 //! A file is written to a temporary file in the same folder, synced and
 //! renamed over the old one, so a reader never sees half a file and two
-//! writers at once leave one whole file. It is opened read-only and mapped
+//! writers at once leave one whole file. Its sections are streamed
+//! (`write_with`): the caller hands them over in pieces, a second thread
+//! hashes and writes them, and the header, whose length the announced
+//! number of sections fixes, is written last at the start. It is opened read-only and mapped
 //! into memory (`mapped`, the one module allowed `unsafe`): a section is a
 //! range of the mapping, aligned so that columns of numbers are read in
 //! place. A section's checksum is verified on its first read, or all of
@@ -42,7 +45,7 @@ use super::wire::{CHECKSUM_LEN, Checksum, Hasher, Reader, checksum};
 use super::freshness::DataKey;
 
 /// The first bytes of a snapshot; the last byte is the layout's version.
-pub const MAGIC: &[u8; 8] = b"ejesnap\x03";
+pub const MAGIC: &[u8; 8] = b"ejesnap\x04";
 
 /// The largest header read (keys of a million files fit).
 const MAX_HEADER: u64 = 1 << 30;
@@ -97,41 +100,75 @@ fn align(at: u64) -> u64 {
     at.div_ceil(ALIGN) * ALIGN
 }
 
-/// The header of a snapshot of `sections`, with its length: what comes
-/// before the sections' bytes (the magic and the length are not in it).
-fn header(key: &DataKey, sections: &[(u32, &[u8])]) -> (Vec<u8>, u64) {
-    let key_bytes = key.to_bytes();
-    let mut header = Vec::new();
-    header.extend_from_slice(&(key_bytes.len() as u64).to_le_bytes());
-    header.extend_from_slice(&key_bytes);
-    header.extend_from_slice(&(sections.len() as u32).to_le_bytes());
-    let header_len = (header.len() + sections.len() * (4 + 8 + 8 + CHECKSUM_LEN)) as u64;
-    let mut offset = (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 + header_len;
-    for (tag, bytes) in sections {
-        offset = align(offset);
-        header.extend_from_slice(&tag.to_le_bytes());
-        header.extend_from_slice(&offset.to_le_bytes());
-        header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        header.extend_from_slice(&checksum(bytes));
-        offset += bytes.len() as u64;
-    }
-    debug_assert_eq!(header.len() as u64, header_len);
-    (header, header_len)
+/// Where each section lies and its checksum: what the header lists.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    tag: u32,
+    offset: u64,
+    len: u64,
+    sum: Checksum,
 }
 
-/// Writes the whole snapshot to `out`.
+/// The length of the header of a snapshot with a key of `key_len` bytes
+/// and `count` sections (the magic and the length are not in it).
+fn header_len(key_len: usize, count: usize) -> u64 {
+    (8 + key_len + 4 + count * (4 + 8 + 8 + CHECKSUM_LEN)) as u64
+}
+
+/// Where the first section may start.
+fn body_start(header_len: u64) -> u64 {
+    (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 + header_len
+}
+
+/// What comes before the sections: the magic, the header's length, the
+/// header and its checksum.
+fn prefix(key_bytes: &[u8], placed: &[Placed]) -> Vec<u8> {
+    let mut header = Vec::new();
+    header.extend_from_slice(&(key_bytes.len() as u64).to_le_bytes());
+    header.extend_from_slice(key_bytes);
+    header.extend_from_slice(&(placed.len() as u32).to_le_bytes());
+    for p in placed {
+        header.extend_from_slice(&p.tag.to_le_bytes());
+        header.extend_from_slice(&p.offset.to_le_bytes());
+        header.extend_from_slice(&p.len.to_le_bytes());
+        header.extend_from_slice(&p.sum);
+    }
+    debug_assert_eq!(
+        header.len() as u64,
+        header_len(key_bytes.len(), placed.len())
+    );
+    let mut out = Vec::with_capacity(header.len() + 32 + CHECKSUM_LEN);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&checksum(&header));
+    out
+}
+
+/// Writes the whole snapshot to `out` (made in memory: `image`).
 fn write_to(out: &mut impl Write, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
-    let (header, header_len) = header(key, sections);
-    out.write_all(MAGIC)?;
-    out.write_all(&header_len.to_le_bytes())?;
-    out.write_all(&header)?;
-    out.write_all(&checksum(&header))?;
-    let mut at = (MAGIC.len() + 8 + CHECKSUM_LEN) as u64 + header_len;
-    for (_, bytes) in sections {
-        let pad = align(at) - at;
-        out.write_all(&[0u8; ALIGN as usize][..pad as usize])?;
+    let key_bytes = key.to_bytes();
+    let mut at = body_start(header_len(key_bytes.len(), sections.len()));
+    let placed: Vec<Placed> = sections
+        .iter()
+        .map(|(tag, bytes)| {
+            let offset = align(at);
+            at = offset + bytes.len() as u64;
+            Placed {
+                tag: *tag,
+                offset,
+                len: bytes.len() as u64,
+                sum: checksum(bytes),
+            }
+        })
+        .collect();
+    let head = prefix(&key_bytes, &placed);
+    out.write_all(&head)?;
+    let mut at = head.len() as u64;
+    for ((_, bytes), p) in sections.iter().zip(&placed) {
+        out.write_all(&[0u8; ALIGN as usize][..(p.offset - at) as usize])?;
         out.write_all(bytes)?;
-        at = align(at) + bytes.len() as u64;
+        at = p.offset + p.len;
     }
     Ok(())
 }
@@ -139,20 +176,200 @@ fn write_to(out: &mut impl Write, key: &DataKey, sections: &[(u32, &[u8])]) -> i
 /// Writes a snapshot atomically: a temporary file beside `path`, synced,
 /// then renamed over it. `sections` are (tag, bytes); tags should differ.
 pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
+    write_with(path, key, sections.len(), |out| {
+        for (tag, bytes) in sections {
+            out.section(*tag, Chunk::Lent(bytes))?;
+        }
+        Ok(())
+    })
+}
+
+/// A piece of a section: bytes made for the snapshot (moved to the
+/// writer) or lent by what is written (a column of the graph).
+#[derive(Debug)]
+pub enum Chunk<'a> {
+    Bytes(Vec<u8>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    Quads(Vec<[u32; 4]>),
+    Lent(&'a [u8]),
+}
+
+impl Chunk<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Chunk::Bytes(v) => v,
+            Chunk::U32(v) => bytemuck::cast_slice(v),
+            Chunk::U64(v) => bytemuck::cast_slice(v),
+            Chunk::Quads(v) => bytemuck::cast_slice(v),
+            Chunk::Lent(b) => b,
+        }
+    }
+}
+
+/// Where sections go, one after another: a section is begun, then given
+/// its bytes in one or more chunks.
+pub trait Sections<'a> {
+    /// Starts the section `tag` (and ends the one before).
+    fn begin(&mut self, tag: u32) -> io::Result<()>;
+    /// More bytes of the section begun last.
+    fn put(&mut self, chunk: Chunk<'a>) -> io::Result<()>;
+    /// A whole section in one chunk.
+    fn section(&mut self, tag: u32, chunk: Chunk<'a>) -> io::Result<()> {
+        self.begin(tag)?;
+        self.put(chunk)
+    }
+}
+
+/// Sections kept in memory (tests and benchmarks: `image`).
+impl<'a> Sections<'a> for Vec<(u32, Vec<u8>)> {
+    fn begin(&mut self, tag: u32) -> io::Result<()> {
+        self.push((tag, Vec::new()));
+        Ok(())
+    }
+
+    fn put(&mut self, chunk: Chunk<'a>) -> io::Result<()> {
+        match self.last_mut() {
+            Some((_, bytes)) => {
+                bytes.extend_from_slice(chunk.bytes());
+                Ok(())
+            }
+            None => Err(io::Error::other("bytes given before any section")),
+        }
+    }
+}
+
+/// What the filling side sends to the thread that writes the file.
+enum Msg<'a> {
+    Begin(u32),
+    Put(Chunk<'a>),
+}
+
+/// The sections of a snapshot being written: handed to a second thread,
+/// which hashes them and writes them to the file while the first encodes
+/// the next ones.
+struct Sink<'a> {
+    tx: std::sync::mpsc::SyncSender<Msg<'a>>,
+}
+
+impl<'a> Sections<'a> for Sink<'a> {
+    fn begin(&mut self, tag: u32) -> io::Result<()> {
+        self.send(Msg::Begin(tag))
+    }
+
+    fn put(&mut self, chunk: Chunk<'a>) -> io::Result<()> {
+        self.send(Msg::Put(chunk))
+    }
+}
+
+impl<'a> Sink<'a> {
+    fn send(&self, msg: Msg<'a>) -> io::Result<()> {
+        // The writer stopped: its own error is the one returned.
+        self.tx
+            .send(msg)
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
+    }
+}
+
+/// Writes what `rx` brings to `out` from offset `at`, each section aligned,
+/// and says where each went.
+fn drain(
+    rx: std::sync::mpsc::Receiver<Msg<'_>>,
+    out: &mut impl Write,
+    mut at: u64,
+) -> io::Result<Vec<Placed>> {
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut open: Option<(Placed, Hasher)> = None;
+    let close = |open: Option<(Placed, Hasher)>, placed: &mut Vec<Placed>| {
+        if let Some((mut p, h)) = open {
+            p.sum = h.digest128().to_le_bytes();
+            placed.push(p);
+        }
+    };
+    for msg in rx {
+        match msg {
+            Msg::Begin(tag) => {
+                close(open.take(), &mut placed);
+                let offset = align(at);
+                out.write_all(&[0u8; ALIGN as usize][..(offset - at) as usize])?;
+                at = offset;
+                let p = Placed {
+                    tag,
+                    offset,
+                    len: 0,
+                    sum: [0; CHECKSUM_LEN],
+                };
+                open = Some((p, Hasher::new()));
+            }
+            Msg::Put(chunk) => {
+                let Some((p, hasher)) = open.as_mut() else {
+                    return Err(io::Error::other("bytes given before any section"));
+                };
+                let bytes = chunk.bytes();
+                hasher.update(bytes);
+                out.write_all(bytes)?;
+                p.len += bytes.len() as u64;
+                at += bytes.len() as u64;
+            }
+        }
+    }
+    close(open, &mut placed);
+    Ok(placed)
+}
+
+/// Writes a snapshot of exactly `count` sections, which `fill` gives one
+/// after another, atomically: into a temporary file beside `path` (a
+/// second thread hashes and writes what `fill` hands it, so encoding and
+/// writing overlap), the header last at its start, synced, then renamed
+/// over `path`.
+pub fn write_with<'a>(
+    path: &Path,
+    key: &DataKey,
+    count: usize,
+    fill: impl FnOnce(&mut dyn Sections<'a>) -> io::Result<()>,
+) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom};
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".eje-snapshot-")
         .tempfile_in(dir)?;
-    {
-        let mut out = io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        write_to(&mut out, key, sections)?;
-        out.flush()?;
+    let (mut file, tmp_path) = tmp.into_parts();
+    let key_bytes = key.to_bytes();
+    let start = body_start(header_len(key_bytes.len(), count));
+    file.seek(SeekFrom::Start(start))?;
+    let (placed, file) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg<'a>>(4);
+        let writer = scope.spawn(move || {
+            let mut out = io::BufWriter::with_capacity(1 << 20, file);
+            let placed = drain(rx, &mut out, start)?;
+            let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            Ok::<_, io::Error>((placed, file))
+        });
+        let mut sink = Sink { tx };
+        let filled = fill(&mut sink);
+        drop(sink);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the snapshot writer stopped")));
+        // The writer's error says more than the filler's broken pipe.
+        let (placed, file) = written?;
+        filled?;
+        Ok::<_, io::Error>((placed, file))
+    })?;
+    if placed.len() != count {
+        return Err(io::Error::other(format!(
+            "{} sections written where {count} were announced",
+            placed.len()
+        )));
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    let mut file = file;
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(&prefix(&key_bytes, &placed))?;
+    file.sync_all()?;
+    tmp_path.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ use super::build::{
 };
 use super::files::Hedge;
 use super::freshness::DataKey;
-use super::snapfile::{self, Damage, SnapFile};
+use super::snapfile::{self, Chunk, Damage, Sections, SnapFile};
 use super::wire::{Reader, Writer};
 use super::{FastMap, FastSet, Loaded};
 use crate::diag::{Diagnostic, Related, Severity, SourceMap};
@@ -37,8 +37,8 @@ use crate::model::props::Deferred;
 use crate::model::props::{Key, intern};
 use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
-    Adjacency, Archive, Cells, Col, Graph, KindDef, MappedParts, Node, PartialDate, Props, Rel,
-    RelationDef, Schema, Source, StrCol, Style, TimeShape, UnitDef, Value,
+    Adjacency, Archive, Cells, Col, Graph, KindDef, MappedParts, Node, PartialDate, PropKeys,
+    Props, Rel, RelationDef, Schema, Source, StrCol, Style, TimeShape, UnitDef, Value,
 };
 
 const WARNINGS: u32 = 2;
@@ -74,6 +74,8 @@ const IN: u32 = 36;
 const LABEL_BITS: u32 = 37;
 const NAMES: u32 = 38;
 const NAME_AT: u32 = 39;
+/// How many sections `encode_graph` writes (tags 10 to 39).
+const GRAPH_SECTIONS: usize = 30;
 
 const HEDGES: [Hedge; 7] = [
     Hedge::Asserted,
@@ -113,17 +115,18 @@ pub fn write(
     walk: &[Diagnostic],
     loaded: &Loaded,
 ) -> io::Result<()> {
-    let graph = encode_graph(&loaded.graph);
-    let warnings = encode_warnings(walk, &loaded.warnings, &loaded.sources);
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root = root.to_string_lossy();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut sections: Vec<(u32, &[u8])> = vec![(ROOT, root.as_bytes()), (WARNINGS, &warnings)];
-    sections.extend(graph.iter().map(|(t, b)| (*t, b.bytes())));
-    snapfile::write(path, key, &sections)?;
-    Ok(())
+    // Sections are encoded here and written by the file's own thread as
+    // they come: the snapshot is never whole in memory.
+    snapfile::write_with(path, key, 2 + GRAPH_SECTIONS, |out| {
+        out.section(ROOT, Chunk::Lent(root.as_bytes()))?;
+        put_warnings(out, walk, &loaded.warnings, &loaded.sources)?;
+        encode_graph(&loaded.graph, out)
+    })
 }
 
 /// Opens the snapshot at `path` for the data folder `root`, whose data files
@@ -250,7 +253,27 @@ fn section<T>(
 
 // ------------------------------------------------------------- warnings
 
+/// The `WARNINGS` section in one buffer (tests).
+#[cfg(test)]
 fn encode_warnings(walk: &[Diagnostic], warnings: &[Diagnostic], sources: &SourceMap) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut sections: Vec<(u32, Vec<u8>)> = Vec::new();
+    // Kept in memory, writing cannot fail.
+    let _ = put_warnings(&mut sections, walk, warnings, sources);
+    for (_, bytes) in sections {
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
+
+/// The `WARNINGS` section: the texts are lent, not copied.
+fn put_warnings<'a>(
+    out: &mut dyn Sections<'a>,
+    walk: &[Diagnostic],
+    warnings: &[Diagnostic],
+    sources: &'a SourceMap,
+) -> io::Result<()> {
+    out.begin(WARNINGS)?;
     let mut w = Writer::default();
     put_diags(&mut w, walk);
     put_diags(&mut w, warnings);
@@ -263,9 +286,11 @@ fn encode_warnings(walk: &[Diagnostic], warnings: &[Diagnostic], sources: &Sourc
     w.len(texts.len());
     for (name, text) in texts {
         w.str(name);
-        w.str(text);
+        w.len(text.len());
+        out.put(Chunk::Bytes(std::mem::take(&mut w.out)))?;
+        out.put(Chunk::Lent(text.as_bytes()))?;
     }
-    w.out
+    out.put(Chunk::Bytes(w.out))
 }
 
 type Warnings = (Vec<Diagnostic>, Vec<Diagnostic>, SourceMap);
@@ -392,47 +417,64 @@ fn static_code(code: &str) -> &'static str {
 
 /// Writes a graph: strings and shared values go to tables, records to
 /// blobs with a column of offsets, citations to a column.
+///
+/// The strings of citations and the interned keys, which the graph shares
+/// (a load gives each text one `Arc<str>`), are found again by address and
+/// length while the graph is borrowed, without hashing their text; a text
+/// met at two addresses is written twice, which reads the same. Other
+/// strings (values, labels, the schema, the sources) are found by their
+/// text, borrowed from the graph.
 struct Enc<'g> {
     strs: FastMap<Cow<'g, str>, u64>,
-    /// Strings the graph shares (citations' `Arc<str>`, interned keys) by
-    /// address and length: found again without hashing their text.
     shared_strs: FastMap<(usize, usize), u64>,
     str_list: Vec<Cow<'g, str>>,
     values: FastMap<*const Value, u64>,
     value_table: Writer,
     /// Where each value of the table starts.
     value_at: Vec<u64>,
-    /// The citations of every claim, end to end.
-    cites: Vec<[u32; 4]>,
+    /// How many citations the records written so far point past.
+    cite_at: usize,
     w: Writer,
+    /// How many bytes of the record section being written were handed on.
+    sent: u64,
 }
 
-/// A section's content: a column or blob made for the snapshot, or one
-/// lent by the graph (its adjacency), written without a copy.
-enum Part<'g> {
-    U8(Vec<u8>),
-    U32(Vec<u32>),
-    U64(Vec<u64>),
-    Cites(Vec<[u32; 4]>),
-    Lent(&'g [u8]),
+/// A claim's citations, as a load or a snapshot keeps them.
+enum Cites<'g> {
+    Built(&'g [Cite]),
+    Read(&'g SnapEvidence),
 }
 
-impl Part<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Part::U8(v) => v,
-            Part::U32(v) => bytemuck::cast_slice(v),
-            Part::U64(v) => bytemuck::cast_slice(v),
-            Part::Cites(v) => bytemuck::cast_slice(v),
-            Part::Lent(b) => b,
-        }
+fn cites_of(d: &dyn Deferred) -> Option<Cites<'_>> {
+    let any = d.as_any()?;
+    if let Some(ev) = any.downcast_ref::<Evidence>() {
+        Some(Cites::Built(&ev.cites))
+    } else {
+        any.downcast_ref::<SnapEvidence>().map(Cites::Read)
     }
 }
 
-/// A column lent by the graph.
-fn lent<T: bytemuck::Pod>(v: &[T]) -> Part<'_> {
-    Part::Lent(bytemuck::cast_slice(v))
+fn hedge_number(h: Hedge) -> u32 {
+    HEDGES.iter().position(|x| *x == h).unwrap_or(0) as u32
 }
+
+/// How the strings of a value are added to the table: text (a map's key,
+/// a zone) and `Arc<str>` (a string value).
+struct ValueStrs<'v, 'g> {
+    text: fn(&mut Enc<'g>, &'v str) -> u64,
+    arc: fn(&mut Enc<'g>, &'v Arc<str>) -> u64,
+}
+
+impl Clone for ValueStrs<'_, '_> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl Copy for ValueStrs<'_, '_> {}
+
+/// A record section is handed on in pieces of about this size.
+const PIECE: usize = 1 << 20;
 
 /// The numbers of a column made here (owned, so moved).
 fn owned<T: bytemuck::Pod>(c: Col<T>) -> Vec<T> {
@@ -442,8 +484,16 @@ fn owned<T: bytemuck::Pod>(c: Col<T>) -> Vec<T> {
     }
 }
 
-/// The graph as sections (see the module's comment), from either storage.
-fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
+/// A column lent by the graph.
+fn lent<T: bytemuck::Pod>(v: &[T]) -> Chunk<'_> {
+    Chunk::Lent(bytemuck::cast_slice(v))
+}
+
+/// Writes the graph as sections (see the module's comment) to `out`, from
+/// either storage: `GRAPH_SECTIONS` of them.
+fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> {
+    let adj = g.adjacency();
+    let (n, r) = (g.node_count(), g.rel_count());
     let mut e = Enc {
         strs: FastMap::default(),
         shared_strs: FastMap::default(),
@@ -451,60 +501,82 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
         values: FastMap::default(),
         value_table: Writer::default(),
         value_at: Vec::new(),
-        cites: Vec::new(),
-        w: Writer::default(),
+        cite_at: 0,
+        w: Writer {
+            out: Vec::with_capacity(PIECE + (PIECE >> 2)),
+        },
+        sent: 0,
     };
-    let adj = g.adjacency();
-    let (n, r) = (g.node_count(), g.rel_count());
-    let mut out: Vec<(u32, Part<'_>)> = Vec::new();
+    e.str_list.reserve(r + n);
+
+    // The citations of every claim first, each record then points into
+    // them.
+    let cite_count = e.put_cites(g, out)?;
 
     // Records: each node's labels and properties, each relation's
-    // properties.
+    // properties, handed on as they are made.
     let mut at = Vec::with_capacity(n + 1);
+    out.begin(NODE_REC)?;
     for ix in g.nodes() {
-        at.push(e.w.out.len() as u64);
+        at.push(e.record_at());
         let node = g.node(ix);
         e.w.len(node.labels.len());
         for l in &node.labels {
             e.str(l);
         }
         e.props(&node.props);
+        e.piece(out, false)?;
     }
-    at.push(e.w.out.len() as u64);
-    out.push((NODE_AT, Part::U64(at)));
-    out.push((NODE_REC, Part::U8(std::mem::take(&mut e.w.out))));
+    at.push(e.record_at());
+    e.piece(out, true)?;
+    out.section(NODE_AT, Chunk::U64(at))?;
     let mut at = Vec::with_capacity(r + 1);
-    let mut src = Vec::with_capacity(r);
-    let mut dst = Vec::with_capacity(r);
+    out.begin(REL_REC)?;
     for ix in g.rels() {
-        at.push(e.w.out.len() as u64);
-        let (from, to) = g.endpoints(ix);
-        src.push(from.index() as u32);
-        dst.push(to.index() as u32);
+        at.push(e.record_at());
         e.props(&g.rel(ix).props);
+        e.piece(out, false)?;
     }
-    at.push(e.w.out.len() as u64);
-    out.push((REL_AT, Part::U64(at)));
-    out.push((REL_REC, Part::U8(std::mem::take(&mut e.w.out))));
-    out.push((REL_SRC, Part::U32(src)));
-    out.push((REL_DST, Part::U32(dst)));
+    at.push(e.record_at());
+    e.piece(out, true)?;
+    out.section(REL_AT, Chunk::U64(at))?;
+    // Each relation's ends, one column after the other, in pieces.
+    for (tag, end) in [(REL_SRC, 0), (REL_DST, 1)] {
+        out.begin(tag)?;
+        let mut piece: Vec<u32> = Vec::with_capacity(PIECE / 4);
+        for ix in g.rels() {
+            let ends = g.endpoints(ix);
+            piece.push(if end == 0 { ends.0 } else { ends.1 }.index() as u32);
+            if piece.len() == PIECE / 4 {
+                let next = Vec::with_capacity(PIECE / 4);
+                out.put(Chunk::U32(std::mem::replace(&mut piece, next)))?;
+            }
+        }
+        out.put(Chunk::U32(piece))?;
+    }
     let mut ty = vec![0u32; r];
     for h in adj.out.iter() {
         if let Some(t) = ty.get_mut(h.rel().index()) {
             *t = h.ty;
         }
     }
-    out.push((REL_TY, Part::U32(ty)));
-    let cite_count = e.cites.len();
-    out.push((CITES, Part::Cites(std::mem::take(&mut e.cites))));
+    out.section(REL_TY, Chunk::U32(ty))?;
 
     // The sources, read on first use.
     e.w.len(g.sources().len());
     for (k, s) in g.sources() {
-        e.str(k);
-        e.str(&s.id);
+        // Each source's id and title are its own: added without a look-up
+        // (the id is the key).
+        let key = e.push_str(k);
+        e.w.var(key);
+        if s.id == *k {
+            e.w.var(key);
+        } else {
+            e.str(&s.id);
+        }
         e.str(&s.kind);
-        e.str(&s.title);
+        let title = e.push_str(&s.title);
+        e.w.var(title);
         e.opt_str(s.publisher.as_deref());
         match &s.published {
             None => e.w.u8(0),
@@ -516,7 +588,7 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
         e.str(&s.language);
         e.str(&s.file);
     }
-    out.push((SOURCES, Part::U8(std::mem::take(&mut e.w.out))));
+    out.section(SOURCES, Chunk::Bytes(std::mem::take(&mut e.w.out)))?;
 
     // The head: counts, the schema and the small tables, read at open.
     e.w.len(n);
@@ -549,17 +621,26 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
     e.w.len(e.value_at.len());
     e.w.len(cite_count);
     e.w.len(adj.names.len());
-    out.push((HEAD, Part::U8(std::mem::take(&mut e.w.out))));
-    out.push((LABEL_START, Part::U32(label_start)));
-    out.push((LABEL_NODES, Part::U32(label_nodes)));
+    // The catalogue of property keys: a key is resolved without reading
+    // any node or relation.
+    let keys = g.prop_keys();
+    for list in [&keys.nodes, &keys.rels] {
+        e.w.len(list.len());
+        for k in list {
+            e.w.str(k);
+        }
+    }
+    out.section(HEAD, Chunk::Bytes(std::mem::take(&mut e.w.out)))?;
+    out.section(LABEL_START, Chunk::U32(label_start))?;
+    out.section(LABEL_NODES, Chunk::U32(label_nodes))?;
 
     // Indexes: ids in node order and sorted, the name keys sorted.
     let ids = StrCol::build(g.nodes().map(|ix| g.node(ix).id.as_str()));
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by(|a, b| ids.get(*a as usize).cmp(&ids.get(*b as usize)));
-    out.push((ID_AT, Part::U64(owned(ids.offsets))));
-    out.push((ID_BYTES, Part::U8(owned(ids.bytes))));
-    out.push((ID_ORDER, Part::U32(order)));
+    out.section(ID_AT, Chunk::U64(owned(ids.offsets)))?;
+    out.section(ID_BYTES, Chunk::Bytes(owned(ids.bytes)))?;
+    out.section(ID_ORDER, Chunk::U32(order))?;
     let mut keys: Vec<(&str, &[petgraph::graph::NodeIndex])> = g.name_keys().collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let key_col = StrCol::build(keys.iter().map(|k| k.0));
@@ -569,36 +650,79 @@ fn encode_graph(g: &Graph) -> Vec<(u32, Part<'_>)> {
         key_nodes.extend(nodes.iter().map(|n| n.index() as u32));
         key_start.push(key_nodes.len() as u32);
     }
-    out.push((KEY_AT, Part::U64(owned(key_col.offsets))));
-    out.push((KEY_BYTES, Part::U8(owned(key_col.bytes))));
-    out.push((KEY_START, Part::U32(key_start)));
-    out.push((KEY_NODES, Part::U32(key_nodes)));
+    out.section(KEY_AT, Chunk::U64(owned(key_col.offsets)))?;
+    out.section(KEY_BYTES, Chunk::Bytes(owned(key_col.bytes)))?;
+    out.section(KEY_START, Chunk::U32(key_start))?;
+    out.section(KEY_NODES, Chunk::U32(key_nodes))?;
 
     // Adjacency, as the graph holds it.
-    out.push((OUT_START, lent(&adj.out_start)));
-    out.push((OUT, lent(&adj.out)));
-    out.push((IN_START, lent(&adj.in_start)));
-    out.push((IN, lent(&adj.inc)));
-    out.push((LABEL_BITS, lent(&adj.label_bits)));
-    out.push((NAMES, lent(&adj.names)));
-    out.push((NAME_AT, lent(&adj.name_at)));
+    out.section(OUT_START, lent(&adj.out_start))?;
+    out.section(OUT, lent(&adj.out))?;
+    out.section(IN_START, lent(&adj.in_start))?;
+    out.section(IN, lent(&adj.inc))?;
+    out.section(LABEL_BITS, lent(&adj.label_bits))?;
+    out.section(NAMES, lent(&adj.names))?;
+    out.section(NAME_AT, lent(&adj.name_at))?;
 
     // The tables of strings and values, last: everything above adds to
-    // them.
-    let strs = StrCol::build(e.str_list.iter().map(|s| &**s));
-    out.push((STR_AT, Part::U64(owned(strs.offsets))));
-    out.push((STR_BYTES, Part::U8(owned(strs.bytes))));
+    // them. The strings' bytes are handed on in pieces.
+    let mut str_at = Vec::with_capacity(e.str_list.len() + 1);
+    let mut end = 0u64;
+    str_at.push(end);
+    for s in &e.str_list {
+        end += s.len() as u64;
+        str_at.push(end);
+    }
+    out.section(STR_AT, Chunk::U64(str_at))?;
+    out.begin(STR_BYTES)?;
+    let mut piece = Vec::with_capacity(PIECE + (PIECE >> 2));
+    for s in &e.str_list {
+        piece.extend_from_slice(s.as_bytes());
+        if piece.len() >= PIECE {
+            let next = Vec::with_capacity(PIECE + (PIECE >> 2));
+            out.put(Chunk::Bytes(std::mem::replace(&mut piece, next)))?;
+        }
+    }
+    out.put(Chunk::Bytes(piece))?;
+    drop(std::mem::take(&mut e.str_list));
+    drop(std::mem::take(&mut e.shared_strs));
+    drop(std::mem::take(&mut e.strs));
     let mut value_at = std::mem::take(&mut e.value_at);
     value_at.push(e.value_table.out.len() as u64);
-    out.push((VALUE_AT, Part::U64(value_at)));
-    out.push((
+    out.section(VALUE_AT, Chunk::U64(value_at))?;
+    out.section(
         VALUE_BYTES,
-        Part::U8(std::mem::take(&mut e.value_table.out)),
-    ));
-    out
+        Chunk::Bytes(std::mem::take(&mut e.value_table.out)),
+    )?;
+    Ok(())
 }
 
 impl<'g> Enc<'g> {
+    /// Where the next record starts in the section being written.
+    fn record_at(&self) -> u64 {
+        self.sent + self.w.out.len() as u64
+    }
+
+    /// Hands on the record bytes made so far, once there are enough of
+    /// them (or all of them, `last`).
+    fn piece(&mut self, out: &mut dyn Sections<'g>, last: bool) -> io::Result<()> {
+        if self.w.out.len() < PIECE && !last {
+            return Ok(());
+        }
+        let next = if last {
+            Vec::new()
+        } else {
+            Vec::with_capacity(PIECE + (PIECE >> 2))
+        };
+        let bytes = std::mem::replace(&mut self.w.out, next);
+        self.sent = if last {
+            0
+        } else {
+            self.sent + bytes.len() as u64
+        };
+        out.put(Chunk::Bytes(bytes))
+    }
+
     fn index_of(&mut self, s: &str, keep: impl FnOnce() -> Cow<'g, str>) -> u64 {
         if let Some(i) = self.strs.get(s) {
             return *i;
@@ -607,6 +731,13 @@ impl<'g> Enc<'g> {
         let i = self.str_list.len() as u64;
         self.str_list.push(kept.clone());
         self.strs.insert(kept, i);
+        i
+    }
+
+    /// Adds a string without looking for it (one met only once).
+    fn push_str(&mut self, s: &'g str) -> u64 {
+        let i = self.str_list.len() as u64;
+        self.str_list.push(Cow::Borrowed(s));
         i
     }
 
@@ -627,12 +758,14 @@ impl<'g> Enc<'g> {
     }
 
     fn shared_index(&mut self, s: &'g str) -> u64 {
-        let at = (s.as_ptr() as usize, s.len());
-        if let Some(i) = self.shared_strs.get(&at) {
-            return *i;
+        let next = self.str_list.len() as u64;
+        let i = *self
+            .shared_strs
+            .entry((s.as_ptr() as usize, s.len()))
+            .or_insert(next);
+        if i == next {
+            self.str_list.push(Cow::Borrowed(s));
         }
-        let i = self.str_index(s);
-        self.shared_strs.insert(at, i);
         i
     }
 
@@ -695,60 +828,142 @@ impl<'g> Enc<'g> {
             self.w.u8(0);
             return;
         };
-        let any = d.as_any();
-        if let Some(ev) = any.and_then(|a| a.downcast_ref::<Evidence>()) {
-            self.cites(ev.cites.len(), ev.cites.iter().map(Cite::as_ref));
-        } else if let Some(ev) = any.and_then(|a| a.downcast_ref::<SnapEvidence>()) {
-            self.cites(ev.len as usize, ev.cites());
-        } else {
-            // Another kind of deferred group: stored as its values.
-            self.w.u8(2);
-            let keys = d.keys();
-            self.w.len(keys.len());
-            let values = d.values();
-            let mut tmp = std::mem::take(&mut self.w);
-            for (k, v) in keys.iter().zip(&values) {
-                let i = self.str_index(k);
-                tmp.var(i);
-                self.value(&mut tmp, v);
+        match cites_of(d) {
+            Some(Cites::Built(cites)) => self.cite_range(cites.len()),
+            Some(Cites::Read(ev)) => self.cite_range(ev.cites().count()),
+            None => {
+                // Another kind of deferred group: stored as its values, which
+                // live only here (their strings are copied).
+                self.w.u8(2);
+                let keys = d.keys();
+                self.w.len(keys.len());
+                let values = d.values();
+                let mut tmp = std::mem::take(&mut self.w);
+                for (k, v) in keys.iter().zip(&values) {
+                    let i = self.str_index(k);
+                    tmp.var(i);
+                    self.value(&mut tmp, v, Self::owned());
+                }
+                self.w = tmp;
             }
-            self.w = tmp;
         }
     }
 
-    fn cites(&mut self, n: usize, cites: impl Iterator<Item = CiteRef<'g>>) {
+    /// A claim's `n` citations, the next ones of the column.
+    fn cite_range(&mut self, n: usize) {
         self.w.u8(1);
-        self.w.len(self.cites.len());
+        self.w.len(self.cite_at);
         self.w.len(n);
-        for c in cites {
-            let source = self.shared_index(c.source) as u32;
-            let quote = self.shared_index(c.quote) as u32;
-            let claimant = c
-                .claimant
-                .map_or(NO_CLAIMANT, |cl| self.shared_index(cl) as u32);
-            let h = HEDGES.iter().position(|h| *h == c.hedge).unwrap_or(0);
-            self.cites.push([source, quote, claimant, h as u32]);
+        self.cite_at += n;
+    }
+
+    /// The column of citations: every claim's, in the order the records
+    /// meet them (nodes, then relations), handed on in pieces. Returns how
+    /// many.
+    fn put_cites(&mut self, g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<usize> {
+        const QUADS: usize = PIECE / 16;
+        out.begin(CITES)?;
+        let mut piece: Vec<[u32; 4]> = Vec::with_capacity(QUADS);
+        let mut count = 0;
+        let nodes = g.nodes().map(|ix| &g.node(ix).props);
+        let rels = g.rels().map(|ix| &g.rel(ix).props);
+        for p in nodes.chain(rels) {
+            let Some(d) = p.deferred() else {
+                continue;
+            };
+            let before = piece.len();
+            match cites_of(d) {
+                // A string held by its citation alone (most quotes) is
+                // new, so it is not looked up.
+                Some(Cites::Built(cites)) => {
+                    for c in cites {
+                        let source = self.arc_index(&c.source) as u32;
+                        let quote = self.arc_index(&c.quote) as u32;
+                        let claimant = c
+                            .claimant
+                            .as_ref()
+                            .map_or(NO_CLAIMANT, |cl| self.arc_index(cl) as u32);
+                        piece.push([source, quote, claimant, hedge_number(c.hedge)]);
+                    }
+                }
+                Some(Cites::Read(ev)) => {
+                    for c in ev.cites() {
+                        let source = self.shared_index(c.source) as u32;
+                        let quote = self.shared_index(c.quote) as u32;
+                        let claimant = c
+                            .claimant
+                            .map_or(NO_CLAIMANT, |cl| self.shared_index(cl) as u32);
+                        piece.push([source, quote, claimant, hedge_number(c.hedge)]);
+                    }
+                }
+                None => {}
+            }
+            count += piece.len() - before;
+            if piece.len() >= QUADS {
+                let next = Vec::with_capacity(QUADS);
+                out.put(Chunk::Quads(std::mem::replace(&mut piece, next)))?;
+            }
+        }
+        out.put(Chunk::Quads(piece))?;
+        Ok(count)
+    }
+
+    /// `shared_index` of an `Arc<str>` of the graph; one nothing else
+    /// holds is met only here, so it is added without a look-up.
+    fn arc_index(&mut self, s: &'g Arc<str>) -> u64 {
+        if Arc::strong_count(s) == 1 {
+            self.push_str(s)
+        } else {
+            self.shared_index(s)
         }
     }
 
     /// The index of a shared value in the value table, written there the
-    /// first time it is met.
+    /// first time it is met (a value nothing else holds is met only here,
+    /// so it is not looked up).
     fn shared_value(&mut self, v: &'g Arc<Value>) -> u64 {
-        let ptr = Arc::as_ptr(v);
-        if let Some(i) = self.values.get(&ptr) {
-            return *i;
+        let next = self.value_at.len() as u64;
+        let i = if Arc::strong_count(v) == 1 {
+            next
+        } else {
+            *self.values.entry(Arc::as_ptr(v)).or_insert(next)
+        };
+        if i == next {
+            let mut table = std::mem::take(&mut self.value_table);
+            self.value_at.push(table.out.len() as u64);
+            self.value(&mut table, v, Self::held());
+            self.value_table = table;
         }
-        let mut table = std::mem::take(&mut self.value_table);
-        self.value_at.push(table.out.len() as u64);
-        self.value(&mut table, v);
-        self.value_table = table;
-        let i = self.value_at.len() as u64 - 1;
-        self.values.insert(ptr, i);
         i
     }
 
-    /// A value, written in place into `w` (its strings into the table).
-    fn value(&mut self, w: &mut Writer, v: &Value) {
+    /// The strings of a value made only to be written: copied, found again
+    /// by their text.
+    fn owned<'v>() -> ValueStrs<'v, 'g> {
+        ValueStrs {
+            text: Self::owned_str_index,
+            arc: Self::owned_arc_index,
+        }
+    }
+
+    /// The strings of a value the graph holds: borrowed, found by address
+    /// (a string nothing else holds, without a look-up).
+    fn held() -> ValueStrs<'g, 'g> {
+        ValueStrs {
+            text: Self::shared_index,
+            arc: Self::arc_index,
+        }
+    }
+
+    fn owned_arc_index(&mut self, s: &Arc<str>) -> u64 {
+        self.owned_str_index(s)
+    }
+
+    /// A value, written in place into `w`; its strings go into the table
+    /// through `strs` (`HELD` for a value the graph holds, `OWNED` for one
+    /// made only to be written).
+    fn value<'v>(&mut self, w: &mut Writer, v: &'v Value, strs: ValueStrs<'v, 'g>) {
+        let index = strs.text;
         match v {
             Value::Null => w.u8(0),
             Value::Bool(false) => w.u8(1),
@@ -763,7 +978,7 @@ impl<'g> Enc<'g> {
             }
             Value::Str(s) => {
                 w.u8(5);
-                let i = self.owned_str_index(s);
+                let i = (strs.arc)(self, s);
                 w.var(i);
             }
             Value::Date(d) => {
@@ -772,22 +987,22 @@ impl<'g> Enc<'g> {
             }
             Value::Temporal(t) => {
                 w.u8(7);
-                put_temporal(w, t, |s| self.owned_str_index(s));
+                put_temporal(w, t, |s| index(self, s));
             }
             Value::List(items) => {
                 w.u8(8);
                 w.len(items.len());
                 for item in items {
-                    self.value(w, item);
+                    self.value(w, item, strs);
                 }
             }
             Value::Map(m) => {
                 w.u8(9);
                 w.len(m.len());
                 for (k, item) in m {
-                    let i = self.owned_str_index(k);
+                    let i = index(self, k);
                     w.var(i);
-                    self.value(w, item);
+                    self.value(w, item, strs);
                 }
             }
             Value::Node(n) => {
@@ -812,8 +1027,9 @@ impl<'g> Enc<'g> {
         }
     }
 
-    /// The index of a string that may not live as long as the graph (values
-    /// are written from a borrow of their own): copied when first met.
+    /// The index of a string that may not live as long as the graph (the
+    /// values of a deferred group are made to be written): copied when
+    /// first met, found again by its text.
     fn owned_str_index(&mut self, s: &str) -> u64 {
         self.index_of(s, || Cow::Owned(s.to_string()))
     }
@@ -839,7 +1055,7 @@ fn get_date(r: &mut Reader<'_>) -> Option<PartialDate> {
     Some(PartialDate { year, month, day })
 }
 
-fn put_temporal(w: &mut Writer, t: &Temporal, mut str_index: impl FnMut(&str) -> u64) {
+fn put_temporal<'v>(w: &mut Writer, t: &'v Temporal, mut str_index: impl FnMut(&'v str) -> u64) {
     match t {
         Temporal::Date(d) => {
             w.u8(0);
@@ -946,6 +1162,7 @@ fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
         label_start: cols(LABEL_START, Some(label_count + 1))?,
         label_nodes: cols(LABEL_NODES, None)?,
         adjacency,
+        prop_keys: h.prop_keys,
     };
     let cites = Arc::new(CiteTable {
         strs: strs.clone(),
@@ -1008,6 +1225,8 @@ struct Head {
     /// How many citations, and how long the buffer of names.
     cites: usize,
     names: usize,
+    /// The property keys of nodes and of relations.
+    prop_keys: PropKeys,
 }
 
 /// The records of a graph read in place, decoded one at a time.
@@ -1151,7 +1370,12 @@ impl<'a> Dec<'a> {
         let values = self.r.len()?;
         let cites = self.r.len()?;
         let names = self.r.len()?;
+        let prop_keys = PropKeys {
+            nodes: self.own_strings()?,
+            rels: self.own_strings()?,
+        };
         self.r.is_empty().then_some(Head {
+            prop_keys,
             cites,
             names,
             nodes,

@@ -118,6 +118,8 @@ struct Built {
     /// first use (adding a node drops it): queries answer `n.id` without
     /// copying the id.
     ids: OnceLock<Vec<Value>>,
+    /// The property keys, gathered on first use (a change drops them).
+    prop_keys: OnceLock<PropKeys>,
 }
 
 impl Built {
@@ -138,6 +140,7 @@ impl Built {
         let labels = node.labels.clone();
         self.adjacency.take();
         self.ids.take();
+        self.prop_keys.take();
         let ix = self.graph.add_node(node);
         self.by_id.insert(id, ix);
         keys.sort();
@@ -195,6 +198,56 @@ pub struct MappedParts {
     pub label_start: Col<u32>,
     pub label_nodes: Col<u32>,
     pub adjacency: Adjacency,
+    /// The property keys of the nodes and of the relations.
+    pub prop_keys: PropKeys,
+}
+
+/// The property keys a graph's nodes have and those its relations have
+/// (deferred ones included), each sorted once: what a query's key is
+/// resolved against without reading every node and relation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PropKeys {
+    pub nodes: Vec<String>,
+    pub rels: Vec<String>,
+}
+
+impl PropKeys {
+    /// The keys of every node and relation of a built graph.
+    fn gather<'a>(
+        nodes: impl Iterator<Item = &'a Props>,
+        rels: impl Iterator<Item = &'a Props>,
+    ) -> Self {
+        PropKeys {
+            nodes: keys_of(nodes),
+            rels: keys_of(rels),
+        }
+    }
+}
+
+/// The distinct keys of `props`, sorted. Keys are interned (one address per
+/// text) and most records have the same keys as the one before, so few
+/// are looked up at all.
+fn keys_of<'a>(props: impl Iterator<Item = &'a Props>) -> Vec<String> {
+    let mut seen: FastMap<*const String, &'a String> = FastMap::default();
+    let mut last: Vec<&'a String> = Vec::new();
+    let mut this: Vec<&'a String> = Vec::new();
+    let same = |a: &[&String], b: &[&String]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(*x, *y))
+    };
+    for p in props {
+        this.clear();
+        this.extend(p.keys());
+        if !same(&this, &last) {
+            for &k in &this {
+                seen.insert(k as *const String, k);
+            }
+            std::mem::swap(&mut this, &mut last);
+        }
+    }
+    let mut out: Vec<String> = seen.into_values().cloned().collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A graph read in place: its columns, and cells for what was decoded.
@@ -397,6 +450,7 @@ impl Graph {
         self.stamp = Stamp::fresh();
         let b = self.built_mut();
         b.adjacency.take();
+        b.prop_keys.take();
         b.graph.add_edge(from, to, rel)
     }
 
@@ -450,7 +504,34 @@ impl Graph {
     #[cfg(test)]
     pub(crate) fn rel_mut(&mut self, ix: EdgeIndex) -> &mut Rel {
         self.stamp = Stamp::fresh();
-        &mut self.built_mut().graph[ix]
+        let b = self.built_mut();
+        b.prop_keys.take();
+        &mut b.graph[ix]
+    }
+
+    /// The property keys its nodes have and those its relations have
+    /// (gathered once when built, read from the snapshot's head when read
+    /// in place: no node or relation is decoded for them).
+    pub fn prop_keys(&self) -> &PropKeys {
+        match &self.store {
+            Store::Built(b) => b.prop_keys.get_or_init(|| {
+                PropKeys::gather(
+                    b.graph.node_weights().map(|n| &n.props),
+                    b.graph.edge_weights().map(|r| &r.props),
+                )
+            }),
+            Store::Mapped(m) => &m.parts.prop_keys,
+        }
+    }
+
+    /// How many groups of nodes and relations of a graph read in place
+    /// have been decoded so far (0 for a built graph): what tests read to
+    /// see that something did not decode the whole graph.
+    pub fn decoded_groups(&self) -> usize {
+        match &self.store {
+            Store::Built(_) => 0,
+            Store::Mapped(m) => m.nodes.touched_chunks() + m.rels.touched_chunks(),
+        }
     }
 
     /// How many chunks of relation cells a graph read in place has

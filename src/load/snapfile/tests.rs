@@ -230,3 +230,57 @@ fn a_checksum_taken_in_pieces_is_the_checksum_of_the_whole() {
         assert_eq!(h.digest128().to_le_bytes(), checksum(&data), "cut at {cut}");
     }
 }
+
+#[test]
+fn sections_given_in_pieces_read_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    let k = key(1);
+    let numbers: Vec<u32> = (0..1000).collect();
+    write_with(&path, &k, 3, |out| {
+        out.begin(NODES)?;
+        out.put(Chunk::Bytes(b"the ".to_vec()))?;
+        out.put(Chunk::Lent(b"no"))?;
+        out.put(Chunk::Bytes(b"des".to_vec()))?;
+        out.section(RELS, Chunk::U32(numbers.clone()))?;
+        // An empty section, then one whose start needs padding.
+        out.begin(3)?;
+        Ok(())
+    })
+    .unwrap();
+    let snap = SnapFile::open(&path).unwrap();
+    assert!(snap.verify_all().is_ok());
+    assert_eq!(snap.tags(), vec![NODES, RELS, 3]);
+    assert_eq!(snap.section(NODES).unwrap().unwrap(), b"the nodes");
+    let rels: &[u8] = bytemuck::cast_slice(&numbers);
+    assert_eq!(snap.section(RELS).unwrap().unwrap(), rels);
+    assert_eq!(snap.section(3).unwrap().unwrap(), b"");
+    // The same bytes as a snapshot made in memory at once.
+    let image = image(&k, &[(NODES, b"the nodes"), (RELS, rels), (3, b"")]);
+    assert_eq!(fs::read(&path).unwrap(), image.as_ref());
+}
+
+#[test]
+fn a_failed_or_miscounted_write_leaves_the_old_snapshot_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    let k = sample(&path);
+    let before = fs::read(&path).unwrap();
+    // Fewer sections than announced.
+    let short = write_with(&path, &k, 2, |out| out.section(NODES, Chunk::Lent(b"x")));
+    assert!(short.is_err());
+    // The filler fails midway.
+    let failed = write_with(&path, &k, 2, |out| {
+        out.section(NODES, Chunk::Lent(b"x"))?;
+        Err(io::Error::other("stopped"))
+    });
+    assert_eq!(failed.unwrap_err().to_string(), "stopped");
+    // Bytes before any section.
+    assert!(write_with(&path, &k, 1, |out| out.put(Chunk::Lent(b"x"))).is_err());
+    assert_eq!(fs::read(&path).unwrap(), before);
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("data.snap")]);
+}

@@ -111,21 +111,16 @@ impl Planner<'_> {
                 Ok(k)
             }
             None => {
-                let mut all: Vec<String> = NODE_KEYS
+                let keys = self.graph.prop_keys();
+                let mut all: Vec<&str> = NODE_KEYS
                     .iter()
                     .chain(REL_KEYS)
-                    .map(|s| s.to_string())
+                    .copied()
+                    .chain(keys.nodes.iter().chain(&keys.rels).map(String::as_str))
                     .collect();
-                let g = self.graph;
-                for n in g.nodes() {
-                    all.extend(g.node(n).props.keys().cloned());
-                }
-                for r in g.rels() {
-                    all.extend(g.rel(r).props.keys().cloned());
-                }
                 all.sort();
                 all.dedup();
-                let near = names::nearest(&key.name, all.iter().map(String::as_str), 1);
+                let near = names::nearest(&key.name, all.iter().copied(), 1);
                 let mut err = QueryError::semantic(
                     format!("no node or relation has a property `{}`", key.name),
                     key.span,
@@ -139,16 +134,21 @@ impl Planner<'_> {
         }
     }
 
+    /// The key a query's `wanted` names: a standard one (ignoring case),
+    /// or one some node or relation has, read from the graph's catalogue
+    /// of keys (nothing is read from the nodes and relations): the same
+    /// text first, then one that differs only in case.
     pub(super) fn find_key(&self, wanted: &str) -> Option<String> {
-        let pick = |k: &str| (k == wanted || k.eq_ignore_ascii_case(wanted)).then(|| k.to_string());
-        if let Some(k) = NODE_KEYS.iter().chain(REL_KEYS).find_map(|k| pick(k)) {
-            return Some(k);
+        let same = |k: &&str| k.eq_ignore_ascii_case(wanted);
+        if let Some(k) = NODE_KEYS.iter().chain(REL_KEYS).find(|k| same(k)) {
+            return Some(k.to_string());
         }
-        let g = self.graph;
-        g.nodes()
-            .flat_map(|n| g.node(n).props.keys())
-            .chain(g.rels().flat_map(|r| g.rel(r).props.keys()))
-            .find_map(|k| pick(k))
+        let keys = self.graph.prop_keys();
+        let all = || keys.nodes.iter().chain(&keys.rels).map(String::as_str);
+        all()
+            .find(|k| *k == wanted)
+            .or_else(|| all().find(same))
+            .map(str::to_string)
     }
 
     pub(super) fn entity(&self, r: &ast::EntityRef) -> Result<NodeIndex, QueryError> {
