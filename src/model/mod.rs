@@ -387,6 +387,7 @@ impl Graph {
 
     /// A node's id as a string value, shared with every answer that
     /// holds it.
+    #[inline]
     pub fn id_value(&self, ix: NodeIndex) -> Value {
         match &self.store {
             Store::Built(b) => {

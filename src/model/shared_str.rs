@@ -31,6 +31,7 @@ enum Repr {
 impl SharedStr {
     /// The id of node `ix`, read from the graph's id column `ids` when
     /// looked at.
+    #[inline]
     pub(super) fn node_id(ids: &Arc<StrCol>, ix: u32) -> SharedStr {
         SharedStr(Repr::NodeId(ids.clone(), ix))
     }
