@@ -88,6 +88,11 @@ const DISTINCT: &[&str] = &[
     "MATCH (a {id: 'n1'})-[*1..2]->(b) RETURN DISTINCT b.id AS b, b.name AS name",
     "MATCH (a {id: 'n0'})-[:T]-(b) WHERE b.id <> 'n1' RETURN DISTINCT b AS b",
     "MATCH (a {id: 'n0'})-[*1..3]-(b:A) RETURN count(DISTINCT b) AS n",
+    // One hop with each check the expansion may skip when it has none:
+    // the relation's properties, the far node's labels, a bound far node.
+    "MATCH (a {id: 'n0'})-[r {w: 1}]-(b) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n1'})-[]->(b:B) RETURN DISTINCT b.id AS b",
+    "MATCH (b:A) MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b",
 ];
 
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ pub mod fxhash;
 pub mod names;
 pub mod props;
 pub mod schema;
+pub mod shared_str;
 pub mod suggest;
 pub mod temporal;
 pub mod text;
@@ -31,6 +32,7 @@ pub use col::{Bytes, Cells, Col, StrCol};
 pub use date::{PartialDate, Precision, When};
 pub use props::Props;
 pub use schema::{KindDef, RelationDef, Schema, Style, TimeShape, UnitDef};
+pub use shared_str::SharedStr;
 pub use value::{Path, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -253,10 +255,12 @@ fn keys_of<'a>(props: impl Iterator<Item = &'a Props>) -> Vec<String> {
 /// A graph read in place: its columns, and cells for what was decoded.
 struct Mapped {
     archive: Arc<dyn Archive>,
+    /// The id column (`parts.ids`), shared with the values that name a
+    /// node's id (`SharedStr`).
+    ids: Arc<StrCol>,
     parts: MappedParts,
     nodes: Cells<Node>,
     rels: Cells<Rel>,
-    id_values: Cells<Value>,
     key_nodes: Cells<Vec<NodeIndex>>,
     label_nodes: Vec<OnceLock<Vec<NodeIndex>>>,
     sources: OnceLock<BTreeMap<String, Source>>,
@@ -390,10 +394,10 @@ impl Graph {
             schema,
             store: Store::Mapped(Arc::new(Mapped {
                 archive,
+                ids: Arc::new(parts.ids.clone()),
                 parts,
                 nodes: Cells::new(n),
                 rels: Cells::new(r),
-                id_values: Cells::new(n),
                 key_nodes: Cells::new(keys),
                 label_nodes: (0..labels).map(|_| OnceLock::new()).collect(),
                 sources: OnceLock::new(),
@@ -456,6 +460,7 @@ impl Graph {
 
     /// A node's id as a string value, shared with every answer that
     /// holds it.
+    #[inline]
     pub fn id_value(&self, ix: NodeIndex) -> Value {
         match &self.store {
             Store::Built(b) => {
@@ -469,13 +474,8 @@ impl Graph {
                     .cloned()
                     .unwrap_or_else(|| Value::from(self.node(ix).id.as_str()))
             }
-            Store::Mapped(m) => m
-                .id_values
-                .get_or_init(ix.index(), || {
-                    Value::from(m.parts.ids.get(ix.index()).unwrap_or(""))
-                })
-                .cloned()
-                .unwrap_or_else(|| Value::from("")),
+            // Read from the id column when looked at (`SharedStr`).
+            Store::Mapped(m) => Value::Str(SharedStr::node_id(&m.ids, ix.index() as u32)),
         }
     }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::date::PartialDate;
+use super::shared_str::SharedStr;
 use super::temporal::Temporal;
 
 /// A path through the graph: `nodes.len() == rels.len() + 1`.
@@ -26,8 +27,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     /// Shared (D9): a string read from the graph goes into answers,
-    /// `DISTINCT` keys and groups without being copied.
-    Str(Arc<str>),
+    /// `DISTINCT` keys and groups without being copied (`SharedStr`).
+    Str(SharedStr),
     Date(PartialDate),
     /// Times, date-times and durations (boxed: `Value` stays small), and
     /// never a plain date, which is always `Date`.
@@ -143,19 +144,19 @@ fn cmp_float(a: f64, b: f64) -> Ordering {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Str(Arc::from(s))
+        Value::Str(SharedStr::from(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Str(Arc::from(s))
+        Value::Str(SharedStr::from(s))
     }
 }
 
 impl From<Arc<str>> for Value {
     fn from(s: Arc<str>) -> Self {
-        Value::Str(s)
+        Value::Str(SharedStr::from(s))
     }
 }
 
@@ -295,7 +296,7 @@ mod size_tests {
             panic!("ids are strings")
         };
         assert_eq!(&*x, "a");
-        assert!(Arc::ptr_eq(&x, &y));
+        assert!(x.shares(&y));
         let b = g.add_node(node("b"));
         assert_eq!(g.id_value(b), Value::from("b"));
         assert_eq!(g.id_value(a), Value::from("a"));

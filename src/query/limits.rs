@@ -209,7 +209,8 @@ const VALUE: u64 = std::mem::size_of::<Value>() as u64;
 /// About how many bytes `v` occupies: the value itself and what it owns.
 pub fn value_bytes(v: &Value) -> u64 {
     match v {
-        Value::Str(s) if s.is_empty() => VALUE,
+        // A node's id read from the graph when looked at owns no bytes.
+        Value::Str(s) if !s.is_held() || s.is_empty() => VALUE,
         Value::Str(s) => VALUE + ALLOCATION + s.len() as u64,
         Value::List(items) => VALUE + items.iter().map(value_bytes).sum::<u64>(),
         // A B-tree entry: its key, its value and about a pointer of

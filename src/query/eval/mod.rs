@@ -240,6 +240,27 @@ pub fn eval_constant(graph: &Graph, e: &PExpr, nslots: usize) -> Result<Value, Q
     ex.eval(e, &mut row)
 }
 
+/// Binds a slot to a node. A slot that holds a node already gets the new
+/// number in place: no drop of the old value, and no whole value built
+/// apart and copied in (a stall when its parts were just written), in the
+/// loops that bind one slot many times.
+#[inline]
+pub(crate) fn set_node(slot: &mut Value, ix: petgraph::graph::NodeIndex) {
+    match slot {
+        Value::Node(n) => *n = ix,
+        other => *other = Value::Node(ix),
+    }
+}
+
+/// Binds a slot to a relation (see `set_node`).
+#[inline]
+pub(crate) fn set_rel(slot: &mut Value, ix: petgraph::graph::EdgeIndex) {
+    match slot {
+        Value::Rel(r) => *r = ix,
+        other => *other = Value::Rel(ix),
+    }
+}
+
 /// Whether upstream operators should keep sending rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flow {
