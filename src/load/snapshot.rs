@@ -38,7 +38,7 @@ use crate::model::props::{Key, intern};
 use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
     Adjacency, Archive, Cells, Col, Graph, KindDef, MappedParts, Node, PartialDate, PropKeys,
-    Props, Rel, RelationDef, Schema, Source, StrCol, Style, TimeShape, UnitDef, Value,
+    Props, Rel, RelationDef, Schema, SharedStr, Source, StrCol, Style, TimeShape, UnitDef, Value,
 };
 
 const WARNINGS: u32 = 2;
@@ -462,7 +462,7 @@ fn hedge_number(h: Hedge) -> u32 {
 /// a zone) and `Arc<str>` (a string value).
 struct ValueStrs<'v, 'g> {
     text: fn(&mut Enc<'g>, &'v str) -> u64,
-    arc: fn(&mut Enc<'g>, &'v Arc<str>) -> u64,
+    arc: fn(&mut Enc<'g>, &'v SharedStr) -> u64,
 }
 
 impl Clone for ValueStrs<'_, '_> {
@@ -918,6 +918,15 @@ impl<'g> Enc<'g> {
         }
     }
 
+    /// A string value's index: as `arc_index` when it is held as an
+    /// `Arc<str>`; a node's id read in place is found by its text.
+    fn value_str_index(&mut self, s: &'g SharedStr) -> u64 {
+        match s.as_arc() {
+            Some(a) => self.arc_index(a),
+            None => self.shared_index(s.as_str()),
+        }
+    }
+
     /// The index of a shared value in the value table, written there the
     /// first time it is met (a value nothing else holds is met only here,
     /// so it is not looked up).
@@ -951,11 +960,11 @@ impl<'g> Enc<'g> {
     fn held() -> ValueStrs<'g, 'g> {
         ValueStrs {
             text: Self::shared_index,
-            arc: Self::arc_index,
+            arc: Self::value_str_index,
         }
     }
 
-    fn owned_arc_index(&mut self, s: &Arc<str>) -> u64 {
+    fn owned_arc_index(&mut self, s: &SharedStr) -> u64 {
         self.owned_str_index(s)
     }
 

@@ -56,6 +56,15 @@ impl SharedStr {
         matches!(self.0, Repr::Text(_))
     }
 
+    /// The shared text, when it is held as an `Arc<str>` (`None` for a
+    /// node's id read from the graph when looked at).
+    pub fn as_arc(&self) -> Option<&Arc<str>> {
+        match &self.0 {
+            Repr::Text(s) => Some(s),
+            Repr::NodeId(..) => None,
+        }
+    }
+
     /// The text as an `Arc<str>` (shared when it is held so, else copied).
     pub fn to_arc(&self) -> Arc<str> {
         match &self.0 {
