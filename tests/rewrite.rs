@@ -481,3 +481,46 @@ fn names_are_read_first_only_where_the_name_test_comes_first() {
         assert!(!explain_says(&g, q, NAMES), "{q}");
     }
 }
+
+#[test]
+fn kept_counts_are_held_against_the_memory_budget() {
+    // A hub joined by `T` to many `A`s, each with one `U` to a `B`: the
+    // counted step keeps one count per `A`, some 32 bytes each.
+    const N: usize = 4000;
+    let mut labels = vec![true; N + 1];
+    labels.push(false);
+    let mut rels: Vec<_> = (1..=N).map(|i| (0, i, 0, 0)).collect();
+    rels.extend((1..=N).map(|i| (i, N + 1, 1, 0)));
+    let g = build(&Spec {
+        labels,
+        rels,
+        curated: true,
+    });
+    let q = "MATCH (h:A {id: 'n0'})-[s:T]-(b)-[r:U]->(c:B) RETURN count(*) AS n";
+    let plan = query::run_all(&g, &format!("EXPLAIN {q}"), &Options::default())
+        .result
+        .expect("explains");
+    assert!(
+        plan.rows
+            .iter()
+            .any(|r| r[1].as_str().map(str::trim) == Some("ExpandCount")),
+        "{q}: {:?}",
+        plan.rows
+    );
+    let answer = |max_memory| {
+        let opts = Options {
+            max_memory,
+            ..Options::default()
+        };
+        query::run_all(&g, q, &opts)
+            .result
+            .map(|r| r.rows)
+            .map_err(|e| e.to_string())
+    };
+    let counted = vec![vec![Value::Int(N as i64)]];
+    assert_eq!(answer(64 << 20), Ok(counted.clone()));
+    assert_eq!(rows(&g, q, false), Ok(counted));
+    // 4,000 kept counts do not fit in 64 KiB: the budget says so.
+    let err = answer(64 << 10).expect_err("the kept counts pass the budget");
+    assert!(err.contains("memory"), "{err}");
+}

@@ -92,6 +92,9 @@ impl Exec<'_> {
                 None => {
                     let n = hops.count() as u64;
                     if self.hop_counts.len() < MAX_KEPT_COUNTS {
+                        // Held as any map the statement builds: counted
+                        // against its memory budget.
+                        self.hold(KEPT_COUNT_BYTES)?;
                         self.hop_counts.insert(key, n);
                     }
                     n
@@ -252,6 +255,9 @@ fn labels_only(x: &Expand) -> Option<u64> {
 
 /// How many nodes' counts a counted step keeps (`Exec::hop_counts`).
 const MAX_KEPT_COUNTS: usize = 1 << 20;
+
+/// What one kept count holds: its key, its count and the map's slack.
+const KEPT_COUNT_BYTES: u64 = 32;
 
 /// Whether walking `x` from `from` (`hops`) meets relation `e`.
 fn yields(g: &Graph, from: NodeIndex, x: &Expand, e: EdgeIndex) -> bool {
