@@ -50,8 +50,10 @@ impl Exec<'_> {
             }));
         }
         // parent pointers: node → (node it was reached from, relation)
-        let mut fwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> = FastMap::default();
-        let mut bwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> = FastMap::default();
+        let mut fwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> =
+            FastMap::with_capacity_and_hasher(64, Default::default());
+        let mut bwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> =
+            FastMap::with_capacity_and_hasher(64, Default::default());
         let (mut ff, mut bf) = (vec![a], vec![b]);
         let mut depth = 0;
         while !ff.is_empty() && !bf.is_empty() && depth < s.max {
