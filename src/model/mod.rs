@@ -524,23 +524,13 @@ impl Graph {
         }
     }
 
-    /// How many groups of nodes and relations of a graph read in place
-    /// have been decoded so far (0 for a built graph): what tests read to
-    /// see that something did not decode the whole graph.
-    pub fn decoded_groups(&self) -> usize {
+    /// How many groups of nodes and of relations (64 to a group) a graph
+    /// read in place has decoded so far ((0, 0) for a built graph): what
+    /// tests read to see that something did not decode the whole graph.
+    pub fn decoded_groups(&self) -> (usize, usize) {
         match &self.store {
-            Store::Built(_) => 0,
-            Store::Mapped(m) => m.nodes.touched_chunks() + m.rels.touched_chunks(),
-        }
-    }
-
-    /// How many chunks of relation cells a graph read in place has
-    /// allocated (relations decoded, 64 to a chunk); 0 when built.
-    #[cfg(test)]
-    pub(crate) fn decoded_rel_chunks(&self) -> usize {
-        match &self.store {
-            Store::Built(_) => 0,
-            Store::Mapped(m) => m.rels.touched_chunks(),
+            Store::Built(_) => (0, 0),
+            Store::Mapped(m) => (m.nodes.touched_chunks(), m.rels.touched_chunks()),
         }
     }
 
