@@ -600,11 +600,18 @@ fn a_burst_of_typed_ahead_lines_runs_every_statement() {
         expect(&mut p, "1 row (");
     }
     prompt(&mut p);
-    // A statement over several lines in one burst continues as typed.
-    p.send("MATCH (p \"Vladimir Putin\")\rRETURN p.id\rAS id\r\r")
+    // A statement over several lines in one burst continues as typed: each
+    // line but the last stops early (a MATCH without RETURN, a trailing
+    // comma), so one statement runs, with both columns. (Had a line been
+    // complete, it would run alone, and the rest print an error and more
+    // prompts than the one waited for here.)
+    p.send("MATCH (p \"Vladimir Putin\")\rRETURN p.id AS id,\r40 + 2 AS answer\r")
         .unwrap();
     p.flush().unwrap();
+    expect(&mut p, "│ id ");
+    expect(&mut p, "┆ answer");
     expect(&mut p, "│ putin");
+    expect(&mut p, "42");
     expect(&mut p, "1 row (");
     prompt(&mut p);
     assert_exit_0(quit(p));
