@@ -21,12 +21,12 @@ use petgraph::graph::NodeIndex;
 use super::dossier::{ParsedFile, states_at, states_when, states_who, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, PropValue, RankSpec,
-    WhenSpec,
+    SourceSpec, WhenSpec,
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
 use super::{FastMap, FastSet};
 use crate::model::props::{Deferred, Item, Key, intern};
-use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
+use crate::model::{Graph, Node, PartialDate, Props, Rel, RelType, Schema, Source, Value};
 
 pub fn hedge_name(h: Hedge) -> &'static str {
     match h {
@@ -317,6 +317,9 @@ struct Builder {
     dates: FastMap<PartialDate, Arc<Value>>,
     /// Keyed by the shared text itself: no second copy of each.
     texts: FastSet<Arc<str>>,
+    /// The relation types met, interned (without taking the process-wide
+    /// lock of `RelType::new` for each relation).
+    types: FastMap<Box<str>, RelType>,
     t: Arc<Value>,
     f: Arc<Value>,
     /// Each source's publication date, for `known_until`.
@@ -335,6 +338,7 @@ impl Builder {
             strs: FastMap::default(),
             dates: FastMap::default(),
             texts: FastSet::default(),
+            types: FastMap::default(),
             t: Arc::new(Value::Bool(true)),
             f: Arc::new(Value::Bool(false)),
         }
@@ -348,6 +352,15 @@ impl Builder {
         let v = Arc::new(Value::from(s));
         self.strs.insert(s.into(), v.clone());
         v
+    }
+
+    fn rel_type(&mut self, name: &str) -> RelType {
+        if let Some(t) = self.types.get(name) {
+            return *t;
+        }
+        let t = RelType::new(name);
+        self.types.insert(name.into(), t);
+        t
     }
 
     fn text(&mut self, s: &str) -> Arc<str> {
@@ -566,7 +579,7 @@ impl Builder {
         props.insert_shared(self.k.derived, self.bool(false));
         props.shrink_exact();
         Rel {
-            rel_type: c.relation.to_string(),
+            rel_type: self.rel_type(&c.relation),
             props,
         }
     }
@@ -698,8 +711,12 @@ pub fn build(
                 }
             });
         }
-        let kept_data = || kept.iter().map(|f| f.0.borrow_dependent());
-        add_sources_and_nodes(&mut graph, &mut b, &schema, kept_data());
+        for d in kept.iter().map(|f| f.0.borrow_dependent()) {
+            for e in &d.entities {
+                let node = b.entity_node(&schema, e);
+                graph.add_node(node);
+            }
+        }
         for rx in &receivers {
             // A worker that panicked drops its sender; the scope re-raises.
             let Ok(rels) = rx.recv() else { break };
@@ -709,6 +726,18 @@ pub fn build(
             }
         }
     });
+    // The sources last, once the claims' files are freed: the map does not
+    // add to the parsed files at their largest. Collected whole, the map is
+    // built packed (one insert at a time leaves its nodes half full).
+    let sources: BTreeMap<String, Source> = kept
+        .iter()
+        .flat_map(|f| &f.0.borrow_dependent().sources)
+        .map(|s| (s.id.to_string(), source(s)))
+        .collect();
+    // The graph is new: nothing to merge with.
+    *graph.sources_mut() = sources;
+    // Files of sources alone are done with.
+    kept.retain(|f| !f.0.borrow_dependent().entities.is_empty());
     for d in kept.iter().map(|f| f.0.borrow_dependent()) {
         for e in &d.entities {
             let Some(ev) = graph.by_id(&e.id) else {
@@ -725,7 +754,7 @@ pub fn build(
                     px,
                     ev,
                     Rel {
-                        rel_type: PARTICIPANT_IN.into(),
+                        rel_type: b.rel_type(PARTICIPANT_IN),
                         props,
                     },
                 );
@@ -736,7 +765,7 @@ pub fn build(
                     ev,
                     at,
                     Rel {
-                        rel_type: HELD_AT.into(),
+                        rel_type: b.rel_type(HELD_AT),
                         props,
                     },
                 );
@@ -754,36 +783,18 @@ type ClaimsOfFile = Arc<(ParsedFile, Vec<[u32; 2]>, Vec<u32>)>;
 /// Claims per job for the workers of `build`.
 const CHUNK: usize = 16 * 1024;
 
-fn add_sources_and_nodes<'d>(
-    graph: &mut Graph,
-    b: &mut Builder,
-    schema: &Schema,
-    files: impl Iterator<Item = &'d DataFile<'d>> + Clone,
-) {
-    for d in files.clone() {
-        for s in &d.sources {
-            graph.sources_mut().insert(
-                s.id.to_string(),
-                Source {
-                    id: s.id.to_string(),
-                    kind: format!("{:?}", s.kind),
-                    title: s.title.to_string(),
-                    publisher: s.publisher.as_deref().map(str::to_string),
-                    published: s
-                        .published
-                        .as_deref()
-                        .and_then(|p| PartialDate::parse(p).ok()),
-                    language: s.language.to_string(),
-                    file: s.file.to_string(),
-                },
-            );
-        }
-    }
-    for d in files {
-        for e in &d.entities {
-            let node = b.entity_node(schema, e);
-            graph.add_node(node);
-        }
+fn source(s: &SourceSpec<'_>) -> Source {
+    Source {
+        id: s.id.to_string(),
+        kind: format!("{:?}", s.kind),
+        title: s.title.to_string(),
+        publisher: s.publisher.as_deref().map(str::to_string),
+        published: s
+            .published
+            .as_deref()
+            .and_then(|p| PartialDate::parse(p).ok()),
+        language: s.language.to_string(),
+        file: s.file.to_string(),
     }
 }
 
@@ -841,7 +852,7 @@ fn derive_meetings(graph: &mut Graph, b: &mut Builder, schema: &Schema, e: &Enti
                     *a,
                     *bx,
                     Rel {
-                        rel_type: MET_WITH.into(),
+                        rel_type: b.rel_type(MET_WITH),
                         props,
                     },
                 );
@@ -860,6 +871,44 @@ mod tests {
             quote: quote.into(),
             claimant: claimant.map(Into::into),
             hedge: Hedge::Reported,
+        }
+    }
+
+    /// Relations of one type share one interned name, the adjacency
+    /// numbers the types as their sorted names, and the sources map, made
+    /// last, holds every source of the files.
+    #[test]
+    fn bundled_types_are_shared_and_sources_complete() {
+        let files = crate::load::embedded_files();
+        let declared: usize = files
+            .iter()
+            .filter_map(|f| super::super::fast::parse_dossier(&f.text))
+            .map(|d| d.sources.len())
+            .sum();
+        let loaded =
+            crate::load::load_files(files, &Default::default()).expect("bundled data loads");
+        let g = &loaded.graph;
+        let mut names: Vec<&str> = Vec::new();
+        for r in g.rels() {
+            let t = g.rel(r).rel_type;
+            assert!(std::ptr::eq(t.as_str(), RelType::new(&t).as_str()), "{t}");
+            assert_eq!(g.rel_type(r), t.as_str());
+            names.push(t.as_str());
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert!(names.len() > 3, "{names:?}");
+        assert_eq!(g.adjacency().type_names(), names);
+        let adj = g.adjacency();
+        for n in g.nodes() {
+            for h in adj.outgoing(n) {
+                assert_eq!(names[h.ty as usize], g.rel_type(h.rel()));
+            }
+        }
+        assert!(declared > 0);
+        assert_eq!(g.sources().len(), declared);
+        for (k, s) in g.sources() {
+            assert_eq!(k, &s.id);
         }
     }
 

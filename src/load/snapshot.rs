@@ -1320,7 +1320,7 @@ impl Archive for SnapArchive {
         let mut d = Dec::new(Reader(bytes), &self.strs).reading(self);
         let props = d.props()?;
         d.r.is_empty().then_some(())?;
-        let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.clone();
+        let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.into();
         Some(Rel { rel_type, props })
     }
 

@@ -329,7 +329,7 @@ prop_compose! {
                 p.insert(k, v);
             }
             let (a, b) = (ixs[from % ixs.len()], ixs[to % ixs.len()]);
-            g.add_rel(a, b, Rel { rel_type, props: p });
+            g.add_rel(a, b, Rel { rel_type: rel_type.into(), props: p });
         }
         g
     }
