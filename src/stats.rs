@@ -53,7 +53,7 @@ impl Stats {
         }
         for ix in g.rels() {
             let r = g.rel(ix);
-            *s.by_type.entry(r.rel_type.clone()).or_default() += 1;
+            *s.by_type.entry(r.rel_type.to_string()).or_default() += 1;
             let derived = r.props.get("derived") == Some(&Value::Bool(true));
             let expanded = r.props.contains_key("event");
             if derived {

@@ -517,7 +517,7 @@ fn graph_rels(g: &Graph, sub: &Subgraph) -> Vec<RelKey> {
             (
                 g.node(a).id.clone(),
                 g.node(b).id.clone(),
-                r.rel_type.clone(),
+                r.rel_type.to_string(),
                 expected_props(&r.props).to_string(),
             )
         })

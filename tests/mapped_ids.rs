@@ -138,7 +138,7 @@ prop_compose! {
         }
         for (from, to, rel_type) in rels {
             let (a, b) = (ixs[from % ixs.len()], ixs[to % ixs.len()]);
-            g.add_rel(a, b, Rel { rel_type, props: Props::new() });
+            g.add_rel(a, b, Rel { rel_type: rel_type.into(), props: Props::new() });
         }
         g
     }

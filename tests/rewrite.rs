@@ -204,7 +204,7 @@ fn build(spec: &Spec) -> Graph {
             nodes[f],
             nodes[t],
             Rel {
-                rel_type: TYPES[ty].to_string(),
+                rel_type: TYPES[ty].into(),
                 props,
             },
         );

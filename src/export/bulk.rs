@@ -549,7 +549,7 @@ pub fn write_into(
             let (a, b) = graph.endpoints(e);
             (table_of[&a], table_of[&b])
         });
-        (rel.rel_type.clone(), pair)
+        (rel.rel_type.to_string(), pair)
     };
     let mut rel_cols: BTreeMap<String, Columns> = BTreeMap::new();
     let mut groups: BTreeMap<(String, Option<(u32, u32)>), usize> = BTreeMap::new();
@@ -558,7 +558,7 @@ pub fn write_into(
         match rel_cols.get_mut(rel.rel_type.as_str()) {
             Some(c) => c.add(&rel.props, "", dialect),
             None => rel_cols
-                .entry(rel.rel_type.clone())
+                .entry(rel.rel_type.to_string())
                 .or_default()
                 .add(&rel.props, "", dialect),
         }

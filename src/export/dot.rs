@@ -596,7 +596,7 @@ fn tooltip_of_node(graph: &Graph, node: &Node) -> String {
 }
 
 fn tooltip_of_rel(graph: &Graph, rel: &Rel) -> String {
-    let mut t = rel.rel_type.clone();
+    let mut t = rel.rel_type.to_string();
     if let Some(id) = prop_str(&rel.props, "id") {
         let _ = write!(t, " [{id}]");
     }

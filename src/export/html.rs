@@ -383,12 +383,12 @@ pub fn map_data(graph: &Graph, sub: &Subgraph, scope: &Scope) -> Json {
         } else {
             (from, to)
         };
-        let key = (x, y, rel.rel_type.clone());
+        let key = (x, y, rel.rel_type.to_string());
         match bundle_of.get(&key) {
             Some(&i) => bundles[i].4.push(ci),
             None => {
                 bundle_of.insert(key, bundles.len());
-                bundles.push((x, y, rel.rel_type.clone(), symmetric, vec![ci]));
+                bundles.push((x, y, rel.rel_type.to_string(), symmetric, vec![ci]));
             }
         }
     }

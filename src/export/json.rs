@@ -51,7 +51,7 @@ pub fn value_to_json(graph: &Graph, value: &Value) -> Json {
         ),
         Value::Node(n) if n.index() < graph.node_count() => Json::String(graph.node(*n).id.clone()),
         Value::Rel(r) if r.index() < graph.rel_count() => {
-            Json::String(graph.rel(*r).rel_type.clone())
+            Json::String(graph.rel(*r).rel_type.to_string())
         }
         Value::Path(p) => json!({
             "nodes": p.nodes.iter().map(|n| value_to_json(graph, &Value::Node(*n))).collect::<Vec<_>>(),

@@ -175,7 +175,7 @@ impl<'g, 't> Importer<'g, 't> {
                 Direction::Left => (next, current),
                 _ => (current, next),
             };
-            let rel_type = r.types[0].name.clone();
+            let rel_type = r.types[0].name.as_str().into();
             let e = self.graph.add_rel(from, to, Rel { rel_type, props });
             if let Some(v) = &r.variable {
                 bind(vars, row, &v.name, Value::Rel(e), v.span)?;

@@ -36,7 +36,7 @@ fn rels(g: &Graph) -> Vec<(String, String, String)> {
             let (a, b) = g.endpoints(e);
             (
                 g.node(a).id.clone(),
-                g.rel(e).rel_type.clone(),
+                g.rel(e).rel_type.to_string(),
                 g.node(b).id.clone(),
             )
         })
@@ -336,7 +336,7 @@ fn round_trip_of_the_bundled_data() {
         let r = g.rel(e);
         (
             g.node(a).id.clone(),
-            r.rel_type.clone(),
+            r.rel_type.to_string(),
             g.node(b).id.clone(),
         )
     };

@@ -21,12 +21,12 @@ use petgraph::graph::NodeIndex;
 use super::dossier::{ParsedFile, states_at, states_when, states_who, weakest};
 use super::files::{
     CitationSpec, ClaimSpec, ClaimantSpec, DataFile, EntitySpec, Hedge, PropValue, RankSpec,
-    WhenSpec,
+    SourceSpec, WhenSpec,
 };
 use super::schema::{HELD_AT, MEETING_KIND, MET_WITH, PARTICIPANT_IN};
 use super::{FastMap, FastSet};
 use crate::model::props::{Deferred, Item, Key, intern};
-use crate::model::{Graph, Node, PartialDate, Props, Rel, Schema, Source, Value};
+use crate::model::{Graph, Node, PartialDate, Props, Rel, RelType, Schema, Source, Value};
 
 pub fn hedge_name(h: Hedge) -> &'static str {
     match h {
@@ -115,12 +115,66 @@ impl Keys {
 /// query reads one of them.
 #[derive(Debug)]
 pub struct Evidence {
+    /// What the citations' source numbers index (`CiteSource::Number`).
+    /// Each builder holds its own handle to the one table, so counting the
+    /// handle's users per claim stays in that thread's cache instead of
+    /// touching a counter per source (a cache miss per citation).
+    sources: Arc<SourceIds>,
     pub cites: Box<[Cite]>,
+}
+
+/// Every source's id, by its place among all sources.
+pub type SourceIds = Arc<[Arc<str>]>;
+
+impl Evidence {
+    /// Citations that name their sources by text (none by number).
+    pub fn new(cites: Box<[Cite]>) -> Self {
+        static NONE: OnceLock<Arc<SourceIds>> = OnceLock::new();
+        let sources = NONE.get_or_init(|| Arc::new(Arc::from([]))).clone();
+        Evidence { sources, cites }
+    }
+
+    /// The id of a citation's source, shared with the table of sources
+    /// (empty for a number past it, which the build never makes).
+    pub fn source_of<'a>(&'a self, c: &'a Cite) -> &'a Arc<str> {
+        static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
+        match &c.source {
+            CiteSource::Text(t) => t,
+            CiteSource::Number(n) => self
+                .sources
+                .get(*n as usize)
+                .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::from(""))),
+        }
+    }
+
+    /// Each citation as a query reads it.
+    pub fn refs(&self) -> impl Iterator<Item = CiteRef<'_>> + Clone {
+        self.cites.iter().map(|c| CiteRef {
+            source: self.source_of(c),
+            quote: &c.quote,
+            claimant: c.claimant.as_deref(),
+            hedge: c.hedge,
+        })
+    }
+}
+
+/// Where a citation's source id is: its number in the table of all
+/// sources (a claim's citations, resolved by `check`), or its own text.
+#[derive(Debug)]
+pub enum CiteSource {
+    Number(u32),
+    Text(Arc<str>),
+}
+
+impl From<&str> for CiteSource {
+    fn from(s: &str) -> Self {
+        CiteSource::Text(s.into())
+    }
 }
 
 #[derive(Debug)]
 pub struct Cite {
-    pub source: Arc<str>,
+    pub source: CiteSource,
     pub quote: Arc<str>,
     pub claimant: Option<Arc<str>>,
     pub hedge: Hedge,
@@ -149,17 +203,6 @@ impl CiteRef<'_> {
         );
         m.insert("hedge".to_string(), hedge_name(self.hedge).into());
         Value::Map(m)
-    }
-}
-
-impl Cite {
-    pub fn as_ref(&self) -> CiteRef<'_> {
-        CiteRef {
-            source: &self.source,
-            quote: &self.quote,
-            claimant: self.claimant.as_deref(),
-            hedge: self.hedge,
-        }
     }
 }
 
@@ -252,15 +295,15 @@ impl Deferred for Evidence {
     }
 
     fn values(&self) -> Vec<Value> {
-        evidence_values(self.cites.iter().map(Cite::as_ref))
+        evidence_values(self.refs())
     }
 
     fn list_len(&self, key: &str) -> Option<usize> {
-        evidence_list_len(self.cites.iter().map(Cite::as_ref), self.cites.len(), key)
+        evidence_list_len(self.refs(), self.cites.len(), key)
     }
 
     fn each_str<'a>(&'a self, key: &str, field: Option<&str>, f: &mut dyn FnMut(&'a str)) -> bool {
-        evidence_each_str(self.cites.iter().map(Cite::as_ref), key, field, f);
+        evidence_each_str(self.refs(), key, field, f);
         true
     }
 
@@ -274,7 +317,7 @@ impl Deferred for Evidence {
                         ("claimant", c.claimant.as_deref()),
                         ("hedge", Some(hedge_name(c.hedge))),
                         ("quote", Some(&*c.quote)),
-                        ("source", Some(&*c.source)),
+                        ("source", Some(&**self.source_of(c))),
                     ];
                     f(Item::Map(&fields));
                 }
@@ -317,24 +360,29 @@ struct Builder {
     dates: FastMap<PartialDate, Arc<Value>>,
     /// Keyed by the shared text itself: no second copy of each.
     texts: FastSet<Arc<str>>,
+    /// The relation types met, interned (without taking the process-wide
+    /// lock of `RelType::new` for each relation).
+    types: FastMap<Box<str>, RelType>,
     t: Arc<Value>,
     f: Arc<Value>,
     /// Each source's publication date, for `known_until`.
     published: Arc<FastMap<Box<str>, PartialDate>>,
     /// Every source's id, in the order of all sources: what a claim's
-    /// citation points to once `check` has resolved it (no lookup by text).
-    source_ids: Arc<[Arc<str>]>,
+    /// citation points to by number once `check` has resolved it (no
+    /// lookup by text). This builder's own handle (see `Evidence`).
+    sources: Arc<SourceIds>,
 }
 
 impl Builder {
-    fn new(published: Arc<FastMap<Box<str>, PartialDate>>, source_ids: Arc<[Arc<str>]>) -> Self {
+    fn new(published: Arc<FastMap<Box<str>, PartialDate>>, source_ids: SourceIds) -> Self {
         Builder {
             published,
-            source_ids,
+            sources: Arc::new(source_ids),
             k: Keys::new(),
             strs: FastMap::default(),
             dates: FastMap::default(),
             texts: FastSet::default(),
+            types: FastMap::default(),
             t: Arc::new(Value::Bool(true)),
             f: Arc::new(Value::Bool(false)),
         }
@@ -348,6 +396,15 @@ impl Builder {
         let v = Arc::new(Value::from(s));
         self.strs.insert(s.into(), v.clone());
         v
+    }
+
+    fn rel_type(&mut self, name: &str) -> RelType {
+        if let Some(t) = self.types.get(name) {
+            return *t;
+        }
+        let t = RelType::new(name);
+        self.types.insert(name.into(), t);
+        t
     }
 
     fn text(&mut self, s: &str) -> Arc<str> {
@@ -422,12 +479,12 @@ impl Builder {
     /// A citation; `number` is its source's place among all sources, where
     /// known.
     fn cite(&mut self, c: &CitationSpec<'_>, number: Option<u32>) -> Cite {
-        let known = number.and_then(|n| self.source_ids.get(n as usize));
+        let source = match number.filter(|&n| (n as usize) < self.sources.len()) {
+            Some(n) => CiteSource::Number(n),
+            None => CiteSource::Text(self.text(&c.source)),
+        };
         Cite {
-            source: match known {
-                Some(s) => s.clone(),
-                None => self.text(&c.source),
-            },
+            source,
             quote: self.text(&c.quote),
             claimant: c.claimant.as_ref().map(|cl| self.text(claimant_text(cl))),
             hedge: c.hedge,
@@ -451,7 +508,10 @@ impl Builder {
             .enumerate()
             .map(|(j, c)| self.cite(c, numbers.get(j).copied()))
             .collect();
-        props.set_deferred(Evidence { cites });
+        props.set_deferred(Evidence {
+            sources: self.sources.clone(),
+            cites,
+        });
     }
 
     fn entity_node(&mut self, schema: &Schema, e: &EntitySpec<'_>) -> Node {
@@ -483,15 +543,15 @@ impl Builder {
         if !e.cite.is_empty() {
             // The evidence for the event itself (its facets' evidence is on
             // the relations it expands into).
-            let cites: Vec<Cite> = e.cite.iter().map(|c| self.cite(c, None)).collect();
+            let ev = Evidence::new(e.cite.iter().map(|c| self.cite(c, None)).collect());
             let mut sources: Vec<Value> = Vec::new();
-            for c in &cites {
-                let s = Value::from(&*c.source);
+            for c in ev.refs() {
+                let s = Value::from(c.source);
                 if !sources.contains(&s) {
                     sources.push(s);
                 }
             }
-            let citations = cites.iter().map(|c| c.as_ref().to_value()).collect();
+            let citations = ev.refs().map(|c| c.to_value()).collect();
             props.insert_shared(self.k.sources, Arc::new(Value::List(sources)));
             props.insert_shared(self.k.citations, Arc::new(Value::List(citations)));
         }
@@ -566,7 +626,7 @@ impl Builder {
         props.insert_shared(self.k.derived, self.bool(false));
         props.shrink_exact();
         Rel {
-            rel_type: c.relation.to_string(),
+            rel_type: self.rel_type(&c.relation),
             props,
         }
     }
@@ -627,7 +687,7 @@ pub fn build(
         })
         .collect();
     let published = Arc::new(published);
-    let source_ids: Arc<[Arc<str>]> = data()
+    let source_ids: SourceIds = data()
         .flat_map(|d| &d.sources)
         .map(|s| Arc::from(&*s.id))
         .collect();
@@ -698,8 +758,12 @@ pub fn build(
                 }
             });
         }
-        let kept_data = || kept.iter().map(|f| f.0.borrow_dependent());
-        add_sources_and_nodes(&mut graph, &mut b, &schema, kept_data());
+        for d in kept.iter().map(|f| f.0.borrow_dependent()) {
+            for e in &d.entities {
+                let node = b.entity_node(&schema, e);
+                graph.add_node(node);
+            }
+        }
         for rx in &receivers {
             // A worker that panicked drops its sender; the scope re-raises.
             let Ok(rels) = rx.recv() else { break };
@@ -709,6 +773,18 @@ pub fn build(
             }
         }
     });
+    // The sources last, once the claims' files are freed: the map does not
+    // add to the parsed files at their largest. Collected whole, the map is
+    // built packed (one insert at a time leaves its nodes half full).
+    let sources: BTreeMap<String, Source> = kept
+        .iter()
+        .flat_map(|f| &f.0.borrow_dependent().sources)
+        .map(|s| (s.id.to_string(), source(s)))
+        .collect();
+    // The graph is new: nothing to merge with.
+    *graph.sources_mut() = sources;
+    // Files of sources alone are done with.
+    kept.retain(|f| !f.0.borrow_dependent().entities.is_empty());
     for d in kept.iter().map(|f| f.0.borrow_dependent()) {
         for e in &d.entities {
             let Some(ev) = graph.by_id(&e.id) else {
@@ -725,7 +801,7 @@ pub fn build(
                     px,
                     ev,
                     Rel {
-                        rel_type: PARTICIPANT_IN.into(),
+                        rel_type: b.rel_type(PARTICIPANT_IN),
                         props,
                     },
                 );
@@ -736,7 +812,7 @@ pub fn build(
                     ev,
                     at,
                     Rel {
-                        rel_type: HELD_AT.into(),
+                        rel_type: b.rel_type(HELD_AT),
                         props,
                     },
                 );
@@ -754,36 +830,18 @@ type ClaimsOfFile = Arc<(ParsedFile, Vec<[u32; 2]>, Vec<u32>)>;
 /// Claims per job for the workers of `build`.
 const CHUNK: usize = 16 * 1024;
 
-fn add_sources_and_nodes<'d>(
-    graph: &mut Graph,
-    b: &mut Builder,
-    schema: &Schema,
-    files: impl Iterator<Item = &'d DataFile<'d>> + Clone,
-) {
-    for d in files.clone() {
-        for s in &d.sources {
-            graph.sources_mut().insert(
-                s.id.to_string(),
-                Source {
-                    id: s.id.to_string(),
-                    kind: format!("{:?}", s.kind),
-                    title: s.title.to_string(),
-                    publisher: s.publisher.as_deref().map(str::to_string),
-                    published: s
-                        .published
-                        .as_deref()
-                        .and_then(|p| PartialDate::parse(p).ok()),
-                    language: s.language.to_string(),
-                    file: s.file.to_string(),
-                },
-            );
-        }
-    }
-    for d in files {
-        for e in &d.entities {
-            let node = b.entity_node(schema, e);
-            graph.add_node(node);
-        }
+fn source(s: &SourceSpec<'_>) -> Source {
+    Source {
+        id: s.id.to_string(),
+        kind: format!("{:?}", s.kind),
+        title: s.title.to_string(),
+        publisher: s.publisher.as_deref().map(str::to_string),
+        published: s
+            .published
+            .as_deref()
+            .and_then(|p| PartialDate::parse(p).ok()),
+        language: s.language.to_string(),
+        file: s.file.to_string(),
     }
 }
 
@@ -841,7 +899,7 @@ fn derive_meetings(graph: &mut Graph, b: &mut Builder, schema: &Schema, e: &Enti
                     *a,
                     *bx,
                     Rel {
-                        rel_type: MET_WITH.into(),
+                        rel_type: b.rel_type(MET_WITH),
                         props,
                     },
                 );
@@ -863,17 +921,75 @@ mod tests {
         }
     }
 
+    /// Relations of one type share one interned name, the adjacency
+    /// numbers the types as their sorted names, and the sources map, made
+    /// last, holds every source of the files.
+    #[test]
+    fn bundled_types_are_shared_and_sources_complete() {
+        let files = crate::load::embedded_files();
+        let declared: usize = files
+            .iter()
+            .filter_map(|f| super::super::fast::parse_dossier(&f.text))
+            .map(|d| d.sources.len())
+            .sum();
+        let loaded =
+            crate::load::load_files(files, &Default::default()).expect("bundled data loads");
+        let g = &loaded.graph;
+        let mut names: Vec<&str> = Vec::new();
+        for r in g.rels() {
+            let t = g.rel(r).rel_type;
+            assert!(std::ptr::eq(t.as_str(), RelType::new(&t).as_str()), "{t}");
+            assert_eq!(g.rel_type(r), t.as_str());
+            names.push(t.as_str());
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert!(names.len() > 3, "{names:?}");
+        assert_eq!(g.adjacency().type_names(), names);
+        let adj = g.adjacency();
+        for n in g.nodes() {
+            for h in adj.outgoing(n) {
+                assert_eq!(names[h.ty as usize], g.rel_type(h.rel()));
+            }
+        }
+        assert!(declared > 0);
+        assert_eq!(g.sources().len(), declared);
+        for (k, s) in g.sources() {
+            assert_eq!(k, &s.id);
+        }
+    }
+
+    /// A source named by number reads as the table's id, the same as one
+    /// named by its text; a number past the table reads as empty.
+    #[test]
+    fn numbered_sources_read_as_their_ids() {
+        let table: SourceIds = [Arc::from("s0"), Arc::from("s1")].into();
+        let mut numbered = cite("", "q1", None);
+        numbered.source = CiteSource::Number(1);
+        let mut past = cite("", "q2", None);
+        past.source = CiteSource::Number(2);
+        let ev = Evidence {
+            sources: Arc::new(table.clone()),
+            cites: Box::new([numbered, cite("s1", "q3", None), past]),
+        };
+        let sources: Vec<&str> = ev.refs().map(|c| c.source).collect();
+        assert_eq!(sources, ["s1", "s1", ""]);
+        assert!(Arc::ptr_eq(ev.source_of(&ev.cites[0]), &table[1]));
+        let texts = Evidence::new(Box::new([cite("s1", "q1", None), cite("s1", "q3", None)]));
+        let read = |e: &Evidence| e.values()[3].clone();
+        assert_eq!(read(&ev), Value::List(vec!["s1".into(), "".into()]));
+        assert_eq!(read(&texts), Value::List(vec!["s1".into()]));
+    }
+
     #[test]
     fn evidence_counts_match_the_built_lists() {
         let mut props = Props::new();
-        props.set_deferred(Evidence {
-            cites: Box::new([
-                cite("s1", "q1", Some("c1")),
-                cite("s2", "q2", None),
-                cite("s1", "q3", Some("c1")),
-                cite("s3", "q3", Some("c2")),
-            ]),
-        });
+        props.set_deferred(Evidence::new(Box::new([
+            cite("s1", "q1", Some("c1")),
+            cite("s2", "q2", None),
+            cite("s1", "q3", Some("c1")),
+            cite("s3", "q3", Some("c2")),
+        ])));
         let keys = ["citations", "claimants", "quotes", "sources"];
         let counts: Vec<_> = keys.iter().map(|k| props.list_len(k)).collect();
         assert_eq!(counts, [Some(4), Some(2), Some(4), Some(3)]);
@@ -901,9 +1017,7 @@ mod tests {
         ];
         cites[3].hedge = Hedge::Denied;
         let mut props = Props::new();
-        props.set_deferred(Evidence {
-            cites: cites.into_boxed_slice(),
-        });
+        props.set_deferred(Evidence::new(cites.into_boxed_slice()));
         let keys = ["citations", "claimants", "quotes", "sources"];
         let lent: Vec<Vec<Value>> = keys
             .iter()

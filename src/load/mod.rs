@@ -512,17 +512,18 @@ impl PhaseTimer {
     pub fn phase(&self, name: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find(|l| l.starts_with("VmHWM:"))
-                        .map(|l| l[6..].trim().to_string())
-                })
-                .unwrap_or_default();
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map_or("", str::trim)
+            };
             eprintln!(
-                "load: {name} {:.3} s (peak RSS so far {rss})",
-                (now - self.last.get()).as_secs_f64()
+                "load: {name} {:.3} s (peak RSS so far {}, now {})",
+                (now - self.last.get()).as_secs_f64(),
+                field("VmHWM:"),
+                field("VmRSS:"),
             );
             self.last.set(now);
         }

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::build::{
-    Cite, CiteRef, Evidence, evidence_each_str, evidence_keys, evidence_list_len, evidence_values,
+    CiteRef, Evidence, evidence_each_str, evidence_keys, evidence_list_len, evidence_values,
 };
 use super::files::Hedge;
 use super::freshness::DataKey;
@@ -441,14 +441,14 @@ struct Enc<'g> {
 
 /// A claim's citations, as a load or a snapshot keeps them.
 enum Cites<'g> {
-    Built(&'g [Cite]),
+    Built(&'g Evidence),
     Read(&'g SnapEvidence),
 }
 
 fn cites_of(d: &dyn Deferred) -> Option<Cites<'_>> {
     let any = d.as_any()?;
     if let Some(ev) = any.downcast_ref::<Evidence>() {
-        Some(Cites::Built(&ev.cites))
+        Some(Cites::Built(ev))
     } else {
         any.downcast_ref::<SnapEvidence>().map(Cites::Read)
     }
@@ -829,7 +829,7 @@ impl<'g> Enc<'g> {
             return;
         };
         match cites_of(d) {
-            Some(Cites::Built(cites)) => self.cite_range(cites.len()),
+            Some(Cites::Built(ev)) => self.cite_range(ev.cites.len()),
             Some(Cites::Read(ev)) => self.cite_range(ev.cites().count()),
             None => {
                 // Another kind of deferred group: stored as its values, which
@@ -875,9 +875,10 @@ impl<'g> Enc<'g> {
             match cites_of(d) {
                 // A string held by its citation alone (most quotes) is
                 // new, so it is not looked up.
-                Some(Cites::Built(cites)) => {
-                    for c in cites {
-                        let source = self.arc_index(&c.source) as u32;
+                Some(Cites::Built(ev)) => {
+                    for c in ev.cites.iter() {
+                        // Sources are shared by the table of all sources.
+                        let source = self.shared_index(ev.source_of(c)) as u32;
                         let quote = self.arc_index(&c.quote) as u32;
                         let claimant = c
                             .claimant
@@ -1320,7 +1321,7 @@ impl Archive for SnapArchive {
         let mut d = Dec::new(Reader(bytes), &self.strs).reading(self);
         let props = d.props()?;
         d.r.is_empty().then_some(())?;
-        let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.clone();
+        let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.into();
         Some(Rel { rel_type, props })
     }
 

@@ -16,7 +16,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 use super::col::Col;
 use super::fxhash::FastMap;
-use super::{Node, Rel};
+use super::{Node, Rel, RelType};
 
 /// A relation type's number in this graph.
 pub type TypeId = u32;
@@ -79,18 +79,21 @@ pub struct Adjacency {
 
 impl Adjacency {
     pub fn build(g: &DiGraph<Node, Rel>) -> Adjacency {
-        let mut names: Vec<&str> = Vec::new();
-        let mut ids: FastMap<&str, TypeId> = FastMap::default();
+        // Types are interned (`RelType`): one name, one address, so they
+        // are told apart by address without hashing their text.
+        let key = |t: &RelType| t.as_str().as_ptr() as usize;
+        let mut names: Vec<RelType> = Vec::new();
+        let mut ids: FastMap<usize, TypeId> = FastMap::default();
         for e in g.raw_edges() {
-            let t = e.weight.rel_type.as_str();
-            if !ids.contains_key(t) {
-                ids.insert(t, 0);
+            let t = e.weight.rel_type;
+            if let std::collections::hash_map::Entry::Vacant(v) = ids.entry(key(&t)) {
+                v.insert(0);
                 names.push(t);
             }
         }
         names.sort_unstable();
         for (i, n) in names.iter().enumerate() {
-            ids.insert(n, i as TypeId);
+            ids.insert(key(n), i as TypeId);
         }
         let n = g.node_count();
         let mut out_start = vec![0u32; n + 1];
@@ -100,7 +103,7 @@ impl Adjacency {
         for e in g.raw_edges() {
             out_start[e.source().index() + 1] += 1;
             in_start[e.target().index() + 1] += 1;
-            let t = ids[e.weight.rel_type.as_str()];
+            let t = ids[&key(&e.weight.rel_type)];
             type_counts[t as usize] += 1;
             tys.push(t);
         }
@@ -161,7 +164,7 @@ impl Adjacency {
             name_at: name_at.into(),
             labels,
             label_bits: label_bits.into(),
-            types: names.into_iter().map(str::to_string).collect(),
+            types: names.iter().map(|t| t.to_string()).collect(),
             type_counts,
             out_start: out_start.into(),
             out: out.into(),
@@ -242,7 +245,7 @@ mod tests {
 
     fn rel(t: &str) -> Rel {
         Rel {
-            rel_type: t.to_string(),
+            rel_type: t.into(),
             props: Props::new(),
         }
     }

@@ -11,6 +11,7 @@ pub mod date;
 pub mod fxhash;
 pub mod names;
 pub mod props;
+pub mod rel_type;
 pub mod schema;
 pub mod shared_str;
 pub mod suggest;
@@ -31,6 +32,7 @@ pub use adjacency::{Adjacency, Hop, TypeId};
 pub use col::{Bytes, Cells, Col, StrCol};
 pub use date::{PartialDate, Precision, When};
 pub use props::Props;
+pub use rel_type::RelType;
 pub use schema::{KindDef, RelationDef, Schema, Style, TimeShape, UnitDef};
 pub use shared_str::SharedStr;
 pub use value::{Path, Value};
@@ -62,7 +64,8 @@ impl Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rel {
-    pub rel_type: String,
+    /// Interned: every relation of a type shares its name.
+    pub rel_type: RelType,
     pub props: Props,
 }
 
@@ -333,7 +336,7 @@ fn blank_node() -> Node {
 
 fn blank_rel() -> Rel {
     Rel {
-        rel_type: String::new(),
+        rel_type: RelType::default(),
         props: Props::new(),
     }
 }

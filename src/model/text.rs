@@ -113,7 +113,7 @@ pub fn plain(graph: &Graph, value: &Value) -> String {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Node(n) if n.index() < graph.node_count() => graph.node(*n).id.clone(),
-        Value::Rel(r) if r.index() < graph.rel_count() => graph.rel(*r).rel_type.clone(),
+        Value::Rel(r) if r.index() < graph.rel_count() => graph.rel(*r).rel_type.to_string(),
         other => other.to_string(),
     }
 }

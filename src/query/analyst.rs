@@ -367,7 +367,7 @@ fn describe(
         let r = graph.rel(e);
         rs.touched.rels.push(e);
         let row = vec![
-            Value::Str((r.rel_type.clone()).into()),
+            Value::Str((r.rel_type.to_string()).into()),
             Value::from(dir),
             Value::Node(other),
             when_value(when_of(&r.props)),
@@ -448,8 +448,8 @@ fn neighbors(
                 if work > budget {
                     return Err(limit_error(budget));
                 }
-                let t = &graph.rel(e).rel_type;
-                if (!types.is_empty() && !types.contains(t))
+                let t = graph.rel(e).rel_type;
+                if (!types.is_empty() && !types.iter().any(|x| *x == t))
                     || !follows(graph, e, dir, toward)
                     || !seen.insert(v)
                 {
@@ -459,7 +459,7 @@ fn neighbors(
                 rs.rows.push(vec![
                     Value::Int(i64::from(d)),
                     Value::Node(u),
-                    Value::Str((t.clone()).into()),
+                    Value::from(t.as_str()),
                     Value::from(arrow(graph, e, dir)),
                     Value::Node(v),
                     graph.node(v).kind().map_or(Value::Null, Value::from),
@@ -578,7 +578,7 @@ fn path(
                 Value::Int(i as i64 + 1),
                 Value::Int(h as i64 + 1),
                 Value::Node(p.nodes[h]),
-                Value::Str((r.rel_type.clone()).into()),
+                Value::Str((r.rel_type.to_string()).into()),
                 Value::from(if is_symmetric(graph, *e) {
                     "--"
                 } else if s == p.nodes[h] {
@@ -748,7 +748,7 @@ fn timeline(
             extent: Extent::of(&r.props),
             known_until: known_until(&r.props, when),
             subject: s,
-            relation: r.rel_type.clone(),
+            relation: r.rel_type.to_string(),
             object: Value::Node(t),
             quantity: quantity_value(graph, &r.props),
             hedge: prop_str(&r.props, "hedge"),
@@ -926,7 +926,7 @@ fn evidence(
             }
             rs.rows.push(vec![
                 Value::Node(s),
-                Value::Str((r.rel_type.clone()).into()),
+                Value::Str((r.rel_type.to_string()).into()),
                 Value::Node(t),
                 when_value(when_of(&r.props)),
                 quantity_value(graph, &r.props),

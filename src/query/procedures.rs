@@ -312,7 +312,7 @@ fn labels(g: &Graph) -> Vec<Vec<Value>> {
 }
 
 fn relationship_types(g: &Graph) -> Vec<Vec<Value>> {
-    let set: BTreeSet<String> = g.rels().map(|r| g.rel(r).rel_type.clone()).collect();
+    let set: BTreeSet<String> = g.rels().map(|r| g.rel(r).rel_type.to_string()).collect();
     strings(set)
 }
 

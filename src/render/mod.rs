@@ -175,7 +175,7 @@ mod tests {
             props.insert("name".into(), Value::Str((texts[0].clone()).into()));
             let a = graph.add_node(Node { id: texts[1].clone(), labels: vec![texts[2].clone()], props });
             let b = graph.add_node(Node { id: "b".into(), labels: vec![], props: Props::new() });
-            let r = graph.add_rel(a, b, Rel { rel_type: texts[3].clone(), props: Props::new() });
+            let r = graph.add_rel(a, b, Rel { rel_type: texts[3].as_str().into(), props: Props::new() });
             let rs = ResultSet {
                 columns: vec![texts[4].clone(), "n".into(), "r".into(), "p".into(), "l".into()],
                 rows: vec![vec![

@@ -79,7 +79,7 @@ impl Vocabulary {
         let mut by_type: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for ix in graph.rels() {
             let r = graph.rel(ix);
-            rel_types.insert(r.rel_type.clone());
+            rel_types.insert(r.rel_type.to_string());
             rel_keys.extend(r.props.keys().cloned());
             by_type
                 .entry(r.rel_type.to_lowercase())

@@ -173,7 +173,7 @@ pub fn claim(
         from,
         to,
         Rel {
-            rel_type: rel_type.to_string(),
+            rel_type: rel_type.into(),
             props,
         },
     )

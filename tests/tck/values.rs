@@ -231,7 +231,7 @@ fn node(g: &Graph, ix: petgraph::graph::NodeIndex) -> TVal {
 fn rel(g: &Graph, ix: petgraph::graph::EdgeIndex) -> TVal {
     let r = g.rel(ix);
     TVal::Rel {
-        rel_type: r.rel_type.clone(),
+        rel_type: r.rel_type.to_string(),
         props: r
             .props
             .iter()

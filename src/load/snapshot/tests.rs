@@ -5,6 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::load::build::Cite;
 use petgraph::graph::EdgeIndex;
 
 /// Everything a query can see of a graph, in index order.
@@ -329,7 +330,7 @@ prop_compose! {
                 p.insert(k, v);
             }
             let (a, b) = (ixs[from % ixs.len()], ixs[to % ixs.len()]);
-            g.add_rel(a, b, Rel { rel_type, props: p });
+            g.add_rel(a, b, Rel { rel_type: rel_type.into(), props: p });
         }
         g
     }
@@ -451,7 +452,7 @@ proptest! {
             let cites = ev
                 .into_iter()
                 .map(|(source, quote, claimant, hedge)| Cite {
-                    source: Arc::from(source),
+                    source: source.as_str().into(),
                     quote: Arc::from(quote),
                     claimant: claimant.map(Arc::from),
                     hedge: HEDGES[hedge],
@@ -462,7 +463,7 @@ proptest! {
             for k in evidence_keys() {
                 props.remove(k);
             }
-            props.set_deferred(Evidence { cites });
+            props.set_deferred(Evidence::new(cites));
         }
         same_rel_props(&g, &round_trip(&g));
         let back = round_trip(&g);
