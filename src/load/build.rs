@@ -134,6 +134,12 @@ impl Evidence {
         Evidence { sources, cites }
     }
 
+    /// The table of all sources' ids that the citations' numbers index
+    /// (the same for every claim of a load).
+    pub fn source_table(&self) -> &[Arc<str>] {
+        &self.sources[..]
+    }
+
     /// The id of a citation's source, shared with the table of sources
     /// (empty for a number past it, which the build never makes).
     pub fn source_of<'a>(&'a self, c: &'a Cite) -> &'a Arc<str> {

@@ -25,7 +25,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 use super::build::{
-    CiteRef, Evidence, evidence_each_str, evidence_keys, evidence_list_len, evidence_values,
+    Cite, CiteRef, CiteSource, Evidence, evidence_each_str, evidence_keys, evidence_list_len,
+    evidence_values,
 };
 use super::files::Hedge;
 use super::freshness::DataKey;
@@ -38,7 +39,8 @@ use crate::model::props::{Key, intern};
 use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
     Adjacency, Archive, Cells, Col, Graph, KindDef, MappedParts, Node, PartialDate, PropKeys,
-    Props, Rel, RelationDef, Schema, SharedStr, Source, StrCol, Style, TimeShape, UnitDef, Value,
+    Props, Rel, RelType, RelationDef, Schema, SharedStr, Source, StrCol, Style, TimeShape, UnitDef,
+    Value,
 };
 
 const WARNINGS: u32 = 2;
@@ -427,6 +429,14 @@ fn static_code(code: &str) -> &'static str {
 struct Enc<'g> {
     strs: FastMap<Cow<'g, str>, u64>,
     shared_strs: FastMap<(usize, usize), u64>,
+    /// The property keys met so far (interned: one address per text), each
+    /// with its string's number and whether nodes or relations have it: a
+    /// small table numbered once per key, and the catalogue of keys
+    /// (`Graph::prop_keys`) gathered as the records are written.
+    keys: FastMap<usize, KeySeen<'g>>,
+    /// The keys of the last deferred group met on each side (a static
+    /// list most groups share), so that a list is added once.
+    last_deferred: [(usize, usize); 2],
     str_list: Vec<Cow<'g, str>>,
     values: FastMap<*const Value, u64>,
     value_table: Writer,
@@ -434,9 +444,35 @@ struct Enc<'g> {
     value_at: Vec<u64>,
     /// How many citations the records written so far point past.
     cite_at: usize,
+    /// How many citations each deferred group has, in the order the
+    /// records meet them (`OTHER_GROUP` for a group of another kind): the
+    /// citations' walk counts them, so the records' walk does not read the
+    /// groups again.
+    cite_counts: Vec<u32>,
+    /// The next of `cite_counts`.
+    cite_next: usize,
+    /// The string index of each numbered citation source met so far, by
+    /// its number, for the one table of all sources (by its address) the
+    /// numbers index; `u32::MAX` for one not met yet.
+    cite_sources: (usize, Vec<u32>),
     w: Writer,
     /// How many bytes of the record section being written were handed on.
     sent: u64,
+}
+
+/// A property key of the records: its string's number, its text and the
+/// sides that have it (0: nodes, 1: relations).
+struct KeySeen<'g> {
+    index: u64,
+    text: &'g str,
+    sides: [bool; 2],
+}
+
+/// The side of a record whose properties are written.
+#[derive(Clone, Copy)]
+enum Side {
+    Node = 0,
+    Rel = 1,
 }
 
 /// A claim's citations, as a load or a snapshot keeps them.
@@ -473,6 +509,10 @@ impl Clone for ValueStrs<'_, '_> {
 
 impl Copy for ValueStrs<'_, '_> {}
 
+/// In `Enc::cite_counts`: a deferred group that is not a claim's
+/// evidence (stored as its values).
+const OTHER_GROUP: u32 = u32::MAX;
+
 /// A record section is handed on in pieces of about this size.
 const PIECE: usize = 1 << 20;
 
@@ -496,12 +536,20 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     let (n, r) = (g.node_count(), g.rel_count());
     let mut e = Enc {
         strs: FastMap::default(),
-        shared_strs: FastMap::default(),
+        shared_strs: FastMap::with_capacity_and_hasher(
+            2 * g.sources().len() + 1024,
+            Default::default(),
+        ),
+        keys: FastMap::default(),
+        last_deferred: [(0, usize::MAX); 2],
         str_list: Vec::new(),
         values: FastMap::default(),
         value_table: Writer::default(),
         value_at: Vec::new(),
         cite_at: 0,
+        cite_counts: Vec::new(),
+        cite_sources: (0, Vec::new()),
+        cite_next: 0,
         w: Writer {
             out: Vec::with_capacity(PIECE + (PIECE >> 2)),
         },
@@ -524,7 +572,7 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
         for l in &node.labels {
             e.str(l);
         }
-        e.props(&node.props);
+        e.props(&node.props, Side::Node);
         e.piece(out, false)?;
     }
     at.push(e.record_at());
@@ -534,26 +582,29 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     out.begin(REL_REC)?;
     for ix in g.rels() {
         at.push(e.record_at());
-        e.props(&g.rel(ix).props);
+        e.props(&g.rel(ix).props, Side::Rel);
         e.piece(out, false)?;
     }
     at.push(e.record_at());
     e.piece(out, true)?;
     out.section(REL_AT, Chunk::U64(at))?;
-    // Each relation's ends, one column after the other, in pieces.
-    for (tag, end) in [(REL_SRC, 0), (REL_DST, 1)] {
-        out.begin(tag)?;
-        let mut piece: Vec<u32> = Vec::with_capacity(PIECE / 4);
-        for ix in g.rels() {
-            let ends = g.endpoints(ix);
-            piece.push(if end == 0 { ends.0 } else { ends.1 }.index() as u32);
-            if piece.len() == PIECE / 4 {
-                let next = Vec::with_capacity(PIECE / 4);
-                out.put(Chunk::U32(std::mem::replace(&mut piece, next)))?;
-            }
+    drop(std::mem::take(&mut e.cite_counts));
+    // Each relation's ends in one walk: the starts handed on in pieces,
+    // the ends kept for the next column.
+    out.begin(REL_SRC)?;
+    let mut piece: Vec<u32> = Vec::with_capacity(PIECE / 4);
+    let mut dst: Vec<u32> = Vec::with_capacity(r);
+    for ix in g.rels() {
+        let (a, b) = g.endpoints(ix);
+        piece.push(a.index() as u32);
+        dst.push(b.index() as u32);
+        if piece.len() == PIECE / 4 {
+            let next = Vec::with_capacity(PIECE / 4);
+            out.put(Chunk::U32(std::mem::replace(&mut piece, next)))?;
         }
-        out.put(Chunk::U32(piece))?;
     }
+    out.put(Chunk::U32(piece))?;
+    out.section(REL_DST, Chunk::U32(dst))?;
     let mut ty = vec![0u32; r];
     for h in adj.out.iter() {
         if let Some(t) = ty.get_mut(h.rel().index()) {
@@ -565,14 +616,15 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     // The sources, read on first use.
     e.w.len(g.sources().len());
     for (k, s) in g.sources() {
-        // Each source's id and title are its own: added without a look-up
-        // (the id is the key).
+        // Each source's id, title and file are its own: added without a
+        // look-up (the id is the key).
         let key = e.push_str(k);
         e.w.var(key);
         if s.id == *k {
             e.w.var(key);
         } else {
-            e.str(&s.id);
+            let id = e.push_str(&s.id);
+            e.w.var(id);
         }
         e.str(&s.kind);
         let title = e.push_str(&s.title);
@@ -586,7 +638,10 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
             }
         }
         e.str(&s.language);
-        e.str(&s.file);
+        // A source's file is its own (a text met twice is written twice,
+        // which reads the same).
+        let file = e.push_str(&s.file);
+        e.w.var(file);
     }
     out.section(SOURCES, Chunk::Bytes(std::mem::take(&mut e.w.out)))?;
 
@@ -623,7 +678,7 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     e.w.len(adj.names.len());
     // The catalogue of property keys: a key is resolved without reading
     // any node or relation.
-    let keys = g.prop_keys();
+    let keys = e.prop_keys();
     for list in [&keys.nodes, &keys.rels] {
         e.w.len(list.len());
         for k in list {
@@ -635,9 +690,12 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     out.section(LABEL_NODES, Chunk::U32(label_nodes))?;
 
     // Indexes: ids in node order and sorted, the name keys sorted.
-    let ids = StrCol::build(g.nodes().map(|ix| g.node(ix).id.as_str()));
+    let id_list: Vec<&str> = g.nodes().map(|ix| g.node(ix).id.as_str()).collect();
+    let ids = StrCol::build(id_list.iter().copied());
     let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by(|a, b| ids.get(*a as usize).cmp(&ids.get(*b as usize)));
+    // Ids are distinct: the order is the same as a stable sort's.
+    order.sort_unstable_by(|a, b| id_list[*a as usize].cmp(id_list[*b as usize]));
+    drop(id_list);
     out.section(ID_AT, Chunk::U64(owned(ids.offsets)))?;
     out.section(ID_BYTES, Chunk::Bytes(owned(ids.bytes)))?;
     out.section(ID_ORDER, Chunk::U32(order))?;
@@ -666,24 +724,24 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
 
     // The tables of strings and values, last: everything above adds to
     // them. The strings' bytes are handed on in pieces.
+    // One walk over the strings: their bytes in pieces, where each ends
+    // gathered for the next section.
     let mut str_at = Vec::with_capacity(e.str_list.len() + 1);
     let mut end = 0u64;
     str_at.push(end);
-    for s in &e.str_list {
-        end += s.len() as u64;
-        str_at.push(end);
-    }
-    out.section(STR_AT, Chunk::U64(str_at))?;
     out.begin(STR_BYTES)?;
     let mut piece = Vec::with_capacity(PIECE + (PIECE >> 2));
     for s in &e.str_list {
         piece.extend_from_slice(s.as_bytes());
+        end += s.len() as u64;
+        str_at.push(end);
         if piece.len() >= PIECE {
             let next = Vec::with_capacity(PIECE + (PIECE >> 2));
             out.put(Chunk::Bytes(std::mem::replace(&mut piece, next)))?;
         }
     }
     out.put(Chunk::Bytes(piece))?;
+    out.section(STR_AT, Chunk::U64(str_at))?;
     drop(std::mem::take(&mut e.str_list));
     drop(std::mem::take(&mut e.shared_strs));
     drop(std::mem::take(&mut e.strs));
@@ -750,13 +808,6 @@ impl<'g> Enc<'g> {
         self.w.var(i);
     }
 
-    /// `str` for a string the graph shares (an `Arc<str>` or an interned
-    /// key): while the graph is borrowed, its address and length name it.
-    fn shared_str(&mut self, s: &'g str) {
-        let i = self.shared_index(s);
-        self.w.var(i);
-    }
-
     fn shared_index(&mut self, s: &'g str) -> u64 {
         let next = self.str_list.len() as u64;
         let i = *self
@@ -817,10 +868,47 @@ impl<'g> Enc<'g> {
         }
     }
 
-    fn props(&mut self, p: &'g Props) {
+    /// The number of the interned key `k`, which a record of `side` has.
+    fn key(&mut self, k: &'g str, side: Side) -> u64 {
+        let next = self.str_list.len() as u64;
+        let seen = self.keys.entry(k.as_ptr() as usize).or_insert(KeySeen {
+            index: next,
+            text: k,
+            sides: [false; 2],
+        });
+        seen.sides[side as usize] = true;
+        let i = seen.index;
+        if i == next {
+            self.str_list.push(Cow::Borrowed(k));
+        }
+        i
+    }
+
+    /// The keys of the records written, each side's sorted: what
+    /// `Graph::prop_keys` gathers.
+    fn prop_keys(&self) -> PropKeys {
+        let side = |s: Side| {
+            let mut list: Vec<String> = self
+                .keys
+                .values()
+                .filter(|k| k.sides[s as usize])
+                .map(|k| k.text.to_string())
+                .collect();
+            list.sort();
+            list.dedup();
+            list
+        };
+        PropKeys {
+            nodes: side(Side::Node),
+            rels: side(Side::Rel),
+        }
+    }
+
+    fn props(&mut self, p: &'g Props, side: Side) {
         self.w.len(p.shared_entries().count());
         for (k, v) in p.shared_entries() {
-            self.shared_str(k);
+            let i = self.key(k, side);
+            self.w.var(i);
             let i = self.shared_value(v);
             self.w.var(i);
         }
@@ -828,6 +916,20 @@ impl<'g> Enc<'g> {
             self.w.u8(0);
             return;
         };
+        // The deferred group's keys go into the catalogue.
+        let list = d.keys();
+        let at = (list.as_ptr() as usize, list.len());
+        if self.last_deferred[side as usize] != at {
+            self.last_deferred[side as usize] = at;
+            for k in list {
+                let _ = self.key(k, side);
+            }
+        }
+        let counted = self.cite_counts.get(self.cite_next).copied();
+        self.cite_next += 1;
+        if let Some(n) = counted.filter(|n| *n != OTHER_GROUP) {
+            return self.cite_range(n as usize);
+        }
         match cites_of(d) {
             Some(Cites::Built(ev)) => self.cite_range(ev.cites.len()),
             Some(Cites::Read(ev)) => self.cite_range(ev.cites().count()),
@@ -872,13 +974,13 @@ impl<'g> Enc<'g> {
                 continue;
             };
             let before = piece.len();
+            let mut other = false;
             match cites_of(d) {
                 // A string held by its citation alone (most quotes) is
                 // new, so it is not looked up.
                 Some(Cites::Built(ev)) => {
                     for c in ev.cites.iter() {
-                        // Sources are shared by the table of all sources.
-                        let source = self.shared_index(ev.source_of(c)) as u32;
+                        let source = self.cite_source_index(ev, c) as u32;
                         let quote = self.arc_index(&c.quote) as u32;
                         let claimant = c
                             .claimant
@@ -897,9 +999,14 @@ impl<'g> Enc<'g> {
                         piece.push([source, quote, claimant, hedge_number(c.hedge)]);
                     }
                 }
-                None => {}
+                None => other = true,
             }
-            count += piece.len() - before;
+            let n = piece.len() - before;
+            self.cite_counts.push(match u32::try_from(n) {
+                Ok(n) if !other && n != OTHER_GROUP => n,
+                _ => OTHER_GROUP,
+            });
+            count += n;
             if piece.len() >= QUADS {
                 let next = Vec::with_capacity(QUADS);
                 out.put(Chunk::Quads(std::mem::replace(&mut piece, next)))?;
@@ -907,6 +1014,32 @@ impl<'g> Enc<'g> {
         }
         out.put(Chunk::Quads(piece))?;
         Ok(count)
+    }
+
+    /// The string index of a citation's source. A source is cited by many
+    /// claims: one named by its number in the table of all sources is
+    /// found by that number (a small array), not by its text's address in
+    /// the table of every shared string (a cache miss per citation).
+    fn cite_source_index(&mut self, ev: &'g Evidence, c: &'g Cite) -> u64 {
+        if let CiteSource::Number(n) = &c.source {
+            let table = ev.source_table();
+            let at = table.as_ptr() as usize;
+            if self.cite_sources.0 != at {
+                self.cite_sources = (at, vec![u32::MAX; table.len()]);
+            }
+            let known = self.cite_sources.1.get(*n as usize).copied();
+            if let Some(i) = known.filter(|i| *i != u32::MAX) {
+                return u64::from(i);
+            }
+            let i = self.shared_index(ev.source_of(c));
+            if let (Some(slot), Ok(i32)) =
+                (self.cite_sources.1.get_mut(*n as usize), u32::try_from(i))
+            {
+                *slot = i32;
+            }
+            return i;
+        }
+        self.shared_index(ev.source_of(c))
     }
 
     /// `shared_index` of an `Arc<str>` of the graph; one nothing else
@@ -1190,7 +1323,13 @@ fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
         rel_at: offsets(REL_AT, Some(r + 1))?,
         rel_rec: col(REL_REC)?,
         rel_ty: parts.rel_ty.clone(),
-        types: parts.adjacency.types.clone(),
+        // Interned once here, not once per relation decoded.
+        types: parts
+            .adjacency
+            .types
+            .iter()
+            .map(|t| RelType::new(t))
+            .collect(),
         sources: col(SOURCES)?,
         cites,
     };
@@ -1257,7 +1396,7 @@ struct SnapArchive {
     rel_at: Col<u64>,
     rel_rec: Col<u8>,
     rel_ty: Col<u32>,
-    types: Vec<String>,
+    types: Vec<RelType>,
     sources: Col<u8>,
     cites: Arc<CiteTable>,
 }
@@ -1321,7 +1460,7 @@ impl Archive for SnapArchive {
         let mut d = Dec::new(Reader(bytes), &self.strs).reading(self);
         let props = d.props()?;
         d.r.is_empty().then_some(())?;
-        let rel_type = self.types.get(*self.rel_ty.get(ix)? as usize)?.into();
+        let rel_type = *self.types.get(*self.rel_ty.get(ix)? as usize)?;
         Some(Rel { rel_type, props })
     }
 

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::load::build::Cite;
+use crate::load::build::{Cite, CiteSource};
 use petgraph::graph::EdgeIndex;
 
 /// Everything a query can see of a graph, in index order.
@@ -647,4 +647,46 @@ fn resolving_a_key_reads_no_node_or_relation_of_a_graph_read_in_place() {
     // The counter does count: a query that reads every node does.
     let _ = crate::query::engine::run_all(&back, "MATCH (n) RETURN n.nickname", &opts);
     assert!(decoded(&back) >= 500 / 64, "{}", decoded(&back));
+}
+
+proptest! {
+    /// Claims' evidence and deferred groups of another kind mixed on the
+    /// same graph: each record points at its own citations (the writer
+    /// counts them in one walk and uses the counts in the next).
+    #[test]
+    fn evidence_and_other_groups_mixed_read_back(
+        g in graph(),
+        groups in proptest::collection::vec(
+            proptest::option::of(prop_oneof![
+                cites().prop_map(Ok),
+                (value(), value()).prop_map(Err),
+            ]),
+            0..20,
+        ),
+    ) {
+        let mut g = g;
+        let ixs: Vec<_> = g.rels().collect();
+        for (ix, group) in ixs.into_iter().zip(groups) {
+            let Some(group) = group else { continue };
+            let props = &mut g.rel_mut(ix).props;
+            for k in evidence_keys().iter().chain(Other(Vec::new()).keys()) {
+                props.remove(k);
+            }
+            match group {
+                Ok(ev) => props.set_deferred(Evidence::new(
+                    ev.into_iter()
+                        .map(|(source, quote, claimant, hedge)| Cite {
+                            source: CiteSource::Text(Arc::from(source)),
+                            quote: Arc::from(quote),
+                            claimant: claimant.map(Arc::from),
+                            hedge: HEDGES[hedge],
+                        })
+                        .collect(),
+                )),
+                Err((x, y)) => props.set_deferred(Other(vec![x, y])),
+            }
+        }
+        same_rel_props(&g, &round_trip(&g));
+        same_graph(&g, &round_trip(&g));
+    }
 }
