@@ -224,6 +224,13 @@ impl Exec<'_> {
             let far_id = self.curated
                 && matches!(&item.kind, PKind::Prop(base, key)
                     if key == "id" && matches!(base.kind, PKind::Slot(s) if s == x.to));
+            // Rows held for the answer: room for as many as there are
+            // relations to follow (up to a bound), made once rather than
+            // grown row by row.
+            if self.sink.is_none() {
+                let rows = hops.size_hint().1.unwrap_or(0).min(MAX_ROOM);
+                self.out.reserve(rows);
+            }
             for h in hops {
                 self.tick()?;
                 if seen.contains(h.other())
@@ -305,6 +312,10 @@ fn one_column_tail<'p>(
         _ => None,
     }
 }
+
+/// The most rows a match going straight into the answer makes room for
+/// at once (`expand_distinct`).
+const MAX_ROOM: usize = 1 << 16;
 
 /// The label bits the far node of `x` must have, when that is all a
 /// counted step checks per relation (besides the relations bound before):
