@@ -15,7 +15,10 @@ use eje::load::snapshot::{self, Opened};
 use eje::model::schema::Schema;
 use eje::model::{Graph, Node, Props, Rel, Value};
 use eje::query::{Options, engine};
-use eje::render::{Format, TableStyle, render};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use eje::render::{Format, TableStyle, render, row_stream};
 use proptest::prelude::*;
 
 /// The graph of `loaded` written to a snapshot and opened in place.
@@ -93,8 +96,43 @@ fn answers(g: &Graph, q: &str) -> Vec<String> {
         for f in [Format::Table, Format::Json, Format::Csv, Format::Markdown] {
             out.push(render(g, rs, f, style));
         }
+        // Streamed as the rows are made (all but a `UNION`'s): the bytes
+        // of the whole answer.
+        for f in [Format::Json, Format::Csv] {
+            if let Some(streamed) = streamed(g, q, f) {
+                assert_eq!(streamed, render(g, rs, f, style), "{q} streamed as {f:?}");
+            }
+        }
     }
     out
+}
+
+/// A writer whose bytes the test reads after the stream is done.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The answer to `q` over `g`, streamed in `format`; `None` for one that
+/// is held whole.
+fn streamed(g: &Graph, q: &str, format: Format) -> Option<String> {
+    let buf = Shared::default();
+    let (stream, _) = row_stream(Arc::new(g.clone()), format, false, buf.clone()).unwrap();
+    let opts = Options {
+        stream: Some(stream),
+        ..Options::default()
+    };
+    engine::run_all(g, q, &opts).result.unwrap().streamed?;
+    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    Some(text)
 }
 
 fn same_answers(built: &Graph, back: &Graph) -> Result<(), TestCaseError> {

@@ -53,6 +53,11 @@ const GUARDED: &[&str] = &[
     "MATCH (a:A) MATCH (a)-[r]-(b) RETURN a.id AS id, count(b.id) AS n",
     "MATCH (a:A) OPTIONAL MATCH (a)-[r]-(b) RETURN a.id AS id, count(b) AS n",
     "MATCH (a:A) WHERE a.rank = 1 AND a.name CONTAINS '1' RETURN a.id AS id",
+    // An optional match of one start and its neighbours (a null row when
+    // it has none), and a start that is not there.
+    "OPTIONAL MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b",
+    "OPTIONAL MATCH (a {id: 'n9'})-[]-(b) RETURN DISTINCT b.id AS b",
+    "MATCH (x:A) OPTIONAL MATCH (a {id: 'n1'})-[]-(b) RETURN DISTINCT b.id AS b",
 ];
 
 /// Queries whose only rewrite is an aggregation of one row per group, or
@@ -93,6 +98,11 @@ const DISTINCT: &[&str] = &[
     "MATCH (a {id: 'n0'})-[r {w: 1}]-(b) RETURN DISTINCT b.id AS b",
     "MATCH (a {id: 'n1'})-[]->(b:B) RETURN DISTINCT b.id AS b",
     "MATCH (b:A) MATCH (a {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b",
+    // Each match straight to a one-column answer: the node itself, one
+    // direction, one type.
+    "MATCH (a {id: 'n1'})-[]-(b) RETURN DISTINCT b AS b",
+    "MATCH (a {id: 'n0'})<-[]-(b) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n2'})-[:U]-(b) RETURN DISTINCT b.id AS b",
 ];
 
 #[derive(Debug, Clone)]
@@ -523,4 +533,45 @@ fn kept_counts_are_held_against_the_memory_budget() {
     // 4,000 kept counts do not fit in 64 KiB: the budget says so.
     let err = answer(64 << 10).expect_err("the kept counts pass the budget");
     assert!(err.contains("memory"), "{err}");
+}
+
+#[test]
+fn a_match_made_straight_into_the_answer_keeps_the_limits() {
+    // A hub with many neighbours: its one-hop distinct expansion goes
+    // straight into a one-column answer.
+    const N: usize = 3000;
+    let labels = vec![true; N + 1];
+    let rels: Vec<_> = (1..=N).map(|i| (0, i, 0, 0)).collect();
+    let g = build(&Spec {
+        labels,
+        rels,
+        curated: true,
+    });
+    let q = "MATCH (h {id: 'n0'})-[]-(b) RETURN DISTINCT b.id AS b";
+    assert!(distinct_dropped(&g, q), "{q}");
+    let run = |opts: Options| query::run_all(&g, q, &opts).result;
+    let all = run(Options::default()).expect("answers");
+    assert_eq!(all.rows.len(), N);
+    let error = |opts| run(opts).expect_err("stopped by a limit");
+    let e = error(Options {
+        max_rows: N - 1,
+        ..Options::default()
+    });
+    assert_eq!(e.kind, query::ErrorKind::Limit, "{e}");
+    let e = error(Options {
+        max_work: Some(N as u64 / 2),
+        ..Options::default()
+    });
+    assert_eq!(e.kind, query::ErrorKind::Limit, "{e}");
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let e = error(Options {
+        cancel: Some(cancel),
+        ..Options::default()
+    });
+    assert_eq!(e.kind, query::ErrorKind::Cancelled, "{e}");
+    let e = error(Options {
+        max_memory: 4096,
+        ..Options::default()
+    });
+    assert_eq!(e.kind, query::ErrorKind::Limit, "{e}");
 }

@@ -482,6 +482,20 @@ impl Graph {
         }
     }
 
+    /// Writes node `ix`'s id into `slot`, as `id_value` gives it: for a
+    /// graph read in place, a slot that holds another node's id of this
+    /// graph gets the new number in place (the loops that write one slot
+    /// per row).
+    #[inline]
+    pub fn set_id_value(&self, slot: &mut Value, ix: NodeIndex) {
+        if let (Store::Mapped(m), Value::Str(s)) = (&self.store, &mut *slot)
+            && s.renumber(&m.ids, ix.index() as u32)
+        {
+            return;
+        }
+        *slot = self.id_value(ix);
+    }
+
     /// Makes room for this many more nodes and relations.
     pub fn reserve(&mut self, nodes: usize, rels: usize) {
         let b = self.built_mut();

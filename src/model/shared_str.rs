@@ -36,6 +36,21 @@ impl SharedStr {
         SharedStr(Repr::NodeId(ids.clone(), ix))
     }
 
+    /// Makes this the id of node `ix` of the id column `ids`, in place,
+    /// when it is the id of another node of that column already (no count
+    /// of the shared column taken and given back); false, and unchanged,
+    /// otherwise.
+    #[inline]
+    pub(super) fn renumber(&mut self, ids: &Arc<StrCol>, ix: u32) -> bool {
+        match &mut self.0 {
+            Repr::NodeId(col, at) if Arc::ptr_eq(col, ids) => {
+                *at = ix;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {

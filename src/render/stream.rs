@@ -104,9 +104,24 @@ impl<W: Write + Send> RowSink for Streamed<W> {
                 if self.rows > 1 {
                     self.out.write_all(b",")?;
                 }
-                let items: Vec<_> = row.iter().map(|v| json_value(&self.graph, v)).collect();
-                serde_json::to_writer(&mut self.out, &items)?;
-                Ok(())
+                // Written value by value: the bytes `json_value` gives,
+                // with no JSON tree built for a scalar or a string.
+                self.out.write_all(b"[")?;
+                for (k, v) in row.iter().enumerate() {
+                    if k > 0 {
+                        self.out.write_all(b",")?;
+                    }
+                    match v {
+                        Value::Null => self.out.write_all(b"null")?,
+                        Value::Bool(b) => {
+                            self.out.write_all(if *b { b"true" } else { b"false" })?
+                        }
+                        Value::Int(i) => serde_json::to_writer(&mut self.out, i)?,
+                        Value::Str(s) => serde_json::to_writer(&mut self.out, s.as_str())?,
+                        v => serde_json::to_writer(&mut self.out, &json_value(&self.graph, v))?,
+                    }
+                }
+                self.out.write_all(b"]")
             }
             _ => {
                 let fields = row
@@ -182,12 +197,20 @@ mod tests {
 
     #[test]
     fn a_streamed_answer_has_the_bytes_of_the_whole_one() {
-        let q = "UNWIND [1, 'a,b', null, [1, {k: 'v'}], 2.5] AS x RETURN x, 'q\"' AS y";
+        let q = "UNWIND [1, -7, 'a,b', null, true, false, [1, {k: 'v'}], 2.5, 'tab\\t\\u00e9\\\\'] AS x RETURN x, 'q\"' AS y";
         for format in [Format::Csv, Format::Json] {
             let (whole, streamed) = both(q, format);
             assert_eq!(whole, streamed, "{format:?}");
         }
         let (whole, streamed) = both("UNWIND [] AS x RETURN x", Format::Json);
         assert_eq!(whole, streamed);
+        // Columns that are not the row's slots in order, and one slot
+        // twice.
+        let q = "UNWIND ['a', 'b'] AS x WITH x, x + '!' AS y RETURN y, x, y AS z";
+        for format in [Format::Csv, Format::Json] {
+            let (whole, streamed) = both(q, format);
+            assert!(whole.contains("a!"), "{whole}");
+            assert_eq!(whole, streamed, "{format:?}");
+        }
     }
 }

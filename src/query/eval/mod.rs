@@ -190,7 +190,11 @@ fn run_parts(
         let mut ex = Exec::new(graph, opts, part);
         ex.work = work;
         ex.top = true;
-        ex.streaming = streaming;
+        // Held for the part's whole run: nothing else writes to the stream
+        // while a statement runs, and a row costs no lock of its own.
+        if streaming {
+            ex.sink = opts.stream.as_ref().map(lock);
+        }
         ex.run()?;
         work = ex.work;
         if let Some(c) = ex.prof.take() {
@@ -259,6 +263,18 @@ pub(crate) fn set_rel(slot: &mut Value, ix: petgraph::graph::EdgeIndex) {
         Value::Rel(r) => *r = ix,
         other => *other = Value::Rel(ix),
     }
+}
+
+/// The slots `slots` name as one range of the row, when they are
+/// consecutive and in order.
+#[inline]
+fn in_order(slots: &[usize]) -> Option<std::ops::Range<usize>> {
+    let first = *slots.first()?;
+    slots
+        .iter()
+        .enumerate()
+        .all(|(k, s)| *s == first + k)
+        .then(|| first..first + slots.len())
 }
 
 /// Whether upstream operators should keep sending rows.
@@ -661,8 +677,12 @@ pub(crate) struct Exec<'a> {
     /// The evaluator of a part of the statement (not of a subquery): its
     /// rows are the answer's.
     top: bool,
-    /// Its rows go to `Options::stream`.
-    streaming: bool,
+    /// Where its rows go, when they go to `Options::stream`: the stream,
+    /// locked while the evaluator runs.
+    sink: Option<std::sync::MutexGuard<'a, dyn limits::RowSink + 'static>>,
+    /// The values of a streamed row whose columns are not its slots in
+    /// order, reused from row to row.
+    scratch: Vec<Value>,
     /// Rows sent to the stream.
     streamed: usize,
     regexes: HashMap<String, Regex>,
@@ -716,7 +736,8 @@ impl<'a> Exec<'a> {
             out: Vec::new(),
             held: 0,
             top: false,
-            streaming: false,
+            sink: None,
+            scratch: Vec::new(),
             streamed: 0,
             regexes: HashMap::new(),
             curated: graph.schema.is_some(),
@@ -1012,34 +1033,47 @@ impl<'a> Exec<'a> {
                 }
                 Ok(Flow::Continue)
             }
-            Op::Emit(slots) => {
-                if self.out.len() + self.streamed >= self.opts.max_rows {
-                    return Err(limits::rows_error(self.opts.max_rows));
-                }
-                let movable = &self.movable;
-                let out: Vec<Value> = slots
-                    .iter()
-                    .enumerate()
-                    .map(|(k, s)| {
-                        if movable.get(k).copied().unwrap_or(false) {
-                            std::mem::replace(&mut row[*s], Value::Null)
-                        } else {
-                            row[*s].clone()
-                        }
-                    })
-                    .collect();
-                if self.streaming
-                    && let Some(s) = &self.opts.stream
-                {
-                    self.streamed += 1;
-                    lock(s).row(&out).map_err(|e| limits::write_error(&e))?;
-                    return Ok(Flow::Continue);
-                }
-                self.hold(limits::ANSWER_FACTOR * limits::row_bytes(&out))?;
-                self.out.push(out);
-                Ok(Flow::Continue)
-            }
+            Op::Emit(slots) => self.emit(slots, row),
         }
+    }
+
+    /// `Op::Emit`: one row of the answer, to the stream or held.
+    pub(crate) fn emit(&mut self, slots: &[usize], row: &mut [Value]) -> Result<Flow, QueryError> {
+        if self.out.len() + self.streamed >= self.opts.max_rows {
+            return Err(limits::rows_error(self.opts.max_rows));
+        }
+        if let Some(sink) = self.sink.as_mut() {
+            self.streamed += 1;
+            // Lent to the stream where the columns are slots of the
+            // row in order (always so for one column): no copy of
+            // a value, no list per row.
+            let written = match in_order(slots) {
+                Some(range) => sink.row(&row[range]),
+                None => {
+                    self.scratch.extend(slots.iter().map(|s| row[*s].clone()));
+                    let written = sink.row(&self.scratch);
+                    self.scratch.clear();
+                    written
+                }
+            };
+            written.map_err(|e| limits::write_error(&e))?;
+            return Ok(Flow::Continue);
+        }
+        let movable = &self.movable;
+        let out: Vec<Value> = slots
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                if movable.get(k).copied().unwrap_or(false) {
+                    std::mem::replace(&mut row[*s], Value::Null)
+                } else {
+                    row[*s].clone()
+                }
+            })
+            .collect();
+        self.hold(limits::ANSWER_FACTOR * limits::row_bytes(&out))?;
+        self.out.push(out);
+        Ok(Flow::Continue)
     }
 
     /// The input of operator `ix` has ended: flush what it holds, then

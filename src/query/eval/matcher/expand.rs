@@ -3,6 +3,7 @@
 //! ends), over the adjacency rows (`hops`).
 
 use super::*;
+use crate::query::ir::{Op, PKind, SinglePlan};
 
 impl Exec<'_> {
     pub(super) fn expand(
@@ -212,6 +213,51 @@ impl Exec<'_> {
         };
         let hops = hops(self.graph, from, x.dir, &x.types);
         let mut seen = Seen::new(self.graph.node_count(), hops.size_hint().1.unwrap_or(0));
+        if let Some((item, slot, emit)) = one_column_tail(self.plan, m, i, sink)
+            && self.prof.is_none()
+        {
+            // Each far node goes straight to the answer: the column made
+            // of it, then the row, without the trip through the step
+            // after this one, the match's end and the projection.
+            // The far node's id over curated data (`property`): written
+            // into the slot in place.
+            let far_id = self.curated
+                && matches!(&item.kind, PKind::Prop(base, key)
+                    if key == "id" && matches!(base.kind, PKind::Slot(s) if s == x.to));
+            // Rows held for the answer: room for as many as there are
+            // relations to follow (up to a bound), made once rather than
+            // grown row by row.
+            if self.sink.is_none() {
+                let rows = hops.size_hint().1.unwrap_or(0).min(MAX_ROOM);
+                self.out.reserve(rows);
+            }
+            for h in hops {
+                self.tick()?;
+                if seen.contains(h.other())
+                    || used.contains(&h.rel())
+                    || (!x.rel_props.is_empty() && !self.rel_ok(h.rel(), &x.rel_props, row)?)
+                    || ((x.to_bound || !x.to_check.is_empty())
+                        && !self.reaches(x, h.other(), row)?)
+                {
+                    continue;
+                }
+                seen.insert(h.other());
+                super::super::set_rel(&mut row[x.rel], h.rel());
+                super::super::set_node(&mut row[x.to], h.other());
+                if let Sink::Next { emitted, .. } = sink {
+                    *emitted = true;
+                }
+                if far_id {
+                    self.graph.set_id_value(&mut row[slot], h.other());
+                } else {
+                    row[slot] = self.eval(item, row)?;
+                }
+                if self.emit(emit, row)? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+            }
+            return Ok(Flow::Continue);
+        }
         for h in hops {
             self.tick()?;
             // Checks without anything to check are not called: a hub's
@@ -236,6 +282,40 @@ impl Exec<'_> {
         Ok(Flow::Continue)
     }
 }
+
+/// When step `i` ends the match `m` and all that follows it in the
+/// pipeline is a projection of one item and the answer's rows made of
+/// that item alone: the item, its slot and the answer's columns. A match
+/// of the step is then one row of the answer.
+fn one_column_tail<'p>(
+    plan: &'p SinglePlan,
+    m: &MatchPlan,
+    i: usize,
+    sink: &Sink,
+) -> Option<(&'p PExpr, usize, &'p [usize])> {
+    let Sink::Next { op, .. } = sink else {
+        return None;
+    };
+    if i + 1 != m.steps.len()
+        || !m.steps[i].filters.is_empty()
+        || !m.paths.is_empty()
+        || !m.post.is_empty()
+    {
+        return None;
+    }
+    match plan.ops.get(*op..)? {
+        [Op::Project(items), Op::Emit(slots)]
+            if items.len() == 1 && slots.len() == 1 && items[0].1 == slots[0] =>
+        {
+            Some((&items[0].0, items[0].1, slots.as_slice()))
+        }
+        _ => None,
+    }
+}
+
+/// The most rows a match going straight into the answer makes room for
+/// at once (`expand_distinct`).
+const MAX_ROOM: usize = 1 << 16;
 
 /// The label bits the far node of `x` must have, when that is all a
 /// counted step checks per relation (besides the relations bound before):
