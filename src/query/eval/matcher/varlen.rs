@@ -27,11 +27,18 @@ impl Exec<'_> {
         // Distances by node number, 0 for a node not reached: one array
         // (zeroed lazily by the allocator) instead of a hash map, as the
         // search of a few hops meets a good part of the graph.
-        let mut dist = Dist::new(self.graph.node_count(), start);
+        let mut dist = Dist::new(self.graph.node_count(), start, max);
         let mut order = Vec::new();
         let mut frontier = vec![start];
         let mut depth = 0;
         let plain = x.rel_props.is_empty() && used.is_empty();
+        // A node first met on the last hop is only a result: one whose
+        // labels already fail the end's check is not kept for it (the
+        // last hop meets most of the nodes a search reaches, and the check
+        // from the bits costs what keeping the node would).
+        let adjacency = self.graph.adjacency();
+        let end_mask = x.to_check.label_mask.filter(|_| !x.to_bound);
+        let result = |v: NodeIndex| end_mask.is_none_or(|m| adjacency.label_bits(v) & m == m);
         while depth < max && !frontier.is_empty() {
             depth += 1;
             let last = depth == max;
@@ -46,10 +53,10 @@ impl Exec<'_> {
                         let v = h.other();
                         if dist.get(v).is_none() {
                             dist.set(v, depth);
-                            if last {
-                                order.push(v);
-                            } else {
+                            if !last {
                                 next.push(v);
+                            } else if result(v) {
+                                order.push(v);
                             }
                         }
                     }
@@ -66,11 +73,11 @@ impl Exec<'_> {
                         continue;
                     }
                     dist.set(h.other(), depth);
-                    if last {
+                    if !last {
+                        next.push(h.other());
+                    } else if result(h.other()) {
                         // Not expanded further: only a result.
                         order.push(h.other());
-                    } else {
-                        next.push(h.other());
                     }
                 }
             }
@@ -364,16 +371,22 @@ impl Exec<'_> {
     }
 }
 
-/// Breadth-first distances from a start node, by node number.
-pub(super) struct Dist {
+/// Breadth-first distances from a start node, by node number: a byte
+/// each when the search stops within 254 hops (as nearly every one does),
+/// so the array a search of a large graph touches at random is a quarter
+/// of the size.
+pub(super) enum Dist {
     /// Distance + 1; 0 for a node not reached.
-    by_node: Vec<u32>,
+    Narrow(Vec<u8>),
+    Wide(Vec<u32>),
 }
 
 impl Dist {
-    fn new(nodes: usize, start: NodeIndex) -> Self {
-        let mut d = Dist {
-            by_node: vec![0; nodes],
+    fn new(nodes: usize, start: NodeIndex, max: u32) -> Self {
+        let mut d = if max < u32::from(u8::MAX) {
+            Dist::Narrow(vec![0; nodes])
+        } else {
+            Dist::Wide(vec![0; nodes])
         };
         d.set(start, 0);
         d
@@ -381,16 +394,58 @@ impl Dist {
 
     #[inline]
     fn get(&self, n: NodeIndex) -> Option<u32> {
-        match self.by_node.get(n.index()) {
-            Some(&d) if d > 0 => Some(d - 1),
-            _ => None,
-        }
+        let d = match self {
+            Dist::Narrow(v) => v.get(n.index()).map(|&d| u32::from(d)),
+            Dist::Wide(v) => v.get(n.index()).copied(),
+        };
+        d.filter(|&d| d > 0).map(|d| d - 1)
     }
 
+    /// Records `d`, which is at most the search's `max`.
     #[inline]
     fn set(&mut self, n: NodeIndex, d: u32) {
-        if let Some(x) = self.by_node.get_mut(n.index()) {
-            *x = d.saturating_add(1);
+        let d = d.saturating_add(1);
+        match self {
+            Dist::Narrow(v) => {
+                if let Some(x) = v.get_mut(n.index()) {
+                    *x = u8::try_from(d).unwrap_or(u8::MAX);
+                }
+            }
+            Dist::Wide(v) => {
+                if let Some(x) = v.get_mut(n.index()) {
+                    *x = d;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both widths give back every distance a search of their `max` sets,
+    /// and nothing for a node not reached.
+    #[test]
+    fn distances_read_back_in_either_width() {
+        for max in [1, 3, 253, 254, 255, 1000, u32::MAX] {
+            let start = NodeIndex::new(2);
+            let mut d = Dist::new(8, start, max);
+            assert_eq!(
+                matches!(d, Dist::Narrow(_)),
+                max < 255,
+                "the width for max {max}"
+            );
+            assert_eq!(d.get(start), Some(0));
+            let far = max.min(100_000);
+            d.set(NodeIndex::new(5), far);
+            d.set(NodeIndex::new(7), 1);
+            assert_eq!(d.get(NodeIndex::new(5)), Some(far), "max {max}");
+            assert_eq!(d.get(NodeIndex::new(7)), Some(1));
+            assert_eq!(d.get(NodeIndex::new(0)), None);
+            // A node past the graph is never reached.
+            d.set(NodeIndex::new(9), 1);
+            assert_eq!(d.get(NodeIndex::new(9)), None);
         }
     }
 }
