@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
@@ -32,7 +32,7 @@ use super::files::Hedge;
 use super::freshness::DataKey;
 use super::snapfile::{self, Chunk, Damage, Sections, SnapFile};
 use super::wire::{Reader, Writer};
-use super::{FastMap, FastSet, Loaded};
+use super::{FastMap, Loaded};
 use crate::diag::{Diagnostic, Related, Severity, SourceMap};
 use crate::model::props::Deferred;
 use crate::model::props::{Key, intern};
@@ -40,7 +40,7 @@ use crate::model::temporal::{DateTime, Duration, LocalDateTime, Temporal, Time};
 use crate::model::{
     Adjacency, Archive, Cells, Col, Graph, KindDef, MappedParts, Node, PartialDate, PropKeys,
     Props, Rel, RelType, RelationDef, Schema, SharedStr, Source, StrCol, Style, TimeShape, UnitDef,
-    Value,
+    Value, interned,
 };
 
 const WARNINGS: u32 = 2;
@@ -366,7 +366,8 @@ fn get_diags(r: &mut Reader<'_>) -> Option<Vec<Diagnostic>> {
             2 => Severity::Note,
             _ => return None,
         };
-        let code = static_code(r.str()?);
+        // A code is a `&'static str` everywhere else: kept once per process.
+        let code = interned(r.str()?);
         let message = r.str()?.to_string();
         let file = get_opt_str(r)?;
         let span = r.len()?..r.len()?;
@@ -397,22 +398,6 @@ fn get_diags(r: &mut Reader<'_>) -> Option<Vec<Diagnostic>> {
         });
     }
     Some(out)
-}
-
-/// A diagnostic's code as the `&'static str` it is everywhere else: each
-/// distinct code is kept once for the whole process (they are few).
-fn static_code(code: &str) -> &'static str {
-    static CODES: OnceLock<Mutex<FastSet<&'static str>>> = OnceLock::new();
-    let mut codes = CODES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(c) = codes.get(code) {
-        return c;
-    }
-    let c: &'static str = Box::leak(code.to_string().into_boxed_str());
-    codes.insert(c);
-    c
 }
 
 // ---------------------------------------------------------------- graph

@@ -32,7 +32,7 @@ pub use adjacency::{Adjacency, Hop, TypeId};
 pub use col::{Bytes, Cells, Col, StrCol};
 pub use date::{PartialDate, Precision, When};
 pub use props::Props;
-pub use rel_type::RelType;
+pub use rel_type::{RelType, interned};
 pub use schema::{KindDef, RelationDef, Schema, Style, TimeShape, UnitDef};
 pub use shared_str::SharedStr;
 pub use value::{Path, Value};

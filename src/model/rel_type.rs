@@ -23,23 +23,30 @@ pub struct RelType(&'static str);
 impl RelType {
     /// The one interned name equal to `name`.
     pub fn new(name: &str) -> Self {
-        static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-        let mut names = NAMES
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(n) = names.get(name) {
-            return RelType(n);
-        }
-        let n: &'static str = Box::leak(Box::from(name));
-        names.insert(n);
-        RelType(n)
+        RelType(interned(name))
     }
 
     #[inline]
     pub fn as_str(&self) -> &'static str {
         self.0
     }
+}
+
+/// The text `name` kept once for the whole process: every call with equal
+/// text gives the same address. For the few names a process meets many
+/// times (relation types, diagnostic codes); they are never freed.
+pub fn interned(name: &str) -> &'static str {
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(n) = names.get(name) {
+        return n;
+    }
+    let n: &'static str = Box::leak(Box::from(name));
+    names.insert(n);
+    n
 }
 
 impl Default for RelType {

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::load::build::{Cite, CiteSource};
 use petgraph::graph::EdgeIndex;
+use std::sync::OnceLock;
 
 /// Everything a query can see of a graph, in index order.
 fn same_graph(a: &Graph, b: &Graph) {
