@@ -213,50 +213,26 @@ impl Exec<'_> {
         };
         let hops = hops(self.graph, from, x.dir, &x.types);
         let mut seen = Seen::new(self.graph.node_count(), hops.size_hint().1.unwrap_or(0));
-        if let Some((item, slot, emit)) = one_column_tail(self.plan, m, i, sink)
-            && self.prof.is_none()
-        {
-            // Each far node goes straight to the answer: the column made
-            // of it, then the row, without the trip through the step
-            // after this one, the match's end and the projection.
-            // The far node's id over curated data (`property`): written
-            // into the slot in place.
-            let far_id = self.curated
-                && matches!(&item.kind, PKind::Prop(base, key)
-                    if key == "id" && matches!(base.kind, PKind::Slot(s) if s == x.to));
+        // When the step ends the match and only a one-column answer
+        // follows, each far node goes straight to the answer: the column
+        // made of it, then the row, without the trip through the step
+        // after this one, the match's end and the projection.
+        let direct = one_column_tail(self.plan, m, i, sink)
+            .filter(|_| self.prof.is_none())
+            .map(|(item, slot, emit)| {
+                // The far node's id over curated data (`property`):
+                // written into the slot in place.
+                let far_id = self.curated
+                    && matches!(&item.kind, PKind::Prop(base, key)
+                        if key == "id" && matches!(base.kind, PKind::Slot(s) if s == x.to));
+                (item, slot, emit, far_id)
+            });
+        if direct.is_some() && self.sink.is_none() {
             // Rows held for the answer: room for as many as there are
             // relations to follow (up to a bound), made once rather than
             // grown row by row.
-            if self.sink.is_none() {
-                let rows = hops.size_hint().1.unwrap_or(0).min(MAX_ROOM);
-                self.out.reserve(rows);
-            }
-            for h in hops {
-                self.tick()?;
-                if seen.contains(h.other())
-                    || used.contains(&h.rel())
-                    || (!x.rel_props.is_empty() && !self.rel_ok(h.rel(), &x.rel_props, row)?)
-                    || ((x.to_bound || !x.to_check.is_empty())
-                        && !self.reaches(x, h.other(), row)?)
-                {
-                    continue;
-                }
-                seen.insert(h.other());
-                super::super::set_rel(&mut row[x.rel], h.rel());
-                super::super::set_node(&mut row[x.to], h.other());
-                if let Sink::Next { emitted, .. } = sink {
-                    *emitted = true;
-                }
-                if far_id {
-                    self.graph.set_id_value(&mut row[slot], h.other());
-                } else {
-                    row[slot] = self.eval(item, row)?;
-                }
-                if self.emit(emit, row)? == Flow::Stop {
-                    return Ok(Flow::Stop);
-                }
-            }
-            return Ok(Flow::Continue);
+            let rows = hops.size_hint().1.unwrap_or(0).min(MAX_ROOM);
+            self.out.reserve(rows);
         }
         for h in hops {
             self.tick()?;
@@ -272,10 +248,26 @@ impl Exec<'_> {
             seen.insert(h.other());
             super::super::set_rel(&mut row[x.rel], h.rel());
             super::super::set_node(&mut row[x.to], h.other());
-            used.push(h.rel());
-            let flow = self.bound(m, i, row, used, sink);
-            used.pop();
-            if flow? == Flow::Stop {
+            let flow = match direct {
+                Some((item, slot, emit, far_id)) => {
+                    if let Sink::Next { emitted, .. } = sink {
+                        *emitted = true;
+                    }
+                    if far_id {
+                        self.graph.set_id_value(&mut row[slot], h.other());
+                    } else {
+                        row[slot] = self.eval(item, row)?;
+                    }
+                    self.emit(emit, row)?
+                }
+                None => {
+                    used.push(h.rel());
+                    let flow = self.bound(m, i, row, used, sink);
+                    used.pop();
+                    flow?
+                }
+            };
+            if flow == Flow::Stop {
                 return Ok(Flow::Stop);
             }
         }
