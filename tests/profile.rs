@@ -28,7 +28,7 @@ fn run(text: &str) -> ResultSet {
 
 /// The one integer a counting query answers.
 fn count(text: &str) -> i64 {
-    match run(text).rows.as_slice() {
+    match run(text).rows.into_vecs().as_slice() {
         [row] => match row.as_slice() {
             [Value::Int(n)] => *n,
             other => panic!("`{text}` answered {other:?}, not a count"),

@@ -237,7 +237,8 @@ fn rows(g: &Graph, text: &str, rewrite: bool) -> Result<Vec<Vec<Value>>, String>
     let mut rows = query::run_all(g, text, &opts)
         .result
         .map_err(|e| e.to_string())?
-        .rows;
+        .rows
+        .into_vecs();
     rows.sort_by(|a, b| {
         a.iter()
             .zip(b)
@@ -524,7 +525,7 @@ fn kept_counts_are_held_against_the_memory_budget() {
         };
         query::run_all(&g, q, &opts)
             .result
-            .map(|r| r.rows)
+            .map(|r| r.rows.into_vecs())
             .map_err(|e| e.to_string())
     };
     let counted = vec![vec![Value::Int(N as i64)]];

@@ -363,6 +363,7 @@ fn describe(
     // two claims that read the same, are one row: what the row shows is
     // the same fact; `basis` counts what stands behind it.
     let mut counts: Vec<(usize, usize)> = Vec::new();
+    let mut rows: Vec<Vec<Value>> = Vec::new();
     for (e, dir, other) in rels {
         let r = graph.rel(e);
         rs.touched.rels.push(e);
@@ -376,11 +377,11 @@ fn describe(
             prop_str(&r.props, "sources"),
         ];
         let derived = is_derived(graph, e);
-        let same = rs.rows.iter().rposition(|old| old[..6] == row[..6]);
+        let same = rows.iter().rposition(|old| old[..6] == row[..6]);
         match same {
             Some(i) => {
-                let merged = merge_sources(&rs.rows[i][6], &row[6]);
-                rs.rows[i][6] = merged;
+                let merged = merge_sources(&rows[i][6], &row[6]);
+                rows[i][6] = merged;
                 if derived {
                     counts[i].1 += 1;
                 } else {
@@ -388,13 +389,14 @@ fn describe(
                 }
             }
             None => {
-                rs.rows.push(row);
+                rows.push(row);
                 counts.push(if derived { (0, 1) } else { (1, 0) });
             }
         }
     }
-    for (row, (stated, derived)) in rs.rows.iter_mut().zip(counts) {
+    for (mut row, (stated, derived)) in rows.into_iter().zip(counts) {
         row.push(Value::from(basis(stated, derived).as_str()));
+        rs.rows.push(row);
     }
     Ok(rs)
 }

@@ -26,4 +26,4 @@ pub mod types;
 pub use engine::{Executed, Stage, Timing, execute, run, run_all};
 pub use error::{ErrorKind, QueryError};
 pub use eval::Options;
-pub use result::{ResultSet, Touched};
+pub use result::{ResultSet, Rows, Touched};

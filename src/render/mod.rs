@@ -184,7 +184,8 @@ mod tests {
                     Value::Rel(r),
                     Value::Path(Box::new(Path { nodes: vec![a, b], rels: vec![r] })),
                     Value::List(vec![Value::Str((texts[0].clone()).into())]),
-                ]],
+                ]]
+                .into(),
                 header: vec![(texts[2].clone(), texts[3].clone())],
                 ..ResultSet::default()
             };

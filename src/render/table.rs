@@ -27,7 +27,8 @@ pub(super) fn table(graph: &Graph, rs: &ResultSet, style: TableStyle) -> String 
         return out;
     }
     let shown = style.max_rows.unwrap_or(usize::MAX).min(rs.rows.len());
-    let rows = &rs.rows[..shown];
+    let rows: Vec<&[Value]> = rs.rows.prefix(shown).collect();
+    let rows = rows.as_slice();
     if style.width.is_none() && style.record != Record::Always {
         out.push_str(&unfitted(graph, &rs.columns, rows, style.color));
     } else {
@@ -142,7 +143,7 @@ fn empty_analyst(rs: &ResultSet) -> Option<String> {
 }
 
 /// The table at its natural width (output that is not a terminal).
-fn unfitted(graph: &Graph, columns: &[String], rows: &[Vec<Value>], color: bool) -> String {
+fn unfitted(graph: &Graph, columns: &[String], rows: &[&[Value]], color: bool) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Disabled);
@@ -194,7 +195,7 @@ fn by_column(rows: &[Vec<Cell>], n: usize) -> Vec<Vec<&Cell>> {
 }
 
 /// The table fitted to `style.width`, or the rows as records.
-fn fitted(graph: &Graph, rs: &ResultSet, rows: &[Vec<Value>], style: TableStyle) -> String {
+fn fitted(graph: &Graph, rs: &ResultSet, rows: &[&[Value]], style: TableStyle) -> String {
     let total = style.width.map_or(usize::MAX, usize::from);
     let mut out = String::new();
     if let Some(chains) = path_chains(graph, rs, rows) {
@@ -387,7 +388,7 @@ fn records(
 /// PATH's answer (columns `path`, `hop`, `from`, `type`, `direction`,
 /// `to`, `date`...) as one readable chain per path:
 /// `Dmitry Medvedev —visited (2025-10)→ Pyongyang ←held_at— …`.
-fn path_chains(graph: &Graph, rs: &ResultSet, rows: &[Vec<Value>]) -> Option<Vec<(i64, String)>> {
+fn path_chains(graph: &Graph, rs: &ResultSet, rows: &[&[Value]]) -> Option<Vec<(i64, String)>> {
     let col = |name: &str| rs.columns.iter().position(|c| c == name);
     let (path, from, ty, dir, to) = (
         col("path")?,

@@ -44,7 +44,7 @@ use super::ir::{AggregatePlan, Op, PExpr, QueryPlan, SinglePlan};
 use super::limits::{self, RowStream};
 use super::plan;
 use super::procedures::TableProcedure;
-use super::result::ResultSet;
+use super::result::{ResultSet, Rows};
 use crate::model::{Graph, Value};
 
 /// How a statement runs: the execution context every entry point takes
@@ -181,7 +181,7 @@ fn run_parts(
     opts: &Options,
     streaming: bool,
 ) -> Result<ResultSet, QueryError> {
-    let mut rows = Vec::new();
+    let mut rows = Rows::new();
     let mut work = 0;
     let mut coarse = 0;
     let mut counters = Vec::new();
@@ -204,7 +204,7 @@ fn run_parts(
         streamed += ex.streamed;
         // The rows stay counted as held: the answer keeps them.
         ex.held = 0;
-        rows.extend(std::mem::take(&mut ex.out));
+        rows.append(&mut ex.out);
     }
     if let Some(p) = &opts.progress {
         p.store(work, AtomicOrdering::Relaxed);
@@ -214,7 +214,7 @@ fn run_parts(
     }
     if plan.distinct {
         let mut seen = HashSet::new();
-        rows.retain(|r: &Vec<Value>| seen.insert(Key(r.clone())));
+        rows.retain(|r| seen.insert(Key(r.to_vec())));
     }
     let mut notes = Vec::new();
     if coarse > 0 {
@@ -670,7 +670,8 @@ pub(crate) struct Exec<'a> {
     pub(crate) work: u64,
     /// The work budget (`Options::work_budget`).
     max_work: u64,
-    out: Vec<Vec<Value>>,
+    /// The answer's rows, when they are held.
+    out: Rows,
     /// Bytes this evaluator counts as held (`limits::hold`), given back
     /// when it is dropped.
     held: u64,
@@ -733,7 +734,7 @@ impl<'a> Exec<'a> {
             states,
             work: 0,
             max_work: opts.work_budget(graph),
-            out: Vec::new(),
+            out: Rows::new(),
             held: 0,
             top: false,
             sink: None,
@@ -1060,19 +1061,15 @@ impl<'a> Exec<'a> {
             return Ok(Flow::Continue);
         }
         let movable = &self.movable;
-        let out: Vec<Value> = slots
-            .iter()
-            .enumerate()
-            .map(|(k, s)| {
-                if movable.get(k).copied().unwrap_or(false) {
-                    std::mem::replace(&mut row[*s], Value::Null)
-                } else {
-                    row[*s].clone()
-                }
-            })
-            .collect();
-        self.hold(limits::ANSWER_FACTOR * limits::row_bytes(&out))?;
-        self.out.push(out);
+        self.out.push(slots.iter().enumerate().map(|(k, s)| {
+            if movable.get(k).copied().unwrap_or(false) {
+                std::mem::replace(&mut row[*s], Value::Null)
+            } else {
+                row[*s].clone()
+            }
+        }));
+        let bytes = self.out.last().map_or(0, limits::row_bytes);
+        self.hold(limits::ANSWER_FACTOR * bytes)?;
         Ok(Flow::Continue)
     }
 

@@ -232,7 +232,7 @@ impl Exec<'_> {
             // relations to follow (up to a bound), made once rather than
             // grown row by row.
             let rows = hops.size_hint().1.unwrap_or(0).min(MAX_ROOM);
-            self.out.reserve(rows);
+            self.out.reserve(1, rows);
         }
         for h in hops {
             self.tick()?;
