@@ -576,11 +576,11 @@ impl Builder {
     /// `sources`: the sources of the claim's citations (see `cite`).
     fn claim_rel(&mut self, c: &ClaimSpec<'_>, rivals: &[String], sources: &[u32]) -> Rel {
         let mut props = Props::with_capacity(16);
-        for (k, v) in &c.props {
+        for (k, v) in c.props.iter().flat_map(|p| p.iter()) {
             props.insert(k.clone(), prop_value(v));
         }
         if let Some(id) = &c.id {
-            props.insert_shared(self.k.id, Arc::new(Value::from(&**id)));
+            props.insert_shared(self.k.id, Arc::new(Value::from(&***id)));
         }
         self.put_when(&mut props, c.when.as_ref());
         if let Some(q) = &c.quantity {
@@ -627,7 +627,7 @@ impl Builder {
             );
         }
         if let Some(n) = &c.note {
-            props.insert_shared(self.k.note, Arc::new(Value::from(&**n)));
+            props.insert_shared(self.k.note, Arc::new(Value::from(&***n)));
         }
         props.insert_shared(self.k.derived, self.bool(false));
         props.shrink_exact();
@@ -751,7 +751,7 @@ pub fn build(
                             continue;
                         }
                         let r = match &c.id {
-                            Some(id) => rivals.get(&**id).map_or(&empty[..], Vec::as_slice),
+                            Some(id) => rivals.get(&***id).map_or(&empty[..], Vec::as_slice),
                             None => &empty[..],
                         };
                         let numbers = sources.get(first..cite).unwrap_or(&[]);

@@ -9,7 +9,7 @@ use crate::model::names::{mentions_key, normalize};
 
 /// Who speaks in a citation: its claimant, or the outlet itself (`None`).
 fn voice<'s>(c: &'s CitationSpec<'_>) -> Option<&'s str> {
-    c.claimant.as_ref().map(|cl| match cl {
+    c.claimant.as_deref().map(|cl| match cl {
         ClaimantSpec::Entity(s) | ClaimantSpec::Unnamed(s) => &**s,
     })
 }
@@ -57,7 +57,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 );
             }
         }
-        if let Some(ClaimantSpec::Entity(id)) = &c.claimant {
+        if let Some(ClaimantSpec::Entity(id)) = c.claimant.as_deref() {
             let s = self.span(
                 fi,
                 section,

@@ -92,7 +92,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             fi,
             Section::Claim,
             i,
-            c.props.keys().collect(),
+            c.props.iter().flat_map(|p| p.keys()).collect(),
             RESERVED_REL_PROPS,
         );
         if c.cite.is_empty() {
@@ -127,7 +127,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 i,
                 &[Step::Field("conflicts_with"), Step::Index(j)],
             );
-            if c.id.as_deref() == Some(&**other) {
+            if c.id.as_deref().map(|id| &**id) == Some(&**other) {
                 self.err(
                     "self-conflict",
                     "a claim cannot conflict with itself".into(),

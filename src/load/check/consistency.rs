@@ -122,7 +122,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
 
 fn when_overlaps(a: &WhenSpec, b: &WhenSpec) -> bool {
     let range = |w: &WhenSpec| -> (i64, i64) {
-        let p = |s: &Option<Text<'_>>| s.as_deref().and_then(|s| PartialDate::parse(s).ok());
+        let p = |s: &Option<Box<Text<'_>>>| s.as_deref().and_then(|s| PartialDate::parse(s).ok());
         match w {
             WhenSpec::On(d) => PartialDate::parse(d)
                 .map_or((i64::MIN, i64::MAX), |d| (d.first_day(), d.last_day())),

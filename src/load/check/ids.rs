@@ -36,7 +36,11 @@ impl<'c> Shared<'c, '_> {
                 ),
                 (
                     Section::Claim,
-                    d.data.claims.iter().map(|c| c.id.as_deref()).collect(),
+                    d.data
+                        .claims
+                        .iter()
+                        .map(|c| c.id.as_deref().map(|id| &**id))
+                        .collect(),
                 ),
             ];
             for (section, ids) in sections {
