@@ -19,9 +19,14 @@
 //! folder is the user's own), and at several GB/s they cost little of an
 //! open.
 //!
-//! A file is written to a temporary file in the same folder, synced and
-//! renamed over the old one, so a reader never sees half a file and two
-//! writers at once leave one whole file. Its sections are streamed
+//! A file is written to a temporary file in the same folder and renamed
+//! over the old one, so a reader never sees half a file and two writers at
+//! once leave one whole file. It is not synced before the rename: the
+//! snapshot is a cache, every byte of it is under a checksum verified at
+//! open, so a file that a power loss left torn (zeroed or stale pages
+//! behind a renamed name) is found damaged, noted in one line and rebuilt
+//! from the data files, which are the truth; a sync would make every first
+//! load wait for the disk to guard nothing more. Its sections are streamed
 //! (`write_with`): the caller hands them over in pieces, a second thread
 //! hashes and writes them, and the header, whose length the announced
 //! number of sections fixes, is written last at the start. It is opened read-only and mapped
@@ -173,8 +178,9 @@ fn write_to(out: &mut impl Write, key: &DataKey, sections: &[(u32, &[u8])]) -> i
     Ok(())
 }
 
-/// Writes a snapshot atomically: a temporary file beside `path`, synced,
-/// then renamed over it. `sections` are (tag, bytes); tags should differ.
+/// Writes a snapshot atomically: a temporary file beside `path`, renamed
+/// over it (not synced: see the module's comment). `sections` are (tag,
+/// bytes); tags should differ.
 pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
     write_with(path, key, sections.len(), |out| {
         for (tag, bytes) in sections {
@@ -320,8 +326,9 @@ fn drain(
 /// Writes a snapshot of exactly `count` sections, which `fill` gives one
 /// after another, atomically: into a temporary file beside `path` (a
 /// second thread hashes and writes what `fill` hands it, so encoding and
-/// writing overlap), the header last at its start, synced, then renamed
-/// over `path`.
+/// writing overlap), the header last at its start, then renamed over
+/// `path` (not synced: a torn file fails its checksums at open and is
+/// rebuilt).
 pub fn write_with<'a>(
     path: &Path,
     key: &DataKey,
@@ -368,7 +375,6 @@ pub fn write_with<'a>(
     let mut file = file;
     file.seek(SeekFrom::Start(0))?;
     file.write_all(&prefix(&key_bytes, &placed))?;
-    file.sync_all()?;
     tmp_path.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
