@@ -510,17 +510,19 @@ fn lent<T: bytemuck::Pod>(v: &[T]) -> Chunk<'_> {
 /// of strings (each relation's ends and type, each label's nodes, the ids
 /// and their order, the name keys), then the citations, whose strings it
 /// numbers in a table of its own, and those strings' bytes and ends. This
-/// one writes the records, the sources and the head, hands the second's
-/// columns on once its node records are written, and then the citations,
-/// their numbers moved past its own strings, and the table of strings:
-/// its own, then the second's. The adjacency, lent by the graph, goes
-/// last, written while this thread has nothing left to make.
+/// one hands on the adjacency, lent by the graph (written while it makes
+/// the rest), writes the records, the sources and the head, hands the
+/// second's columns on between the records, and then the citations, their
+/// numbers moved past its own strings, and the table of strings: its own,
+/// then the second's.
 fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> {
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(u32, Chunk<'g>)>>(1);
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<(u32, Chunk<'g>)>>();
         let side = scope.spawn(move || {
             // This side stops early only when the receiving side has.
-            let _ = tx.send(plain_columns(g));
+            if tx.send(rel_columns(g)).is_ok() {
+                let _ = tx.send(node_columns(g));
+            }
             drop(tx);
             let mut e = Enc::new(g);
             let quads = e.cites(g);
@@ -535,10 +537,9 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     })
 }
 
-/// The columns of `g` made without its strings: each relation's ends and
-/// type, each label's nodes, the ids in node order and sorted, and the
-/// sorted name keys with their nodes.
-fn plain_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
+/// Columns of `g` made without its strings: each relation's ends and
+/// type.
+fn rel_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
     let adj = g.adjacency();
     let r = g.rel_count();
     let mut src: Vec<u32> = Vec::with_capacity(r);
@@ -554,6 +555,16 @@ fn plain_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
             *t = h.ty;
         }
     }
+    vec![
+        (REL_SRC, Chunk::U32(src)),
+        (REL_DST, Chunk::U32(dst)),
+        (REL_TY, Chunk::U32(ty)),
+    ]
+}
+
+/// Columns of `g` made without its strings: each label's nodes, the ids
+/// in node order and sorted, and the sorted name keys with their nodes.
+fn node_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
     let mut label_start = vec![0u32];
     let mut label_nodes = Vec::new();
     for l in &g.labels() {
@@ -577,9 +588,6 @@ fn plain_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
         key_start.push(key_nodes.len() as u32);
     }
     vec![
-        (REL_SRC, Chunk::U32(src)),
-        (REL_DST, Chunk::U32(dst)),
-        (REL_TY, Chunk::U32(ty)),
         (LABEL_START, Chunk::U32(label_start)),
         (LABEL_NODES, Chunk::U32(label_nodes)),
         (ID_AT, Chunk::U64(owned(ids.offsets))),
@@ -590,6 +598,18 @@ fn plain_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
         (KEY_START, Chunk::U32(key_start)),
         (KEY_NODES, Chunk::U32(key_nodes)),
     ]
+}
+
+/// Hands on the next columns the second encoder made (none when it
+/// stopped: its join says why).
+fn forward<'g>(
+    plain: &std::sync::mpsc::Receiver<Vec<(u32, Chunk<'g>)>>,
+    out: &mut dyn Sections<'g>,
+) -> io::Result<()> {
+    for (tag, chunk) in plain.recv().into_iter().flatten() {
+        out.section_made(tag, chunk)?;
+    }
+    Ok(())
 }
 
 /// The citations and their strings, numbered from 0, as the second
@@ -640,6 +660,15 @@ fn encode_records<'g>(
     let (n, r) = (g.node_count(), g.rel_count());
     let mut e = Enc::new(g);
 
+    // Adjacency, as the graph holds it.
+    out.section(OUT_START, lent(&adj.out_start))?;
+    out.section(OUT, lent(&adj.out))?;
+    out.section(IN_START, lent(&adj.in_start))?;
+    out.section(IN, lent(&adj.inc))?;
+    out.section(LABEL_BITS, lent(&adj.label_bits))?;
+    out.section(NAMES, lent(&adj.names))?;
+    out.section(NAME_AT, lent(&adj.name_at))?;
+
     // Records: each node's labels and properties, each relation's
     // properties, handed on as they are made.
     let mut at = Vec::with_capacity(n + 1);
@@ -658,11 +687,7 @@ fn encode_records<'g>(
     e.piece(out, true)?;
     out.section(NODE_AT, Chunk::U64(at))?;
     // The other encoder's first columns are ready by now, most times.
-    if let Ok(columns) = plain.recv() {
-        for (tag, chunk) in columns {
-            out.section(tag, chunk)?;
-        }
-    }
+    forward(plain, out)?;
     let mut at = Vec::with_capacity(r + 1);
     out.begin(REL_REC)?;
     for ix in g.rels() {
@@ -673,6 +698,7 @@ fn encode_records<'g>(
     at.push(e.record_at());
     e.piece(out, true)?;
     out.section(REL_AT, Chunk::U64(at))?;
+    forward(plain, out)?;
 
     // The sources, read on first use.
     e.w.len(g.sources().len());
@@ -787,15 +813,6 @@ fn encode_records<'g>(
         VALUE_BYTES,
         Chunk::Bytes(std::mem::take(&mut e.value_table.out)),
     )?;
-
-    // Adjacency, as the graph holds it.
-    out.section(OUT_START, lent(&adj.out_start))?;
-    out.section(OUT, lent(&adj.out))?;
-    out.section(IN_START, lent(&adj.in_start))?;
-    out.section(IN, lent(&adj.inc))?;
-    out.section(LABEL_BITS, lent(&adj.label_bits))?;
-    out.section(NAMES, lent(&adj.names))?;
-    out.section(NAME_AT, lent(&adj.name_at))?;
 
     Ok(())
 }
