@@ -4,17 +4,20 @@
 //! next start over unchanged data reads it instead of parsing and checking
 //! the RON files again.
 //!
-//! Sections: `GRAPH` (a table of strings, a table of the property values the
-//! graph shares, the schema and the sources), `NODES` and `RELS` (in index
-//! order, so every node and relation keeps its index; read on two threads), `WARNINGS` (the notes of
-//! the folder's walk, the load's warnings, the texts they point into) and
-//! `ROOT` (the data folder, for `eje cache info`). Strings and shared values
-//! are written once and shared again when read; a claim's evidence is read
-//! into one table of citations per section and stays compact until a query
-//! reads it (`SnapEvidence`). Integers are variable-length (`wire`).
+//! Sections (their tags below): `ROOT` (the data folder, for `eje cache
+//! info`), `WARNINGS` (the notes of the folder's walk, the load's warnings,
+//! the texts they point into), `HEAD` (counts, schema and small tables,
+//! read at open), `SOURCES` (read on first use), and columns read in place:
+//! the tables of strings and of shared values, node and relation records
+//! (offsets and a blob, integers variable-length as `wire` writes them),
+//! each relation's ends and type, the citations, the ids and name keys
+//! with their orders, each label's nodes and the adjacency. A claim's
+//! evidence stays a range of the citations' column until a query reads it
+//! (`SnapEvidence`); records are decoded on first read (`SnapArchive`).
 //!
-//! The graph is rebuilt with `Graph::add_node` and `add_rel`, which index it
-//! as a load does; its adjacency is built at once, as a load builds it.
+//! Writing streams the sections to `snapfile::write_with` from two
+//! encoding threads (`encode_graph`); the order of sections in the file is
+//! free, since the header's table finds each.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
