@@ -316,6 +316,30 @@ fn a_truncated_snapshot_is_one_note_and_rebuilt() {
     });
 }
 
+/// What a power loss can leave of a snapshot that was renamed into place
+/// before its pages reached the disk (it is not synced): the header whole,
+/// pages of the sections zeroed or holding other bytes.
+#[test]
+fn a_snapshot_torn_by_a_power_loss_is_one_note_and_rebuilt() {
+    // Whole pages of zeros, past the header's first page.
+    damaged(|path| {
+        let mut bytes = fs::read(path).unwrap();
+        let from = (bytes.len() / 2) / 4096 * 4096;
+        let to = (from + 4096).min(bytes.len());
+        assert!(bytes[from..to].iter().any(|b| *b != 0));
+        bytes[from..to].fill(0);
+        fs::write(path, bytes).unwrap();
+    });
+    // The file's last page, holding stale bytes of another write.
+    damaged(|path| {
+        let mut bytes = fs::read(path).unwrap();
+        let from = (bytes.len() - 1) / 4096 * 4096;
+        let stale: Vec<u8> = bytes[from..].iter().map(|b| !b).collect();
+        bytes[from..].copy_from_slice(&stale);
+        fs::write(path, bytes).unwrap();
+    });
+}
+
 #[test]
 fn a_foreign_file_in_the_snapshot_s_place_is_one_note_and_rebuilt() {
     damaged(|path| fs::write(path, "not a snapshot at all").unwrap());

@@ -19,9 +19,14 @@
 //! folder is the user's own), and at several GB/s they cost little of an
 //! open.
 //!
-//! A file is written to a temporary file in the same folder, synced and
-//! renamed over the old one, so a reader never sees half a file and two
-//! writers at once leave one whole file. Its sections are streamed
+//! A file is written to a temporary file in the same folder and renamed
+//! over the old one, so a reader never sees half a file and two writers at
+//! once leave one whole file. It is not synced before the rename: the
+//! snapshot is a cache, every byte of it is under a checksum verified at
+//! open, so a file that a power loss left torn (zeroed or stale pages
+//! behind a renamed name) is found damaged, noted in one line and rebuilt
+//! from the data files, which are the truth; a sync would make every first
+//! load wait for the disk to guard nothing more. Its sections are streamed
 //! (`write_with`): the caller hands them over in pieces, a second thread
 //! hashes and writes them, and the header, whose length the announced
 //! number of sections fixes, is written last at the start. It is opened read-only and mapped
@@ -173,8 +178,9 @@ fn write_to(out: &mut impl Write, key: &DataKey, sections: &[(u32, &[u8])]) -> i
     Ok(())
 }
 
-/// Writes a snapshot atomically: a temporary file beside `path`, synced,
-/// then renamed over it. `sections` are (tag, bytes); tags should differ.
+/// Writes a snapshot atomically: a temporary file beside `path`, renamed
+/// over it (not synced: see the module's comment). `sections` are (tag,
+/// bytes); tags should differ.
 pub fn write(path: &Path, key: &DataKey, sections: &[(u32, &[u8])]) -> io::Result<()> {
     write_with(path, key, sections.len(), |out| {
         for (tag, bytes) in sections {
@@ -196,6 +202,14 @@ pub enum Chunk<'a> {
 }
 
 impl Chunk<'_> {
+    /// The length of bytes made for the snapshot; `None` for lent ones.
+    fn owned_len(&self) -> Option<u64> {
+        match self {
+            Chunk::Lent(_) => None,
+            other => Some(other.bytes().len() as u64),
+        }
+    }
+
     pub fn bytes(&self) -> &[u8] {
         match self {
             Chunk::Bytes(v) => v,
@@ -219,6 +233,12 @@ pub trait Sections<'a> {
         self.begin(tag)?;
         self.put(chunk)
     }
+    /// A whole section whose bytes were made before the bytes given so
+    /// far were written: waiting for the writer would not free memory, so
+    /// it is queued at once.
+    fn section_made(&mut self, tag: u32, chunk: Chunk<'a>) -> io::Result<()> {
+        self.section(tag, chunk)
+    }
 }
 
 /// Sections kept in memory (tests and benchmarks: `image`).
@@ -239,17 +259,76 @@ impl<'a> Sections<'a> for Vec<(u32, Vec<u8>)> {
     }
 }
 
-/// What the filling side sends to the thread that writes the file.
+/// What the filling side sends to the thread that writes the file: a
+/// section's start, or bytes, counted in the queue (`Queue`) or not.
 enum Msg<'a> {
     Begin(u32),
-    Put(Chunk<'a>),
+    Put(Chunk<'a>, bool),
 }
 
 /// The sections of a snapshot being written: handed to a second thread,
 /// which hashes them and writes them to the file while the first encodes
 /// the next ones.
 struct Sink<'a> {
-    tx: std::sync::mpsc::SyncSender<Msg<'a>>,
+    tx: std::sync::mpsc::Sender<Msg<'a>>,
+    queue: Arc<Queue>,
+}
+
+/// How many bytes made for the snapshot may wait for the writer: the
+/// filling side stops to wait beyond. Bytes lent by the graph take no
+/// memory of their own, so they never wait: the writer takes them while
+/// the filling side makes the next sections.
+const QUEUED: u64 = 8 << 20;
+
+/// The bytes made for the snapshot that the writer has not written yet,
+/// and whether the writer stopped.
+#[derive(Default)]
+struct Queue {
+    state: std::sync::Mutex<(u64, bool)>,
+    taken: std::sync::Condvar,
+}
+
+impl Queue {
+    /// Waits until `len` more bytes may be queued; false when the writer
+    /// stopped.
+    fn add(&self, len: u64) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        while state.0 > 0 && state.0 + len > QUEUED && !state.1 {
+            state = match self.taken.wait(state) {
+                Ok(s) => s,
+                Err(_) => return false,
+            };
+        }
+        state.0 += len;
+        !state.1
+    }
+
+    /// The writer took `len` bytes off the queue.
+    fn took(&self, len: u64) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 = state.0.saturating_sub(len);
+        }
+        self.taken.notify_all();
+    }
+
+    /// The writer stopped, whether done or failed: nobody waits for it.
+    fn stopped(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = true;
+        }
+        self.taken.notify_all();
+    }
+}
+
+/// Tells the queue that the writer stopped, however its thread ends.
+struct Stopped(Arc<Queue>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        self.0.stopped();
+    }
 }
 
 impl<'a> Sections<'a> for Sink<'a> {
@@ -258,16 +337,27 @@ impl<'a> Sections<'a> for Sink<'a> {
     }
 
     fn put(&mut self, chunk: Chunk<'a>) -> io::Result<()> {
-        self.send(Msg::Put(chunk))
+        let counted = chunk.owned_len().is_some();
+        self.send(Msg::Put(chunk, counted))
+    }
+
+    fn section_made(&mut self, tag: u32, chunk: Chunk<'a>) -> io::Result<()> {
+        self.send(Msg::Begin(tag))?;
+        self.send(Msg::Put(chunk, false))
     }
 }
 
 impl<'a> Sink<'a> {
     fn send(&self, msg: Msg<'a>) -> io::Result<()> {
         // The writer stopped: its own error is the one returned.
-        self.tx
-            .send(msg)
-            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
+        let stopped = || io::Error::from(io::ErrorKind::BrokenPipe);
+        if let Msg::Put(chunk, true) = &msg
+            && let Some(len) = chunk.owned_len()
+            && !self.queue.add(len)
+        {
+            return Err(stopped());
+        }
+        self.tx.send(msg).map_err(|_| stopped())
     }
 }
 
@@ -275,6 +365,7 @@ impl<'a> Sink<'a> {
 /// and says where each went.
 fn drain(
     rx: std::sync::mpsc::Receiver<Msg<'_>>,
+    queue: &Queue,
     out: &mut impl Write,
     mut at: u64,
 ) -> io::Result<Vec<Placed>> {
@@ -301,7 +392,7 @@ fn drain(
                 };
                 open = Some((p, Hasher::new()));
             }
-            Msg::Put(chunk) => {
+            Msg::Put(chunk, counted) => {
                 let Some((p, hasher)) = open.as_mut() else {
                     return Err(io::Error::other("bytes given before any section"));
                 };
@@ -310,6 +401,10 @@ fn drain(
                 out.write_all(bytes)?;
                 p.len += bytes.len() as u64;
                 at += bytes.len() as u64;
+                if let Some(len) = chunk.owned_len().filter(|_| counted) {
+                    drop(chunk);
+                    queue.took(len);
+                }
             }
         }
     }
@@ -320,8 +415,9 @@ fn drain(
 /// Writes a snapshot of exactly `count` sections, which `fill` gives one
 /// after another, atomically: into a temporary file beside `path` (a
 /// second thread hashes and writes what `fill` hands it, so encoding and
-/// writing overlap), the header last at its start, synced, then renamed
-/// over `path`.
+/// writing overlap), the header last at its start, then renamed over
+/// `path` (not synced: a torn file fails its checksums at open and is
+/// rebuilt).
 pub fn write_with<'a>(
     path: &Path,
     key: &DataKey,
@@ -341,14 +437,17 @@ pub fn write_with<'a>(
     let start = body_start(header_len(key_bytes.len(), count));
     file.seek(SeekFrom::Start(start))?;
     let (placed, file) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg<'a>>(4);
+        let (tx, rx) = std::sync::mpsc::channel::<Msg<'a>>();
+        let queue = Arc::new(Queue::default());
+        let stopped = Stopped(queue.clone());
         let writer = scope.spawn(move || {
+            let stopped = stopped;
             let mut out = io::BufWriter::with_capacity(1 << 20, file);
-            let placed = drain(rx, &mut out, start)?;
+            let placed = drain(rx, &stopped.0, &mut out, start)?;
             let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
             Ok::<_, io::Error>((placed, file))
         });
-        let mut sink = Sink { tx };
+        let mut sink = Sink { tx, queue };
         let filled = fill(&mut sink);
         drop(sink);
         let written = writer
@@ -368,7 +467,6 @@ pub fn write_with<'a>(
     let mut file = file;
     file.seek(SeekFrom::Start(0))?;
     file.write_all(&prefix(&key_bytes, &placed))?;
-    file.sync_all()?;
     tmp_path.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -4,17 +4,20 @@
 //! next start over unchanged data reads it instead of parsing and checking
 //! the RON files again.
 //!
-//! Sections: `GRAPH` (a table of strings, a table of the property values the
-//! graph shares, the schema and the sources), `NODES` and `RELS` (in index
-//! order, so every node and relation keeps its index; read on two threads), `WARNINGS` (the notes of
-//! the folder's walk, the load's warnings, the texts they point into) and
-//! `ROOT` (the data folder, for `eje cache info`). Strings and shared values
-//! are written once and shared again when read; a claim's evidence is read
-//! into one table of citations per section and stays compact until a query
-//! reads it (`SnapEvidence`). Integers are variable-length (`wire`).
+//! Sections (their tags below): `ROOT` (the data folder, for `eje cache
+//! info`), `WARNINGS` (the notes of the folder's walk, the load's warnings,
+//! the texts they point into), `HEAD` (counts, schema and small tables,
+//! read at open), `SOURCES` (read on first use), and columns read in place:
+//! the tables of strings and of shared values, node and relation records
+//! (offsets and a blob, integers variable-length as `wire` writes them),
+//! each relation's ends and type, the citations, the ids and name keys
+//! with their orders, each label's nodes and the adjacency. A claim's
+//! evidence stays a range of the citations' column until a query reads it
+//! (`SnapEvidence`); records are decoded on first read (`SnapArchive`).
 //!
-//! The graph is rebuilt with `Graph::add_node` and `add_rel`, which index it
-//! as a load does; its adjacency is built at once, as a load builds it.
+//! Writing streams the sections to `snapfile::write_with` from two
+//! encoding threads (`encode_graph`); the order of sections in the file is
+//! free, since the header's table finds each.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -429,13 +432,6 @@ struct Enc<'g> {
     value_at: Vec<u64>,
     /// How many citations the records written so far point past.
     cite_at: usize,
-    /// How many citations each deferred group has, in the order the
-    /// records meet them (`OTHER_GROUP` for a group of another kind): the
-    /// citations' walk counts them, so the records' walk does not read the
-    /// groups again.
-    cite_counts: Vec<u32>,
-    /// The next of `cite_counts`.
-    cite_next: usize,
     /// The string index of each numbered citation source met so far, by
     /// its number, for the one table of all sources (by its address) the
     /// numbers index; `u32::MAX` for one not met yet.
@@ -494,10 +490,6 @@ impl Clone for ValueStrs<'_, '_> {
 
 impl Copy for ValueStrs<'_, '_> {}
 
-/// In `Enc::cite_counts`: a deferred group that is not a claim's
-/// evidence (stored as its values).
-const OTHER_GROUP: u32 = u32::MAX;
-
 /// A record section is handed on in pieces of about this size.
 const PIECE: usize = 1 << 20;
 
@@ -516,35 +508,169 @@ fn lent<T: bytemuck::Pod>(v: &[T]) -> Chunk<'_> {
 
 /// Writes the graph as sections (see the module's comment) to `out`, from
 /// either storage: `GRAPH_SECTIONS` of them.
+///
+/// Two threads encode. A second one makes the columns that need no table
+/// of strings (each relation's ends and type, each label's nodes, the ids
+/// and their order, the name keys), then the citations, whose strings it
+/// numbers in a table of its own, and those strings' bytes and ends. This
+/// one hands on the adjacency, lent by the graph (written while it makes
+/// the rest), writes the records, the sources and the head, hands the
+/// second's columns on between the records, and then the citations, their
+/// numbers moved past its own strings, and the table of strings: its own,
+/// then the second's.
 fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<(u32, Chunk<'g>)>>();
+        let side = scope.spawn(move || {
+            // This side stops early only when the receiving side has.
+            if tx.send(rel_columns(g)).is_ok() {
+                let _ = tx.send(node_columns(g));
+            }
+            drop(tx);
+            let mut e = Enc::new(g);
+            let quads = e.cites(g);
+            let strs = StrPieces::of(&e.str_list);
+            (quads, strs)
+        });
+        let joined = || {
+            side.join()
+                .map_err(|_| io::Error::other("the snapshot's second encoder stopped"))
+        };
+        encode_records(g, out, &rx, joined)
+    })
+}
+
+/// Columns of `g` made without its strings: each relation's ends and
+/// type.
+fn rel_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
+    let adj = g.adjacency();
+    let r = g.rel_count();
+    let mut src: Vec<u32> = Vec::with_capacity(r);
+    let mut dst: Vec<u32> = Vec::with_capacity(r);
+    for ix in g.rels() {
+        let (a, b) = g.endpoints(ix);
+        src.push(a.index() as u32);
+        dst.push(b.index() as u32);
+    }
+    let mut ty = vec![0u32; r];
+    for h in adj.out.iter() {
+        if let Some(t) = ty.get_mut(h.rel().index()) {
+            *t = h.ty;
+        }
+    }
+    vec![
+        (REL_SRC, Chunk::U32(src)),
+        (REL_DST, Chunk::U32(dst)),
+        (REL_TY, Chunk::U32(ty)),
+    ]
+}
+
+/// Columns of `g` made without its strings: each label's nodes, the ids
+/// in node order and sorted, and the sorted name keys with their nodes.
+fn node_columns<'g>(g: &'g Graph) -> Vec<(u32, Chunk<'g>)> {
+    let mut label_start = vec![0u32];
+    let mut label_nodes = Vec::new();
+    for l in &g.labels() {
+        label_nodes.extend(g.by_label(l).iter().map(|n| n.index() as u32));
+        label_start.push(label_nodes.len() as u32);
+    }
+    // Ids in node order and sorted.
+    let id_list: Vec<&str> = g.nodes().map(|ix| g.node(ix).id.as_str()).collect();
+    let ids = StrCol::build(id_list.iter().copied());
+    let mut order: Vec<u32> = (0..id_list.len() as u32).collect();
+    // Ids are distinct: the order is the same as a stable sort's.
+    order.sort_unstable_by(|a, b| id_list[*a as usize].cmp(id_list[*b as usize]));
+    drop(id_list);
+    let mut keys: Vec<(&str, &[petgraph::graph::NodeIndex])> = g.name_keys().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let key_col = StrCol::build(keys.iter().map(|k| k.0));
+    let mut key_start = vec![0u32];
+    let mut key_nodes = Vec::new();
+    for (_, nodes) in &keys {
+        key_nodes.extend(nodes.iter().map(|n| n.index() as u32));
+        key_start.push(key_nodes.len() as u32);
+    }
+    vec![
+        (LABEL_START, Chunk::U32(label_start)),
+        (LABEL_NODES, Chunk::U32(label_nodes)),
+        (ID_AT, Chunk::U64(owned(ids.offsets))),
+        (ID_BYTES, Chunk::Bytes(owned(ids.bytes))),
+        (ID_ORDER, Chunk::U32(order)),
+        (KEY_AT, Chunk::U64(owned(key_col.offsets))),
+        (KEY_BYTES, Chunk::Bytes(owned(key_col.bytes))),
+        (KEY_START, Chunk::U32(key_start)),
+        (KEY_NODES, Chunk::U32(key_nodes)),
+    ]
+}
+
+/// Hands on the next columns the second encoder made (none when it
+/// stopped: its join says why).
+fn forward<'g>(
+    plain: &std::sync::mpsc::Receiver<Vec<(u32, Chunk<'g>)>>,
+    out: &mut dyn Sections<'g>,
+) -> io::Result<()> {
+    for (tag, chunk) in plain.recv().into_iter().flatten() {
+        out.section_made(tag, chunk)?;
+    }
+    Ok(())
+}
+
+/// The citations and their strings, numbered from 0, as the second
+/// encoder made them.
+type Cited = (Vec<[u32; 4]>, StrPieces);
+
+/// A table of strings as a section's bytes, in pieces of about `PIECE`,
+/// and where each string ends (from 0).
+struct StrPieces {
+    pieces: Vec<Vec<u8>>,
+    ends: Vec<u64>,
+}
+
+impl StrPieces {
+    fn of(list: &[Cow<'_, str>]) -> StrPieces {
+        let mut ends = Vec::with_capacity(list.len());
+        let mut pieces = Vec::new();
+        let mut piece = Vec::with_capacity(PIECE + (PIECE >> 2));
+        let mut end = 0u64;
+        for s in list {
+            piece.extend_from_slice(s.as_bytes());
+            end += s.len() as u64;
+            ends.push(end);
+            if piece.len() >= PIECE {
+                let next = Vec::with_capacity(PIECE + (PIECE >> 2));
+                pieces.push(std::mem::replace(&mut piece, next));
+            }
+        }
+        pieces.push(piece);
+        StrPieces { pieces, ends }
+    }
+
+    /// How many bytes the strings take.
+    fn len(&self) -> u64 {
+        self.ends.last().copied().unwrap_or(0)
+    }
+}
+
+/// The sections of `g` that need the table of strings, with the columns
+/// `plain` brings and the citations `cited` gives, in between.
+fn encode_records<'g>(
+    g: &'g Graph,
+    out: &mut dyn Sections<'g>,
+    plain: &std::sync::mpsc::Receiver<Vec<(u32, Chunk<'g>)>>,
+    cited: impl FnOnce() -> io::Result<Cited>,
+) -> io::Result<()> {
     let adj = g.adjacency();
     let (n, r) = (g.node_count(), g.rel_count());
-    let mut e = Enc {
-        strs: FastMap::default(),
-        shared_strs: FastMap::with_capacity_and_hasher(
-            2 * g.sources().len() + 1024,
-            Default::default(),
-        ),
-        keys: FastMap::default(),
-        last_deferred: [(0, usize::MAX); 2],
-        str_list: Vec::new(),
-        values: FastMap::default(),
-        value_table: Writer::default(),
-        value_at: Vec::new(),
-        cite_at: 0,
-        cite_counts: Vec::new(),
-        cite_sources: (0, Vec::new()),
-        cite_next: 0,
-        w: Writer {
-            out: Vec::with_capacity(PIECE + (PIECE >> 2)),
-        },
-        sent: 0,
-    };
-    e.str_list.reserve(r + n);
+    let mut e = Enc::new(g);
 
-    // The citations of every claim first, each record then points into
-    // them.
-    let cite_count = e.put_cites(g, out)?;
+    // Adjacency, as the graph holds it.
+    out.section(OUT_START, lent(&adj.out_start))?;
+    out.section(OUT, lent(&adj.out))?;
+    out.section(IN_START, lent(&adj.in_start))?;
+    out.section(IN, lent(&adj.inc))?;
+    out.section(LABEL_BITS, lent(&adj.label_bits))?;
+    out.section(NAMES, lent(&adj.names))?;
+    out.section(NAME_AT, lent(&adj.name_at))?;
 
     // Records: each node's labels and properties, each relation's
     // properties, handed on as they are made.
@@ -563,6 +689,8 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     at.push(e.record_at());
     e.piece(out, true)?;
     out.section(NODE_AT, Chunk::U64(at))?;
+    // The other encoder's first columns are ready by now, most times.
+    forward(plain, out)?;
     let mut at = Vec::with_capacity(r + 1);
     out.begin(REL_REC)?;
     for ix in g.rels() {
@@ -573,30 +701,7 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     at.push(e.record_at());
     e.piece(out, true)?;
     out.section(REL_AT, Chunk::U64(at))?;
-    drop(std::mem::take(&mut e.cite_counts));
-    // Each relation's ends in one walk: the starts handed on in pieces,
-    // the ends kept for the next column.
-    out.begin(REL_SRC)?;
-    let mut piece: Vec<u32> = Vec::with_capacity(PIECE / 4);
-    let mut dst: Vec<u32> = Vec::with_capacity(r);
-    for ix in g.rels() {
-        let (a, b) = g.endpoints(ix);
-        piece.push(a.index() as u32);
-        dst.push(b.index() as u32);
-        if piece.len() == PIECE / 4 {
-            let next = Vec::with_capacity(PIECE / 4);
-            out.put(Chunk::U32(std::mem::replace(&mut piece, next)))?;
-        }
-    }
-    out.put(Chunk::U32(piece))?;
-    out.section(REL_DST, Chunk::U32(dst))?;
-    let mut ty = vec![0u32; r];
-    for h in adj.out.iter() {
-        if let Some(t) = ty.get_mut(h.rel().index()) {
-            *t = h.ty;
-        }
-    }
-    out.section(REL_TY, Chunk::U32(ty))?;
+    forward(plain, out)?;
 
     // The sources, read on first use.
     e.w.len(g.sources().len());
@@ -630,6 +735,8 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     }
     out.section(SOURCES, Chunk::Bytes(std::mem::take(&mut e.w.out)))?;
 
+    let (mut cites, cite_strs) = cited()?;
+
     // The head: counts, the schema and the small tables, read at open.
     e.w.len(n);
     e.w.len(r);
@@ -651,15 +758,11 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
     }
     let labels = g.labels();
     e.w.len(labels.len());
-    let mut label_start = vec![0u32];
-    let mut label_nodes = Vec::new();
     for l in &labels {
         e.w.str(l);
-        label_nodes.extend(g.by_label(l).iter().map(|n| n.index() as u32));
-        label_start.push(label_nodes.len() as u32);
     }
     e.w.len(e.value_at.len());
-    e.w.len(cite_count);
+    e.w.len(cites.len());
     e.w.len(adj.names.len());
     // The catalogue of property keys: a key is resolved without reading
     // any node or relation.
@@ -671,65 +774,41 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
         }
     }
     out.section(HEAD, Chunk::Bytes(std::mem::take(&mut e.w.out)))?;
-    out.section(LABEL_START, Chunk::U32(label_start))?;
-    out.section(LABEL_NODES, Chunk::U32(label_nodes))?;
 
-    // Indexes: ids in node order and sorted, the name keys sorted.
-    let id_list: Vec<&str> = g.nodes().map(|ix| g.node(ix).id.as_str()).collect();
-    let ids = StrCol::build(id_list.iter().copied());
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    // Ids are distinct: the order is the same as a stable sort's.
-    order.sort_unstable_by(|a, b| id_list[*a as usize].cmp(id_list[*b as usize]));
-    drop(id_list);
-    out.section(ID_AT, Chunk::U64(owned(ids.offsets)))?;
-    out.section(ID_BYTES, Chunk::Bytes(owned(ids.bytes)))?;
-    out.section(ID_ORDER, Chunk::U32(order))?;
-    let mut keys: Vec<(&str, &[petgraph::graph::NodeIndex])> = g.name_keys().collect();
-    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let key_col = StrCol::build(keys.iter().map(|k| k.0));
-    let mut key_start = vec![0u32];
-    let mut key_nodes = Vec::new();
-    for (_, nodes) in &keys {
-        key_nodes.extend(nodes.iter().map(|n| n.index() as u32));
-        key_start.push(key_nodes.len() as u32);
-    }
-    out.section(KEY_AT, Chunk::U64(owned(key_col.offsets)))?;
-    out.section(KEY_BYTES, Chunk::Bytes(owned(key_col.bytes)))?;
-    out.section(KEY_START, Chunk::U32(key_start))?;
-    out.section(KEY_NODES, Chunk::U32(key_nodes))?;
-
-    // Adjacency, as the graph holds it.
-    out.section(OUT_START, lent(&adj.out_start))?;
-    out.section(OUT, lent(&adj.out))?;
-    out.section(IN_START, lent(&adj.in_start))?;
-    out.section(IN, lent(&adj.inc))?;
-    out.section(LABEL_BITS, lent(&adj.label_bits))?;
-    out.section(NAMES, lent(&adj.names))?;
-    out.section(NAME_AT, lent(&adj.name_at))?;
-
-    // The tables of strings and values, last: everything above adds to
-    // them. The strings' bytes are handed on in pieces.
-    // One walk over the strings: their bytes in pieces, where each ends
-    // gathered for the next section.
-    let mut str_at = Vec::with_capacity(e.str_list.len() + 1);
-    let mut end = 0u64;
-    str_at.push(end);
-    out.begin(STR_BYTES)?;
-    let mut piece = Vec::with_capacity(PIECE + (PIECE >> 2));
-    for s in &e.str_list {
-        piece.extend_from_slice(s.as_bytes());
-        end += s.len() as u64;
-        str_at.push(end);
-        if piece.len() >= PIECE {
-            let next = Vec::with_capacity(PIECE + (PIECE >> 2));
-            out.put(Chunk::Bytes(std::mem::replace(&mut piece, next)))?;
+    // The citations' strings follow this encoder's, which are all made
+    // now: their numbers move past them.
+    let moved = u32::try_from(e.str_list.len())
+        .ok()
+        .filter(|m| m.checked_add(cite_strs.ends.len() as u32).is_some())
+        .ok_or_else(|| io::Error::other("too many strings for a snapshot"))?;
+    for c in &mut cites {
+        c[0] += moved;
+        c[1] += moved;
+        if c[2] != NO_CLAIMANT {
+            c[2] += moved;
         }
     }
-    out.put(Chunk::Bytes(piece))?;
-    out.section(STR_AT, Chunk::U64(str_at))?;
-    drop(std::mem::take(&mut e.str_list));
+    out.section(CITES, Chunk::Quads(cites))?;
+
+    // The tables of strings and values: everything above adds to them.
+    // This encoder's strings first, then the citations'.
     drop(std::mem::take(&mut e.shared_strs));
     drop(std::mem::take(&mut e.strs));
+    let own = StrPieces::of(&e.str_list);
+    drop(std::mem::take(&mut e.str_list));
+    let base = own.len();
+    out.begin(STR_BYTES)?;
+    for piece in own.pieces.into_iter().chain(cite_strs.pieces) {
+        out.put(Chunk::Bytes(piece))?;
+    }
+    out.begin(STR_AT)?;
+    out.put(Chunk::U64(vec![0]))?;
+    out.put(Chunk::U64(own.ends))?;
+    let mut cite_at = cite_strs.ends;
+    for end in &mut cite_at {
+        *end += base;
+    }
+    out.put(Chunk::U64(cite_at))?;
     let mut value_at = std::mem::take(&mut e.value_at);
     value_at.push(e.value_table.out.len() as u64);
     out.section(VALUE_AT, Chunk::U64(value_at))?;
@@ -737,10 +816,36 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
         VALUE_BYTES,
         Chunk::Bytes(std::mem::take(&mut e.value_table.out)),
     )?;
+
     Ok(())
 }
 
 impl<'g> Enc<'g> {
+    /// An encoder of `g` with empty tables.
+    fn new(g: &'g Graph) -> Enc<'g> {
+        let mut e = Enc {
+            strs: FastMap::default(),
+            shared_strs: FastMap::with_capacity_and_hasher(
+                2 * g.sources().len() + 1024,
+                Default::default(),
+            ),
+            keys: FastMap::default(),
+            last_deferred: [(0, usize::MAX); 2],
+            str_list: Vec::new(),
+            values: FastMap::default(),
+            value_table: Writer::default(),
+            value_at: Vec::new(),
+            cite_at: 0,
+            cite_sources: (0, Vec::new()),
+            w: Writer {
+                out: Vec::with_capacity(PIECE + (PIECE >> 2)),
+            },
+            sent: 0,
+        };
+        e.str_list.reserve(g.rel_count() + g.node_count());
+        e
+    }
+
     /// Where the next record starts in the section being written.
     fn record_at(&self) -> u64 {
         self.sent + self.w.out.len() as u64
@@ -910,11 +1015,6 @@ impl<'g> Enc<'g> {
                 let _ = self.key(k, side);
             }
         }
-        let counted = self.cite_counts.get(self.cite_next).copied();
-        self.cite_next += 1;
-        if let Some(n) = counted.filter(|n| *n != OTHER_GROUP) {
-            return self.cite_range(n as usize);
-        }
         match cites_of(d) {
             Some(Cites::Built(ev)) => self.cite_range(ev.cites.len()),
             Some(Cites::Read(ev)) => self.cite_range(ev.cites().count()),
@@ -945,21 +1045,16 @@ impl<'g> Enc<'g> {
     }
 
     /// The column of citations: every claim's, in the order the records
-    /// meet them (nodes, then relations), handed on in pieces. Returns how
-    /// many.
-    fn put_cites(&mut self, g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<usize> {
-        const QUADS: usize = PIECE / 16;
-        out.begin(CITES)?;
-        let mut piece: Vec<[u32; 4]> = Vec::with_capacity(QUADS);
-        let mut count = 0;
+    /// meet them (nodes, then relations), each a source, a quote and a
+    /// claimant as numbers of this encoder's strings, and a hedge.
+    fn cites(&mut self, g: &'g Graph) -> Vec<[u32; 4]> {
+        let mut quads: Vec<[u32; 4]> = Vec::new();
         let nodes = g.nodes().map(|ix| &g.node(ix).props);
         let rels = g.rels().map(|ix| &g.rel(ix).props);
         for p in nodes.chain(rels) {
             let Some(d) = p.deferred() else {
                 continue;
             };
-            let before = piece.len();
-            let mut other = false;
             match cites_of(d) {
                 // A string held by its citation alone (most quotes) is
                 // new, so it is not looked up.
@@ -971,7 +1066,7 @@ impl<'g> Enc<'g> {
                             .claimant
                             .as_ref()
                             .map_or(NO_CLAIMANT, |cl| self.arc_index(cl) as u32);
-                        piece.push([source, quote, claimant, hedge_number(c.hedge)]);
+                        quads.push([source, quote, claimant, hedge_number(c.hedge)]);
                     }
                 }
                 Some(Cites::Read(ev)) => {
@@ -981,24 +1076,13 @@ impl<'g> Enc<'g> {
                         let claimant = c
                             .claimant
                             .map_or(NO_CLAIMANT, |cl| self.shared_index(cl) as u32);
-                        piece.push([source, quote, claimant, hedge_number(c.hedge)]);
+                        quads.push([source, quote, claimant, hedge_number(c.hedge)]);
                     }
                 }
-                None => other = true,
-            }
-            let n = piece.len() - before;
-            self.cite_counts.push(match u32::try_from(n) {
-                Ok(n) if !other && n != OTHER_GROUP => n,
-                _ => OTHER_GROUP,
-            });
-            count += n;
-            if piece.len() >= QUADS {
-                let next = Vec::with_capacity(QUADS);
-                out.put(Chunk::Quads(std::mem::replace(&mut piece, next)))?;
+                None => {}
             }
         }
-        out.put(Chunk::Quads(piece))?;
-        Ok(count)
+        quads
     }
 
     /// The string index of a citation's source. A source is cited by many

@@ -284,3 +284,68 @@ fn a_failed_or_miscounted_write_leaves_the_old_snapshot_and_nothing_else() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("data.snap")]);
 }
+
+#[test]
+fn more_bytes_than_the_writer_s_queue_holds_read_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    let k = key(1);
+    // Pieces made for the snapshot, more of them than the queue takes at
+    // once, and a section made before (not counted).
+    let pieces: Vec<Vec<u8>> = (0..3 * QUEUED / (1 << 20))
+        .map(|i| (0..1 << 20).map(|j| (i as usize * 31 + j) as u8).collect())
+        .collect();
+    let made: Vec<u8> = (0..QUEUED + 5).map(|j| (j * 7) as u8).collect();
+    write_with(&path, &k, 3, |out| {
+        out.begin(NODES)?;
+        for p in &pieces {
+            out.put(Chunk::Bytes(p.clone()))?;
+        }
+        out.section_made(RELS, Chunk::Bytes(made.clone()))?;
+        out.section(3, Chunk::Lent(b"lent"))
+    })
+    .unwrap();
+    let nodes = pieces.concat();
+    let image = image(&k, &[(NODES, &nodes), (RELS, &made), (3, b"lent")]);
+    assert_eq!(fs::read(&path).unwrap(), image.as_ref());
+}
+
+#[test]
+fn a_filler_is_not_kept_waiting_by_a_writer_that_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.snap");
+    let k = key(1);
+    // The writer stops at the first bytes (given before any section);
+    // the filler then gives more than the queue holds, and is told.
+    let given = write_with(&path, &k, 1, |out| {
+        for _ in 0..2 * QUEUED / (1 << 20) {
+            out.put(Chunk::Bytes(vec![7; 1 << 20]))?;
+        }
+        Ok(())
+    });
+    assert!(given.is_err());
+    assert!(!path.exists());
+}
+
+#[test]
+fn the_writer_s_queue_waits_for_room_and_not_for_a_stopped_writer() {
+    let queue = Arc::new(Queue::default());
+    // One chunk larger than the queue is taken when it is empty.
+    assert!(queue.add(QUEUED + 1));
+    let waiting = {
+        let queue = queue.clone();
+        std::thread::spawn(move || queue.add(1))
+    };
+    // Room is made: the waiting side goes on.
+    queue.took(QUEUED + 1);
+    assert!(waiting.join().unwrap());
+    queue.took(1);
+    // Full again, then the writer stops: the waiting side is told.
+    assert!(queue.add(QUEUED));
+    let waiting = {
+        let queue = queue.clone();
+        std::thread::spawn(move || queue.add(2))
+    };
+    queue.stopped();
+    assert!(!waiting.join().unwrap());
+}

@@ -470,6 +470,11 @@ proptest! {
         let back = round_trip(&g);
         same_graph(&g, &back);
         same_evidence(&g, &back);
+        // A graph read in place writes its citations (found by their
+        // text) as a load's.
+        let again = round_trip(&back);
+        same_graph(&g, &again);
+        same_evidence(&g, &again);
     }
 }
 
