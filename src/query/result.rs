@@ -51,7 +51,7 @@ impl ResultSet {
 /// list, not a million), and reads as a slice, `rows[i][j]`.
 ///
 /// Every row has the same number of values, `width`, fixed by the first
-/// row pushed (or by `with_width`).
+/// row pushed.
 #[derive(Clone, Default)]
 pub struct Rows {
     values: Vec<Value>,
@@ -62,15 +62,6 @@ pub struct Rows {
 impl Rows {
     pub fn new() -> Self {
         Rows::default()
-    }
-
-    /// Rows of `width` values each, with room for `rows` of them.
-    pub fn with_width(width: usize, rows: usize) -> Self {
-        Rows {
-            values: Vec::with_capacity(width.saturating_mul(rows)),
-            width,
-            len: 0,
-        }
     }
 
     pub fn len(&self) -> usize {
@@ -86,8 +77,8 @@ impl Rows {
         self.width
     }
 
-    /// Makes room for `rows` more rows of `width` values (the width of
-    /// rows to come, when there are none yet).
+    /// Makes room for `rows` more rows of `width` values (`width` counts
+    /// only while there are no rows yet: the first row pushed sets it).
     pub fn reserve(&mut self, width: usize, rows: usize) {
         if self.len == 0 {
             self.width = width;
@@ -95,9 +86,9 @@ impl Rows {
         self.values.reserve(self.width.saturating_mul(rows));
     }
 
-    /// Adds a row. The first row of rows made without a width sets it; a
-    /// row of another width is a bug of its maker (it is cut or padded
-    /// with nulls, so that the rows after it stay whole).
+    /// Adds a row. The first row sets the width; a row of another width
+    /// is a bug of its maker (it is cut or padded with nulls, so that the
+    /// rows after it stay whole).
     pub fn push(&mut self, row: impl IntoIterator<Item = Value>) {
         let start = self.values.len();
         self.values.extend(row);
