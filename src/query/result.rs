@@ -187,6 +187,11 @@ impl Rows {
             std::mem::swap(self, other);
             return;
         }
+        if self.width == other.width {
+            self.values.append(&mut other.values);
+            self.len += std::mem::take(&mut other.len);
+            return;
+        }
         debug_assert_eq!(self.width, other.width, "rows of another width");
         for row in std::mem::take(other) {
             self.push(row);
