@@ -41,6 +41,7 @@ impl GraphSource {
             GraphSource::Data(d) => d.load(&load::Options {
                 progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 snapshot: true,
+                warned_texts: false,
                 ..load::Options::default()
             }),
             GraphSource::Script(path) => {
@@ -75,10 +76,9 @@ pub struct Session {
     pub last: Option<ResultSet>,
     /// Set from another thread (Ctrl-C) to stop the running statement.
     pub cancel: Arc<AtomicBool>,
-    /// Warnings of the last successful load, with the texts they point into
-    /// (only those: a large dataset's text is not kept for nothing).
+    /// Warnings of the last successful load. Only counted here (`eje check`
+    /// renders them), so no text of the data is kept for them.
     pub warnings: Vec<Diagnostic>,
-    pub sources: SourceMap,
 }
 
 impl Session {
@@ -95,7 +95,6 @@ impl Session {
             options,
             last: None,
             cancel,
-            sources: warned_texts(&loaded.warnings, loaded.sources),
             warnings: loaded.warnings,
         })
     }
@@ -119,7 +118,6 @@ impl Session {
     /// place of the current graph, as a successful `reload` does.
     pub fn install(&mut self, loaded: load::Loaded) {
         self.graph = Arc::new(loaded.graph);
-        self.sources = warned_texts(&loaded.warnings, loaded.sources);
         self.warnings = loaded.warnings;
         self.last = None;
     }
@@ -162,14 +160,4 @@ impl Session {
             .store(false, std::sync::atomic::Ordering::Relaxed);
         query::engine::run(&self.graph, text, span, &self.options)
     }
-}
-
-/// The texts of the files some warning points into.
-fn warned_texts(warnings: &[Diagnostic], mut sources: SourceMap) -> SourceMap {
-    sources.retain(|name, _| {
-        warnings
-            .iter()
-            .any(|w| w.file.as_deref() == Some(name.as_str()))
-    });
-    sources
 }

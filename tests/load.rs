@@ -92,6 +92,34 @@ fn every_broken_dataset_is_reported() {
     }
 }
 
+/// A load keeps the texts its warnings point into, to render them, unless
+/// asked not to (a session only counts its warnings): then it keeps none.
+#[test]
+fn warned_texts_are_kept_only_when_asked_for() {
+    let case = manifest().join("tests/cases/load/warnings");
+    let load_with = |warned_texts: bool| {
+        let opts = Options {
+            warned_texts,
+            ..Options::default()
+        };
+        load::load_files(files_of(&case), &opts).unwrap_or_else(|f| panic!("{}", f.render(false)))
+    };
+    let kept = load_with(true);
+    assert!(!kept.warnings.is_empty(), "the case has warnings");
+    for w in kept.warnings.iter().filter(|w| w.file.is_some()) {
+        let file = w.file.as_deref().unwrap();
+        assert!(!kept.sources[file].is_empty(), "{file}: text kept");
+    }
+    let counted = load_with(false);
+    assert_eq!(counted.warnings, kept.warnings);
+    assert_eq!(
+        counted.sources.keys().collect::<Vec<_>>(),
+        kept.sources.keys().collect::<Vec<_>>(),
+        "every file read is still listed"
+    );
+    assert!(counted.sources.values().all(String::is_empty));
+}
+
 #[test]
 fn the_mini_fixture_loads_cleanly_with_its_corpus() {
     let dir = manifest().join("tests/fixtures/mini");

@@ -47,7 +47,7 @@ static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_M
 /// The schema's file name, at the top of the data directory.
 pub const SCHEMA_FILE: &str = "schema.ron";
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Folder holding the articles, to check that every quote is in its
     /// source (`eje check --corpus`).
@@ -67,6 +67,23 @@ pub struct Options {
     /// or `EJE_NO_CACHE` switch it off). Never with `corpus` or `audit`,
     /// which look beyond what the snapshot holds.
     pub snapshot: bool,
+    /// Keep the texts that warnings point into, in `Loaded::sources`, to
+    /// render the warnings (the default). A session only counts them: it
+    /// turns this off, and a first load then copies no text of its data.
+    pub warned_texts: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            corpus: None,
+            progress: false,
+            audit: false,
+            max_file_size: None,
+            snapshot: false,
+            warned_texts: true,
+        }
+    }
 }
 
 impl Options {
@@ -93,7 +110,10 @@ pub struct Loaded {
     /// Problems that do not stop loading.
     pub warnings: Vec<Diagnostic>,
     /// Every file read, with its text where a warning points into it (for
-    /// rendering them; the others' texts are empty).
+    /// rendering them; the others' texts are empty). No texts at all
+    /// without `Options::warned_texts`, nor from the snapshot: the files
+    /// are unchanged then, and `eje check`, which renders warnings, always
+    /// reads them.
     pub sources: SourceMap,
     /// The audit's findings, when `Options::audit` asked for them.
     pub audit: Vec<check::AuditItem>,
@@ -403,7 +423,10 @@ fn check_and_build(
     // dataset keeps only the texts some warning points into (to render
     // them), and lists the others with an empty text (`eje check` counts
     // them).
-    let named = named_files(&diags);
+    let mut named = named_files(&diags);
+    if !opts.warned_texts {
+        named.clear();
+    }
     for d in &parsed.dossiers {
         let text = if named.contains(d.name.as_str()) {
             d.file.borrow_owner().clone()

@@ -50,7 +50,7 @@ use super::wire::{CHECKSUM_LEN, Checksum, Hasher, Reader, checksum};
 use super::freshness::DataKey;
 
 /// The first bytes of a snapshot; the last byte is the layout's version.
-pub const MAGIC: &[u8; 8] = b"ejesnap\x04";
+pub const MAGIC: &[u8; 8] = b"ejesnap\x05";
 
 /// The largest header read (keys of a million files fit).
 const MAX_HEADER: u64 = 1 << 30;

@@ -1,12 +1,12 @@
 //! The snapshot of a loaded dataset: what a successful load of a data folder
-//! produced (the graph, the schema, the sources, the warnings and the texts
-//! they point into), written into the envelope of `snapfile` so that the
+//! produced (the graph, the schema, the sources and the warnings), written into the envelope of `snapfile` so that the
 //! next start over unchanged data reads it instead of parsing and checking
 //! the RON files again.
 //!
 //! Sections (their tags below): `ROOT` (the data folder, for `eje cache
-//! info`), `WARNINGS` (the notes of the folder's walk, the load's warnings,
-//! the texts they point into), `HEAD` (counts, schema and small tables,
+//! info`), `WARNINGS` (the notes of the folder's walk and the load's
+//! warnings, without the texts they point into: the files are unchanged
+//! whenever the snapshot is used), `HEAD` (counts, schema and small tables,
 //! read at open), `SOURCES` (read on first use), and columns read in place:
 //! the tables of strings and of shared values, node and relation records
 //! (offsets and a blob, integers variable-length as `wire` writes them),
@@ -129,7 +129,7 @@ pub fn write(
     // they come: the snapshot is never whole in memory.
     snapfile::write_with(path, key, 2 + GRAPH_SECTIONS, |out| {
         out.section(ROOT, Chunk::Lent(root.as_bytes()))?;
-        put_warnings(out, walk, &loaded.warnings, &loaded.sources)?;
+        put_warnings(out, walk, &loaded.warnings)?;
         encode_graph(&loaded.graph, out)
     })
 }
@@ -145,7 +145,7 @@ pub fn open(path: &Path, root: &Path, rels: &[String], walk: &[Diagnostic]) -> O
     if !snap.key().matches(root, rels) {
         return Opened::Stale;
     }
-    let (old_walk, warnings, sources) = match section(&snap, WARNINGS, decode_warnings) {
+    let (old_walk, warnings) = match section(&snap, WARNINGS, decode_warnings) {
         Ok(w) => w,
         Err(d) => return Opened::Damaged(d),
     };
@@ -162,7 +162,7 @@ pub fn open(path: &Path, root: &Path, rels: &[String], walk: &[Diagnostic]) -> O
         Ok(graph) => Opened::Fresh(Box::new(Loaded {
             graph,
             warnings,
-            sources,
+            sources: SourceMap::new(),
             audit: Vec::new(),
         })),
         Err(d) => Opened::Damaged(d),
@@ -223,7 +223,7 @@ pub fn info(path: &Path) -> Info {
         Err(_) => State::Stale,
         Ok(listing) => {
             let same_walk =
-                section(&snap, WARNINGS, decode_warnings).map(|(walk, _, _)| walk == listing.diags);
+                section(&snap, WARNINGS, decode_warnings).map(|(walk, _)| walk == listing.diags);
             match same_walk {
                 Err(d) => State::Damaged(damage_text(&d)),
                 Ok(true) if snap.key().matches(Path::new(&root), &listing.rels()) => State::Fresh,
@@ -260,56 +260,40 @@ fn section<T>(
 
 /// The `WARNINGS` section in one buffer (tests).
 #[cfg(test)]
-fn encode_warnings(walk: &[Diagnostic], warnings: &[Diagnostic], sources: &SourceMap) -> Vec<u8> {
+fn encode_warnings(walk: &[Diagnostic], warnings: &[Diagnostic]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut sections: Vec<(u32, Vec<u8>)> = Vec::new();
     // Kept in memory, writing cannot fail.
-    let _ = put_warnings(&mut sections, walk, warnings, sources);
+    let _ = put_warnings(&mut sections, walk, warnings);
     for (_, bytes) in sections {
         out.extend_from_slice(&bytes);
     }
     out
 }
 
-/// The `WARNINGS` section: the texts are lent, not copied.
-fn put_warnings<'a>(
-    out: &mut dyn Sections<'a>,
+/// The `WARNINGS` section. The texts the warnings point into are not kept:
+/// the snapshot is used only while every file is unchanged, so a renderer
+/// can read them again, and nothing that opens from it renders them (a
+/// session counts its warnings; `eje check` always reads the files). Kept,
+/// they made a tenth of the file at medium, copied out at every open.
+fn put_warnings(
+    out: &mut dyn Sections<'_>,
     walk: &[Diagnostic],
     warnings: &[Diagnostic],
-    sources: &'a SourceMap,
 ) -> io::Result<()> {
     out.begin(WARNINGS)?;
     let mut w = Writer::default();
     put_diags(&mut w, walk);
     put_diags(&mut w, warnings);
-    // Only the texts some warning points into.
-    let named = super::named_files(warnings);
-    let texts: Vec<(&String, &String)> = sources
-        .iter()
-        .filter(|(name, _)| named.contains(name.as_str()))
-        .collect();
-    w.len(texts.len());
-    for (name, text) in texts {
-        w.str(name);
-        w.len(text.len());
-        out.put(Chunk::Bytes(std::mem::take(&mut w.out)))?;
-        out.put(Chunk::Lent(text.as_bytes()))?;
-    }
     out.put(Chunk::Bytes(w.out))
 }
 
-type Warnings = (Vec<Diagnostic>, Vec<Diagnostic>, SourceMap);
+type Warnings = (Vec<Diagnostic>, Vec<Diagnostic>);
 
 fn decode_warnings(mut r: Reader<'_>) -> Option<Warnings> {
     let walk = get_diags(&mut r)?;
     let warnings = get_diags(&mut r)?;
-    let n = r.len()?;
-    let mut sources = SourceMap::new();
-    for _ in 0..n {
-        let name = r.str()?.to_string();
-        sources.insert(name, r.str()?.to_string());
-    }
-    r.is_empty().then_some((walk, warnings, sources))
+    r.is_empty().then_some((walk, warnings))
 }
 
 fn put_opt_str(w: &mut Writer, s: Option<&str>) {

@@ -200,7 +200,7 @@ fn answers_from_the_snapshot_equal_those_of_the_load() {
 }
 
 #[test]
-fn warnings_and_their_texts_read_back() {
+fn warnings_read_back_without_the_texts_they_point_into() {
     let walk = vec![Diagnostic::notice("not-read", "`a.RON` was not read").help("rename it")];
     let mut w = Diagnostic::warning("odd-date", "a date in the future").at("x.ron", 3..9);
     w.related.push(Related {
@@ -210,19 +210,63 @@ fn warnings_and_their_texts_read_back() {
     });
     w.notes.push("a note".into());
     let warnings = vec![walk[0].clone(), w];
-    let sources = SourceMap::from([
-        ("x.ron".to_string(), "(text of x)".to_string()),
-        ("y.ron".to_string(), "(text of y)".to_string()),
-        ("z.ron".to_string(), "(no warning here)".to_string()),
-    ]);
-    let bytes = encode_warnings(&walk, &warnings, &sources);
-    let (w2, warnings2, sources2) = decode_warnings(Reader(&bytes)).unwrap();
+    let bytes = encode_warnings(&walk, &warnings);
+    let (w2, warnings2) = decode_warnings(Reader(&bytes)).unwrap();
     assert_eq!(w2, walk);
     assert_eq!(warnings2, warnings);
-    assert_eq!(sources2.keys().collect::<Vec<_>>(), vec!["x.ron", "y.ron"]);
     // Truncated anywhere: refused, never a panic.
     for cut in 0..bytes.len() {
         assert!(decode_warnings(Reader(&bytes[..cut])).is_none(), "{cut}");
+    }
+}
+
+/// A load that keeps the texts its warnings point into writes none of them
+/// into the snapshot, and a dataset opened from it has the same warnings.
+#[test]
+fn the_snapshot_keeps_the_warnings_but_not_the_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(
+        data.join("schema.ron"),
+        crate::load::embedded_files()
+            .iter()
+            .find(|f| f.rel == "schema.ron")
+            .map(|f| f.text.clone())
+            .unwrap(),
+    )
+    .unwrap();
+    // An entity nothing refers to is a warning that points into this file;
+    // the comment is in its text and nowhere in the graph.
+    let marker = "a comment only the file's text holds";
+    std::fs::write(
+        data.join("a.ron"),
+        format!("// {marker}\n(entities: [(id: \"lonely\", kind: \"Person\", name: \"Lonely\")])"),
+    )
+    .unwrap();
+    let key_files = vec!["a.ron".to_string(), "schema.ron".to_string()];
+    let key = crate::load::freshness::DataKey::capture(&data, &key_files).unwrap();
+    let opts = crate::load::Options::default();
+    let files = crate::load::read_dir(&data).unwrap();
+    let loaded = crate::load::load_files(files, &opts).unwrap();
+    assert!(!loaded.warnings.is_empty(), "the test needs a warning");
+    assert!(
+        loaded.sources.values().any(|t| t.contains(marker)),
+        "a load from the files keeps the text for rendering"
+    );
+    let path = dir.path().join("snap");
+    write(&path, &key, &data, &[], &loaded).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        !bytes.windows(marker.len()).any(|w| w == marker.as_bytes()),
+        "the snapshot holds the text of a warned file"
+    );
+    match open(&path, &data, &key_files, &[]) {
+        Opened::Fresh(opened) => {
+            assert_eq!(opened.warnings, loaded.warnings);
+            assert!(opened.sources.is_empty());
+        }
+        other => panic!("expected a fresh snapshot, got {other:?}"),
     }
 }
 
