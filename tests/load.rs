@@ -92,6 +92,99 @@ fn every_broken_dataset_is_reported() {
     }
 }
 
+/// Every claim between entities of every kind, with entities spread over
+/// several files: exactly the claims whose endpoint kinds the schema
+/// forbids are reported, however many claims of the same relation type and
+/// kinds came before (the loader remembers the allowed triples and reads
+/// each entity's kind from a table by node).
+#[test]
+fn endpoint_kinds_are_checked_on_every_claim_as_the_schema_says() {
+    let schema_text =
+        std::fs::read_to_string(manifest().join("tests/fixtures/mini/schema.ron")).unwrap();
+    let schema = load::load_files(schema_only_files(&schema_text), &Options::default())
+        .unwrap_or_else(|f| panic!("{}", f.render(false)))
+        .graph
+        .schema
+        .unwrap();
+    let entities = [
+        ("p1", "Person"),
+        ("o1", "Organization"),
+        ("c1", "Country"),
+        ("m1", "MediaOutlet"),
+        ("t1", "City"),
+        ("p2", "Person"),
+        ("t2", "City"),
+    ];
+    let mut files = schema_only_files(&schema_text);
+    // Entities in three files, so that each file's first node differs.
+    for (n, chunk) in entities.chunks(3).enumerate() {
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|(id, kind)| format!("(id: \"{id}\", kind: \"{kind}\", name: \"N {id}\")"))
+            .collect();
+        files.push(InputFile {
+            name: format!("e{n}.ron"),
+            rel: format!("e{n}.ron"),
+            text: format!("(entities: [{}])", list.join(", ")),
+        });
+    }
+    let relations = ["met_with", "visited", "supplied"];
+    let mut claims = Vec::new();
+    let mut expected = Vec::new();
+    for rel in relations {
+        for (s, sk) in entities {
+            for (o, ok) in entities {
+                if s == o {
+                    continue;
+                }
+                let def = &schema.relations[rel];
+                let allowed = |list: &[String], k: &str| {
+                    list.is_empty() || list.iter().any(|a| schema.is_a(k, a))
+                };
+                expected.push(!(allowed(&def.from, sk) && allowed(&def.to, ok)));
+                claims.push(format!(
+                    "(subject: \"{s}\", relation: \"{rel}\", object: \"{o}\", cite: [(source: \"a1\", quote: \"q\", hedge: Asserted)]),"
+                ));
+            }
+        }
+    }
+    assert!(expected.iter().any(|e| *e) && expected.iter().any(|e| !*e));
+    let claims_text = format!(
+        "(sources: [(id: \"a1\", kind: NewsArticle, title: \"T\", language: \"es\", file: \"a.txt\")], claims: [\n{}\n])",
+        claims.join("\n")
+    );
+    files.push(InputFile {
+        name: "claims.ron".into(),
+        rel: "claims.ron".into(),
+        text: claims_text.clone(),
+    });
+    let failure = match load::load_files(files, &Options::default()) {
+        Ok(_) => panic!("forbidden endpoints must fail the load"),
+        Err(f) => f,
+    };
+    // Claim k is on line k + 2 of its file.
+    let mut flagged = vec![false; claims.len()];
+    for d in failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "endpoint-kind")
+    {
+        assert_eq!(d.file.as_deref(), Some("claims.ron"));
+        let (line, _) = eje::diag::line_col(&claims_text, d.span.start);
+        assert!(!flagged[line - 2], "claim {} reported twice", line - 2);
+        flagged[line - 2] = true;
+    }
+    assert_eq!(flagged, expected);
+}
+
+fn schema_only_files(schema_text: &str) -> Vec<InputFile> {
+    vec![InputFile {
+        name: "schema.ron".into(),
+        rel: "schema.ron".into(),
+        text: schema_text.to_string(),
+    }]
+}
+
 /// A load keeps the texts its warnings point into, to render them, unless
 /// asked not to (a session only counts its warnings): then it keeps none.
 #[test]

@@ -16,8 +16,8 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
     pub(super) fn check_claim(&mut self, fi: usize, i: usize, c: &ClaimSpec) {
         let rel_span = self.span(fi, Section::Claim, i, &[Step::Field("relation")]);
         let schema = self.schema;
-        let rel = self
-            .schema_index(false, &c.relation)
+        let rel_ix = self.schema_index(false, &c.relation);
+        let rel = rel_ix
             .and_then(|ix| schema.relations.get_index(ix))
             .map(|(_, r)| r);
         if rel.is_none() {
@@ -45,11 +45,19 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let node =
             |d: Option<Decl>| d.map_or(u32::MAX, |d| self.node_base[d.file] + d.index as u32);
         self.ends.push([node(s_decl), node(o_decl)]);
-        if let (Some(s), Some(o), Some(_)) = (s_decl, o_decl, rel) {
-            // Both are entities: their kinds without looking the ids up again.
-            let kind = |d: Decl| &*self.dossiers[d.file].data.entities[d.index].kind;
-            let (sk, ok) = (kind(s), kind(o));
-            self.check_endpoint_kinds(fi, rel_span.clone(), &c.relation, sk, ok, "here");
+        if let (Some(s), Some(o), Some(ri)) = (s_decl, o_decl, rel_ix) {
+            // Both are entities: their kinds by node, from the table of
+            // kinds. A triple of kinds already allowed needs nothing more;
+            // an unknown kind is reported with its entity.
+            let kind_ix =
+                |d: Decl| self.kind_ix[(self.node_base[d.file] + d.index as u32) as usize];
+            let slot = (ri as u32, kind_ix(s), kind_ix(o));
+            let unknown_kind = slot.1 == u32::MAX || slot.2 == u32::MAX;
+            if !unknown_kind && !self.endpoints_ok.contains(&slot) {
+                let kind = |d: Decl| &*self.dossiers[d.file].data.entities[d.index].kind;
+                let (sk, ok) = (kind(s), kind(o));
+                self.check_endpoint_kinds(fi, rel_span.clone(), &c.relation, sk, ok, "here");
+            }
         }
         if let Some(rel) = &rel {
             let point = c

@@ -122,6 +122,10 @@ pub struct Ctx<'c, 'a> {
     /// The node index each file's first entity will get (entities become
     /// nodes in order).
     pub node_base: &'c [u32],
+    /// Each entity's kind, by node index: its position in the schema, or
+    /// `u32::MAX` for an unknown kind. A claim's endpoint kinds are read
+    /// here, from a small table, instead of from two entities' texts.
+    pub kind_ix: &'c [u32],
     /// Subject and object node of each claim checked, `u32::MAX` where
     /// unresolved, so that `build` need not look them up again.
     pub ends: Vec<[u32; 2]>,
@@ -145,6 +149,7 @@ struct Shared<'c, 'a> {
     suggest: &'c refs::Suggesters,
     kind_tree: &'c refs::KindTree,
     node_base: &'c [u32],
+    kind_ix: &'c [u32],
     source_base: &'c [u32],
 }
 
@@ -164,6 +169,7 @@ impl<'c, 'a> Shared<'c, 'a> {
             kind_tree: self.kind_tree,
             endpoints_ok: super::FastSet::default(),
             node_base: self.node_base,
+            kind_ix: self.kind_ix,
             ends: Vec::new(),
             source_base: self.source_base,
             cite_sources: Vec::new(),
@@ -353,6 +359,16 @@ pub fn check<'a>(
         source_base.push(next_source);
         next_source += d.data.sources.len() as u32;
     }
+    let kind_ix: Vec<u32> = dossiers
+        .iter()
+        .flat_map(|d| &d.data.entities)
+        .map(|e| {
+            schema
+                .kinds
+                .get_index_of(&*e.kind)
+                .map_or(u32::MAX, |k| k as u32)
+        })
+        .collect();
     let suggest = refs::Suggesters::default();
     let kind_tree = refs::KindTree::new(&schema);
     let shared = Shared {
@@ -363,6 +379,7 @@ pub fn check<'a>(
         cited_sources: &cited_sources,
         suggest: &suggest,
         node_base: &node_base,
+        kind_ix: &kind_ix,
         source_base: &source_base,
     };
     let no_ids = IdMap::default();
