@@ -269,8 +269,16 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.expect(b'[')?;
+        // A list directly in the file's top-level struct: a section.
+        let section = self.depth == 1;
         self.nested(|d| {
-            let v = visitor.visit_seq(Elements { d })?;
+            let start = d.lx.pos;
+            let v = visitor.visit_seq(Elements {
+                d,
+                section,
+                start,
+                read: 0,
+            })?;
             d.expect(b']')?;
             Ok(v)
         })
@@ -355,6 +363,11 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 /// The elements of `[...]`, up to (not including) the `]`.
 struct Elements<'a, 'de> {
     d: &'a mut Deserializer<'de>,
+    /// Whether this is a section's list (see `size_hint`).
+    section: bool,
+    /// Where the first element begins, and how many were read.
+    start: usize,
+    read: usize,
 }
 
 impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
@@ -366,7 +379,22 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
         }
         let v = seed.deserialize(&mut *self.d)?;
         self.d.after_element(b']')?;
+        self.read += 1;
         Ok(Some(v))
+    }
+
+    /// For a section's list once an element is read (`files::section`
+    /// asks then), an estimate: the rest of the text over the length of
+    /// the elements so far. It counts what follows the list too, so it errs
+    /// high; no other list gives one (serde's own lists ask before their
+    /// first element, and would reserve on it).
+    fn size_hint(&self) -> Option<usize> {
+        if !self.section || self.read == 0 {
+            return None;
+        }
+        let each = (self.d.lx.pos - self.start) / self.read;
+        let left = self.d.lx.text().len() - self.d.lx.pos;
+        Some(left / each.max(1))
     }
 }
 
@@ -469,6 +497,63 @@ mod tests {
     use super::*;
     use crate::load::parse_ron;
     use proptest::prelude::*;
+
+    /// What a list's `size_hint` said after its first element.
+    #[derive(Debug, Default)]
+    struct Hints(Vec<Option<usize>>);
+
+    impl<'de> Deserialize<'de> for Hints {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Hints;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a list")
+                }
+                fn visit_seq<A: de::SeqAccess<'de>>(
+                    self,
+                    mut seq: A,
+                ) -> std::result::Result<Hints, A::Error> {
+                    let mut hints = Vec::new();
+                    while let Some(inner) = seq.next_element::<Option<Hints>>()? {
+                        hints.push(seq.size_hint());
+                        hints.extend(inner.into_iter().flat_map(|h| h.0));
+                    }
+                    Ok(Hints(hints))
+                }
+            }
+            d.deserialize_seq(V)
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Probe {
+        list: Hints,
+    }
+
+    /// A section's list estimates what is left from the elements read; a
+    /// list nested in it gives no estimate (serde would reserve on one).
+    #[test]
+    fn only_a_section_list_estimates_its_length() {
+        let probe: Probe =
+            from_str("(list: [None, None, None, None, None, None, None, None])").unwrap();
+        let hints: Vec<usize> = probe
+            .list
+            .0
+            .iter()
+            .map(|h| h.expect("a section's list estimates"))
+            .collect();
+        // Each element is 6 bytes (`None, `): after the first, the 43 bytes
+        // left hold about seven more.
+        assert_eq!(hints.len(), 8);
+        assert!((6..=8).contains(&hints[0]), "{hints:?}");
+        assert!(hints.windows(2).all(|w| w[1] <= w[0]), "{hints:?}");
+        let nested: Probe = from_str("(list: [[None, None], None])").unwrap();
+        // The outer list's hints are numbers; the inner list's are none.
+        assert!(nested.list.0[0].is_some());
+        assert_eq!(&nested.list.0[1..3], &[None, None]);
+        assert!(nested.list.0[3].is_some());
+    }
 
     const TEXT: &str = r#"// a dossier
 (

@@ -207,15 +207,50 @@ fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
     list
 }
 
+/// The most a section's list reserves on an estimate, in bytes: a file
+/// that promises more grows its list as it goes.
+const MAX_SECTION_RESERVE: usize = 64 << 20;
+
+/// A section of a dossier (its sources, entities or claims), trimmed to
+/// its length as `tight` does, and sized once its first element is read:
+/// the fast parser then estimates how many elements are left from that
+/// element's length (`fast::Elements::size_hint`). Grown by doubling
+/// instead, a file of thirty thousand claims was copied into new pages
+/// again and again.
+fn section<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct Section<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Section<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list")
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut list = Vec::new();
+            if let Some(first) = seq.next_element()? {
+                let most = MAX_SECTION_RESERVE / std::mem::size_of::<T>().max(1);
+                list.reserve_exact(1 + seq.size_hint().unwrap_or(0).min(most));
+                list.push(first);
+            }
+            while let Some(next) = seq.next_element()? {
+                list.push(next);
+            }
+            Ok(shrunk(list))
+        }
+    }
+    d.deserialize_seq(Section(std::marker::PhantomData))
+}
+
 /// Every other file under `data/`: a dossier. Each section is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataFile<'a> {
-    #[serde(default, borrow, deserialize_with = "tight")]
+    #[serde(default, borrow, deserialize_with = "section")]
     pub sources: Vec<SourceSpec<'a>>,
-    #[serde(default, borrow, deserialize_with = "tight")]
+    #[serde(default, borrow, deserialize_with = "section")]
     pub entities: Vec<EntitySpec<'a>>,
-    #[serde(default, borrow, deserialize_with = "tight")]
+    #[serde(default, borrow, deserialize_with = "section")]
     pub claims: Vec<ClaimSpec<'a>>,
 }
 
