@@ -521,7 +521,9 @@ impl Builder {
     }
 
     fn entity_node(&mut self, schema: &Schema, e: &EntitySpec<'_>) -> Node {
-        let mut props = Props::new();
+        // Room for every key set below, given back at the end (see
+        // `claim_rel`): grown one key at a time, it was reallocated thrice.
+        let mut props = Props::with_capacity(e.props.len() + 12);
         for (k, v) in &e.props {
             props.insert(k.clone(), prop_value(v));
         }
@@ -561,6 +563,7 @@ impl Builder {
             props.insert_shared(self.k.sources, Arc::new(Value::List(sources)));
             props.insert_shared(self.k.citations, Arc::new(Value::List(citations)));
         }
+        props.shrink_exact();
         let labels = schema
             .lineage(&e.kind)
             .into_iter()
@@ -702,7 +705,8 @@ pub fn build(
     let schema = graph.schema.clone().unwrap_or_default();
     let rivals = rivals(data());
     let claims: usize = data().map(|d| d.claims.len()).sum();
-    graph.reserve(0, claims);
+    let entities: usize = data().map(|d| d.entities.len()).sum();
+    graph.reserve(entities, claims);
     // A file is freed by whichever worker finishes its last chunk, or by
     // this thread once done with its sources and entities. A job is a
     // range of claims and the place of its first claim's first citation in
@@ -801,7 +805,13 @@ pub fn build(
     // Files of sources alone are done with.
     kept.retain(|f| !f.0.borrow_dependent().entities.is_empty());
     for d in kept.iter().map(|f| f.0.borrow_dependent()) {
-        for e in &d.entities {
+        // Only an event has participants or a place; the others, most
+        // entities, add nothing here and are not looked up.
+        let events = d
+            .entities
+            .iter()
+            .filter(|e| !e.participants.is_empty() || e.at.is_some());
+        for e in events {
             let Some(ev) = graph.by_id(&e.id) else {
                 continue;
             };

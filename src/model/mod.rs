@@ -142,19 +142,27 @@ impl Built {
                     .map(names::normalize),
             );
         }
-        let labels = node.labels.clone();
         self.adjacency.take();
         self.ids.take();
         self.prop_keys.take();
-        let ix = self.graph.add_node(node);
+        // A label is looked up by its text: a graph has a few labels, shared
+        // by many nodes, so a label's text is copied only when it is new.
+        let ix = NodeIndex::new(self.graph.node_count());
+        for l in &node.labels {
+            match self.by_label.get_mut(l.as_str()) {
+                Some(nodes) => nodes.push(ix),
+                None => {
+                    self.by_label.insert(l.clone(), vec![ix]);
+                }
+            }
+        }
+        let added = self.graph.add_node(node);
+        debug_assert_eq!(added, ix);
         self.by_id.insert(id, ix);
         keys.sort();
         keys.dedup();
         for k in keys.into_iter().filter(|k| !k.is_empty()) {
             self.by_key.entry(k).or_default().push(ix);
-        }
-        for l in labels {
-            self.by_label.entry(l).or_default().push(ix);
         }
         ix
     }
@@ -501,6 +509,9 @@ impl Graph {
         let b = self.built_mut();
         b.graph.reserve_exact_nodes(nodes);
         b.graph.reserve_exact_edges(rels);
+        // Most nodes have an id and a name among their keys.
+        b.by_id.reserve(nodes);
+        b.by_key.reserve(nodes.saturating_mul(2));
     }
 
     /// The cited articles, by id (decoded on first use when read in
