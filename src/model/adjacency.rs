@@ -80,54 +80,74 @@ pub struct Adjacency {
 impl Adjacency {
     pub fn build(g: &DiGraph<Node, Rel>) -> Adjacency {
         // Types are interned (`RelType`): one name, one address, so they
-        // are told apart by address without hashing their text.
+        // are told apart by address without hashing their text. One walk
+        // numbers them as met, counts each node's relations both ways and
+        // each type's; the numbers are then made those of the sorted names.
         let key = |t: &RelType| t.as_str().as_ptr() as usize;
         let mut names: Vec<RelType> = Vec::new();
-        let mut ids: FastMap<usize, TypeId> = FastMap::default();
-        for e in g.raw_edges() {
-            let t = e.weight.rel_type;
-            if let std::collections::hash_map::Entry::Vacant(v) = ids.entry(key(&t)) {
-                v.insert(0);
-                names.push(t);
-            }
-        }
-        names.sort_unstable();
-        for (i, n) in names.iter().enumerate() {
-            ids.insert(key(n), i as TypeId);
-        }
+        let mut met: FastMap<usize, TypeId> = FastMap::default();
         let n = g.node_count();
         let mut out_start = vec![0u32; n + 1];
         let mut in_start = vec![0u32; n + 1];
-        let mut type_counts = vec![0usize; names.len()];
-        let mut tys = Vec::with_capacity(g.edge_count());
+        let mut tys: Vec<TypeId> = Vec::with_capacity(g.edge_count());
+        // Neighbouring relations often share a type: the last one is kept.
+        let mut last: Option<(usize, TypeId)> = None;
         for e in g.raw_edges() {
             out_start[e.source().index() + 1] += 1;
             in_start[e.target().index() + 1] += 1;
-            let t = ids[&key(&e.weight.rel_type)];
-            type_counts[t as usize] += 1;
+            let k = key(&e.weight.rel_type);
+            let t = match last {
+                Some((lk, lt)) if lk == k => lt,
+                _ => {
+                    let t = *met.entry(k).or_insert_with(|| {
+                        names.push(e.weight.rel_type);
+                        (names.len() - 1) as TypeId
+                    });
+                    last = Some((k, t));
+                    t
+                }
+            };
             tys.push(t);
+        }
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
+        let mut renumber = vec![0 as TypeId; names.len()];
+        for (sorted, &was) in order.iter().enumerate() {
+            renumber[was] = sorted as TypeId;
+        }
+        let names: Vec<RelType> = order.iter().map(|&i| names[i]).collect();
+        let mut type_counts = vec![0usize; names.len()];
+        for t in &mut tys {
+            *t = renumber[*t as usize];
+            type_counts[*t as usize] += 1;
         }
         for i in 0..n {
             out_start[i + 1] += out_start[i];
             in_start[i + 1] += in_start[i];
         }
-        let blank = Hop::new(EdgeIndex::end(), NodeIndex::end(), 0);
-        let mut out = vec![blank; g.edge_count()];
-        let mut inc = vec![blank; g.edge_count()];
-        let mut out_fill = out_start.clone();
-        let mut in_fill = in_start.clone();
-        // Relations in index order, so each node's slice is in index order.
-        for (i, e) in g.raw_edges().iter().enumerate() {
-            let rel = EdgeIndex::new(i);
-            let (s, t) = (e.source(), e.target());
-            let ty = tys[i];
-            let o = &mut out_fill[s.index()];
-            out[*o as usize] = Hop::new(rel, t, ty);
-            *o += 1;
-            let o = &mut in_fill[t.index()];
-            inc[*o as usize] = Hop::new(rel, s, ty);
-            *o += 1;
-        }
+        // Each direction is filled by a thread of its own, relations in
+        // index order, so each node's slice is in index order.
+        let fill =
+            |start: &[u32], end: fn(&petgraph::graph::Edge<Rel>) -> (NodeIndex, NodeIndex)| {
+                let mut hops =
+                    vec![Hop::new(EdgeIndex::end(), NodeIndex::end(), 0); g.edge_count()];
+                let mut at = start.to_vec();
+                for (i, e) in g.raw_edges().iter().enumerate() {
+                    let (from, to) = end(e);
+                    let o = &mut at[from.index()];
+                    hops[*o as usize] = Hop::new(EdgeIndex::new(i), to, tys[i]);
+                    *o += 1;
+                }
+                hops
+            };
+        let (out, inc) = std::thread::scope(|scope| {
+            let inc = scope.spawn(|| fill(&in_start, |e| (e.target(), e.source())));
+            let out = fill(&out_start, |e| (e.source(), e.target()));
+            (
+                out,
+                inc.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
         let mut labels: Vec<String> = Vec::new();
         let label_bits: Vec<u64> = g
             .node_weights()
@@ -262,6 +282,61 @@ mod tests {
             id: id.to_string(),
             labels: Vec::new(),
             props,
+        }
+    }
+
+    /// Each node's relations both ways, as petgraph lists them, in
+    /// relation order, with the name of their type.
+    fn listed(g: &DiGraph<Node, Rel>, n: NodeIndex) -> [Vec<(EdgeIndex, NodeIndex, String)>; 2] {
+        use petgraph::visit::EdgeRef;
+        [petgraph::Direction::Outgoing, petgraph::Direction::Incoming].map(|dir| {
+            let mut want: Vec<_> = g
+                .edges_directed(n, dir)
+                .map(|e| {
+                    let other = if dir == petgraph::Direction::Outgoing {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
+                    (e.id(), other, e.weight().rel_type.to_string())
+                })
+                .collect();
+            want.sort_by_key(|w| w.0);
+            want
+        })
+    }
+
+    proptest::proptest! {
+        /// Types met in any order are numbered as their sorted names, and
+        /// every node's rows are petgraph's, on graphs of up to 6 nodes.
+        #[test]
+        fn rows_and_types_match_petgraph(
+            nodes in 1usize..6,
+            edges in proptest::collection::vec((0usize..6, 0usize..6, 0usize..5), 0..40),
+        ) {
+            const TYPES: [&str; 5] = ["ZAPS", "KNOWS", "ADMIRES", "LIKES", "MET"];
+            let mut g = DiGraph::new();
+            let ix: Vec<NodeIndex> = (0..nodes).map(|i| g.add_node(node(&format!("n{i}")))).collect();
+            for (a, b, t) in edges {
+                g.add_edge(ix[a % nodes], ix[b % nodes], rel(TYPES[t]));
+            }
+            let adj = Adjacency::build(&g);
+            let mut names: Vec<&str> = g.raw_edges().iter().map(|e| e.weight.rel_type.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            proptest::prop_assert_eq!(adj.type_names(), &names[..]);
+            for (i, name) in names.iter().enumerate() {
+                let count = g.raw_edges().iter().filter(|e| e.weight.rel_type.as_str() == *name).count();
+                proptest::prop_assert_eq!(adj.type_counts()[i], count);
+            }
+            for &n in &ix {
+                let got = [adj.outgoing(n), adj.incoming(n)].map(|hops| {
+                    hops.iter()
+                        .map(|h| (h.rel(), h.other(), adj.type_names()[h.ty as usize].clone()))
+                        .collect::<Vec<_>>()
+                });
+                proptest::prop_assert_eq!(got, listed(&g, n));
+            }
         }
     }
 
