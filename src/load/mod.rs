@@ -423,10 +423,11 @@ fn check_and_build(
     // dataset keeps only the texts some warning points into (to render
     // them), and lists the others with an empty text (`eje check` counts
     // them).
-    let mut named = named_files(&diags);
-    if !opts.warned_texts {
-        named.clear();
-    }
+    let named = if opts.warned_texts {
+        named_files(&diags)
+    } else {
+        FastSet::default()
+    };
     for d in &parsed.dossiers {
         let text = if named.contains(d.name.as_str()) {
             d.file.borrow_owner().clone()

@@ -1,7 +1,7 @@
 //! The snapshot of a loaded dataset: what a successful load of a data folder
-//! produced (the graph, the schema, the sources and the warnings), written into the envelope of `snapfile` so that the
-//! next start over unchanged data reads it instead of parsing and checking
-//! the RON files again.
+//! produced (the graph, the schema, the sources and the warnings), written
+//! into the envelope of `snapfile` so that the next start over unchanged
+//! data reads it instead of parsing and checking the RON files again.
 //!
 //! Sections (their tags below): `ROOT` (the data folder, for `eje cache
 //! info`), `WARNINGS` (the notes of the folder's walk and the load's

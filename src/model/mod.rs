@@ -145,10 +145,10 @@ impl Built {
         self.adjacency.take();
         self.ids.take();
         self.prop_keys.take();
+        let ix = self.graph.add_node(node);
         // A label is looked up by its text: a graph has a few labels, shared
         // by many nodes, so a label's text is copied only when it is new.
-        let ix = NodeIndex::new(self.graph.node_count());
-        for l in &node.labels {
+        for l in &self.graph[ix].labels {
             match self.by_label.get_mut(l.as_str()) {
                 Some(nodes) => nodes.push(ix),
                 None => {
@@ -156,8 +156,6 @@ impl Built {
                 }
             }
         }
-        let added = self.graph.add_node(node);
-        debug_assert_eq!(added, ix);
         self.by_id.insert(id, ix);
         keys.sort();
         keys.dedup();

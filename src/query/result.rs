@@ -102,19 +102,9 @@ impl Rows {
         self.len += 1;
     }
 
-    /// Adds a row made of clones of `row`'s values.
-    pub fn push_slice(&mut self, row: &[Value]) {
-        self.push(row.iter().cloned());
-    }
-
     /// Row `i`.
     pub fn get(&self, i: usize) -> Option<&[Value]> {
-        (i < self.len).then(|| &self.values[i * self.width..(i + 1) * self.width])
-    }
-
-    pub fn get_mut(&mut self, i: usize) -> Option<&mut [Value]> {
-        let w = self.width;
-        (i < self.len).then(|| &mut self.values[i * w..(i + 1) * w])
+        (i < self.len).then(|| self.row(i))
     }
 
     pub fn first(&self) -> Option<&[Value]> {
@@ -195,23 +185,6 @@ impl Rows {
         debug_assert_eq!(self.width, other.width, "rows of another width");
         for row in std::mem::take(other) {
             self.push(row);
-        }
-    }
-
-    /// Sorts the rows (stably) by `cmp`.
-    pub fn sort_by(&mut self, mut cmp: impl FnMut(&[Value], &[Value]) -> std::cmp::Ordering) {
-        let mut order: Vec<usize> = (0..self.len).collect();
-        order.sort_by(|&a, &b| cmp(self.row(a), self.row(b)));
-        let w = self.width;
-        let mut old: Vec<Option<Value>> = std::mem::take(&mut self.values)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.values.reserve_exact(old.len());
-        for i in order {
-            for slot in &mut old[i * w..(i + 1) * w] {
-                self.values.push(slot.take().unwrap_or(Value::Null));
-            }
         }
     }
 
@@ -414,7 +387,6 @@ mod tests {
         Push(i64),
         Truncate(usize),
         RetainOdd,
-        SortDesc,
         Append(Vec<i64>),
         SetFirst(i64),
     }
@@ -424,7 +396,6 @@ mod tests {
             4 => (0i64..50).prop_map(Step::Push),
             1 => (0usize..8).prop_map(Step::Truncate),
             1 => Just(Step::RetainOdd),
-            1 => Just(Step::SortDesc),
             1 => prop::collection::vec(0i64..50, 0..4).prop_map(Step::Append),
             1 => (0i64..50).prop_map(Step::SetFirst),
         ]
@@ -451,10 +422,6 @@ mod tests {
                         let odd = |r: &[Value]| r.first().is_none_or(|v| matches!(v, Value::Int(i) if i % 20 >= 10));
                         rows.retain(odd);
                         model.retain(|r| odd(r));
-                    }
-                    Step::SortDesc => {
-                        rows.sort_by(|a, b| b.iter().zip(a).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal));
-                        model.sort_by(|a, b| b.iter().zip(a).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal));
                     }
                     Step::Append(ks) => {
                         let mut other: Rows = ks.iter().map(|k| row(w, *k)).collect();
@@ -494,7 +461,7 @@ mod tests {
         assert_eq!(rows.width(), 0);
         rows.push([Value::Int(1), Value::Null]);
         assert_eq!(rows.width(), 2);
-        rows.push_slice(&[Value::Int(2), Value::Int(3)]);
+        rows.push([Value::Int(2), Value::Int(3)]);
         assert_eq!(rows[1], [Value::Int(2), Value::Int(3)]);
         assert_eq!(rows.last(), Some(&[Value::Int(2), Value::Int(3)][..]));
         // Rows of no values still count.

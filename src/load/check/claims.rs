@@ -44,14 +44,14 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let o_decl = self.check_ref(fi, o_span, &c.object, Section::Entity, "object");
         let node =
             |d: Option<Decl>| d.map_or(u32::MAX, |d| self.node_base[d.file] + d.index as u32);
-        self.ends.push([node(s_decl), node(o_decl)]);
+        let ends = [node(s_decl), node(o_decl)];
+        self.ends.push(ends);
         if let (Some(s), Some(o), Some(ri)) = (s_decl, o_decl, rel_ix) {
             // Both are entities: their kinds by node, from the table of
             // kinds. A triple of kinds already allowed needs nothing more;
             // an unknown kind is reported with its entity.
-            let kind_ix =
-                |d: Decl| self.kind_ix[(self.node_base[d.file] + d.index as u32) as usize];
-            let slot = (ri as u32, kind_ix(s), kind_ix(o));
+            let kind_ix = |n: u32| self.kind_ix[n as usize];
+            let slot = (ri as u32, kind_ix(ends[0]), kind_ix(ends[1]));
             let unknown_kind = slot.1 == u32::MAX || slot.2 == u32::MAX;
             if !unknown_kind && !self.endpoints_ok.contains(&slot) {
                 let kind = |d: Decl| &*self.dossiers[d.file].data.entities[d.index].kind;
