@@ -134,6 +134,12 @@ pub struct Ctx<'c, 'a> {
     /// The source of each citation of each claim checked, by that number
     /// (`u32::MAX` where unresolved), for `build`.
     pub cite_sources: Vec<u32>,
+    /// The declarations of the ids the next claims refer to, looked up in
+    /// one run (`IdMap::get_many`), with where each id's text is: a
+    /// reference to the same text takes the next of them (`check_ref`).
+    ahead: Vec<Option<Decl>>,
+    ahead_ids: Vec<(usize, usize)>,
+    ahead_at: usize,
     /// Positions in the schema of the relation types and kinds met so far
     /// (`None`: not declared): a million claims name a handful of them.
     schema_ix: [super::FastMap<Box<str>, Option<usize>>; 2],
@@ -173,6 +179,9 @@ impl<'c, 'a> Shared<'c, 'a> {
             ends: Vec::new(),
             source_base: self.source_base,
             cite_sources: Vec::new(),
+            ahead: Vec::new(),
+            ahead_ids: Vec::new(),
+            ahead_at: 0,
             schema_ix: Default::default(),
         }
     }
@@ -548,8 +557,46 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         self.check_facets(fi);
         self.ends.reserve_exact(d.data.claims.len());
         self.cite_sources.reserve(d.data.claims.len());
-        for (i, c) in d.data.claims.iter().enumerate() {
-            self.check_claim(fi, i, c);
+        // Claims go in runs whose ids are looked up together first.
+        const RUN: usize = 64;
+        for (r, run) in d.data.claims.chunks(RUN).enumerate() {
+            self.look_ahead(run);
+            for (k, c) in run.iter().enumerate() {
+                self.check_claim(fi, r * RUN + k, c);
+            }
         }
+        self.look_ahead(&[]);
+    }
+
+    /// Looks up the ids `claims` refer to (subjects, objects and cited
+    /// sources, in the order `check_claim` asks for them) in one run.
+    fn look_ahead(&mut self, claims: &[crate::load::files::ClaimSpec<'_>]) {
+        debug_assert_eq!(
+            self.ahead_at,
+            self.ahead.len(),
+            "check_claim asks for every id looked up ahead, in order"
+        );
+        let mut refs: Vec<&str> = Vec::with_capacity(claims.len() * 3);
+        for c in claims {
+            refs.push(&c.subject);
+            refs.push(&c.object);
+            refs.extend(c.cite.iter().map(|cit| &*cit.source));
+        }
+        self.ahead.clear();
+        self.ids.get_many(&refs, &mut self.ahead);
+        self.ahead_ids.clear();
+        self.ahead_ids
+            .extend(refs.iter().map(|id| (id.as_ptr() as usize, id.len())));
+        self.ahead_at = 0;
+    }
+
+    /// The declaration of `id` when it is the next one looked up ahead:
+    /// the same text, at the same place (so the same answer as `IdMap::get`).
+    fn take_ahead(&mut self, id: &str) -> Option<Option<Decl>> {
+        let at = *self.ahead_ids.get(self.ahead_at)?;
+        (at == (id.as_ptr() as usize, id.len())).then(|| {
+            self.ahead_at += 1;
+            self.ahead[self.ahead_at - 1]
+        })
     }
 }

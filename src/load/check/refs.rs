@@ -146,14 +146,24 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         want: Section,
         what: &str,
     ) -> Option<Decl> {
-        match self.ids.get(id) {
+        let found = match self.take_ahead(id) {
+            Some(found) => found,
+            None => self.ids.get(id),
+        };
+        match found {
             Some(decl) if decl.section == want => {
                 let marks = match want {
                     Section::Entity => self.used,
                     Section::Source => self.cited_sources,
                     Section::Claim => return Some(decl),
                 };
-                marks[decl.file][decl.index].store(true, Ordering::Relaxed);
+                // Read first: a mark already set is not written again, so
+                // the threads checking files do not take each other's
+                // cache lines for nothing.
+                let mark = &marks[decl.file][decl.index];
+                if !mark.load(Ordering::Relaxed) {
+                    mark.store(true, Ordering::Relaxed);
+                }
                 Some(decl)
             }
             Some(decl) => {
