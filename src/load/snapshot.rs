@@ -826,7 +826,11 @@ impl<'g> Enc<'g> {
             },
             sent: 0,
         };
-        e.str_list.reserve(g.rel_count() + g.node_count());
+        // About what a load's graph adds: a few strings a node, a source's
+        // id, title and file, and some strings of relations' values. A
+        // list that doubles past this copies itself and holds both copies.
+        e.str_list
+            .reserve(g.rel_count() + g.node_count() + 3 * g.sources().len());
         e
     }
 
@@ -1032,7 +1036,8 @@ impl<'g> Enc<'g> {
     /// meet them (nodes, then relations), each a source, a quote and a
     /// claimant as numbers of this encoder's strings, and a hedge.
     fn cites(&mut self, g: &'g Graph) -> Vec<[u32; 4]> {
-        let mut quads: Vec<[u32; 4]> = Vec::new();
+        // Nearly every relation of a load is a claim with one citation.
+        let mut quads: Vec<[u32; 4]> = Vec::with_capacity(g.rel_count());
         let nodes = g.nodes().map(|ix| &g.node(ix).props);
         let rels = g.rels().map(|ix| &g.rel(ix).props);
         for p in nodes.chain(rels) {
