@@ -774,6 +774,9 @@ pub fn build(
                 graph.add_node(node);
             }
         }
+        // The sources' map is made beside the relations: this thread,
+        // which adds them, is the one the others wait for.
+        let sources = scope.spawn(|| sources_map(&kept));
         for rx in &receivers {
             // A worker that panicked drops its sender; the scope re-raises.
             let Ok(rels) = rx.recv() else { break };
@@ -782,26 +785,12 @@ pub fn build(
                 graph.add_rel(s, o, rel);
             }
         }
+        let sources = sources
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        // The graph is new: nothing to merge with.
+        *graph.sources_mut() = sources;
     });
-    // The sources last, once the claims' files are freed: the map does not
-    // add to the parsed files at their largest. Collected whole, the map is
-    // built packed (one insert at a time leaves its nodes half full).
-    // The list it is made from is sized first: grown by doubling, a quarter
-    // of a million sources were copied again and again into new pages.
-    let count = kept
-        .iter()
-        .map(|f| f.0.borrow_dependent().sources.len())
-        .sum();
-    let mut list: Vec<(String, Source)> = Vec::with_capacity(count);
-    list.extend(
-        kept.iter()
-            .flat_map(|f| &f.0.borrow_dependent().sources)
-            .map(|s| (s.id.to_string(), source(s))),
-    );
-    // `from_iter` sorts the list in place, in the same allocation.
-    let sources = BTreeMap::from_iter(list);
-    // The graph is new: nothing to merge with.
-    *graph.sources_mut() = sources;
     // Files of sources alone are done with.
     kept.retain(|f| !f.0.borrow_dependent().entities.is_empty());
     for d in kept.iter().map(|f| f.0.borrow_dependent()) {
@@ -854,6 +843,26 @@ type ClaimsOfFile = Arc<(ParsedFile, Vec<[u32; 2]>, Vec<u32>)>;
 
 /// Claims per job for the workers of `build`.
 const CHUNK: usize = 16 * 1024;
+
+/// Every source of `files`, by id. Collected whole, the map is built
+/// packed (one insert at a time leaves its nodes half full); the list it is
+/// made from is sized first: grown by doubling, a quarter of a million
+/// sources were copied again and again into new pages.
+fn sources_map(files: &[ClaimsOfFile]) -> BTreeMap<String, Source> {
+    let count = files
+        .iter()
+        .map(|f| f.0.borrow_dependent().sources.len())
+        .sum();
+    let mut list: Vec<(String, Source)> = Vec::with_capacity(count);
+    list.extend(
+        files
+            .iter()
+            .flat_map(|f| &f.0.borrow_dependent().sources)
+            .map(|s| (s.id.to_string(), source(s))),
+    );
+    // `from_iter` sorts the list in place, in the same allocation.
+    BTreeMap::from_iter(list)
+}
 
 fn source(s: &SourceSpec<'_>) -> Source {
     Source {
