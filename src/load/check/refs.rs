@@ -198,11 +198,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         }
     }
 
-    /// Whether the declaration of `id` was referenced.
-    pub(super) fn is_marked(&self, id: &str, section: Section) -> bool {
-        let Some(decl) = self.ids.get(id).filter(|d| d.section == section) else {
+    /// Whether `decl`, which an id names, is in `section` and was
+    /// referenced.
+    pub(super) fn is_marked(&self, decl: Decl, section: Section) -> bool {
+        if decl.section != section {
             return false;
-        };
+        }
         let marks = match section {
             Section::Entity => self.used,
             _ => self.cited_sources,

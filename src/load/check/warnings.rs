@@ -1,15 +1,17 @@
 //! Warnings for what is declared and never used: sources never cited,
 //! entities in no claim.
 
-use super::{Ctx, Section};
+use super::{Ctx, Decl, Section};
 use crate::load::outline::Step;
 
 impl<'c, 'a: 'c> Ctx<'c, 'a> {
     pub(super) fn warn_unused(&mut self) {
         let dossiers = self.dossiers;
         for (fi, d) in dossiers.iter().enumerate() {
-            for (i, s) in d.data.sources.iter().enumerate() {
-                if !self.is_marked(&s.id, Section::Source) {
+            let ids: Vec<&str> = d.data.sources.iter().map(|s| &*s.id).collect();
+            let marked = self.marked(&ids, Section::Source);
+            for ((i, s), marked) in d.data.sources.iter().enumerate().zip(marked) {
+                if !marked {
                     let span = self.span(fi, Section::Source, i, &[Step::Field("id")]);
                     self.warn(
                         "orphan-source",
@@ -20,9 +22,11 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     .help = Some("cite it from a claim, or remove it".into());
                 }
             }
-            for (i, e) in d.data.entities.iter().enumerate() {
+            let ids: Vec<&str> = d.data.entities.iter().map(|e| &*e.id).collect();
+            let marked = self.marked(&ids, Section::Entity);
+            for ((i, e), marked) in d.data.entities.iter().enumerate().zip(marked) {
                 let is_event = e.when.is_some() || e.at.is_some() || !e.participants.is_empty();
-                if !is_event && !self.is_marked(&e.id, Section::Entity) {
+                if !is_event && !marked {
                     let span = self.span(fi, Section::Entity, i, &[Step::Field("id")]);
                     self.warn(
                         "unused-entity",
@@ -34,5 +38,17 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 }
             }
         }
+    }
+
+    /// Whether the declaration each of `ids` names in `section` was
+    /// referenced, the ids looked up in one run (`IdMap::get_many`): every
+    /// source and entity is looked up here, a likely cache miss each.
+    fn marked(&self, ids: &[&str], section: Section) -> Vec<bool> {
+        let mut decls: Vec<Option<Decl>> = Vec::with_capacity(ids.len());
+        self.ids.get_many(ids, &mut decls);
+        decls
+            .into_iter()
+            .map(|d| d.is_some_and(|d| self.is_marked(d, section)))
+            .collect()
     }
 }
