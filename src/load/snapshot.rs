@@ -511,7 +511,7 @@ fn encode_graph<'g>(g: &'g Graph, out: &mut dyn Sections<'g>) -> io::Result<()> 
                 let _ = tx.send(node_columns(g));
             }
             drop(tx);
-            let mut e = Enc::new(g);
+            let mut e = Enc::of_cites(g);
             let quads = e.cites(g);
             let strs = StrPieces::of(&e.str_list);
             (quads, strs)
@@ -645,7 +645,7 @@ fn encode_records<'g>(
 ) -> io::Result<()> {
     let adj = g.adjacency();
     let (n, r) = (g.node_count(), g.rel_count());
-    let mut e = Enc::new(g);
+    let mut e = Enc::of_records(g);
 
     // Adjacency, as the graph holds it.
     out.section(OUT_START, lent(&adj.out_start))?;
@@ -805,17 +805,16 @@ fn encode_records<'g>(
 }
 
 impl<'g> Enc<'g> {
-    /// An encoder of `g` with empty tables.
-    fn new(g: &'g Graph) -> Enc<'g> {
-        let mut e = Enc {
+    /// An encoder with empty tables, sized for `strings` strings, `shared`
+    /// of them found by address: a table that doubles past its size copies
+    /// itself, and one sized past its use still takes every page it has
+    /// (entries land all over it).
+    fn new(strings: usize, shared: usize) -> Enc<'g> {
+        Enc {
             strs: FastMap::default(),
-            shared_strs: FastMap::with_capacity_and_hasher(
-                2 * g.sources().len() + 1024,
-                Default::default(),
-            ),
+            shared_strs: FastMap::with_capacity_and_hasher(shared, Default::default()),
             keys: FastMap::default(),
             last_deferred: [(0, usize::MAX); 2],
-            str_list: Vec::new(),
             values: FastMap::default(),
             value_table: Writer::default(),
             value_at: Vec::new(),
@@ -825,13 +824,23 @@ impl<'g> Enc<'g> {
                 out: Vec::with_capacity(PIECE + (PIECE >> 2)),
             },
             sent: 0,
-        };
-        // About what a load's graph adds: a few strings a node, a source's
-        // id, title and file, and some strings of relations' values. A
-        // list that doubles past this copies itself and holds both copies.
-        e.str_list
-            .reserve(g.rel_count() + g.node_count() + 3 * g.sources().len());
-        e
+            str_list: Vec::with_capacity(strings),
+        }
+    }
+
+    /// The encoder of `g`'s records: about what a load's graph adds, a few
+    /// strings a node (its id and name found by address), a source's id,
+    /// title and file, and some strings of relations' values.
+    fn of_records(g: &'g Graph) -> Enc<'g> {
+        let strings = g.rel_count() + g.node_count() + 3 * g.sources().len();
+        Enc::new(strings, g.node_count() + 1024)
+    }
+
+    /// The encoder of `g`'s citations: a load's quotes are few texts, and
+    /// each source's id is one string.
+    fn of_cites(g: &'g Graph) -> Enc<'g> {
+        let n = g.sources().len() + 1024;
+        Enc::new(n, n)
     }
 
     /// Where the next record starts in the section being written.
