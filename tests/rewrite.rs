@@ -105,6 +105,24 @@ const DISTINCT: &[&str] = &[
     "MATCH (a {id: 'n2'})-[:U]-(b) RETURN DISTINCT b.id AS b",
 ];
 
+/// Searches of a few hops to labelled ends, whose last hop may be walked
+/// back from the ends (`Options::backward_hops`): every direction, a
+/// symmetric type in a directed step, a search that keeps its start, many
+/// starts.
+const REACH: &[&str] = &[
+    "MATCH (a {id: 'n0'})-[*1..3]-(b:A) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n1'})-[*1..2]->(b:B) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n0'})<-[*1..3]-(b:A) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n0'})<-[:T*1..3]-(b:A) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n2'})-[:T|U*1..2]->(b:B) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n0'})-[*0..3]-(b:A) RETURN DISTINCT b.id AS b",
+    "MATCH (a {id: 'n1'})-[:U*1..1]-(b:B) RETURN DISTINCT b.id AS b",
+    "MATCH (a)-[*1..3]-(b:B) RETURN DISTINCT a.id AS a, b.id AS b",
+    "MATCH (a:A)-[*1..2]->(b:A) RETURN DISTINCT a.id AS a, b.id AS b",
+    "MATCH (a {id: 'n0'})-[*1..3]-(b:A) RETURN DISTINCT b.id AS b, b.name AS name",
+    "MATCH (a {id: 'n3'})-[*1..3]-(b:B) RETURN count(DISTINCT b) AS n",
+];
+
 #[derive(Debug, Clone)]
 struct Spec {
     /// Whether node `i` is labelled `A` (else `B`).
@@ -391,6 +409,71 @@ proptest! {
             prop_assert_eq!(&with, &without, "{} on {:?}", q, s);
         }
     }
+}
+
+/// The rows of `text` in the order they come, the last hop of a search
+/// walked back or forward as `backward` says.
+fn rows_in_order(g: &Graph, text: &str, backward: Option<bool>) -> Vec<Vec<Value>> {
+    let opts = Options {
+        backward_hops: backward,
+        ..Options::default()
+    };
+    query::run_all(g, text, &opts)
+        .result
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+        .rows
+        .into_vecs()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Walked back, the last hop meets the nodes the forward walk meets,
+    /// in its order; and both are what the plain walk without rewrites
+    /// finds.
+    #[test]
+    fn the_last_hop_walked_back_meets_the_same_nodes_in_the_same_order(s in spec()) {
+        let g = build(&s);
+        for q in REACH {
+            let back = rows_in_order(&g, q, Some(true));
+            let forward = rows_in_order(&g, q, Some(false));
+            prop_assert_eq!(&back, &forward, "{} on {:?}", q, s);
+            let sorted = rows(&g, q, true).expect("answers");
+            prop_assert_eq!(&sorted, &rows(&g, q, false).expect("answers"), "{}", q);
+        }
+    }
+}
+
+#[test]
+fn the_last_hop_is_walked_back_when_that_reads_less() {
+    // A start beside a hub of many `B`s and one `A`: forward, the last hop
+    // reads every relation of the hub; back, the one of the `A`.
+    const N: usize = 3000;
+    let mut labels = vec![false; N + 2];
+    labels[N + 1] = true;
+    let mut rels = vec![(0, 1, 2, 0)];
+    rels.extend((2..=N + 1).map(|i| (1, i, 2, 0)));
+    let g = build(&Spec {
+        labels,
+        rels,
+        curated: true,
+    });
+    let q = "MATCH (a {id: 'n0'})-[*1..2]-(b:A) RETURN DISTINCT b.id AS b";
+    let run = |backward_hops| {
+        let opts = Options {
+            max_work: Some(N as u64 / 2),
+            backward_hops,
+            ..Options::default()
+        };
+        query::run_all(&g, q, &opts)
+            .result
+            .map(|r| r.rows.into_vecs())
+    };
+    let found = vec![vec![Value::from(format!("n{}", N + 1))]];
+    assert_eq!(run(None).expect("walked back within the budget"), found);
+    assert_eq!(run(Some(true)).expect("walked back"), found);
+    let e = run(Some(false)).expect_err("forward, the hub's relations pass the budget");
+    assert_eq!(e.kind, query::ErrorKind::Limit, "{e}");
 }
 
 /// Whether some line of `EXPLAIN text` says `what`.

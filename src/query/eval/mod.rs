@@ -78,6 +78,11 @@ pub struct Options {
     /// Apply `optimize`'s rewrites (off only to check they change no
     /// answer).
     pub rewrite: bool,
+    /// Whether a search of a few hops may walk its last hop back from the
+    /// nodes it looks for (`matcher::varlen`): `None` chooses by counting
+    /// the relations each way would read; `Some` forces one way wherever
+    /// both apply (tests hold them to the same rows in the same order).
+    pub backward_hops: Option<bool>,
     /// Procedures given as tables, callable besides the built-in ones (the
     /// openCypher TCK declares its test procedures so).
     pub procedures: Vec<Arc<TableProcedure>>,
@@ -108,6 +113,7 @@ impl Default for Options {
             progress: None,
             profile: None,
             rewrite: true,
+            backward_hops: None,
             procedures: Vec::new(),
             stream: None,
         }
