@@ -52,6 +52,41 @@ impl Hop {
     }
 }
 
+/// Every node's rows as plain slices. Read in place, each column is found
+/// in the snapshot's bytes (checked for its length and alignment) on every
+/// read; a walk that reads the rows of many nodes (a breadth-first search)
+/// finds them once here.
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    out_start: &'a [u32],
+    out: &'a [Hop],
+    in_start: &'a [u32],
+    inc: &'a [Hop],
+}
+
+impl<'a> Rows<'a> {
+    /// A node's outgoing relations.
+    #[inline]
+    pub fn outgoing(&self, n: NodeIndex) -> &'a [Hop] {
+        row(self.out_start, self.out, n)
+    }
+
+    /// A node's incoming relations.
+    #[inline]
+    pub fn incoming(&self, n: NodeIndex) -> &'a [Hop] {
+        row(self.in_start, self.inc, n)
+    }
+}
+
+#[inline]
+fn row<'a>(start: &[u32], hops: &'a [Hop], n: NodeIndex) -> &'a [Hop] {
+    let i = n.index();
+    match (start.get(i), start.get(i + 1)) {
+        (Some(&a), Some(&b)) => hops.get(a as usize..b as usize).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
 /// The columns are owned when built from a graph and read in place when
 /// the graph was opened from its snapshot (`Col`); the snapshot writes and
 /// reads them as they are, so the fields are public.
@@ -195,19 +230,21 @@ impl Adjacency {
 
     /// A node's outgoing relations.
     pub fn outgoing(&self, n: NodeIndex) -> &[Hop] {
-        let i = n.index();
-        match (self.out_start.get(i), self.out_start.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.out.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        self.rows().outgoing(n)
     }
 
     /// A node's incoming relations.
     pub fn incoming(&self, n: NodeIndex) -> &[Hop] {
-        let i = n.index();
-        match (self.in_start.get(i), self.in_start.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.inc.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
+        self.rows().incoming(n)
+    }
+
+    /// Every node's rows, their columns found once.
+    pub fn rows(&self) -> Rows<'_> {
+        Rows {
+            out_start: &self.out_start,
+            out: &self.out,
+            in_start: &self.in_start,
+            inc: &self.inc,
         }
     }
 

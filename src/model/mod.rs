@@ -28,7 +28,7 @@ use fxhash::FastMap;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
-pub use adjacency::{Adjacency, Hop, TypeId};
+pub use adjacency::{Adjacency, Hop, Rows, TypeId};
 pub use col::{Bytes, Cells, Col, StrCol};
 pub use date::{PartialDate, Precision, When};
 pub use props::Props;

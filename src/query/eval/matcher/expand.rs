@@ -3,6 +3,7 @@
 //! ends), over the adjacency rows (`hops`).
 
 use super::*;
+use crate::model::Rows;
 use crate::query::ir::{Op, PKind, SinglePlan};
 
 impl Exec<'_> {
@@ -428,10 +429,20 @@ impl Seen {
 /// their other end, in the order they were added: a merge of the node's
 /// outgoing and incoming rows (`model::Adjacency`), without allocating.
 pub(crate) fn hops<'g>(g: &'g Graph, from: NodeIndex, dir: Dir, types: &'g TypeFilter) -> Hops<'g> {
-    let adj = g.adjacency();
+    hops_in(g.adjacency().rows(), from, dir, types)
+}
+
+/// `hops` over rows found once (`Adjacency::rows`), for a walk that reads
+/// the rows of many nodes.
+pub(crate) fn hops_in<'g>(
+    rows: Rows<'g>,
+    from: NodeIndex,
+    dir: Dir,
+    types: &'g TypeFilter,
+) -> Hops<'g> {
     let (fwd, back) = match dir {
-        Dir::Out | Dir::Both => (adj.outgoing(from), adj.incoming(from)),
-        Dir::In => (adj.incoming(from), adj.outgoing(from)),
+        Dir::Out | Dir::Both => (rows.outgoing(from), rows.incoming(from)),
+        Dir::In => (rows.incoming(from), rows.outgoing(from)),
     };
     let both = dir == Dir::Both;
     // The other way round only for an undirected step or symmetric types.

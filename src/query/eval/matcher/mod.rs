@@ -27,7 +27,7 @@ use super::{Exec, Flow};
 use crate::model::fxhash::{FastMap, FastSet};
 use crate::model::{Graph, Hop, Path, TypeId, Value, names};
 
-pub(crate) use expand::hops;
+pub(crate) use expand::{hops, hops_in};
 
 /// Where the matches of a pattern go.
 pub(crate) enum Sink<'p> {

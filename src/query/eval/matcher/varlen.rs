@@ -37,6 +37,7 @@ impl Exec<'_> {
         // last hop meets most of the nodes a search reaches, and the check
         // from the bits costs what keeping the node would).
         let adjacency = self.graph.adjacency();
+        let rows = adjacency.rows();
         let end_mask = x.to_check.label_mask.filter(|_| !x.to_bound);
         let result = |v: NodeIndex| end_mask.is_none_or(|m| adjacency.label_bits(v) & m == m);
         while depth < max && !frontier.is_empty() {
@@ -56,7 +57,7 @@ impl Exec<'_> {
                     // Nothing to check per relation: one pass over the
                     // node's rows, its work counted at the end.
                     let mut n = 0;
-                    for h in hops(self.graph, u, x.dir, &x.types) {
+                    for h in hops_in(rows, u, x.dir, &x.types) {
                         n += 1;
                         let v = h.other();
                         if dist.get(v).is_none() {
@@ -71,7 +72,7 @@ impl Exec<'_> {
                     self.tick_many(n)?;
                     continue;
                 }
-                for h in hops(self.graph, u, x.dir, &x.types) {
+                for h in hops_in(rows, u, x.dir, &x.types) {
                     self.tick()?;
                     if dist.get(h.other()).is_some()
                         || (!plain
@@ -144,22 +145,23 @@ impl Exec<'_> {
             return Ok(None);
         };
         let adjacency = graph.adjacency();
+        let rows = adjacency.rows();
         let back = x.dir.flip();
         if force.is_none() {
-            let rows = |n: NodeIndex, dir: Dir| {
+            let row_len = |n: NodeIndex, dir: Dir| {
                 let (near, far) = match dir {
-                    Dir::Out | Dir::Both => (adjacency.outgoing(n), adjacency.incoming(n)),
-                    Dir::In => (adjacency.incoming(n), adjacency.outgoing(n)),
+                    Dir::Out | Dir::Both => (rows.outgoing(n), rows.incoming(n)),
+                    Dir::In => (rows.incoming(n), rows.outgoing(n)),
                 };
                 let both = dir == Dir::Both || !x.types.symmetric.is_empty();
                 near.len() + if both { far.len() } else { 0 }
             };
-            let forward: usize = frontier.iter().map(|&u| rows(u, x.dir)).sum();
+            let forward: usize = frontier.iter().map(|&u| row_len(u, x.dir)).sum();
             // Each end costs a look at least.
             if ends.len() >= forward {
                 return Ok(None);
             }
-            let backward: usize = ends.iter().map(|&v| rows(v, back)).sum();
+            let backward: usize = ends.iter().map(|&v| row_len(v, back)).sum();
             if backward >= forward {
                 return Ok(None);
             }
@@ -178,7 +180,7 @@ impl Exec<'_> {
             }
             let mut first = u64::MAX;
             let mut n = 0;
-            for h in hops(graph, v, back, &x.types) {
+            for h in hops_in(rows, v, back, &x.types) {
                 n += 1;
                 let p = place.get(h.other().index()).copied().unwrap_or(0);
                 if p != 0 {
