@@ -87,10 +87,24 @@ impl Exec<'_> {
         if whole {
             // Every relation of the node counts but those bound before: the
             // node's count (kept, as a node met again has the same), less
-            // those. The work is that of following each relation.
+            // those. The work is that of following each relation. A step
+            // right after a scan meets each node once (per row coming in):
+            // keeping its counts would only fill a map (`MATCH
+            // (p:Person)-[r]-() RETURN p, count(r)`).
             let key = (x as *const Expand as usize, from);
-            let n = match self.hop_counts.get(&key) {
-                Some(&n) => n,
+            let first_step = i == 1
+                && m.steps.first().is_some_and(|s| {
+                    matches!(&s.kind, StepKind::Node(n) if n.slot == x.from
+                        && matches!(n.source, NodeSource::Label(_) | NodeSource::All))
+                });
+            let kept = if first_step {
+                None
+            } else {
+                self.hop_counts.get(&key).copied()
+            };
+            let n = match kept {
+                Some(n) => n,
+                None if first_step => hops.count() as u64,
                 None => {
                     let n = hops.count() as u64;
                     if self.hop_counts.len() < MAX_KEPT_COUNTS {
