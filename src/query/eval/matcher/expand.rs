@@ -91,29 +91,27 @@ impl Exec<'_> {
             // right after a scan meets each node once (per row coming in):
             // keeping its counts would only fill a map (`MATCH
             // (p:Person)-[r]-() RETURN p, count(r)`).
-            let key = (x as *const Expand as usize, from);
-            let first_step = i == 1
+            let after_scan = i == 1
                 && m.steps.first().is_some_and(|s| {
                     matches!(&s.kind, StepKind::Node(n) if n.slot == x.from
                         && matches!(n.source, NodeSource::Label(_) | NodeSource::All))
                 });
-            let kept = if first_step {
-                None
+            let n = if after_scan {
+                hops.count() as u64
             } else {
-                self.hop_counts.get(&key).copied()
-            };
-            let n = match kept {
-                Some(n) => n,
-                None if first_step => hops.count() as u64,
-                None => {
-                    let n = hops.count() as u64;
-                    if self.hop_counts.len() < MAX_KEPT_COUNTS {
-                        // Held as any map the statement builds: counted
-                        // against its memory budget.
-                        self.hold(KEPT_COUNT_BYTES)?;
-                        self.hop_counts.insert(key, n);
+                let key = (x as *const Expand as usize, from);
+                match self.hop_counts.get(&key) {
+                    Some(&n) => n,
+                    None => {
+                        let n = hops.count() as u64;
+                        if self.hop_counts.len() < MAX_KEPT_COUNTS {
+                            // Held as any map the statement builds: counted
+                            // against its memory budget.
+                            self.hold(KEPT_COUNT_BYTES)?;
+                            self.hop_counts.insert(key, n);
+                        }
+                        n
                     }
-                    n
                 }
             };
             let bound = used
@@ -482,11 +480,19 @@ pub(crate) struct Hops<'g> {
     types: &'g TypeFilter,
 }
 
+impl Hops<'_> {
+    /// How many relations the walk reads: the rows it merges, before the
+    /// types and self-loops it passes over.
+    pub(crate) fn read_len(&self) -> usize {
+        self.fwd.len() + self.back.len()
+    }
+}
+
 impl Iterator for Hops<'_> {
     type Item = Hop;
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.fwd.len() + self.back.len()))
+        (0, Some(self.read_len()))
     }
 
     /// Without merging the two rows: what `Ends::Count` asks of a hub.

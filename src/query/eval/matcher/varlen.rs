@@ -148,14 +148,7 @@ impl Exec<'_> {
         let rows = adjacency.rows();
         let back = x.dir.flip();
         if force.is_none() {
-            let row_len = |n: NodeIndex, dir: Dir| {
-                let (near, far) = match dir {
-                    Dir::Out | Dir::Both => (rows.outgoing(n), rows.incoming(n)),
-                    Dir::In => (rows.incoming(n), rows.outgoing(n)),
-                };
-                let both = dir == Dir::Both || !x.types.symmetric.is_empty();
-                near.len() + if both { far.len() } else { 0 }
-            };
+            let row_len = |n: NodeIndex, dir: Dir| hops_in(rows, n, dir, &x.types).read_len();
             let forward: usize = frontier.iter().map(|&u| row_len(u, x.dir)).sum();
             // Each end costs a look at least.
             if ends.len() >= forward {
