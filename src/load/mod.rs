@@ -487,14 +487,17 @@ pub use crate::model::fxhash::{FastMap, FastSet, FxHasher};
 
 /// Maps `f` over `items` on every core, keeping the order.
 ///
-/// The calling thread works too: one thread fewer means one malloc arena
-/// fewer holding freed memory (glibc gives each thread its own).
+/// The calling thread waits for threads of its own and works on none of the
+/// items, even on one core or for one item: what they allocate (a file's text, its parsed form) is freed
+/// later by other threads, and mimalloc lets the threads that allocate next
+/// take over the pages of a thread that has ended, while the pages of the
+/// calling thread, which lives on, stay its own, holding freed memory.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
+    if threads == 0 {
+        return Vec::new();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
@@ -507,8 +510,8 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         done
     };
     let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut out = work();
+        let helpers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let mut out = Vec::new();
         for h in helpers {
             out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
@@ -583,6 +586,30 @@ impl PhaseTimer {
     pub fn files_read(&self) {
         if self.on {
             eprintln!("load: {} data files read", read::files_read());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::par_map;
+
+    /// Results come back in the items' order, and none is worked on by the
+    /// calling thread, whose pages would keep the memory that other threads
+    /// free later.
+    #[test]
+    fn par_map_keeps_order_and_leaves_the_calling_thread_free() {
+        let caller = std::thread::current().id();
+        for n in [0, 1, 2, 64] {
+            let items: Vec<usize> = (0..n).collect();
+            let out = par_map(&items, |&i| (i * 3, std::thread::current().id()));
+            let values: Vec<usize> = out.iter().map(|(v, _)| *v).collect();
+            assert_eq!(values, items.iter().map(|i| i * 3).collect::<Vec<_>>());
+            let on_caller = out.iter().filter(|(_, t)| *t == caller).count();
+            assert_eq!(
+                on_caller, 0,
+                "the calling thread worked on {on_caller} of {n} items"
+            );
         }
     }
 }
