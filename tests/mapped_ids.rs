@@ -10,8 +10,6 @@
 
 use eje::diag::SourceMap;
 use eje::load::Loaded;
-use eje::load::freshness::DataKey;
-use eje::load::snapshot::{self, Opened};
 use eje::model::schema::Schema;
 use eje::model::{Graph, Node, Props, Rel, Value};
 use eje::query::{Options, engine};
@@ -21,20 +19,9 @@ use std::sync::{Arc, Mutex};
 use eje::render::{Format, TableStyle, render, row_stream};
 use proptest::prelude::*;
 
-/// The graph of `loaded` written to a snapshot and opened in place.
-fn mapped(loaded: &Loaded) -> Graph {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    let key = DataKey::capture(&data, &[]).unwrap();
-    let path = dir.path().join("graph.snap");
-    snapshot::write(&path, &key, &data, &[], loaded).unwrap();
-    let Opened::Fresh(back) = snapshot::open(&path, &data, &[], &[]) else {
-        panic!("the snapshot just written opens")
-    };
-    assert!(back.graph.is_mapped());
-    back.graph
-}
+#[path = "common/mapped.rs"]
+mod common_mapped;
+use common_mapped::mapped;
 
 fn loaded(graph: Graph) -> Loaded {
     Loaded {

@@ -1358,6 +1358,7 @@ fn read_graph(snap: &SnapFile) -> Result<Graph, Damage> {
         label_bits: col(LABEL_BITS).and_then(|c| typed(c, LABEL_BITS, Some(n)))?,
         names: col(NAMES).and_then(|c| typed(c, NAMES, Some(h.names)))?,
         name_at: col(NAME_AT).and_then(|c| typed(c, NAME_AT, Some(n)))?,
+        names_text: std::sync::OnceLock::new(),
     };
     let parts = MappedParts {
         src: cols(REL_SRC, Some(r))?,

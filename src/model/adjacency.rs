@@ -12,6 +12,9 @@
 //! answers come out in the same order as a walk over petgraph's lists
 //! sorted by relation.
 
+use std::ops::Range;
+use std::sync::OnceLock;
+
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 use super::col::Col;
@@ -20,6 +23,94 @@ use super::{Node, Rel, RelType};
 
 /// A relation type's number in this graph.
 pub type TypeId = u32;
+
+/// The name buffer and where each node's name lies in it, for a buffer
+/// that is text (`Adjacency::name_view`). A name is text exactly when both
+/// its ends fall between characters, so the byte tests here answer as the
+/// same tests on `Adjacency::name`'s text.
+#[derive(Debug, Clone, Copy)]
+pub struct NameView<'a> {
+    names: &'a [u8],
+    at: &'a [[u32; 2]],
+}
+
+impl<'a> NameView<'a> {
+    /// Node `n`'s name as bytes and where it lies in the buffer, when
+    /// `Adjacency::name` gives it one.
+    #[inline]
+    pub fn name(&self, n: NodeIndex) -> Option<(Range<usize>, &'a [u8])> {
+        let &[at, len] = self.at.get(n.index())?;
+        if at == u32::MAX {
+            return None;
+        }
+        let (a, b) = (at as usize, (at as usize).checked_add(len as usize)?);
+        let between = |i: usize| {
+            i == self.names.len() || self.names.get(i).is_some_and(|&c| (c as i8) >= -0x40)
+        };
+        if !(between(a) && between(b)) {
+            return None;
+        }
+        Some((a..b, self.names.get(a..b)?))
+    }
+
+    /// How many nodes the view covers.
+    pub fn nodes(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Where `needle` (not empty) starts in the buffer, every place in
+    /// order, overlapping ones and those that run from one name into the
+    /// next included: one search over the buffer instead of one per name.
+    /// `None` once there are more places than `most`, as a needle met
+    /// everywhere would cost a search per byte.
+    pub fn places(&self, needle: &[u8], most: usize) -> Option<Places> {
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut starts = Vec::new();
+        let mut from = 0;
+        while let Some(i) = self.names.get(from..).and_then(|rest| finder.find(rest)) {
+            if starts.len() == most || needle.is_empty() {
+                return None;
+            }
+            starts.push(from + i);
+            from += i + 1;
+        }
+        Some(Places {
+            starts,
+            len: needle.len(),
+            next: 0,
+        })
+    }
+}
+
+/// Where a needle starts in a name buffer (`NameView::places`).
+#[derive(Debug, Clone)]
+pub struct Places {
+    starts: Vec<usize>,
+    len: usize,
+    /// The first start at or after the last range asked about: a scan asks
+    /// in node order, which is the buffer's order, so each start is passed
+    /// over once.
+    next: usize,
+}
+
+impl Places {
+    /// Whether the needle lies wholly inside `range` of the buffer.
+    #[inline]
+    pub fn within(&mut self, range: Range<usize>) -> bool {
+        let mut i = self.next;
+        if i > 0 && self.starts.get(i - 1).is_some_and(|&p| p >= range.start) {
+            // Back in the buffer: search again.
+            i = self.starts.partition_point(|&p| p < range.start);
+        }
+        while self.starts.get(i).is_some_and(|&p| p < range.start) {
+            i += 1;
+        }
+        self.next = i;
+        self.starts
+            .get(i)
+            .is_some_and(|&p| p + self.len <= range.end)
+    }
+}
 
 /// One relation seen from one of its ends: three plain numbers laid out
 /// as C lays them out, so a column of hops can be read in place from bytes
@@ -110,6 +201,9 @@ pub struct Adjacency {
     /// reads one buffer in order instead of each node's properties.
     pub names: Col<u8>,
     pub name_at: Col<[u32; 2]>,
+    /// Whether `names` is text as a whole, checked on first use
+    /// (`name_view`).
+    pub names_text: OnceLock<bool>,
 }
 
 impl Adjacency {
@@ -217,6 +311,7 @@ impl Adjacency {
         Adjacency {
             names: name_buf.into_bytes().into(),
             name_at: name_at.into(),
+            names_text: OnceLock::new(),
             labels,
             label_bits: label_bits.into(),
             types: names.iter().map(|t| t.to_string()).collect(),
@@ -274,6 +369,20 @@ impl Adjacency {
             .names
             .get(at as usize..(at as usize).checked_add(len as usize)?)?;
         std::str::from_utf8(bytes).ok()
+    }
+
+    /// The names' columns found once, for a scan that tests many names;
+    /// `None` unless the name buffer is text as a whole (checked once per
+    /// graph, so no name is checked again).
+    pub fn name_view(&self) -> Option<NameView<'_>> {
+        let names = self.names.as_slice();
+        let text = *self
+            .names_text
+            .get_or_init(|| std::str::from_utf8(names).is_ok());
+        text.then(|| NameView {
+            names,
+            at: self.name_at.as_slice(),
+        })
     }
 
     /// The number of a relation type, if any relation has it.
@@ -402,5 +511,78 @@ mod tests {
         assert_eq!(adj.name(c), None);
         assert_eq!(adj.type_id("NOPE"), None);
         assert!(adj.outgoing(NodeIndex::new(99)).is_empty());
+    }
+
+    /// An adjacency holding only names, as `Adjacency::build` lays them
+    /// out: `None` is a node without one.
+    fn names(names: &[Option<&str>]) -> Adjacency {
+        let mut buf = String::new();
+        let at = names
+            .iter()
+            .map(|n| match n {
+                Some(s) => {
+                    buf.push_str(s);
+                    [(buf.len() - s.len()) as u32, s.len() as u32]
+                }
+                None => [u32::MAX, 0],
+            })
+            .collect::<Vec<_>>();
+        Adjacency {
+            names: buf.into_bytes().into(),
+            name_at: at.into(),
+            ..Adjacency::default()
+        }
+    }
+
+    #[test]
+    fn a_name_view_gives_each_name_where_it_lies() {
+        let adj = names(&[Some("ab"), None, Some("ñe"), Some("")]);
+        let v = adj.name_view().expect("the names are text");
+        assert_eq!(v.nodes(), 4);
+        assert_eq!(v.name(NodeIndex::new(0)), Some((0..2, &b"ab"[..])));
+        assert_eq!(v.name(NodeIndex::new(1)), None);
+        assert_eq!(v.name(NodeIndex::new(2)), Some((2..5, "ñe".as_bytes())));
+        assert_eq!(v.name(NodeIndex::new(3)), Some((5..5, &b""[..])));
+        assert_eq!(v.name(NodeIndex::new(4)), None);
+        // A name whose end falls inside a character is not text.
+        let mut cut = names(&[Some("ñ")]);
+        cut.name_at = vec![[0u32, 1]].into();
+        let v = cut.name_view().expect("the buffer is text");
+        assert_eq!(v.name(NodeIndex::new(0)), None);
+        assert_eq!(cut.name(NodeIndex::new(0)), None);
+        // A buffer that is not text gives no view.
+        let bad = Adjacency {
+            names: vec![0xff, b'a'].into(),
+            name_at: vec![[1u32, 1]].into(),
+            ..Adjacency::default()
+        };
+        assert!(bad.name_view().is_none());
+    }
+
+    #[test]
+    fn places_count_a_needle_only_inside_one_name() {
+        // "ba" + "aab" + "b": "aa" starts in the first name and in the
+        // second; only the second holds it whole. "ab" runs from the
+        // second into the third as well as lying inside the second.
+        let adj = names(&[Some("ba"), Some("aab"), Some("b")]);
+        let v = adj.name_view().unwrap();
+        let range = |i| v.name(NodeIndex::new(i)).unwrap().0;
+        let mut aa = v.places(b"aa", 10).unwrap();
+        assert!(!aa.within(range(0)));
+        assert!(aa.within(range(1)));
+        assert!(!aa.within(range(2)));
+        let mut bb = v.places(b"bb", 10).unwrap();
+        assert!(
+            (0..3).all(|i| !bb.within(range(i))),
+            "`bb` runs across names only"
+        );
+        let mut b = v.places(b"b", 10).unwrap();
+        assert!((0..3).all(|i| b.within(range(i))));
+        // Asked out of the buffer's order, the answers are the same.
+        assert!([2, 0, 1, 0].into_iter().all(|i| b.within(range(i))));
+        assert!(aa.within(range(1)) && !aa.within(range(0)) && aa.within(range(1)));
+        // More places than allowed, or an empty needle: no places.
+        assert!(v.places(b"b", 2).is_none());
+        assert!(v.places(b"", 10).is_none());
     }
 }
