@@ -137,6 +137,40 @@ impl StrCol {
     }
 }
 
+impl StrCol {
+    /// The columns found once, for a search that reads many strings.
+    #[inline]
+    pub fn view(&self) -> StrView<'_> {
+        StrView {
+            offsets: self.offsets.as_slice(),
+            bytes: self.bytes.as_slice(),
+        }
+    }
+}
+
+/// A `StrCol`'s columns as plain slices (`StrCol::view`).
+#[derive(Debug, Clone, Copy)]
+pub struct StrView<'a> {
+    offsets: &'a [u64],
+    bytes: &'a [u8],
+}
+
+impl<'a> StrView<'a> {
+    /// String `i`'s bytes; empty past the end. Strings compare by their
+    /// bytes as `str`s do, so a search over strings sorted as text needs
+    /// no check that each is text: the one it finds equal to a `str` is.
+    #[inline]
+    pub fn bytes(&self, i: usize) -> &'a [u8] {
+        let (Some(&a), Some(&b)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
+            return b"";
+        };
+        let (Ok(a), Ok(b)) = (usize::try_from(a), usize::try_from(b)) else {
+            return b"";
+        };
+        self.bytes.get(a..b).unwrap_or(b"")
+    }
+}
+
 /// How many cells share one chunk of a `Cells` table.
 const CHUNK: usize = 64;
 
@@ -236,6 +270,11 @@ mod tests {
         assert_eq!(
             (s.get(0), s.get(1), s.get(2), s.get(3)),
             (Some("ab"), Some(""), Some("çd"), None)
+        );
+        let v = s.view();
+        assert_eq!(
+            (v.bytes(0), v.bytes(1), v.bytes(2), v.bytes(3)),
+            (&b"ab"[..], &b""[..], "çd".as_bytes(), &b""[..])
         );
         let cells: Cells<String> = Cells::new(3000);
         assert_eq!(cells.touched_chunks(), 0);

@@ -655,11 +655,11 @@ impl Graph {
             Store::Built(b) => b.by_id.get(id).copied(),
             Store::Mapped(m) => {
                 let p = &m.parts;
-                let at = p
-                    .id_order
-                    .binary_search_by(|&n| p.ids.get(n as usize).unwrap_or("").cmp(id))
+                let (ids, order) = (p.ids.view(), p.id_order.as_slice());
+                let at = order
+                    .binary_search_by(|&n| ids.bytes(n as usize).cmp(id.as_bytes()))
                     .ok()?;
-                Some(NodeIndex::new(p.id_order[at] as usize))
+                Some(NodeIndex::new(order[at] as usize))
             }
         }
     }
@@ -785,9 +785,10 @@ pub enum Resolution {
 /// The index of `key` among sorted strings.
 fn binary_search_str(sorted: &StrCol, key: &str) -> Option<usize> {
     let (mut lo, mut hi) = (0, sorted.len());
+    let strings = sorted.view();
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        match sorted.get(mid).unwrap_or("").cmp(key) {
+        match strings.bytes(mid).cmp(key.as_bytes()) {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
             std::cmp::Ordering::Equal => return Some(mid),

@@ -55,6 +55,7 @@ impl Exec<'_> {
         let mut bwd: FastMap<NodeIndex, (NodeIndex, EdgeIndex)> =
             FastMap::with_capacity_and_hasher(64, Default::default());
         let (mut ff, mut bf) = (vec![a], vec![b]);
+        let rows = self.graph.adjacency().rows();
         let mut depth = 0;
         while !ff.is_empty() && !bf.is_empty() && depth < s.max {
             depth += 1;
@@ -67,7 +68,7 @@ impl Exec<'_> {
             let mut next = Vec::new();
             let mut meet = None;
             'layer: for &u in frontier.iter() {
-                for h in hops(self.graph, u, dir, &s.types) {
+                for h in hops_in(rows, u, dir, &s.types) {
                     let (e, v) = (h.rel(), h.other());
                     self.tick()?;
                     if v == root || mine.contains_key(&v) || !self.rel_ok(e, &s.rel_props, row)? {
@@ -111,12 +112,13 @@ impl Exec<'_> {
         let mut dist: FastMap<NodeIndex, u32> = FastMap::from_iter([(a, 0)]);
         let mut parents: FastMap<NodeIndex, Vec<(NodeIndex, EdgeIndex)>> = FastMap::default();
         let mut frontier = vec![a];
+        let rows = self.graph.adjacency().rows();
         let mut depth = 0;
         while !frontier.is_empty() && depth < s.max && !dist.contains_key(&b) {
             depth += 1;
             let mut next = Vec::new();
             for &u in &frontier {
-                for h in hops(self.graph, u, s.dir, &s.types) {
+                for h in hops_in(rows, u, s.dir, &s.types) {
                     let (e, v) = (h.rel(), h.other());
                     self.tick()?;
                     if !self.rel_ok(e, &s.rel_props, row)? {
