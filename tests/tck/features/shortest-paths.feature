@@ -116,3 +116,15 @@ Feature: Shortest paths - shortestPath and allShortestPaths, which the TCK lacks
       RETURN p
       """
     Then a SyntaxError should be raised at compile time: InvalidShortestPathPattern
+
+  Scenario: [11] A property map on the relations keeps a node reached only through others
+    Given the roads graph
+    When executing query:
+      """
+      MATCH p = shortestPath((d:Town {name: 'd'})-[* {km: 1}]-(c:Town {name: 'c'}))
+      RETURN length(p) AS n, [x IN nodes(p) | x.name] AS towns
+      """
+    Then the result should be, in any order:
+      | n | towns                     |
+      | 4 | ['d', 'f', 'e', 'a', 'c'] |
+    And no side effects

@@ -1,6 +1,8 @@
 //! `shortestPath` and `allShortestPaths` between two bound nodes, by
 //! breadth-first search.
 
+use std::collections::hash_map::Entry;
+
 use super::*;
 
 impl Exec<'_> {
@@ -56,6 +58,8 @@ impl Exec<'_> {
             FastMap::with_capacity_and_hasher(64, Default::default());
         let (mut ff, mut bf) = (vec![a], vec![b]);
         let rows = self.graph.adjacency().rows();
+        // The next layer is made in the last one's buffer.
+        let mut next = Vec::new();
         let mut depth = 0;
         while !ff.is_empty() && !bf.is_empty() && depth < s.max {
             depth += 1;
@@ -65,16 +69,24 @@ impl Exec<'_> {
             } else {
                 (&mut bf, s.dir.flip(), &mut bwd, b, &fwd, a)
             };
-            let mut next = Vec::new();
+            next.clear();
             let mut meet = None;
             'layer: for &u in frontier.iter() {
                 for h in hops_in(rows, u, dir, &s.types) {
                     let (e, v) = (h.rel(), h.other());
                     self.tick()?;
-                    if v == root || mine.contains_key(&v) || !self.rel_ok(e, &s.rel_props, row)? {
+                    if v == root {
                         continue;
                     }
-                    mine.insert(v, (u, e));
+                    // One look-up for a node met first: the slot found is
+                    // the one filled.
+                    let Entry::Vacant(slot) = mine.entry(v) else {
+                        continue;
+                    };
+                    if !self.rel_ok(e, &s.rel_props, row)? {
+                        continue;
+                    }
+                    slot.insert((u, e));
                     if v == their_root || theirs.contains_key(&v) {
                         meet = Some(v);
                         break 'layer;
@@ -82,7 +94,7 @@ impl Exec<'_> {
                     next.push(v);
                 }
             }
-            *frontier = next;
+            std::mem::swap(frontier, &mut next);
             if let Some(v) = meet {
                 let path = join_paths(v, a, b, &fwd, &bwd);
                 return Ok((path.rels.len() as u32 >= s.min).then_some(path));
