@@ -488,10 +488,11 @@ pub use crate::model::fxhash::{FastMap, FastSet, FxHasher};
 /// Maps `f` over `items` on every core, keeping the order.
 ///
 /// The calling thread waits for threads of its own and works on none of the
-/// items, even on one core or for one item: what they allocate (a file's text, its parsed form) is freed
-/// later by other threads, and mimalloc lets the threads that allocate next
-/// take over the pages of a thread that has ended, while the pages of the
-/// calling thread, which lives on, stay its own, holding freed memory.
+/// items, even on one core or for one item: what they allocate (a file's
+/// text, its parsed form) is freed later by other threads, and mimalloc
+/// lets the threads that allocate next take over the pages of a thread that
+/// has ended, while the pages of the calling thread, which lives on, stay
+/// its own, holding freed memory.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
