@@ -64,11 +64,14 @@ impl<'a> NameView<'a> {
     /// `None` once there are more places than `most`, as a needle met
     /// everywhere would cost a search per byte.
     pub fn places(&self, needle: &[u8], most: usize) -> Option<Places> {
+        if needle.is_empty() {
+            return None;
+        }
         let finder = memchr::memmem::Finder::new(needle);
         let mut starts = Vec::new();
         let mut from = 0;
         while let Some(i) = self.names.get(from..).and_then(|rest| finder.find(rest)) {
-            if starts.len() == most || needle.is_empty() {
+            if starts.len() == most {
                 return None;
             }
             starts.push(from + i);

@@ -292,20 +292,23 @@ impl Exec<'_> {
             }
             _ => None,
         };
+        // A name and, from the view, where it lies in the buffer (`places`
+        // is only made from the view).
+        let mut name_fails = |name: &[u8], range: Option<std::ops::Range<usize>>| match op {
+            BinaryOp::StartsWith => !name.starts_with(needle),
+            BinaryOp::EndsWith => !name.ends_with(needle),
+            _ => match (&mut places, range) {
+                (Some(p), Some(range)) => !p.within(range),
+                _ => finder.find(name).is_none(),
+            },
+        };
         let mut fails = |ix: NodeIndex| match view {
-            Some(v) => v.name(ix).is_some_and(|(range, name)| match op {
-                BinaryOp::StartsWith => !name.starts_with(needle),
-                BinaryOp::EndsWith => !name.ends_with(needle),
-                _ => match &mut places {
-                    Some(p) => !p.within(range),
-                    None => finder.find(name).is_none(),
-                },
-            }),
-            None => adj.name(ix).is_some_and(|name| match op {
-                BinaryOp::StartsWith => !name.starts_with(text),
-                BinaryOp::EndsWith => !name.ends_with(text),
-                _ => finder.find(name.as_bytes()).is_none(),
-            }),
+            Some(v) => v
+                .name(ix)
+                .is_some_and(|(range, name)| name_fails(name, Some(range))),
+            None => adj
+                .name(ix)
+                .is_some_and(|name| name_fails(name.as_bytes(), None)),
         };
         let mut skipped = 0;
         for ix in nodes {
