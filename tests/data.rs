@@ -145,7 +145,7 @@ fn every_facet_citation_names_its_entity_or_says_why() {
     for (file, d) in &dossiers {
         for e in &d.entities {
             for c in &e.cite {
-                for fact in &c.states {
+                for fact in c.states() {
                     let entity = match fact {
                         Fact::At => e.at.as_deref().expect("`At` on an event with a place"),
                         Fact::Who(p) => p,
@@ -153,8 +153,8 @@ fn every_facet_citation_names_its_entity_or_says_why() {
                     };
                     facets += 1;
                     let named = names(entity).iter().any(|n| mentions(&c.quote, n))
-                        || c.refers_as.iter().any(|r| mentions(&c.quote, r));
-                    if !named && c.note.is_none() {
+                        || c.refers_as().iter().any(|r| mentions(&c.quote, r));
+                    if !named && c.note().is_none() {
                         failures.push(format!("{file}: `{}`: “{}” ({fact:?})", e.id, c.quote));
                     }
                 }

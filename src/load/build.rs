@@ -492,7 +492,7 @@ impl Builder {
         Cite {
             source,
             quote: self.text(&c.quote),
-            claimant: c.claimant.as_ref().map(|cl| self.text(claimant_text(cl))),
+            claimant: c.claimant().map(|cl| self.text(claimant_text(cl))),
             hedge: c.hedge,
         }
     }
@@ -579,14 +579,14 @@ impl Builder {
     /// `sources`: the sources of the claim's citations (see `cite`).
     fn claim_rel(&mut self, c: &ClaimSpec<'_>, rivals: &[String], sources: &[u32]) -> Rel {
         let mut props = Props::with_capacity(16);
-        for (k, v) in c.props.iter().flat_map(|p| p.iter()) {
+        for (k, v) in c.props().into_iter().flatten() {
             props.insert(k.clone(), prop_value(v));
         }
-        if let Some(id) = &c.id {
-            props.insert_shared(self.k.id, Arc::new(Value::from(&***id)));
+        if let Some(id) = c.id() {
+            props.insert_shared(self.k.id, Arc::new(Value::from(&**id)));
         }
         self.put_when(&mut props, c.when.as_ref());
-        if let Some(q) = &c.quantity {
+        if let Some(q) = c.quantity() {
             let num = |f: f64| {
                 Arc::new(if f.fract() == 0.0 && f.abs() < 9e15 {
                     Value::Int(f as i64)
@@ -611,7 +611,7 @@ impl Builder {
         }
         self.put_known_until(&mut props, c.when.as_ref(), c.cite.iter());
         self.put_evidence(&mut props, c.cite.iter(), sources);
-        let (rank, reason) = match c.rank.as_deref() {
+        let (rank, reason) = match c.rank() {
             Some(RankSpec::Preferred) => ("preferred", None),
             Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r)),
             Some(RankSpec::Normal) | None => ("normal", None),
@@ -629,8 +629,8 @@ impl Builder {
                 )),
             );
         }
-        if let Some(n) = &c.note {
-            props.insert_shared(self.k.note, Arc::new(Value::from(&***n)));
+        if let Some(n) = c.note() {
+            props.insert_shared(self.k.note, Arc::new(Value::from(&**n)));
         }
         props.insert_shared(self.k.derived, self.bool(false));
         props.shrink_exact();
@@ -754,8 +754,8 @@ pub fn build(
                         if s == u32::MAX || o == u32::MAX {
                             continue;
                         }
-                        let r = match &c.id {
-                            Some(id) => rivals.get(&***id).map_or(&empty[..], Vec::as_slice),
+                        let r = match c.id() {
+                            Some(id) => rivals.get(&**id).map_or(&empty[..], Vec::as_slice),
                             None => &empty[..],
                         };
                         let numbers = sources.get(first..cite).unwrap_or(&[]);
@@ -884,8 +884,8 @@ fn rivals<'d>(files: impl Iterator<Item = &'d DataFile<'d>>) -> BTreeMap<String,
     let mut rivals: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in files {
         for c in &d.claims {
-            if let Some(id) = &c.id {
-                for other in &c.conflicts_with {
+            if let Some(id) = c.id() {
+                for other in c.conflicts_with() {
                     rivals
                         .entry(id.to_string())
                         .or_default()

@@ -38,7 +38,7 @@ pub fn citations<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<CiteRef> {
             }
         }
         for claim in &data.claims {
-            let owner = match &claim.id {
+            let owner = match claim.id() {
                 Some(id) => id.to_string(),
                 None => format!("{} {} {}", claim.subject, claim.relation, claim.object),
             };

@@ -103,17 +103,17 @@ pub fn weakest<'x, 'y: 'x>(cites: impl IntoIterator<Item = &'x CitationSpec<'y>>
 
 /// Whether a citation of an event states its place.
 pub fn states_at(c: &CitationSpec<'_>) -> bool {
-    c.states.contains(&Fact::At)
+    c.states().contains(&Fact::At)
 }
 
 /// Whether a citation of an event states its date.
 pub fn states_when(c: &CitationSpec<'_>) -> bool {
-    c.states.contains(&Fact::When)
+    c.states().contains(&Fact::When)
 }
 
 /// Whether a citation of an event states that `entity` took part.
 pub fn states_who(c: &CitationSpec<'_>, entity: &str) -> bool {
-    c.states
+    c.states()
         .iter()
         .any(|f| matches!(f, Fact::Who(p) if p == entity))
 }

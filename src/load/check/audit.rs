@@ -106,12 +106,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         relation: &str,
         ends: [&str; 2],
     ) -> Option<AuditItem> {
-        if c.note.is_some() {
+        if c.note().is_some() {
             return None;
         }
         let quote = normalize(&c.quote);
         let said = |s: &str| mentions_key(&quote, &normalize(s));
-        if c.refers_as.iter().any(|r| said(r)) {
+        if c.refers_as().iter().any(|r| said(r)) {
             return None;
         }
         let names = |id: &str| {

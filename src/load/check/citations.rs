@@ -9,7 +9,7 @@ use crate::model::names::{mentions_key, normalize};
 
 /// Who speaks in a citation: its claimant, or the outlet itself (`None`).
 fn voice<'s>(c: &'s CitationSpec<'_>) -> Option<&'s str> {
-    c.claimant.as_deref().map(|cl| match cl {
+    c.claimant().map(|cl| match cl {
         ClaimantSpec::Entity(s) | ClaimantSpec::Unnamed(s) => &**s,
     })
 }
@@ -57,7 +57,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 );
             }
         }
-        if let Some(ClaimantSpec::Entity(id)) = c.claimant.as_deref() {
+        if let Some(ClaimantSpec::Entity(id)) = c.claimant() {
             let s = self.span(
                 fi,
                 section,
@@ -71,7 +71,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             );
             self.check_ref(fi, s, id, Section::Entity, "claimant");
         }
-        if section == Section::Claim && !c.states.is_empty() {
+        if section == Section::Claim && !c.states().is_empty() {
             let s = at(self, "states");
             self.err(
                 "states-on-claim",
@@ -83,12 +83,12 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         }
         // Most citations name nobody otherwise: normalise the quote only
         // for those that do.
-        let quote = if c.refers_as.is_empty() {
+        let quote = if c.refers_as().is_empty() {
             String::new()
         } else {
             normalize(&c.quote)
         };
-        for (k, r) in c.refers_as.iter().enumerate() {
+        for (k, r) in c.refers_as().iter().enumerate() {
             if !mentions_key(&quote, &normalize(r)) {
                 let s = self.span(
                     fi,

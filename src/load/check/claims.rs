@@ -90,7 +90,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                     _ => "write `when: Span(from: ..., to: ...)`".into(),
                 });
             }
-            if let Some(q) = &c.quantity {
+            if let Some(q) = c.quantity() {
                 self.check_quantity(fi, i, q, rel.unit.as_deref(), &rel.name);
             }
         } else if let Some(w) = &c.when {
@@ -100,7 +100,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             fi,
             Section::Claim,
             i,
-            c.props.iter().flat_map(|p| p.keys()).collect(),
+            c.props().into_iter().flat_map(|p| p.keys()).collect(),
             RESERVED_REL_PROPS,
         );
         if c.cite.is_empty() {
@@ -116,7 +116,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             let all: Vec<usize> = (0..c.cite.len()).collect();
             self.check_voices(fi, Section::Claim, i, &all, "this claim");
         }
-        if let Some(RankSpec::Deprecated(reason)) = c.rank.as_deref()
+        if let Some(RankSpec::Deprecated(reason)) = c.rank()
             && reason.trim().is_empty()
         {
             let span = self.span(fi, Section::Claim, i, &[Step::Field("rank")]);
@@ -128,14 +128,14 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             )
             .help = Some("write `rank: Deprecated(\"why\")`".into());
         }
-        for (j, other) in c.conflicts_with.iter().enumerate() {
+        for (j, other) in c.conflicts_with().iter().enumerate() {
             let span = self.span(
                 fi,
                 Section::Claim,
                 i,
                 &[Step::Field("conflicts_with"), Step::Index(j)],
             );
-            if c.id.as_deref().map(|id| &**id) == Some(&**other) {
+            if c.id().map(|id| &**id) == Some(&**other) {
                 self.err(
                     "self-conflict",
                     "a claim cannot conflict with itself".into(),

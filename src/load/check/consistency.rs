@@ -66,7 +66,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
         let mut groups: BTreeMap<Key<'_>, Vec<(usize, usize)>> = BTreeMap::new();
         for (fi, d) in self.dossiers.iter().enumerate() {
             for (i, c) in d.data.claims.iter().enumerate() {
-                if c.quantity.is_some() {
+                if c.quantity().is_some() {
                     groups
                         .entry((&c.subject, &c.relation, &c.object))
                         .or_default()
@@ -80,7 +80,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                 for &(fb, ib) in &list[a + 1..] {
                     let ca = &self.dossiers[fa].data.claims[ia];
                     let cb = &self.dossiers[fb].data.claims[ib];
-                    let (qa, qb) = (ca.quantity.as_ref(), cb.quantity.as_ref());
+                    let (qa, qb) = (ca.quantity(), cb.quantity());
                     let differ = match (qa, qb) {
                         (Some(x), Some(y)) => {
                             x.unit == y.unit && (x.value, x.low, x.high) != (y.value, y.low, y.high)
@@ -92,10 +92,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
                         _ => true,
                     };
                     let linked = |c: &ClaimSpec, other: &ClaimSpec| {
-                        other
-                            .id
-                            .as_ref()
-                            .is_some_and(|id| c.conflicts_with.contains(id))
+                        other.id().is_some_and(|id| c.conflicts_with().contains(id))
                     };
                     if differ && overlapping && !linked(ca, cb) && !linked(cb, ca) {
                         warnings.push((fb, ib, fa, ia));

@@ -40,7 +40,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
             .collect();
         let uses_states = events
             .iter()
-            .any(|&i| entities[i].cite.iter().any(|c| !c.states.is_empty()));
+            .any(|&i| entities[i].cite.iter().any(|c| !c.states().is_empty()));
         match events.first() {
             None => {}
             Some(&first) if !uses_states => self.report_old_form(fi, first, events.len()),
@@ -89,7 +89,7 @@ impl<'c, 'a: 'c> Ctx<'c, 'a> {
     fn check_event_facets(&mut self, fi: usize, i: usize, e: &'c EntitySpec<'a>) {
         let participants: Vec<&str> = e.participants.iter().map(|p| &*p.entity).collect();
         for (j, c) in e.cite.iter().enumerate() {
-            for (k, fact) in c.states.iter().enumerate() {
+            for (k, fact) in c.states().iter().enumerate() {
                 let missing = match fact {
                     Fact::At if e.at.is_none() => Some(("a place", "`at`")),
                     Fact::When if e.when.is_none() => Some(("a date", "`when`")),

@@ -47,7 +47,7 @@ impl<'c> Shared<'c, '_> {
                     d.data
                         .claims
                         .iter()
-                        .map(|c| c.id.as_deref().map(|id| &**id))
+                        .map(|c| c.id().map(|id| &**id))
                         .collect(),
                 ),
             ];

@@ -125,7 +125,7 @@ impl Suggesters {
                         }
                     }
                     Section::Claim => {
-                        for c in d.data.claims.iter().filter_map(|c| c.id.as_ref()) {
+                        for c in d.data.claims.iter().filter_map(|c| c.id()) {
                             s.add_target(c, None);
                         }
                     }
