@@ -360,6 +360,9 @@ fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> usize {
 }
 
 /// Builds nodes and relations, sharing equal values and strings.
+/// Properties as they are gathered, before `Props::from_entries` sorts them.
+type Gather = Vec<(Key, Arc<Value>)>;
+
 struct Builder {
     k: Keys,
     strs: FastMap<Box<str>, Arc<Value>>,
@@ -373,6 +376,9 @@ struct Builder {
     f: Arc<Value>,
     /// Each source's publication date, for `known_until`.
     published: Arc<FastMap<Box<str>, PartialDate>>,
+    /// The list a node's or relation's properties are gathered in, kept
+    /// between them for its room (`props_of`).
+    gather: Gather,
     /// Every source's id, in the order of all sources: what a claim's
     /// citation points to by number once `check` has resolved it (no
     /// lookup by text). This builder's own handle (see `Evidence`).
@@ -391,6 +397,7 @@ impl Builder {
             types: FastMap::default(),
             t: Arc::new(Value::Bool(true)),
             f: Arc::new(Value::Bool(false)),
+            gather: Vec::new(),
         }
     }
 
@@ -437,19 +444,19 @@ impl Builder {
     }
 
     /// `date` for a point, `start`/`end` for a span.
-    fn put_when(&mut self, props: &mut Props, when: Option<&WhenSpec<'_>>) {
+    fn put_when(&mut self, props: &mut Gather, when: Option<&WhenSpec<'_>>) {
         match when {
             Some(WhenSpec::On(d)) => {
                 if let Some(v) = self.date(d) {
-                    props.insert_shared(self.k.date, v);
+                    props.push((self.k.date, v));
                 }
             }
             Some(WhenSpec::Span { from, to }) => {
                 if let Some(v) = from.as_deref().and_then(|d| self.date(d)) {
-                    props.insert_shared(self.k.start, v);
+                    props.push((self.k.start, v));
                 }
                 if let Some(v) = to.as_deref().and_then(|d| self.date(d)) {
-                    props.insert_shared(self.k.end, v);
+                    props.push((self.k.end, v));
                 }
             }
             None => {}
@@ -461,7 +468,7 @@ impl Builder {
     /// `known_until`.
     fn put_known_until<'x, 'y: 'x>(
         &mut self,
-        props: &mut Props,
+        props: &mut Gather,
         when: Option<&WhenSpec<'_>>,
         cites: impl Iterator<Item = &'x CitationSpec<'y>>,
     ) {
@@ -478,7 +485,7 @@ impl Builder {
                 .entry(d)
                 .or_insert_with(|| Arc::new(Value::Date(d)))
                 .clone();
-            props.insert_shared(self.k.known_until, v);
+            props.push((self.k.known_until, v));
         }
     }
 
@@ -497,54 +504,54 @@ impl Builder {
         }
     }
 
-    /// The evidence properties shared by claims and event expansions.
-    /// `numbers`: the sources of `cites` by their place among all sources
-    /// (see `cite`), or empty.
+    /// The evidence properties shared by claims and event expansions: the
+    /// weakest hedge, gathered into `props`, and the citations, returned to
+    /// be set as the deferred group once the rest is gathered. `numbers`:
+    /// the sources of `cites` by their place among all sources (see
+    /// `cite`), or empty.
     fn put_evidence<'x, 'y: 'x>(
         &mut self,
-        props: &mut Props,
+        props: &mut Gather,
         cites: impl Iterator<Item = &'x CitationSpec<'y>> + Clone,
         numbers: &[u32],
-    ) {
+    ) -> Evidence {
         if let Some(h) = weakest(cites.clone()) {
             let v = self.str(hedge_name(h));
-            props.insert_shared(self.k.hedge, v);
+            props.push((self.k.hedge, v));
         }
         let cites = cites
             .enumerate()
             .map(|(j, c)| self.cite(c, numbers.get(j).copied()))
             .collect();
-        props.set_deferred(Evidence {
+        Evidence {
             sources: self.sources.clone(),
             cites,
-        });
+        }
     }
 
     fn entity_node(&mut self, schema: &Schema, e: &EntitySpec<'_>) -> Node {
-        // Room for every key set below, given back at the end (see
-        // `claim_rel`): grown one key at a time, it was reallocated thrice.
-        let mut props = Props::with_capacity(e.props.len() + 12);
+        let mut props = std::mem::take(&mut self.gather);
         for (k, v) in &e.props {
-            props.insert(k.clone(), prop_value(v));
+            props.push((intern(k), Arc::new(prop_value(v))));
         }
         let k = &self.k;
-        props.insert_shared(k.id, Arc::new(Value::from(&*e.id)));
-        props.insert_shared(k.name, Arc::new(Value::from(&*e.name)));
+        props.push((k.id, Arc::new(Value::from(&*e.id))));
+        props.push((k.name, Arc::new(Value::from(&*e.name))));
         let (kind_key, aliases_key) = (k.kind, k.aliases);
         let (description_key, note_key) = (k.description, k.note);
         let kind = self.str(&e.kind);
-        props.insert_shared(kind_key, kind);
-        props.insert_shared(
+        props.push((kind_key, kind));
+        props.push((
             aliases_key,
             Arc::new(Value::List(
                 e.aliases.iter().map(|a| Value::from(&**a)).collect(),
             )),
-        );
+        ));
         if let Some(d) = &e.description {
-            props.insert_shared(description_key, Arc::new(Value::from(&**d)));
+            props.push((description_key, Arc::new(Value::from(&**d))));
         }
         if let Some(n) = &e.note {
-            props.insert_shared(note_key, Arc::new(Value::from(&**n)));
+            props.push((note_key, Arc::new(Value::from(&**n))));
         }
         self.put_when(&mut props, e.when.as_ref());
         self.put_known_until(&mut props, e.when.as_ref(), e.cite.iter());
@@ -560,10 +567,10 @@ impl Builder {
                 }
             }
             let citations = ev.refs().map(|c| c.to_value()).collect();
-            props.insert_shared(self.k.sources, Arc::new(Value::List(sources)));
-            props.insert_shared(self.k.citations, Arc::new(Value::List(citations)));
+            props.push((self.k.sources, Arc::new(Value::List(sources))));
+            props.push((self.k.citations, Arc::new(Value::List(citations))));
         }
-        props.shrink_exact();
+        let props = self.props_of(props, None);
         let labels = schema
             .lineage(&e.kind)
             .into_iter()
@@ -578,12 +585,12 @@ impl Builder {
 
     /// `sources`: the sources of the claim's citations (see `cite`).
     fn claim_rel(&mut self, c: &ClaimSpec<'_>, rivals: &[String], sources: &[u32]) -> Rel {
-        let mut props = Props::with_capacity(16);
+        let mut props = std::mem::take(&mut self.gather);
         for (k, v) in c.props().into_iter().flatten() {
-            props.insert(k.clone(), prop_value(v));
+            props.push((intern(k), Arc::new(prop_value(v))));
         }
         if let Some(id) = c.id() {
-            props.insert_shared(self.k.id, Arc::new(Value::from(&**id)));
+            props.push((self.k.id, Arc::new(Value::from(&**id))));
         }
         self.put_when(&mut props, c.when.as_ref());
         if let Some(q) = c.quantity() {
@@ -596,44 +603,44 @@ impl Builder {
             };
             // `quantity` is the exact figure only; a bound is not one.
             if let Some(v) = q.value {
-                props.insert_shared(self.k.quantity, num(v));
+                props.push((self.k.quantity, num(v)));
             }
             if let Some(v) = q.low {
-                props.insert_shared(self.k.quantity_low, num(v));
+                props.push((self.k.quantity_low, num(v)));
             }
             if let Some(v) = q.high {
-                props.insert_shared(self.k.quantity_high, num(v));
+                props.push((self.k.quantity_high, num(v)));
             }
-            props.insert_shared(self.k.approx, self.bool(q.approx));
+            props.push((self.k.approx, self.bool(q.approx)));
             let unit = self.str(&q.unit);
-            props.insert_shared(self.k.unit, unit);
-            props.insert_shared(self.k.quantity_text, Arc::new(Value::from(&*q.text)));
+            props.push((self.k.unit, unit));
+            props.push((self.k.quantity_text, Arc::new(Value::from(&*q.text))));
         }
         self.put_known_until(&mut props, c.when.as_ref(), c.cite.iter());
-        self.put_evidence(&mut props, c.cite.iter(), sources);
+        let evidence = self.put_evidence(&mut props, c.cite.iter(), sources);
         let (rank, reason) = match c.rank() {
             Some(RankSpec::Preferred) => ("preferred", None),
             Some(RankSpec::Deprecated(r)) => ("deprecated", Some(r)),
             Some(RankSpec::Normal) | None => ("normal", None),
         };
         let rank = self.str(rank);
-        props.insert_shared(self.k.rank, rank);
+        props.push((self.k.rank, rank));
         if let Some(r) = reason {
-            props.insert_shared(self.k.rank_reason, Arc::new(Value::from(&**r)));
+            props.push((self.k.rank_reason, Arc::new(Value::from(&**r))));
         }
         if !rivals.is_empty() {
-            props.insert_shared(
+            props.push((
                 self.k.conflicts_with,
                 Arc::new(Value::List(
                     rivals.iter().map(|r| Value::from(r.as_str())).collect(),
                 )),
-            );
+            ));
         }
         if let Some(n) = c.note() {
-            props.insert_shared(self.k.note, Arc::new(Value::from(&**n)));
+            props.push((self.k.note, Arc::new(Value::from(&**n))));
         }
-        props.insert_shared(self.k.derived, self.bool(false));
-        props.shrink_exact();
+        props.push((self.k.derived, self.bool(false)));
+        let props = self.props_of(props, Some(evidence));
         Rel {
             rel_type: self.rel_type(&c.relation),
             props,
@@ -649,19 +656,30 @@ impl Builder {
         derived: bool,
         backs: impl Fn(&CitationSpec<'_>) -> bool,
     ) -> Props {
-        let mut props = Props::new();
+        let mut props = std::mem::take(&mut self.gather);
         let cites = e.cite.iter().filter(|c| backs(c));
         if cites.clone().any(states_when) {
             self.put_when(&mut props, e.when.as_ref());
             self.put_known_until(&mut props, e.when.as_ref(), cites.clone());
         }
-        self.put_evidence(&mut props, cites, &[]);
+        let evidence = self.put_evidence(&mut props, cites, &[]);
         let rank = self.str("normal");
-        props.insert_shared(self.k.rank, rank);
+        props.push((self.k.rank, rank));
         let event = self.str(&e.id);
-        props.insert_shared(self.k.event, event);
-        props.insert_shared(self.k.derived, self.bool(derived));
-        props
+        props.push((self.k.event, event));
+        props.push((self.k.derived, self.bool(derived)));
+        self.props_of(props, Some(evidence))
+    }
+
+    /// The properties gathered in `props`, with `evidence` as their
+    /// deferred group; `props` becomes the builder's empty list again.
+    fn props_of(&mut self, mut props: Gather, evidence: Option<Evidence>) -> Props {
+        let mut made = Props::from_entries(&mut props);
+        if let Some(ev) = evidence {
+            made.set_deferred(ev);
+        }
+        self.gather = props;
+        made
     }
 }
 

@@ -159,13 +159,24 @@ impl Props {
         }
     }
 
-    /// Gives back the room kept for more properties: a million relations
-    /// built with room to spare would carry it for the graph's life.
-    pub fn shrink_exact(&mut self) {
-        if self.entries.capacity() > self.entries.len() {
-            let mut exact = Vec::with_capacity(self.entries.len());
-            exact.append(&mut self.entries);
-            self.entries = exact;
+    /// Properties from `entries`, in any order (of two with one key, the
+    /// later wins, as `insert_shared` would): sorted, then moved into one
+    /// allocation of the exact size, without a search per key (a load makes
+    /// a million of them). `entries` is left empty with its room, to gather
+    /// the next ones.
+    pub fn from_entries(entries: &mut Vec<(Key, Arc<Value>)>) -> Self {
+        // Stable: of equal keys, the later stays later.
+        entries.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let mut exact: Vec<(Key, Arc<Value>)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries.drain(..) {
+            match exact.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => exact.push((k, v)),
+            }
+        }
+        Props {
+            entries: exact,
+            deferred: None,
         }
     }
 
@@ -594,15 +605,26 @@ mod tests {
     }
 
     #[test]
-    fn shrinking_keeps_every_property() {
-        let mut p = Props::with_capacity(16);
-        p.insert("rank".into(), Value::from("normal"));
-        p.insert("date".into(), Value::Int(1));
+    fn properties_from_gathered_entries_are_sorted_exact_and_the_later_wins() {
+        let mut gathered: Vec<(Key, Arc<Value>)> = vec![
+            (intern("rank"), Arc::new(Value::from("normal"))),
+            (intern("date"), Arc::new(Value::Int(1))),
+            (intern("rank"), Arc::new(Value::from("preferred"))),
+            (intern("approx"), Arc::new(Value::Bool(true))),
+        ];
+        let mut p = Props::from_entries(&mut gathered);
+        assert!(gathered.is_empty(), "the list is handed back empty");
+        let keys: Vec<&str> = p.entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["approx", "date", "rank"]);
+        assert_eq!(p["rank"], Value::from("preferred"));
         p.set_deferred(Evidence("a quote"));
-        let before = p.clone();
-        p.shrink_exact();
-        assert_eq!(p.entries.capacity(), 2);
-        assert_eq!(p, before);
+        let mut one_by_one = Props::new();
+        one_by_one.insert("rank".into(), Value::from("normal"));
+        one_by_one.insert("date".into(), Value::Int(1));
+        one_by_one.insert("rank".into(), Value::from("preferred"));
+        one_by_one.insert("approx".into(), Value::Bool(true));
+        one_by_one.set_deferred(Evidence("a quote"));
+        assert_eq!(p, one_by_one);
         assert_eq!(p["quotes"], Value::List(vec![Value::from("a quote")]));
     }
 
