@@ -359,10 +359,10 @@ fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> usize {
     seen.len()
 }
 
-/// Builds nodes and relations, sharing equal values and strings.
 /// Properties as they are gathered, before `Props::from_entries` sorts them.
 type Gather = Vec<(Key, Arc<Value>)>;
 
+/// Builds nodes and relations, sharing equal values and strings.
 struct Builder {
     k: Keys,
     strs: FastMap<Box<str>, Arc<Value>>,
