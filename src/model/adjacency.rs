@@ -39,11 +39,7 @@ impl<'a> NameView<'a> {
     /// `Adjacency::name` gives it one.
     #[inline]
     pub fn name(&self, n: NodeIndex) -> Option<(Range<usize>, &'a [u8])> {
-        let &[at, len] = self.at.get(n.index())?;
-        if at == u32::MAX {
-            return None;
-        }
-        let (a, b) = (at as usize, (at as usize).checked_add(len as usize)?);
+        let Range { start: a, end: b } = name_range(self.at, n)?;
         let between = |i: usize| {
             i == self.names.len() || self.names.get(i).is_some_and(|&c| (c as i8) >= -0x40)
         };
@@ -83,6 +79,16 @@ impl<'a> NameView<'a> {
             next: 0,
         })
     }
+}
+
+/// Where node `n`'s name lies in the name buffer, from its `[start, len]`
+/// (`u32::MAX` as the start: no name).
+fn name_range(name_at: &[[u32; 2]], n: NodeIndex) -> Option<Range<usize>> {
+    let &[at, len] = name_at.get(n.index())?;
+    if at == u32::MAX {
+        return None;
+    }
+    Some(at as usize..(at as usize).checked_add(len as usize)?)
 }
 
 /// Where a needle starts in a name buffer (`NameView::places`).
@@ -364,14 +370,8 @@ impl Adjacency {
     /// A node's `name`, when it has one and it is a string.
     #[inline]
     pub fn name(&self, n: NodeIndex) -> Option<&str> {
-        let &[at, len] = self.name_at.get(n.index())?;
-        if at == u32::MAX {
-            return None;
-        }
-        let bytes = self
-            .names
-            .get(at as usize..(at as usize).checked_add(len as usize)?)?;
-        std::str::from_utf8(bytes).ok()
+        let range = name_range(self.name_at.as_slice(), n)?;
+        std::str::from_utf8(self.names.get(range)?).ok()
     }
 
     /// The names' columns found once, for a scan that tests many names;

@@ -127,17 +127,9 @@ impl StrCol {
     /// The string `i`; `None` past the end or when its bytes are not text.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
-        let off = self.offsets.as_slice();
-        let (a, b) = (*off.get(i)?, *off.get(i + 1)?);
-        let bytes = self
-            .bytes
-            .as_slice()
-            .get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)?;
-        std::str::from_utf8(bytes).ok()
+        std::str::from_utf8(self.view().slice(i)?).ok()
     }
-}
 
-impl StrCol {
     /// The columns found once, for a search that reads many strings.
     #[inline]
     pub fn view(&self) -> StrView<'_> {
@@ -161,13 +153,15 @@ impl<'a> StrView<'a> {
     /// no check that each is text: the one it finds equal to a `str` is.
     #[inline]
     pub fn bytes(&self, i: usize) -> &'a [u8] {
-        let (Some(&a), Some(&b)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
-            return b"";
-        };
-        let (Ok(a), Ok(b)) = (usize::try_from(a), usize::try_from(b)) else {
-            return b"";
-        };
-        self.bytes.get(a..b).unwrap_or(b"")
+        self.slice(i).unwrap_or(b"")
+    }
+
+    /// String `i`'s bytes; `None` past the end.
+    #[inline]
+    fn slice(&self, i: usize) -> Option<&'a [u8]> {
+        let (a, b) = (*self.offsets.get(i)?, *self.offsets.get(i + 1)?);
+        self.bytes
+            .get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
     }
 }
 
